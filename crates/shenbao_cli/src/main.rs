@@ -1,0 +1,1 @@
+fn main() { shenbao_core::hello(); }

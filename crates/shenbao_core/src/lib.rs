@@ -1,0 +1,9 @@
+//! shenbao's domain core: call definitions, the form engine, validation and eligibility.
+//!
+//! This crate takes values and returns values. It must not do I/O (no files, network or
+//! database), must not be async and must not read the clock: callers pass in everything,
+//! including "now", so every rule here is testable in microseconds.
+
+pub mod ident;
+pub mod region;
+pub mod text;
