@@ -4,6 +4,11 @@
 //! database), must not be async and must not read the clock: callers pass in everything,
 //! including "now", so every rule here is testable in microseconds.
 
+pub mod call;
+pub mod expr;
 pub mod ident;
+pub mod messages;
 pub mod region;
 pub mod text;
+pub mod form;
+pub mod limits;

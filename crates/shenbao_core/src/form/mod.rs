@@ -1,0 +1,282 @@
+//! The form engine: validates an application's answers against its call.
+//!
+//! Answers are plain JSON keyed by field id (shapes in `docs/call-format.md`). Validation
+//! returns every problem at once, each with a path, a stable code, a severity and a Chinese
+//! message, and never panics, whatever JSON it is given. Fields hidden by a choice are
+//! ignored (and reported as hidden when answered); computed fields are derived here, never
+//! read from the answers. This module does no I/O.
+
+mod fields;
+mod files;
+mod rules;
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as Json};
+
+use crate::call::definition::FieldKind;
+use crate::call::{Call, Target};
+use crate::messages::answer as msg;
+
+pub use files::{FileMeta, check_files};
+pub use rules::check_rules;
+
+/// How serious a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Blocks submission.
+    Error,
+    /// Allowed with a written justification (原则上 rules, advisory checks).
+    Warning,
+    /// Advice only: ignored answers and the like.
+    Info,
+}
+
+/// One problem with an application.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    /// Where: a field id, `table.row.column`, `rows[1].column`, `files.slot`, or "".
+    pub path: String,
+    /// Stable snake_case code (the vocabulary is in `docs/call-format.md`).
+    pub code: String,
+    /// How serious it is.
+    pub severity: Severity,
+    /// What is wrong, in Chinese, for the applicant.
+    pub message: String,
+    /// The rule id, for `rule_failed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+}
+
+impl Problem {
+    pub(crate) fn new(path: impl Into<String>, code: &str, severity: Severity, message: String) -> Problem {
+        Problem {
+            path: path.into(),
+            code: code.to_string(),
+            severity,
+            message,
+            rule: None,
+        }
+    }
+}
+
+/// Everything validation found, plus the answers as the engine understood them.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    /// Every problem, in form order.
+    pub problems: Vec<Problem>,
+    /// The answers that count: visible fields of this form only, numbers as numbers, and
+    /// computed fields filled in. Invalid answers are left out.
+    pub answers: Map<String, Json>,
+    /// Ids of the form's fields hidden by the current choices.
+    pub hidden: Vec<String>,
+}
+
+impl Report {
+    /// True when nothing at all was found.
+    pub fn is_clean(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    /// True when some problem blocks submission.
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+
+    /// Problems of one severity.
+    pub fn of(&self, severity: Severity) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(move |p| p.severity == severity)
+    }
+}
+
+/// Everything known about an application, for a full check.
+#[derive(Debug, Clone, Copy)]
+pub struct Application<'a> {
+    /// Direction and sub-direction.
+    pub target: Target<'a>,
+    /// The answers.
+    pub answers: &'a Json,
+    /// The applicant's registered data (`uscc`, `name`, `region`), if known.
+    pub profile: Option<&'a Json>,
+    /// The uploaded files' metadata; `None` skips file checks.
+    pub files: Option<&'a [FileMeta]>,
+}
+
+/// Validates `answers` for `target`: field checks, computed fields, and the eligibility rules
+/// that need no applicant profile. Never panics.
+pub fn validate(call: &Call, target: Target<'_>, answers: &Json) -> Report {
+    check(
+        call,
+        &Application {
+            target,
+            answers,
+            profile: None,
+            files: None,
+        },
+    )
+}
+
+/// The full check before submission: fields, computed fields, eligibility rules (with the
+/// profile) and, when given, files. Per-applicant limits are checked by
+/// [`crate::limits::check_limits`].
+pub fn check(call: &Call, app: &Application<'_>) -> Report {
+    let mut report = Report::default();
+    let Some(direction) = call.direction(app.target.direction) else {
+        report.problems.push(Problem::new(
+            "",
+            "unknown_direction",
+            Severity::Error,
+            msg::unknown_direction(app.target.direction),
+        ));
+        return report;
+    };
+    let mut target = app.target;
+    if direction.subdirections.is_empty() {
+        target.subdirection = None;
+    } else {
+        match target.subdirection {
+            None => report.problems.push(Problem::new(
+                "",
+                "subdirection_required",
+                Severity::Error,
+                msg::subdirection_required(&direction.name),
+            )),
+            Some(s) if !direction.subdirections.iter().any(|d| d.id == s) => {
+                report.problems.push(Problem::new(
+                    "",
+                    "unknown_subdirection",
+                    Severity::Error,
+                    msg::unknown_subdirection(&direction.name, s),
+                ));
+                target.subdirection = None;
+            }
+            Some(_) => {}
+        }
+    }
+    let Some(answers) = app.answers.as_object() else {
+        report.problems.push(Problem::new("", "wrong_type", Severity::Error, msg::not_an_object()));
+        return report;
+    };
+
+    let form: Vec<_> = call
+        .sections_for(&target)
+        .flat_map(|s| s.fields.iter())
+        .collect();
+    let in_form: HashSet<&str> = form.iter().map(|f| f.id.as_str()).collect();
+    let mut known: HashSet<String> = HashSet::new();
+
+    for f in &form {
+        known.insert(f.id.clone());
+        if f.other.is_some() {
+            known.insert(format!("{}_other", f.id));
+        }
+        let value = answers.get(&f.id);
+        let answered = value.is_some_and(|v| !fields::is_blank(v));
+        if !fields::visible(call, &in_form, answers, f, 0) {
+            report.hidden.push(f.id.clone());
+            if answered {
+                report.problems.push(Problem::new(
+                    f.id.clone(),
+                    "hidden_ignored",
+                    Severity::Info,
+                    msg::hidden_ignored(&f.label),
+                ));
+            }
+            if let Some(other) = answers.get(&format!("{}_other", f.id))
+                && !fields::is_blank(other)
+            {
+                report.problems.push(Problem::new(
+                    format!("{}_other", f.id),
+                    "hidden_ignored",
+                    Severity::Info,
+                    msg::hidden_ignored(f.other_label.as_deref().unwrap_or(&f.label)),
+                ));
+            }
+            continue;
+        }
+        match f.kind {
+            Some(FieldKind::Computed) => {
+                if answered {
+                    report.problems.push(Problem::new(
+                        f.id.clone(),
+                        "computed_ignored",
+                        Severity::Info,
+                        msg::computed_ignored(&f.label),
+                    ));
+                }
+            }
+            Some(FieldKind::Heading) => {
+                if answered {
+                    report.problems.push(Problem::new(
+                        f.id.clone(),
+                        "unknown_field",
+                        Severity::Info,
+                        msg::unknown_field(&f.id),
+                    ));
+                }
+            }
+            _ => {
+                let normalized = fields::check_field(f, value, answers, &f.id, &mut report.problems);
+                if let Some(v) = normalized {
+                    report.answers.insert(f.id.clone(), v);
+                }
+                if let Some(other) = &f.other {
+                    let key = format!("{}_other", f.id);
+                    if fields::selected(value).iter().any(|s| s == other) {
+                        if let Some(t) = answers.get(&key).and_then(Json::as_str)
+                            && !t.trim().is_empty()
+                        {
+                            report.answers.insert(key, Json::String(t.trim().to_string()));
+                        }
+                    } else if answers.get(&key).is_some_and(|v| !fields::is_blank(v)) {
+                        report.problems.push(Problem::new(
+                            key,
+                            "hidden_ignored",
+                            Severity::Info,
+                            msg::hidden_ignored(f.other_label.as_deref().unwrap_or("其他")),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    for (key, value) in answers {
+        if !known.contains(key) && !fields::is_blank(value) {
+            report.problems.push(Problem::new(
+                key.clone(),
+                "unknown_field",
+                Severity::Info,
+                msg::unknown_field(key),
+            ));
+        }
+    }
+
+    // Computed fields, in form order, each seeing the ones before it.
+    for f in &form {
+        if f.kind != Some(FieldKind::Computed) || report.hidden.contains(&f.id) {
+            continue;
+        }
+        if let Some(expr) = call.computed_expr(&f.id) {
+            let vars = crate::expr::to_cel(&Json::Object(report.answers.clone()));
+            if let Ok(v) = expr.eval(&[("answers", &vars)]) {
+                let j = crate::expr::to_json(&v);
+                if j.as_f64().is_some_and(f64::is_finite) || j.is_string() {
+                    report.answers.insert(f.id.clone(), j);
+                }
+            }
+        }
+    }
+
+    report
+        .problems
+        .extend(check_rules(call, target, &report.answers, app.profile));
+    if let Some(files) = app.files {
+        report
+            .problems
+            .extend(check_files(call, target, &report.answers, files));
+    }
+    report
+}

@@ -1,0 +1,58 @@
+//! Eligibility rules (申报条件): the call's CEL expressions evaluated over the answers, the
+//! applicant's profile and the call.
+
+use std::sync::Arc;
+
+use cel::Value;
+use serde_json::{Map, Value as Json, json};
+
+use super::{Problem, Severity};
+use crate::call::definition::RuleSeverity;
+use crate::call::{Call, Target};
+use crate::expr::to_cel;
+
+/// Evaluates the rules of `target`'s direction. `answers` are the engine's normalised answers
+/// (see [`super::Report::answers`]). A rule whose inputs are missing is skipped: the missing
+/// fields are reported by the field checks.
+pub fn check_rules(
+    call: &Call,
+    target: Target<'_>,
+    answers: &Map<String, Json>,
+    profile: Option<&Json>,
+) -> Vec<Problem> {
+    let answers_v = to_cel(&Json::Object(answers.clone()));
+    let profile_v = to_cel(profile.unwrap_or(&json!({})));
+    let call_v = to_cel(&json!({ "id": call.id(), "year": call.def().year }));
+    let direction_v = Value::String(Arc::new(target.direction.to_string()));
+    let sub_v = Value::String(Arc::new(target.subdirection.unwrap_or("").to_string()));
+    let vars = [
+        ("answers", &answers_v),
+        ("profile", &profile_v),
+        ("call", &call_v),
+        ("direction", &direction_v),
+        ("subdirection", &sub_v),
+    ];
+    let mut out = Vec::new();
+    for (rule, compiled) in call.rules_for(target.direction) {
+        if let Some(when) = &compiled.when
+            && when.eval(&vars) != Ok(Value::Bool(true))
+        {
+            continue;
+        }
+        if compiled.expr.eval(&vars) == Ok(Value::Bool(false)) {
+            let severity = match rule.severity {
+                RuleSeverity::Error => Severity::Error,
+                RuleSeverity::Warning => Severity::Warning,
+            };
+            let mut p = Problem::new(
+                rule.field.clone().unwrap_or_default(),
+                "rule_failed",
+                severity,
+                rule.message.clone(),
+            );
+            p.rule = Some(rule.id.clone());
+            out.push(p);
+        }
+    }
+    out
+}

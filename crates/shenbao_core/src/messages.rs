@@ -1,0 +1,299 @@
+//! Every Chinese sentence the core produces, in one place.
+//!
+//! Users read these: applicants (answer problems), call authors (definition problems). Keep
+//! them short, concrete and polite, and say what to do. Nothing else in the core writes
+//! user-facing text; callers pick a message here by problem code and parameters.
+
+/// Messages about answers (the form engine).
+pub mod answer {
+    /// A required answer is missing.
+    pub fn required(label: &str) -> String {
+        format!("请填写“{label}”")
+    }
+    /// A required choice is missing.
+    pub fn required_choice(label: &str) -> String {
+        format!("请选择“{label}”")
+    }
+    /// The JSON value has the wrong shape.
+    pub fn wrong_type(label: &str, expected: &str) -> String {
+        format!("“{label}”的内容格式不对，应为{expected}")
+    }
+    /// Too few 字.
+    pub fn too_short(label: &str, min: u32, count: usize) -> String {
+        format!("“{label}”不少于{min}字，当前{count}字")
+    }
+    /// Too many 字.
+    pub fn too_long(label: &str, max: u32, count: usize) -> String {
+        format!("“{label}”不超过{max}字，当前{count}字，请精简")
+    }
+    /// Not a number.
+    pub fn not_a_number(label: &str) -> String {
+        format!("“{label}”应填写数字")
+    }
+    /// Not a whole number.
+    pub fn not_an_integer(label: &str) -> String {
+        format!("“{label}”应填写整数")
+    }
+    /// Below the minimum.
+    pub fn below_min(label: &str, min: f64, unit: &str) -> String {
+        format!("“{label}”不能小于{}{unit}", fmt_num(min))
+    }
+    /// Above the maximum.
+    pub fn above_max(label: &str, max: f64, unit: &str) -> String {
+        format!("“{label}”不能大于{}{unit}", fmt_num(max))
+    }
+    /// Too many decimal places.
+    pub fn too_many_decimals(label: &str, decimals: u32) -> String {
+        if decimals == 0 {
+            format!("“{label}”应填写整数")
+        } else {
+            format!("“{label}”最多保留{decimals}位小数")
+        }
+    }
+    /// Not a date.
+    pub fn invalid_date(label: &str) -> String {
+        format!("“{label}”应为有效日期，如 2024-06-16")
+    }
+    /// Not a month.
+    pub fn invalid_month(label: &str) -> String {
+        format!("“{label}”应为有效年月，如 2024-06")
+    }
+    /// End before start.
+    pub fn date_range_order(label: &str) -> String {
+        format!("“{label}”的结束日期不能早于开始日期")
+    }
+    /// Not one of the options.
+    pub fn invalid_option(label: &str, value: &str) -> String {
+        format!("“{label}”没有“{value}”这一选项，请从列出的选项中选择")
+    }
+    /// Too few options picked.
+    pub fn too_few_selected(label: &str, min: u32) -> String {
+        format!("“{label}”至少选择{min}项")
+    }
+    /// Too many options picked.
+    pub fn too_many_selected(label: &str, max: u32) -> String {
+        if max == 1 {
+            format!("“{label}”限选1项")
+        } else {
+            format!("“{label}”最多选{max}项")
+        }
+    }
+    /// 其他 chosen without its text.
+    pub fn other_text_required(label: &str, other: &str) -> String {
+        format!("“{label}”选择了“{other}”，请填写具体内容")
+    }
+    /// Too few rows.
+    pub fn too_few_rows(label: &str, min: u32) -> String {
+        format!("“{label}”至少填写{min}行")
+    }
+    /// Too many rows.
+    pub fn too_many_rows(label: &str, max: u32) -> String {
+        format!("“{label}”最多填写{max}行")
+    }
+    /// Bad USCC.
+    pub fn invalid_uscc(label: &str, detail: &str) -> String {
+        format!("“{label}”不是有效的统一社会信用代码：{detail}")
+    }
+    /// USCC passes its check character but not the organisation-code check.
+    pub fn uscc_org_code(label: &str) -> String {
+        format!("“{label}”第9至17位组织机构代码校验未通过，请核对营业执照")
+    }
+    /// Bad mobile number.
+    pub fn invalid_mobile(label: &str) -> String {
+        format!("“{label}”应为11位手机号码")
+    }
+    /// Bad landline number.
+    pub fn invalid_landline(label: &str) -> String {
+        format!("“{label}”应为固定电话号码，如 0531-51782640")
+    }
+    /// Bad phone number.
+    pub fn invalid_phone(label: &str) -> String {
+        format!("“{label}”应为手机号码或固定电话，如 13800138000 或 0531-51782640")
+    }
+    /// Bad e-mail.
+    pub fn invalid_email(label: &str) -> String {
+        format!("“{label}”不是有效的电子邮箱地址")
+    }
+    /// Bad web address.
+    pub fn invalid_url(label: &str) -> String {
+        format!("“{label}”不是有效的网址，如 https://www.example.com")
+    }
+    /// Bad bank account.
+    pub fn invalid_bank_account(label: &str) -> String {
+        format!("“{label}”应为8至32位数字的银行账号")
+    }
+    /// Unknown division code.
+    pub fn invalid_region(label: &str) -> String {
+        format!("“{label}”不是有效的行政区划，请从列表中选择")
+    }
+    /// Division too shallow.
+    pub fn region_too_shallow(label: &str, level: &str) -> String {
+        format!("“{label}”请选择到{level}")
+    }
+    /// Division outside the allowed area.
+    pub fn region_outside(label: &str, area: &str) -> String {
+        format!("“{label}”应在{area}范围内")
+    }
+    /// Answer to a hidden field.
+    pub fn hidden_ignored(label: &str) -> String {
+        format!("“{label}”在当前选择下不需要填写，已忽略所填内容")
+    }
+    /// Answer to a computed field.
+    pub fn computed_ignored(label: &str) -> String {
+        format!("“{label}”由系统自动计算，已忽略所填内容")
+    }
+    /// Answer to no field of this form.
+    pub fn unknown_field(id: &str) -> String {
+        format!("表单中没有“{id}”一项，已忽略所填内容")
+    }
+    /// The answers are not an object at all.
+    pub fn not_an_object() -> String {
+        "申报内容格式不对，无法读取".to_string()
+    }
+    /// Unknown direction.
+    pub fn unknown_direction(id: &str) -> String {
+        format!("本通知没有“{id}”这一申报方向")
+    }
+    /// A sub-direction must be chosen.
+    pub fn subdirection_required(direction: &str) -> String {
+        format!("“{direction}”方向请选择子方向")
+    }
+    /// Unknown sub-direction.
+    pub fn unknown_subdirection(direction: &str, id: &str) -> String {
+        format!("“{direction}”方向没有“{id}”这一子方向")
+    }
+    /// A computed field could not be computed.
+    pub fn computed_failed(label: &str) -> String {
+        format!("“{label}”无法计算，请检查相关数字")
+    }
+
+    /// A person-readable number: no trailing ".0".
+    pub fn fmt_num(n: f64) -> String {
+        if n.fract() == 0.0 && n.abs() < 1e15 {
+            format!("{}", n as i64)
+        } else {
+            format!("{n}")
+        }
+    }
+}
+
+/// Messages about evidence files.
+pub mod file {
+    /// Too few files.
+    pub fn missing(label: &str, min: u32) -> String {
+        if min <= 1 {
+            format!("请上传“{label}”")
+        } else {
+            format!("“{label}”至少上传{min}个文件")
+        }
+    }
+    /// Too many files.
+    pub fn too_many(label: &str, max: u32) -> String {
+        format!("“{label}”最多上传{max}个文件")
+    }
+    /// File smaller than allowed.
+    pub fn too_small(label: &str, name: &str, min: &str) -> String {
+        format!("“{label}”中的文件“{name}”小于{min}，请上传更清晰的文件")
+    }
+    /// File larger than allowed.
+    pub fn too_large(label: &str, name: &str, max: &str) -> String {
+        format!("“{label}”中的文件“{name}”超过{max}")
+    }
+    /// Type not allowed.
+    pub fn type_not_allowed(label: &str, name: &str, allowed: &str) -> String {
+        format!("“{label}”只接受{allowed}格式，文件“{name}”不符合")
+    }
+    /// Slot that this form does not have.
+    pub fn unknown_slot(slot: &str) -> String {
+        format!("本申报书没有“{slot}”这一附件项")
+    }
+}
+
+/// Messages about per-applicant limits.
+pub mod limit {
+    /// Too many applications in the call.
+    pub fn per_call(max: u32) -> String {
+        format!("本通知每个申报主体限申报{max}个项目，您已有申报")
+    }
+    /// Too many applications in the direction.
+    pub fn per_direction(direction: &str, max: u32) -> String {
+        format!("“{direction}”方向每个单位只能申报{max}个项目，您已有申报")
+    }
+    /// Exclusive directions.
+    pub fn exclusive(direction: &str, other: &str) -> String {
+        format!("“{direction}”与“{other}”方向不能同时申报，您已申报“{other}”")
+    }
+}
+
+/// Messages about call definitions, for the people who write them.
+pub mod definition {
+    /// Unknown id referenced.
+    pub fn unknown_ref(kind: &str, id: &str) -> String {
+        format!("{kind} `{id}` 不存在")
+    }
+    /// Duplicate id.
+    pub fn duplicate(kind: &str, id: &str) -> String {
+        format!("{kind} `{id}` 重复")
+    }
+    /// Bad id shape.
+    pub fn bad_id(id: &str, shape: &str) -> String {
+        format!("标识 `{id}` 不合规：应为{shape}")
+    }
+    /// Attribute not applicable to a kind.
+    pub fn not_applicable(attr: &str, kind: &str) -> String {
+        format!("`{attr}` 不适用于 {kind} 类型的字段")
+    }
+    /// Attribute required for a kind.
+    pub fn needs(attr: &str, kind: &str) -> String {
+        format!("{kind} 类型的字段需要 `{attr}`")
+    }
+    /// Min above max.
+    pub fn min_above_max(min: &str, max: &str) -> String {
+        format!("`{min}` 不能大于 `{max}`")
+    }
+    /// Bad date.
+    pub fn bad_date(value: &str) -> String {
+        format!("日期 `{value}` 无效，应为 YYYY-MM-DD")
+    }
+    /// Bad size.
+    pub fn bad_size(value: &str) -> String {
+        format!("大小 `{value}` 无效，应如 2MB、500KB、1GB")
+    }
+    /// Bad file type.
+    pub fn bad_file_type(value: &str, allowed: &str) -> String {
+        format!("文件类型 `{value}` 不支持，可用：{allowed}")
+    }
+    /// Bad CEL expression.
+    pub fn bad_expr(detail: &str) -> String {
+        format!("表达式有误：{detail}")
+    }
+    /// Weights do not add up.
+    pub fn weights(direction: &str, sum: f64) -> String {
+        format!("方向 `{direction}` 的评审指标权重合计为 {sum}，应为 100")
+    }
+    /// Unsupported format version.
+    pub fn format_version(found: u32, supported: u32) -> String {
+        format!("格式版本 {found} 不受支持，本程序读取版本 {supported}")
+    }
+    /// Generic structural problem.
+    pub fn other(detail: &str) -> String {
+        detail.to_string()
+    }
+    /// A TOML or shape error from the parser, put into plain words.
+    pub fn parse(detail: &str) -> String {
+        let d = detail.trim();
+        if let Some(rest) = d.strip_prefix("unknown field ") {
+            format!("未知的键 {rest}")
+        } else if let Some(rest) = d.strip_prefix("missing field ") {
+            format!("缺少必填的键 {rest}")
+        } else if let Some(rest) = d.strip_prefix("unknown variant ") {
+            format!("取值无效 {rest}")
+        } else if let Some(rest) = d.strip_prefix("invalid type: ") {
+            format!("类型不对：{rest}")
+        } else if d.starts_with("data did not match any variant") {
+            "取值的形式不对（选项应为文字，或 { value = \"…\", help = \"…\" }）".to_string()
+        } else {
+            format!("无法读取：{d}")
+        }
+    }
+}
