@@ -86,7 +86,15 @@ fn main() -> ExitCode {
             files,
             json,
             file,
-        }) => check_answers(&call, &direction, subdirection.as_deref(), profile, files, json, &file),
+        }) => check_answers(
+            &call,
+            &direction,
+            subdirection.as_deref(),
+            profile,
+            files,
+            json,
+            &file,
+        ),
     };
     match result {
         Ok(code) => code,
@@ -119,7 +127,11 @@ fn list_calls() -> Result<ExitCode> {
             }
         }
     }
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn check_calls(files: &[PathBuf]) -> Result<ExitCode> {
@@ -135,14 +147,22 @@ fn check_calls(files: &[PathBuf]) -> Result<ExitCode> {
             }
         };
         match call::load_str(&name, &src) {
-            Ok(c) => println!("{name}: 有效（{}，{} 个方向）", c.id(), c.def().directions.len()),
+            Ok(c) => println!(
+                "{name}: 有效（{}，{} 个方向）",
+                c.id(),
+                c.def().directions.len()
+            ),
             Err(e) => {
                 ok = false;
                 println!("{e}");
             }
         }
     }
-    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn print_schema() -> Result<ExitCode> {
@@ -163,7 +183,8 @@ fn find_call(spec: &str) -> Result<&'static Call> {
 }
 
 fn read_json(path: &PathBuf) -> Result<Json> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("无法读取 {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("无法读取 {}", path.display()))?;
     serde_json::from_str(&text).with_context(|| format!("{} 不是有效的 JSON", path.display()))
 }
 
@@ -184,7 +205,11 @@ fn check_answers(
             .iter()
             .map(|d| format!("{}（{}）", d.id, d.name))
             .collect();
-        anyhow::bail!("通知 {} 没有方向“{direction}”；可用：{}", call.id(), known.join("、"));
+        anyhow::bail!(
+            "通知 {} 没有方向“{direction}”；可用：{}",
+            call.id(),
+            known.join("、")
+        );
     }
     let answers = read_json(file)?;
     let profile = profile.as_ref().map(read_json).transpose()?;

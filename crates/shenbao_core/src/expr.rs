@@ -109,7 +109,11 @@ fn comprehension_vars(source: &str) -> Vec<String> {
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                 .collect();
-            if !name.is_empty() && args.trim_start()[name.len()..].trim_start().starts_with(',') {
+            if !name.is_empty()
+                && args.trim_start()[name.len()..]
+                    .trim_start()
+                    .starts_with(',')
+            {
                 out.push(name);
             }
         }

@@ -6,9 +6,9 @@
 
 pub mod call;
 pub mod expr;
+pub mod form;
 pub mod ident;
+pub mod limits;
 pub mod messages;
 pub mod region;
 pub mod text;
-pub mod form;
-pub mod limits;

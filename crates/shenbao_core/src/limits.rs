@@ -28,7 +28,12 @@ pub fn check_limits(call: &Call, direction: &str, others: &[OtherApplication]) -
     if let Some(max) = limits.per_call
         && others.len() as u64 >= u64::from(max)
     {
-        out.push(Problem::new("", "limit_per_call", Severity::Error, msg::per_call(max)));
+        out.push(Problem::new(
+            "",
+            "limit_per_call",
+            Severity::Error,
+            msg::per_call(max),
+        ));
     }
     if let Some(max) = limits.per_direction {
         let same = others.iter().filter(|o| o.direction == direction).count();

@@ -61,7 +61,11 @@ mod tests {
     fn every_seed_call_compiles() {
         for (i, r) in super::all().enumerate() {
             let call = r.unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(call.id(), super::SOURCES[i].0, "file id matches its listing");
+            assert_eq!(
+                call.id(),
+                super::SOURCES[i].0,
+                "file id matches its listing"
+            );
         }
     }
 }

@@ -120,7 +120,10 @@ impl Call {
     }
 
     /// The compiled rules for a direction.
-    pub fn rules_for<'s>(&'s self, direction: &str) -> impl Iterator<Item = (&'s Rule, &'s CompiledRule)> {
+    pub fn rules_for<'s>(
+        &'s self,
+        direction: &str,
+    ) -> impl Iterator<Item = (&'s Rule, &'s CompiledRule)> {
         let direction = direction.to_string();
         self.rules
             .iter()
@@ -135,7 +138,10 @@ impl Call {
 
     /// The compiled column expressions of summary table `index`.
     pub fn summary_columns(&self, index: usize) -> &[Expr] {
-        self.summary_columns.get(index).map(Vec::as_slice).unwrap_or(&[])
+        self.summary_columns
+            .get(index)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// The applicants' deadline (`YYYY-MM-DD`): the stated one, else the first review level's.
@@ -209,7 +215,10 @@ impl Checker<'_> {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !ok {
-            self.err(path, msg::bad_id(id, "小写英文字母开头的 snake_case（a-z、0-9、_）"));
+            self.err(
+                path,
+                msg::bad_id(id, "小写英文字母开头的 snake_case（a-z、0-9、_）"),
+            );
         }
     }
 
@@ -229,7 +238,13 @@ impl Checker<'_> {
         }
     }
 
-    fn expr(&mut self, path: &str, source: &str, vars: &[&str], fields: &HashSet<String>) -> Option<Expr> {
+    fn expr(
+        &mut self,
+        path: &str,
+        source: &str,
+        vars: &[&str],
+        fields: &HashSet<String>,
+    ) -> Option<Expr> {
         match Expr::compile(source, vars) {
             Ok(e) => {
                 for r in e.answer_refs() {
@@ -281,12 +296,16 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
         c.err("format", msg::format_version(def.format, FORMAT_VERSION));
     }
     let id_ok = !def.id.is_empty()
-        && def
-            .id
-            .split('-')
-            .all(|p| !p.is_empty() && p.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit()));
+        && def.id.split('-').all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit())
+        });
     if !id_ok {
-        c.err("id", msg::bad_id(&def.id, "小写字母、数字和连字符，如 sd-2024-llm-cases"));
+        c.err(
+            "id",
+            msg::bad_id(&def.id, "小写字母、数字和连字符，如 sd-2024-llm-cases"),
+        );
     }
     c.date("published", def.published.as_deref());
     c.date("deadlines.applicant", def.deadlines.applicant.as_deref());
@@ -305,7 +324,10 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
         for (j, s) in d.subdirections.iter().enumerate() {
             c.id(&format!("direction[{i}].subdirection[{j}].id"), &s.id);
             if !subs.insert(&s.id) {
-                c.err(format!("direction[{i}].subdirection[{j}].id"), msg::duplicate("子方向", &s.id));
+                c.err(
+                    format!("direction[{i}].subdirection[{j}].id"),
+                    msg::duplicate("子方向", &s.id),
+                );
             }
         }
     }
@@ -320,10 +342,20 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
     for (i, l) in def.review_levels.iter().enumerate() {
         c.id(&format!("review_level[{i}].id"), &l.id);
         if !levels.insert(l.id.as_str()) {
-            c.err(format!("review_level[{i}].id"), msg::duplicate("评审层级", &l.id));
+            c.err(
+                format!("review_level[{i}].id"),
+                msg::duplicate("评审层级", &l.id),
+            );
         }
-        c.directions(&format!("review_level[{i}].directions"), &l.directions, &directions);
-        c.date(&format!("review_level[{i}].deadline"), l.deadline.as_deref());
+        c.directions(
+            &format!("review_level[{i}].directions"),
+            &l.directions,
+            &directions,
+        );
+        c.date(
+            &format!("review_level[{i}].deadline"),
+            l.deadline.as_deref(),
+        );
     }
     for (i, d) in def.directions.iter().enumerate() {
         if d.routing == Routing::Sector
@@ -339,7 +371,11 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
         }
     }
     for (i, ct) in def.contacts.iter().enumerate() {
-        c.directions(&format!("contact[{i}].directions"), &ct.directions, &directions);
+        c.directions(
+            &format!("contact[{i}].directions"),
+            &ct.directions,
+            &directions,
+        );
     }
 
     // Sections and fields: first collect ids, then check each field.
@@ -351,10 +387,17 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
         if !section_ids.insert(s.id.as_str()) {
             c.err(format!("section[{si}].id"), msg::duplicate("章节", &s.id));
         }
-        c.directions(&format!("section[{si}].directions"), &s.directions, &directions);
+        c.directions(
+            &format!("section[{si}].directions"),
+            &s.directions,
+            &directions,
+        );
         for (k, sub) in s.subdirections.iter().enumerate() {
             if !all_subs.contains(sub.as_str()) {
-                c.err(format!("section[{si}].subdirections[{k}]"), msg::unknown_ref("子方向", sub));
+                c.err(
+                    format!("section[{si}].subdirections[{k}]"),
+                    msg::unknown_ref("子方向", sub),
+                );
             }
         }
         for (fi, f) in s.fields.iter().enumerate() {
@@ -372,7 +415,10 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
     for d in &def.directions {
         let has_section = def.sections.iter().any(|s| applies(&s.directions, &d.id));
         if !has_section {
-            c.err("direction", msg::other(&format!("方向 `{}` 没有任何章节", d.id)));
+            c.err(
+                "direction",
+                msg::other(&format!("方向 `{}` 没有任何章节", d.id)),
+            );
         }
     }
     let answer_ids: HashSet<String> = all_ids.clone();
@@ -413,7 +459,10 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
         }
         for (k, t) in f.types.iter().enumerate() {
             if !FILE_TYPES.contains(&t.as_str()) {
-                c.err(format!("{path}.types[{k}]"), msg::bad_file_type(t, &FILE_TYPES.join(", ")));
+                c.err(
+                    format!("{path}.types[{k}]"),
+                    msg::bad_file_type(t, &FILE_TYPES.join(", ")),
+                );
             }
         }
         let mut size = |key: &str, v: &Option<String>, default: u64| match v {
@@ -426,20 +475,36 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
         let min_size = size("min_size", &f.min_size, 0);
         let max_size = size("max_size", &f.max_size, DEFAULT_MAX_SIZE);
         if min_size > max_size {
-            c.err(format!("{path}.min_size"), msg::min_above_max("min_size", "max_size"));
+            c.err(
+                format!("{path}.min_size"),
+                msg::min_above_max("min_size", "max_size"),
+            );
         }
         let required = f.required.unwrap_or(true);
         let min_count = f.min_count.unwrap_or(u32::from(required));
         let max_count = f.max_count.unwrap_or(DEFAULT_MAX_COUNT);
         if min_count > max_count {
-            c.err(format!("{path}.min_count"), msg::min_above_max("min_count", "max_count"));
+            c.err(
+                format!("{path}.min_count"),
+                msg::min_above_max("min_count", "max_count"),
+            );
         }
         if max_count == 0 {
-            c.err(format!("{path}.max_count"), msg::other("max_count 不能为 0"));
+            c.err(
+                format!("{path}.max_count"),
+                msg::other("max_count 不能为 0"),
+            );
         }
         c.directions(&format!("{path}.directions"), &f.directions, &directions);
         if let Some(cond) = &f.show_if {
-            check_condition(&mut c, &format!("{path}.show_if"), cond, &def, &field_index, None);
+            check_condition(
+                &mut c,
+                &format!("{path}.show_if"),
+                cond,
+                &def,
+                &field_index,
+                None,
+            );
         }
         if let Some(naming) = &f.naming {
             for p in placeholders(naming) {
@@ -488,7 +553,10 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
     for (i, group) in def.limits.exclusive.iter().enumerate() {
         c.directions(&format!("limits.exclusive[{i}]"), group, &directions);
         if group.len() < 2 {
-            c.err(format!("limits.exclusive[{i}]"), msg::other("互斥的方向至少要有两个"));
+            c.err(
+                format!("limits.exclusive[{i}]"),
+                msg::other("互斥的方向至少要有两个"),
+            );
         }
     }
 
@@ -509,11 +577,21 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
     for (i, cr) in def.criteria.iter().enumerate() {
         c.id(&format!("criterion[{i}].id"), &cr.id);
         if !crit_ids.insert(cr.id.as_str()) {
-            c.err(format!("criterion[{i}].id"), msg::duplicate("评审指标", &cr.id));
+            c.err(
+                format!("criterion[{i}].id"),
+                msg::duplicate("评审指标", &cr.id),
+            );
         }
-        c.directions(&format!("criterion[{i}].directions"), &cr.directions, &directions);
+        c.directions(
+            &format!("criterion[{i}].directions"),
+            &cr.directions,
+            &directions,
+        );
         if cr.weight <= 0.0 || cr.max_score <= 0.0 {
-            c.err(format!("criterion[{i}].weight"), msg::other("权重和满分须大于 0"));
+            c.err(
+                format!("criterion[{i}].weight"),
+                msg::other("权重和满分须大于 0"),
+            );
         }
     }
     if !def.criteria.is_empty() {
@@ -550,7 +628,12 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
         }
         let mut exprs = Vec::new();
         for (k, col) in t.columns.iter().enumerate() {
-            if let Some(e) = c.expr(&format!("{path}.column[{k}].value"), &col.value, SUMMARY_VARS, &answer_ids) {
+            if let Some(e) = c.expr(
+                &format!("{path}.column[{k}].value"),
+                &col.value,
+                SUMMARY_VARS,
+                &answer_ids,
+            ) {
                 exprs.push(e);
             }
         }
@@ -601,15 +684,24 @@ fn check_condition(
             .map(|&(s, f)| &def.sections[s].fields[f]),
     };
     let Some(target) = target else {
-        c.err(format!("{path}.field"), msg::unknown_ref("字段", &cond.field));
+        c.err(
+            format!("{path}.field"),
+            msg::unknown_ref("字段", &cond.field),
+        );
         return;
     };
     if !is_choice(target.kind) {
-        c.err(format!("{path}.field"), msg::other("show_if 只能引用单选或多选字段"));
+        c.err(
+            format!("{path}.field"),
+            msg::other("show_if 只能引用单选或多选字段"),
+        );
         return;
     }
     if cond.any_of.is_empty() {
-        c.err(format!("{path}.any_of"), msg::other("any_of 至少列出一个选项"));
+        c.err(
+            format!("{path}.any_of"),
+            msg::other("any_of 至少列出一个选项"),
+        );
     }
     for (i, v) in cond.any_of.iter().enumerate() {
         if !target.options.iter().any(|o| o.value() == v) {
@@ -638,18 +730,32 @@ fn check_field(
         return;
     };
     let kname = kind_name(kind);
-    let na = |c: &mut Checker<'_>, attr: &str| c.err(format!("{path}.{attr}"), msg::not_applicable(attr, &kname));
+    let na = |c: &mut Checker<'_>, attr: &str| {
+        c.err(format!("{path}.{attr}"), msg::not_applicable(attr, &kname))
+    };
     use FieldKind as K;
     let texty = matches!(kind, K::Text | K::Textarea);
     let numeric = matches!(kind, K::Integer | K::Decimal);
     let choice = matches!(kind, K::SingleChoice | K::MultiChoice);
     if !texty && (f.min_zi.is_some() || f.max_zi.is_some() || f.zi_count.is_some()) {
-        na(c, if f.min_zi.is_some() { "min_zi" } else if f.max_zi.is_some() { "max_zi" } else { "zi_count" });
+        na(
+            c,
+            if f.min_zi.is_some() {
+                "min_zi"
+            } else if f.max_zi.is_some() {
+                "max_zi"
+            } else {
+                "zi_count"
+            },
+        );
     }
     if let (Some(a), Some(b)) = (f.min_zi, f.max_zi)
         && a > b
     {
-        c.err(format!("{path}.min_zi"), msg::min_above_max("min_zi", "max_zi"));
+        c.err(
+            format!("{path}.min_zi"),
+            msg::min_above_max("min_zi", "max_zi"),
+        );
     }
     if !numeric && (f.min.is_some() || f.max.is_some()) {
         na(c, if f.min.is_some() { "min" } else { "max" });
@@ -682,7 +788,10 @@ fn check_field(
         let mut seen = HashSet::new();
         for (i, o) in f.options.iter().enumerate() {
             if o.value().trim().is_empty() || !seen.insert(o.value()) {
-                c.err(format!("{path}.options[{i}]"), msg::duplicate("选项", o.value()));
+                c.err(
+                    format!("{path}.options[{i}]"),
+                    msg::duplicate("选项", o.value()),
+                );
             }
         }
         if let Some(other) = &f.other
@@ -691,21 +800,35 @@ fn check_field(
             c.err(format!("{path}.other"), msg::unknown_ref("选项", other));
         }
         if f.other.is_none() && f.other_label.is_some() {
-            c.err(format!("{path}.other_label"), msg::needs("other", "other_label"));
+            c.err(
+                format!("{path}.other_label"),
+                msg::needs("other", "other_label"),
+            );
         }
     }
     if kind != K::MultiChoice && (f.min_select.is_some() || f.max_select.is_some()) {
-        na(c, if f.min_select.is_some() { "min_select" } else { "max_select" });
+        na(
+            c,
+            if f.min_select.is_some() {
+                "min_select"
+            } else {
+                "max_select"
+            },
+        );
     }
     if let (Some(a), Some(b)) = (f.min_select, f.max_select)
         && a > b
     {
-        c.err(format!("{path}.min_select"), msg::min_above_max("min_select", "max_select"));
+        c.err(
+            format!("{path}.min_select"),
+            msg::min_above_max("min_select", "max_select"),
+        );
     }
-    if kind == K::MultiChoice
-        && f.max_select.is_some_and(|m| m as usize > f.options.len())
-    {
-        c.err(format!("{path}.max_select"), msg::other("max_select 超过了选项个数"));
+    if kind == K::MultiChoice && f.max_select.is_some_and(|m| m as usize > f.options.len()) {
+        c.err(
+            format!("{path}.max_select"),
+            msg::other("max_select 超过了选项个数"),
+        );
     }
     if kind != K::YearTable && !f.years.is_empty() {
         na(c, "years");
@@ -717,16 +840,38 @@ fn check_field(
         na(c, "column");
     }
     if kind != K::Rows && (f.min_rows.is_some() || f.max_rows.is_some()) {
-        na(c, if f.min_rows.is_some() { "min_rows" } else { "max_rows" });
+        na(
+            c,
+            if f.min_rows.is_some() {
+                "min_rows"
+            } else {
+                "max_rows"
+            },
+        );
     }
     if kind != K::Computed && f.expr.is_some() {
         na(c, "expr");
     }
     if kind != K::Region && (f.region_level.is_some() || f.within.is_some()) {
-        na(c, if f.region_level.is_some() { "region_level" } else { "within" });
+        na(
+            c,
+            if f.region_level.is_some() {
+                "region_level"
+            } else {
+                "within"
+            },
+        );
     }
-    if !top && matches!(kind, K::Heading | K::YearTable | K::Matrix | K::Rows | K::Computed) {
-        c.err(format!("{path}.kind"), msg::other(&format!("表格内的单元格不能是 {kname} 类型")));
+    if !top
+        && matches!(
+            kind,
+            K::Heading | K::YearTable | K::Matrix | K::Rows | K::Computed
+        )
+    {
+        c.err(
+            format!("{path}.kind"),
+            msg::other(&format!("表格内的单元格不能是 {kname} 类型")),
+        );
     }
     match kind {
         K::YearTable => {
@@ -765,14 +910,28 @@ fn check_field(
             let mut ids = HashSet::new();
             for (i, col) in f.columns.iter().enumerate() {
                 if !ids.insert(col.id.as_str()) {
-                    c.err(format!("{path}.column[{i}].id"), msg::duplicate("列", &col.id));
+                    c.err(
+                        format!("{path}.column[{i}].id"),
+                        msg::duplicate("列", &col.id),
+                    );
                 }
-                check_field(c, &format!("{path}.column[{i}]"), col, false, def, index, None);
+                check_field(
+                    c,
+                    &format!("{path}.column[{i}]"),
+                    col,
+                    false,
+                    def,
+                    index,
+                    None,
+                );
                 for (j, r) in f.rows.iter().enumerate() {
                     if col.kind.or(r.kind).is_none() {
                         c.err(
                             format!("{path}.row[{j}].kind"),
-                            msg::other(&format!("单元格 {}×{} 没有类型：请给行或列写 kind", r.id, col.id)),
+                            msg::other(&format!(
+                                "单元格 {}×{} 没有类型：请给行或列写 kind",
+                                r.id, col.id
+                            )),
                         );
                     }
                 }
@@ -785,17 +944,34 @@ fn check_field(
             if let (Some(a), Some(b)) = (f.min_rows, f.max_rows)
                 && a > b
             {
-                c.err(format!("{path}.min_rows"), msg::min_above_max("min_rows", "max_rows"));
+                c.err(
+                    format!("{path}.min_rows"),
+                    msg::min_above_max("min_rows", "max_rows"),
+                );
             }
             let mut ids = HashSet::new();
             for (i, col) in f.columns.iter().enumerate() {
                 if !ids.insert(col.id.as_str()) {
-                    c.err(format!("{path}.column[{i}].id"), msg::duplicate("列", &col.id));
+                    c.err(
+                        format!("{path}.column[{i}].id"),
+                        msg::duplicate("列", &col.id),
+                    );
                 }
                 if col.kind.is_none() {
-                    c.err(format!("{path}.column[{i}].kind"), msg::needs("kind", "rows 的列"));
+                    c.err(
+                        format!("{path}.column[{i}].kind"),
+                        msg::needs("kind", "rows 的列"),
+                    );
                 }
-                check_field(c, &format!("{path}.column[{i}]"), col, false, def, index, Some(&f.columns));
+                check_field(
+                    c,
+                    &format!("{path}.column[{i}]"),
+                    col,
+                    false,
+                    def,
+                    index,
+                    Some(&f.columns),
+                );
             }
         }
         K::Computed if f.expr.is_none() => {

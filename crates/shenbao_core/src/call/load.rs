@@ -36,8 +36,16 @@ impl fmt::Display for DefinitionError {
             if i > 0 {
                 writeln!(f)?;
             }
-            let path = if p.path.is_empty() { "(文件)" } else { &p.path };
-            write!(f, "{}:{}:{}: {}: {}", self.file, p.line, p.column, path, p.message)?;
+            let path = if p.path.is_empty() {
+                "(文件)"
+            } else {
+                &p.path
+            };
+            write!(
+                f,
+                "{}:{}:{}: {}: {}",
+                self.file, p.line, p.column, path, p.message
+            )?;
         }
         Ok(())
     }
@@ -208,7 +216,16 @@ mod tests {
 
     #[test]
     fn a_missing_key_falls_back_to_its_parent() {
-        assert_eq!(line_col(SRC, locate(SRC, "section[1].field[0].nope").expect("parent").start).0, 9);
+        assert_eq!(
+            line_col(
+                SRC,
+                locate(SRC, "section[1].field[0].nope")
+                    .expect("parent")
+                    .start
+            )
+            .0,
+            9
+        );
     }
 
     #[test]

@@ -100,18 +100,21 @@ fn check_value(
     path: &str,
     out: &mut Vec<Problem>,
 ) -> Option<Json> {
-    let blank = value.is_none_or(is_blank);
-    if blank && !matches!(kind, FieldKind::Rows) {
+    if kind == FieldKind::Rows {
+        // Rows count their own minimum, so an absent list is checked like an empty one.
+        return check_rows(f, value, required, path, out);
+    }
+    let Some(v) = value.filter(|v| !is_blank(v)) else {
         if required {
             push(out, path, "required", required_msg(f, kind));
         }
         return None;
-    }
-    let v = value?;
+    };
     match kind {
         FieldKind::YearTable => {
             let cols: Vec<String> = f.years.iter().map(|y| y.to_string()).collect();
-            let cols: Vec<(&str, Option<&FieldDef>)> = cols.iter().map(|c| (c.as_str(), None)).collect();
+            let cols: Vec<(&str, Option<&FieldDef>)> =
+                cols.iter().map(|c| (c.as_str(), None)).collect();
             check_grid(f, &f.rows, &cols, v, required, path, out)
         }
         FieldKind::Matrix => {
@@ -119,7 +122,6 @@ fn check_value(
                 f.columns.iter().map(|c| (c.id.as_str(), Some(c))).collect();
             check_grid(f, &f.rows, &cols, v, required, path, out)
         }
-        FieldKind::Rows => check_rows(f, value, required, path, out),
         _ => check_scalar(f, kind, v, answers, path, out),
     }
 }
@@ -151,13 +153,23 @@ fn check_grid(
                 && row.required.unwrap_or(true)
                 && col_def.is_none_or(|c| c.required.unwrap_or(true));
             // Messages name the cell by row, column and table.
-            let mut label_def = col_def.map(|c| merge_cell(row, c)).unwrap_or_else(|| row.clone());
+            let mut label_def = col_def
+                .map(|c| merge_cell(row, c))
+                .unwrap_or_else(|| row.clone());
             label_def.label = match col_def {
                 Some(c) => format!("{}—{}—{}", f.label, row.label, c.label),
                 None => format!("{}—{}年{}", f.label, col_id, row.label),
             };
             let empty = Map::new();
-            if let Some(n) = check_value(&label_def, kind, cell, cell_required, &empty, &cell_path, out) {
+            if let Some(n) = check_value(
+                &label_def,
+                kind,
+                cell,
+                cell_required,
+                &empty,
+                &cell_path,
+                out,
+            ) {
                 row_out.insert((*col_id).to_string(), n);
             }
         }
@@ -192,7 +204,11 @@ fn check_grid(
 
 /// A matrix cell's effective definition: the column's attributes over the row's.
 fn merge_cell(row: &FieldDef, col: &FieldDef) -> FieldDef {
-    let mut d = if col.kind.is_some() { col.clone() } else { row.clone() };
+    let mut d = if col.kind.is_some() {
+        col.clone()
+    } else {
+        row.clone()
+    };
     d.unit = col.unit.clone().or_else(|| row.unit.clone());
     d.min = col.min.or(row.min);
     d.max = col.max.or(row.max);
@@ -213,12 +229,21 @@ fn check_rows(
         None | Some(Json::Null) => &[],
         Some(Json::Array(a)) => a,
         Some(_) => {
-            push(out, path, "wrong_type", msg::wrong_type(&f.label, "多行列表"));
+            push(
+                out,
+                path,
+                "wrong_type",
+                msg::wrong_type(&f.label, "多行列表"),
+            );
             return None;
         }
     };
     // Entirely blank rows (an empty line left in the form) do not count.
-    let rows: Vec<(usize, &Json)> = items.iter().enumerate().filter(|(_, r)| !is_blank(r)).collect();
+    let rows: Vec<(usize, &Json)> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !is_blank(r))
+        .collect();
     let min = f.min_rows.unwrap_or(u32::from(required));
     if (rows.len() as u64) < u64::from(min) {
         if rows.is_empty() && min == 1 {
@@ -230,13 +255,23 @@ fn check_rows(
     if let Some(max) = f.max_rows
         && rows.len() as u64 > u64::from(max)
     {
-        push(out, path, "too_many_rows", msg::too_many_rows(&f.label, max));
+        push(
+            out,
+            path,
+            "too_many_rows",
+            msg::too_many_rows(&f.label, max),
+        );
     }
     let mut result = Vec::new();
     for (i, row) in rows {
         let row_path = format!("{path}[{i}]");
         let Some(obj) = row.as_object() else {
-            push(out, &row_path, "wrong_type", msg::wrong_type(&f.label, "一行的各列"));
+            push(
+                out,
+                &row_path,
+                "wrong_type",
+                msg::wrong_type(&f.label, "一行的各列"),
+            );
             continue;
         };
         let mut row_out = Map::new();
@@ -376,8 +411,14 @@ fn check_scalar(
                     return None;
                 }
                 let mut m = Map::new();
-                m.insert("start".into(), Json::String(start.format("%Y-%m-%d").to_string()));
-                m.insert("end".into(), Json::String(end.format("%Y-%m-%d").to_string()));
+                m.insert(
+                    "start".into(),
+                    Json::String(start.format("%Y-%m-%d").to_string()),
+                );
+                m.insert(
+                    "end".into(),
+                    Json::String(end.format("%Y-%m-%d").to_string()),
+                );
                 return Some(Json::Object(m));
             }
             None
@@ -398,14 +439,40 @@ fn check_scalar(
                     Some(Json::String(code.code().to_string()))
                 }
                 Err(e) => {
-                    push(out, path, "invalid_uscc", msg::invalid_uscc(label, &uscc_detail(&e)));
+                    push(
+                        out,
+                        path,
+                        "invalid_uscc",
+                        msg::invalid_uscc(label, &uscc_detail(&e)),
+                    );
                     None
                 }
             }
         }
-        K::Mobile => format_check(v, ident::parse_mobile, path, "invalid_mobile", msg::invalid_mobile(label), out),
-        K::Landline => format_check(v, ident::parse_landline, path, "invalid_landline", msg::invalid_landline(label), out),
-        K::Phone => format_check(v, ident::parse_phone, path, "invalid_phone", msg::invalid_phone(label), out),
+        K::Mobile => format_check(
+            v,
+            ident::parse_mobile,
+            path,
+            "invalid_mobile",
+            msg::invalid_mobile(label),
+            out,
+        ),
+        K::Landline => format_check(
+            v,
+            ident::parse_landline,
+            path,
+            "invalid_landline",
+            msg::invalid_landline(label),
+            out,
+        ),
+        K::Phone => format_check(
+            v,
+            ident::parse_phone,
+            path,
+            "invalid_phone",
+            msg::invalid_phone(label),
+            out,
+        ),
         K::BankAccount => format_check(
             v,
             ident::parse_bank_account,
@@ -462,7 +529,13 @@ fn format_check(
     }
 }
 
-fn check_number(f: &FieldDef, kind: FieldKind, v: &Json, path: &str, out: &mut Vec<Problem>) -> Option<Json> {
+fn check_number(
+    f: &FieldDef,
+    kind: FieldKind,
+    v: &Json,
+    path: &str,
+    out: &mut Vec<Problem>,
+) -> Option<Json> {
     let label = f.label.as_str();
     let text = match v {
         Json::Number(n) => n.to_string(),
@@ -486,7 +559,12 @@ fn check_number(f: &FieldDef, kind: FieldKind, v: &Json, path: &str, out: &mut V
         && let Some(d) = f.decimals
         && places > d as usize
     {
-        push(out, path, "too_many_decimals", msg::too_many_decimals(label, d));
+        push(
+            out,
+            path,
+            "too_many_decimals",
+            msg::too_many_decimals(label, d),
+        );
         ok = false;
     }
     let unit = f.unit.as_deref().unwrap_or("");
@@ -525,7 +603,11 @@ fn check_choice(
             .collect(),
         (FieldKind::MultiChoice, Json::String(s)) => vec![s.trim().to_string()],
         _ => {
-            let expected = if kind == FieldKind::SingleChoice { "一个选项" } else { "选项列表" };
+            let expected = if kind == FieldKind::SingleChoice {
+                "一个选项"
+            } else {
+                "选项列表"
+            };
             push(out, path, "wrong_type", msg::wrong_type(label, expected));
             return None;
         }
@@ -535,7 +617,12 @@ fn check_choice(
     let mut unique = Vec::new();
     for val in values {
         if !f.options.iter().any(|o| o.value() == val) {
-            push(out, path, "invalid_option", msg::invalid_option(label, &val));
+            push(
+                out,
+                path,
+                "invalid_option",
+                msg::invalid_option(label, &val),
+            );
             ok = false;
         } else if seen.insert(val.clone()) {
             unique.push(val);
@@ -545,13 +632,23 @@ fn check_choice(
         if let Some(min) = f.min_select
             && (unique.len() as u64) < u64::from(min)
         {
-            push(out, path, "too_few_selected", msg::too_few_selected(label, min));
+            push(
+                out,
+                path,
+                "too_few_selected",
+                msg::too_few_selected(label, min),
+            );
             ok = false;
         }
         if let Some(max) = f.max_select
             && unique.len() as u64 > u64::from(max)
         {
-            push(out, path, "too_many_selected", msg::too_many_selected(label, max));
+            push(
+                out,
+                path,
+                "too_many_selected",
+                msg::too_many_selected(label, max),
+            );
             ok = false;
         }
     }
@@ -568,7 +665,12 @@ fn check_choice(
                 Some((prefix, _)) if path.contains('[') => format!("{prefix}.{key}"),
                 _ => key.clone(),
             };
-            push(out, &p, "other_text_required", msg::other_text_required(label, other));
+            push(
+                out,
+                &p,
+                "other_text_required",
+                msg::other_text_required(label, other),
+            );
         }
     }
     if !ok {
@@ -601,14 +703,24 @@ fn check_region(f: &FieldDef, v: &Json, path: &str, out: &mut Vec<Problem>) -> O
             RegionLevel::City => "地市级",
             RegionLevel::County => "区县级",
         };
-        push(out, path, "region_too_shallow", msg::region_too_shallow(label, name));
+        push(
+            out,
+            path,
+            "region_too_shallow",
+            msg::region_too_shallow(label, name),
+        );
         return None;
     }
     if let Some(within) = &f.within
         && !region::is_within(&code, within)
     {
         let area = region::full_name(within).unwrap_or_else(|| within.clone());
-        push(out, path, "region_outside", msg::region_outside(label, &area));
+        push(
+            out,
+            path,
+            "region_outside",
+            msg::region_outside(label, &area),
+        );
         return None;
     }
     Some(Json::String(code))

@@ -45,7 +45,11 @@ pub fn check_files(
     let mut out = Vec::new();
     let slots: Vec<_> = call.files_for(target.direction).collect();
     for f in files {
-        if !slots.iter().any(|(s, _)| s.id == f.slot) && !out.iter().any(|p: &Problem| p.path == format!("files.{}", f.slot)) {
+        if !slots.iter().any(|(s, _)| s.id == f.slot)
+            && !out
+                .iter()
+                .any(|p: &Problem| p.path == format!("files.{}", f.slot))
+        {
             out.push(Problem::new(
                 format!("files.{}", f.slot),
                 "file_unknown_slot",
@@ -63,7 +67,12 @@ pub fn check_files(
         });
         if !shown {
             if !mine.is_empty() {
-                out.push(Problem::new(path, "hidden_ignored", Severity::Info, amsg::hidden_ignored(&slot.label)));
+                out.push(Problem::new(
+                    path,
+                    "hidden_ignored",
+                    Severity::Info,
+                    amsg::hidden_ignored(&slot.label),
+                ));
             }
             continue;
         }
@@ -90,7 +99,11 @@ pub fn check_files(
                     fp.clone(),
                     "file_type_not_allowed",
                     Severity::Error,
-                    msg::type_not_allowed(&slot.label, &f.name, &slot.types.join("、").to_uppercase()),
+                    msg::type_not_allowed(
+                        &slot.label,
+                        &f.name,
+                        &slot.types.join("、").to_uppercase(),
+                    ),
                 ));
             }
             if f.size < limits.min_size {

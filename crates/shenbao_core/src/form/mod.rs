@@ -51,7 +51,12 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub(crate) fn new(path: impl Into<String>, code: &str, severity: Severity, message: String) -> Problem {
+    pub(crate) fn new(
+        path: impl Into<String>,
+        code: &str,
+        severity: Severity,
+        message: String,
+    ) -> Problem {
         Problem {
             path: path.into(),
             code: code.to_string(),
@@ -156,7 +161,12 @@ pub fn check(call: &Call, app: &Application<'_>) -> Report {
         }
     }
     let Some(answers) = app.answers.as_object() else {
-        report.problems.push(Problem::new("", "wrong_type", Severity::Error, msg::not_an_object()));
+        report.problems.push(Problem::new(
+            "",
+            "wrong_type",
+            Severity::Error,
+            msg::not_an_object(),
+        ));
         return report;
     };
 
@@ -218,7 +228,8 @@ pub fn check(call: &Call, app: &Application<'_>) -> Report {
                 }
             }
             _ => {
-                let normalized = fields::check_field(f, value, answers, &f.id, &mut report.problems);
+                let normalized =
+                    fields::check_field(f, value, answers, &f.id, &mut report.problems);
                 if let Some(v) = normalized {
                     report.answers.insert(f.id.clone(), v);
                 }
@@ -228,7 +239,9 @@ pub fn check(call: &Call, app: &Application<'_>) -> Report {
                         if let Some(t) = answers.get(&key).and_then(Json::as_str)
                             && !t.trim().is_empty()
                         {
-                            report.answers.insert(key, Json::String(t.trim().to_string()));
+                            report
+                                .answers
+                                .insert(key, Json::String(t.trim().to_string()));
                         }
                     } else if answers.get(&key).is_some_and(|v| !fields::is_blank(v)) {
                         report.problems.push(Problem::new(

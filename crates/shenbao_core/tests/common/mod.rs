@@ -45,7 +45,10 @@ pub fn assert_inventory(id: &str, inventory: &[&str]) {
             !all.iter().any(|s| s.contains(&l))
         })
         .collect();
-    assert!(missing.is_empty(), "{id}: seed labels missing from the definition: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "{id}: seed labels missing from the definition: {missing:#?}"
+    );
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,7 +80,9 @@ struct Expected {
 /// sub-direction.
 pub fn check_fixtures(id: &str) {
     let call = call(id);
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(id);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(id);
     let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.expect("dir entry").path())
@@ -87,7 +92,11 @@ pub fn check_fixtures(id: &str) {
     let mut failures = Vec::new();
     let mut clean: BTreeSet<(String, Option<String>)> = BTreeSet::new();
     for path in &entries {
-        let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         let text = std::fs::read_to_string(path).expect("fixture readable");
         let fx: Fixture = match serde_json::from_str(&text) {
             Ok(f) => f,
@@ -149,7 +158,10 @@ pub fn check_fixtures(id: &str) {
         };
         for sub in targets {
             if !clean.contains(&(d.id.clone(), sub.clone())) {
-                failures.push(format!("no clean valid fixture for direction {} {:?}", d.id, sub));
+                failures.push(format!(
+                    "no clean valid fixture for direction {} {:?}",
+                    d.id, sub
+                ));
             }
         }
     }

@@ -1,0 +1,194 @@
+//! The `shenbao` binary end to end: exit codes and output of `call` and `answers`.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn shenbao(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shenbao"))
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A file in a fresh temporary directory, removed with the directory at the end of the test.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(name: &str, content: &str) -> TempFile {
+        let dir = std::env::temp_dir().join(format!("shenbao-cli-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join(name);
+        std::fs::write(&path, content).expect("temp file");
+        TempFile(path)
+    }
+    fn path(&self) -> &str {
+        self.0.to_str().expect("utf-8 path")
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(dir) = self.0.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+#[test]
+fn call_list_shows_the_five_seed_calls() {
+    let o = shenbao(&["call", "list"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = stdout(&o);
+    for id in [
+        "sd-2024-llm-cases",
+        "sd-2024-llm-survey",
+        "hn-2025-ai",
+        "qz-2024-ai-industry",
+        "gd-2023-ai-scenarios",
+    ] {
+        assert!(out.contains(id), "{id} listed in {out}");
+    }
+}
+
+#[test]
+fn call_check_accepts_the_seeds_and_rejects_a_broken_file_with_its_place() {
+    let calls = repo().join("crates/shenbao_core/calls");
+    let mut args = vec!["call".to_string(), "check".to_string()];
+    for e in std::fs::read_dir(&calls).expect("calls dir") {
+        args.push(e.expect("entry").path().to_string_lossy().to_string());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = shenbao(&args);
+    assert!(o.status.success(), "{}", stdout(&o));
+
+    let broken = TempFile::new(
+        "broken.toml",
+        "format = 1\nid = \"x-1\"\ntitle = \"t\"\nissuer = \"i\"\nyear = 2025\nscope = \"s\"\nform_title = \"f\"\n\n[[direction]]\nid = \"a\"\nname = \"n\"\n\n[[section]]\nid = \"s\"\ntitle = \"t\"\n\n[[section.field]]\nid = \"f\"\nlabel = \"l\"\nkind = \"nope\"\n\n[commitment]\ntitle = \"t\"\ntext = \"x\"\n",
+    );
+    let o = shenbao(&["call", "check", broken.path()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("broken.toml:20:8: section[0].field[0].kind:"),
+        "{out}"
+    );
+}
+
+#[test]
+fn call_schema_is_json() {
+    let o = shenbao(&["call", "schema"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("schema is JSON");
+    assert!(v["properties"]["section"].is_object(), "{v}");
+}
+
+fn fixture_answers(call: &str, name: &str) -> String {
+    let path = repo()
+        .join("crates/shenbao_core/tests/fixtures")
+        .join(call)
+        .join(name);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture")).expect("json");
+    v["answers"].to_string()
+}
+
+#[test]
+fn answers_check_exit_codes() {
+    let good = TempFile::new(
+        "good.json",
+        &fixture_answers("gd-2023-ai-scenarios", "manufacturing.valid.json"),
+    );
+    let o = shenbao(&[
+        "answers",
+        "check",
+        "--call",
+        "gd-2023-ai-scenarios",
+        "--direction",
+        "manufacturing",
+        good.path(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("没有发现问题"));
+
+    let bad = TempFile::new(
+        "bad.json",
+        r#"{"company_name": "某公司", "uscc": "914403001922038217"}"#,
+    );
+    let o = shenbao(&[
+        "answers",
+        "check",
+        "--call",
+        "gd-2023-ai-scenarios",
+        "--direction",
+        "manufacturing",
+        bad.path(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("错误\tuscc\t") && out.contains("[invalid_uscc]"),
+        "{out}"
+    );
+
+    let o = shenbao(&[
+        "answers",
+        "check",
+        "--json",
+        "--call",
+        "gd-2023-ai-scenarios",
+        "--direction",
+        "manufacturing",
+        bad.path(),
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json report");
+    assert!(
+        v.as_array()
+            .is_some_and(|a| a.iter().any(|p| p["code"] == "invalid_uscc"))
+    );
+
+    let junk = TempFile::new("junk.json", "{not json");
+    let o = shenbao(&[
+        "answers",
+        "check",
+        "--call",
+        "gd-2023-ai-scenarios",
+        "--direction",
+        "manufacturing",
+        junk.path(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("不是有效的 JSON"));
+
+    let o = shenbao(&[
+        "answers",
+        "check",
+        "--call",
+        "no-such-call",
+        "--direction",
+        "x",
+        good.path(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = shenbao(&[
+        "answers",
+        "check",
+        "--call",
+        "gd-2023-ai-scenarios",
+        "--direction",
+        "nope",
+        good.path(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("manufacturing"),
+        "lists the directions"
+    );
+}

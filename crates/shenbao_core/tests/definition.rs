@@ -1,0 +1,206 @@
+//! Loading call definitions: broken files are rejected with file, line, column and path;
+//! the worked example of `docs/call-format.md` is valid as printed.
+
+use shenbao_core::call::{self, load_str};
+
+const GOOD: &str = r#"format = 1
+id = "t-2025-x"
+title = "通知"
+issuer = "厅"
+year = 2025
+scope = "范围"
+form_title = "申报表"
+
+[[direction]]
+id = "a"
+name = "方向"
+
+[[section]]
+id = "s"
+title = "一、情况"
+
+[[section.field]]
+id = "name"
+label = "名称"
+kind = "text"
+
+[[section.field]]
+id = "nature"
+label = "性质"
+kind = "single_choice"
+options = ["甲", "乙"]
+
+[commitment]
+title = "承诺"
+text = "真实。"
+"#;
+
+/// Loads `GOOD` with `from` replaced by `to` and returns the single problem's
+/// (line, column, path) and message.
+fn broken(from: &str, to: &str) -> Vec<(usize, usize, String, String)> {
+    assert!(GOOD.contains(from), "test text contains {from}");
+    let src = GOOD.replacen(from, to, 1);
+    let err = load_str("x.toml", &src).expect_err("rejected");
+    assert_eq!(err.file, "x.toml");
+    err.problems
+        .into_iter()
+        .map(|p| (p.line, p.column, p.path, p.message))
+        .collect()
+}
+
+#[test]
+fn the_good_definition_loads() {
+    let c = load_str("x.toml", GOOD).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.id(), "t-2025-x");
+}
+
+#[test]
+fn a_toml_syntax_error_names_line_and_column() {
+    let p = broken("kind = \"text\"", "kind = \"text");
+    assert_eq!(p.len(), 1);
+    assert_eq!((p[0].0, p[0].1), (20, 13), "{p:?}");
+}
+
+#[test]
+fn an_unknown_kind_names_the_field_path() {
+    let p = broken("kind = \"text\"", "kind = \"txt\"");
+    assert_eq!(p[0].2, "section[0].field[0].kind");
+    assert_eq!(p[0].0, 20);
+    assert!(p[0].3.contains("取值无效"), "{}", p[0].3);
+}
+
+#[test]
+fn an_unknown_key_is_rejected_in_plain_words() {
+    let p = broken("label = \"名称\"", "label = \"名称\"\nlabell = \"x\"");
+    assert_eq!(p[0].2, "section[0].field[0].labell");
+    assert_eq!(p[0].0, 20);
+    assert!(p[0].3.contains("未知的键"), "{}", p[0].3);
+}
+
+#[test]
+fn a_missing_key_is_named() {
+    let p = broken("title = \"一、情况\"\n", "");
+    assert!(
+        p[0].3.contains("缺少必填的键") && p[0].3.contains("title"),
+        "{:?}",
+        p[0]
+    );
+    assert!(p[0].2.starts_with("section[0]"), "{:?}", p[0]);
+}
+
+#[test]
+fn a_dangling_show_if_is_found_with_its_line() {
+    let p = broken(
+        "kind = \"text\"",
+        "kind = \"text\"\nshow_if = { field = \"nope\", any_of = [\"甲\"] }",
+    );
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].2, "section[0].field[0].show_if.field");
+    assert_eq!((p[0].0, p[0].1), (21, 13));
+    assert!(p[0].3.contains("nope"));
+}
+
+#[test]
+fn semantic_problems_are_all_reported_in_file_order() {
+    let src = GOOD
+        .replacen("id = \"nature\"", "id = \"name\"", 1)
+        .replacen(
+            "options = [\"甲\", \"乙\"]",
+            "options = [\"甲\", \"乙\"]\nmax_zi = 3\nother = \"丙\"",
+            1,
+        )
+        .replacen(
+            "[commitment]",
+            "[[rule]]\nid = \"r\"\nexpr = \"answers.nam >\"\nmessage = \"m\"\n\n[commitment]",
+            1,
+        );
+    let err = load_str("x.toml", &src).expect_err("rejected");
+    let paths: Vec<&str> = err.problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        vec![
+            "section[0].field[1].id",
+            "section[0].field[1].max_zi",
+            "section[0].field[1].other",
+            "rule[0].expr",
+        ],
+        "{err}"
+    );
+    let lines: Vec<usize> = err.problems.iter().map(|p| p.line).collect();
+    assert!(
+        lines.windows(2).all(|w| w[0] <= w[1]) && lines[0] == 23,
+        "{lines:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.starts_with("x.toml:23:1: section[0].field[1].id: 字段 `name` 重复"),
+        "{text}"
+    );
+}
+
+#[test]
+fn rules_may_only_name_fields_that_exist() {
+    let p = broken(
+        "[commitment]",
+        "[[rule]]\nid = \"r\"\nexpr = \"answers.revenue >= 30\"\nmessage = \"m\"\n\n[commitment]",
+    );
+    assert_eq!(p[0].2, "rule[0].expr");
+    assert!(p[0].3.contains("revenue"));
+}
+
+#[test]
+fn bad_sizes_types_dates_and_ids_are_rejected() {
+    let p = broken(
+        "[commitment]",
+        "[[file]]\nid = \"License\"\nlabel = \"执照\"\ntypes = [\"exe\"]\nmax_size = \"lots\"\n\n[commitment]",
+    );
+    let paths: Vec<&str> = p.iter().map(|x| x.2.as_str()).collect();
+    assert_eq!(
+        paths,
+        vec!["file[0].id", "file[0].types[0]", "file[0].max_size"]
+    );
+    let p = broken("year = 2025", "year = 2025\npublished = \"2025-02-30\"");
+    assert_eq!(p[0].2, "published");
+}
+
+#[test]
+fn the_worked_example_in_the_format_doc_is_valid() {
+    let doc = include_str!("../../../docs/call-format.md");
+    let start = doc.find("## A worked example").expect("section");
+    let rest = &doc[start..];
+    let toml_start = rest.find("```toml\n").expect("toml block") + "```toml\n".len();
+    let toml_end = toml_start + rest[toml_start..].find("```").expect("end");
+    let src = &rest[toml_start..toml_end];
+    let c = load_str("worked-example.toml", src).unwrap_or_else(|e| panic!("{e}"));
+    let json_start = rest.find("```json\n").expect("json block") + "```json\n".len();
+    let json_end = json_start + rest[json_start..].find("```").expect("end");
+    let mut answers: serde_json::Value =
+        serde_json::from_str(&rest[json_start..json_end]).expect("answers json");
+    // The printed answers elide the long text; fill it to its minimum.
+    answers["intro"] = serde_json::json!("智".repeat(120));
+    let r = shenbao_core::form::validate(
+        &c,
+        call::Target {
+            direction: "app",
+            subdirection: None,
+        },
+        &answers,
+    );
+    assert!(r.is_clean(), "{:#?}", r.problems);
+}
+
+#[test]
+fn the_schema_describes_the_format() {
+    let s = call::json_schema();
+    let text = s.to_string();
+    for key in [
+        "review_level",
+        "section",
+        "show_if",
+        "max_zi",
+        "summary",
+        "criterion",
+    ] {
+        assert!(text.contains(key), "schema mentions {key}");
+    }
+}
