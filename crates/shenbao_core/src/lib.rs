@@ -10,5 +10,6 @@ pub mod form;
 pub mod ident;
 pub mod limits;
 pub mod messages;
+pub mod output;
 pub mod region;
 pub mod text;

@@ -221,6 +221,16 @@ kind = "region"
 within = "370000"
 
 [[section]]
+id = "self_made"
+title = "自研模型团队"
+show_if = { field = "source", any_of = ["自研"] }
+
+[[section.field]]
+id = "self_team"
+label = "自研团队情况"
+kind = "textarea"
+
+[[section]]
 id = "only_b2"
 title = "二、子方向二专属"
 directions = ["b"]
@@ -370,10 +380,7 @@ fn a_complete_valid_form_has_no_problem_and_derives_the_computed_field() {
     );
     assert_eq!(r.answers["ops"]["revenue"]["2024"], json!(1500.0));
     assert_eq!(r.answers["mobile"], json!("13800138000"));
-    assert_eq!(
-        r.hidden,
-        vec!["filed".to_string(), "filing_date".to_string()]
-    );
+    assert_eq!(r.hidden, ["filed", "filing_date", "self_team"]);
 }
 
 #[test]
@@ -526,24 +533,27 @@ fn choices_options_counts_and_other_text() {
 #[test]
 fn follow_up_fields_open_with_their_choice_and_hidden_answers_are_ignored() {
     let c = call();
-    // 自研 hides 模型名称 and opens 是否通过备案, which opens 备案时间.
+    // 自研 hides 模型名称 and opens 是否通过备案 (which opens 备案时间) and the 自研 section.
     let p = problems(&c, &with(json!({"source": "自研"})));
     assert_eq!(
         p,
-        vec![pc("filed", "required"), pc("open_name", "hidden_ignored")]
+        vec![
+            pc("filed", "required"),
+            pc("open_name", "hidden_ignored"),
+            pc("self_team", "required")
+        ],
+        "a section shown by a choice requires its fields"
     );
-    let p = problems(
-        &c,
-        &with(json!({"source": "自研", "open_name": null, "filed": "是"})),
-    );
-    assert_eq!(p, vec![pc("filing_date", "required")]);
-    let p = problems(
-        &c,
-        &with(
-            json!({"source": "自研", "open_name": null, "filed": "否", "filing_date": "2024-01-01"}),
-        ),
-    );
-    assert_eq!(p, vec![pc("filing_date", "hidden_ignored")]);
+    let selfmade = json!({"source": "自研", "open_name": null, "self_team": "十人"});
+    let mut a = with(selfmade.clone());
+    a["filed"] = json!("是");
+    assert_eq!(problems(&c, &a), vec![pc("filing_date", "required")]);
+    a["filed"] = json!("否");
+    a["filing_date"] = json!("2024-01-01");
+    assert_eq!(problems(&c, &a), vec![pc("filing_date", "hidden_ignored")]);
+    // A hidden section's answers are ignored like a hidden field's.
+    let p = problems(&c, &with(json!({"self_team": "十人"})));
+    assert_eq!(p, vec![pc("self_team", "hidden_ignored")]);
     // With 开源 the whole 自研 chain is hidden, even if 是 is still answered.
     let p = problems(
         &c,
@@ -818,7 +828,8 @@ fn file_slots_check_count_size_type_and_conditions() {
         ]
     );
     // 自研: the agreement slot is hidden, so it is not required, and a file there is ignored.
-    let selfmade = with(json!({"source": "自研", "open_name": null, "filed": "否"}));
+    let selfmade =
+        with(json!({"source": "自研", "open_name": null, "filed": "否", "self_team": "十人"}));
     assert!(file_problems(&selfmade, &ok[..1]).is_empty());
     assert_eq!(
         file_problems(&selfmade, &ok),

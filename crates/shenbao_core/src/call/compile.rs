@@ -14,6 +14,8 @@ use crate::messages::definition as msg;
 pub const RULE_VARS: &[&str] = &["answers", "profile", "call", "direction", "subdirection"];
 /// Variables a computed field may read.
 pub const COMPUTED_VARS: &[&str] = &["answers"];
+/// Variables a cover line may read.
+pub const COVER_VARS: &[&str] = &["answers", "profile"];
 /// Variables a summary-table column may read.
 pub const SUMMARY_VARS: &[&str] = &["answers", "profile", "call", "row"];
 
@@ -60,6 +62,7 @@ pub struct Call {
     computed: HashMap<String, Expr>,
     rules: Vec<CompiledRule>,
     summary_columns: Vec<Vec<Expr>>,
+    cover: Vec<Option<Expr>>,
     slot_limits: Vec<SlotLimits>,
 }
 
@@ -142,6 +145,11 @@ impl Call {
             .get(index)
             .map(Vec::as_slice)
             .unwrap_or(&[])
+    }
+
+    /// The compiled `value` of cover line `index`, if it has one.
+    pub fn cover_expr(&self, index: usize) -> Option<&Expr> {
+        self.cover.get(index).and_then(Option::as_ref)
     }
 
     /// The applicants' deadline (`YYYY-MM-DD`): the stated one, else the first review level's.
@@ -437,11 +445,43 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
     }
 
     // Cover lines.
+    let mut cover = Vec::new();
     for (i, line) in def.cover.iter().enumerate() {
         if let Some(f) = &line.field
             && !field_index.contains_key(f)
         {
             c.err(format!("cover[{i}].field"), msg::unknown_ref("字段", f));
+        }
+        if line.field.is_some() && line.value.is_some() {
+            c.err(
+                format!("cover[{i}].value"),
+                msg::other("field 和 value 只能写一个"),
+            );
+        }
+        cover.push(
+            line.value
+                .as_ref()
+                .and_then(|v| c.expr(&format!("cover[{i}].value"), v, COVER_VARS, &answer_ids)),
+        );
+    }
+
+    // Section conditions, now that every field is known.
+    for (si, s) in def.sections.iter().enumerate() {
+        if let Some(cond) = &s.show_if {
+            check_condition(
+                &mut c,
+                &format!("section[{si}].show_if"),
+                cond,
+                &def,
+                &field_index,
+                None,
+            );
+            if s.fields.iter().any(|f| f.id == cond.field) {
+                c.err(
+                    format!("section[{si}].show_if.field"),
+                    msg::other("章节不能由它自己的字段控制显示"),
+                );
+            }
         }
     }
 
@@ -649,6 +689,7 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
         computed,
         rules,
         summary_columns,
+        cover,
         slot_limits,
     })
 }

@@ -95,6 +95,11 @@ pub struct CoverLine {
     /// Field id whose answer fills the line; empty lines are printed blank (e.g. for a stamp).
     #[serde(default)]
     pub field: Option<String>,
+    /// Instead of `field`: a CEL expression over `answers` and `profile` giving the text, for
+    /// a line that differs by direction (e.g. `has(answers.lead_name) ? answers.lead_name :
+    /// answers.unit_name`).
+    #[serde(default)]
+    pub value: Option<String>,
     /// Text printed after the value, e.g. （盖章）.
     #[serde(default)]
     pub suffix: Option<String>,
@@ -257,6 +262,10 @@ pub struct Section {
     /// Sub-directions that have this section; empty means all.
     #[serde(default)]
     pub subdirections: Vec<String>,
+    /// Show the whole section only when a choice matches (e.g. 联合体协议书 only for a
+    /// consortium); its fields are then neither required nor kept.
+    #[serde(default)]
+    pub show_if: Option<Condition>,
     /// Fields in order.
     #[serde(default, rename = "field")]
     pub fields: Vec<FieldDef>,

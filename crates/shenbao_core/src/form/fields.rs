@@ -8,7 +8,7 @@ use serde_json::{Map, Value as Json};
 
 use super::{Problem, Severity};
 use crate::call::Call;
-use crate::call::definition::{FieldDef, FieldKind, RegionLevel};
+use crate::call::definition::{Condition, FieldDef, FieldKind, RegionLevel};
 use crate::ident;
 use crate::messages::answer as msg;
 use crate::region;
@@ -49,9 +49,21 @@ pub fn visible(
     f: &FieldDef,
     depth: usize,
 ) -> bool {
-    let Some(cond) = &f.show_if else {
-        return true;
-    };
+    let section_cond = call.field(&f.id).and_then(|(s, _)| s.show_if.as_ref());
+    [section_cond, f.show_if.as_ref()]
+        .into_iter()
+        .flatten()
+        .all(|cond| holds(call, in_form, answers, cond, depth))
+}
+
+/// Whether a condition holds: its controlling field is visible and has a matching answer.
+fn holds(
+    call: &Call,
+    in_form: &HashSet<&str>,
+    answers: &Map<String, Json>,
+    cond: &Condition,
+    depth: usize,
+) -> bool {
     if depth >= MAX_CONDITION_DEPTH || !in_form.contains(cond.field.as_str()) {
         return false;
     }
