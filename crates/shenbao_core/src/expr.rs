@@ -5,17 +5,46 @@
 //! (JSON) into CEL values and evaluates. It must not know about forms or calls.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use cel::objects::{Key, Map};
-use cel::{Context, Program, Value};
+use cel::{Context, Env, Program, Value};
 use serde_json::Value as Json;
+
+/// CEL's standard environment (functions and macros), built once: building it for every
+/// evaluation cost more than the evaluation itself.
+static STDLIB: LazyLock<Arc<Env>> = LazyLock::new(|| Arc::new(Env::stdlib()));
 
 /// A compiled CEL expression with its source text.
 #[derive(Debug)]
 pub struct Expr {
     source: String,
     program: Program,
+    /// The answers this expression reads, when every use of `answers` is `answers.<id>`;
+    /// `None` when it uses `answers` otherwise (indexing, passing it whole).
+    answer_keys: Option<Vec<String>>,
+}
+
+/// Variables prepared once for evaluating several expressions.
+pub struct Scope {
+    ctx: Context<'static, 'static>,
+}
+
+impl Scope {
+    /// A scope holding `vars` on top of CEL's standard environment.
+    pub fn new(vars: &[(&str, &Value)]) -> Scope {
+        let mut ctx = Context::with_env(Arc::clone(&STDLIB));
+        for (name, value) in vars {
+            ctx.add_variable_from_value(*name, (*value).clone());
+        }
+        Scope { ctx }
+    }
+}
+
+impl std::fmt::Debug for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Scope")
+    }
 }
 
 /// Why an expression could not be compiled.
@@ -59,8 +88,18 @@ impl Expr {
                 });
             }
         }
+        let plain = source
+            .match_indices("answers")
+            .filter(|(i, _)| {
+                !source[..*i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+            })
+            .all(|(i, m)| source[i + m.len()..].starts_with('.'));
         Ok(Expr {
             source: source.to_string(),
+            answer_keys: plain.then(|| answer_refs(source)),
             program,
         })
     }
@@ -70,20 +109,28 @@ impl Expr {
         &self.source
     }
 
-    /// Evaluates with the given variables.
+    /// Evaluates with the given variables. To evaluate several expressions over the same
+    /// variables, build a [`Scope`] once and use [`Expr::eval_in`]: adding a variable converts
+    /// it deeply, which costs more than most evaluations.
     pub fn eval(&self, vars: &[(&str, &Value)]) -> Result<Value, EvalOutcome> {
-        let mut ctx = Context::default();
-        for (name, value) in vars {
-            ctx.add_variable_from_value(*name, (*value).clone());
-        }
-        self.program.execute(&ctx).map_err(|e| {
-            let text = e.to_string();
+        self.eval_in(&Scope::new(vars))
+    }
+
+    /// Evaluates in a prepared scope.
+    pub fn eval_in(&self, scope: &Scope) -> Result<Value, EvalOutcome> {
+        self.program.execute(&scope.ctx).map_err(|e| {
             if matches!(e, cel::ExecutionError::NoSuchKey(_)) {
                 EvalOutcome::Missing
             } else {
-                EvalOutcome::Failed(text)
+                EvalOutcome::Failed(e.to_string())
             }
         })
+    }
+
+    /// The answers this expression can read, if that is known exactly: evaluating it needs
+    /// only these keys of `answers`, which saves converting the rest.
+    pub fn answer_keys(&self) -> Option<&[String]> {
+        self.answer_keys.as_deref()
     }
 
     /// Field ids this expression reads as `answers.<id>` (found textually; used to check
@@ -142,6 +189,30 @@ pub fn answer_refs(source: &str) -> Vec<String> {
         rest = &tail[id.len()..];
     }
     out
+}
+
+/// The part of `answers` that `exprs` can read: only the keys they name when all of them
+/// name their keys, else everything.
+pub fn answers_for<'e>(
+    answers: &serde_json::Map<String, Json>,
+    exprs: impl IntoIterator<Item = &'e Expr>,
+) -> Value {
+    let mut keys: Vec<&str> = Vec::new();
+    for e in exprs {
+        match e.answer_keys() {
+            Some(k) => keys.extend(k.iter().map(String::as_str)),
+            None => return to_cel(&Json::Object(answers.clone())),
+        }
+    }
+    let m: HashMap<Key, Value> = keys
+        .into_iter()
+        .filter_map(|k| {
+            answers
+                .get(k)
+                .map(|v| (Key::String(Arc::new(k.to_string())), to_cel(v)))
+        })
+        .collect();
+    Value::Map(Map { map: Arc::new(m) })
 }
 
 /// Converts JSON into a CEL value. Every number becomes a float, so arithmetic between
@@ -229,6 +300,31 @@ mod tests {
             Expr::compile("answers.p >", &["answers"]),
             Err(ExprError::Syntax(_))
         ));
+    }
+
+    #[test]
+    fn only_the_answers_an_expression_names_are_converted() {
+        let e = Expr::compile("answers.a > 1 && has(answers.b)", &["answers"]).unwrap();
+        assert_eq!(
+            e.answer_keys(),
+            Some(&["a".to_string(), "b".to_string()][..])
+        );
+        let whole = Expr::compile("answers['a'] > 1", &["answers"]).unwrap();
+        assert_eq!(whole.answer_keys(), None);
+        let m = json!({"a": 2, "b": 1, "c": 3});
+        let m = m.as_object().unwrap();
+        let Value::Map(part) = answers_for(m, [&e]) else {
+            panic!("map")
+        };
+        assert_eq!(part.map.len(), 2);
+        let Value::Map(all) = answers_for(m, [&e, &whole]) else {
+            panic!("map")
+        };
+        assert_eq!(all.map.len(), 3);
+        assert_eq!(
+            whole.eval(&[("answers", &Value::Map(all))]),
+            Ok(Value::Bool(true))
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::{Map, Value as Json, json};
 
 use crate::call::Call;
-use crate::expr::{EvalOutcome, Expr, to_cel};
+use crate::expr::{EvalOutcome, Expr, Scope, to_cel};
 
 /// One cover-page line as printed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -58,8 +58,8 @@ pub fn text_of(v: &Json) -> String {
     }
 }
 
-fn eval_text(expr: &Expr, vars: &[(&str, &Value)]) -> Result<String, String> {
-    match expr.eval(vars) {
+fn eval_text(expr: &Expr, scope: &Scope) -> Result<String, String> {
+    match expr.eval_in(scope) {
         Ok(v) => Ok(text_of(&crate::expr::to_json(&v))),
         Err(EvalOutcome::Missing) => Ok(String::new()),
         Err(EvalOutcome::Failed(e)) => Err(e),
@@ -74,6 +74,7 @@ pub fn cover_lines(
 ) -> Vec<CoverLineText> {
     let answers_v = to_cel(&Json::Object(answers.clone()));
     let profile_v = to_cel(profile.unwrap_or(&json!({})));
+    let scope = Scope::new(&[("answers", &answers_v), ("profile", &profile_v)]);
     call.def()
         .cover
         .iter()
@@ -81,10 +82,7 @@ pub fn cover_lines(
         .map(|(i, line)| {
             let text = match (&line.field, call.cover_expr(i)) {
                 (Some(f), _) => answers.get(f).map(text_of).unwrap_or_default(),
-                (None, Some(e)) => {
-                    eval_text(e, &[("answers", &answers_v), ("profile", &profile_v)])
-                        .unwrap_or_default()
-                }
+                (None, Some(e)) => eval_text(e, &scope).unwrap_or_default(),
                 (None, None) => String::new(),
             };
             CoverLineText {
@@ -129,14 +127,14 @@ pub fn summary_cells(
     );
     m.map = Arc::new(map);
     let row_v = Value::Map(m);
-    let vars = [
+    let scope = Scope::new(&[
         ("answers", &answers_v),
         ("profile", &profile_v),
         ("call", &call_v),
         ("row", &row_v),
-    ];
+    ]);
     call.summary_columns(table)
         .iter()
-        .map(|e| eval_text(e, &vars))
+        .map(|e| eval_text(e, &scope))
         .collect()
 }

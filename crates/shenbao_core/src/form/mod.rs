@@ -273,7 +273,7 @@ pub fn check(call: &Call, app: &Application<'_>) -> Report {
             continue;
         }
         if let Some(expr) = call.computed_expr(&f.id) {
-            let vars = crate::expr::to_cel(&Json::Object(report.answers.clone()));
+            let vars = crate::expr::answers_for(&report.answers, [expr]);
             if let Ok(v) = expr.eval(&[("answers", &vars)]) {
                 let j = crate::expr::to_json(&v);
                 if j.as_f64().is_some_and(f64::is_finite) || j.is_string() {

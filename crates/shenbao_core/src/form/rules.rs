@@ -9,7 +9,7 @@ use serde_json::{Map, Value as Json, json};
 use super::{Problem, Severity};
 use crate::call::definition::RuleSeverity;
 use crate::call::{Call, Target};
-use crate::expr::to_cel;
+use crate::expr::{Scope, answers_for, to_cel};
 
 /// Evaluates the rules of `target`'s direction. `answers` are the engine's normalised answers
 /// (see [`super::Report::answers`]). A rule whose inputs are missing is skipped: the missing
@@ -20,26 +20,32 @@ pub fn check_rules(
     answers: &Map<String, Json>,
     profile: Option<&Json>,
 ) -> Vec<Problem> {
-    let answers_v = to_cel(&Json::Object(answers.clone()));
+    let rules: Vec<_> = call.rules_for(target.direction).collect();
+    let answers_v = answers_for(
+        answers,
+        rules
+            .iter()
+            .flat_map(|(_, c)| std::iter::once(&c.expr).chain(c.when.as_ref())),
+    );
     let profile_v = to_cel(profile.unwrap_or(&json!({})));
     let call_v = to_cel(&json!({ "id": call.id(), "year": call.def().year }));
     let direction_v = Value::String(Arc::new(target.direction.to_string()));
     let sub_v = Value::String(Arc::new(target.subdirection.unwrap_or("").to_string()));
-    let vars = [
+    let scope = Scope::new(&[
         ("answers", &answers_v),
         ("profile", &profile_v),
         ("call", &call_v),
         ("direction", &direction_v),
         ("subdirection", &sub_v),
-    ];
+    ]);
     let mut out = Vec::new();
-    for (rule, compiled) in call.rules_for(target.direction) {
+    for (rule, compiled) in rules {
         if let Some(when) = &compiled.when
-            && when.eval(&vars) != Ok(Value::Bool(true))
+            && when.eval_in(&scope) != Ok(Value::Bool(true))
         {
             continue;
         }
-        if compiled.expr.eval(&vars) == Ok(Value::Bool(false)) {
+        if compiled.expr.eval_in(&scope) == Ok(Value::Bool(false)) {
             let severity = match rule.severity {
                 RuleSeverity::Error => Severity::Error,
                 RuleSeverity::Warning => Severity::Warning,
