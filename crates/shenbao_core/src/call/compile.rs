@@ -771,58 +771,82 @@ fn check_field(
         return;
     };
     let kname = kind_name(kind);
-    let na = |c: &mut Checker<'_>, attr: &str| {
-        c.err(format!("{path}.{attr}"), msg::not_applicable(attr, &kname))
-    };
     use FieldKind as K;
     let texty = matches!(kind, K::Text | K::Textarea);
     let numeric = matches!(kind, K::Integer | K::Decimal);
     let choice = matches!(kind, K::SingleChoice | K::MultiChoice);
-    if !texty && (f.min_zi.is_some() || f.max_zi.is_some() || f.zi_count.is_some()) {
-        na(
-            c,
-            if f.min_zi.is_some() {
-                "min_zi"
-            } else if f.max_zi.is_some() {
-                "max_zi"
-            } else {
-                "zi_count"
-            },
-        );
-    }
-    if let (Some(a), Some(b)) = (f.min_zi, f.max_zi)
-        && a > b
-    {
-        c.err(
-            format!("{path}.min_zi"),
-            msg::min_above_max("min_zi", "max_zi"),
-        );
-    }
-    if !numeric && (f.min.is_some() || f.max.is_some()) {
-        na(c, if f.min.is_some() { "min" } else { "max" });
-    }
-    if let (Some(a), Some(b)) = (f.min, f.max)
-        && a > b
-    {
-        c.err(format!("{path}.min"), msg::min_above_max("min", "max"));
-    }
-    if f.decimals.is_some() && !matches!(kind, K::Decimal | K::Computed) {
-        na(c, "decimals");
-    }
-    if f.unit.is_some() && !(numeric || matches!(kind, K::Computed | K::Text)) {
-        na(c, "unit");
-    }
-    if !choice {
-        if !f.options.is_empty() {
-            na(c, "options");
+    // (attribute, written, applies to this kind)
+    let attributes = [
+        ("min_zi", f.min_zi.is_some(), texty),
+        ("max_zi", f.max_zi.is_some(), texty),
+        ("zi_count", f.zi_count.is_some(), texty),
+        ("min", f.min.is_some(), numeric),
+        ("max", f.max.is_some(), numeric),
+        (
+            "decimals",
+            f.decimals.is_some(),
+            matches!(kind, K::Decimal | K::Computed),
+        ),
+        (
+            "unit",
+            f.unit.is_some(),
+            numeric || matches!(kind, K::Computed | K::Text),
+        ),
+        ("options", !f.options.is_empty(), choice),
+        ("other", f.other.is_some(), choice),
+        (
+            "other_label",
+            f.other_label.is_some(),
+            choice && f.other.is_some(),
+        ),
+        ("min_select", f.min_select.is_some(), kind == K::MultiChoice),
+        ("max_select", f.max_select.is_some(), kind == K::MultiChoice),
+        ("years", !f.years.is_empty(), kind == K::YearTable),
+        (
+            "row",
+            !f.rows.is_empty(),
+            matches!(kind, K::YearTable | K::Matrix),
+        ),
+        (
+            "column",
+            !f.columns.is_empty(),
+            matches!(kind, K::Matrix | K::Rows),
+        ),
+        ("min_rows", f.min_rows.is_some(), kind == K::Rows),
+        ("max_rows", f.max_rows.is_some(), kind == K::Rows),
+        ("expr", f.expr.is_some(), kind == K::Computed),
+        ("region_level", f.region_level.is_some(), kind == K::Region),
+        ("within", f.within.is_some(), kind == K::Region),
+    ];
+    for (attr, written, applies) in attributes {
+        if written && !applies {
+            c.err(format!("{path}.{attr}"), msg::not_applicable(attr, &kname));
         }
-        if f.other.is_some() {
-            na(c, "other");
+    }
+    let ordered = [
+        (
+            "min_zi",
+            "max_zi",
+            f.min_zi.zip(f.max_zi).is_some_and(|(a, b)| a > b),
+        ),
+        ("min", "max", f.min.zip(f.max).is_some_and(|(a, b)| a > b)),
+        (
+            "min_select",
+            "max_select",
+            f.min_select.zip(f.max_select).is_some_and(|(a, b)| a > b),
+        ),
+        (
+            "min_rows",
+            "max_rows",
+            f.min_rows.zip(f.max_rows).is_some_and(|(a, b)| a > b),
+        ),
+    ];
+    for (min, max, wrong) in ordered {
+        if wrong {
+            c.err(format!("{path}.{min}"), msg::min_above_max(min, max));
         }
-        if f.other_label.is_some() {
-            na(c, "other_label");
-        }
-    } else {
+    }
+    if choice {
         if f.options.is_empty() {
             c.err(format!("{path}.options"), msg::needs("options", &kname));
         }
@@ -840,67 +864,11 @@ fn check_field(
         {
             c.err(format!("{path}.other"), msg::unknown_ref("选项", other));
         }
-        if f.other.is_none() && f.other_label.is_some() {
-            c.err(
-                format!("{path}.other_label"),
-                msg::needs("other", "other_label"),
-            );
-        }
-    }
-    if kind != K::MultiChoice && (f.min_select.is_some() || f.max_select.is_some()) {
-        na(
-            c,
-            if f.min_select.is_some() {
-                "min_select"
-            } else {
-                "max_select"
-            },
-        );
-    }
-    if let (Some(a), Some(b)) = (f.min_select, f.max_select)
-        && a > b
-    {
-        c.err(
-            format!("{path}.min_select"),
-            msg::min_above_max("min_select", "max_select"),
-        );
     }
     if kind == K::MultiChoice && f.max_select.is_some_and(|m| m as usize > f.options.len()) {
         c.err(
             format!("{path}.max_select"),
             msg::other("max_select 超过了选项个数"),
-        );
-    }
-    if kind != K::YearTable && !f.years.is_empty() {
-        na(c, "years");
-    }
-    if !matches!(kind, K::YearTable | K::Matrix) && !f.rows.is_empty() {
-        na(c, "row");
-    }
-    if !matches!(kind, K::Matrix | K::Rows) && !f.columns.is_empty() {
-        na(c, "column");
-    }
-    if kind != K::Rows && (f.min_rows.is_some() || f.max_rows.is_some()) {
-        na(
-            c,
-            if f.min_rows.is_some() {
-                "min_rows"
-            } else {
-                "max_rows"
-            },
-        );
-    }
-    if kind != K::Computed && f.expr.is_some() {
-        na(c, "expr");
-    }
-    if kind != K::Region && (f.region_level.is_some() || f.within.is_some()) {
-        na(
-            c,
-            if f.region_level.is_some() {
-                "region_level"
-            } else {
-                "within"
-            },
         );
     }
     if !top
@@ -982,14 +950,6 @@ fn check_field(
             if f.columns.is_empty() {
                 c.err(format!("{path}.column"), msg::needs("column", &kname));
             }
-            if let (Some(a), Some(b)) = (f.min_rows, f.max_rows)
-                && a > b
-            {
-                c.err(
-                    format!("{path}.min_rows"),
-                    msg::min_above_max("min_rows", "max_rows"),
-                );
-            }
             let mut ids = HashSet::new();
             for (i, col) in f.columns.iter().enumerate() {
                 if !ids.insert(col.id.as_str()) {
@@ -1033,7 +993,10 @@ fn check_field(
         } else if let Some(sib) = siblings {
             check_condition(c, &format!("{path}.show_if"), cond, def, index, Some(sib));
         } else {
-            na(c, "show_if");
+            c.err(
+                format!("{path}.show_if"),
+                msg::not_applicable("show_if", &kname),
+            );
         }
     }
 }

@@ -342,6 +342,9 @@ fn check_rows(
     Some(Json::Array(result))
 }
 
+/// A format check: the parser (normalising on success), the problem code and its message.
+type FormatCheck = (fn(&str) -> Option<String>, &'static str, fn(&str) -> String);
+
 /// Text of a scalar answer: strings as they are, numbers as written.
 fn as_text(v: &Json) -> Option<String> {
     match v {
@@ -461,54 +464,39 @@ fn check_scalar(
                 }
             }
         }
-        K::Mobile => format_check(
-            v,
-            ident::parse_mobile,
-            path,
-            "invalid_mobile",
-            msg::invalid_mobile(label),
-            out,
-        ),
-        K::Landline => format_check(
-            v,
-            ident::parse_landline,
-            path,
-            "invalid_landline",
-            msg::invalid_landline(label),
-            out,
-        ),
-        K::Phone => format_check(
-            v,
-            ident::parse_phone,
-            path,
-            "invalid_phone",
-            msg::invalid_phone(label),
-            out,
-        ),
-        K::BankAccount => format_check(
-            v,
-            ident::parse_bank_account,
-            path,
-            "invalid_bank_account",
-            msg::invalid_bank_account(label),
-            out,
-        ),
-        K::Email => format_check(
-            v,
-            |s| ident::is_email(s).then(|| s.to_string()),
-            path,
-            "invalid_email",
-            msg::invalid_email(label),
-            out,
-        ),
-        K::Url => format_check(
-            v,
-            |s| ident::is_web_url(s).then(|| s.to_string()),
-            path,
-            "invalid_url",
-            msg::invalid_url(label),
-            out,
-        ),
+        K::Mobile | K::Landline | K::Phone | K::BankAccount | K::Email | K::Url => {
+            let (parse, code, message): FormatCheck = match kind {
+                K::Mobile => (ident::parse_mobile, "invalid_mobile", msg::invalid_mobile),
+                K::Landline => (
+                    ident::parse_landline,
+                    "invalid_landline",
+                    msg::invalid_landline,
+                ),
+                K::Phone => (ident::parse_phone, "invalid_phone", msg::invalid_phone),
+                K::BankAccount => (
+                    ident::parse_bank_account,
+                    "invalid_bank_account",
+                    msg::invalid_bank_account,
+                ),
+                K::Email => (
+                    |s| ident::is_email(s).then(|| s.to_string()),
+                    "invalid_email",
+                    msg::invalid_email,
+                ),
+                _ => (
+                    |s| ident::is_web_url(s).then(|| s.to_string()),
+                    "invalid_url",
+                    msg::invalid_url,
+                ),
+            };
+            match as_text(v).as_deref().and_then(parse) {
+                Some(s) => Some(Json::String(s)),
+                None => {
+                    push(out, path, code, message(label));
+                    None
+                }
+            }
+        }
         K::Region => check_region(f, v, path, out),
         K::Heading | K::Computed | K::YearTable | K::Matrix | K::Rows => None,
     }
@@ -521,23 +509,6 @@ fn uscc_detail(e: &ident::UsccError) -> String {
             format!("第{position}位“{found}”不是允许的字符")
         }
         ident::UsccError::CheckChar { .. } => "校验位不正确，请核对是否有输错的字符".to_string(),
-    }
-}
-
-fn format_check(
-    v: &Json,
-    parse: impl Fn(&str) -> Option<String>,
-    path: &str,
-    code: &str,
-    message: String,
-    out: &mut Vec<Problem>,
-) -> Option<Json> {
-    match as_text(v).as_deref().and_then(parse) {
-        Some(s) => Some(Json::String(s)),
-        None => {
-            push(out, path, code, message);
-            None
-        }
     }
 }
 
