@@ -1,7 +1,9 @@
 //! The `shenbao` command: thin argument parsing over the library crates.
 //!
-//! Subcommands: `call list|check|schema`, `answers check`. The web server (`serve`) comes
-//! with the web crate.
+//! Subcommands: `serve`, `user add|password`, `call list|check|schema`, `answers check`.
+
+mod serve;
+mod user;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,6 +24,11 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the web platform (SQLite in ./data by default).
+    Serve(serve::ServeArgs),
+    /// Accounts created by the operator: bureaus, call owners, experts, admins.
+    #[command(subcommand)]
+    User(user::UserCommand),
     /// Call definitions: list the built-in ones, check files, print the format's schema.
     #[command(subcommand)]
     Call(CallCommand),
@@ -75,6 +82,12 @@ enum AnswersCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Serve(args) => {
+            runtime().and_then(|rt| rt.block_on(serve::serve(args)).map(|()| ExitCode::SUCCESS))
+        }
+        Command::User(cmd) => {
+            runtime().and_then(|rt| rt.block_on(user::run(cmd)).map(|()| ExitCode::SUCCESS))
+        }
         Command::Call(CallCommand::List) => list_calls(),
         Command::Call(CallCommand::Check { files }) => check_calls(&files),
         Command::Call(CallCommand::Schema) => print_schema(),
@@ -103,6 +116,13 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
 }
 
 fn list_calls() -> Result<ExitCode> {

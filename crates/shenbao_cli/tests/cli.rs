@@ -192,3 +192,91 @@ fn answers_check_exit_codes() {
         "lists the directions"
     );
 }
+
+#[test]
+fn serve_starts_on_sqlite_in_a_fresh_data_folder_and_answers() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let dir = std::env::temp_dir().join(format!("shenbao-serve-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shenbao"))
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(&dir)
+        .env_remove("SHENBAO_DATABASE_URL")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut seen = Vec::new();
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("serve prints its address")
+            .expect("utf-8");
+        seen.push(line.clone());
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.trim_end_matches('/').to_string();
+        }
+    };
+    let mut conn = std::net::TcpStream::connect(&addr).expect("connects");
+    conn.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .expect("request");
+    let mut body = String::new();
+    conn.read_to_string(&mut body).expect("response");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(body.starts_with("HTTP/1.1 200"), "{body}");
+    assert!(body.contains("征集通知"));
+    assert!(dir.join("shenbao.db").exists() && dir.join("files").is_dir());
+    let out = seen.join("\n");
+    assert!(
+        out.contains("已加载 5 个征集通知") && out.contains("demo_admin"),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn user_add_creates_an_operator_account_once() {
+    let dir = std::env::temp_dir().join(format!("shenbao-user-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let d = dir.to_str().expect("utf-8");
+    let add = |name: &str| {
+        shenbao(&[
+            "user",
+            "add",
+            "--data-dir",
+            d,
+            "--username",
+            name,
+            "--role",
+            "bureau",
+            "--name",
+            "济南市工业和信息化局",
+            "--region",
+            "370100",
+        ])
+    };
+    let o = add("jinan");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("初始密码"));
+    let o = add("jinan");
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("已存在"));
+    let o = shenbao(&[
+        "user",
+        "add",
+        "--data-dir",
+        d,
+        "--username",
+        "x",
+        "--role",
+        "bureau",
+        "--name",
+        "n",
+    ]);
+    assert!(!o.status.success(), "a bureau needs a scope");
+    let o = shenbao(&["user", "password", "--data-dir", d, "--username", "jinan"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("新密码"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,296 @@
+//! `shenbao serve`: configuration (flags > environment > config file > defaults), the data
+//! folder, the database, the seed calls, and `--demo` accounts.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use shenbao_store::{NewOrganisation, NewUser, Role, Store};
+use shenbao_web::{CallRegistry, ServerState, auth, system_now};
+
+/// Where the data lives; shared by `serve` and the `user` commands.
+#[derive(Debug, clap::Args)]
+pub struct DataArgs {
+    /// Data folder: the SQLite database and uploaded files [default: ./data].
+    #[arg(long, env = "SHENBAO_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL: `sqlite://…` (default: data folder/shenbao.db) or `postgres://…`.
+    #[arg(long, env = "SHENBAO_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Configuration file (TOML with the keys listen, data_dir, database_url,
+    /// max_upload_mb) [default: ./shenbao.toml when it exists].
+    #[arg(long, env = "SHENBAO_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+/// Options of `shenbao serve`; each may also come from `SHENBAO_*` variables or the config
+/// file.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "SHENBAO_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// Largest upload in MB [default: 200].
+    #[arg(long, env = "SHENBAO_MAX_UPLOAD_MB")]
+    pub max_upload_mb: Option<u64>,
+    /// Demo mode: move every call's deadline 30 days ahead and create demo accounts.
+    #[arg(long)]
+    pub demo: bool,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+/// The config file's keys.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    max_upload_mb: Option<u64>,
+}
+
+/// The effective configuration.
+#[derive(Debug)]
+pub struct Settings {
+    /// Listen address.
+    pub listen: SocketAddr,
+    /// Data folder.
+    pub data_dir: PathBuf,
+    /// Database URL.
+    pub database_url: String,
+    /// Upload limit in MB.
+    pub max_upload_mb: u64,
+}
+
+impl ServeArgs {
+    /// Merges flags and environment (already in `self`) over the config file and defaults.
+    pub fn settings(&self) -> Result<Settings> {
+        self.data.settings(self.listen, self.max_upload_mb)
+    }
+}
+
+impl DataArgs {
+    /// Merges these flags, `listen` and `max_upload_mb` over the config file and defaults.
+    pub fn settings(
+        &self,
+        listen: Option<SocketAddr>,
+        max_upload_mb: Option<u64>,
+    ) -> Result<Settings> {
+        let file = match &self.config {
+            Some(p) => Some(p.clone()),
+            None => Path::new("shenbao.toml")
+                .exists()
+                .then(|| PathBuf::from("shenbao.toml")),
+        };
+        let fc: FileConfig = match file {
+            Some(p) => {
+                let text = std::fs::read_to_string(&p)
+                    .with_context(|| format!("读取配置文件 {}", p.display()))?;
+                toml::from_str(&text)
+                    .with_context(|| format!("配置文件 {} 格式有误", p.display()))?
+            }
+            None => FileConfig::default(),
+        };
+        let data_dir = self
+            .data_dir
+            .clone()
+            .or(fc.data_dir)
+            .unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = self
+            .database_url
+            .clone()
+            .or(fc.database_url)
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("shenbao.db").display()));
+        Ok(Settings {
+            listen: listen
+                .or(fc.listen)
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            data_dir,
+            database_url,
+            max_upload_mb: max_upload_mb.or(fc.max_upload_mb).unwrap_or(200),
+        })
+    }
+}
+
+/// Hides a password in a database URL for printing.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Creates the data folder and opens the database.
+pub async fn open(settings: &Settings) -> Result<Store> {
+    std::fs::create_dir_all(settings.data_dir.join("files"))
+        .with_context(|| format!("创建数据目录 {}", settings.data_dir.display()))?;
+    Store::connect(&settings.database_url)
+        .await
+        .with_context(|| format!("连接数据库 {}", redact(&settings.database_url)))
+}
+
+/// Runs the server until Ctrl-C.
+pub async fn serve(args: ServeArgs) -> Result<()> {
+    let settings = args.settings()?;
+    let store = open(&settings).await?;
+    let now = system_now();
+    let calls = CallRegistry::load(&store, args.demo, now).await?;
+    println!("shenbao 数据目录：{}", settings.data_dir.display());
+    println!("数据库：{}", redact(&settings.database_url));
+    println!(
+        "已加载 {} 个征集通知；上传文件大小上限 {}MB",
+        calls.all().len(),
+        settings.max_upload_mb
+    );
+    if args.demo {
+        println!(
+            "演示模式：各通知的申报截止时间已顺延至 {}",
+            shenbao_web::calls::date_after(now, shenbao_web::calls::DEMO_DAYS)
+        );
+        create_demo_accounts(&store, now).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("监听 {}", settings.listen))?;
+    println!("请用浏览器打开 http://{}/", listener.local_addr()?);
+    shenbao_web::serve(ServerState::new(store, calls), listener).await
+}
+
+/// A demo account: (username, display name, role, region scope or organisation region,
+/// organisation (USCC, name) for applicants).
+type DemoAccount = (
+    &'static str,
+    &'static str,
+    Role,
+    &'static str,
+    Option<(&'static str, &'static str)>,
+);
+
+/// Demo accounts for every role and a few regions. Their USCCs carry valid check
+/// characters but belong to no real organisation.
+const DEMO_ACCOUNTS: &[DemoAccount] = &[
+    (
+        "demo_qiye_jinan",
+        "济南演示科技有限公司联系人",
+        Role::Applicant,
+        "370102",
+        Some(("91370102MA3DEM0015", "济南演示科技有限公司")),
+    ),
+    (
+        "demo_qiye_quanzhou",
+        "泉州演示智能有限公司联系人",
+        Role::Applicant,
+        "350502",
+        Some(("91350502MA3DEM003P", "泉州演示智能有限公司")),
+    ),
+    (
+        "demo_qiye_changsha",
+        "长沙演示数据有限公司联系人",
+        Role::Applicant,
+        "430104",
+        Some(("91430104MA3DEM004H", "长沙演示数据有限公司")),
+    ),
+    (
+        "demo_qiye_guangzhou",
+        "广州演示应用有限公司联系人",
+        Role::Applicant,
+        "440106",
+        Some(("91440106MA3DEM005M", "广州演示应用有限公司")),
+    ),
+    (
+        "demo_xian_lixia",
+        "历下区工信局",
+        Role::Bureau,
+        "370102",
+        None,
+    ),
+    (
+        "demo_shi_jinan",
+        "济南市工信局",
+        Role::Bureau,
+        "370100",
+        None,
+    ),
+    (
+        "demo_shi_quanzhou",
+        "泉州市工信局",
+        Role::Bureau,
+        "350500",
+        None,
+    ),
+    (
+        "demo_shi_changsha",
+        "长沙市工信局",
+        Role::Bureau,
+        "430100",
+        None,
+    ),
+    (
+        "demo_shi_guangzhou",
+        "广州市工信局",
+        Role::Bureau,
+        "440100",
+        None,
+    ),
+    ("demo_ting", "省工信厅（征集单位）", Role::Owner, "", None),
+    ("demo_zhuanjia", "评审专家", Role::Expert, "", None),
+    ("demo_admin", "系统管理员", Role::Admin, "", None),
+];
+
+/// Creates the demo accounts that do not exist yet and prints their passwords once.
+async fn create_demo_accounts(store: &Store, now: i64) -> Result<()> {
+    let mut printed = false;
+    for (username, name, role, region, org) in DEMO_ACCOUNTS {
+        if store.user_by_username(username).await?.is_some() {
+            continue;
+        }
+        let password = auth::random_token()[..12].to_string();
+        let user = NewUser {
+            username: username.to_string(),
+            password_hash: auth::hash_password(&password)?,
+            display_name: name.to_string(),
+            role: *role,
+            organisation_id: None,
+            scope_region: (*role == Role::Bureau).then(|| region.to_string()),
+            scope_sector: None,
+            created_at: now,
+        };
+        match org {
+            Some((uscc, org_name)) => {
+                store
+                    .register_applicant(
+                        &NewOrganisation {
+                            uscc: uscc.to_string(),
+                            name: org_name.to_string(),
+                            region: region.to_string(),
+                            created_at: now,
+                        },
+                        &user,
+                    )
+                    .await?;
+            }
+            None => {
+                store.create_user(&user).await?;
+            }
+        }
+        if !printed {
+            println!("演示账号（密码只显示这一次）：");
+            printed = true;
+        }
+        println!("  {:<22} {:<10} {password}  {name}", username, role.label());
+    }
+    if !printed {
+        println!(
+            "演示账号已存在（密码在首次启动时显示过；可用 shenbao user password --username 账号 重设）。"
+        );
+    }
+    Ok(())
+}

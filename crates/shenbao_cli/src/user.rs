@@ -1,0 +1,132 @@
+//! `shenbao user`: accounts that are not self-registered (bureau, call owner, expert, admin)
+//! and password resets.
+
+use anyhow::{Context, Result, bail};
+use shenbao_core::region;
+use shenbao_store::{NewUser, Role, StoreError};
+use shenbao_web::{auth, system_now};
+
+use crate::serve::{DataArgs, open};
+
+/// `shenbao user …`
+#[derive(Debug, clap::Subcommand)]
+pub enum UserCommand {
+    /// Create a bureau, call-owner, expert or admin user; prints a generated password unless
+    /// `--password-stdin` is given.
+    Add {
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        /// applicant is not allowed here (applicants register themselves): bureau, owner,
+        /// expert or admin.
+        #[arg(long)]
+        role: String,
+        /// Name shown in the interface, e.g. 济南市工业和信息化局.
+        #[arg(long)]
+        name: String,
+        /// Region scope of a bureau (division code, e.g. 370100 for 济南市).
+        #[arg(long)]
+        region: Option<String>,
+        /// Sector scope of a sector department (e.g. 卫健委), instead of a region.
+        #[arg(long)]
+        sector: Option<String>,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Set a new password for a user and print it.
+    Password {
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+fn read_password(from_stdin: bool) -> Result<(String, bool)> {
+    if from_stdin {
+        let mut s = String::new();
+        std::io::stdin().read_line(&mut s).context("读取密码")?;
+        let p = s.trim_end_matches(['\r', '\n']).to_string();
+        if p.chars().count() < 8 {
+            bail!("密码至少8位");
+        }
+        Ok((p, false))
+    } else {
+        Ok((auth::random_token()[..16].to_string(), true))
+    }
+}
+
+/// Runs a `user` subcommand.
+pub async fn run(cmd: UserCommand) -> Result<()> {
+    match cmd {
+        UserCommand::Add {
+            username,
+            role,
+            name,
+            region,
+            sector,
+            password_stdin,
+            data,
+        } => {
+            let role: Role = role
+                .parse()
+                .map_err(|_| anyhow::anyhow!("角色应为 bureau、owner、expert 或 admin"))?;
+            if role == Role::Applicant {
+                bail!("申报单位账号请在网页上注册");
+            }
+            if role == Role::Bureau && region.is_none() && sector.is_none() {
+                bail!("审核单位需要 --region（行政区划代码）或 --sector（行业主管部门）");
+            }
+            if let Some(r) = &region
+                && region::lookup(r).is_none()
+            {
+                bail!("行政区划代码 {r} 不存在");
+            }
+            let (password, generated) = read_password(password_stdin)?;
+            let store = open(&data.settings(None, None)?).await?;
+            let user = NewUser {
+                username: username.clone(),
+                password_hash: auth::hash_password(&password)?,
+                display_name: name,
+                role,
+                organisation_id: None,
+                scope_region: region,
+                scope_sector: sector,
+                created_at: system_now(),
+            };
+            match store.create_user(&user).await {
+                Ok(u) => {
+                    println!(
+                        "已创建用户 {}（{}，编号 {}）",
+                        u.username,
+                        u.role.label(),
+                        u.id
+                    );
+                    if generated {
+                        println!("初始密码：{password}（只显示这一次，请登录后修改）");
+                    }
+                    Ok(())
+                }
+                Err(StoreError::Conflict { .. }) => bail!("用户名 {username} 已存在"),
+                Err(e) => Err(e.into()),
+            }
+        }
+        UserCommand::Password { username, data } => {
+            let store = open(&data.settings(None, None)?).await?;
+            let user = store
+                .user_by_username(&username)
+                .await?
+                .with_context(|| format!("没有用户 {username}"))?;
+            let (password, _) = read_password(false)?;
+            store
+                .set_password(user.id, &auth::hash_password(&password)?, system_now())
+                .await?;
+            println!("用户 {username} 的新密码：{password}");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! Organisations and users: registration, lookups, password changes.
+//!
+//! Must not: hash or compare passwords (the web layer does), or decide who may create whom.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+use crate::{NewOrganisation, NewUser, OrganisationRow, Role, Store, StoreError, UserRow};
+
+fn organisation_from_row(row: &AnyRow) -> Result<OrganisationRow, sqlx::Error> {
+    Ok(OrganisationRow {
+        id: row.try_get("id")?,
+        uscc: row.try_get("uscc")?,
+        name: row.try_get("name")?,
+        region: row.try_get("region")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn user_from_row(row: &AnyRow) -> Result<UserRow, sqlx::Error> {
+    let role: String = row.try_get("role")?;
+    Ok(UserRow {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        password_hash: row.try_get("password_hash")?,
+        display_name: row.try_get("display_name")?,
+        role: role
+            .parse::<Role>()
+            .map_err(|e| sqlx::Error::ColumnDecode {
+                index: "role".to_owned(),
+                source: Box::new(e),
+            })?,
+        organisation_id: row.try_get("organisation_id")?,
+        scope_region: row.try_get("scope_region")?,
+        scope_sector: row.try_get("scope_sector")?,
+        created_at: row.try_get("created_at")?,
+        password_changed_at: row.try_get("password_changed_at")?,
+    })
+}
+
+/// Inserts a user with the given organisation (overriding `user.organisation_id`), on a pool
+/// or inside a transaction.
+async fn insert_user<'e, E>(
+    executor: E,
+    user: &NewUser,
+    organisation_id: Option<i64>,
+) -> Result<UserRow, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let row = sqlx::query(
+        "INSERT INTO users (username, password_hash, display_name, role, organisation_id, \
+             scope_region, scope_sector, created_at, password_changed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+         RETURNING id, username, password_hash, display_name, role, organisation_id, \
+             scope_region, scope_sector, created_at, password_changed_at",
+    )
+    .bind(&user.username)
+    .bind(&user.password_hash)
+    .bind(&user.display_name)
+    .bind(user.role.as_str())
+    .bind(organisation_id)
+    .bind(&user.scope_region)
+    .bind(&user.scope_sector)
+    .bind(user.created_at)
+    .fetch_one(executor)
+    .await?;
+    Ok(user_from_row(&row)?)
+}
+
+impl Store {
+    /// Creates an applicant organisation and its first account in one transaction: if either
+    /// insert fails (a taken USCC or username) neither row is kept.
+    ///
+    /// `user.organisation_id` is ignored and set to the new organisation. Errors:
+    /// `Conflict { constraint: "organisations.uscc" }` or `"users.username"`.
+    pub async fn register_applicant(
+        &self,
+        org: &NewOrganisation,
+        user: &NewUser,
+    ) -> Result<(OrganisationRow, UserRow), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(
+            "INSERT INTO organisations (uscc, name, region, created_at) \
+             VALUES ($1, $2, $3, $4) \
+             RETURNING id, uscc, name, region, created_at",
+        )
+        .bind(&org.uscc)
+        .bind(&org.name)
+        .bind(&org.region)
+        .bind(org.created_at)
+        .fetch_one(&mut *tx)
+        .await?;
+        let organisation = organisation_from_row(&row)?;
+        let user = insert_user(&mut *tx, user, Some(organisation.id)).await?;
+        tx.commit().await?;
+        Ok((organisation, user))
+    }
+
+    /// Creates an account of any role (for admins and seeding). Errors:
+    /// `Conflict { constraint: "users.username" }`; an unknown `organisation_id` is `Other`
+    /// (a foreign-key violation).
+    pub async fn create_user(&self, user: &NewUser) -> Result<UserRow, StoreError> {
+        insert_user(&self.pool, user, user.organisation_id).await
+    }
+
+    /// The account with this id, if any.
+    pub async fn user(&self, id: i64) -> Result<Option<UserRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, username, password_hash, display_name, role, organisation_id, \
+                 scope_region, scope_sector, created_at, password_changed_at \
+             FROM users WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(user_from_row).transpose()?)
+    }
+
+    /// The account with this exact login name, if any (no case folding: the web layer
+    /// normalises names before storing and looking up).
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, username, password_hash, display_name, role, organisation_id, \
+                 scope_region, scope_sector, created_at, password_changed_at \
+             FROM users WHERE username = $1",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(user_from_row).transpose()?)
+    }
+
+    /// Replaces the password hash and records when. `NotFound` when no such user.
+    ///
+    /// Ending the user's other sessions is a separate call
+    /// ([`Store::delete_other_sessions`]), so the caller decides which session survives.
+    pub async fn set_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3",
+        )
+        .bind(password_hash)
+        .bind(now_ms)
+        .bind(user_id)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// The organisation with this id, if any.
+    pub async fn organisation(&self, id: i64) -> Result<Option<OrganisationRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, uscc, name, region, created_at FROM organisations WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(organisation_from_row).transpose()?)
+    }
+
+    /// The organisation registered with this USCC, if any.
+    pub async fn organisation_by_uscc(
+        &self,
+        uscc: &str,
+    ) -> Result<Option<OrganisationRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, uscc, name, region, created_at FROM organisations WHERE uscc = $1",
+        )
+        .bind(uscc)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(organisation_from_row).transpose()?)
+    }
+}

@@ -1,0 +1,97 @@
+//! Storage for shenbao: one layer over SQLite (the default, a single file) and PostgreSQL (for
+//! several server processes), written once against sqlx's **Any** driver.
+//!
+//! # Design
+//!
+//! - **One query layer, two databases.** Every query is a runtime `sqlx::query` string that
+//!   both backends accept: `$1`-style placeholders (SQLite reads `$NNN` too), `RETURNING`
+//!   (SQLite ≥ 3.35) and `ON CONFLICT … DO UPDATE` with `excluded`. The price is no
+//!   compile-time checking of SQL (the `query!` macros do not work with Any); the
+//!   conformance suite in `tests/conformance.rs` pays it back by running every query on both
+//!   backends (Postgres when `SHENBAO_TEST_DATABASE_URL` is set; CI sets it).
+//! - **INTEGER/BIGINT and TEXT only.** The Any driver decodes only booleans, integers, floats,
+//!   strings and bytes, with no timestamp, JSON or UUID types. So times are `i64` Unix
+//!   milliseconds, dates are `'YYYY-MM-DD'` text, JSON is text, and the one enum (`Role`) is
+//!   text guarded by a `CHECK`.
+//! - **Two migration trees with the same file names.** DDL is where the backends differ
+//!   (`INTEGER PRIMARY KEY` against `BIGINT GENERATED ALWAYS AS IDENTITY`), so
+//!   `migrations/sqlite/` and `migrations/postgres/` each hold a full set, embedded with
+//!   `sqlx::migrate!` (one `Migrator` per backend) and run by [`Store::connect`]. A test checks
+//!   that both trees list the same files, so they cannot drift apart unnoticed.
+//! - **Errors are mapped once.** `From<sqlx::Error> for StoreError` turns unique violations into
+//!   [`StoreError::Conflict`] with a stable name (`organisations.uscc`, `users.username`)
+//!   whichever backend reported them, so every `?` in this crate maps the same way.
+//! - **SQLite settings.** The file (and its directory) is created when missing, with WAL
+//!   journal (readers do not block the writer), `synchronous=NORMAL` (safe with WAL),
+//!   `foreign_keys=ON` and a 5 s `busy_timeout`, set on every pooled connection.
+//! - **Tests run on both.** [`testing`] gives each test a fresh SQLite file and, when
+//!   `SHENBAO_TEST_DATABASE_URL` is set, a fresh Postgres schema; the conformance suite and the
+//!   web crate's tests write each body once and run it on both.
+//!
+//! # What this crate must not do
+//!
+//! - **No clock.** Every time is passed in by the caller (`now_ms`, `created_at`, …), so tests
+//!   control time and every process agrees on it.
+//! - **No HTTP, no policy.** It does not hash passwords, generate tokens, decide rate limits or
+//!   check permissions: it stores and returns what the web layer decided.
+//! - **No domain validation.** USCCs, division codes and call TOML are checked by
+//!   `shenbao_core` before they get here.
+
+mod account;
+mod audit;
+mod call;
+mod connect;
+mod error;
+mod model;
+mod session;
+pub mod testing;
+
+pub use error::StoreError;
+pub use model::{
+    AuditRow, CallRow, NewAuditEntry, NewOrganisation, NewSession, NewUser, OrganisationRow,
+    ParseRoleError, Role, SessionRow, UserRow,
+};
+
+use sqlx::AnyPool;
+
+/// Which database a [`Store`] talks to, decided by the URL scheme at connect time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A single SQLite file (`sqlite://…`): the default, for one server process.
+    Sqlite,
+    /// PostgreSQL (`postgres://…`): for several server processes sharing one database.
+    Postgres,
+}
+
+/// The storage handle: a connection pool plus the backend it talks to.
+///
+/// Cheap to clone (the pool is reference-counted); clone it into every handler.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The pool's own Debug would print its connect options, URL credentials included.
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Which database this store talks to.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes every pooled connection and waits for checked-out ones to come back.
+    ///
+    /// Call it at shutdown so that SQLite checkpoints the WAL and Postgres sees clean
+    /// disconnects. Clones share the pool, so this closes them all.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

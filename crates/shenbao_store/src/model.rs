@@ -1,0 +1,329 @@
+//! Row types: `New*` for what callers insert, `*Row` for what the store returns, and [`Role`].
+//!
+//! Must not: print secrets. `UserRow`'s Debug leaves out the password hash and `SessionRow`'s
+//! leaves out the tokens, so rows can be logged with `{:?}`.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// What an account may do. Stored as its [`Role::as_str`] text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 申报单位: an enterprise account that fills in and submits applications.
+    Applicant,
+    /// 审核单位: a bureau reviewer, limited to its `scope_region` (and `scope_sector`).
+    Bureau,
+    /// 征集单位: the department that publishes a call and decides on it.
+    Owner,
+    /// 评审专家: an expert who scores applications assigned to them.
+    Expert,
+    /// 管理员: manages accounts and calls.
+    Admin,
+}
+
+impl Role {
+    /// Every role, in the order above.
+    pub const ALL: [Role; 5] = [
+        Role::Applicant,
+        Role::Bureau,
+        Role::Owner,
+        Role::Expert,
+        Role::Admin,
+    ];
+
+    /// The stored and serialised name: `applicant`, `bureau`, `owner`, `expert`, `admin`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Applicant => "applicant",
+            Role::Bureau => "bureau",
+            Role::Owner => "owner",
+            Role::Expert => "expert",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// The Chinese name shown in pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Applicant => "申报单位",
+            Role::Bureau => "审核单位",
+            Role::Owner => "征集单位",
+            Role::Expert => "评审专家",
+            Role::Admin => "管理员",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The text was not one of the [`Role::as_str`] names.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role {0:?}")]
+pub struct ParseRoleError(pub String);
+
+impl FromStr for Role {
+    type Err = ParseRoleError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == s)
+            .ok_or_else(|| ParseRoleError(s.to_owned()))
+    }
+}
+
+/// An organisation to insert (see [`crate::Store::register_applicant`]).
+#[derive(Debug, Clone)]
+pub struct NewOrganisation {
+    /// 统一社会信用代码, already validated by `shenbao_core::ident`; unique.
+    pub uscc: String,
+    /// Registered name.
+    pub name: String,
+    /// Six-digit administrative division code of the registered address.
+    pub region: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
+/// A stored organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganisationRow {
+    /// Database id.
+    pub id: i64,
+    /// 统一社会信用代码.
+    pub uscc: String,
+    /// Registered name.
+    pub name: String,
+    /// Six-digit administrative division code.
+    pub region: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
+/// An account to insert. `password_changed_at` starts equal to `created_at`.
+#[derive(Clone)]
+pub struct NewUser {
+    /// Login name; unique.
+    pub username: String,
+    /// Argon2id PHC string made by the web layer; the store never sees the password.
+    pub password_hash: String,
+    /// Name shown in pages.
+    pub display_name: String,
+    /// What the account may do.
+    pub role: Role,
+    /// The applicant's organisation; ignored by `register_applicant`, which sets it.
+    pub organisation_id: Option<i64>,
+    /// Division code a bureau account reviews.
+    pub scope_region: Option<String>,
+    /// Industry a sector bureau reviews.
+    pub scope_sector: Option<String>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
+/// A stored account. Its Debug output leaves out the password hash.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UserRow {
+    /// Database id.
+    pub id: i64,
+    /// Login name.
+    pub username: String,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    /// Name shown in pages.
+    pub display_name: String,
+    /// What the account may do.
+    pub role: Role,
+    /// The applicant's organisation.
+    pub organisation_id: Option<i64>,
+    /// Division code a bureau account reviews.
+    pub scope_region: Option<String>,
+    /// Industry a sector bureau reviews.
+    pub scope_sector: Option<String>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Unix milliseconds of the last password change (creation counts as one).
+    pub password_changed_at: i64,
+}
+
+impl fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserRow")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("password_hash", &"<redacted>")
+            .field("display_name", &self.display_name)
+            .field("role", &self.role)
+            .field("organisation_id", &self.organisation_id)
+            .field("scope_region", &self.scope_region)
+            .field("scope_sector", &self.scope_sector)
+            .field("created_at", &self.created_at)
+            .field("password_changed_at", &self.password_changed_at)
+            .finish()
+    }
+}
+
+impl fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewUser")
+            .field("username", &self.username)
+            .field("password_hash", &"<redacted>")
+            .field("display_name", &self.display_name)
+            .field("role", &self.role)
+            .field("organisation_id", &self.organisation_id)
+            .field("scope_region", &self.scope_region)
+            .field("scope_sector", &self.scope_sector)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+/// A session to insert; `last_seen_at` starts equal to `created_at`.
+#[derive(Clone)]
+pub struct NewSession {
+    /// Opaque random token (the cookie value), made by the web layer.
+    pub id: String,
+    /// The logged-in account.
+    pub user_id: i64,
+    /// Synchroniser token for forms of this session.
+    pub csrf_token: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Unix milliseconds after which the session is no longer returned.
+    pub expires_at: i64,
+}
+
+/// A stored session. Its Debug output leaves out both tokens.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    /// Opaque random token (the cookie value).
+    pub id: String,
+    /// The logged-in account.
+    pub user_id: i64,
+    /// Synchroniser token for forms of this session.
+    pub csrf_token: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Unix milliseconds after which the session is no longer returned.
+    pub expires_at: i64,
+    /// Unix milliseconds of the last [`crate::Store::touch_session`].
+    pub last_seen_at: i64,
+}
+
+impl fmt::Debug for NewSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewSession")
+            .field("id", &"<redacted>")
+            .field("user_id", &self.user_id)
+            .field("csrf_token", &"<redacted>")
+            .field("created_at", &self.created_at)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+impl fmt::Debug for SessionRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionRow")
+            .field("id", &"<redacted>")
+            .field("user_id", &self.user_id)
+            .field("csrf_token", &"<redacted>")
+            .field("created_at", &self.created_at)
+            .field("expires_at", &self.expires_at)
+            .field("last_seen_at", &self.last_seen_at)
+            .finish()
+    }
+}
+
+/// An audit-log entry to append.
+#[derive(Debug, Clone)]
+pub struct NewAuditEntry {
+    /// Unix milliseconds.
+    pub at: i64,
+    /// Who did it; `None` for the system or an anonymous request.
+    pub actor_user_id: Option<i64>,
+    /// Client IP as the web layer determined it.
+    pub actor_ip: Option<String>,
+    /// What happened, a dotted verb such as `user.login` or `application.submit`.
+    pub action: String,
+    /// Kind of the object acted on, such as `user` or `application`.
+    pub target_kind: Option<String>,
+    /// Id of the object acted on, as text.
+    pub target_id: Option<String>,
+    /// Extra facts as JSON text.
+    pub detail: Option<String>,
+}
+
+/// A stored audit-log entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    /// Increasing id; pages are cut by it.
+    pub id: i64,
+    /// Unix milliseconds.
+    pub at: i64,
+    /// Who did it.
+    pub actor_user_id: Option<i64>,
+    /// Client IP.
+    pub actor_ip: Option<String>,
+    /// What happened.
+    pub action: String,
+    /// Kind of the object acted on.
+    pub target_kind: Option<String>,
+    /// Id of the object acted on.
+    pub target_id: Option<String>,
+    /// Extra facts as JSON text.
+    pub detail: Option<String>,
+}
+
+/// A stored call: its TOML source and the demo deadline override.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallRow {
+    /// Call id, such as `hn-2025-ai`.
+    pub id: String,
+    /// The call definition (TOML) as loaded.
+    pub source: String,
+    /// `'YYYY-MM-DD'` that replaces the call's deadline on demo installations.
+    pub demo_deadline: Option<String>,
+    /// Unix milliseconds of the last load.
+    pub loaded_at: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_through_text_and_serde() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+            let json = serde_json::to_string(&role).unwrap();
+            assert_eq!(json, format!("\"{}\"", role.as_str()));
+            assert_eq!(serde_json::from_str::<Role>(&json).unwrap(), role);
+        }
+        assert!("Admin".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn user_debug_hides_the_password_hash() {
+        let user = UserRow {
+            id: 1,
+            username: "u".into(),
+            password_hash: "$argon2id$secret".into(),
+            display_name: "U".into(),
+            role: Role::Admin,
+            organisation_id: None,
+            scope_region: None,
+            scope_sector: None,
+            created_at: 0,
+            password_changed_at: 0,
+        };
+        let printed = format!("{user:?}");
+        assert!(!printed.contains("secret"), "{printed}");
+        assert!(printed.contains("<redacted>"));
+    }
+}

@@ -1,0 +1,118 @@
+//! Database-per-test helpers for this crate's conformance suite and for the tests of crates
+//! built on the store (`shenbao_web`): write a test body once as `async fn name(db: TestDb)`
+//! and run it with [`run_sqlite`] and [`run_postgres`].
+//!
+//! - SQLite: a fresh file in a temporary directory, removed afterwards.
+//! - PostgreSQL: only when `SHENBAO_TEST_DATABASE_URL` is set (CI sets it to
+//!   `postgres://postgres@127.0.0.1:5432/test`); otherwise the test prints that it was skipped
+//!   and passes. Each test gets a fresh schema `t_<random>`, created on a plain connection,
+//!   migrated through `options=-c search_path=…` in the store's URL, and dropped afterwards,
+//!   also when the body panics.
+//!
+//! Must not: be called from production code. It panics on setup failures, as tests should.
+
+use std::any::Any;
+use std::future::Future;
+use std::hash::{BuildHasher, RandomState};
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use sqlx::Connection;
+
+use crate::Store;
+
+/// The environment variable holding the PostgreSQL URL that tests may use.
+pub const DATABASE_URL_VAR: &str = "SHENBAO_TEST_DATABASE_URL";
+
+/// What a test body gets: a migrated, empty store and the URL it was opened with (to open a
+/// second store on the same database, as a second server process would).
+#[derive(Debug)]
+pub struct TestDb {
+    /// The store, on a database of its own.
+    pub store: Store,
+    /// The URL `store` was connected with.
+    pub url: String,
+}
+
+/// Runs `body` on a fresh SQLite file.
+pub async fn run_sqlite<F, Fut>(body: F)
+where
+    F: FnOnce(TestDb) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().expect("create a temporary directory");
+    let url = format!("sqlite://{}", dir.path().join("shenbao.db").display());
+    let store = Store::connect(&url)
+        .await
+        .expect("open the SQLite test database");
+    let outcome = CatchUnwind(Box::pin(body(TestDb {
+        store: store.clone(),
+        url,
+    })))
+    .await;
+    store.close().await;
+    drop(dir);
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// Runs `body` in a fresh PostgreSQL schema when [`DATABASE_URL_VAR`] is set; otherwise prints
+/// that it was skipped and returns.
+pub async fn run_postgres<F, Fut>(body: F)
+where
+    F: FnOnce(TestDb) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let Ok(base_url) = std::env::var(DATABASE_URL_VAR) else {
+        eprintln!("skipped: {DATABASE_URL_VAR} is not set");
+        return;
+    };
+    let schema = format!("t_{:016x}", RandomState::new().hash_one(std::process::id()));
+    let mut admin = sqlx::PgConnection::connect(&base_url)
+        .await
+        .expect("connect to the PostgreSQL test database");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&mut admin)
+        .await
+        .expect("create the test schema");
+
+    let separator = if base_url.contains('?') { '&' } else { '?' };
+    let url = format!("{base_url}{separator}options=-c%20search_path%3D{schema}");
+    let store = Store::connect(&url)
+        .await
+        .expect("open the store in the test schema");
+    let outcome = CatchUnwind(Box::pin(body(TestDb {
+        store: store.clone(),
+        url,
+    })))
+    .await;
+    store.close().await;
+
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+        .execute(&mut admin)
+        .await
+        .expect("drop the test schema");
+    admin.close().await.expect("close the admin connection");
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// Turns a panic inside the body into a value, so that the database is cleaned up before the
+/// panic goes on. (Spawning the body would do the same but demand a `Send + 'static` future.)
+struct CatchUnwind<F>(Pin<Box<F>>);
+
+impl<F: Future> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, Box<dyn Any + Send>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = self.0.as_mut();
+        match std::panic::catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! Accounts and sessions: argon2id password hashes, database-backed sessions in an HttpOnly
+//! cookie, CSRF tokens, and the [`Viewer`] extractor every handler uses to know who asks.
+//!
+//! CSRF: a logged-in form carries its session's token; an anonymous form (login, register)
+//! carries the token of the `sb_csrf` cookie (double submit). Every POST must also come from
+//! this site when the browser says where it comes from (`Origin`, `Sec-Fetch-Site`).
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use shenbao_store::{Role, SessionRow, UserRow};
+use std::net::SocketAddr;
+
+use crate::ServerState;
+use crate::error::AppError;
+
+/// Session cookie name.
+pub const SESSION_COOKIE: &str = "sb_session";
+/// Anonymous CSRF cookie name.
+pub const CSRF_COOKIE: &str = "sb_csrf";
+/// Sessions end after this long without a request.
+pub const SESSION_IDLE_MS: i64 = 8 * 3600 * 1000;
+/// A session's expiry is pushed forward at most this often (saves a write per request).
+const TOUCH_EVERY_MS: i64 = 5 * 60 * 1000;
+/// Failed logins allowed per user name, and per client address, in [`FAILURE_WINDOW_MS`].
+pub const MAX_FAILURES_PER_USER: i64 = 5;
+/// Failed logins allowed per client address.
+pub const MAX_FAILURES_PER_IP: i64 = 30;
+/// The window failed logins are counted in.
+pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
+
+/// Hashes a password with Argon2id (PHC string).
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("hashing password: {e}"))
+}
+
+/// Whether `password` matches the stored PHC `hash`.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// 32 random bytes as hex: session ids and CSRF tokens.
+pub fn random_token() -> String {
+    let mut b = [0u8; 32];
+    // The OS random source failing is not something a web request can recover from.
+    getrandom::fill(&mut b).expect("operating system random source");
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Compares tokens in constant time.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// Who is asking: the logged-in user (with their session) or nobody, plus the CSRF token
+/// their forms must carry and their address.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    /// The user and session, when logged in.
+    pub login: Option<(UserRow, SessionRow)>,
+    /// The CSRF token forms of this viewer carry.
+    pub csrf: String,
+    /// The client's address, when known.
+    pub ip: Option<String>,
+}
+
+impl Viewer {
+    /// The logged-in user, or a redirect to the login page coming back to `here`.
+    pub fn user(&self, here: &str) -> Result<&UserRow, AppError> {
+        self.login
+            .as_ref()
+            .map(|(u, _)| u)
+            .ok_or_else(|| AppError::LoginRequired(here.to_string()))
+    }
+
+    /// The logged-in user with one of `roles`.
+    pub fn user_with_role(&self, here: &str, roles: &[Role]) -> Result<&UserRow, AppError> {
+        let u = self.user(here)?;
+        if roles.contains(&u.role) {
+            Ok(u)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Checks a submitted CSRF token.
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), AppError> {
+        if !submitted.is_empty() && same(submitted, &self.csrf) {
+            Ok(())
+        } else {
+            Err(AppError::Csrf)
+        }
+    }
+}
+
+/// The anonymous CSRF token of this request, set by [`csrf_cookie`].
+#[derive(Clone)]
+struct AnonCsrf(String);
+
+impl FromRequestParts<ServerState> for Viewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &ServerState,
+    ) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        let anon = parts
+            .extensions
+            .get::<AnonCsrf>()
+            .map(|a| a.0.clone())
+            .or_else(|| jar.get(CSRF_COOKIE).map(|c| c.value().to_string()))
+            .unwrap_or_default();
+        let now = state.now();
+        let mut login = None;
+        if let Some(id) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string())
+            && let Some(session) = state.store.session(&id, now).await?
+            && let Some(user) = state.store.user(session.user_id).await?
+        {
+            if now - session.last_seen_at > TOUCH_EVERY_MS {
+                state
+                    .store
+                    .touch_session(&id, now, now + SESSION_IDLE_MS)
+                    .await?;
+            }
+            login = Some((user, session));
+        }
+        let csrf = login
+            .as_ref()
+            .map(|(_, s)| s.csrf_token.clone())
+            .unwrap_or(anon);
+        Ok(Viewer { login, csrf, ip })
+    }
+}
+
+/// Middleware: gives every visitor an anonymous CSRF cookie, and refuses state-changing
+/// requests that the browser says come from another site.
+pub async fn csrf_cookie(
+    State(_state): State<ServerState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    if req.method() != Method::GET && req.method() != Method::HEAD && cross_site(&req) {
+        return AppError::Csrf.into_response();
+    }
+    let jar = CookieJar::from_headers(req.headers());
+    let new_token = match jar.get(CSRF_COOKIE) {
+        Some(_) => None,
+        None => {
+            let t = random_token();
+            req.extensions_mut().insert(AnonCsrf(t.clone()));
+            Some(t)
+        }
+    };
+    let mut res = next.run(req).await;
+    if let Some(t) = new_token {
+        let c = Cookie::build((CSRF_COOKIE, t))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .build();
+        if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+/// True when the browser marks the request as coming from another site.
+fn cross_site(req: &Request) -> bool {
+    let h = req.headers();
+    if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match (
+        h.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        h.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
+        (Some(origin), Some(host)) => {
+            let o = origin.split("://").nth(1).unwrap_or(origin);
+            o != host
+        }
+        _ => false,
+    }
+}
+
+/// The session cookie for a new login.
+pub fn session_cookie(id: String) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, id))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .build()
+}
+
+/// Removes the session cookie.
+pub fn clear_session_cookie() -> Cookie<'static> {
+    let mut c = Cookie::build((SESSION_COOKIE, "")).path("/").build();
+    c.make_removal();
+    c
+}

@@ -1,0 +1,84 @@
+//! One error type for every handler: it renders a Chinese HTML page with a way back, logs
+//! internal errors once and never shows their details to the user.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+use crate::strings;
+
+/// What went wrong while handling a request.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No such page or object (also used for objects the user may not see).
+    #[error("not found")]
+    NotFound,
+    /// The user is logged in but may not do this.
+    #[error("forbidden")]
+    Forbidden,
+    /// The user must log in first; carries the path to come back to.
+    #[error("login required")]
+    LoginRequired(String),
+    /// The CSRF token is missing or wrong.
+    #[error("csrf")]
+    Csrf,
+    /// Too many attempts.
+    #[error("too many requests")]
+    TooMany(&'static str),
+    /// Anything else: logged, shown as a generic message.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<shenbao_store::StoreError> for AppError {
+    fn from(e: shenbao_store::StoreError) -> AppError {
+        AppError::Internal(e.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    message: &'a str,
+    nav: crate::pages::Nav,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, message) = match &self {
+            AppError::NotFound => (StatusCode::NOT_FOUND, strings::ERROR_NOT_FOUND),
+            AppError::Forbidden => (StatusCode::FORBIDDEN, strings::ERROR_FORBIDDEN),
+            AppError::LoginRequired(next) => {
+                return Redirect::to(&format!("/login?next={}", urlencode(next))).into_response();
+            }
+            AppError::Csrf => (StatusCode::FORBIDDEN, strings::ERROR_CSRF),
+            AppError::TooMany(m) => (StatusCode::TOO_MANY_REQUESTS, *m),
+            AppError::Internal(e) => {
+                tracing::error!(error = ?e, "request failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, strings::ERROR_INTERNAL)
+            }
+        };
+        let page = ErrorPage {
+            message,
+            nav: crate::pages::Nav::anonymous(String::new()),
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, message.to_string()).into_response(),
+        }
+    }
+}
+
+/// Percent-encodes a path for a query parameter (only what a local path needs).
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

@@ -1,0 +1,103 @@
+//! shenbao's web platform: the axum router, pages, accounts and sessions.
+//!
+//! Handlers are short: they parse, call the core or the store, and pick a page. Page text
+//! lives in `strings.rs`; layout in `templates/`. Time comes from [`ServerState::now`] so
+//! tests can move the clock.
+
+pub mod auth;
+pub mod calls;
+pub mod error;
+pub mod pages;
+pub mod strings;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post};
+use shenbao_store::Store;
+
+pub use calls::CallRegistry;
+
+/// A source of "now" in Unix milliseconds.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct ServerState {
+    /// The database.
+    pub store: Store,
+    /// The calls this installation runs.
+    pub calls: Arc<CallRegistry>,
+    clock: Clock,
+}
+
+impl ServerState {
+    /// State over `store` and `calls` with the system clock.
+    pub fn new(store: Store, calls: CallRegistry) -> ServerState {
+        ServerState::with_clock(store, calls, Arc::new(system_now))
+    }
+
+    /// State with a given clock (tests).
+    pub fn with_clock(store: Store, calls: CallRegistry, clock: Clock) -> ServerState {
+        ServerState {
+            store,
+            calls: Arc::new(calls),
+            clock,
+        }
+    }
+
+    /// Now, in Unix milliseconds.
+    pub fn now(&self) -> i64 {
+        (self.clock)()
+    }
+}
+
+/// The system clock in Unix milliseconds.
+pub fn system_now() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Every route, grouped by audience.
+pub fn router(state: ServerState) -> Router {
+    Router::new()
+        // Public.
+        .route("/", get(pages::public::list_calls))
+        .route("/calls/{id}", get(pages::public::show_call))
+        .route("/regions", get(pages::public::list_regions))
+        .route("/regions/{code}", get(pages::public::list_regions_under))
+        .route("/assets/app.css", get(pages::assets::css))
+        .route("/assets/app.js", get(pages::assets::js))
+        // Accounts.
+        .route(
+            "/register",
+            get(pages::account::register_form).post(pages::account::register),
+        )
+        .route(
+            "/login",
+            get(pages::account::login_form).post(pages::account::login),
+        )
+        .route("/logout", post(pages::account::logout))
+        .route("/account", get(pages::account::show_account))
+        .route(
+            "/account/password",
+            get(pages::account::password_form).post(pages::account::change_password),
+        )
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::csrf_cookie,
+        ))
+        .with_state(state)
+}
+
+/// Serves `router` on `listener` until Ctrl-C.
+pub async fn serve(state: ServerState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

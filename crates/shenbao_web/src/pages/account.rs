@@ -1,0 +1,501 @@
+//! Accounts: applicant registration, login, logout, the account page and password change.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use serde::Deserialize;
+use shenbao_core::{ident, region};
+use shenbao_store::{NewAuditEntry, NewOrganisation, NewSession, NewUser, Role, StoreError};
+
+use super::Nav;
+use super::public::render;
+use crate::ServerState;
+use crate::auth::{self, Viewer};
+use crate::error::AppError;
+use crate::strings as s;
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD_LEN: usize = 8;
+
+/// Records an audit entry; a failure to write it fails the request.
+pub async fn audit(
+    state: &ServerState,
+    viewer: &Viewer,
+    actor: Option<i64>,
+    action: &str,
+    target: Option<(&str, String)>,
+    detail: Option<String>,
+) -> Result<(), AppError> {
+    state
+        .store
+        .audit(&NewAuditEntry {
+            at: state.now(),
+            actor_user_id: actor.or_else(|| viewer.login.as_ref().map(|(u, _)| u.id)),
+            actor_ip: viewer.ip.clone(),
+            action: action.to_string(),
+            target_kind: target.as_ref().map(|t| t.0.to_string()),
+            target_id: target.map(|t| t.1),
+            detail,
+        })
+        .await?;
+    Ok(())
+}
+
+/// A local path to go to after login; anything else goes home.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+// ---- login ------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "account/login.html")]
+struct LoginPage {
+    nav: Nav,
+    next: String,
+    username: String,
+    error: Option<&'static str>,
+}
+
+/// Query of the login page.
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// `GET /login`.
+pub async fn login_form(
+    viewer: Viewer,
+    Query(q): Query<NextQuery>,
+) -> Result<Html<String>, AppError> {
+    render(LoginPage {
+        nav: Nav::of(&viewer),
+        next: safe_next(q.next.as_deref()),
+        username: String::new(),
+        error: None,
+    })
+}
+
+/// The login form.
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// `POST /login`: checks the password, rate-limits failures, opens a session.
+pub async fn login(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    jar: CookieJar,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    viewer.check_csrf(&form.csrf)?;
+    let now = state.now();
+    let username = form.username.trim().to_string();
+    let user_key = format!("user:{}", username.to_lowercase());
+    let ip_key = format!("ip:{}", viewer.ip.as_deref().unwrap_or("-"));
+    let since = now - auth::FAILURE_WINDOW_MS;
+    if state.store.login_failures_since(&user_key, since).await? >= auth::MAX_FAILURES_PER_USER
+        || state.store.login_failures_since(&ip_key, since).await? >= auth::MAX_FAILURES_PER_IP
+    {
+        audit(
+            &state,
+            &viewer,
+            None,
+            "login_refused",
+            Some(("user", username.clone())),
+            None,
+        )
+        .await?;
+        return Err(AppError::TooMany(s::LOGIN_LOCKED));
+    }
+    let user = state.store.user_by_username(&username).await?;
+    let ok = match &user {
+        Some(u) => auth::verify_password(&form.password, &u.password_hash),
+        None => {
+            // Spend the same time as a real check, so names cannot be probed by timing.
+            let _ = auth::hash_password(&form.password);
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| ok) else {
+        state.store.record_login_failure(&user_key, now).await?;
+        state.store.record_login_failure(&ip_key, now).await?;
+        audit(
+            &state,
+            &viewer,
+            None,
+            "login_failed",
+            Some(("user", username.clone())),
+            None,
+        )
+        .await?;
+        let page = render(LoginPage {
+            nav: Nav::of(&viewer),
+            next: safe_next(Some(&form.next)),
+            username,
+            error: Some(s::LOGIN_FAILED),
+        })?;
+        return Ok((axum::http::StatusCode::UNAUTHORIZED, page).into_response());
+    };
+    state.store.clear_login_failures(&user_key).await?;
+    let jar = open_session(&state, jar, user.id).await?;
+    audit(
+        &state,
+        &viewer,
+        Some(user.id),
+        "login",
+        Some(("user", user.id.to_string())),
+        None,
+    )
+    .await?;
+    Ok((jar, Redirect::to(&safe_next(Some(&form.next)))).into_response())
+}
+
+/// Opens a session for `user_id` and returns the jar with its cookie.
+async fn open_session(
+    state: &ServerState,
+    jar: CookieJar,
+    user_id: i64,
+) -> Result<CookieJar, AppError> {
+    let now = state.now();
+    let id = auth::random_token();
+    state
+        .store
+        .create_session(&NewSession {
+            id: id.clone(),
+            user_id,
+            csrf_token: auth::random_token(),
+            created_at: now,
+            expires_at: now + auth::SESSION_IDLE_MS,
+        })
+        .await?;
+    Ok(jar.add(auth::session_cookie(id)))
+}
+
+/// A form that carries only its CSRF token.
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /logout`.
+pub async fn logout(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    jar: CookieJar,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    viewer.check_csrf(&form.csrf)?;
+    if let Some((user, session)) = &viewer.login {
+        state.store.delete_session(&session.id).await?;
+        audit(
+            &state,
+            &viewer,
+            Some(user.id),
+            "logout",
+            Some(("user", user.id.to_string())),
+            None,
+        )
+        .await?;
+    }
+    Ok((jar.add(auth::clear_session_cookie()), Redirect::to("/")).into_response())
+}
+
+// ---- registration -----------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "account/register.html")]
+struct RegisterPage {
+    nav: Nav,
+    form: RegisterForm,
+    errors: BTreeMap<&'static str, &'static str>,
+    region_name: String,
+}
+
+impl RegisterPage {
+    fn error(&self, field: &str) -> &str {
+        self.errors.get(field).copied().unwrap_or("")
+    }
+}
+
+/// The registration form (also what the page shows back after an error).
+#[derive(Deserialize, Default, Clone)]
+pub struct RegisterForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    uscc: String,
+    #[serde(default)]
+    org_name: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    contact: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `GET /register`.
+pub async fn register_form(viewer: Viewer) -> Result<Html<String>, AppError> {
+    render(RegisterPage {
+        nav: Nav::of(&viewer),
+        form: RegisterForm::default(),
+        errors: BTreeMap::new(),
+        region_name: String::new(),
+    })
+}
+
+fn valid_username(u: &str) -> bool {
+    (3..=32).contains(&u.chars().count())
+        && u.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.@-".contains(c))
+}
+
+/// `POST /register`: an applicant organisation and its first user, in one transaction.
+pub async fn register(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    jar: CookieJar,
+    Form(mut form): Form<RegisterForm>,
+) -> Result<Response, AppError> {
+    viewer.check_csrf(&form.csrf)?;
+    let mut errors: BTreeMap<&'static str, &'static str> = BTreeMap::new();
+    let uscc = ident::parse_uscc(&form.uscc);
+    if form.uscc.trim().is_empty() {
+        errors.insert("uscc", s::ERR_REQUIRED);
+    } else if uscc.is_err() {
+        errors.insert("uscc", crate::strings::ERR_USCC_INVALID);
+    }
+    for (key, value) in [("org_name", &form.org_name), ("contact", &form.contact)] {
+        if value.trim().is_empty() {
+            errors.insert(key, s::ERR_REQUIRED);
+        }
+    }
+    let region_ok = region::lookup(form.region.trim())
+        .is_some_and(|d| d.level == region::Level::County || region::children(d.code).is_empty());
+    if !region_ok {
+        errors.insert("region", s::ERR_REGION);
+    }
+    let username = form.username.trim().to_string();
+    if !valid_username(&username) {
+        errors.insert("username", s::ERR_USERNAME);
+    }
+    if form.password.chars().count() < MIN_PASSWORD_LEN {
+        errors.insert("password", s::ERR_PASSWORD_SHORT);
+    } else if form.password != form.confirm {
+        errors.insert("confirm", s::ERR_PASSWORD_MISMATCH);
+    }
+    if errors.is_empty() {
+        let now = state.now();
+        let code = uscc.map(|u| u.code().to_string()).unwrap_or_default();
+        let org = NewOrganisation {
+            uscc: code.clone(),
+            name: form.org_name.trim().to_string(),
+            region: form.region.trim().to_string(),
+            created_at: now,
+        };
+        let user = NewUser {
+            username: username.clone(),
+            password_hash: auth::hash_password(&form.password)?,
+            display_name: form.contact.trim().to_string(),
+            role: Role::Applicant,
+            organisation_id: None,
+            scope_region: None,
+            scope_sector: None,
+            created_at: now,
+        };
+        match state.store.register_applicant(&org, &user).await {
+            Ok((org, user)) => {
+                audit(
+                    &state,
+                    &viewer,
+                    Some(user.id),
+                    "register",
+                    Some(("organisation", org.id.to_string())),
+                    Some(serde_json::json!({ "uscc": org.uscc, "name": org.name }).to_string()),
+                )
+                .await?;
+                let jar = open_session(&state, jar, user.id).await?;
+                return Ok((jar, Redirect::to("/account?welcome=1")).into_response());
+            }
+            Err(StoreError::Conflict { constraint }) if constraint.contains("uscc") => {
+                errors.insert("uscc", s::ERR_USCC_TAKEN);
+            }
+            Err(StoreError::Conflict { .. }) => {
+                errors.insert("username", s::ERR_USERNAME_TAKEN);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    form.password.clear();
+    form.confirm.clear();
+    let region_name = region::full_name(form.region.trim()).unwrap_or_default();
+    let page = render(RegisterPage {
+        nav: Nav::of(&viewer),
+        form,
+        errors,
+        region_name,
+    })?;
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+// ---- account and password ---------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "account/account.html")]
+struct AccountPage {
+    nav: Nav,
+    username: String,
+    display_name: String,
+    role: &'static str,
+    organisation: Option<(String, String, String)>,
+    scope: Option<String>,
+    notice: Option<&'static str>,
+}
+
+/// Query of the account page.
+#[derive(Deserialize)]
+pub struct AccountQuery {
+    welcome: Option<String>,
+    changed: Option<String>,
+}
+
+/// `GET /account`.
+pub async fn show_account(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Query(q): Query<AccountQuery>,
+) -> Result<Html<String>, AppError> {
+    let user = viewer.user("/account")?;
+    let organisation = match user.organisation_id {
+        Some(id) => state.store.organisation(id).await?.map(|o| {
+            let place = region::full_name(&o.region).unwrap_or(o.region.clone());
+            (o.name, o.uscc, place)
+        }),
+        None => None,
+    };
+    let scope = user
+        .scope_region
+        .as_deref()
+        .map(|r| region::full_name(r).unwrap_or_else(|| r.to_string()))
+        .or_else(|| user.scope_sector.clone());
+    let notice = if q.welcome.is_some() {
+        Some(s::WELCOME)
+    } else if q.changed.is_some() {
+        Some(s::PASSWORD_CHANGED)
+    } else {
+        None
+    };
+    render(AccountPage {
+        nav: Nav::of(&viewer),
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        role: user.role.label(),
+        organisation,
+        scope,
+        notice,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "account/password.html")]
+struct PasswordPage {
+    nav: Nav,
+    errors: BTreeMap<&'static str, &'static str>,
+}
+
+impl PasswordPage {
+    fn error(&self, field: &str) -> &str {
+        self.errors.get(field).copied().unwrap_or("")
+    }
+}
+
+/// `GET /account/password`.
+pub async fn password_form(viewer: Viewer) -> Result<Html<String>, AppError> {
+    viewer.user("/account/password")?;
+    render(PasswordPage {
+        nav: Nav::of(&viewer),
+        errors: BTreeMap::new(),
+    })
+}
+
+/// The password form.
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    old: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /account/password`: checks the old password, stores the new one and ends the user's
+/// other sessions.
+pub async fn change_password(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    let user = viewer.user("/account/password")?.clone();
+    viewer.check_csrf(&form.csrf)?;
+    let mut errors = BTreeMap::new();
+    if !auth::verify_password(&form.old, &user.password_hash) {
+        errors.insert("old", s::ERR_OLD_PASSWORD);
+    }
+    if form.new.chars().count() < MIN_PASSWORD_LEN {
+        errors.insert("new", s::ERR_PASSWORD_SHORT);
+    } else if form.new != form.confirm {
+        errors.insert("confirm", s::ERR_PASSWORD_MISMATCH);
+    }
+    if !errors.is_empty() {
+        let page = render(PasswordPage {
+            nav: Nav::of(&viewer),
+            errors,
+        })?;
+        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let now = state.now();
+    state
+        .store
+        .set_password(user.id, &auth::hash_password(&form.new)?, now)
+        .await?;
+    if let Some((_, session)) = &viewer.login {
+        state
+            .store
+            .delete_other_sessions(user.id, &session.id)
+            .await?;
+    }
+    audit(
+        &state,
+        &viewer,
+        Some(user.id),
+        "password_changed",
+        Some(("user", user.id.to_string())),
+        None,
+    )
+    .await?;
+    Ok(Redirect::to("/account?changed=1").into_response())
+}

@@ -1,0 +1,44 @@
+//! Page handlers, one module per audience.
+
+pub mod account;
+pub mod assets;
+pub mod public;
+
+use crate::auth::Viewer;
+use crate::error::AppError;
+
+/// What the header needs: who is logged in, and the CSRF token for the logout form.
+#[derive(Debug, Clone)]
+pub struct Nav {
+    /// Display name of the logged-in user.
+    pub user: Option<String>,
+    /// Role label of the logged-in user.
+    pub role: Option<&'static str>,
+    /// CSRF token for forms on the page.
+    pub csrf: String,
+}
+
+impl Nav {
+    /// The header for `viewer`.
+    pub fn of(viewer: &Viewer) -> Nav {
+        Nav {
+            user: viewer.login.as_ref().map(|(u, _)| u.display_name.clone()),
+            role: viewer.login.as_ref().map(|(u, _)| u.role.label()),
+            csrf: viewer.csrf.clone(),
+        }
+    }
+
+    /// The header for nobody.
+    pub fn anonymous(csrf: String) -> Nav {
+        Nav {
+            user: None,
+            role: None,
+            csrf,
+        }
+    }
+}
+
+/// Any path that is not a page.
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}

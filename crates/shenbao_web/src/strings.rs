@@ -1,0 +1,196 @@
+//! Every sentence the web pages show, in Chinese (zh-CN), in one place.
+//!
+//! Templates refer to these constants (`{{ crate::strings::SITE_NAME }}`) and handlers use
+//! them for messages, so wording is reviewed and changed here only.
+
+/// Product name in the header.
+pub const SITE_NAME: &str = "申报通";
+/// Tagline under the product name.
+pub const SITE_TAGLINE: &str = "项目征集与申报管理平台";
+/// Navigation: home.
+pub const NAV_HOME: &str = "征集通知";
+/// Navigation: log in.
+pub const NAV_LOGIN: &str = "登录";
+/// Navigation: register.
+pub const NAV_REGISTER: &str = "单位注册";
+/// Navigation: log out.
+pub const NAV_LOGOUT: &str = "退出";
+/// Navigation: change password.
+pub const NAV_PASSWORD: &str = "修改密码";
+/// Footer line.
+pub const FOOTER: &str = "申报通 · 所有数据保存在本单位服务器";
+
+/// Home page title.
+pub const HOME_TITLE: &str = "征集通知";
+/// Home page intro.
+pub const HOME_INTRO: &str =
+    "以下为正在征集和已截止的项目征集通知。点击标题查看申报范围、条件、截止时间和联系人。";
+/// Status: open.
+pub const STATUS_OPEN: &str = "征集中";
+/// Status: closed.
+pub const STATUS_CLOSED: &str = "已截止";
+/// Label: issuer.
+pub const LABEL_ISSUER: &str = "发文单位";
+/// Label: document number.
+pub const LABEL_DOC_NUMBER: &str = "文号";
+/// Label: published.
+pub const LABEL_PUBLISHED: &str = "发布日期";
+/// Label: applicant deadline.
+pub const LABEL_DEADLINE: &str = "申报截止";
+/// Label: directions.
+pub const LABEL_DIRECTIONS: &str = "申报方向";
+/// No deadline known.
+pub const DEADLINE_UNKNOWN: &str = "以通知为准";
+/// Deadline suffix: end of day.
+pub const DEADLINE_END_OF_DAY: &str = "24:00 前";
+
+/// Call page: scope heading.
+pub const CALL_SCOPE: &str = "征集范围";
+/// Call page: conditions heading.
+pub const CALL_CONDITIONS: &str = "申报条件";
+/// Call page: requirements heading.
+pub const CALL_REQUIREMENTS: &str = "有关要求";
+/// Call page: directions heading.
+pub const CALL_DIRECTIONS: &str = "申报方向";
+/// Call page: sub-directions label.
+pub const CALL_SUBDIRECTIONS: &str = "子方向";
+/// Call page: deadlines heading.
+pub const CALL_DEADLINES: &str = "时间安排";
+/// Call page: the applicant stage.
+pub const CALL_APPLICANT_STAGE: &str = "申报单位提交申报材料";
+/// Call page: contacts heading.
+pub const CALL_CONTACTS: &str = "联系方式";
+/// Call page: evidence heading.
+pub const CALL_FILES: &str = "需提交的材料";
+/// Call page: optional evidence.
+pub const CALL_FILE_OPTIONAL: &str = "（如有）";
+/// Call page: per-applicant limits heading.
+pub const CALL_LIMITS: &str = "申报限制";
+/// Call page: the demo banner.
+pub const DEMO_BANNER: &str = "演示模式：本通知的截止时间已顺延至";
+/// Call page: the demo banner, continued.
+pub const DEMO_BANNER_REAL: &str = "以便体验申报流程；通知原定截止时间为";
+/// Call page: start applying (next step, for logged-in applicants).
+pub const CALL_APPLY_HINT: &str = "请先登录或注册申报单位账号，再在线填写申报书。";
+/// Call page: limit texts.
+pub const LIMIT_PER_CALL: &str = "每个申报主体限申报的项目数：";
+/// Per-direction limit.
+pub const LIMIT_PER_DIRECTION: &str = "同一申报方向每个单位可申报的项目数：";
+/// Exclusive directions.
+pub const LIMIT_EXCLUSIVE: &str = "不能同时申报：";
+/// Contact: phone.
+pub const CONTACT_PHONE: &str = "电话";
+/// Contact: e-mail.
+pub const CONTACT_EMAIL: &str = "邮箱";
+/// Contact: address.
+pub const CONTACT_ADDRESS: &str = "地址";
+
+/// Login page title.
+pub const LOGIN_TITLE: &str = "登录";
+/// Login: username.
+pub const LOGIN_USERNAME: &str = "用户名";
+/// Login: password.
+pub const LOGIN_PASSWORD: &str = "密码";
+/// Login: submit.
+pub const LOGIN_SUBMIT: &str = "登录";
+/// Login: no account yet.
+pub const LOGIN_NO_ACCOUNT: &str = "还没有账号？";
+/// Login failed.
+pub const LOGIN_FAILED: &str = "用户名或密码不正确";
+/// Too many failures.
+pub const LOGIN_LOCKED: &str = "登录失败次数过多，请15分钟后再试";
+
+/// Register page title.
+pub const REGISTER_TITLE: &str = "申报单位注册";
+/// Register intro.
+pub const REGISTER_INTRO: &str =
+    "请按营业执照（法人登记证书）填写单位信息。一个统一社会信用代码只能注册一次。";
+/// Register: organisation section.
+pub const REGISTER_ORG: &str = "单位信息";
+/// Register: USCC.
+pub const REGISTER_USCC: &str = "统一社会信用代码";
+/// Register: USCC hint.
+pub const REGISTER_USCC_HINT: &str = "18位，见营业执照";
+/// Register: organisation name.
+pub const REGISTER_ORG_NAME: &str = "单位名称";
+/// Register: region.
+pub const REGISTER_REGION: &str = "注册地（省/市/县）";
+/// Register: region without JavaScript.
+pub const REGISTER_REGION_CODE: &str = "注册地行政区划代码（6位，如 370102）";
+/// Register: province select.
+pub const REGISTER_PROVINCE: &str = "请选择省份";
+/// Register: city select.
+pub const REGISTER_CITY: &str = "请选择城市";
+/// Register: county select.
+pub const REGISTER_COUNTY: &str = "请选择区县";
+/// Register: account section.
+pub const REGISTER_ACCOUNT: &str = "登录账号";
+/// Register: contact name.
+pub const REGISTER_CONTACT: &str = "联系人姓名";
+/// Register: username hint.
+pub const REGISTER_USERNAME_HINT: &str = "3至32位字母、数字或 _ . @ -，可用手机号或邮箱";
+/// Register: password hint.
+pub const REGISTER_PASSWORD_HINT: &str = "至少8位";
+/// Register: confirm password.
+pub const REGISTER_CONFIRM: &str = "确认密码";
+/// Register: submit.
+pub const REGISTER_SUBMIT: &str = "注册";
+/// Register: fix the errors.
+pub const FORM_HAS_ERRORS: &str = "请修改标出的内容后再提交";
+
+/// Validation: required.
+pub const ERR_REQUIRED: &str = "请填写此项";
+/// Validation: USCC taken.
+pub const ERR_USCC_TAKEN: &str = "该统一社会信用代码已注册，请直接登录或联系本单位账号管理人";
+/// Validation: username taken.
+pub const ERR_USERNAME_TAKEN: &str = "该用户名已被使用";
+/// Validation: bad username.
+pub const ERR_USERNAME: &str = "用户名应为3至32位字母、数字或 _ . @ -";
+/// Validation: short password.
+pub const ERR_PASSWORD_SHORT: &str = "密码至少8位";
+/// Validation: passwords differ.
+pub const ERR_PASSWORD_MISMATCH: &str = "两次输入的密码不一致";
+/// Validation: wrong old password.
+pub const ERR_OLD_PASSWORD: &str = "原密码不正确";
+/// Validation: region must be a county.
+pub const ERR_REGION: &str = "请选择到区县一级的注册地";
+
+/// Password page title.
+pub const PASSWORD_TITLE: &str = "修改密码";
+/// Password: old.
+pub const PASSWORD_OLD: &str = "原密码";
+/// Password: new.
+pub const PASSWORD_NEW: &str = "新密码";
+/// Password: submit.
+pub const PASSWORD_SUBMIT: &str = "保存新密码";
+/// Password changed.
+pub const PASSWORD_CHANGED: &str = "密码已修改，其他设备上的登录已退出";
+
+/// Account page title.
+pub const ACCOUNT_TITLE: &str = "我的账号";
+/// Account: role.
+pub const ACCOUNT_ROLE: &str = "角色";
+/// Account: organisation.
+pub const ACCOUNT_ORG: &str = "所属单位";
+/// Account: scope.
+pub const ACCOUNT_SCOPE: &str = "管辖范围";
+/// Welcome after registration.
+pub const WELCOME: &str = "注册成功，已为您登录";
+
+/// Error page: title.
+pub const ERROR_TITLE: &str = "出错了";
+/// Error page: back link.
+pub const ERROR_BACK: &str = "返回首页";
+/// 404.
+pub const ERROR_NOT_FOUND: &str = "没有找到您要的页面";
+/// 403.
+pub const ERROR_FORBIDDEN: &str = "您没有权限访问此页面";
+/// Login needed.
+pub const ERROR_LOGIN_NEEDED: &str = "请先登录";
+/// CSRF failure.
+pub const ERROR_CSRF: &str = "页面已过期或来源不明，请刷新页面后重试";
+/// 500.
+pub const ERROR_INTERNAL: &str =
+    "系统暂时无法处理您的请求，请稍后再试。所填内容未丢失的，可返回上一页重新提交。";
+/// Validation: bad USCC.
+pub const ERR_USCC_INVALID: &str = "统一社会信用代码不正确，请核对营业执照（18位，校验位须正确）";

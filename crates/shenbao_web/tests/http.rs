@@ -1,0 +1,538 @@
+//! The web platform over real HTTP on a random loopback port, on SQLite and (when
+//! `SHENBAO_TEST_DATABASE_URL` is set, as in CI) on PostgreSQL: public pages, registration,
+//! login, logout, password change, and the refusals (CSRF, cross-site posts, rate limits,
+//! pages that need a login).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+use shenbao_store::Store;
+use shenbao_store::testing::{TestDb, run_postgres, run_sqlite};
+use shenbao_web::{CallRegistry, ServerState};
+
+/// 2026-11-22 12:00 Beijing: every seed call's real deadline is past.
+const NOW: i64 = 1_795_320_000_000;
+
+/// A running server and what a test needs to drive it.
+struct App {
+    base: String,
+    store: Store,
+    clock: Arc<AtomicI64>,
+}
+
+impl App {
+    async fn start(store: Store, demo: bool) -> App {
+        let clock = Arc::new(AtomicI64::new(NOW));
+        let calls = CallRegistry::load(&store, demo, NOW)
+            .await
+            .expect("calls load");
+        let c = Arc::clone(&clock);
+        let state = ServerState::with_clock(
+            store.clone(),
+            calls,
+            Arc::new(move || c.load(Ordering::SeqCst)),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr: SocketAddr = listener.local_addr().expect("addr");
+        tokio::spawn(shenbao_web::serve(state, listener));
+        App {
+            base: format!("http://{addr}"),
+            store,
+            clock,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A browser: its own cookie jar, no automatic redirects.
+    fn browser(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    async fn get(&self, b: &reqwest::Client, path: &str) -> (StatusCode, String) {
+        let r = b.get(self.url(path)).send().await.expect("get");
+        (r.status(), r.text().await.expect("body"))
+    }
+
+    /// Loads `form_page` and posts `fields` to `action` with the page's CSRF token.
+    async fn submit(
+        &self,
+        b: &reqwest::Client,
+        form_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let (_, html) = self.get(b, form_page).await;
+        let csrf = csrf_of(&html);
+        let mut all: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        b.post(self.url(action))
+            .form(&all)
+            .send()
+            .await
+            .expect("post")
+    }
+
+    async fn register(&self, b: &reqwest::Client, uscc: &str, username: &str) -> reqwest::Response {
+        self.submit(
+            b,
+            "/register",
+            "/register",
+            &[
+                ("uscc", uscc),
+                ("org_name", "济南测试科技有限公司"),
+                ("region", "370102"),
+                ("contact", "张三"),
+                ("username", username),
+                ("password", "secret-123"),
+                ("confirm", "secret-123"),
+            ],
+        )
+        .await
+    }
+
+    async fn login(
+        &self,
+        b: &reqwest::Client,
+        username: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        self.submit(
+            b,
+            "/login",
+            "/login",
+            &[("username", username), ("password", password)],
+        )
+        .await
+    }
+
+    async fn audit_actions(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .store
+            .audit_page(None, 100)
+            .await
+            .expect("audit")
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        v.reverse();
+        v
+    }
+}
+
+/// The CSRF token in a page's first form.
+fn csrf_of(html: &str) -> String {
+    let key = "name=\"csrf\" value=\"";
+    let start = html
+        .find(key)
+        .map(|i| i + key.len())
+        .expect("page has a csrf field");
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+const USCC: &str = "91370102MA3DEM0015";
+
+async fn public_pages_list_and_show_every_seed_call(db: TestDb) {
+    let app = App::start(db.store, false).await;
+    let b = app.browser();
+    let (status, html) = app.get(&b, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    for id in [
+        "sd-2024-llm-cases",
+        "sd-2024-llm-survey",
+        "hn-2025-ai",
+        "qz-2024-ai-industry",
+        "gd-2023-ai-scenarios",
+    ] {
+        assert!(html.contains(&format!("/calls/{id}")), "{id} listed");
+    }
+    assert!(
+        html.contains("已截止"),
+        "real deadlines are past without --demo"
+    );
+    let (status, html) = app.get(&b, "/calls/hn-2025-ai").await;
+    assert_eq!(status, StatusCode::OK);
+    for text in [
+        "人工智能大模型",
+        "制造业数字化转型促进中心",
+        "基础通用大模型",
+        "垂直领域大模型",
+        "陈可旺",
+        "0731-88955549",
+    ] {
+        assert!(html.contains(text), "call page shows {text}");
+    }
+    let (status, html) = app.get(&b, "/calls/qz-2024-ai-industry").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("2024-06-16") && html.contains("不能同时申报"),
+        "deadlines and limits"
+    );
+    let (status, html) = app.get(&b, "/calls/nope").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("没有找到您要的页面"));
+    let (status, css) = app.get(&b, "/assets/app.css").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(css.contains("--brand"));
+    let (_, json) = app.get(&b, "/regions/370100").await;
+    assert!(
+        json.contains("\"370102\"") && json.contains("历下区"),
+        "{json}"
+    );
+}
+
+async fn demo_mode_opens_calls_and_says_so(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let b = app.browser();
+    let (_, html) = app.get(&b, "/").await;
+    assert!(!html.contains("badge shut"), "every call open in demo mode");
+    assert!(html.contains("2026-12-22"), "deadline moved 30 days ahead");
+    let (_, html) = app.get(&b, "/calls/sd-2024-llm-cases").await;
+    assert!(
+        html.contains("演示模式") && html.contains("2024-11-20"),
+        "the page says it and shows the real date"
+    );
+    assert_eq!(app.store.calls().await.expect("calls").len(), 5);
+}
+
+async fn an_applicant_registers_logs_out_and_logs_in_again(db: TestDb) {
+    let app = App::start(db.store, false).await;
+    let b = app.browser();
+    let r = app.register(&b, USCC, "zhangsan").await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    assert_eq!(location(&r), "/account?welcome=1");
+    let (status, html) = app.get(&b, "/account?welcome=1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("注册成功") && html.contains("济南测试科技有限公司") && html.contains(USCC)
+    );
+    assert!(html.contains("山东省济南市历下区"));
+    let org = app
+        .store
+        .organisation_by_uscc(USCC)
+        .await
+        .expect("query")
+        .expect("stored");
+    assert_eq!(org.region, "370102");
+
+    let (_, home) = app.get(&b, "/").await;
+    let r = b
+        .post(app.url("/logout"))
+        .form(&[("csrf", csrf_of(&home))])
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, _) = app.get(&b, "/account").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "logged out");
+
+    let r = app.login(&b, "zhangsan", "secret-123").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, html) = app.get(&b, "/account").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("张三"));
+    assert_eq!(
+        app.audit_actions().await,
+        vec!["register", "logout", "login"]
+    );
+}
+
+async fn registration_errors_are_shown_in_chinese_and_keep_what_was_typed(db: TestDb) {
+    let app = App::start(db.store, false).await;
+    let b = app.browser();
+    let r = app
+        .submit(
+            &b,
+            "/register",
+            "/register",
+            &[
+                ("uscc", "914403001922038217"),
+                ("org_name", "保留的单位名称"),
+                ("region", "370100"),
+                ("contact", ""),
+                ("username", "a"),
+                ("password", "short"),
+                ("confirm", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("body");
+    for text in [
+        "统一社会信用代码不正确",
+        "请选择到区县一级的注册地",
+        "请填写此项",
+        "用户名应为3至32位",
+        "密码至少8位",
+        "保留的单位名称",
+        "914403001922038217",
+    ] {
+        assert!(html.contains(text), "page shows {text}");
+    }
+    assert!(
+        !html.contains("value=\"short\""),
+        "passwords are never echoed"
+    );
+    let r = app.register(&b, USCC, "first").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let other = app.browser();
+    let r = app.register(&other, USCC, "second").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("该统一社会信用代码已注册")
+    );
+    assert!(
+        app.store
+            .user_by_username("second")
+            .await
+            .expect("query")
+            .is_none()
+    );
+}
+
+async fn state_changes_without_a_valid_csrf_token_are_refused(db: TestDb) {
+    let app = App::start(db.store, false).await;
+    let b = app.browser();
+    app.get(&b, "/login").await;
+    for (path, fields) in [
+        ("/login", vec![("username", "x"), ("password", "y")]),
+        ("/register", vec![("uscc", USCC)]),
+        ("/logout", vec![]),
+    ] {
+        let r = b
+            .post(app.url(path))
+            .form(&fields)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path} without token");
+        assert!(r.text().await.expect("body").contains("页面已过期"));
+        let mut with_bad = fields.clone();
+        with_bad.push(("csrf", "0000"));
+        let r = b
+            .post(app.url(path))
+            .form(&with_bad)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(
+            r.status(),
+            StatusCode::FORBIDDEN,
+            "{path} with a wrong token"
+        );
+    }
+    // A post that the browser marks as coming from another site is refused even with a token.
+    let (_, html) = app.get(&b, "/login").await;
+    let r = b
+        .post(app.url("/login"))
+        .header("Origin", "https://evil.example")
+        .form(&[
+            ("csrf", csrf_of(&html).as_str()),
+            ("username", "x"),
+            ("password", "y"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(app.audit_actions().await.is_empty(), "nothing happened");
+}
+
+async fn failed_logins_are_rate_limited(db: TestDb) {
+    let app = App::start(db.store, false).await;
+    let b = app.browser();
+    app.register(&b, USCC, "lisi").await;
+    let b = app.browser();
+    for _ in 0..5 {
+        let r = app.login(&b, "lisi", "wrong-password").await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        assert!(r.text().await.expect("body").contains("用户名或密码不正确"));
+    }
+    let r = app.login(&b, "lisi", "secret-123").await;
+    assert_eq!(
+        r.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "locked even with the right password"
+    );
+    assert!(r.text().await.expect("body").contains("登录失败次数过多"));
+    // After the window the right password works again.
+    app.clock.fetch_add(16 * 60 * 1000, Ordering::SeqCst);
+    let r = app.login(&b, "lisi", "secret-123").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let actions = app.audit_actions().await;
+    assert_eq!(actions.iter().filter(|a| *a == "login_failed").count(), 5);
+    assert!(actions.contains(&"login_refused".to_string()));
+}
+
+async fn changing_the_password_ends_other_sessions(db: TestDb) {
+    let app = App::start(db.store, false).await;
+    let a = app.browser();
+    app.register(&a, USCC, "wangwu").await;
+    let other = app.browser();
+    assert_eq!(
+        app.login(&other, "wangwu", "secret-123").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let r = app
+        .submit(
+            &a,
+            "/account/password",
+            "/account/password",
+            &[
+                ("old", "nope-nope"),
+                ("new", "new-secret-1"),
+                ("confirm", "new-secret-1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.expect("body").contains("原密码不正确"));
+    let r = app
+        .submit(
+            &a,
+            "/account/password",
+            "/account/password",
+            &[
+                ("old", "secret-123"),
+                ("new", "new-secret-1"),
+                ("confirm", "new-secret-1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get(&a, "/account").await.0,
+        StatusCode::OK,
+        "this session stays"
+    );
+    assert_eq!(
+        app.get(&other, "/account").await.0,
+        StatusCode::SEE_OTHER,
+        "the other one ended"
+    );
+    let fresh = app.browser();
+    assert_eq!(
+        app.login(&fresh, "wangwu", "secret-123").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.login(&fresh, "wangwu", "new-secret-1").await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+async fn account_pages_need_a_login_and_come_back_after_it(db: TestDb) {
+    let app = App::start(db.store, false).await;
+    let b = app.browser();
+    app.register(&b, USCC, "zhaoliu").await;
+    let b = app.browser();
+    let r = b
+        .get(app.url("/account/password"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/login?next=/account/password");
+    let (_, html) = app.get(&b, "/login?next=/account/password").await;
+    let r = b
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", csrf_of(&html).as_str()),
+            ("username", "zhaoliu"),
+            ("password", "secret-123"),
+            ("next", "/account/password"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(location(&r), "/account/password");
+    // An absolute or protocol-relative `next` never leads off the site.
+    let b = app.browser();
+    let (_, html) = app.get(&b, "/login").await;
+    let r = b
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", csrf_of(&html).as_str()),
+            ("username", "zhaoliu"),
+            ("password", "secret-123"),
+            ("next", "//evil.example/"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(location(&r), "/");
+}
+
+async fn sessions_expire_when_idle(db: TestDb) {
+    let app = App::start(db.store, false).await;
+    let b = app.browser();
+    app.register(&b, USCC, "sunqi").await;
+    assert_eq!(app.get(&b, "/account").await.0, StatusCode::OK);
+    app.clock
+        .fetch_add(shenbao_web::auth::SESSION_IDLE_MS + 1, Ordering::SeqCst);
+    assert_eq!(app.get(&b, "/account").await.0, StatusCode::SEE_OTHER);
+}
+
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::run_sqlite(super::$name).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::run_postgres(super::$name).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_databases!(
+    public_pages_list_and_show_every_seed_call,
+    demo_mode_opens_calls_and_says_so,
+    an_applicant_registers_logs_out_and_logs_in_again,
+    registration_errors_are_shown_in_chinese_and_keep_what_was_typed,
+    state_changes_without_a_valid_csrf_token_are_refused,
+    failed_logins_are_rate_limited,
+    changing_the_password_ends_other_sessions,
+    account_pages_need_a_login_and_come_back_after_it,
+    sessions_expire_when_idle,
+);
