@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 use shenbao_store::{NewOrganisation, NewUser, Role, Store};
-use shenbao_web::{CallRegistry, ServerState, auth, system_now};
+use shenbao_web::{CallRegistry, FileStore, ServerState, auth, system_now};
 
 /// Where the data lives; shared by `serve` and the `user` commands.
 #[derive(Debug, clap::Args)]
@@ -161,7 +161,11 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         .await
         .with_context(|| format!("监听 {}", settings.listen))?;
     println!("请用浏览器打开 http://{}/", listener.local_addr()?);
-    shenbao_web::serve(ServerState::new(store, calls), listener).await
+    let files = FileStore::new(
+        settings.data_dir.join("files"),
+        settings.max_upload_mb * 1024 * 1024,
+    );
+    shenbao_web::serve(ServerState::new(store, calls, files), listener).await
 }
 
 /// A demo account: (username, display name, role, region scope or organisation region,

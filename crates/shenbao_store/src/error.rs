@@ -17,11 +17,13 @@ pub enum StoreError {
     /// user). Lookups return `Ok(None)` instead.
     #[error("not found")]
     NotFound,
-    /// A unique constraint refused the write. `constraint` is stable across backends:
-    /// `organisations.uscc`, `users.username`, `sessions.id`.
+    /// A unique constraint refused the write, or an application was not at the version or in
+    /// the status the write expected. `constraint` is stable across backends:
+    /// `organisations.uscc`, `users.username`, `sessions.id`, `attachments.storage_key`, and
+    /// `applications.version` for the optimistic-concurrency check.
     #[error("conflict on {constraint}")]
     Conflict {
-        /// `table.column` of the violated unique constraint.
+        /// `table.column` of the violated unique constraint, or `applications.version`.
         constraint: String,
     },
     /// Anything else from the database or the driver (connection, migration, decoding, …).
@@ -58,6 +60,7 @@ fn postgres_constraint(name: &str) -> &str {
         "users_username_key" => "users.username",
         "sessions_pkey" => "sessions.id",
         "calls_pkey" => "calls.id",
+        "attachments_storage_key_key" => "attachments.storage_key",
         other => other,
     }
 }
@@ -82,6 +85,10 @@ mod tests {
             "organisations.uscc"
         );
         assert_eq!(postgres_constraint("users_username_key"), "users.username");
+        assert_eq!(
+            postgres_constraint("attachments_storage_key_key"),
+            "attachments.storage_key"
+        );
         assert_eq!(postgres_constraint("something_else"), "something_else");
     }
 

@@ -11,8 +11,9 @@
 //!   backends (Postgres when `SHENBAO_TEST_DATABASE_URL` is set; CI sets it).
 //! - **INTEGER/BIGINT and TEXT only.** The Any driver decodes only booleans, integers, floats,
 //!   strings and bytes, with no timestamp, JSON or UUID types. So times are `i64` Unix
-//!   milliseconds, dates are `'YYYY-MM-DD'` text, JSON is text, and the one enum (`Role`) is
-//!   text guarded by a `CHECK`.
+//!   milliseconds, dates are `'YYYY-MM-DD'` text, JSON is text, `Role` is text guarded by a
+//!   `CHECK`, and application statuses are text guarded by a foreign key to the lookup table
+//!   `application_statuses` (a later state is one `INSERT`; SQLite cannot alter a `CHECK`).
 //! - **Two migration trees with the same file names.** DDL is where the backends differ
 //!   (`INTEGER PRIMARY KEY` against `BIGINT GENERATED ALWAYS AS IDENTITY`), so
 //!   `migrations/sqlite/` and `migrations/postgres/` each hold a full set, embedded with
@@ -21,6 +22,11 @@
 //! - **Errors are mapped once.** `From<sqlx::Error> for StoreError` turns unique violations into
 //!   [`StoreError::Conflict`] with a stable name (`organisations.uscc`, `users.username`)
 //!   whichever backend reported them, so every `?` in this crate maps the same way.
+//! - **Optimistic concurrency for applications.** Every write of an application increments its
+//!   `version`, and writes are `UPDATE … WHERE version = $expected AND status = …`: a stale
+//!   version or a wrong status matches no row and becomes
+//!   `Conflict { constraint: "applications.version" }`. Status changes write the row, the event
+//!   (and the snapshot) in one transaction that starts with that guarded `UPDATE`.
 //! - **SQLite settings.** The file (and its directory) is created when missing, with WAL
 //!   journal (readers do not block the writer), `synchronous=NORMAL` (safe with WAL),
 //!   `foreign_keys=ON` and a 5 s `busy_timeout`, set on every pooled connection.
@@ -38,6 +44,8 @@
 //!   `shenbao_core` before they get here.
 
 mod account;
+mod application;
+mod attachment;
 mod audit;
 mod call;
 mod connect;
@@ -48,8 +56,9 @@ pub mod testing;
 
 pub use error::StoreError;
 pub use model::{
-    AuditRow, CallRow, NewAuditEntry, NewOrganisation, NewSession, NewUser, OrganisationRow,
-    ParseRoleError, Role, SessionRow, UserRow,
+    ApplicationEvent, ApplicationRow, AttachmentRow, AuditRow, CallRow, EventRow, NewApplication,
+    NewAttachment, NewAuditEntry, NewOrganisation, NewSession, NewSnapshot, NewUser,
+    OrganisationRow, ParseRoleError, Role, SessionRow, SnapshotRow, UserRow,
 };
 
 use sqlx::AnyPool;

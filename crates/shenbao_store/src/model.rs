@@ -293,6 +293,174 @@ pub struct CallRow {
     pub loaded_at: i64,
 }
 
+/// A draft application to create (see [`crate::Store::create_application`]). It starts in
+/// status `draft` at version 1, with no justification.
+#[derive(Debug, Clone)]
+pub struct NewApplication {
+    /// The call applied to (`calls.id`).
+    pub call_id: String,
+    /// The chosen direction (申报方向) of the call.
+    pub direction: String,
+    /// The chosen subdirection, when the direction has any.
+    pub subdirection: Option<String>,
+    /// The applicant organisation.
+    pub organisation_id: i64,
+    /// The account that created it.
+    pub created_by: i64,
+    /// The initial answers as JSON text.
+    pub answers: String,
+    /// Unix milliseconds; `updated_at` starts equal to it.
+    pub created_at: i64,
+}
+
+/// A stored application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationRow {
+    /// Database id.
+    pub id: i64,
+    /// The call applied to.
+    pub call_id: String,
+    /// The chosen direction.
+    pub direction: String,
+    /// The chosen subdirection.
+    pub subdirection: Option<String>,
+    /// The applicant organisation.
+    pub organisation_id: i64,
+    /// The account that created it.
+    pub created_by: i64,
+    /// `draft` or `submitted` (later migrations add review states).
+    pub status: String,
+    /// The answers as JSON text.
+    pub answers: String,
+    /// The applicant's written reasons for the warnings the rules raised.
+    pub justification: Option<String>,
+    /// Optimistic-concurrency counter: 1 at creation, incremented by every save, submission
+    /// and withdrawal.
+    pub version: i64,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Unix milliseconds of the last save, submission or withdrawal.
+    pub updated_at: i64,
+    /// Unix milliseconds of the submission, while submitted.
+    pub submitted_at: Option<i64>,
+}
+
+/// Who, when, from where and why of a status change; the store adds the statuses.
+#[derive(Debug, Clone)]
+pub struct ApplicationEvent {
+    /// Unix milliseconds; also used as the application's `updated_at` (and `submitted_at`,
+    /// snapshot `created_at`) by the transition.
+    pub at: i64,
+    /// Who did it; `None` for the system.
+    pub actor_user_id: Option<i64>,
+    /// Client IP as the web layer determined it.
+    pub actor_ip: Option<String>,
+    /// Free text, such as the reason for a withdrawal.
+    pub note: Option<String>,
+}
+
+/// A stored status change of an application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRow {
+    /// Increasing id; events are ordered by it.
+    pub id: i64,
+    /// The application.
+    pub application_id: i64,
+    /// Unix milliseconds.
+    pub at: i64,
+    /// Who did it.
+    pub actor_user_id: Option<i64>,
+    /// Client IP.
+    pub actor_ip: Option<String>,
+    /// The status before; `None` for the creation event.
+    pub from_status: Option<String>,
+    /// The status after.
+    pub to_status: String,
+    /// Free text.
+    pub note: Option<String>,
+}
+
+/// What a submission freezes (see [`crate::Store::submit_application`]).
+#[derive(Debug, Clone)]
+pub struct NewSnapshot {
+    /// The application version whose answers are submitted (normally the `expected_version`
+    /// passed to `submit_application`).
+    pub version: i64,
+    /// The submitted answers as JSON text.
+    pub answers: String,
+    /// JSON list of the attachments' metadata at submission.
+    pub files: String,
+    /// Hex SHA-256 over the submitted content, computed by the caller.
+    pub content_hash: String,
+}
+
+/// A stored submission snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotRow {
+    /// Increasing id; the latest snapshot has the highest.
+    pub id: i64,
+    /// The application.
+    pub application_id: i64,
+    /// The application version whose answers were submitted.
+    pub version: i64,
+    /// The submitted answers as JSON text.
+    pub answers: String,
+    /// JSON list of the attachments' metadata at submission.
+    pub files: String,
+    /// Hex SHA-256 computed by the caller.
+    pub content_hash: String,
+    /// Unix milliseconds of the submission.
+    pub created_at: i64,
+}
+
+/// An uploaded file to record (see [`crate::Store::add_attachment`]).
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    /// The application, which must be a draft.
+    pub application_id: i64,
+    /// The upload slot (form field) of the call's form.
+    pub slot: String,
+    /// The uploader's file name; for display and downloads, never a path.
+    pub original_name: String,
+    /// Relative path in the files folder; unique.
+    pub storage_key: String,
+    /// Bytes.
+    pub size: i64,
+    /// Hex SHA-256 of the content.
+    pub sha256: String,
+    /// `pdf`, `jpg`, …, decided from the content.
+    pub file_type: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// The uploading account.
+    pub uploaded_by: i64,
+}
+
+/// A stored attachment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentRow {
+    /// Database id (never reused).
+    pub id: i64,
+    /// The application.
+    pub application_id: i64,
+    /// The upload slot.
+    pub slot: String,
+    /// The uploader's file name.
+    pub original_name: String,
+    /// Relative path in the files folder.
+    pub storage_key: String,
+    /// Bytes.
+    pub size: i64,
+    /// Hex SHA-256 of the content.
+    pub sha256: String,
+    /// `pdf`, `jpg`, ….
+    pub file_type: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// The uploading account.
+    pub uploaded_by: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -53,3 +53,93 @@ function initRegionPicker(box) {
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-region-picker]").forEach(initRegionPicker);
 });
+
+// ---- the application form ---------------------------------------------------------------
+
+function formValues(form, name) {
+  return Array.from(form.querySelectorAll(`[name="${CSS.escape(name)}"]`))
+    .filter((el) => (el.type === "radio" || el.type === "checkbox") ? el.checked : true)
+    .map((el) => el.value);
+}
+
+// Shows and hides fields and sections whose show_if depends on a choice.
+function applyConditions(form) {
+  form.querySelectorAll("[data-show-field]").forEach((el) => {
+    const any = JSON.parse(el.dataset.showAny || "[]");
+    const chosen = formValues(form, "f." + el.dataset.showField);
+    const controller = form.querySelector(`[data-field="${CSS.escape(el.dataset.showField)}"]`);
+    const controllerShown = !controller || !controller.hidden;
+    el.hidden = !(controllerShown && any.some((v) => chosen.includes(v)));
+  });
+  form.querySelectorAll("[data-other-of]").forEach((label) => {
+    const chosen = formValues(form, label.dataset.otherOf);
+    label.hidden = !chosen.includes(label.dataset.otherValue);
+  });
+}
+
+// Live 字数 counters next to long texts.
+function updateCounter(textarea) {
+  const counter = document.querySelector(`[data-counter-for="${CSS.escape(textarea.name)}"] b`);
+  if (!counter || !window.ShenbaoZi) return;
+  const n = textarea.dataset.ziCount === "chars"
+    ? window.ShenbaoZi.charsNoSpaces(textarea.value) : window.ShenbaoZi.wordZi(textarea.value);
+  counter.textContent = String(n);
+  const max = Number(textarea.dataset.maxZi || Infinity), min = Number(textarea.dataset.minZi || 0);
+  counter.parentElement.classList.toggle("over", n > max || (n > 0 && n < min));
+}
+
+// Autosave: posts the whole form a moment after the last change; a stale version (another
+// tab saved) is reported instead of overwriting.
+function initAutosave(form) {
+  const url = form.dataset.autosave;
+  const status = form.querySelector(".autosave-status");
+  const version = form.querySelector("input[name=version]");
+  let timer = null, busy = false, conflicted = false;
+  const save = async () => {
+    if (busy || conflicted) return;
+    busy = true;
+    const body = new URLSearchParams(new FormData(form));
+    body.set("action", "save");
+    try {
+      const res = await fetch(url, { method: "POST", body, headers: { "Accept": "application/json" } });
+      const data = await res.json();
+      if (status) status.textContent = data.message;
+      if (res.ok) {
+        version.value = String(data.version);
+        for (const [id, v] of Object.entries(data.computed || {})) {
+          const out = form.querySelector(`[data-computed="${CSS.escape(id)}"]`);
+          if (out && typeof v === "number") out.textContent = String(Math.round(v * 100) / 100);
+        }
+      } else if (res.status === 409) {
+        conflicted = true;
+        if (status) status.classList.add("error");
+      }
+    } catch (e) {
+      // Offline or server unreachable: the explicit save button still works.
+    } finally {
+      busy = false;
+    }
+  };
+  form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(save, 2500); });
+  form.addEventListener("change", () => { clearTimeout(timer); timer = setTimeout(save, 1000); });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.getElementById("app-form");
+  if (!form) return;
+  applyConditions(form);
+  form.addEventListener("change", () => applyConditions(form));
+  form.querySelectorAll("textarea[data-zi-count]").forEach((t) => {
+    updateCounter(t);
+    t.addEventListener("input", () => updateCounter(t));
+  });
+  // Multiple choice with a maximum: block the extra tick instead of failing on save.
+  form.querySelectorAll("[data-max-select]").forEach((box) => {
+    const max = Number(box.dataset.maxSelect);
+    box.addEventListener("change", (ev) => {
+      const ticked = box.querySelectorAll("input[type=checkbox]:checked");
+      if (ticked.length > max && ev.target.checked) ev.target.checked = false;
+    });
+  });
+  if (form.dataset.autosave && form.querySelector(".autosave-status")) initAutosave(form);
+});

@@ -22,6 +22,9 @@ pub enum AppError {
     /// The CSRF token is missing or wrong.
     #[error("csrf")]
     Csrf,
+    /// The action is not allowed now, with a message saying why (e.g. past the deadline).
+    #[error("refused: {0}")]
+    Refused(String),
     /// Too many attempts.
     #[error("too many requests")]
     TooMany(&'static str),
@@ -53,6 +56,7 @@ impl IntoResponse for AppError {
             }
             AppError::Csrf => (StatusCode::FORBIDDEN, strings::ERROR_CSRF),
             AppError::TooMany(m) => (StatusCode::TOO_MANY_REQUESTS, *m),
+            AppError::Refused(m) => (StatusCode::FORBIDDEN, m.as_str()),
             AppError::Internal(e) => {
                 tracing::error!(error = ?e, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, strings::ERROR_INTERNAL)

@@ -7,6 +7,8 @@
 pub mod auth;
 pub mod calls;
 pub mod error;
+pub mod files;
+pub mod form;
 pub mod pages;
 pub mod strings;
 
@@ -18,6 +20,7 @@ use axum::routing::{get, post};
 use shenbao_store::Store;
 
 pub use calls::CallRegistry;
+pub use files::FileStore;
 
 /// A source of "now" in Unix milliseconds.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
@@ -29,20 +32,28 @@ pub struct ServerState {
     pub store: Store,
     /// The calls this installation runs.
     pub calls: Arc<CallRegistry>,
+    /// Uploaded files.
+    pub files: Arc<FileStore>,
     clock: Clock,
 }
 
 impl ServerState {
-    /// State over `store` and `calls` with the system clock.
-    pub fn new(store: Store, calls: CallRegistry) -> ServerState {
-        ServerState::with_clock(store, calls, Arc::new(system_now))
+    /// State over `store`, `calls` and `files` with the system clock.
+    pub fn new(store: Store, calls: CallRegistry, files: FileStore) -> ServerState {
+        ServerState::with_clock(store, calls, files, Arc::new(system_now))
     }
 
     /// State with a given clock (tests).
-    pub fn with_clock(store: Store, calls: CallRegistry, clock: Clock) -> ServerState {
+    pub fn with_clock(
+        store: Store,
+        calls: CallRegistry,
+        files: FileStore,
+        clock: Clock,
+    ) -> ServerState {
         ServerState {
             store,
             calls: Arc::new(calls),
+            files: Arc::new(files),
             clock,
         }
     }
@@ -64,10 +75,15 @@ pub fn router(state: ServerState) -> Router {
         // Public.
         .route("/", get(pages::public::list_calls))
         .route("/calls/{id}", get(pages::public::show_call))
+        .route(
+            "/calls/{id}/applications",
+            post(pages::application::start_application),
+        )
         .route("/regions", get(pages::public::list_regions))
         .route("/regions/{code}", get(pages::public::list_regions_under))
         .route("/assets/app.css", get(pages::assets::css))
         .route("/assets/app.js", get(pages::assets::js))
+        .route("/assets/zi.js", get(pages::assets::zi_js))
         // Accounts.
         .route(
             "/register",
@@ -82,6 +98,40 @@ pub fn router(state: ServerState) -> Router {
         .route(
             "/account/password",
             get(pages::account::password_form).post(pages::account::change_password),
+        )
+        // Applicants.
+        .route("/applications", get(pages::application::list_applications))
+        .route(
+            "/applications/{id}",
+            get(pages::application::show_application),
+        )
+        .route(
+            "/applications/{id}/edit",
+            get(pages::application::edit_application).post(pages::application::save_application),
+        )
+        .route(
+            "/applications/{id}/autosave",
+            post(pages::application::autosave_application),
+        )
+        .route(
+            "/applications/{id}/files",
+            post(pages::application::upload_file).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/applications/{id}/files/{file}",
+            get(pages::application::download_file),
+        )
+        .route(
+            "/applications/{id}/files/{file}/delete",
+            post(pages::application::delete_file),
+        )
+        .route(
+            "/applications/{id}/submit",
+            get(pages::application::submit_form).post(pages::application::submit_application),
+        )
+        .route(
+            "/applications/{id}/withdraw",
+            post(pages::application::withdraw_application),
         )
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -194,3 +194,128 @@ pub const ERROR_INTERNAL: &str =
     "系统暂时无法处理您的请求，请稍后再试。所填内容未丢失的，可返回上一页重新提交。";
 /// Validation: bad USCC.
 pub const ERR_USCC_INVALID: &str = "统一社会信用代码不正确，请核对营业执照（18位，校验位须正确）";
+
+/// Form: computed field not yet computable.
+pub const FORM_COMPUTED_PENDING: &str = "—";
+/// Form: computed field hint.
+pub const FORM_COMPUTED_HINT: &str = "（根据所填数字自动计算）";
+/// Form: 字数 counter, before the number.
+pub const FORM_ZI_PREFIX: &str = "按Word「字数」统计：当前 ";
+/// Form: 字数 counter, after the number.
+pub const FORM_ZI_SUFFIX: &str = " 字";
+/// Form: default label of the 其他 text box.
+pub const FORM_OTHER_LABEL: &str = "请注明：";
+/// Form: between the dates of a range.
+pub const FORM_RANGE_TO: &str = "至";
+/// Form: add a row.
+pub const FORM_ADD_ROW: &str = "＋ 增加一行";
+/// Form: remove a row.
+pub const FORM_REMOVE_ROW: &str = "删除";
+/// Form: row limit, before the number.
+pub const FORM_MAX_ROWS_PREFIX: &str = "最多 ";
+/// Form: row limit, after the number.
+pub const FORM_MAX_ROWS_SUFFIX: &str = " 行";
+/// Form: save button.
+pub const FORM_SAVE: &str = "保存草稿";
+/// Form: go to submission.
+pub const FORM_TO_SUBMIT: &str = "检查并提交";
+/// Form: saved.
+pub const FORM_SAVED: &str = "已保存";
+/// Form: saved with problems.
+pub const FORM_SAVED_WITH_PROBLEMS: &str = "已保存。以下内容还需修改后才能提交：";
+/// Form: autosave status.
+pub const FORM_AUTOSAVED: &str = "已自动保存";
+/// Form: conflict between two tabs.
+pub const FORM_CONFLICT: &str = "本申报书已在其他窗口或设备上保存过，为避免覆盖，本次内容未保存。您填写的内容仍在下方，请核对后再次保存（将以本页内容为准）。";
+/// Form: not editable any more.
+pub const FORM_READONLY: &str = "申报书已提交，不能修改。如需修改，请在截止前撤回。";
+
+/// Applications: list title.
+pub const APPS_TITLE: &str = "我的申报";
+/// Applications: none yet.
+pub const APPS_NONE: &str = "还没有申报。请在征集通知页面选择申报方向开始填写。";
+/// Applications: start.
+pub const APPS_START: &str = "开始填写申报书";
+/// Applications: choose direction.
+pub const APPS_CHOOSE_DIRECTION: &str = "选择申报方向";
+/// Applications: choose sub-direction.
+pub const APPS_CHOOSE_SUBDIRECTION: &str = "选择子方向";
+/// Applications: edit.
+pub const APPS_EDIT: &str = "填写";
+/// Applications: view.
+pub const APPS_VIEW: &str = "查看";
+/// Status: draft.
+pub const STATUS_DRAFT: &str = "草稿";
+/// Status: submitted.
+pub const STATUS_SUBMITTED: &str = "已提交";
+/// Application page: history.
+pub const APP_HISTORY: &str = "办理记录";
+/// Application page: files.
+pub const APP_FILES: &str = "附件材料";
+/// Application page: content hash.
+pub const APP_HASH: &str = "提交内容校验码（SHA-256）";
+/// Application page: withdraw.
+pub const APP_WITHDRAW: &str = "撤回申报（截止前可撤回修改）";
+/// Application page: withdrawn.
+pub const APP_WITHDRAWN: &str = "已撤回为草稿，可修改后重新提交";
+/// Application page: submitted.
+pub const APP_SUBMITTED: &str = "申报书已提交";
+/// Application page: last saved.
+pub const APP_UPDATED: &str = "最后保存";
+/// Application page: direction.
+pub const APP_DIRECTION: &str = "申报方向";
+/// Event: created.
+pub const EVENT_CREATED: &str = "创建草稿";
+/// Event: submitted.
+pub const EVENT_SUBMITTED: &str = "提交申报";
+/// Event: withdrawn.
+pub const EVENT_WITHDRAWN: &str = "撤回申报";
+
+/// Upload: button.
+pub const UPLOAD_BUTTON: &str = "上传";
+/// Upload: types allowed.
+pub const UPLOAD_TYPES: &str = "格式";
+/// Upload: count.
+pub const UPLOAD_COUNT: &str = "数量";
+/// Upload: size.
+pub const UPLOAD_SIZE: &str = "大小";
+/// Upload: delete.
+pub const UPLOAD_DELETE: &str = "删除";
+/// Upload: refused, too large.
+pub const UPLOAD_TOO_LARGE: &str = "文件超过了允许的大小，未保存";
+/// Upload: refused, too small.
+pub const UPLOAD_TOO_SMALL: &str = "文件小于要求的大小，未保存";
+/// Upload: refused, wrong type.
+pub const UPLOAD_WRONG_TYPE: &str =
+    "文件内容与允许的格式不符（按文件内容识别，而非扩展名），未保存";
+/// Upload: refused, too many.
+pub const UPLOAD_TOO_MANY: &str = "该项附件已达到数量上限，请先删除再上传";
+/// Upload: refused, no file chosen.
+pub const UPLOAD_NO_FILE: &str = "请选择要上传的文件";
+/// Upload: done.
+pub const UPLOAD_DONE: &str = "文件已上传";
+/// Upload: interrupted.
+pub const UPLOAD_INTERRUPTED: &str = "上传中断，请重试";
+
+/// Submit page: title.
+pub const SUBMIT_TITLE: &str = "检查并提交";
+/// Submit: problems block submission.
+pub const SUBMIT_BLOCKED: &str = "以下问题需要先修改，才能提交：";
+/// Submit: warnings need reasons.
+pub const SUBMIT_WARNINGS: &str = "以下情况按通知“原则上”不符合，可以提交，但须说明理由：";
+/// Submit: justification label.
+pub const SUBMIT_JUSTIFICATION: &str = "情况说明";
+/// Submit: justification needed.
+pub const SUBMIT_JUSTIFICATION_NEEDED: &str = "请填写情况说明";
+/// Submit: commitment accepted.
+pub const SUBMIT_ACCEPT: &str = "我单位已阅读并承诺遵守以上内容";
+/// Submit: commitment needed.
+pub const SUBMIT_ACCEPT_NEEDED: &str = "请勾选承诺";
+/// Submit: button.
+pub const SUBMIT_BUTTON: &str = "确认提交";
+/// Submit: past the deadline.
+pub const SUBMIT_CLOSED: &str = "申报已截止，不能提交或撤回";
+/// Submit: limit reached.
+pub const SUBMIT_LIMIT: &str = "超出本通知的申报数量限制：";
+/// Back to the form.
+pub const BACK_TO_FORM: &str = "返回修改";

@@ -190,8 +190,9 @@ async fn open_session(
 /// A form that carries only its CSRF token.
 #[derive(Deserialize)]
 pub struct CsrfForm {
+    /// The token.
     #[serde(default)]
-    csrf: String,
+    pub csrf: String,
 }
 
 /// `POST /logout`.

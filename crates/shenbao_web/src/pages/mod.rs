@@ -1,6 +1,7 @@
 //! Page handlers, one module per audience.
 
 pub mod account;
+pub mod application;
 pub mod assets;
 pub mod public;
 
@@ -16,6 +17,8 @@ pub struct Nav {
     pub role: Option<&'static str>,
     /// CSRF token for forms on the page.
     pub csrf: String,
+    /// Whether the user is an applicant (shows 我的申报).
+    pub applicant: bool,
 }
 
 impl Nav {
@@ -25,6 +28,10 @@ impl Nav {
             user: viewer.login.as_ref().map(|(u, _)| u.display_name.clone()),
             role: viewer.login.as_ref().map(|(u, _)| u.role.label()),
             csrf: viewer.csrf.clone(),
+            applicant: viewer
+                .login
+                .as_ref()
+                .is_some_and(|(u, _)| u.role == shenbao_store::Role::Applicant),
         }
     }
 
@@ -34,6 +41,7 @@ impl Nav {
             user: None,
             role: None,
             csrf,
+            applicant: false,
         }
     }
 }

@@ -1,0 +1,374 @@
+//! Applications: drafts saved under optimistic concurrency, submission with its snapshot,
+//! withdrawal, and each application's event history.
+//!
+//! Every status change writes the application row, its event (and on submission its snapshot)
+//! in one transaction whose first statement is the guarded `UPDATE`, so that on SQLite the
+//! transaction takes the write lock at once (a read first would risk a `SQLITE_BUSY` lock
+//! upgrade that `busy_timeout` cannot wait out) and on PostgreSQL a concurrent writer of the
+//! same row waits, then re-checks the guard and finds the version moved.
+//!
+//! Must not: look inside the answers, decide who may change an application, or read the clock.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+use crate::{
+    ApplicationEvent, ApplicationRow, EventRow, NewApplication, NewSnapshot, SnapshotRow, Store,
+    StoreError,
+};
+
+/// The conflict reported when a guarded write finds another version or status than expected.
+pub(crate) const VERSION_CONFLICT: &str = "applications.version";
+
+/// The columns of [`ApplicationRow`], as a literal for `concat!` (sqlx only takes `'static` SQL).
+macro_rules! application_columns {
+    () => {
+        "id, call_id, direction, subdirection, organisation_id, created_by, status, answers, \
+         justification, version, created_at, updated_at, submitted_at"
+    };
+}
+
+macro_rules! event_columns {
+    () => {
+        "id, application_id, at, actor_user_id, actor_ip, from_status, to_status, note"
+    };
+}
+
+macro_rules! snapshot_columns {
+    () => {
+        "id, application_id, version, answers, files, content_hash, created_at"
+    };
+}
+
+fn application_from_row(row: &AnyRow) -> Result<ApplicationRow, sqlx::Error> {
+    Ok(ApplicationRow {
+        id: row.try_get("id")?,
+        call_id: row.try_get("call_id")?,
+        direction: row.try_get("direction")?,
+        subdirection: row.try_get("subdirection")?,
+        organisation_id: row.try_get("organisation_id")?,
+        created_by: row.try_get("created_by")?,
+        status: row.try_get("status")?,
+        answers: row.try_get("answers")?,
+        justification: row.try_get("justification")?,
+        version: row.try_get("version")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        submitted_at: row.try_get("submitted_at")?,
+    })
+}
+
+fn event_from_row(row: &AnyRow) -> Result<EventRow, sqlx::Error> {
+    Ok(EventRow {
+        id: row.try_get("id")?,
+        application_id: row.try_get("application_id")?,
+        at: row.try_get("at")?,
+        actor_user_id: row.try_get("actor_user_id")?,
+        actor_ip: row.try_get("actor_ip")?,
+        from_status: row.try_get("from_status")?,
+        to_status: row.try_get("to_status")?,
+        note: row.try_get("note")?,
+    })
+}
+
+fn snapshot_from_row(row: &AnyRow) -> Result<SnapshotRow, sqlx::Error> {
+    Ok(SnapshotRow {
+        id: row.try_get("id")?,
+        application_id: row.try_get("application_id")?,
+        version: row.try_get("version")?,
+        answers: row.try_get("answers")?,
+        files: row.try_get("files")?,
+        content_hash: row.try_get("content_hash")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// Appends one event, inside the caller's transaction.
+async fn insert_event<'e, E>(
+    executor: E,
+    application_id: i64,
+    event: &ApplicationEvent,
+    from_status: Option<&str>,
+    to_status: &str,
+) -> Result<(), StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "INSERT INTO application_events \
+             (application_id, at, actor_user_id, actor_ip, from_status, to_status, note) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(application_id)
+    .bind(event.at)
+    .bind(event.actor_user_id)
+    .bind(&event.actor_ip)
+    .bind(from_status)
+    .bind(to_status)
+    .bind(&event.note)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Why a guarded write of application `id` matched no row: `NotFound` when there is no such
+    /// application, otherwise `Conflict { constraint: "applications.version" }` (another
+    /// version or status than the caller expected). Applications are never deleted, so the
+    /// answer cannot go stale between the write and this look-up.
+    pub(crate) async fn refusal(&self, id: i64) -> StoreError {
+        let exists = sqlx::query("SELECT 1 FROM applications WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await;
+        match exists {
+            Ok(Some(_)) => StoreError::Conflict {
+                constraint: VERSION_CONFLICT.to_owned(),
+            },
+            Ok(None) => StoreError::NotFound,
+            Err(error) => error.into(),
+        }
+    }
+
+    /// Creates a draft (status `draft`, version 1, `updated_at = created_at`) and its first
+    /// event (`None → draft`) in one transaction.
+    ///
+    /// An unknown organisation or user is `Other` (a foreign-key violation).
+    pub async fn create_application(
+        &self,
+        new: &NewApplication,
+        event: &ApplicationEvent,
+    ) -> Result<ApplicationRow, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(concat!(
+            "INSERT INTO applications (call_id, direction, subdirection, organisation_id, \
+                 created_by, status, answers, justification, version, created_at, updated_at, \
+                 submitted_at) \
+             VALUES ($1, $2, $3, $4, $5, 'draft', $6, NULL, 1, $7, $7, NULL) \
+             RETURNING ",
+            application_columns!()
+        ))
+        .bind(&new.call_id)
+        .bind(&new.direction)
+        .bind(&new.subdirection)
+        .bind(new.organisation_id)
+        .bind(new.created_by)
+        .bind(&new.answers)
+        .bind(new.created_at)
+        .fetch_one(&mut *tx)
+        .await?;
+        let application = application_from_row(&row)?;
+        insert_event(&mut *tx, application.id, event, None, "draft").await?;
+        tx.commit().await?;
+        Ok(application)
+    }
+
+    /// The application with this id, if any.
+    pub async fn application(&self, id: i64) -> Result<Option<ApplicationRow>, StoreError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            application_columns!(),
+            " FROM applications WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(application_from_row).transpose()?)
+    }
+
+    /// An organisation's applications (to every call when `call_id` is `None`), newest (highest
+    /// id) first.
+    pub async fn applications_of_organisation(
+        &self,
+        organisation_id: i64,
+        call_id: Option<&str>,
+    ) -> Result<Vec<ApplicationRow>, StoreError> {
+        // Two statements rather than `($2 IS NULL OR call_id = $2)`: PostgreSQL cannot always
+        // type a parameter that is only compared with NULL, and the plain form uses the index.
+        let rows = match call_id {
+            Some(call_id) => {
+                sqlx::query(concat!(
+                    "SELECT ",
+                    application_columns!(),
+                    " FROM applications WHERE organisation_id = $1 AND call_id = $2 \
+                     ORDER BY id DESC"
+                ))
+                .bind(organisation_id)
+                .bind(call_id)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            None => {
+                sqlx::query(concat!(
+                    "SELECT ",
+                    application_columns!(),
+                    " FROM applications WHERE organisation_id = $1 ORDER BY id DESC"
+                ))
+                .bind(organisation_id)
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        Ok(rows
+            .iter()
+            .map(application_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Saves the answers and justification of a draft if its version is still
+    /// `expected_version`, and returns the new version (`expected_version + 1`).
+    ///
+    /// Errors: `Conflict { constraint: "applications.version" }` when the version moved on
+    /// (another tab or process saved first) or the application is not a draft; `NotFound` when
+    /// there is no such application.
+    pub async fn save_draft(
+        &self,
+        id: i64,
+        expected_version: i64,
+        answers: &str,
+        justification: Option<&str>,
+        now_ms: i64,
+    ) -> Result<i64, StoreError> {
+        let version: Option<i64> = sqlx::query_scalar(
+            "UPDATE applications \
+             SET answers = $1, justification = $2, version = version + 1, updated_at = $3 \
+             WHERE id = $4 AND version = $5 AND status = 'draft' \
+             RETURNING version",
+        )
+        .bind(answers)
+        .bind(justification)
+        .bind(now_ms)
+        .bind(id)
+        .bind(expected_version)
+        .fetch_optional(&self.pool)
+        .await?;
+        match version {
+            Some(version) => Ok(version),
+            None => Err(self.refusal(id).await),
+        }
+    }
+
+    /// Submits a draft still at `expected_version`: status `submitted`, version incremented,
+    /// `submitted_at` and `updated_at` set to `event.at`; stores `snapshot` (created at
+    /// `event.at`) and the event `draft → submitted`, all in one transaction. Returns the
+    /// updated row.
+    ///
+    /// The answers column is left as saved: build the snapshot from the row at
+    /// `expected_version`. Errors as for [`Store::save_draft`].
+    pub async fn submit_application(
+        &self,
+        id: i64,
+        expected_version: i64,
+        snapshot: &NewSnapshot,
+        event: &ApplicationEvent,
+    ) -> Result<ApplicationRow, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(concat!(
+            "UPDATE applications \
+             SET status = 'submitted', version = version + 1, updated_at = $1, \
+                 submitted_at = $1 \
+             WHERE id = $2 AND version = $3 AND status = 'draft' \
+             RETURNING ",
+            application_columns!()
+        ))
+        .bind(event.at)
+        .bind(id)
+        .bind(expected_version)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            tx.rollback().await?;
+            return Err(self.refusal(id).await);
+        };
+        let application = application_from_row(&row)?;
+        sqlx::query(
+            "INSERT INTO application_snapshots \
+                 (application_id, version, answers, files, content_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(snapshot.version)
+        .bind(&snapshot.answers)
+        .bind(&snapshot.files)
+        .bind(&snapshot.content_hash)
+        .bind(event.at)
+        .execute(&mut *tx)
+        .await?;
+        insert_event(&mut *tx, id, event, Some("draft"), "submitted").await?;
+        tx.commit().await?;
+        Ok(application)
+    }
+
+    /// Withdraws a submitted application back to `draft`: version incremented, `submitted_at`
+    /// cleared, `updated_at` set to `event.at`, with the event `submitted → draft`, in one
+    /// transaction. Returns the updated row. Snapshots are kept.
+    ///
+    /// Errors: `Conflict { constraint: "applications.version" }` when it is not submitted;
+    /// `NotFound` when there is no such application.
+    pub async fn withdraw_application(
+        &self,
+        id: i64,
+        event: &ApplicationEvent,
+    ) -> Result<ApplicationRow, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(concat!(
+            "UPDATE applications \
+             SET status = 'draft', version = version + 1, updated_at = $1, submitted_at = NULL \
+             WHERE id = $2 AND status = 'submitted' \
+             RETURNING ",
+            application_columns!()
+        ))
+        .bind(event.at)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            tx.rollback().await?;
+            return Err(self.refusal(id).await);
+        };
+        let application = application_from_row(&row)?;
+        insert_event(&mut *tx, id, event, Some("submitted"), "draft").await?;
+        tx.commit().await?;
+        Ok(application)
+    }
+
+    /// An application's events, oldest first.
+    pub async fn application_events(
+        &self,
+        application_id: i64,
+    ) -> Result<Vec<EventRow>, StoreError> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            event_columns!(),
+            " FROM application_events WHERE application_id = $1 ORDER BY id"
+        ))
+        .bind(application_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(event_from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// The snapshot of an application's latest submission, if it was ever submitted.
+    pub async fn latest_snapshot(
+        &self,
+        application_id: i64,
+    ) -> Result<Option<SnapshotRow>, StoreError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            snapshot_columns!(),
+            " FROM application_snapshots WHERE application_id = $1 ORDER BY id DESC LIMIT 1"
+        ))
+        .bind(application_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(snapshot_from_row).transpose()?)
+    }
+
+    /// How many applications the database holds (benchmarks, admin statistics).
+    pub async fn count_applications(&self) -> Result<i64, StoreError> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applications")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count)
+    }
+}

@@ -1,0 +1,128 @@
+//! Attachments: the rows describing uploaded files. The files themselves live in the files
+//! folder, written and deleted by the web layer.
+//!
+//! Attachments change only while their application is a draft: adding or deleting one of a
+//! submitted application is refused like a stale save (`applications.version`), so the files a
+//! reviewer sees stay the ones that were submitted. The check is part of the statement that
+//! writes. Attachment changes do not move the application's version, though: an upload that
+//! commits between the caller listing the attachments for a snapshot and the submission itself
+//! stays attached without being in the snapshot.
+//!
+//! Must not: touch the file system, or check file types and sizes (the web layer does).
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::application::VERSION_CONFLICT;
+use crate::{AttachmentRow, NewAttachment, Store, StoreError};
+
+macro_rules! attachment_columns {
+    () => {
+        "id, application_id, slot, original_name, storage_key, size, sha256, file_type, \
+         created_at, uploaded_by"
+    };
+}
+
+fn attachment_from_row(row: &AnyRow) -> Result<AttachmentRow, sqlx::Error> {
+    Ok(AttachmentRow {
+        id: row.try_get("id")?,
+        application_id: row.try_get("application_id")?,
+        slot: row.try_get("slot")?,
+        original_name: row.try_get("original_name")?,
+        storage_key: row.try_get("storage_key")?,
+        size: row.try_get("size")?,
+        sha256: row.try_get("sha256")?,
+        file_type: row.try_get("file_type")?,
+        created_at: row.try_get("created_at")?,
+        uploaded_by: row.try_get("uploaded_by")?,
+    })
+}
+
+impl Store {
+    /// Records an uploaded file of a draft application and returns the stored row.
+    ///
+    /// Errors: `Conflict { constraint: "attachments.storage_key" }` when the key is taken;
+    /// `Conflict { constraint: "applications.version" }` when the application is not a draft;
+    /// `NotFound` when there is no such application; an unknown `uploaded_by` is `Other` (a
+    /// foreign-key violation).
+    pub async fn add_attachment(&self, a: &NewAttachment) -> Result<AttachmentRow, StoreError> {
+        let row = sqlx::query(concat!(
+            "INSERT INTO attachments (application_id, slot, original_name, storage_key, size, \
+                 sha256, file_type, created_at, uploaded_by) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 \
+             WHERE EXISTS (SELECT 1 FROM applications WHERE id = $1 AND status = 'draft') \
+             RETURNING ",
+            attachment_columns!()
+        ))
+        .bind(a.application_id)
+        .bind(&a.slot)
+        .bind(&a.original_name)
+        .bind(&a.storage_key)
+        .bind(a.size)
+        .bind(&a.sha256)
+        .bind(&a.file_type)
+        .bind(a.created_at)
+        .bind(a.uploaded_by)
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(row) => Ok(attachment_from_row(&row)?),
+            None => Err(self.refusal(a.application_id).await),
+        }
+    }
+
+    /// The attachment with this id, if any.
+    pub async fn attachment(&self, id: i64) -> Result<Option<AttachmentRow>, StoreError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            attachment_columns!(),
+            " FROM attachments WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(attachment_from_row).transpose()?)
+    }
+
+    /// An application's attachments, ordered by slot, then id (upload order within a slot).
+    pub async fn attachments(&self, application_id: i64) -> Result<Vec<AttachmentRow>, StoreError> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            attachment_columns!(),
+            " FROM attachments WHERE application_id = $1 ORDER BY slot, id"
+        ))
+        .bind(application_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(attachment_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Deletes an attachment of a draft application and returns its row, so the caller can
+    /// delete the file; `None` when there is no such attachment.
+    ///
+    /// Errors: `Conflict { constraint: "applications.version" }` when the application is not a
+    /// draft (the row is kept).
+    pub async fn delete_attachment(&self, id: i64) -> Result<Option<AttachmentRow>, StoreError> {
+        let row = sqlx::query(concat!(
+            "DELETE FROM attachments \
+             WHERE id = $1 AND EXISTS (SELECT 1 FROM applications \
+                 WHERE applications.id = attachments.application_id \
+                     AND applications.status = 'draft') \
+             RETURNING ",
+            attachment_columns!()
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(row) => Ok(Some(attachment_from_row(&row)?)),
+            None if self.attachment(id).await?.is_some() => Err(StoreError::Conflict {
+                constraint: VERSION_CONFLICT.to_owned(),
+            }),
+            None => Ok(None),
+        }
+    }
+}

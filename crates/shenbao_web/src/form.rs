@@ -1,0 +1,640 @@
+//! The official form in HTML, built from the call definition, and the way back from posted
+//! form fields to answers JSON.
+//!
+//! Field names encode answer paths: `f.<id>` (repeated for multiple choice),
+//! `f.<id>.start`/`.end` for date ranges, `f.<id>.<row>.<column>` for table cells,
+//! `f.<id>[<i>].<column>` for repeating rows (with `n.<id>` holding the row count). The form
+//! is built in Rust rather than in template macros because field kinds nest (rows of
+//! choices, tables of numbers) and each needs its own names and problems.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
+use serde_json::{Map, Value as Json};
+use shenbao_core::call::definition::{FieldDef, FieldKind};
+use shenbao_core::call::{Call, Target};
+use shenbao_core::form::{Problem, Severity};
+
+use crate::strings as s;
+
+/// Rows shown for an empty repeating-rows field.
+const DEFAULT_ROWS: usize = 1;
+
+/// Posted form fields → answers JSON (only the fields of `target`'s form).
+pub fn parse(call: &Call, target: &Target<'_>, pairs: &[(String, String)]) -> Json {
+    let mut by_name: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (k, v) in pairs {
+        by_name.entry(k.as_str()).or_default().push(v.as_str());
+    }
+    let one = |name: &str| -> Option<String> {
+        by_name
+            .get(name)
+            .and_then(|v| v.last())
+            .map(|v| v.to_string())
+            .filter(|v| !v.trim().is_empty())
+    };
+    let mut answers = Map::new();
+    for f in call.sections_for(target).flat_map(|s| s.fields.iter()) {
+        let base = format!("f.{}", f.id);
+        let value = match f.kind {
+            None | Some(FieldKind::Heading | FieldKind::Computed) => None,
+            Some(FieldKind::MultiChoice) => {
+                let v: Vec<Json> = by_name
+                    .get(base.as_str())
+                    .map(|v| {
+                        v.iter()
+                            .filter(|x| !x.is_empty())
+                            .map(|x| Json::String(x.to_string()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (!v.is_empty()).then_some(Json::Array(v))
+            }
+            Some(FieldKind::DateRange) => {
+                let mut m = Map::new();
+                for part in ["start", "end"] {
+                    if let Some(v) = one(&format!("{base}.{part}")) {
+                        m.insert(part.into(), Json::String(v));
+                    }
+                }
+                (!m.is_empty()).then_some(Json::Object(m))
+            }
+            Some(FieldKind::YearTable | FieldKind::Matrix) => {
+                let cols: Vec<String> = match f.kind {
+                    Some(FieldKind::YearTable) => f.years.iter().map(|y| y.to_string()).collect(),
+                    _ => f.columns.iter().map(|c| c.id.clone()).collect(),
+                };
+                let mut m = Map::new();
+                for r in &f.rows {
+                    let mut row = Map::new();
+                    for c in &cols {
+                        if let Some(v) = one(&format!("{base}.{}.{c}", r.id)) {
+                            row.insert(c.clone(), Json::String(v));
+                        }
+                    }
+                    if !row.is_empty() {
+                        m.insert(r.id.clone(), Json::Object(row));
+                    }
+                }
+                (!m.is_empty()).then_some(Json::Object(m))
+            }
+            Some(FieldKind::Rows) => {
+                let count = one(&format!("n.{}", f.id))
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .unwrap_or(0)
+                    .min(f.max_rows.unwrap_or(200) as usize + 1);
+                let mut rows = Vec::new();
+                for i in 0..count {
+                    let mut row = Map::new();
+                    for c in &f.columns {
+                        let name = format!("{base}[{i}].{}", c.id);
+                        if c.kind == Some(FieldKind::MultiChoice) {
+                            let v: Vec<Json> = by_name
+                                .get(name.as_str())
+                                .map(|v| v.iter().map(|x| Json::String(x.to_string())).collect())
+                                .unwrap_or_default();
+                            if !v.is_empty() {
+                                row.insert(c.id.clone(), Json::Array(v));
+                            }
+                        } else if let Some(v) = one(&name) {
+                            row.insert(c.id.clone(), Json::String(v));
+                        }
+                        if c.other.is_some()
+                            && let Some(v) = one(&format!("{name}_other"))
+                        {
+                            row.insert(format!("{}_other", c.id), Json::String(v));
+                        }
+                    }
+                    rows.push(Json::Object(row));
+                }
+                (!rows.is_empty()).then_some(Json::Array(rows))
+            }
+            Some(_) => one(&base).map(Json::String),
+        };
+        if let Some(v) = value {
+            answers.insert(f.id.clone(), v);
+        }
+        if f.other.is_some()
+            && let Some(v) = one(&format!("{base}_other"))
+        {
+            answers.insert(format!("{}_other", f.id), Json::String(v));
+        }
+    }
+    Json::Object(answers)
+}
+
+/// What the form shows besides the answers.
+pub struct FormView<'a> {
+    /// Problems from the engine.
+    pub problems: &'a [Problem],
+    /// Fields hidden by current choices.
+    pub hidden: &'a [String],
+    /// Computed values, by field id.
+    pub computed: &'a Map<String, Json>,
+    /// Whether inputs may be changed.
+    pub editable: bool,
+    /// Extra rows requested (add row without JavaScript): field id → rows to show.
+    pub rows_wanted: &'a BTreeMap<String, usize>,
+}
+
+fn problems_at<'p>(problems: &'p [Problem], path: &str) -> impl Iterator<Item = &'p Problem> {
+    let path = path.to_string();
+    problems.iter().filter(move |p| p.path == path)
+}
+
+fn write_problems(out: &mut String, problems: &[Problem], path: &str) {
+    for p in problems_at(problems, path) {
+        let class = match p.severity {
+            Severity::Error => "field-error",
+            Severity::Warning => "field-warning",
+            Severity::Info => "field-info",
+        };
+        let _ = write!(out, r#"<span class="{class}">{}</span>"#, text(&p.message));
+    }
+}
+
+fn value_str(v: Option<&Json>) -> String {
+    match v {
+        Some(Json::String(s)) => s.clone(),
+        Some(Json::Number(n)) => n.to_string(),
+        Some(Json::Bool(b)) => b.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn selected(v: Option<&Json>) -> Vec<String> {
+    match v {
+        Some(Json::String(s)) => vec![s.clone()],
+        Some(Json::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The whole form of `target`: every section and field with its answer and problems.
+pub fn render(call: &Call, target: &Target<'_>, answers: &Json, view: &FormView<'_>) -> String {
+    let empty = Map::new();
+    let answers = answers.as_object().unwrap_or(&empty);
+    let mut out = String::new();
+    for section in call.sections_for(target) {
+        let cond = section
+            .show_if
+            .as_ref()
+            .map(|c| {
+                format!(
+                    r#" data-show-field="{}" data-show-any="{}""#,
+                    attr(&c.field),
+                    attr(&serde_json::to_string(&c.any_of).unwrap_or_default())
+                )
+            })
+            .unwrap_or_default();
+        let all_hidden = !section.fields.is_empty()
+            && section.fields.iter().all(|f| view.hidden.contains(&f.id));
+        let _ = write!(
+            out,
+            r#"<section class="form-section" id="s-{}"{cond}{}><h2>{}</h2>"#,
+            attr(&section.id),
+            if all_hidden && section.show_if.is_some() {
+                " hidden"
+            } else {
+                ""
+            },
+            text(&section.title)
+        );
+        if let Some(h) = &section.help {
+            let _ = write!(out, r#"<p class="help">{}</p>"#, text(h));
+        }
+        for f in &section.fields {
+            render_field(&mut out, f, answers, view);
+        }
+        out.push_str("</section>");
+    }
+    out
+}
+
+fn render_field(out: &mut String, f: &FieldDef, answers: &Map<String, Json>, view: &FormView<'_>) {
+    let Some(kind) = f.kind else { return };
+    let hidden = view.hidden.contains(&f.id);
+    let cond = f
+        .show_if
+        .as_ref()
+        .map(|c| {
+            format!(
+                r#" data-show-field="{}" data-show-any="{}""#,
+                attr(&c.field),
+                attr(&serde_json::to_string(&c.any_of).unwrap_or_default())
+            )
+        })
+        .unwrap_or_default();
+    if kind == FieldKind::Heading {
+        let _ = write!(
+            out,
+            r#"<h3 class="form-heading"{cond}>{}</h3>"#,
+            text(&f.label)
+        );
+        if let Some(h) = &f.help {
+            let _ = write!(out, r#"<p class="help">{}</p>"#, text(h));
+        }
+        return;
+    }
+    let required = f.required.unwrap_or(true) && kind != FieldKind::Computed;
+    let _ = write!(
+        out,
+        r#"<div class="field field-{}" id="field-{}" data-field="{}"{cond}{}>"#,
+        kind_class(kind),
+        attr(&f.id),
+        attr(&f.id),
+        if hidden { " hidden" } else { "" }
+    );
+    let _ = write!(
+        out,
+        r#"<div class="label">{}{}{}</div>"#,
+        text(&f.label),
+        f.unit
+            .as_ref()
+            .map(|u| format!(r#"<span class="unit">（{}）</span>"#, text(u)))
+            .unwrap_or_default(),
+        if required {
+            r#"<span class="req" title="必填">*</span>"#
+        } else {
+            ""
+        }
+    );
+    if let Some(h) = &f.help {
+        let _ = write!(out, r#"<p class="help">{}</p>"#, text(h));
+    }
+    let name = format!("f.{}", f.id);
+    let value = answers.get(&f.id);
+    match kind {
+        FieldKind::YearTable | FieldKind::Matrix => render_grid(out, f, kind, value, view),
+        FieldKind::Rows => render_rows(out, f, value, view),
+        FieldKind::Computed => {
+            let v = view.computed.get(&f.id).and_then(Json::as_f64);
+            let shown = match (v, f.decimals) {
+                (Some(x), Some(d)) => format!("{x:.*}", d as usize),
+                (Some(x), None) => format!("{x}"),
+                (None, _) => s::FORM_COMPUTED_PENDING.to_string(),
+            };
+            let _ = write!(
+                out,
+                r#"<output class="computed" data-computed="{}">{}</output><small class="muted">{}</small>"#,
+                attr(&f.id),
+                text(&shown),
+                s::FORM_COMPUTED_HINT
+            );
+        }
+        _ => render_input(
+            out,
+            f,
+            kind,
+            &name,
+            value,
+            answers.get(&format!("{}_other", f.id)),
+            view.editable,
+        ),
+    }
+    write_problems(out, view.problems, &f.id);
+    if f.other.is_some() {
+        write_problems(out, view.problems, &format!("{}_other", f.id));
+    }
+    if kind == FieldKind::DateRange {
+        write_problems(out, view.problems, &format!("{}.start", f.id));
+        write_problems(out, view.problems, &format!("{}.end", f.id));
+    }
+    out.push_str("</div>");
+}
+
+fn kind_class(kind: FieldKind) -> &'static str {
+    match kind {
+        FieldKind::Textarea => "textarea",
+        FieldKind::SingleChoice => "single",
+        FieldKind::MultiChoice => "multi",
+        FieldKind::YearTable | FieldKind::Matrix => "grid",
+        FieldKind::Rows => "rows",
+        FieldKind::Computed => "computed",
+        _ => "input",
+    }
+}
+
+/// One input (not a table) named `name`.
+fn render_input(
+    out: &mut String,
+    f: &FieldDef,
+    kind: FieldKind,
+    name: &str,
+    value: Option<&Json>,
+    other_value: Option<&Json>,
+    editable: bool,
+) {
+    let dis = if editable { "" } else { " disabled" };
+    let v = value_str(value);
+    let input_type = match kind {
+        FieldKind::Date => "date",
+        FieldKind::Month => "month",
+        FieldKind::Email => "email",
+        FieldKind::Url => "url",
+        FieldKind::Mobile | FieldKind::Landline | FieldKind::Phone => "tel",
+        _ => "text",
+    };
+    match kind {
+        FieldKind::Textarea => {
+            let limits = format!(
+                "{}{}",
+                f.min_zi
+                    .map(|m| format!(r#" data-min-zi="{m}""#))
+                    .unwrap_or_default(),
+                f.max_zi
+                    .map(|m| format!(r#" data-max-zi="{m}""#))
+                    .unwrap_or_default()
+            );
+            let _ = write!(
+                out,
+                r#"<textarea name="{}" rows="6" data-zi-count="{}"{limits}{dis}>{}</textarea>"#,
+                attr(name),
+                if f.zi_count == Some(shenbao_core::text::ZiCount::CharsNoSpaces) {
+                    "chars"
+                } else {
+                    "word"
+                },
+                text(&v)
+            );
+            if f.min_zi.is_some() || f.max_zi.is_some() {
+                let n = shenbao_core::text::count_zi(&v, f.zi_count.unwrap_or_default());
+                let limit = match (f.min_zi, f.max_zi) {
+                    (Some(a), Some(b)) => format!("{a}–{b}"),
+                    (None, Some(b)) => format!("≤{b}"),
+                    (Some(a), None) => format!("≥{a}"),
+                    (None, None) => String::new(),
+                };
+                let _ = write!(
+                    out,
+                    r#"<div class="zi-counter" data-counter-for="{}">{}<b>{n}</b>{}（{limit}）</div>"#,
+                    attr(name),
+                    s::FORM_ZI_PREFIX,
+                    s::FORM_ZI_SUFFIX
+                );
+            }
+        }
+        FieldKind::SingleChoice | FieldKind::MultiChoice => {
+            let chosen = selected(value);
+            let t = if kind == FieldKind::SingleChoice {
+                "radio"
+            } else {
+                "checkbox"
+            };
+            let limit = f
+                .max_select
+                .map(|m| format!(r#" data-max-select="{m}""#))
+                .unwrap_or_default();
+            let _ = write!(
+                out,
+                r#"<div class="choices" data-choice="{}"{limit}>"#,
+                attr(name)
+            );
+            for o in &f.options {
+                let checked = if chosen.iter().any(|c| c == o.value()) {
+                    " checked"
+                } else {
+                    ""
+                };
+                let _ = write!(
+                    out,
+                    r#"<label class="choice"><input type="{t}" name="{}" value="{}"{checked}{dis}> {}{}</label>"#,
+                    attr(name),
+                    attr(o.value()),
+                    text(o.value()),
+                    o.help()
+                        .map(|h| format!(r#"<small class="muted">：{}</small>"#, text(h)))
+                        .unwrap_or_default()
+                );
+            }
+            if let Some(other) = &f.other {
+                let _ = write!(
+                    out,
+                    r#"<label class="other-text" data-other-of="{}" data-other-value="{}">{}<input name="{}_other" value="{}"{dis}></label>"#,
+                    attr(name),
+                    attr(other),
+                    text(f.other_label.as_deref().unwrap_or(s::FORM_OTHER_LABEL)),
+                    attr(name),
+                    attr(&value_str(other_value))
+                );
+            }
+            out.push_str("</div>");
+        }
+        FieldKind::DateRange => {
+            let obj = value.and_then(Json::as_object);
+            let part = |p: &str| {
+                obj.and_then(|o| o.get(p))
+                    .map(|x| value_str(Some(x)))
+                    .unwrap_or_default()
+            };
+            let _ = write!(
+                out,
+                r#"<div class="range"><input type="date" name="{}.start" value="{}"{dis}> {} <input type="date" name="{}.end" value="{}"{dis}></div>"#,
+                attr(name),
+                attr(&part("start")),
+                s::FORM_RANGE_TO,
+                attr(name),
+                attr(&part("end"))
+            );
+        }
+        FieldKind::Region => {
+            let place = shenbao_core::region::full_name(&v).unwrap_or_default();
+            let _ = write!(
+                out,
+                r#"<div class="region-picker" data-region-picker data-province="{}" data-city="{}" data-county="{}"><label>{}<input name="{}" value="{}" inputmode="numeric" maxlength="6"{dis}></label><small>{}</small></div>"#,
+                attr(s::REGISTER_PROVINCE),
+                attr(s::REGISTER_CITY),
+                attr(s::REGISTER_COUNTY),
+                s::REGISTER_REGION_CODE,
+                attr(name),
+                attr(&v),
+                text(&place)
+            );
+        }
+        _ => {
+            let numeric = matches!(kind, FieldKind::Integer | FieldKind::Decimal);
+            let _ = write!(
+                out,
+                r#"<input type="{input_type}" name="{}" value="{}"{}{}{dis}>"#,
+                attr(name),
+                attr(&v),
+                if numeric {
+                    r#" inputmode="decimal""#
+                } else {
+                    ""
+                },
+                f.placeholder
+                    .as_ref()
+                    .map(|p| format!(r#" placeholder="{}""#, attr(p)))
+                    .unwrap_or_default()
+            );
+        }
+    }
+}
+
+fn render_grid(
+    out: &mut String,
+    f: &FieldDef,
+    kind: FieldKind,
+    value: Option<&Json>,
+    view: &FormView<'_>,
+) {
+    let cols: Vec<(String, String, Option<&FieldDef>)> = match kind {
+        FieldKind::YearTable => f
+            .years
+            .iter()
+            .map(|y| (y.to_string(), format!("{y}年"), None))
+            .collect(),
+        _ => f
+            .columns
+            .iter()
+            .map(|c| (c.id.clone(), c.label.clone(), Some(c)))
+            .collect(),
+    };
+    out.push_str(r#"<div class="table-wrap"><table class="grid form-grid"><thead><tr><th></th>"#);
+    for (_, label, _) in &cols {
+        let _ = write!(out, "<th>{}</th>", text(label));
+    }
+    out.push_str("</tr></thead><tbody>");
+    let mut group: Option<&str> = None;
+    for r in &f.rows {
+        if r.group.as_deref() != group {
+            group = r.group.as_deref();
+            if let Some(g) = group {
+                let _ = write!(
+                    out,
+                    r#"<tr class="group"><th colspan="{}">{}</th></tr>"#,
+                    cols.len() + 1,
+                    text(g)
+                );
+            }
+        }
+        let _ = write!(
+            out,
+            "<tr><th>{}{}</th>",
+            text(&r.label),
+            r.unit
+                .as_ref()
+                .map(|u| format!(r#"<span class="unit">（{}）</span>"#, text(u)))
+                .unwrap_or_default()
+        );
+        for (cid, _, cdef) in &cols {
+            let cell_kind = cdef
+                .and_then(|c| c.kind)
+                .or(r.kind)
+                .unwrap_or(FieldKind::Text);
+            let def: &FieldDef = cdef.filter(|c| c.kind.is_some()).unwrap_or(r);
+            let cell = value
+                .and_then(|v| v.get(&r.id))
+                .and_then(|row| row.get(cid));
+            let path = format!("{}.{}.{cid}", f.id, r.id);
+            out.push_str("<td>");
+            render_input(
+                out,
+                def,
+                cell_kind,
+                &format!("f.{path}"),
+                cell,
+                None,
+                view.editable,
+            );
+            write_problems(out, view.problems, &path);
+            out.push_str("</td>");
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table></div>");
+}
+
+fn render_rows(out: &mut String, f: &FieldDef, value: Option<&Json>, view: &FormView<'_>) {
+    let items: Vec<&Json> = value
+        .and_then(Json::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    let max = f.max_rows.map(|m| m as usize);
+    let wanted = view.rows_wanted.get(&f.id).copied().unwrap_or(0);
+    let mut count = items
+        .len()
+        .max(wanted)
+        .max(if items.is_empty() { DEFAULT_ROWS } else { 0 });
+    if let Some(m) = max {
+        count = count.min(m.max(items.len()));
+    }
+    let _ = write!(
+        out,
+        r#"<div class="rows" data-rows="{}" data-max-rows="{}"><input type="hidden" name="n.{}" value="{count}">"#,
+        attr(&f.id),
+        max.map(|m| m.to_string()).unwrap_or_default(),
+        attr(&f.id)
+    );
+    out.push_str(
+        r#"<div class="table-wrap"><table class="grid form-grid"><thead><tr><th>序号</th>"#,
+    );
+    for c in &f.columns {
+        let _ = write!(out, "<th>{}</th>", text(&c.label));
+    }
+    if view.editable {
+        out.push_str("<th></th>");
+    }
+    out.push_str("</tr></thead><tbody>");
+    for i in 0..count {
+        let row = items.get(i).and_then(|r| r.as_object());
+        let _ = write!(out, r#"<tr data-row="{i}"><td class="seq">{}</td>"#, i + 1);
+        for c in &f.columns {
+            let kind = c.kind.unwrap_or(FieldKind::Text);
+            let path = format!("{}[{i}].{}", f.id, c.id);
+            out.push_str("<td>");
+            render_input(
+                out,
+                c,
+                kind,
+                &format!("f.{path}"),
+                row.and_then(|r| r.get(&c.id)),
+                row.and_then(|r| r.get(&format!("{}_other", c.id))),
+                view.editable,
+            );
+            write_problems(out, view.problems, &path);
+            out.push_str("</td>");
+        }
+        if view.editable {
+            let _ = write!(
+                out,
+                r#"<td><button type="submit" name="action" value="remove_row:{}:{i}" class="link remove-row">{}</button></td>"#,
+                attr(&f.id),
+                s::FORM_REMOVE_ROW
+            );
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table></div>");
+    if view.editable && max.is_none_or(|m| count < m) {
+        let _ = write!(
+            out,
+            r#"<button type="submit" name="action" value="add_row:{}" class="button secondary small add-row">{}</button>"#,
+            attr(&f.id),
+            s::FORM_ADD_ROW
+        );
+    }
+    if let Some(m) = max {
+        let _ = write!(
+            out,
+            r#"<small class="muted">{}{m}{}</small>"#,
+            s::FORM_MAX_ROWS_PREFIX,
+            s::FORM_MAX_ROWS_SUFFIX
+        );
+    }
+    out.push_str("</div>");
+}
+
+/// Removes row `index` of rows field `id` from posted answers.
+pub fn remove_row(answers: &mut Json, id: &str, index: usize) {
+    if let Some(rows) = answers.get_mut(id).and_then(Json::as_array_mut)
+        && index < rows.len()
+    {
+        rows.remove(index);
+    }
+}

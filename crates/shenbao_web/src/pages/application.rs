@@ -1,0 +1,1190 @@
+//! The applicant's side of an application: start one for a direction, fill in the official
+//! form (explicit save, autosave, rows added and removed, optimistic concurrency), attach
+//! evidence, submit before the deadline, withdraw, and follow its history.
+//!
+//! An application is only ever shown to users of the organisation that owns it; any other
+//! id answers 404, so ids cannot be probed.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Json as JsonBody;
+use axum::extract::{Multipart, Path, Query, RawForm, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value as Json, json};
+use sha2::{Digest, Sha256};
+use shenbao_core::call::definition::{Commitment, FileSlot};
+use shenbao_core::call::{SlotLimits, Target};
+use shenbao_core::form::{self, Application, FileMeta, Report, Severity};
+use shenbao_core::limits::{OtherApplication, check_limits};
+use shenbao_store::{
+    ApplicationEvent, ApplicationRow, AttachmentRow, NewApplication, NewAttachment, NewSnapshot,
+    Role, StoreError, UserRow,
+};
+
+use super::Nav;
+use super::account::audit;
+use super::public::render;
+use crate::ServerState;
+use crate::auth::Viewer;
+use crate::calls::CallEntry;
+use crate::error::AppError;
+use crate::files::UploadError;
+use crate::form::{FormView, parse, remove_row};
+use crate::strings as s;
+
+/// The application, its call, and the user, after the ownership check.
+struct Owned<'a> {
+    user: UserRow,
+    app: ApplicationRow,
+    entry: &'a CallEntry,
+}
+
+impl Owned<'_> {
+    fn target(&self) -> Target<'_> {
+        Target {
+            direction: &self.app.direction,
+            subdirection: self.app.subdirection.as_deref(),
+        }
+    }
+
+    fn direction_name(&self) -> String {
+        let d = self.entry.call.direction(&self.app.direction);
+        let mut name = d.map(|d| d.name.clone()).unwrap_or_default();
+        if let (Some(d), Some(sub)) = (d, &self.app.subdirection)
+            && let Some(x) = d.subdirections.iter().find(|x| &x.id == sub)
+        {
+            name = format!("{name}（{}）", x.name);
+        }
+        name
+    }
+}
+
+/// Loads application `id` if it belongs to the viewer's organisation; 404 otherwise.
+async fn owned<'s>(
+    state: &'s ServerState,
+    viewer: &Viewer,
+    id: i64,
+    here: &str,
+) -> Result<Owned<'s>, AppError> {
+    let user = viewer.user_with_role(here, &[Role::Applicant])?.clone();
+    let app = state
+        .store
+        .application(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if user.organisation_id != Some(app.organisation_id) {
+        return Err(AppError::NotFound);
+    }
+    let entry = state.calls.get(&app.call_id).ok_or(AppError::NotFound)?;
+    Ok(Owned { user, app, entry })
+}
+
+fn event(state: &ServerState, viewer: &Viewer, note: Option<String>) -> ApplicationEvent {
+    ApplicationEvent {
+        at: state.now(),
+        actor_user_id: viewer.login.as_ref().map(|(u, _)| u.id),
+        actor_ip: viewer.ip.clone(),
+        note,
+    }
+}
+
+fn status_label(status: &str) -> &'static str {
+    match status {
+        "submitted" => s::STATUS_SUBMITTED,
+        _ => s::STATUS_DRAFT,
+    }
+}
+
+fn fmt_time(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| {
+            t.with_timezone(&crate::calls::beijing())
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+async fn profile_of(state: &ServerState, user: &UserRow) -> Result<Json, AppError> {
+    let org = match user.organisation_id {
+        Some(id) => state.store.organisation(id).await?,
+        None => None,
+    };
+    Ok(org
+        .map(|o| json!({ "uscc": o.uscc, "name": o.name, "region": o.region }))
+        .unwrap_or_else(|| json!({})))
+}
+
+fn file_meta(rows: &[AttachmentRow]) -> Vec<FileMeta> {
+    rows.iter()
+        .map(|a| FileMeta {
+            slot: a.slot.clone(),
+            name: a.original_name.clone(),
+            size: u64::try_from(a.size).unwrap_or(0),
+            kind: a.file_type.clone(),
+        })
+        .collect()
+}
+
+// ---- list and start -------------------------------------------------------------------
+
+/// A row of the list.
+pub struct AppListRow {
+    id: i64,
+    call_title: String,
+    direction: String,
+    status: &'static str,
+    updated: String,
+    draft: bool,
+}
+
+#[derive(Template)]
+#[template(path = "application/list.html")]
+struct ListPage {
+    nav: Nav,
+    rows: Vec<AppListRow>,
+}
+
+/// `GET /applications`: the organisation's applications.
+pub async fn list_applications(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+) -> Result<Html<String>, AppError> {
+    let user = viewer.user_with_role("/applications", &[Role::Applicant])?;
+    let org = user.organisation_id.ok_or(AppError::Forbidden)?;
+    let apps = state.store.applications_of_organisation(org, None).await?;
+    let rows = apps
+        .into_iter()
+        .map(|a| {
+            let entry = state.calls.get(&a.call_id);
+            AppListRow {
+                id: a.id,
+                call_title: entry
+                    .map(|e| e.call.def().title.clone())
+                    .unwrap_or_else(|| a.call_id.clone()),
+                direction: entry
+                    .and_then(|e| e.call.direction(&a.direction))
+                    .map(|d| d.name.clone())
+                    .unwrap_or_default(),
+                status: status_label(&a.status),
+                updated: fmt_time(a.updated_at),
+                draft: a.status == "draft",
+            }
+        })
+        .collect();
+    render(ListPage {
+        nav: Nav::of(&viewer),
+        rows,
+    })
+}
+
+/// The start form: a direction, written `direction` or `direction/subdirection`.
+#[derive(Deserialize)]
+pub struct StartForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    direction: String,
+}
+
+/// `POST /calls/{id}/applications`: a new draft, if the call is open and the limits allow.
+pub async fn start_application(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path(call_id): Path<String>,
+    axum::Form(form): axum::Form<StartForm>,
+) -> Result<Response, AppError> {
+    let here = format!("/calls/{call_id}");
+    let user = viewer.user_with_role(&here, &[Role::Applicant])?.clone();
+    viewer.check_csrf(&form.csrf)?;
+    let entry = state.calls.get(&call_id).ok_or(AppError::NotFound)?;
+    let org = user.organisation_id.ok_or(AppError::Forbidden)?;
+    let now = state.now();
+    if !entry.is_open(now) {
+        return Err(AppError::Refused(s::SUBMIT_CLOSED.to_string()));
+    }
+    let (direction, sub) = match form.direction.split_once('/') {
+        Some((d, s)) => (d.to_string(), Some(s.to_string())),
+        None => (form.direction.clone(), None),
+    };
+    let d = entry.call.direction(&direction).ok_or(AppError::NotFound)?;
+    let sub_ok = match &sub {
+        None => d.subdirections.is_empty(),
+        Some(x) => d.subdirections.iter().any(|y| &y.id == x),
+    };
+    if !sub_ok {
+        return Err(AppError::NotFound);
+    }
+    let others: Vec<OtherApplication> = state
+        .store
+        .applications_of_organisation(org, Some(&call_id))
+        .await?
+        .into_iter()
+        .map(|a| OtherApplication {
+            direction: a.direction,
+        })
+        .collect();
+    let broken = check_limits(entry.call, &direction, &others);
+    if !broken.is_empty() {
+        let text: Vec<String> = broken.into_iter().map(|p| p.message).collect();
+        return Err(AppError::Refused(format!(
+            "{}{}",
+            s::SUBMIT_LIMIT,
+            text.join("；")
+        )));
+    }
+    let app = state
+        .store
+        .create_application(
+            &NewApplication {
+                call_id: call_id.clone(),
+                direction,
+                subdirection: sub,
+                organisation_id: org,
+                created_by: user.id,
+                answers: "{}".into(),
+                created_at: now,
+            },
+            &event(&state, &viewer, None),
+        )
+        .await?;
+    audit(
+        &state,
+        &viewer,
+        None,
+        "application_created",
+        Some(("application", app.id.to_string())),
+        None,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/applications/{}/edit", app.id)).into_response())
+}
+
+// ---- the form ---------------------------------------------------------------------------
+
+/// One file slot with its files, on the form page.
+pub struct SlotView {
+    slot: FileSlot,
+    limits_text: String,
+    files: Vec<(i64, String, String)>,
+    problems: Vec<String>,
+    full: bool,
+}
+
+#[derive(Template)]
+#[template(path = "application/edit.html")]
+struct EditPage {
+    nav: Nav,
+    id: i64,
+    call_title: String,
+    direction: String,
+    version: i64,
+    form_html: String,
+    notice: Option<String>,
+    notice_class: &'static str,
+    errors: Vec<(String, String)>,
+    editable: bool,
+    slots: Vec<SlotView>,
+    upload_error: Option<String>,
+}
+
+/// Query of the edit page: a message to show after a redirect.
+#[derive(Deserialize)]
+pub struct EditQuery {
+    msg: Option<String>,
+}
+
+fn human_size(bytes: u64) -> String {
+    const MB: u64 = 1024 * 1024;
+    if bytes >= MB {
+        format!("{}MB", bytes.div_ceil(MB))
+    } else {
+        format!("{}KB", bytes.div_ceil(1024))
+    }
+}
+
+fn limits_text(slot: &FileSlot, l: &SlotLimits) -> String {
+    let mut parts = vec![format!(
+        "{}：{}",
+        s::UPLOAD_TYPES,
+        slot.types.join("/").to_uppercase()
+    )];
+    parts.push(format!(
+        "{}：{}–{}",
+        s::UPLOAD_COUNT,
+        l.min_count,
+        l.max_count
+    ));
+    let size = if l.min_size > 0 {
+        format!("{}–{}", human_size(l.min_size), human_size(l.max_size))
+    } else {
+        format!("≤{}", human_size(l.max_size))
+    };
+    parts.push(format!("{}：{size}", s::UPLOAD_SIZE));
+    parts.join("　")
+}
+
+/// What the edit page shows besides the answers.
+#[derive(Default)]
+struct EditExtras {
+    /// A message at the top and its class (ok, error).
+    notice: Option<(String, &'static str)>,
+    /// Rows to show per repeating-rows field (after add/remove without JavaScript).
+    rows_wanted: BTreeMap<String, usize>,
+    /// A refused upload, shown in the files section.
+    upload_error: Option<String>,
+}
+
+/// Builds the edit page for `answers` with the engine's report.
+async fn edit_page(
+    state: &ServerState,
+    viewer: &Viewer,
+    o: &Owned<'_>,
+    answers: &Json,
+    version: i64,
+    extras: EditExtras,
+) -> Result<Html<String>, AppError> {
+    let EditExtras {
+        notice,
+        rows_wanted,
+        upload_error,
+    } = extras;
+    let attachments = state.store.attachments(o.app.id).await?;
+    let metas = file_meta(&attachments);
+    let profile = profile_of(state, &o.user).await?;
+    let report = form::check(
+        o.entry.call,
+        &Application {
+            target: o.target(),
+            answers,
+            profile: Some(&profile),
+            files: Some(&metas),
+        },
+    );
+    let editable = o.app.status == "draft";
+    let html = crate::form::render(
+        o.entry.call,
+        &o.target(),
+        answers,
+        &FormView {
+            problems: &report.problems,
+            hidden: &report.hidden,
+            computed: &report.answers,
+            editable,
+            rows_wanted: &rows_wanted,
+        },
+    );
+    let errors = report
+        .problems
+        .iter()
+        .filter(|p| p.severity != Severity::Info && !p.path.starts_with("files."))
+        .map(|p| {
+            (
+                p.path.split(['.', '[']).next().unwrap_or("").to_string(),
+                p.message.clone(),
+            )
+        })
+        .collect();
+    let slots = o
+        .entry
+        .call
+        .files_for(&o.app.direction)
+        .map(|(slot, limits)| {
+            let files: Vec<(i64, String, String)> = attachments
+                .iter()
+                .filter(|a| a.slot == slot.id)
+                .map(|a| {
+                    (
+                        a.id,
+                        a.original_name.clone(),
+                        human_size(u64::try_from(a.size).unwrap_or(0)),
+                    )
+                })
+                .collect();
+            let full = files.len() as u64 >= u64::from(limits.max_count);
+            SlotView {
+                limits_text: limits_text(slot, &limits),
+                problems: report
+                    .problems
+                    .iter()
+                    .filter(|p| {
+                        p.path == format!("files.{}", slot.id)
+                            || p.path.starts_with(&format!("files.{}[", slot.id))
+                    })
+                    .map(|p| p.message.clone())
+                    .collect(),
+                slot: slot.clone(),
+                files,
+                full,
+            }
+        })
+        .collect();
+    let (notice, notice_class) = match notice {
+        Some((n, c)) => (Some(n), c),
+        None if !editable => (Some(s::FORM_READONLY.to_string()), "ok"),
+        None => (None, ""),
+    };
+    render(EditPage {
+        nav: Nav::of(viewer),
+        id: o.app.id,
+        call_title: o.entry.call.def().title.clone(),
+        direction: o.direction_name(),
+        version,
+        form_html: html,
+        notice,
+        notice_class,
+        errors,
+        editable,
+        slots,
+        upload_error,
+    })
+}
+
+fn message_for(code: &str) -> Option<(String, &'static str)> {
+    let (text, class) = match code {
+        "saved" => (s::FORM_SAVED, "ok"),
+        "uploaded" => (s::UPLOAD_DONE, "ok"),
+        "withdrawn" => (s::APP_WITHDRAWN, "ok"),
+        "too_large" => (s::UPLOAD_TOO_LARGE, "error"),
+        "too_small" => (s::UPLOAD_TOO_SMALL, "error"),
+        "wrong_type" => (s::UPLOAD_WRONG_TYPE, "error"),
+        "too_many" => (s::UPLOAD_TOO_MANY, "error"),
+        "no_file" => (s::UPLOAD_NO_FILE, "error"),
+        "interrupted" => (s::UPLOAD_INTERRUPTED, "error"),
+        _ => return None,
+    };
+    Some((text.to_string(), class))
+}
+
+/// `GET /applications/{id}/edit`.
+pub async fn edit_application(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<EditQuery>,
+) -> Result<Html<String>, AppError> {
+    let o = owned(&state, &viewer, id, &format!("/applications/{id}/edit")).await?;
+    let answers: Json = serde_json::from_str(&o.app.answers).unwrap_or_else(|_| json!({}));
+    let notice = q.msg.as_deref().and_then(message_for);
+    let (upload_error, notice) = match notice {
+        Some((t, "error")) => (Some(t), None),
+        other => (None, other),
+    };
+    edit_page(
+        &state,
+        &viewer,
+        &o,
+        &answers,
+        o.app.version,
+        EditExtras {
+            notice,
+            upload_error,
+            ..EditExtras::default()
+        },
+    )
+    .await
+}
+
+fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+fn pairs_of(raw: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(raw).into_owned().collect()
+}
+
+/// `POST /applications/{id}/edit`: saves the draft (keeping everything typed, even with
+/// problems), or adds/removes a row, or goes on to submission.
+pub async fn save_application(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    RawForm(raw): RawForm,
+) -> Result<Response, AppError> {
+    let o = owned(&state, &viewer, id, &format!("/applications/{id}/edit")).await?;
+    let pairs = pairs_of(&raw);
+    viewer.check_csrf(field(&pairs, "csrf").unwrap_or(""))?;
+    if o.app.status != "draft" {
+        return Err(AppError::Refused(s::FORM_READONLY.to_string()));
+    }
+    let version: i64 = field(&pairs, "version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(-1);
+    let mut answers = parse(o.entry.call, &o.target(), &pairs);
+    let action = field(&pairs, "action").unwrap_or("save").to_string();
+    let mut rows_wanted = BTreeMap::new();
+    if let Some(fid) = action.strip_prefix("add_row:") {
+        let current = answers
+            .get(fid)
+            .and_then(Json::as_array)
+            .map(Vec::len)
+            .unwrap_or(0);
+        let shown = field(&pairs, &format!("n.{fid}"))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(current);
+        rows_wanted.insert(fid.to_string(), shown.max(current) + 1);
+    } else if let Some(rest) = action.strip_prefix("remove_row:")
+        && let Some((fid, idx)) = rest.rsplit_once(':')
+        && let Ok(i) = idx.parse::<usize>()
+    {
+        remove_row(&mut answers, fid, i);
+        let left = answers
+            .get(fid)
+            .and_then(Json::as_array)
+            .map(Vec::len)
+            .unwrap_or(0);
+        rows_wanted.insert(fid.to_string(), left);
+    }
+    let text = answers.to_string();
+    match state
+        .store
+        .save_draft(
+            id,
+            version,
+            &text,
+            o.app.justification.as_deref(),
+            state.now(),
+        )
+        .await
+    {
+        Ok(new_version) => {
+            if action == "submit" {
+                return Ok(Redirect::to(&format!("/applications/{id}/submit")).into_response());
+            }
+            let page = edit_page(
+                &state,
+                &viewer,
+                &o,
+                &answers,
+                new_version,
+                EditExtras {
+                    notice: Some((s::FORM_SAVED.to_string(), "ok")),
+                    rows_wanted: rows_wanted.clone(),
+                    upload_error: None,
+                },
+            )
+            .await?;
+            Ok(page.into_response())
+        }
+        Err(StoreError::Conflict { .. }) => {
+            // Another tab saved first: show what this one typed, with the current version,
+            // so saving again is a deliberate choice.
+            let current = state
+                .store
+                .application(id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let page = edit_page(
+                &state,
+                &viewer,
+                &o,
+                &answers,
+                current.version,
+                EditExtras {
+                    notice: Some((s::FORM_CONFLICT.to_string(), "error")),
+                    rows_wanted: rows_wanted.clone(),
+                    upload_error: None,
+                },
+            )
+            .await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// What autosave answers.
+#[derive(Serialize)]
+pub struct AutosaveView {
+    saved: bool,
+    version: i64,
+    message: &'static str,
+    errors: usize,
+    computed: serde_json::Map<String, Json>,
+}
+
+/// `POST /applications/{id}/autosave`: the same fields as the form, answered in JSON.
+pub async fn autosave_application(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    RawForm(raw): RawForm,
+) -> Result<Response, AppError> {
+    let o = owned(&state, &viewer, id, &format!("/applications/{id}/edit")).await?;
+    let pairs = pairs_of(&raw);
+    viewer.check_csrf(field(&pairs, "csrf").unwrap_or(""))?;
+    if o.app.status != "draft" {
+        return Err(AppError::Refused(s::FORM_READONLY.to_string()));
+    }
+    let version: i64 = field(&pairs, "version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(-1);
+    let answers = parse(o.entry.call, &o.target(), &pairs);
+    let report = form::validate(o.entry.call, o.target(), &answers);
+    match state
+        .store
+        .save_draft(
+            id,
+            version,
+            &answers.to_string(),
+            o.app.justification.as_deref(),
+            state.now(),
+        )
+        .await
+    {
+        Ok(v) => Ok(JsonBody(AutosaveView {
+            saved: true,
+            version: v,
+            message: s::FORM_AUTOSAVED,
+            errors: report.of(Severity::Error).count(),
+            computed: computed_only(o.entry.call, &report),
+        })
+        .into_response()),
+        Err(StoreError::Conflict { .. }) => Ok((
+            StatusCode::CONFLICT,
+            JsonBody(AutosaveView {
+                saved: false,
+                version,
+                message: s::FORM_CONFLICT,
+                errors: 0,
+                computed: serde_json::Map::new(),
+            }),
+        )
+            .into_response()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn computed_only(
+    call: &shenbao_core::call::Call,
+    report: &Report,
+) -> serde_json::Map<String, Json> {
+    report
+        .answers
+        .iter()
+        .filter(|(k, _)| {
+            call.field(k).is_some_and(|(_, f)| {
+                f.kind == Some(shenbao_core::call::definition::FieldKind::Computed)
+            })
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+// ---- files ------------------------------------------------------------------------------
+
+/// `POST /applications/{id}/files`: one file into one slot, streamed to disk.
+pub async fn upload_file(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    let o = owned(&state, &viewer, id, &format!("/applications/{id}/edit")).await?;
+    let back = |code: &str| {
+        Redirect::to(&format!("/applications/{id}/edit?msg={code}#files")).into_response()
+    };
+    let mut csrf = String::new();
+    let mut slot_id = String::new();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::Refused(s::UPLOAD_INTERRUPTED.to_string()))?
+    {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("slot") => slot_id = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                viewer.check_csrf(&csrf)?;
+                if o.app.status != "draft" {
+                    return Err(AppError::Refused(s::FORM_READONLY.to_string()));
+                }
+                let (slot, limits) = o
+                    .entry
+                    .call
+                    .files_for(&o.app.direction)
+                    .find(|(sl, _)| sl.id == slot_id)
+                    .ok_or(AppError::NotFound)?;
+                let original = field.file_name().unwrap_or("").trim().to_string();
+                if original.is_empty() {
+                    return Ok(back("no_file"));
+                }
+                let existing = state
+                    .store
+                    .attachments(id)
+                    .await?
+                    .iter()
+                    .filter(|a| a.slot == slot.id)
+                    .count();
+                if existing as u64 >= u64::from(limits.max_count) {
+                    return Ok(back("too_many"));
+                }
+                let limit = limits.max_size.min(state.files.max_bytes);
+                let received = match state.files.receive(field, limit).await {
+                    Ok(r) => r,
+                    Err(UploadError::TooLarge) => return Ok(back("too_large")),
+                    Err(UploadError::Interrupted(_)) => return Ok(back("interrupted")),
+                    Err(UploadError::Io(e)) => return Err(AppError::Internal(e.into())),
+                };
+                if received.size == 0 {
+                    state.files.discard(received).await;
+                    return Ok(back("no_file"));
+                }
+                if received.size < limits.min_size {
+                    state.files.discard(received).await;
+                    return Ok(back("too_small"));
+                }
+                let Some(kind) = received
+                    .file_type
+                    .filter(|t| slot.types.iter().any(|x| x == t))
+                else {
+                    state.files.discard(received).await;
+                    return Ok(back("wrong_type"));
+                };
+                let key = format!("{}/{}/{}", o.app.call_id, id, crate::auth::random_token());
+                state
+                    .files
+                    .persist(&received, &key)
+                    .await
+                    .map_err(|e| AppError::Internal(e.into()))?;
+                let row = state
+                    .store
+                    .add_attachment(&NewAttachment {
+                        application_id: id,
+                        slot: slot.id.clone(),
+                        original_name: original.chars().take(200).collect(),
+                        storage_key: key.clone(),
+                        size: i64::try_from(received.size).unwrap_or(i64::MAX),
+                        sha256: received.sha256.clone(),
+                        file_type: kind.to_string(),
+                        created_at: state.now(),
+                        uploaded_by: o.user.id,
+                    })
+                    .await;
+                let row = match row {
+                    Ok(r) => r,
+                    Err(e) => {
+                        state.files.delete(&key).await;
+                        return Err(e.into());
+                    }
+                };
+                audit(
+                    &state,
+                    &viewer,
+                    None,
+                    "file_uploaded",
+                    Some(("attachment", row.id.to_string())),
+                    Some(json!({ "application": id, "slot": row.slot, "name": row.original_name, "size": row.size, "sha256": row.sha256 }).to_string()),
+                )
+                .await?;
+                return Ok(back("uploaded"));
+            }
+            _ => {}
+        }
+    }
+    Ok(back("no_file"))
+}
+
+/// `POST /applications/{id}/files/{file}/delete`: while a draft.
+pub async fn delete_file(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path((id, file_id)): Path<(i64, i64)>,
+    axum::Form(form): axum::Form<super::account::CsrfForm>,
+) -> Result<Response, AppError> {
+    let o = owned(&state, &viewer, id, &format!("/applications/{id}/edit")).await?;
+    viewer.check_csrf(&form.csrf)?;
+    if o.app.status != "draft" {
+        return Err(AppError::Refused(s::FORM_READONLY.to_string()));
+    }
+    let a = state
+        .store
+        .attachment(file_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if a.application_id != id {
+        return Err(AppError::NotFound);
+    }
+    if let Some(row) = state.store.delete_attachment(file_id).await? {
+        state.files.delete(&row.storage_key).await;
+        audit(
+            &state,
+            &viewer,
+            None,
+            "file_deleted",
+            Some(("attachment", row.id.to_string())),
+            None,
+        )
+        .await?;
+    }
+    Ok(Redirect::to(&format!("/applications/{id}/edit#files")).into_response())
+}
+
+/// `GET /applications/{id}/files/{file}`: streams the file back to its owner.
+pub async fn download_file(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path((id, file_id)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    owned(&state, &viewer, id, &format!("/applications/{id}")).await?;
+    let a = state
+        .store
+        .attachment(file_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if a.application_id != id {
+        return Err(AppError::NotFound);
+    }
+    let file = tokio::fs::File::open(state.files.path(&a.storage_key))
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    let mime = match a.file_type.as_str() {
+        "pdf" => "application/pdf",
+        "jpg" => "image/jpeg",
+        "png" => "image/png",
+        "mp4" => "video/mp4",
+        _ => "application/octet-stream",
+    };
+    let disposition = format!(
+        "attachment; filename*=UTF-8''{}",
+        crate::error::urlencode(&a.original_name)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+// ---- submit, withdraw, status -------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "application/submit.html")]
+struct SubmitPage {
+    nav: Nav,
+    id: i64,
+    version: i64,
+    call_title: String,
+    direction: String,
+    errors: Vec<String>,
+    warnings: Vec<String>,
+    commitment: Commitment,
+    commitment_text: String,
+    justification: String,
+    problems: Vec<&'static str>,
+    open: bool,
+}
+
+async fn submit_page(
+    state: &ServerState,
+    viewer: &Viewer,
+    o: &Owned<'_>,
+    justification: String,
+    problems: Vec<&'static str>,
+) -> Result<(Html<String>, Report), AppError> {
+    let report = full_check(state, o).await?;
+    let answers = serde_json::from_str::<Json>(&o.app.answers).unwrap_or_default();
+    let commitment = o.entry.call.def().commitment.clone();
+    let mut commitment_text = commitment.text.clone();
+    for p in shenbao_core::call::compile::placeholders(&commitment.text) {
+        let v = answers.get(p).and_then(Json::as_str).unwrap_or("____");
+        commitment_text = commitment_text.replace(&format!("{{{p}}}"), v);
+    }
+    let page = render(SubmitPage {
+        nav: Nav::of(viewer),
+        id: o.app.id,
+        version: o.app.version,
+        call_title: o.entry.call.def().title.clone(),
+        direction: o.direction_name(),
+        errors: report
+            .of(Severity::Error)
+            .map(|p| p.message.clone())
+            .collect(),
+        warnings: report
+            .of(Severity::Warning)
+            .map(|p| p.message.clone())
+            .collect(),
+        commitment,
+        commitment_text,
+        justification,
+        problems,
+        open: o.entry.is_open(state.now()),
+    })?;
+    Ok((page, report))
+}
+
+/// Everything checked before submission: fields, rules with the profile, files, limits.
+async fn full_check(state: &ServerState, o: &Owned<'_>) -> Result<Report, AppError> {
+    let answers: Json = serde_json::from_str(&o.app.answers).unwrap_or_else(|_| json!({}));
+    let metas = file_meta(&state.store.attachments(o.app.id).await?);
+    let profile = profile_of(state, &o.user).await?;
+    let mut report = form::check(
+        o.entry.call,
+        &Application {
+            target: o.target(),
+            answers: &answers,
+            profile: Some(&profile),
+            files: Some(&metas),
+        },
+    );
+    let others: Vec<OtherApplication> = state
+        .store
+        .applications_of_organisation(o.app.organisation_id, Some(&o.app.call_id))
+        .await?
+        .into_iter()
+        .filter(|a| a.id != o.app.id && a.status == "submitted")
+        .map(|a| OtherApplication {
+            direction: a.direction,
+        })
+        .collect();
+    report
+        .problems
+        .extend(check_limits(o.entry.call, &o.app.direction, &others));
+    Ok(report)
+}
+
+/// `GET /applications/{id}/submit`: the final check, the warnings to justify and the
+/// commitment.
+pub async fn submit_form(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let o = owned(&state, &viewer, id, &format!("/applications/{id}/submit")).await?;
+    if o.app.status != "draft" {
+        return Err(AppError::Refused(s::FORM_READONLY.to_string()));
+    }
+    let j = o.app.justification.clone().unwrap_or_default();
+    Ok(submit_page(&state, &viewer, &o, j, Vec::new()).await?.0)
+}
+
+/// The submit form.
+#[derive(Deserialize)]
+pub struct SubmitForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    justification: String,
+    #[serde(default)]
+    accept: Option<String>,
+}
+
+/// `POST /applications/{id}/submit`: freezes the application as a snapshot with a content
+/// hash, if it passes every check before the deadline.
+pub async fn submit_application(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<SubmitForm>,
+) -> Result<Response, AppError> {
+    let o = owned(&state, &viewer, id, &format!("/applications/{id}/submit")).await?;
+    viewer.check_csrf(&form.csrf)?;
+    if o.app.status != "draft" {
+        return Err(AppError::Refused(s::FORM_READONLY.to_string()));
+    }
+    if !o.entry.is_open(state.now()) {
+        return Err(AppError::Refused(s::SUBMIT_CLOSED.to_string()));
+    }
+    let report = full_check(&state, &o).await?;
+    let mut problems = Vec::new();
+    let justification = form.justification.trim().to_string();
+    if report.of(Severity::Warning).next().is_some() && justification.is_empty() {
+        problems.push(s::SUBMIT_JUSTIFICATION_NEEDED);
+    }
+    if form.accept.is_none() {
+        problems.push(s::SUBMIT_ACCEPT_NEEDED);
+    }
+    if report.has_errors() || !problems.is_empty() || form.version != o.app.version {
+        if form.version != o.app.version {
+            problems.push(s::FORM_CONFLICT);
+        }
+        let (page, _) = submit_page(&state, &viewer, &o, justification, problems).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let attachments = state.store.attachments(id).await?;
+    let files: Vec<Json> = attachments
+        .iter()
+        .map(|a| json!({ "id": a.id, "slot": a.slot, "name": a.original_name, "size": a.size, "sha256": a.sha256, "type": a.file_type }))
+        .collect();
+    let answers_text = Json::Object(report.answers.clone()).to_string();
+    let files_text = Json::Array(files).to_string();
+    let canonical = json!({
+        "call": o.app.call_id,
+        "direction": o.app.direction,
+        "subdirection": o.app.subdirection,
+        "organisation": o.app.organisation_id,
+        "answers": report.answers,
+        "files": serde_json::from_str::<Json>(&files_text).unwrap_or_default(),
+        "justification": justification,
+    })
+    .to_string();
+    let hash: String = Sha256::digest(canonical.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    // The justification is part of the draft first, so the snapshot and the row agree.
+    let version = state
+        .store
+        .save_draft(
+            id,
+            o.app.version,
+            &o.app.answers,
+            Some(&justification)
+                .filter(|j| !j.is_empty())
+                .map(|x| x.as_str()),
+            state.now(),
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { .. } => AppError::Refused(s::FORM_CONFLICT.to_string()),
+            other => other.into(),
+        })?;
+    let row = state
+        .store
+        .submit_application(
+            id,
+            version,
+            &NewSnapshot {
+                version,
+                answers: answers_text,
+                files: files_text,
+                content_hash: hash.clone(),
+            },
+            &event(&state, &viewer, None),
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { .. } => AppError::Refused(s::FORM_CONFLICT.to_string()),
+            other => other.into(),
+        })?;
+    audit(
+        &state,
+        &viewer,
+        None,
+        "application_submitted",
+        Some(("application", row.id.to_string())),
+        Some(json!({ "hash": hash, "version": row.version }).to_string()),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/applications/{id}")).into_response())
+}
+
+/// `POST /applications/{id}/withdraw`: back to draft, before the deadline.
+pub async fn withdraw_application(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<super::account::CsrfForm>,
+) -> Result<Response, AppError> {
+    let o = owned(&state, &viewer, id, &format!("/applications/{id}")).await?;
+    viewer.check_csrf(&form.csrf)?;
+    if o.app.status != "submitted" {
+        return Err(AppError::NotFound);
+    }
+    if !o.entry.is_open(state.now()) {
+        return Err(AppError::Refused(s::SUBMIT_CLOSED.to_string()));
+    }
+    state
+        .store
+        .withdraw_application(id, &event(&state, &viewer, None))
+        .await?;
+    audit(
+        &state,
+        &viewer,
+        None,
+        "application_withdrawn",
+        Some(("application", id.to_string())),
+        None,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/applications/{id}/edit?msg=withdrawn")).into_response())
+}
+
+/// A history line.
+pub struct EventView {
+    at: String,
+    what: &'static str,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "application/show.html")]
+struct ShowPage {
+    nav: Nav,
+    id: i64,
+    call_title: String,
+    direction: String,
+    status: &'static str,
+    submitted: bool,
+    open: bool,
+    updated: String,
+    hash: Option<String>,
+    events: Vec<EventView>,
+    files: Vec<(i64, String, String, String)>,
+}
+
+/// `GET /applications/{id}`: status, history, files, and what can be done now.
+pub async fn show_application(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let o = owned(&state, &viewer, id, &format!("/applications/{id}")).await?;
+    let events = state
+        .store
+        .application_events(id)
+        .await?
+        .into_iter()
+        .map(|e| EventView {
+            at: fmt_time(e.at),
+            what: match (e.from_status.as_deref(), e.to_status.as_str()) {
+                (None, _) => s::EVENT_CREATED,
+                (_, "submitted") => s::EVENT_SUBMITTED,
+                _ => s::EVENT_WITHDRAWN,
+            },
+            note: e.note.unwrap_or_default(),
+        })
+        .collect();
+    let hash = if o.app.status == "submitted" {
+        state
+            .store
+            .latest_snapshot(id)
+            .await?
+            .map(|s| s.content_hash)
+    } else {
+        None
+    };
+    let files = state
+        .store
+        .attachments(id)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.slot, a.original_name, a.sha256))
+        .collect();
+    render(ShowPage {
+        nav: Nav::of(&viewer),
+        id,
+        call_title: o.entry.call.def().title.clone(),
+        direction: o.direction_name(),
+        status: status_label(&o.app.status),
+        submitted: o.app.status == "submitted",
+        open: o.entry.is_open(state.now()),
+        updated: fmt_time(o.app.updated_at),
+        hash,
+        events,
+        files,
+    })
+}

@@ -1,0 +1,760 @@
+//! Applicants over real HTTP, on SQLite and (in CI) PostgreSQL: register, fill in the
+//! official form, upload evidence and submit, for one direction of every seed call; and the
+//! refusals: wrong role, another organisation's ids, missing CSRF, after the deadline,
+//! uploads over or under the limits or of the wrong content, a stale save.
+
+mod common;
+
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+
+use common::{App, csrf_of, location};
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+use serde_json::Value as Json;
+use shenbao_store::testing::{TestDb, run_postgres, run_sqlite};
+use shenbao_store::{NewUser, Role};
+
+/// A valid fixture of the core's test suite: profile, direction, answers and files.
+struct Fixture {
+    call: &'static str,
+    direction: String,
+    subdirection: Option<String>,
+    profile: Json,
+    answers: Json,
+    files: Vec<Json>,
+}
+
+fn fixture(call: &'static str, name: &str) -> Fixture {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shenbao_core/tests/fixtures")
+        .join(call)
+        .join(name);
+    let v: Json =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture")).expect("json");
+    Fixture {
+        call,
+        direction: v["direction"].as_str().expect("direction").to_string(),
+        subdirection: v["subdirection"].as_str().map(str::to_string),
+        profile: v["profile"].clone(),
+        answers: v["answers"].clone(),
+        files: v["files"].as_array().cloned().unwrap_or_default(),
+    }
+}
+
+/// Answers JSON → the form's field names (the inverse of the server's parsing).
+fn form_pairs(answers: &Json) -> Vec<(String, String)> {
+    fn scalar(v: &Json) -> Option<String> {
+        match v {
+            Json::String(s) => Some(s.clone()),
+            Json::Number(n) => Some(n.to_string()),
+            Json::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+    let mut out = Vec::new();
+    for (key, v) in answers.as_object().expect("object") {
+        let base = format!("f.{key}");
+        match v {
+            Json::Array(items) if items.iter().all(Json::is_object) => {
+                out.push((format!("n.{key}"), items.len().to_string()));
+                for (i, row) in items.iter().enumerate() {
+                    for (col, cell) in row.as_object().expect("row") {
+                        match cell {
+                            Json::Array(a) => {
+                                for x in a {
+                                    out.push((
+                                        format!("{base}[{i}].{col}"),
+                                        scalar(x).unwrap_or_default(),
+                                    ));
+                                }
+                            }
+                            _ => out.push((
+                                format!("{base}[{i}].{col}"),
+                                scalar(cell).unwrap_or_default(),
+                            )),
+                        }
+                    }
+                }
+            }
+            Json::Array(items) => {
+                for x in items {
+                    out.push((base.clone(), scalar(x).unwrap_or_default()));
+                }
+            }
+            Json::Object(m) => {
+                for (k, inner) in m {
+                    match inner {
+                        Json::Object(cells) => {
+                            for (c, cell) in cells {
+                                out.push((
+                                    format!("{base}.{k}.{c}"),
+                                    scalar(cell).unwrap_or_default(),
+                                ));
+                            }
+                        }
+                        _ => out.push((format!("{base}.{k}"), scalar(inner).unwrap_or_default())),
+                    }
+                }
+            }
+            _ => out.push((base, scalar(v).unwrap_or_default())),
+        }
+    }
+    out
+}
+
+/// File content of `kind` and `size` that the server recognises by its magic bytes.
+fn content(kind: &str, size: usize) -> Vec<u8> {
+    let mut head: Vec<u8> = match kind {
+        "pdf" => b"%PDF-1.7\n".to_vec(),
+        "jpg" => vec![
+            0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0,
+        ],
+        "png" => vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A],
+        "mp4" => b"\x00\x00\x00\x18ftypisom".to_vec(),
+        "docx" | "xlsx" | "ofd" => {
+            let mut h = b"PK\x03\x04".to_vec();
+            h.resize(30, 0);
+            h.extend_from_slice(match kind {
+                "docx" => b"word/document.xml".as_slice(),
+                "xlsx" => b"xl/workbook.xml".as_slice(),
+                _ => b"OFD.xml".as_slice(),
+            });
+            h
+        }
+        _ => b"plain text".to_vec(),
+    };
+    head.resize(size.max(head.len()), b' ');
+    head
+}
+
+/// Gives a fixture another organisation code, in the profile and wherever the answers
+/// repeat it (some calls check that the form's code is the registered one).
+fn with_uscc(mut fx: Fixture, uscc: &str) -> Fixture {
+    let old = fx.profile["uscc"].as_str().unwrap_or_default().to_string();
+    fx.profile["uscc"] = Json::from(uscc);
+    let text = fx.answers.to_string().replace(&old, uscc);
+    fx.answers = serde_json::from_str(&text).expect("answers stay JSON");
+    fx
+}
+
+impl App {
+    /// A new applicant organisation for `profile`, logged in; returns its browser.
+    async fn applicant(&self, profile: &Json, username: &str) -> reqwest::Client {
+        let b = self.browser();
+        let r = self
+            .submit(
+                &b,
+                "/register",
+                "/register",
+                &[
+                    ("uscc", profile["uscc"].as_str().expect("uscc")),
+                    ("org_name", profile["name"].as_str().expect("name")),
+                    ("region", profile["region"].as_str().expect("region")),
+                    ("contact", "联系人"),
+                    ("username", username),
+                    ("password", "secret-123"),
+                    ("confirm", "secret-123"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "registered {username}");
+        b
+    }
+
+    /// Starts an application and returns its id.
+    async fn start_app(&self, b: &reqwest::Client, call: &str, direction: &str) -> i64 {
+        let r = self
+            .submit(
+                b,
+                &format!("/calls/{call}"),
+                &format!("/calls/{call}/applications"),
+                &[("direction", direction)],
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "{}",
+            r.text().await.unwrap_or_default()
+        );
+        let loc = location(&r);
+        loc.trim_start_matches("/applications/")
+            .trim_end_matches("/edit")
+            .parse()
+            .expect("application id")
+    }
+
+    /// The hidden version of the edit page.
+    async fn version(&self, b: &reqwest::Client, id: i64) -> (String, String) {
+        let (_, html) = self.get(b, &format!("/applications/{id}/edit")).await;
+        let key = "name=\"version\" value=\"";
+        let start = html.find(key).expect("version field") + key.len();
+        let v = html[start..]
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        (csrf_of(&html), v)
+    }
+
+    async fn save(
+        &self,
+        b: &reqwest::Client,
+        id: i64,
+        fields: &[(String, String)],
+    ) -> reqwest::Response {
+        let (csrf, version) = self.version(b, id).await;
+        self.save_as(b, id, &csrf, &version, fields).await
+    }
+
+    async fn save_as(
+        &self,
+        b: &reqwest::Client,
+        id: i64,
+        csrf: &str,
+        version: &str,
+        fields: &[(String, String)],
+    ) -> reqwest::Response {
+        let mut all = vec![
+            ("csrf".to_string(), csrf.to_string()),
+            ("version".to_string(), version.to_string()),
+        ];
+        all.extend_from_slice(fields);
+        b.post(self.url(&format!("/applications/{id}/edit")))
+            .form(&all)
+            .send()
+            .await
+            .expect("save")
+    }
+
+    /// Uploads `bytes` as `name` into `slot`; returns where the server sent the browser.
+    async fn upload(
+        &self,
+        b: &reqwest::Client,
+        id: i64,
+        slot: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> String {
+        let (_, html) = self.get(b, &format!("/applications/{id}/edit")).await;
+        let form = Form::new()
+            .text("csrf", csrf_of(&html))
+            .text("slot", slot.to_string())
+            .part("file", Part::bytes(bytes).file_name(name.to_string()));
+        let r = b
+            .post(self.url(&format!("/applications/{id}/files")))
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload");
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "{}",
+            r.text().await.unwrap_or_default()
+        );
+        location(&r)
+    }
+
+    async fn submit_application(
+        &self,
+        b: &reqwest::Client,
+        id: i64,
+        justification: &str,
+    ) -> reqwest::Response {
+        let (status, html) = self.get(b, &format!("/applications/{id}/submit")).await;
+        assert_eq!(status, StatusCode::OK);
+        let key = "name=\"version\" value=\"";
+        let version = html
+            .find(key)
+            .map(|i| {
+                html[i + key.len()..]
+                    .split('"')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .unwrap_or_default();
+        b.post(self.url(&format!("/applications/{id}/submit")))
+            .form(&[
+                ("csrf", csrf_of(&html).as_str()),
+                ("version", version.as_str()),
+                ("justification", justification),
+                ("accept", "1"),
+            ])
+            .send()
+            .await
+            .expect("submit")
+    }
+}
+
+/// Registers, fills, uploads and submits one valid fixture; returns the application id.
+async fn apply(app: &App, fx: &Fixture, username: &str) -> (reqwest::Client, i64) {
+    let b = app.applicant(&fx.profile, username).await;
+    let direction = match &fx.subdirection {
+        Some(s) => format!("{}/{s}", fx.direction),
+        None => fx.direction.clone(),
+    };
+    let id = app.start_app(&b, fx.call, &direction).await;
+    let r = app.save(&b, id, &form_pairs(&fx.answers)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.expect("page");
+    assert!(html.contains("已保存"), "{}: saved", fx.call);
+    for f in &fx.files {
+        let kind = f["type"].as_str().expect("type");
+        let size = usize::try_from(f["size"].as_u64().expect("size")).expect("size fits");
+        let to = app
+            .upload(
+                &b,
+                id,
+                f["slot"].as_str().expect("slot"),
+                f["name"].as_str().expect("name"),
+                content(kind, size),
+            )
+            .await;
+        assert!(
+            to.contains("msg=uploaded"),
+            "{}: {} uploaded ({to})",
+            fx.call,
+            f["name"]
+        );
+    }
+    (b, id)
+}
+
+async fn every_seed_call_takes_a_complete_application(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    // One organisation per call, each with its own real code (DOMAIN.md's examples).
+    let cases = [
+        with_uscc(
+            fixture("sd-2024-llm-cases", "case.valid.json"),
+            "914403001922038216",
+        ),
+        with_uscc(
+            fixture("sd-2024-llm-survey", "enterprise.valid.json"),
+            "91440300708461136T",
+        ),
+        with_uscc(
+            fixture("hn-2025-ai", "llm-general.valid.json"),
+            "9144030071526726XG",
+        ),
+        with_uscc(
+            fixture("qz-2024-ai-industry", "compute_service.valid.json"),
+            "91110000710926094P",
+        ),
+        with_uscc(
+            fixture("gd-2023-ai-scenarios", "manufacturing.valid.json"),
+            "91310000631696382C",
+        ),
+    ];
+    for (i, fx) in cases.iter().enumerate() {
+        let (b, id) = apply(&app, fx, &format!("user{i}")).await;
+        let r = app.submit_application(&b, id, "").await;
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "{}: {}",
+            fx.call,
+            r.text().await.unwrap_or_default()
+        );
+        let (_, html) = app.get(&b, &format!("/applications/{id}")).await;
+        assert!(
+            html.contains("已提交") && html.contains("提交内容校验码"),
+            "{}",
+            fx.call
+        );
+        let snapshot = app
+            .store
+            .latest_snapshot(id)
+            .await
+            .expect("query")
+            .expect("frozen");
+        assert_eq!(snapshot.content_hash.len(), 64);
+        let frozen: Json = serde_json::from_str(&snapshot.files).expect("files json");
+        assert_eq!(
+            frozen.as_array().map(Vec::len),
+            Some(fx.files.len()),
+            "{}",
+            fx.call
+        );
+        let row = app
+            .store
+            .application(id)
+            .await
+            .expect("query")
+            .expect("row");
+        assert_eq!(row.status, "submitted");
+    }
+    let actions: Vec<String> = app
+        .store
+        .audit_page(None, 500)
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| *a == "application_submitted")
+            .count(),
+        5
+    );
+    assert!(actions.iter().any(|a| a == "file_uploaded"));
+}
+
+async fn withdrawing_returns_to_draft_and_history_shows_it(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let fx = fixture("sd-2024-llm-survey", "enterprise.valid.json");
+    let (b, id) = apply(&app, &fx, "withdrawer").await;
+    assert_eq!(
+        app.submit_application(&b, id, "").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (_, html) = app.get(&b, &format!("/applications/{id}")).await;
+    let r = b
+        .post(app.url(&format!("/applications/{id}/withdraw")))
+        .form(&[("csrf", csrf_of(&html))])
+        .send()
+        .await
+        .expect("withdraw");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get(&b, &format!("/applications/{id}")).await;
+    for text in ["创建草稿", "提交申报", "撤回申报", "草稿"] {
+        assert!(html.contains(text), "history shows {text}");
+    }
+    assert_eq!(
+        app.store
+            .application_events(id)
+            .await
+            .expect("events")
+            .len(),
+        3
+    );
+}
+
+async fn warnings_need_a_justification_and_the_commitment_must_be_accepted(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let mut fx = fixture("sd-2024-llm-survey", "enterprise.valid.json");
+    // 大模型相关收入 below 500万元 is a 原则上 condition: a warning, not a stop.
+    fx.answers["ent_llm_revenue"] = Json::from(120);
+    let (b, id) = apply(&app, &fx, "warn").await;
+    let (_, html) = app.get(&b, &format!("/applications/{id}/submit")).await;
+    assert!(
+        html.contains("原则上") && html.contains("情况说明"),
+        "the warning is shown"
+    );
+    let r = app.submit_application(&b, id, "").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.expect("body").contains("请填写情况说明"));
+    let r = app
+        .submit_application(&b, id, "企业成立两年，处于高速成长期")
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let row = app
+        .store
+        .application(id)
+        .await
+        .expect("query")
+        .expect("row");
+    assert_eq!(
+        row.justification.as_deref(),
+        Some("企业成立两年，处于高速成长期")
+    );
+}
+
+async fn a_save_with_errors_keeps_everything_typed(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let fx = fixture("gd-2023-ai-scenarios", "manufacturing.valid.json");
+    let b = app.applicant(&fx.profile, "keep").await;
+    let id = app.start_app(&b, fx.call, "manufacturing").await;
+    let fields = vec![
+        (
+            "f.company_name".to_string(),
+            "广州保留科技有限公司".to_string(),
+        ),
+        ("f.uscc".to_string(), "914403001922038217".to_string()),
+    ];
+    let r = app.save(&b, id, &fields).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.expect("page");
+    assert!(html.contains("不是有效的统一社会信用代码"), "inline error");
+    let (_, html) = app.get(&b, &format!("/applications/{id}/edit")).await;
+    assert!(
+        html.contains("广州保留科技有限公司") && html.contains("914403001922038217"),
+        "both kept after reload"
+    );
+    let (_, html) = app.get(&b, &format!("/applications/{id}/submit")).await;
+    assert!(html.contains("才能提交"), "errors block submission");
+}
+
+async fn a_stale_save_from_another_tab_is_told_of_the_conflict(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let fx = fixture("gd-2023-ai-scenarios", "manufacturing.valid.json");
+    let b = app.applicant(&fx.profile, "tabs").await;
+    let id = app.start_app(&b, fx.call, "manufacturing").await;
+    let (csrf, v) = app.version(&b, id).await;
+    let first = vec![("f.company_name".to_string(), "第一个窗口".to_string())];
+    let second = vec![("f.company_name".to_string(), "第二个窗口".to_string())];
+    assert_eq!(
+        app.save_as(&b, id, &csrf, &v, &first).await.status(),
+        StatusCode::OK
+    );
+    let r = app.save_as(&b, id, &csrf, &v, &second).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let html = r.text().await.expect("page");
+    assert!(
+        html.contains("为避免覆盖") && html.contains("第二个窗口"),
+        "told, and the typing is kept"
+    );
+    let row = app
+        .store
+        .application(id)
+        .await
+        .expect("query")
+        .expect("row");
+    assert!(row.answers.contains("第一个窗口"), "nothing overwritten");
+    // Autosave is refused the same way.
+    let r = b
+        .post(app.url(&format!("/applications/{id}/autosave")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", v.as_str()),
+            ("f.company_name", "第三"),
+        ])
+        .send()
+        .await
+        .expect("autosave");
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+}
+
+async fn uploads_are_checked_by_size_count_and_content(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let fx = fixture("gd-2023-ai-scenarios", "manufacturing.valid.json");
+    let b = app.applicant(&fx.profile, "files").await;
+    let id = app.start_app(&b, fx.call, "manufacturing").await;
+    const MB: usize = 1024 * 1024;
+    // 展示图片: each at least 2MB, at most 3.
+    assert!(
+        app.upload(&b, id, "images", "小图.jpg", content("jpg", MB))
+            .await
+            .contains("msg=too_small")
+    );
+    // A text file named .pdf is not a PDF.
+    assert!(
+        app.upload(&b, id, "business_license", "执照.pdf", content("txt", 2048))
+            .await
+            .contains("msg=wrong_type")
+    );
+    // 视频: mp4 at most 100MB.
+    assert!(
+        app.upload(&b, id, "video", "演示.mp4", content("mp4", 101 * MB))
+            .await
+            .contains("msg=too_large")
+    );
+    for n in 0..3 {
+        assert!(
+            app.upload(
+                &b,
+                id,
+                "images",
+                &format!("图{n}.png"),
+                content("png", 2 * MB + 1)
+            )
+            .await
+            .contains("msg=uploaded")
+        );
+    }
+    assert!(
+        app.upload(&b, id, "images", "图4.png", content("png", 2 * MB + 1))
+            .await
+            .contains("msg=too_many")
+    );
+    let rows = app.store.attachments(id).await.expect("attachments");
+    assert_eq!(rows.len(), 3, "refused files leave no row");
+    assert!(
+        rows.iter()
+            .all(|a| a.sha256.len() == 64 && a.file_type == "png")
+    );
+    // The file comes back byte for byte, and can be removed while a draft.
+    let r = b
+        .get(app.url(&format!("/applications/{id}/files/{}", rows[0].id)))
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.bytes().await.expect("bytes").len(), 2 * MB + 1);
+    let (_, html) = app.get(&b, &format!("/applications/{id}/edit")).await;
+    let r = b
+        .post(app.url(&format!("/applications/{id}/files/{}/delete", rows[0].id)))
+        .form(&[("csrf", csrf_of(&html))])
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.store.attachments(id).await.expect("attachments").len(),
+        2
+    );
+}
+
+async fn another_organisation_and_other_roles_cannot_reach_an_application(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let fx = fixture("sd-2024-llm-survey", "enterprise.valid.json");
+    let (owner, id) = apply(&app, &fx, "owner1").await;
+    let file_id = app.store.attachments(id).await.expect("attachments")[0].id;
+    let mut other_profile = fx.profile.clone();
+    other_profile["uscc"] = Json::from("91440300708461136T");
+    let other = app.applicant(&other_profile, "intruder").await;
+    for path in [
+        format!("/applications/{id}"),
+        format!("/applications/{id}/edit"),
+        format!("/applications/{id}/submit"),
+        format!("/applications/{id}/files/{file_id}"),
+    ] {
+        assert_eq!(
+            app.get(&other, &path).await.0,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let (_, html) = app.get(&other, "/applications").await;
+    let r = other
+        .post(app.url(&format!("/applications/{id}/edit")))
+        .form(&[
+            ("csrf", csrf_of(&html).as_str()),
+            ("version", "1"),
+            ("f.company_name", "x"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // A bureau user is not an applicant.
+    app.store
+        .create_user(&NewUser {
+            username: "bureau".into(),
+            password_hash: shenbao_web::auth::hash_password("secret-123").expect("hash"),
+            display_name: "济南市工信局".into(),
+            role: Role::Bureau,
+            organisation_id: None,
+            scope_region: Some("370100".into()),
+            scope_sector: None,
+            created_at: common::NOW,
+        })
+        .await
+        .expect("bureau");
+    let bureau = app.browser();
+    assert_eq!(
+        app.login(&bureau, "bureau", "secret-123").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.get(&bureau, &format!("/applications/{id}/edit"))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    // The owner still can, and a save without the CSRF token is refused.
+    assert_eq!(
+        app.get(&owner, &format!("/applications/{id}/edit")).await.0,
+        StatusCode::OK
+    );
+    let r = owner
+        .post(app.url(&format!("/applications/{id}/edit")))
+        .form(&[("version", "1"), ("f.company_name", "x")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+async fn the_deadline_is_enforced_by_the_server_clock(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let fx = fixture("sd-2024-llm-survey", "enterprise.valid.json");
+    let (_, id) = apply(&app, &fx, "late").await;
+    // The demo deadline is 30 days after NOW; go past its end.
+    app.clock.fetch_add(31 * 24 * 3600 * 1000, Ordering::SeqCst);
+    // A month later the session has long expired: log in again.
+    let b = app.browser();
+    assert_eq!(
+        app.login(&b, "late", "secret-123").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let r = app.submit_application(&b, id, "").await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.text().await.expect("body").contains("申报已截止"));
+    assert_eq!(
+        app.store
+            .application(id)
+            .await
+            .expect("q")
+            .expect("row")
+            .status,
+        "draft"
+    );
+    let r = app
+        .submit(
+            &b,
+            &format!("/calls/{}", fx.call),
+            &format!("/calls/{}/applications", fx.call),
+            &[("direction", "product")],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "no new application either"
+    );
+}
+
+async fn per_applicant_limits_are_enforced_when_starting(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let fx = fixture("gd-2023-ai-scenarios", "manufacturing.valid.json");
+    let b = app.applicant(&fx.profile, "limit").await;
+    app.start_app(&b, fx.call, "manufacturing").await;
+    let r = app
+        .submit(
+            &b,
+            "/calls/gd-2023-ai-scenarios",
+            "/calls/gd-2023-ai-scenarios/applications",
+            &[("direction", "medical")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.text().await.expect("body").contains("限申报1个项目"));
+}
+
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::run_sqlite(super::$name).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::run_postgres(super::$name).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_databases!(
+    every_seed_call_takes_a_complete_application,
+    withdrawing_returns_to_draft_and_history_shows_it,
+    warnings_need_a_justification_and_the_commitment_must_be_accepted,
+    a_save_with_errors_keeps_everything_typed,
+    a_stale_save_from_another_tab_is_told_of_the_conflict,
+    uploads_are_checked_by_size_count_and_content,
+    another_organisation_and_other_roles_cannot_reach_an_application,
+    the_deadline_is_enforced_by_the_server_clock,
+    per_applicant_limits_are_enforced_when_starting,
+);

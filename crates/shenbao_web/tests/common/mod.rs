@@ -1,0 +1,164 @@
+//! The running server for HTTP tests: a real listener on a random loopback port, a clock
+//! the test can move, browsers with their own cookie jars.
+
+#![allow(dead_code, reason = "each test binary uses part of the harness")]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+use shenbao_store::Store;
+use shenbao_web::{CallRegistry, FileStore, ServerState};
+
+/// 2026-11-22 12:00 Beijing: every seed call's real deadline is past.
+pub const NOW: i64 = 1_795_320_000_000;
+
+/// A running server and what a test needs to drive it.
+pub struct App {
+    pub base: String,
+    pub store: Store,
+    pub clock: Arc<AtomicI64>,
+    /// Uploaded files live here until the test ends.
+    _files: tempfile::TempDir,
+}
+
+impl App {
+    pub async fn start(store: Store, demo: bool) -> App {
+        let clock = Arc::new(AtomicI64::new(NOW));
+        let calls = CallRegistry::load(&store, demo, NOW)
+            .await
+            .expect("calls load");
+        let c = Arc::clone(&clock);
+        let files_dir = tempfile::tempdir().expect("files dir");
+        let files = FileStore::new(files_dir.path(), 120 * 1024 * 1024);
+        let state = ServerState::with_clock(
+            store.clone(),
+            calls,
+            files,
+            Arc::new(move || c.load(Ordering::SeqCst)),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr: SocketAddr = listener.local_addr().expect("addr");
+        tokio::spawn(shenbao_web::serve(state, listener));
+        App {
+            base: format!("http://{addr}"),
+            store,
+            clock,
+            _files: files_dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A browser: its own cookie jar, no automatic redirects.
+    pub fn browser(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    pub async fn get(&self, b: &reqwest::Client, path: &str) -> (StatusCode, String) {
+        let r = b.get(self.url(path)).send().await.expect("get");
+        (r.status(), r.text().await.expect("body"))
+    }
+
+    /// Loads `form_page` and posts `fields` to `action` with the page's CSRF token.
+    pub async fn submit(
+        &self,
+        b: &reqwest::Client,
+        form_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let (_, html) = self.get(b, form_page).await;
+        let csrf = csrf_of(&html);
+        let mut all: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        b.post(self.url(action))
+            .form(&all)
+            .send()
+            .await
+            .expect("post")
+    }
+
+    pub async fn register(
+        &self,
+        b: &reqwest::Client,
+        uscc: &str,
+        username: &str,
+    ) -> reqwest::Response {
+        self.submit(
+            b,
+            "/register",
+            "/register",
+            &[
+                ("uscc", uscc),
+                ("org_name", "济南测试科技有限公司"),
+                ("region", "370102"),
+                ("contact", "张三"),
+                ("username", username),
+                ("password", "secret-123"),
+                ("confirm", "secret-123"),
+            ],
+        )
+        .await
+    }
+
+    pub async fn login(
+        &self,
+        b: &reqwest::Client,
+        username: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        self.submit(
+            b,
+            "/login",
+            "/login",
+            &[("username", username), ("password", password)],
+        )
+        .await
+    }
+
+    pub async fn audit_actions(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .store
+            .audit_page(None, 100)
+            .await
+            .expect("audit")
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        v.reverse();
+        v
+    }
+}
+
+/// The CSRF token in a page's first form.
+pub fn csrf_of(html: &str) -> String {
+    let key = "name=\"csrf\" value=\"";
+    let start = html
+        .find(key)
+        .map(|i| i + key.len())
+        .expect("page has a csrf field");
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+pub fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
