@@ -298,3 +298,79 @@ async fn create_demo_accounts(store: &Store, now: i64) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(config: Option<PathBuf>, data_dir: Option<&str>) -> DataArgs {
+        DataArgs {
+            data_dir: data_dir.map(PathBuf::from),
+            database_url: None,
+            config,
+        }
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_sqlite_in_data() {
+        let s = data(Some(PathBuf::from("/nonexistent/none.toml")), None).settings(None, None);
+        assert!(
+            s.is_err(),
+            "a named config file that is missing is an error"
+        );
+        let dir = std::env::temp_dir().join(format!("shenbao-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let empty = dir.join("empty.toml");
+        std::fs::write(&empty, "").expect("write");
+        let s = data(Some(empty), None)
+            .settings(None, None)
+            .expect("settings");
+        assert_eq!(s.listen, SocketAddr::from(([127, 0, 0, 1], 8080)));
+        assert_eq!(s.data_dir, PathBuf::from("data"));
+        assert_eq!(s.database_url, "sqlite://data/shenbao.db");
+        assert_eq!(s.max_upload_mb, 200);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn flags_override_the_config_file_which_overrides_defaults() {
+        let dir = std::env::temp_dir().join(format!("shenbao-settings2-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let file = dir.join("shenbao.toml");
+        std::fs::write(
+            &file,
+            "listen = \"0.0.0.0:9000\"\ndata_dir = \"/srv/shenbao\"\nmax_upload_mb = 50\n",
+        )
+        .expect("write");
+        let s = data(Some(file.clone()), None)
+            .settings(None, None)
+            .expect("settings");
+        assert_eq!(s.listen, SocketAddr::from(([0, 0, 0, 0], 9000)));
+        assert_eq!(s.database_url, "sqlite:///srv/shenbao/shenbao.db");
+        assert_eq!(s.max_upload_mb, 50);
+        let s = data(Some(file.clone()), Some("/tmp/x"))
+            .settings(Some(SocketAddr::from(([127, 0, 0, 1], 1))), Some(7))
+            .expect("settings");
+        assert_eq!(s.listen, SocketAddr::from(([127, 0, 0, 1], 1)));
+        assert_eq!(s.data_dir, PathBuf::from("/tmp/x"));
+        assert_eq!(s.max_upload_mb, 7);
+        std::fs::write(&file, "listne = \"x\"\n").expect("write");
+        let e = data(Some(file), None)
+            .settings(None, None)
+            .expect_err("typo refused");
+        assert!(format!("{e:#}").contains("格式有误"), "{e:#}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn passwords_in_database_urls_are_hidden() {
+        assert_eq!(
+            redact("postgres://app:secret@db/shenbao"),
+            "postgres://app:***@db/shenbao"
+        );
+        assert_eq!(
+            redact("sqlite://data/shenbao.db"),
+            "sqlite://data/shenbao.db"
+        );
+    }
+}
