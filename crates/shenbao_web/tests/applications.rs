@@ -432,6 +432,26 @@ async fn withdrawing_returns_to_draft_and_history_shows_it(db: TestDb) {
             .len(),
         3
     );
+    // Deleting a file that the withdrawn submission froze keeps it on disk for the record.
+    let a = app
+        .store
+        .attachments(id)
+        .await
+        .expect("attachments")
+        .remove(0);
+    let (_, html) = app.get(&b, &format!("/applications/{id}/edit")).await;
+    let r = b
+        .post(app.url(&format!("/applications/{id}/files/{}/delete", a.id)))
+        .form(&[("csrf", csrf_of(&html))])
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(app.store.attachment(a.id).await.expect("query").is_none());
+    assert!(
+        app.files.path().join(&a.storage_key).exists(),
+        "the submitted file is kept"
+    );
 }
 
 async fn warnings_need_a_justification_and_the_commitment_must_be_accepted(db: TestDb) {

@@ -812,8 +812,19 @@ pub async fn delete_file(
     if a.application_id != id {
         return Err(AppError::NotFound);
     }
+    // A file frozen in an earlier submission stays on disk: the snapshot still names it.
+    let frozen = state.store.latest_snapshot(id).await?.is_some_and(|snap| {
+        serde_json::from_str::<Json>(&snap.files)
+            .ok()
+            .and_then(|f| f.as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .any(|f| f["id"].as_i64() == Some(file_id))
+    });
     if let Some(row) = state.store.delete_attachment(file_id).await? {
-        state.files.delete(&row.storage_key).await;
+        if !frozen {
+            state.files.delete(&row.storage_key).await;
+        }
         audit(
             &state,
             &viewer,

@@ -21,7 +21,7 @@ pub struct App {
     pub store: Store,
     pub clock: Arc<AtomicI64>,
     /// Uploaded files live here until the test ends.
-    _files: tempfile::TempDir,
+    pub files: tempfile::TempDir,
 }
 
 impl App {
@@ -48,7 +48,7 @@ impl App {
             base: format!("http://{addr}"),
             store,
             clock,
-            _files: files_dir,
+            files: files_dir,
         }
     }
 
