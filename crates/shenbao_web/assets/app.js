@@ -4,7 +4,7 @@
 // Division picker: replaces the 6-digit code input with province / city / county selects
 // fed by /regions, keeping the code input (hidden) as what the form submits.
 function initRegionPicker(box) {
-  const input = box.querySelector("input[name=region]");
+  const input = box.querySelector("input");
   if (!input) return;
   const labels = [box.dataset.province, box.dataset.city, box.dataset.county];
   const wrap = document.createElement("div");
@@ -94,10 +94,11 @@ function initAutosave(form) {
   const url = form.dataset.autosave;
   const status = form.querySelector(".autosave-status");
   const version = form.querySelector("input[name=version]");
-  let timer = null, busy = false, conflicted = false;
+  let timer = null, busy = null, conflicted = false, submitting = false;
   const save = async () => {
-    if (busy || conflicted) return;
-    busy = true;
+    if (busy || conflicted || submitting) return;
+    let done;
+    busy = new Promise((resolve) => { done = resolve; });
     const body = new URLSearchParams(new FormData(form));
     body.set("action", "save");
     try {
@@ -117,9 +118,27 @@ function initAutosave(form) {
     } catch (e) {
       // Offline or server unreachable: the explicit save button still works.
     } finally {
-      busy = false;
+      done();
+      busy = null;
     }
   };
+  // An explicit save waits for an autosave in flight, so both never send the same version.
+  form.addEventListener("submit", (ev) => {
+    clearTimeout(timer);
+    submitting = true;
+    if (busy) {
+      ev.preventDefault();
+      const button = ev.submitter;
+      busy.then(() => {
+        if (button && button.name) {
+          const hidden = document.createElement("input");
+          hidden.type = "hidden"; hidden.name = button.name; hidden.value = button.value;
+          form.appendChild(hidden);
+        }
+        form.submit();
+      });
+    }
+  });
   form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(save, 2500); });
   form.addEventListener("change", () => { clearTimeout(timer); timer = setTimeout(save, 1000); });
 }

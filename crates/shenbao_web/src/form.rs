@@ -445,7 +445,8 @@ fn render_input(
             let place = shenbao_core::region::full_name(&v).unwrap_or_default();
             let _ = write!(
                 out,
-                r#"<div class="region-picker" data-region-picker data-province="{}" data-city="{}" data-county="{}"><label>{}<input name="{}" value="{}" inputmode="numeric" maxlength="6"{dis}></label><small>{}</small></div>"#,
+                r#"<div class="region-picker" data-region-picker data-label="{}" data-province="{}" data-city="{}" data-county="{}"><label>{}<input name="{}" value="{}" inputmode="numeric" maxlength="6"{dis}></label><small>{}</small></div>"#,
+                attr(s::FORM_REGION_PICK),
                 attr(s::REGISTER_PROVINCE),
                 attr(s::REGISTER_CITY),
                 attr(s::REGISTER_COUNTY),

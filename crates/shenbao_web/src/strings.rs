@@ -221,8 +221,8 @@ pub const FORM_SAVE: &str = "保存草稿";
 pub const FORM_TO_SUBMIT: &str = "检查并提交";
 /// Form: saved.
 pub const FORM_SAVED: &str = "已保存";
-/// Form: saved with problems.
-pub const FORM_SAVED_WITH_PROBLEMS: &str = "已保存。以下内容还需修改后才能提交：";
+/// Form: what still blocks submission (the list can be opened).
+pub const FORM_PROBLEMS: &str = "以下内容还需填写或修改后才能提交";
 /// Form: autosave status.
 pub const FORM_AUTOSAVED: &str = "已自动保存";
 /// Form: conflict between two tabs.
@@ -319,3 +319,5 @@ pub const SUBMIT_CLOSED: &str = "申报已截止，不能提交或撤回";
 pub const SUBMIT_LIMIT: &str = "超出本通知的申报数量限制：";
 /// Back to the form.
 pub const BACK_TO_FORM: &str = "返回修改";
+/// Form: label of the division picker when JavaScript runs.
+pub const FORM_REGION_PICK: &str = "请依次选择省、市、区县";

@@ -298,8 +298,8 @@ async fn apply(app: &App, fx: &Fixture, username: &str) -> (reqwest::Client, i64
     };
     let id = app.start_app(&b, fx.call, &direction).await;
     let r = app.save(&b, id, &form_pairs(&fx.answers)).await;
-    assert_eq!(r.status(), StatusCode::OK);
-    let html = r.text().await.expect("page");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "saved, then redirected");
+    let (_, html) = app.get(&b, &location(&r)).await;
     assert!(html.contains("已保存"), "{}: saved", fx.call);
     for f in &fx.files {
         let kind = f["type"].as_str().expect("type");
@@ -497,8 +497,8 @@ async fn a_save_with_errors_keeps_everything_typed(db: TestDb) {
         ("f.uscc".to_string(), "914403001922038217".to_string()),
     ];
     let r = app.save(&b, id, &fields).await;
-    assert_eq!(r.status(), StatusCode::OK);
-    let html = r.text().await.expect("page");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "saved, then redirected");
+    let (_, html) = app.get(&b, &location(&r)).await;
     assert!(html.contains("不是有效的统一社会信用代码"), "inline error");
     let (_, html) = app.get(&b, &format!("/applications/{id}/edit")).await;
     assert!(
@@ -519,7 +519,7 @@ async fn a_stale_save_from_another_tab_is_told_of_the_conflict(db: TestDb) {
     let second = vec![("f.company_name".to_string(), "第二个窗口".to_string())];
     assert_eq!(
         app.save_as(&b, id, &csrf, &v, &first).await.status(),
-        StatusCode::OK
+        StatusCode::SEE_OTHER
     );
     let r = app.save_as(&b, id, &csrf, &v, &second).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
@@ -746,6 +746,48 @@ async fn per_applicant_limits_are_enforced_when_starting(db: TestDb) {
     assert!(r.text().await.expect("body").contains("限申报1个项目"));
 }
 
+async fn rows_are_added_and_removed_without_javascript(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let fx = fixture("hn-2025-ai", "llm-general.valid.json");
+    let b = app.applicant(&fx.profile, "rows").await;
+    let id = app.start_app(&b, fx.call, "llm/general").await;
+    let fields = vec![
+        ("n.llm_honors".to_string(), "1".to_string()),
+        (
+            "f.llm_honors[0].name".to_string(),
+            "省级专精特新".to_string(),
+        ),
+        ("action".to_string(), "add_row:llm_honors".to_string()),
+    ];
+    let r = app.save(&b, id, &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = location(&r);
+    assert!(to.contains("rows=llm_honors:2"), "{to}");
+    let (_, html) = app.get(&b, &to).await;
+    assert!(html.contains("省级专精特新"), "the first row is kept");
+    assert!(
+        html.contains("name=\"f.llm_honors[1].name\""),
+        "a second, empty row is shown"
+    );
+    let fields = vec![
+        ("n.llm_honors".to_string(), "2".to_string()),
+        (
+            "f.llm_honors[0].name".to_string(),
+            "省级专精特新".to_string(),
+        ),
+        ("f.llm_honors[1].name".to_string(), "国家级荣誉".to_string()),
+        ("action".to_string(), "remove_row:llm_honors:0".to_string()),
+    ];
+    let r = app.save(&b, id, &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let row = app.store.application(id).await.expect("q").expect("row");
+    assert!(
+        row.answers.contains("国家级荣誉") && !row.answers.contains("省级专精特新"),
+        "{}",
+        row.answers
+    );
+}
+
 macro_rules! on_both_databases {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -777,4 +819,5 @@ on_both_databases!(
     another_organisation_and_other_roles_cannot_reach_an_application,
     the_deadline_is_enforced_by_the_server_clock,
     per_applicant_limits_are_enforced_when_starting,
+    rows_are_added_and_removed_without_javascript,
 );

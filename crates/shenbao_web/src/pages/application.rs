@@ -291,10 +291,12 @@ struct EditPage {
     upload_error: Option<String>,
 }
 
-/// Query of the edit page: a message to show after a redirect.
+/// Query of the edit page: a message to show after a redirect, and rows to show for a
+/// repeating-rows field after "add row" without JavaScript (`field:count`).
 #[derive(Deserialize)]
 pub struct EditQuery {
     msg: Option<String>,
+    rows: Option<String>,
 }
 
 fn human_size(bytes: u64) -> String {
@@ -473,6 +475,13 @@ pub async fn edit_application(
         Some((t, "error")) => (Some(t), None),
         other => (None, other),
     };
+    let rows_wanted = q
+        .rows
+        .as_deref()
+        .and_then(|r| r.rsplit_once(':'))
+        .and_then(|(f, n)| Some((f.to_string(), n.parse::<usize>().ok()?)))
+        .into_iter()
+        .collect();
     edit_page(
         &state,
         &viewer,
@@ -482,7 +491,7 @@ pub async fn edit_application(
         EditExtras {
             notice,
             upload_error,
-            ..EditExtras::default()
+            rows_wanted,
         },
     )
     .await
@@ -554,24 +563,20 @@ pub async fn save_application(
         )
         .await
     {
-        Ok(new_version) => {
+        Ok(_) => {
             if action == "submit" {
                 return Ok(Redirect::to(&format!("/applications/{id}/submit")).into_response());
             }
-            let page = edit_page(
-                &state,
-                &viewer,
-                &o,
-                &answers,
-                new_version,
-                EditExtras {
-                    notice: Some((s::FORM_SAVED.to_string(), "ok")),
-                    rows_wanted: rows_wanted.clone(),
-                    upload_error: None,
-                },
-            )
-            .await?;
-            Ok(page.into_response())
+            // Post/redirect/get: reloading the page never re-sends a save.
+            let mut to = format!("/applications/{id}/edit?msg=saved");
+            if let Some((fid, n)) = rows_wanted.iter().next() {
+                to.push_str(&format!(
+                    "&rows={}:{n}#field-{}",
+                    crate::error::urlencode(fid),
+                    crate::error::urlencode(fid)
+                ));
+            }
+            Ok(Redirect::to(&to).into_response())
         }
         Err(StoreError::Conflict { .. }) => {
             // Another tab saved first: show what this one typed, with the current version,
