@@ -362,6 +362,30 @@ async fn sessions_expire_when_idle(db: TestDb) {
     assert_eq!(app.get(&b, "/account").await.0, StatusCode::SEE_OTHER);
 }
 
+async fn two_server_processes_share_sessions_through_the_database(db: TestDb) {
+    let first = App::start(db.store.clone(), false).await;
+    let second = App::start(db.store, false).await;
+    let b = first.browser();
+    first.register(&b, USCC, "shared").await;
+    assert_eq!(first.get(&b, "/account").await.0, StatusCode::OK);
+    // Cookies do not depend on the port, so the same browser now asks the other server.
+    let (status, html) = second.get(&b, "/account").await;
+    assert_eq!(status, StatusCode::OK, "logged in on the second server too");
+    assert!(html.contains("济南测试科技有限公司"));
+    let r = b
+        .post(second.url("/logout"))
+        .form(&[("csrf", csrf_of(&html))])
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        first.get(&b, "/account").await.0,
+        StatusCode::SEE_OTHER,
+        "logged out on both"
+    );
+}
+
 macro_rules! on_both_databases {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -393,4 +417,5 @@ on_both_databases!(
     changing_the_password_ends_other_sessions,
     account_pages_need_a_login_and_come_back_after_it,
     sessions_expire_when_idle,
+    two_server_processes_share_sessions_through_the_database,
 );
