@@ -12,7 +12,7 @@ use common::{App, csrf_of, location};
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::Value as Json;
-use shenbao_store::testing::{TestDb, run_postgres, run_sqlite};
+use shenbao_store::testing::TestDb;
 use shenbao_store::{NewUser, Role};
 
 /// A valid fixture of the core's test suite: profile, direction, answers and files.
@@ -786,27 +786,6 @@ async fn rows_are_added_and_removed_without_javascript(db: TestDb) {
         "{}",
         row.answers
     );
-}
-
-macro_rules! on_both_databases {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::run_sqlite(super::$name).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::run_postgres(super::$name).await;
-                }
-            )*
-        }
-    };
 }
 
 on_both_databases!(

@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 
 use common::{App, csrf_of, location};
 use reqwest::StatusCode;
-use shenbao_store::testing::{TestDb, run_postgres, run_sqlite};
+use shenbao_store::testing::TestDb;
 
 const USCC: &str = "91370102MA3DEM0015";
 
@@ -384,27 +384,6 @@ async fn two_server_processes_share_sessions_through_the_database(db: TestDb) {
         StatusCode::SEE_OTHER,
         "logged out on both"
     );
-}
-
-macro_rules! on_both_databases {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::run_sqlite(super::$name).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::run_postgres(super::$name).await;
-                }
-            )*
-        }
-    };
 }
 
 on_both_databases!(

@@ -505,8 +505,24 @@ fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-fn pairs_of(raw: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(raw).into_owned().collect()
+/// A posted draft form: the owned application (still a draft), the form's fields after the
+/// CSRF check, and the version the form was loaded at.
+async fn posted_draft<'s>(
+    state: &'s ServerState,
+    viewer: &Viewer,
+    id: i64,
+    raw: &[u8],
+) -> Result<(Owned<'s>, Vec<(String, String)>, i64), AppError> {
+    let o = owned(state, viewer, id, &format!("/applications/{id}/edit")).await?;
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(raw).into_owned().collect();
+    viewer.check_csrf(field(&pairs, "csrf").unwrap_or(""))?;
+    if o.app.status != "draft" {
+        return Err(AppError::Refused(s::FORM_READONLY.to_string()));
+    }
+    let version = field(&pairs, "version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(-1);
+    Ok((o, pairs, version))
 }
 
 /// `POST /applications/{id}/edit`: saves the draft (keeping everything typed, even with
@@ -517,15 +533,7 @@ pub async fn save_application(
     Path(id): Path<i64>,
     RawForm(raw): RawForm,
 ) -> Result<Response, AppError> {
-    let o = owned(&state, &viewer, id, &format!("/applications/{id}/edit")).await?;
-    let pairs = pairs_of(&raw);
-    viewer.check_csrf(field(&pairs, "csrf").unwrap_or(""))?;
-    if o.app.status != "draft" {
-        return Err(AppError::Refused(s::FORM_READONLY.to_string()));
-    }
-    let version: i64 = field(&pairs, "version")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(-1);
+    let (o, pairs, version) = posted_draft(&state, &viewer, id, &raw).await?;
     let mut answers = parse(o.entry.call, &o.target(), &pairs);
     let action = field(&pairs, "action").unwrap_or("save").to_string();
     let mut rows_wanted = BTreeMap::new();
@@ -622,15 +630,7 @@ pub async fn autosave_application(
     Path(id): Path<i64>,
     RawForm(raw): RawForm,
 ) -> Result<Response, AppError> {
-    let o = owned(&state, &viewer, id, &format!("/applications/{id}/edit")).await?;
-    let pairs = pairs_of(&raw);
-    viewer.check_csrf(field(&pairs, "csrf").unwrap_or(""))?;
-    if o.app.status != "draft" {
-        return Err(AppError::Refused(s::FORM_READONLY.to_string()));
-    }
-    let version: i64 = field(&pairs, "version")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(-1);
+    let (o, pairs, version) = posted_draft(&state, &viewer, id, &raw).await?;
     let answers = parse(o.entry.call, &o.target(), &pairs);
     let report = form::validate(o.entry.call, o.target(), &answers);
     match state

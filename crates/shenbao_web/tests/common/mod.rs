@@ -162,3 +162,27 @@ pub fn location(r: &reqwest::Response) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// Generates `sqlite::<name>` and `postgres::<name>` tests from one `async fn <name>(TestDb)`;
+/// the PostgreSQL ones run when `SHENBAO_TEST_DATABASE_URL` is set (CI sets it).
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    shenbao_store::testing::run_sqlite(super::$name).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    shenbao_store::testing::run_postgres(super::$name).await;
+                }
+            )*
+        }
+    };
+}
