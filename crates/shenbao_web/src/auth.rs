@@ -8,7 +8,7 @@
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
@@ -156,11 +156,7 @@ impl FromRequestParts<ServerState> for Viewer {
 
 /// Middleware: gives every visitor an anonymous CSRF cookie, and refuses state-changing
 /// requests that the browser says come from another site.
-pub async fn csrf_cookie(
-    State(_state): State<ServerState>,
-    mut req: Request,
-    next: Next,
-) -> Response {
+pub async fn csrf_cookie(mut req: Request, next: Next) -> Response {
     if req.method() != Method::GET && req.method() != Method::HEAD && cross_site(&req) {
         return AppError::Csrf.into_response();
     }

@@ -134,10 +134,7 @@ pub fn router(state: ServerState) -> Router {
             post(pages::application::withdraw_application),
         )
         .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            auth::csrf_cookie,
-        ))
+        .layer(axum::middleware::from_fn(auth::csrf_cookie))
         .with_state(state)
 }
 
