@@ -230,6 +230,14 @@ impl Checker<'_> {
         }
     }
 
+    /// Checks an id's shape and that it is new in `seen` (a duplicate names `kind`).
+    fn unique_id<'d>(&mut self, seen: &mut HashSet<&'d str>, path: &str, kind: &str, id: &'d str) {
+        self.id(path, id);
+        if !seen.insert(id) {
+            self.err(path, msg::duplicate(kind, id));
+        }
+    }
+
     fn date(&mut self, path: &str, value: Option<&str>) {
         if let Some(v) = value
             && (v.len() != 10 || ident::parse_date(v).is_none())
@@ -324,19 +332,20 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
         c.err("direction", msg::other("至少需要一个申报方向"));
     }
     for (i, d) in def.directions.iter().enumerate() {
-        c.id(&format!("direction[{i}].id"), &d.id);
-        if !directions.insert(&d.id) {
-            c.err(format!("direction[{i}].id"), msg::duplicate("方向", &d.id));
-        }
+        c.unique_id(
+            &mut directions,
+            &format!("direction[{i}].id"),
+            "方向",
+            &d.id,
+        );
         let mut subs = HashSet::new();
         for (j, s) in d.subdirections.iter().enumerate() {
-            c.id(&format!("direction[{i}].subdirection[{j}].id"), &s.id);
-            if !subs.insert(&s.id) {
-                c.err(
-                    format!("direction[{i}].subdirection[{j}].id"),
-                    msg::duplicate("子方向", &s.id),
-                );
-            }
+            c.unique_id(
+                &mut subs,
+                &format!("direction[{i}].subdirection[{j}].id"),
+                "子方向",
+                &s.id,
+            );
         }
     }
     let all_subs: HashSet<&str> = def
@@ -348,13 +357,12 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
     // Review levels.
     let mut levels = HashSet::new();
     for (i, l) in def.review_levels.iter().enumerate() {
-        c.id(&format!("review_level[{i}].id"), &l.id);
-        if !levels.insert(l.id.as_str()) {
-            c.err(
-                format!("review_level[{i}].id"),
-                msg::duplicate("评审层级", &l.id),
-            );
-        }
+        c.unique_id(
+            &mut levels,
+            &format!("review_level[{i}].id"),
+            "评审层级",
+            &l.id,
+        );
         c.directions(
             &format!("review_level[{i}].directions"),
             &l.directions,
@@ -391,10 +399,12 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
     let mut all_ids: HashSet<String> = HashSet::new();
     let mut section_ids = HashSet::new();
     for (si, s) in def.sections.iter().enumerate() {
-        c.id(&format!("section[{si}].id"), &s.id);
-        if !section_ids.insert(s.id.as_str()) {
-            c.err(format!("section[{si}].id"), msg::duplicate("章节", &s.id));
-        }
+        c.unique_id(
+            &mut section_ids,
+            &format!("section[{si}].id"),
+            "章节",
+            &s.id,
+        );
         c.directions(
             &format!("section[{si}].directions"),
             &s.directions,
@@ -490,10 +500,7 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
     let mut slot_limits = Vec::new();
     for (i, f) in def.files.iter().enumerate() {
         let path = format!("file[{i}]");
-        c.id(&format!("{path}.id"), &f.id);
-        if !slot_ids.insert(f.id.as_str()) {
-            c.err(format!("{path}.id"), msg::duplicate("附件项", &f.id));
-        }
+        c.unique_id(&mut slot_ids, &format!("{path}.id"), "附件项", &f.id);
         if f.types.is_empty() {
             c.err(format!("{path}.types"), msg::other("至少列出一种文件类型"));
         }
@@ -566,10 +573,7 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
     let mut rules = Vec::new();
     for (i, r) in def.rules.iter().enumerate() {
         let path = format!("rule[{i}]");
-        c.id(&format!("{path}.id"), &r.id);
-        if !rule_ids.insert(r.id.as_str()) {
-            c.err(format!("{path}.id"), msg::duplicate("规则", &r.id));
-        }
+        c.unique_id(&mut rule_ids, &format!("{path}.id"), "规则", &r.id);
         if let Some(f) = &r.field
             && !answer_ids.contains(f)
         {
@@ -615,13 +619,12 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
     // Criteria.
     let mut crit_ids = HashSet::new();
     for (i, cr) in def.criteria.iter().enumerate() {
-        c.id(&format!("criterion[{i}].id"), &cr.id);
-        if !crit_ids.insert(cr.id.as_str()) {
-            c.err(
-                format!("criterion[{i}].id"),
-                msg::duplicate("评审指标", &cr.id),
-            );
-        }
+        c.unique_id(
+            &mut crit_ids,
+            &format!("criterion[{i}].id"),
+            "评审指标",
+            &cr.id,
+        );
         c.directions(
             &format!("criterion[{i}].directions"),
             &cr.directions,
@@ -653,10 +656,7 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
     let mut summary_columns = Vec::new();
     for (i, t) in def.summaries.iter().enumerate() {
         let path = format!("summary[{i}]");
-        c.id(&format!("{path}.id"), &t.id);
-        if !summary_ids.insert(t.id.as_str()) {
-            c.err(format!("{path}.id"), msg::duplicate("汇总表", &t.id));
-        }
+        c.unique_id(&mut summary_ids, &format!("{path}.id"), "汇总表", &t.id);
         if let Some(l) = &t.level
             && !levels.contains(l.as_str())
         {
