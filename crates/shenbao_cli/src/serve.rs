@@ -265,6 +265,7 @@ async fn create_demo_accounts(store: &Store, now: i64) -> Result<()> {
             organisation_id: None,
             scope_region: (*role == Role::Bureau).then(|| region.to_string()),
             scope_sector: None,
+            email: None,
             created_at: now,
         };
         match org {

@@ -96,6 +96,7 @@ pub async fn run(cmd: UserCommand) -> Result<()> {
                 organisation_id: None,
                 scope_region: region,
                 scope_sector: sector,
+                email: None,
                 created_at: system_now(),
             };
             match store.create_user(&user).await {

@@ -33,6 +33,7 @@ fn user_from_row(row: &AnyRow) -> Result<UserRow, sqlx::Error> {
         organisation_id: row.try_get("organisation_id")?,
         scope_region: row.try_get("scope_region")?,
         scope_sector: row.try_get("scope_sector")?,
+        email: row.try_get("email")?,
         created_at: row.try_get("created_at")?,
         password_changed_at: row.try_get("password_changed_at")?,
     })
@@ -50,10 +51,10 @@ where
 {
     let row = sqlx::query(
         "INSERT INTO users (username, password_hash, display_name, role, organisation_id, \
-             scope_region, scope_sector, created_at, password_changed_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+             scope_region, scope_sector, email, created_at, password_changed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
          RETURNING id, username, password_hash, display_name, role, organisation_id, \
-             scope_region, scope_sector, created_at, password_changed_at",
+             scope_region, scope_sector, email, created_at, password_changed_at",
     )
     .bind(&user.username)
     .bind(&user.password_hash)
@@ -62,6 +63,7 @@ where
     .bind(organisation_id)
     .bind(&user.scope_region)
     .bind(&user.scope_sector)
+    .bind(&user.email)
     .bind(user.created_at)
     .fetch_one(executor)
     .await?;
@@ -108,7 +110,7 @@ impl Store {
     pub async fn user(&self, id: i64) -> Result<Option<UserRow>, StoreError> {
         let row = sqlx::query(
             "SELECT id, username, password_hash, display_name, role, organisation_id, \
-                 scope_region, scope_sector, created_at, password_changed_at \
+                 scope_region, scope_sector, email, created_at, password_changed_at \
              FROM users WHERE id = $1",
         )
         .bind(id)
@@ -122,7 +124,7 @@ impl Store {
     pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRow>, StoreError> {
         let row = sqlx::query(
             "SELECT id, username, password_hash, display_name, role, organisation_id, \
-                 scope_region, scope_sector, created_at, password_changed_at \
+                 scope_region, scope_sector, email, created_at, password_changed_at \
              FROM users WHERE username = $1",
         )
         .bind(username)

@@ -24,7 +24,7 @@ pub(crate) const VERSION_CONFLICT: &str = "applications.version";
 macro_rules! application_columns {
     () => {
         "id, call_id, direction, subdirection, organisation_id, created_by, status, answers, \
-         justification, version, created_at, updated_at, submitted_at"
+         justification, version, created_at, updated_at, submitted_at, level, unit, sector, title"
     };
 }
 
@@ -55,6 +55,10 @@ fn application_from_row(row: &AnyRow) -> Result<ApplicationRow, sqlx::Error> {
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         submitted_at: row.try_get("submitted_at")?,
+        level: row.try_get("level")?,
+        unit: row.try_get("unit")?,
+        sector: row.try_get("sector")?,
+        title: row.try_get("title")?,
     })
 }
 

@@ -122,6 +122,8 @@ pub struct NewUser {
     pub scope_region: Option<String>,
     /// Industry a sector bureau reviews.
     pub scope_sector: Option<String>,
+    /// E-mail address for notifications.
+    pub email: Option<String>,
     /// Unix milliseconds.
     pub created_at: i64,
 }
@@ -145,6 +147,8 @@ pub struct UserRow {
     pub scope_region: Option<String>,
     /// Industry a sector bureau reviews.
     pub scope_sector: Option<String>,
+    /// E-mail address for notifications.
+    pub email: Option<String>,
     /// Unix milliseconds.
     pub created_at: i64,
     /// Unix milliseconds of the last password change (creation counts as one).
@@ -162,6 +166,7 @@ impl fmt::Debug for UserRow {
             .field("organisation_id", &self.organisation_id)
             .field("scope_region", &self.scope_region)
             .field("scope_sector", &self.scope_sector)
+            .field("email", &self.email)
             .field("created_at", &self.created_at)
             .field("password_changed_at", &self.password_changed_at)
             .finish()
@@ -328,7 +333,7 @@ pub struct ApplicationRow {
     pub organisation_id: i64,
     /// The account that created it.
     pub created_by: i64,
-    /// `draft` or `submitted` (later migrations add review states).
+    /// `draft`, `submitted`, `returned`, `not_recommended`, `recommended` or `selected`.
     pub status: String,
     /// The answers as JSON text.
     pub answers: String,
@@ -343,6 +348,15 @@ pub struct ApplicationRow {
     pub updated_at: i64,
     /// Unix milliseconds of the submission, while submitted.
     pub submitted_at: Option<i64>,
+    /// The review level holding it (`county`, `city`, `province`…); `None` while a draft.
+    pub level: Option<String>,
+    /// The reviewing unit at that level: a division code, a sector department's name, or `*`
+    /// for the call owner.
+    pub unit: Option<String>,
+    /// The competent sector department chosen, for directions routed by sector.
+    pub sector: Option<String>,
+    /// Case or project name at the last submission.
+    pub title: Option<String>,
 }
 
 /// Who, when, from where and why of a status change; the store adds the statuses.
@@ -487,6 +501,7 @@ mod tests {
             organisation_id: None,
             scope_region: None,
             scope_sector: None,
+            email: None,
             created_at: 0,
             password_changed_at: 0,
         };

@@ -93,6 +93,7 @@ fn user(username: &str, role: Role) -> NewUser {
         organisation_id: None,
         scope_region: None,
         scope_sector: None,
+    email: None,
         created_at: 1_000,
     }
 }
@@ -579,6 +580,10 @@ async fn creating_an_application_stores_a_draft_and_its_first_event(db: TestDb) 
             created_at: 2_000,
             updated_at: 2_000,
             submitted_at: None,
+            level: None,
+            unit: None,
+            sector: None,
+            title: None,
         }
     );
     assert_eq!(

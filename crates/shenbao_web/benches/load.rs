@@ -523,6 +523,7 @@ async fn seed_bench_account(store: &Store, now: i64, center: &Fixture) -> Result
                 organisation_id: None,
                 scope_region: None,
                 scope_sector: None,
+                email: None,
                 created_at: now,
             },
         )

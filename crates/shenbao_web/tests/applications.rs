@@ -661,6 +661,7 @@ async fn another_organisation_and_other_roles_cannot_reach_an_application(db: Te
             organisation_id: None,
             scope_region: Some("370100".into()),
             scope_sector: None,
+            email: None,
             created_at: common::NOW,
         })
         .await

@@ -323,6 +323,7 @@ pub async fn register(
             organisation_id: None,
             scope_region: None,
             scope_sector: None,
+            email: None,
             created_at: now,
         };
         match state.store.register_applicant(&org, &user).await {
