@@ -14,7 +14,7 @@ use sqlx::{Any, Executor, Row};
 
 use crate::{
     ApplicationEvent, ApplicationRow, EventRow, NewApplication, NewSnapshot, SnapshotRow, Store,
-    StoreError,
+    StoreError, Submission,
 };
 
 /// The conflict reported when a guarded write finds another version or status than expected.
@@ -28,6 +28,8 @@ macro_rules! application_columns {
     };
 }
 
+pub(crate) use application_columns;
+
 macro_rules! event_columns {
     () => {
         "id, application_id, at, actor_user_id, actor_ip, from_status, to_status, note"
@@ -40,7 +42,7 @@ macro_rules! snapshot_columns {
     };
 }
 
-fn application_from_row(row: &AnyRow) -> Result<ApplicationRow, sqlx::Error> {
+pub(crate) fn application_from_row(row: &AnyRow) -> Result<ApplicationRow, sqlx::Error> {
     Ok(ApplicationRow {
         id: row.try_get("id")?,
         call_id: row.try_get("call_id")?,
@@ -75,7 +77,7 @@ fn event_from_row(row: &AnyRow) -> Result<EventRow, sqlx::Error> {
     })
 }
 
-fn snapshot_from_row(row: &AnyRow) -> Result<SnapshotRow, sqlx::Error> {
+pub(crate) fn snapshot_from_row(row: &AnyRow) -> Result<SnapshotRow, sqlx::Error> {
     Ok(SnapshotRow {
         id: row.try_get("id")?,
         application_id: row.try_get("application_id")?,
@@ -88,7 +90,7 @@ fn snapshot_from_row(row: &AnyRow) -> Result<SnapshotRow, sqlx::Error> {
 }
 
 /// Appends one event, inside the caller's transaction.
-async fn insert_event<'e, E>(
+pub(crate) async fn insert_event<'e, E>(
     executor: E,
     application_id: i64,
     event: &ApplicationEvent,
@@ -236,7 +238,7 @@ impl Store {
         let version: Option<i64> = sqlx::query_scalar(
             "UPDATE applications \
              SET answers = $1, justification = $2, version = version + 1, updated_at = $3 \
-             WHERE id = $4 AND version = $5 AND status = 'draft' \
+             WHERE id = $4 AND version = $5 AND status IN ('draft', 'returned') \
              RETURNING version",
         )
         .bind(answers)
@@ -252,10 +254,14 @@ impl Store {
         }
     }
 
-    /// Submits a draft still at `expected_version`: status `submitted`, version incremented,
-    /// `submitted_at` and `updated_at` set to `event.at`; stores `snapshot` (created at
-    /// `event.at`) and the event `draft → submitted`, all in one transaction. Returns the
-    /// updated row.
+    /// Submits a draft (or an application returned for revision) still at `expected_version`
+    /// and in status `submission.from_status`: status `submitted` at `submission.level` /
+    /// `submission.unit`, version incremented, `submitted_at` and `updated_at` set to
+    /// `event.at`, `sector` and `title` stored; stores `snapshot` (created at `event.at`) and
+    /// the event `from_status → submitted`, all in one transaction. Returns the updated row.
+    ///
+    /// Refused (as a version conflict) when that unit has already forwarded the application's
+    /// direction: nothing sent there afterwards would ever be reviewed.
     ///
     /// The answers column is left as saved: build the snapshot from the row at
     /// `expected_version`. Errors as for [`Store::save_draft`].
@@ -263,6 +269,7 @@ impl Store {
         &self,
         id: i64,
         expected_version: i64,
+        submission: &Submission,
         snapshot: &NewSnapshot,
         event: &ApplicationEvent,
     ) -> Result<ApplicationRow, StoreError> {
@@ -270,14 +277,21 @@ impl Store {
         let row = sqlx::query(concat!(
             "UPDATE applications \
              SET status = 'submitted', version = version + 1, updated_at = $1, \
-                 submitted_at = $1 \
-             WHERE id = $2 AND version = $3 AND status = 'draft' \
+                 submitted_at = $1, level = $4, unit = $5, sector = $6, title = $7 \
+             WHERE id = $2 AND version = $3 AND status = $8 \
+               AND NOT EXISTS (SELECT 1 FROM forwards f WHERE f.call_id = applications.call_id \
+                   AND f.level = $4 AND f.unit = $5 AND f.direction = applications.direction) \
              RETURNING ",
             application_columns!()
         ))
         .bind(event.at)
         .bind(id)
         .bind(expected_version)
+        .bind(&submission.level)
+        .bind(&submission.unit)
+        .bind(&submission.sector)
+        .bind(&submission.title)
+        .bind(&submission.from_status)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
@@ -298,32 +312,44 @@ impl Store {
         .bind(event.at)
         .execute(&mut *tx)
         .await?;
-        insert_event(&mut *tx, id, event, Some("draft"), "submitted").await?;
+        insert_event(
+            &mut *tx,
+            id,
+            event,
+            Some(&submission.from_status),
+            "submitted",
+        )
+        .await?;
         tx.commit().await?;
         Ok(application)
     }
 
-    /// Withdraws a submitted application back to `draft`: version incremented, `submitted_at`
-    /// cleared, `updated_at` set to `event.at`, with the event `submitted → draft`, in one
-    /// transaction. Returns the updated row. Snapshots are kept.
+    /// Withdraws a submitted application back to `draft` while it waits, undecided, at
+    /// `level` (the first review level: the web layer decides that): version incremented,
+    /// `submitted_at`, `level` and `unit` cleared, `updated_at` set to `event.at`, with the
+    /// event `submitted → draft`, in one transaction. Returns the updated row. Snapshots are
+    /// kept.
     ///
-    /// Errors: `Conflict { constraint: "applications.version" }` when it is not submitted;
-    /// `NotFound` when there is no such application.
+    /// Errors: `Conflict { constraint: "applications.version" }` when it is not submitted or not
+    /// at that level; `NotFound` when there is no such application.
     pub async fn withdraw_application(
         &self,
         id: i64,
+        level: &str,
         event: &ApplicationEvent,
     ) -> Result<ApplicationRow, StoreError> {
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(concat!(
             "UPDATE applications \
-             SET status = 'draft', version = version + 1, updated_at = $1, submitted_at = NULL \
-             WHERE id = $2 AND status = 'submitted' \
+             SET status = 'draft', version = version + 1, updated_at = $1, submitted_at = NULL, \
+                 level = NULL, unit = NULL \
+             WHERE id = $2 AND status = 'submitted' AND level = $3 \
              RETURNING ",
             application_columns!()
         ))
         .bind(event.at)
         .bind(id)
+        .bind(level)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {

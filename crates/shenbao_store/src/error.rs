@@ -61,6 +61,7 @@ fn postgres_constraint(name: &str) -> &str {
         "sessions_pkey" => "sessions.id",
         "calls_pkey" => "calls.id",
         "attachments_storage_key_key" => "attachments.storage_key",
+        "forwards_pkey" => "forwards.pkey",
         other => other,
     }
 }
@@ -68,10 +69,16 @@ fn postgres_constraint(name: &str) -> &str {
 /// SQLite gives no constraint name, only `UNIQUE constraint failed: users.username` (columns
 /// joined by ", " for a composite key), which is already the stable form.
 fn sqlite_constraint(message: &str) -> String {
-    message
+    let columns = message
         .strip_prefix("UNIQUE constraint failed: ")
-        .unwrap_or(message)
-        .to_owned()
+        .unwrap_or(message);
+    // Composite keys get the name Postgres reports, mapped as above.
+    match columns {
+        "forwards.call_id, forwards.level, forwards.unit, forwards.direction" => {
+            "forwards.pkey".to_owned()
+        }
+        other => other.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -99,5 +106,12 @@ mod tests {
             "users.username"
         );
         assert_eq!(sqlite_constraint("odd message"), "odd message");
+        assert_eq!(
+            sqlite_constraint(
+                "UNIQUE constraint failed: forwards.call_id, forwards.level, forwards.unit, \
+                 forwards.direction"
+            ),
+            "forwards.pkey"
+        );
     }
 }

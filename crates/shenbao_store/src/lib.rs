@@ -51,6 +51,7 @@ mod call;
 mod connect;
 mod error;
 mod model;
+mod review;
 mod session;
 pub mod testing;
 
@@ -58,7 +59,11 @@ pub use error::StoreError;
 pub use model::{
     ApplicationEvent, ApplicationRow, AttachmentRow, AuditRow, CallRow, EventRow, NewApplication,
     NewAttachment, NewAuditEntry, NewOrganisation, NewSession, NewSnapshot, NewUser,
-    OrganisationRow, ParseRoleError, Role, SessionRow, SnapshotRow, UserRow,
+    OrganisationRow, ParseRoleError, Role, SessionRow, SnapshotRow, Submission, UserRow,
+};
+pub use review::{
+    Decision, FORWARDED, ForwardRow, NextUnit, PENDING, QueueCount, QueueQuery, QueueRow,
+    QueueSort, ReviewRow, UnitRef,
 };
 
 use sqlx::AnyPool;

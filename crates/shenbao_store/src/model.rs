@@ -359,6 +359,21 @@ pub struct ApplicationRow {
     pub title: Option<String>,
 }
 
+/// Where a submission goes (see [`crate::Store::submit_application`]).
+#[derive(Debug, Clone)]
+pub struct Submission {
+    /// The status it is submitted from: `draft`, or `returned` for a resubmission.
+    pub from_status: String,
+    /// The review level that receives it.
+    pub level: String,
+    /// The reviewing unit at that level (division code, sector name, or `*`).
+    pub unit: String,
+    /// The competent sector department chosen, for directions routed by sector.
+    pub sector: Option<String>,
+    /// Case or project name, for queues and results.
+    pub title: Option<String>,
+}
+
 /// Who, when, from where and why of a status change; the store adds the statuses.
 #[derive(Debug, Clone)]
 pub struct ApplicationEvent {

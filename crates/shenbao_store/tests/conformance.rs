@@ -15,7 +15,7 @@ use std::path::Path;
 use shenbao_store::testing::{TestDb, run_postgres, run_sqlite};
 use shenbao_store::{
     ApplicationEvent, ApplicationRow, Backend, NewApplication, NewAttachment, NewAuditEntry,
-    NewOrganisation, NewSession, NewSnapshot, NewUser, Role, Store, StoreError,
+    NewOrganisation, NewSession, NewSnapshot, NewUser, Role, Store, StoreError, Submission,
 };
 
 macro_rules! conformance {
@@ -84,6 +84,17 @@ fn org(uscc: &str) -> NewOrganisation {
     }
 }
 
+/// A first submission to the city bureau of 济南.
+fn to_city() -> Submission {
+    Submission {
+        from_status: "draft".into(),
+        level: "city".into(),
+        unit: "370100".into(),
+        sector: None,
+        title: Some("智算平台".into()),
+    }
+}
+
 fn user(username: &str, role: Role) -> NewUser {
     NewUser {
         username: username.to_owned(),
@@ -93,7 +104,7 @@ fn user(username: &str, role: Role) -> NewUser {
         organisation_id: None,
         scope_region: None,
         scope_sector: None,
-    email: None,
+        email: None,
         created_at: 1_000,
     }
 }
@@ -678,6 +689,7 @@ async fn submitting_stores_the_snapshot_and_the_event_and_refuses_a_stale_versio
             .submit_application(
                 id,
                 1,
+                &to_city(),
                 &snapshot(1, "{}"),
                 &event(3_000, Some(user_id), None),
             )
@@ -697,6 +709,7 @@ async fn submitting_stores_the_snapshot_and_the_event_and_refuses_a_stale_versio
         .submit_application(
             id,
             v2,
+            &to_city(),
             &snapshot(v2, r#"{"final":true}"#),
             &event(4_000, Some(user_id), Some("提交")),
         )
@@ -740,7 +753,13 @@ async fn a_submitted_application_cannot_be_saved_or_submitted_again(db: TestDb) 
     let id = created.id;
     let submitted = db
         .store
-        .submit_application(id, 1, &snapshot(1, "{}"), &event(3_000, None, None))
+        .submit_application(
+            id,
+            1,
+            &to_city(),
+            &snapshot(1, "{}"),
+            &event(3_000, None, None),
+        )
         .await
         .unwrap();
 
@@ -756,6 +775,7 @@ async fn a_submitted_application_cannot_be_saved_or_submitted_again(db: TestDb) 
             .submit_application(
                 id,
                 submitted.version,
+                &to_city(),
                 &snapshot(submitted.version, "{}"),
                 &event(3_500, None, None),
             )
@@ -776,19 +796,25 @@ async fn withdrawing_goes_back_to_draft_with_an_event_and_a_new_version(db: Test
     // Only a submitted application can be withdrawn.
     assert_conflict(
         db.store
-            .withdraw_application(id, &event(2_500, Some(user_id), None))
+            .withdraw_application(id, "city", &event(2_500, Some(user_id), None))
             .await,
         "applications.version",
     );
 
     let submitted = db
         .store
-        .submit_application(id, 1, &snapshot(1, "{}"), &event(3_000, None, None))
+        .submit_application(
+            id,
+            1,
+            &to_city(),
+            &snapshot(1, "{}"),
+            &event(3_000, None, None),
+        )
         .await
         .unwrap();
     let withdrawn = db
         .store
-        .withdraw_application(id, &event(5_000, Some(user_id), Some("补充材料")))
+        .withdraw_application(id, "city", &event(5_000, Some(user_id), Some("补充材料")))
         .await
         .unwrap();
     assert_eq!(withdrawn.status, "draft");
@@ -815,7 +841,7 @@ async fn withdrawing_goes_back_to_draft_with_an_event_and_a_new_version(db: Test
     // A second withdrawal is refused; the draft is editable again at the new version only.
     assert_conflict(
         db.store
-            .withdraw_application(id, &event(5_100, None, None))
+            .withdraw_application(id, "city", &event(5_100, None, None))
             .await,
         "applications.version",
     );
@@ -837,7 +863,13 @@ async fn withdrawing_goes_back_to_draft_with_an_event_and_a_new_version(db: Test
         1
     );
     db.store
-        .submit_application(id, v, &snapshot(v, r#"{"v":2}"#), &event(6_000, None, None))
+        .submit_application(
+            id,
+            v,
+            &to_city(),
+            &snapshot(v, r#"{"v":2}"#),
+            &event(6_000, None, None),
+        )
         .await
         .unwrap();
     let latest = db.store.latest_snapshot(id).await.unwrap().unwrap();
@@ -853,13 +885,13 @@ async fn guarded_writes_of_an_unknown_application_are_not_found(db: TestDb) {
     not_found(db.store.save_draft(-1, 1, "{}", None, 1).await.map(|_| ()));
     not_found(
         db.store
-            .submit_application(-1, 1, &snapshot(1, "{}"), &event(1, None, None))
+            .submit_application(-1, 1, &to_city(), &snapshot(1, "{}"), &event(1, None, None))
             .await
             .map(|_| ()),
     );
     not_found(
         db.store
-            .withdraw_application(-1, &event(1, None, None))
+            .withdraw_application(-1, "city", &event(1, None, None))
             .await
             .map(|_| ()),
     );
@@ -966,7 +998,13 @@ async fn attachments_of_a_submitted_application_cannot_change(db: TestDb) {
         .await
         .unwrap();
     db.store
-        .submit_application(id, 1, &snapshot(1, "{}"), &event(3_000, None, None))
+        .submit_application(
+            id,
+            1,
+            &to_city(),
+            &snapshot(1, "{}"),
+            &event(3_000, None, None),
+        )
         .await
         .unwrap();
 
@@ -987,7 +1025,7 @@ async fn attachments_of_a_submitted_application_cannot_change(db: TestDb) {
 
     // After a withdrawal the draft's files can change again.
     db.store
-        .withdraw_application(id, &event(4_000, None, None))
+        .withdraw_application(id, "city", &event(4_000, None, None))
         .await
         .unwrap();
     assert_eq!(

@@ -2,6 +2,7 @@
 //! database (a demo deadline when started with `--demo`).
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
+use shenbao_core::call::definition::ReviewLevel;
 use shenbao_core::call::{Call, builtin};
 use shenbao_store::Store;
 
@@ -23,6 +24,40 @@ impl CallEntry {
         self.demo_deadline
             .as_deref()
             .or_else(|| self.call.applicant_deadline())
+    }
+
+    /// The deadline of a review level in force (`YYYY-MM-DD`), if it has one. In demo mode it
+    /// keeps its distance from the applicant deadline: a level due five days after the
+    /// applicants is due five days after the demo deadline.
+    pub fn level_deadline(&self, level: &ReviewLevel) -> Option<String> {
+        let real = level.deadline.as_deref()?;
+        let Some(demo) = &self.demo_deadline else {
+            return Some(real.to_string());
+        };
+        let parse = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+        let shifted = match (
+            parse(demo),
+            parse(real),
+            self.call.applicant_deadline().and_then(parse),
+        ) {
+            (Some(demo), Some(real), Some(base)) => demo + (real - base),
+            (Some(demo), _, _) => demo,
+            _ => return Some(real.to_string()),
+        };
+        Some(shifted.format("%Y-%m-%d").to_string())
+    }
+
+    /// Whether `level` may still act (receive submissions, decide, forward) at `now_ms`: until
+    /// the end of its deadline day, Beijing time; always when it has none.
+    pub fn level_open(&self, level: &ReviewLevel, now_ms: i64) -> bool {
+        match self
+            .level_deadline(level)
+            .as_deref()
+            .and_then(end_of_day_ms)
+        {
+            Some(end) => now_ms < end,
+            None => true,
+        }
     }
 
     /// Whether applicants may still submit at `now_ms`: until the end of the deadline day,

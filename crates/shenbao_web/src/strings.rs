@@ -321,3 +321,49 @@ pub const SUBMIT_LIMIT: &str = "超出本通知的申报数量限制：";
 pub const BACK_TO_FORM: &str = "返回修改";
 /// Form: label of the division picker when JavaScript runs.
 pub const FORM_REGION_PICK: &str = "请依次选择省、市、区县";
+
+// ---- review: statuses and the applicant's side ----------------------------------------------
+
+/// Status: returned for revision.
+pub const STATUS_RETURNED: &str = "退回修改";
+/// Status: not recommended.
+pub const STATUS_NOT_RECOMMENDED: &str = "不予推荐";
+/// Status: recommended, waiting to be forwarded.
+pub const STATUS_RECOMMENDED: &str = "已推荐";
+/// Status: selected by the call owner.
+pub const STATUS_SELECTED: &str = "拟入选";
+/// Submit refused: the call defines no review level for the direction.
+pub const SUBMIT_NO_LEVEL: &str = "该申报方向没有受理单位，请联系征集通知的联系人";
+/// Submit refused: a sector department must be chosen.
+pub const SUBMIT_SECTOR_NEEDED: &str = "请选择受理的行业主管部门";
+/// Submit refused: no sector department has an account yet.
+pub const SUBMIT_NO_SECTOR: &str =
+    "本地区的行业主管部门尚未开通账号，暂不能提交，请联系征集通知的联系人";
+/// Submit refused: the receiving level has closed or already forwarded.
+pub const SUBMIT_LEVEL_CLOSED: &str = "受理单位的报送截止时间已过，不能再提交";
+/// Submit page: choose the sector department.
+pub const SUBMIT_SECTOR: &str = "受理的行业主管部门";
+/// Submit page: choose.
+pub const SUBMIT_SECTOR_CHOOSE: &str = "请选择";
+/// Submit page: resubmission note.
+pub const SUBMIT_RESUBMISSION: &str = "本次为退回修改后的重新提交，将送回退回的审核单位。";
+/// Withdraw refused: a reviewer has decided or it has moved on.
+pub const WITHDRAW_TOO_LATE: &str = "审核单位已处理该申报，不能撤回";
+/// Show page: the reviewer's comment on a return.
+pub const APP_RETURNED_COMMENT: &str = "审核单位退回修改意见";
+/// Show page: where it is now.
+pub const APP_NOW_AT: &str = "当前审核单位";
+/// History: returned.
+pub const EVENT_RETURNED: &str = "退回修改";
+/// History: resubmitted.
+pub const EVENT_RESUBMITTED: &str = "修改后重新提交";
+/// History: recommended.
+pub const EVENT_RECOMMENDED: &str = "推荐";
+/// History: not recommended.
+pub const EVENT_NOT_RECOMMENDED: &str = "不予推荐";
+/// History: forwarded to the next level.
+pub const EVENT_FORWARDED: &str = "报送上级";
+/// History: selected.
+pub const EVENT_SELECTED: &str = "拟入选";
+/// History: selection withdrawn.
+pub const EVENT_UNSELECTED: &str = "取消入选";

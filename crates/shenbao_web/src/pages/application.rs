@@ -19,9 +19,10 @@ use shenbao_core::call::definition::{Commitment, FileSlot};
 use shenbao_core::call::{SlotLimits, Target};
 use shenbao_core::form::{self, Application, FileMeta, Report, Severity};
 use shenbao_core::limits::{OtherApplication, check_limits};
+use shenbao_core::routing;
 use shenbao_store::{
     ApplicationEvent, ApplicationRow, AttachmentRow, NewApplication, NewAttachment, NewSnapshot,
-    Role, StoreError, UserRow,
+    Role, StoreError, Submission, UserRow,
 };
 
 use super::Nav;
@@ -43,6 +44,11 @@ struct Owned<'a> {
 }
 
 impl Owned<'_> {
+    /// Whether the applicant may change it: a draft, or returned for revision.
+    fn editable(&self) -> bool {
+        matches!(self.app.status.as_str(), "draft" | "returned")
+    }
+
     fn target(&self) -> Target<'_> {
         Target {
             direction: &self.app.direction,
@@ -91,14 +97,19 @@ fn event(state: &ServerState, viewer: &Viewer, note: Option<String>) -> Applicat
     }
 }
 
-fn status_label(status: &str) -> &'static str {
+/// The applicant's name for a status.
+pub(crate) fn status_label(status: &str) -> &'static str {
     match status {
         "submitted" => s::STATUS_SUBMITTED,
+        "returned" => s::STATUS_RETURNED,
+        "not_recommended" => s::STATUS_NOT_RECOMMENDED,
+        "recommended" => s::STATUS_RECOMMENDED,
+        "selected" => s::STATUS_SELECTED,
         _ => s::STATUS_DRAFT,
     }
 }
 
-fn fmt_time(ms: i64) -> String {
+pub(crate) fn fmt_time(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| {
             t.with_timezone(&crate::calls::beijing())
@@ -366,7 +377,7 @@ async fn edit_page(
             files: Some(&metas),
         },
     );
-    let editable = o.app.status == "draft";
+    let editable = o.editable();
     let html = crate::form::render(
         o.entry.call,
         &o.target(),
@@ -516,7 +527,7 @@ async fn posted_draft<'s>(
     let o = owned(state, viewer, id, &format!("/applications/{id}/edit")).await?;
     let pairs: Vec<(String, String)> = form_urlencoded::parse(raw).into_owned().collect();
     viewer.check_csrf(field(&pairs, "csrf").unwrap_or(""))?;
-    if o.app.status != "draft" {
+    if !o.editable() {
         return Err(AppError::Refused(s::FORM_READONLY.to_string()));
     }
     let version = field(&pairs, "version")
@@ -708,7 +719,7 @@ pub async fn upload_file(
             Some("slot") => slot_id = field.text().await.unwrap_or_default(),
             Some("file") => {
                 viewer.check_csrf(&csrf)?;
-                if o.app.status != "draft" {
+                if !o.editable() {
                     return Err(AppError::Refused(s::FORM_READONLY.to_string()));
                 }
                 let (slot, limits) = o
@@ -806,7 +817,7 @@ pub async fn delete_file(
 ) -> Result<Response, AppError> {
     let o = owned(&state, &viewer, id, &format!("/applications/{id}/edit")).await?;
     viewer.check_csrf(&form.csrf)?;
-    if o.app.status != "draft" {
+    if !o.editable() {
         return Err(AppError::Refused(s::FORM_READONLY.to_string()));
     }
     let a = state
@@ -900,6 +911,27 @@ struct SubmitPage {
     justification: String,
     problems: Vec<&'static str>,
     open: bool,
+    /// Sector departments to choose from, for a direction routed by sector.
+    sectors: Vec<String>,
+    sector: String,
+    resubmission: bool,
+}
+
+/// The sector departments an applicant of `o` may send to, when its direction is routed by
+/// sector: those with accounts in the applicant's city.
+async fn sector_choices(state: &ServerState, o: &Owned<'_>) -> Result<Vec<String>, AppError> {
+    if !routing::routed_by_sector(o.entry.call, &o.app.direction) {
+        return Ok(Vec::new());
+    }
+    let org = state
+        .store
+        .organisation(o.app.organisation_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(state
+        .store
+        .sector_units(&routing::city_of(&org.region))
+        .await?)
 }
 
 async fn submit_page(
@@ -935,7 +967,10 @@ async fn submit_page(
         commitment_text,
         justification,
         problems,
-        open: o.entry.is_open(state.now()),
+        open: o.app.status == "returned" || o.entry.is_open(state.now()),
+        sectors: sector_choices(state, o).await?,
+        sector: o.app.sector.clone().unwrap_or_default(),
+        resubmission: o.app.status == "returned",
     })?;
     Ok((page, report))
 }
@@ -959,7 +994,7 @@ async fn full_check(state: &ServerState, o: &Owned<'_>) -> Result<Report, AppErr
         .applications_of_organisation(o.app.organisation_id, Some(&o.app.call_id))
         .await?
         .into_iter()
-        .filter(|a| a.id != o.app.id && a.status == "submitted")
+        .filter(|a| a.id != o.app.id && a.status != "draft")
         .map(|a| OtherApplication {
             direction: a.direction,
         })
@@ -978,7 +1013,7 @@ pub async fn submit_form(
     Path(id): Path<i64>,
 ) -> Result<Html<String>, AppError> {
     let o = owned(&state, &viewer, id, &format!("/applications/{id}/submit")).await?;
-    if o.app.status != "draft" {
+    if !o.editable() {
         return Err(AppError::Refused(s::FORM_READONLY.to_string()));
     }
     let j = o.app.justification.clone().unwrap_or_default();
@@ -996,6 +1031,9 @@ pub struct SubmitForm {
     justification: String,
     #[serde(default)]
     accept: Option<String>,
+    /// The sector department, for directions routed by sector.
+    #[serde(default)]
+    sector: String,
 }
 
 /// `POST /applications/{id}/submit`: freezes the application as a snapshot with a content
@@ -1008,10 +1046,12 @@ pub async fn submit_application(
 ) -> Result<Response, AppError> {
     let o = owned(&state, &viewer, id, &format!("/applications/{id}/submit")).await?;
     viewer.check_csrf(&form.csrf)?;
-    if o.app.status != "draft" {
+    if !o.editable() {
         return Err(AppError::Refused(s::FORM_READONLY.to_string()));
     }
-    if !o.entry.is_open(state.now()) {
+    // A first submission must meet the call's deadline; a resubmission after a return goes back
+    // to the level that returned it, which may do so until it forwards.
+    if o.app.status == "draft" && !o.entry.is_open(state.now()) {
         return Err(AppError::Refused(s::SUBMIT_CLOSED.to_string()));
     }
     let report = full_check(&state, &o).await?;
@@ -1023,13 +1063,30 @@ pub async fn submit_application(
     if form.accept.is_none() {
         problems.push(s::SUBMIT_ACCEPT_NEEDED);
     }
+    let route = submission_route(&state, &o, form.sector.trim()).await?;
+    let route = match route {
+        Ok(route) => Some(route),
+        Err(problem) => {
+            problems.push(problem);
+            None
+        }
+    };
     if report.has_errors() || !problems.is_empty() || form.version != o.app.version {
+        let _ = &route;
         if form.version != o.app.version {
             problems.push(s::FORM_CONFLICT);
         }
         let (page, _) = submit_page(&state, &viewer, &o, justification, problems).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
+    let Some(mut route) = route else {
+        return Err(AppError::Refused(s::FORM_CONFLICT.to_string()));
+    };
+    route.title = app_title(
+        o.entry.call,
+        &report.answers,
+        &profile_of(&state, &o.user).await?,
+    );
     let attachments = state.store.attachments(id).await?;
     let files: Vec<Json> = attachments
         .iter()
@@ -1073,6 +1130,7 @@ pub async fn submit_application(
         .submit_application(
             id,
             version,
+            &route,
             &NewSnapshot {
                 version,
                 answers: answers_text,
@@ -1092,13 +1150,90 @@ pub async fn submit_application(
         None,
         "application_submitted",
         Some(("application", row.id.to_string())),
-        Some(json!({ "hash": hash, "version": row.version }).to_string()),
+        Some(
+            json!({ "hash": hash, "version": row.version, "level": row.level, "unit": row.unit })
+                .to_string(),
+        ),
     )
     .await?;
     Ok(Redirect::to(&format!("/applications/{id}")).into_response())
 }
 
-/// `POST /applications/{id}/withdraw`: back to draft, before the deadline.
+/// Where a submission of `o` goes: the level that returned it (a resubmission), else the first
+/// level of its direction and the unit responsible for the applicant. `Err` is the problem to
+/// show on the submit page.
+async fn submission_route(
+    state: &ServerState,
+    o: &Owned<'_>,
+    sector: &str,
+) -> Result<Result<Submission, &'static str>, AppError> {
+    if o.app.status == "returned" {
+        let (Some(level), Some(unit)) = (o.app.level.clone(), o.app.unit.clone()) else {
+            return Ok(Err(s::SUBMIT_NO_LEVEL));
+        };
+        return Ok(Ok(Submission {
+            from_status: "returned".into(),
+            level,
+            unit,
+            sector: o.app.sector.clone(),
+            title: None,
+        }));
+    }
+    let org = state
+        .store
+        .organisation(o.app.organisation_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let sector = if routing::routed_by_sector(o.entry.call, &o.app.direction) {
+        let choices = sector_choices(state, o).await?;
+        if !choices.iter().any(|c| c == sector) {
+            return Ok(Err(if choices.is_empty() {
+                s::SUBMIT_NO_SECTOR
+            } else {
+                s::SUBMIT_SECTOR_NEEDED
+            }));
+        }
+        Some(sector.to_string())
+    } else {
+        None
+    };
+    let (level, unit) = match routing::first_stop(
+        o.entry.call,
+        &o.app.direction,
+        &org.region,
+        sector.as_deref(),
+    ) {
+        Ok(stop) => stop,
+        Err(routing::RouteError::NoLevel) => return Ok(Err(s::SUBMIT_NO_LEVEL)),
+        Err(routing::RouteError::SectorMissing) => return Ok(Err(s::SUBMIT_SECTOR_NEEDED)),
+    };
+    if !o.entry.level_open(level, state.now()) {
+        return Ok(Err(s::SUBMIT_LEVEL_CLOSED));
+    }
+    Ok(Ok(Submission {
+        from_status: "draft".into(),
+        level: level.id.clone(),
+        unit,
+        sector,
+        title: None,
+    }))
+}
+
+/// The case or project name of an application, for queues and results: the first non-empty
+/// line of the form's cover.
+fn app_title(
+    call: &shenbao_core::call::Call,
+    answers: &serde_json::Map<String, Json>,
+    profile: &Json,
+) -> Option<String> {
+    shenbao_core::output::cover_lines(call, answers, Some(profile))
+        .into_iter()
+        .map(|l| l.text)
+        .find(|v| !v.trim().is_empty())
+}
+
+/// `POST /applications/{id}/withdraw`: back to draft, before the deadline, while the first
+/// level has not decided.
 pub async fn withdraw_application(
     State(state): State<ServerState>,
     viewer: Viewer,
@@ -1107,16 +1242,22 @@ pub async fn withdraw_application(
 ) -> Result<Response, AppError> {
     let o = owned(&state, &viewer, id, &format!("/applications/{id}")).await?;
     viewer.check_csrf(&form.csrf)?;
-    if o.app.status != "submitted" {
-        return Err(AppError::NotFound);
+    let first = o.entry.call.levels_for(&o.app.direction).next();
+    if o.app.status != "submitted" || first.map(|l| &l.id) != o.app.level.as_ref() {
+        return Err(AppError::Refused(s::WITHDRAW_TOO_LATE.to_string()));
     }
     if !o.entry.is_open(state.now()) {
         return Err(AppError::Refused(s::SUBMIT_CLOSED.to_string()));
     }
+    let level = o.app.level.clone().unwrap_or_default();
     state
         .store
-        .withdraw_application(id, &event(&state, &viewer, None))
-        .await?;
+        .withdraw_application(id, &level, &event(&state, &viewer, None))
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { .. } => AppError::Refused(s::WITHDRAW_TOO_LATE.to_string()),
+            other => other.into(),
+        })?;
     audit(
         &state,
         &viewer,
@@ -1127,6 +1268,22 @@ pub async fn withdraw_application(
     )
     .await?;
     Ok(Redirect::to(&format!("/applications/{id}/edit?msg=withdrawn")).into_response())
+}
+
+/// What a history line says, from its two statuses.
+pub(crate) fn event_label(from: Option<&str>, to: &str) -> &'static str {
+    match (from, to) {
+        (None, _) => s::EVENT_CREATED,
+        (Some("returned"), "submitted") => s::EVENT_RESUBMITTED,
+        (Some("draft"), "submitted") => s::EVENT_SUBMITTED,
+        (Some("recommended"), "submitted") => s::EVENT_FORWARDED,
+        (_, "returned") => s::EVENT_RETURNED,
+        (_, "recommended") => s::EVENT_RECOMMENDED,
+        (_, "not_recommended") => s::EVENT_NOT_RECOMMENDED,
+        (_, "selected") => s::EVENT_SELECTED,
+        (Some("selected"), _) => s::EVENT_UNSELECTED,
+        _ => s::EVENT_WITHDRAWN,
+    }
 }
 
 /// A history line.
@@ -1150,6 +1307,10 @@ struct ShowPage {
     hash: Option<String>,
     events: Vec<EventView>,
     files: Vec<(i64, String, String, String)>,
+    returned_comment: Option<String>,
+    editable: bool,
+    withdrawable: bool,
+    now_at: Option<String>,
 }
 
 /// `GET /applications/{id}`: status, history, files, and what can be done now.
@@ -1166,15 +1327,15 @@ pub async fn show_application(
         .into_iter()
         .map(|e| EventView {
             at: fmt_time(e.at),
-            what: match (e.from_status.as_deref(), e.to_status.as_str()) {
-                (None, _) => s::EVENT_CREATED,
-                (_, "submitted") => s::EVENT_SUBMITTED,
-                _ => s::EVENT_WITHDRAWN,
-            },
+            what: event_label(e.from_status.as_deref(), &e.to_status),
             note: e.note.unwrap_or_default(),
         })
-        .collect();
-    let hash = if o.app.status == "submitted" {
+        .collect::<Vec<_>>();
+    let returned_comment = (o.app.status == "returned")
+        .then(|| events.iter().rev().find(|e| e.what == s::EVENT_RETURNED))
+        .flatten()
+        .map(|e| e.note.clone());
+    let hash = if !o.editable() {
         state
             .store
             .latest_snapshot(id)
@@ -1196,11 +1357,29 @@ pub async fn show_application(
         call_title: o.entry.call.def().title.clone(),
         direction: o.direction_name(),
         status: status_label(&o.app.status),
-        submitted: o.app.status == "submitted",
+        submitted: !o.editable(),
         open: o.entry.is_open(state.now()),
         updated: fmt_time(o.app.updated_at),
         hash,
         events,
         files,
+        returned_comment,
+        editable: o.editable(),
+        withdrawable: o.app.status == "submitted"
+            && o.entry
+                .call
+                .levels_for(&o.app.direction)
+                .next()
+                .map(|l| &l.id)
+                == o.app.level.as_ref(),
+        now_at: o.app.level.as_ref().and_then(|l| {
+            o.entry
+                .call
+                .def()
+                .review_levels
+                .iter()
+                .find(|x| &x.id == l)
+                .map(|x| x.name.clone())
+        }),
     })
 }

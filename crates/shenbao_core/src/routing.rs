@@ -1,0 +1,204 @@
+//! Where an application goes on its way through a call's review levels, and which levels and
+//! units a reviewer acts for.
+//!
+//! A *unit* is the reviewing body at a level, as a string: the six-digit division code of a
+//! county or city bureau, the name of a sector department (市直有关单位), or [`OWNER`] for the
+//! call owner at the provincial level. The levels an application passes through are the call's
+//! levels that apply to its direction, in order ([`Call::levels_for`]).
+
+use crate::call::Call;
+use crate::call::definition::{LevelScope, ReviewLevel, Routing};
+
+/// The unit of the call owner (the issuing department).
+pub const OWNER: &str = "*";
+
+/// Why an application cannot be routed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteError {
+    /// The call defines no review level for the direction.
+    NoLevel,
+    /// The direction goes to a sector department and none was chosen.
+    SectorMissing,
+}
+
+/// The city of a division code: its first four digits and `00`.
+pub fn city_of(region: &str) -> String {
+    let prefix: String = region.chars().take(4).collect();
+    format!("{prefix}00")
+}
+
+/// The unit of `level` that is responsible for an applicant registered in `region` that chose
+/// the sector department `sector` (directions routed by sector).
+pub fn unit_at(level: &ReviewLevel, region: &str, sector: Option<&str>) -> Option<String> {
+    match level.scope {
+        // A city without counties (东莞, 中山) registers its applicants at the city code:
+        // the county level is then the city's own bureau.
+        LevelScope::County => Some(region.to_string()),
+        LevelScope::City => Some(city_of(region)),
+        LevelScope::Sector => sector.map(str::to_string),
+        LevelScope::Province => Some(OWNER.to_string()),
+    }
+}
+
+/// Whether the applicant chooses a sector department for `direction`.
+pub fn routed_by_sector(call: &Call, direction: &str) -> bool {
+    call.direction(direction)
+        .is_some_and(|d| d.routing == Routing::Sector)
+}
+
+/// The first level and unit of an application of `direction` from `region`.
+pub fn first_stop<'c>(
+    call: &'c Call,
+    direction: &str,
+    region: &str,
+    sector: Option<&str>,
+) -> Result<(&'c ReviewLevel, String), RouteError> {
+    let level = call
+        .levels_for(direction)
+        .next()
+        .ok_or(RouteError::NoLevel)?;
+    let unit = unit_at(level, region, sector).ok_or(RouteError::SectorMissing)?;
+    Ok((level, unit))
+}
+
+/// The level after `level` for `direction`, if any.
+pub fn next_level<'c>(call: &'c Call, direction: &str, level: &str) -> Option<&'c ReviewLevel> {
+    let mut levels = call.levels_for(direction);
+    levels.find(|l| l.id == level)?;
+    levels.next()
+}
+
+/// The level before `level` for `direction`, if any (a city reading its counties' rankings).
+pub fn previous_level<'c>(call: &'c Call, direction: &str, level: &str) -> Option<&'c ReviewLevel> {
+    let mut previous = None;
+    for l in call.levels_for(direction) {
+        if l.id == level {
+            return previous;
+        }
+        previous = Some(l);
+    }
+    None
+}
+
+/// The levels of `call` at which a bureau account with `scope_region` / `scope_sector` reviews,
+/// with its unit there: a sector account at the sector levels, a county account (a code not
+/// ending in `00`) at the county levels, a city account (ending in `00`, not `0000`) at the city
+/// levels. Province-wide bureau accounts review nowhere: the provincial level belongs to the
+/// call owner.
+pub fn bureau_levels<'c>(
+    call: &'c Call,
+    scope_region: Option<&str>,
+    scope_sector: Option<&str>,
+) -> Vec<(&'c ReviewLevel, String)> {
+    let (scope, unit) = match (scope_sector, scope_region) {
+        (Some(sector), _) => (LevelScope::Sector, sector.to_string()),
+        (None, Some(r)) if r.len() == 6 && r.ends_with("0000") => return Vec::new(),
+        (None, Some(r)) if r.len() == 6 && r.ends_with("00") => (LevelScope::City, r.to_string()),
+        (None, Some(r)) if r.len() == 6 => (LevelScope::County, r.to_string()),
+        _ => return Vec::new(),
+    };
+    call.def()
+        .review_levels
+        .iter()
+        .filter(|l| l.scope == scope)
+        .map(|l| (l, unit.clone()))
+        .collect()
+}
+
+/// The level of the call owner (scope `province`), if the call has one.
+pub fn owner_level(call: &Call) -> Option<&ReviewLevel> {
+    call.def()
+        .review_levels
+        .iter()
+        .find(|l| l.scope == LevelScope::Province)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::call::builtin;
+
+    fn seed(id: &str) -> &'static Call {
+        builtin::get(id).expect("seed").expect("compiles")
+    }
+
+    #[test]
+    fn quanzhou_counties_then_city_then_province() {
+        let call = seed("qz-2024-ai-industry");
+        let (level, unit) = first_stop(call, "compute_service", "350503", None).unwrap();
+        assert_eq!((level.id.as_str(), unit.as_str()), ("county", "350503"));
+        let next = next_level(call, "compute_service", "county").unwrap();
+        assert_eq!(next.id, "city");
+        assert_eq!(unit_at(next, "350503", None).as_deref(), Some("350500"));
+        let last = next_level(call, "compute_service", "city").unwrap();
+        assert_eq!(last.id, "province");
+        assert_eq!(unit_at(last, "350503", None).as_deref(), Some(OWNER));
+        assert!(next_level(call, "compute_service", "province").is_none());
+        assert_eq!(
+            previous_level(call, "compute_service", "city").map(|l| l.id.as_str()),
+            Some("county")
+        );
+    }
+
+    #[test]
+    fn quanzhou_scenarios_go_to_the_chosen_sector() {
+        let call = seed("qz-2024-ai-industry");
+        assert!(routed_by_sector(call, "typical_scenario"));
+        assert!(!routed_by_sector(call, "compute_service"));
+        assert_eq!(
+            first_stop(call, "typical_scenario", "350503", None).err(),
+            Some(RouteError::SectorMissing)
+        );
+        let (level, unit) =
+            first_stop(call, "typical_scenario", "350503", Some("泉州市交通运输局")).unwrap();
+        assert_eq!(
+            (level.id.as_str(), unit.as_str()),
+            ("sector", "泉州市交通运输局")
+        );
+        assert_eq!(
+            next_level(call, "typical_scenario", "sector").map(|l| l.id.as_str()),
+            Some("city")
+        );
+    }
+
+    #[test]
+    fn single_city_level_calls_start_at_the_city() {
+        for id in [
+            "sd-2024-llm-cases",
+            "sd-2024-llm-survey",
+            "gd-2023-ai-scenarios",
+            "hn-2025-ai",
+        ] {
+            let call = seed(id);
+            let direction = &call.def().directions[0].id;
+            let (level, unit) = first_stop(call, direction, "370102", None).unwrap();
+            assert_eq!(level.id, "city", "{id}");
+            assert_eq!(unit, "370100", "{id}");
+            assert_eq!(owner_level(call).map(|l| l.id.as_str()), Some("province"));
+        }
+    }
+
+    #[test]
+    fn bureau_accounts_map_to_their_levels() {
+        let qz = seed("qz-2024-ai-industry");
+        let ids = |v: Vec<(&ReviewLevel, String)>| -> Vec<(String, String)> {
+            v.into_iter().map(|(l, u)| (l.id.clone(), u)).collect()
+        };
+        assert_eq!(
+            ids(bureau_levels(qz, Some("350503"), None)),
+            vec![("county".into(), "350503".into())]
+        );
+        assert_eq!(
+            ids(bureau_levels(qz, Some("350500"), None)),
+            vec![("city".into(), "350500".into())]
+        );
+        assert_eq!(
+            ids(bureau_levels(qz, Some("350500"), Some("泉州市交通运输局"))),
+            vec![("sector".into(), "泉州市交通运输局".into())]
+        );
+        assert!(bureau_levels(qz, Some("350000"), None).is_empty());
+        let sd = seed("sd-2024-llm-cases");
+        // Shandong's call has no county level: a county bureau does not review it.
+        assert!(bureau_levels(sd, Some("370102"), None).is_empty());
+    }
+}

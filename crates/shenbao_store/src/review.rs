@@ -1,0 +1,842 @@
+//! The bureau side of review: decisions at a level, the unit's ranking, forwarding to the next
+//! level, the reviewing unit's queue and who reviews for a unit.
+//!
+//! Every write is guarded like the applicant's writes: the application must be at the level and
+//! unit the caller acts for, in a status that allows the action, and the unit must not have
+//! forwarded the direction yet (`forwards` row). A guard that matches nothing becomes
+//! `Conflict { constraint: "applications.version" }` (or `forwards.pkey` when the list was
+//! already forwarded), so two reviewers in two tabs cannot both win.
+//!
+//! Must not: decide who may act for which unit (the web layer maps accounts to units), read the
+//! clock, or look inside the answers.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+use crate::application::{
+    application_columns, application_from_row, insert_event, snapshot_from_row,
+};
+use crate::{ApplicationEvent, ApplicationRow, Store, StoreError, UserRow};
+
+/// The conflict reported when a unit tries to forward a list it already forwarded, or to
+/// change anything in it afterwards.
+pub const FORWARDED: &str = "forwards.pkey";
+/// The conflict reported when a unit forwards while applications still wait for a decision.
+pub const PENDING: &str = "forwards.pending";
+
+/// The unit and level an action is taken for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitRef {
+    /// The call.
+    pub call_id: String,
+    /// The review level id.
+    pub level: String,
+    /// The reviewing unit at that level.
+    pub unit: String,
+}
+
+/// A level's decision on an application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// Recommended (推荐) or not (不予推荐).
+    pub recommended: bool,
+    /// The opinion or the reason.
+    pub opinion: String,
+    /// JSON object of the opinion block's signature lines, when the level has one.
+    pub signatures: Option<String>,
+}
+
+/// A stored decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewRow {
+    /// The application.
+    pub application_id: i64,
+    /// The level that decided.
+    pub level: String,
+    /// The unit that decided.
+    pub unit: String,
+    /// The application's direction.
+    pub direction: String,
+    /// `recommended` or `not_recommended`.
+    pub decision: String,
+    /// Opinion or reason.
+    pub opinion: String,
+    /// JSON object of signature lines.
+    pub signatures: Option<String>,
+    /// Place in the unit's ranking of the direction, when recommended.
+    pub rank: Option<i64>,
+    /// Who decided.
+    pub decided_by: i64,
+    /// Unix milliseconds.
+    pub decided_at: i64,
+}
+
+/// A unit's forwarded list of one direction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForwardRow {
+    /// The direction.
+    pub direction: String,
+    /// Unix milliseconds.
+    pub forwarded_at: i64,
+    /// Who forwarded.
+    pub forwarded_by: i64,
+    /// How many recommended applications went up.
+    pub count: i64,
+}
+
+/// Where forwarded applications go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextUnit {
+    /// The city bureau of the applicant's registered region (its division code with the last
+    /// two digits `00`).
+    ApplicantCity,
+    /// A fixed unit, such as `*` for the call owner.
+    Fixed(String),
+}
+
+/// Sort order of a queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QueueSort {
+    /// Latest submission first.
+    #[default]
+    Newest,
+    /// Earliest submission first.
+    Oldest,
+}
+
+/// A page request on a unit's queue. `after` is the `(submitted_at, id)` of the last row of
+/// the previous page (keyset pagination).
+#[derive(Debug, Clone, Default)]
+pub struct QueueQuery {
+    /// Only this direction.
+    pub direction: Option<String>,
+    /// Only this status.
+    pub status: Option<String>,
+    /// Only applicants registered in this division (a county of a city's queue).
+    pub region: Option<String>,
+    /// Only applicants or titles containing this text.
+    pub keyword: Option<String>,
+    /// Order.
+    pub sort: QueueSort,
+    /// Keyset: the last row of the previous page.
+    pub after: Option<(i64, i64)>,
+    /// Page size.
+    pub limit: i64,
+}
+
+/// A row of a queue or ranking: the application with its organisation and, in a ranking, the
+/// unit's decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueRow {
+    /// The application.
+    pub application: ApplicationRow,
+    /// The applicant organisation's name.
+    pub organisation_name: String,
+    /// Its registered division code.
+    pub organisation_region: String,
+    /// Its rank at the unit, when recommended there.
+    pub rank: Option<i64>,
+}
+
+/// Applications of a unit by direction and status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueCount {
+    /// Direction.
+    pub direction: String,
+    /// Status.
+    pub status: String,
+    /// How many.
+    pub count: i64,
+}
+
+fn review_from_row(row: &AnyRow) -> Result<ReviewRow, sqlx::Error> {
+    Ok(ReviewRow {
+        application_id: row.try_get("application_id")?,
+        level: row.try_get("level")?,
+        unit: row.try_get("unit")?,
+        direction: row.try_get("direction")?,
+        decision: row.try_get("decision")?,
+        opinion: row.try_get("opinion")?,
+        signatures: row.try_get("signatures")?,
+        rank: row.try_get("rank")?,
+        decided_by: row.try_get("decided_by")?,
+        decided_at: row.try_get("decided_at")?,
+    })
+}
+
+/// The columns of [`QueueRow`] over `applications a JOIN organisations o`, with `r.rank` from a
+/// left-joined `reviews r`.
+macro_rules! queue_columns {
+    () => {
+        "a.id, a.call_id, a.direction, a.subdirection, a.organisation_id, a.created_by, \
+         a.status, a.answers, a.justification, a.version, a.created_at, a.updated_at, \
+         a.submitted_at, a.level, a.unit, a.sector, a.title, \
+         o.name AS organisation_name, o.region AS organisation_region, r.rank AS rank"
+    };
+}
+
+fn queue_row(row: &AnyRow) -> Result<QueueRow, sqlx::Error> {
+    Ok(QueueRow {
+        application: application_from_row(row)?,
+        organisation_name: row.try_get("organisation_name")?,
+        organisation_region: row.try_get("organisation_region")?,
+        rank: row.try_get("rank")?,
+    })
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+fn like_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// Closes the gap a removed rank leaves, inside the caller's transaction.
+async fn close_rank_gap<'e, E>(
+    executor: E,
+    at: &UnitRef,
+    direction: &str,
+    removed: i64,
+) -> Result<(), StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "UPDATE reviews SET rank = rank - 1 \
+         WHERE call_id = $1 AND level = $2 AND unit = $3 AND direction = $4 AND rank > $5",
+    )
+    .bind(&at.call_id)
+    .bind(&at.level)
+    .bind(&at.unit)
+    .bind(direction)
+    .bind(removed)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// The SQL guard "the unit has not forwarded this application's direction", as a literal for
+/// `concat!`.
+macro_rules! not_forwarded {
+    () => {
+        "NOT EXISTS (SELECT 1 FROM forwards f \
+         WHERE f.call_id = applications.call_id AND f.level = applications.level \
+           AND f.unit = applications.unit AND f.direction = applications.direction)"
+    };
+}
+
+impl Store {
+    /// Why a guarded review write matched nothing: `forwards.pkey` when the unit has forwarded
+    /// the application's direction, else as [`Store::refusal`].
+    async fn review_refusal(&self, id: i64, at: &UnitRef) -> StoreError {
+        let forwarded = sqlx::query(
+            "SELECT 1 FROM applications a JOIN forwards f ON f.call_id = a.call_id \
+               AND f.level = $2 AND f.unit = $3 AND f.direction = a.direction \
+             WHERE a.id = $1",
+        )
+        .bind(id)
+        .bind(&at.level)
+        .bind(&at.unit)
+        .fetch_optional(&self.pool)
+        .await;
+        match forwarded {
+            Ok(Some(_)) => StoreError::Conflict {
+                constraint: FORWARDED.to_owned(),
+            },
+            Ok(None) => self.refusal(id).await,
+            Err(error) => error.into(),
+        }
+    }
+
+    /// Records `decision` of the unit `at` on application `id`, which must be at that level and
+    /// unit, waiting or already decided there, with the direction not yet forwarded. A newly
+    /// recommended application goes to the end of the unit's ranking of its direction; one
+    /// recommended again keeps its place; one no longer recommended leaves the ranking, which
+    /// closes up. Writes the status (`recommended` / `not_recommended`), the `reviews` row and
+    /// the event (note = the opinion) in one transaction. Returns the updated application.
+    pub async fn decide(
+        &self,
+        id: i64,
+        at: &UnitRef,
+        decision: &Decision,
+        event: &ApplicationEvent,
+    ) -> Result<ApplicationRow, StoreError> {
+        let status = if decision.recommended {
+            "recommended"
+        } else {
+            "not_recommended"
+        };
+        let mut tx = self.pool.begin().await?;
+        // The guarded UPDATE first (write lock at once on SQLite). `updated_at` is left alone:
+        // it is the applicant's last change.
+        let row = sqlx::query(concat!(
+            "UPDATE applications SET status = $1, version = version + 1 \
+             WHERE id = $2 AND call_id = $3 AND level = $4 AND unit = $5 \
+               AND status IN ('submitted', 'recommended', 'not_recommended') AND ",
+            not_forwarded!(),
+            " RETURNING ",
+            application_columns!()
+        ))
+        .bind(status)
+        .bind(id)
+        .bind(&at.call_id)
+        .bind(&at.level)
+        .bind(&at.unit)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            tx.rollback().await?;
+            return Err(self.review_refusal(id, at).await);
+        };
+        let application = application_from_row(&row)?;
+        let previous: Option<(String, Option<i64>)> = sqlx::query(
+            "SELECT decision, rank FROM reviews WHERE application_id = $1 AND level = $2",
+        )
+        .bind(id)
+        .bind(&at.level)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| Ok::<_, sqlx::Error>((r.try_get("decision")?, r.try_get("rank")?)))
+        .transpose()?;
+        let old_rank = previous.as_ref().and_then(|(_, rank)| *rank);
+        let rank = match (decision.recommended, old_rank) {
+            (true, Some(rank)) => Some(rank),
+            (true, None) => {
+                let max: Option<i64> = sqlx::query_scalar(
+                    "SELECT MAX(rank) FROM reviews \
+                     WHERE call_id = $1 AND level = $2 AND unit = $3 AND direction = $4",
+                )
+                .bind(&at.call_id)
+                .bind(&at.level)
+                .bind(&at.unit)
+                .bind(&application.direction)
+                .fetch_one(&mut *tx)
+                .await?;
+                Some(max.unwrap_or(0) + 1)
+            }
+            (false, _) => None,
+        };
+        sqlx::query("DELETE FROM reviews WHERE application_id = $1 AND level = $2")
+            .bind(id)
+            .bind(&at.level)
+            .execute(&mut *tx)
+            .await?;
+        if let (false, Some(removed)) = (decision.recommended, old_rank) {
+            close_rank_gap(&mut *tx, at, &application.direction, removed).await?;
+        }
+        sqlx::query(
+            "INSERT INTO reviews (application_id, level, call_id, unit, direction, decision, \
+                 opinion, signatures, rank, decided_by, decided_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(id)
+        .bind(&at.level)
+        .bind(&at.call_id)
+        .bind(&at.unit)
+        .bind(&application.direction)
+        .bind(status)
+        .bind(&decision.opinion)
+        .bind(&decision.signatures)
+        .bind(rank)
+        .bind(event.actor_user_id.unwrap_or_default())
+        .bind(event.at)
+        .execute(&mut *tx)
+        .await?;
+        let from = previous
+            .map(|(d, _)| d)
+            .unwrap_or_else(|| "submitted".into());
+        insert_event(&mut *tx, id, event, Some(&from), status).await?;
+        tx.commit().await?;
+        Ok(application)
+    }
+
+    /// Returns application `id` to the applicant for revision (status `returned`), from the
+    /// unit `at`, which must hold it, waiting or decided, with the direction not yet forwarded.
+    /// Any decision of that level is removed (and the ranking closes up). The comment is the
+    /// event's note. Returns the updated application.
+    pub async fn return_application(
+        &self,
+        id: i64,
+        at: &UnitRef,
+        event: &ApplicationEvent,
+    ) -> Result<ApplicationRow, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(concat!(
+            "UPDATE applications SET status = 'returned', version = version + 1 \
+             WHERE id = $1 AND call_id = $2 AND level = $3 AND unit = $4 \
+               AND status IN ('submitted', 'recommended', 'not_recommended') AND ",
+            not_forwarded!(),
+            " RETURNING ",
+            application_columns!()
+        ))
+        .bind(id)
+        .bind(&at.call_id)
+        .bind(&at.level)
+        .bind(&at.unit)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            tx.rollback().await?;
+            return Err(self.review_refusal(id, at).await);
+        };
+        let application = application_from_row(&row)?;
+        let previous: Option<(String, Option<i64>)> = sqlx::query(
+            "SELECT decision, rank FROM reviews WHERE application_id = $1 AND level = $2",
+        )
+        .bind(id)
+        .bind(&at.level)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| Ok::<_, sqlx::Error>((r.try_get("decision")?, r.try_get("rank")?)))
+        .transpose()?;
+        sqlx::query("DELETE FROM reviews WHERE application_id = $1 AND level = $2")
+            .bind(id)
+            .bind(&at.level)
+            .execute(&mut *tx)
+            .await?;
+        if let Some((_, Some(removed))) = &previous {
+            close_rank_gap(&mut *tx, at, &application.direction, *removed).await?;
+        }
+        let from = previous
+            .map(|(d, _)| d)
+            .unwrap_or_else(|| "submitted".into());
+        insert_event(&mut *tx, id, event, Some(&from), "returned").await?;
+        tx.commit().await?;
+        Ok(application)
+    }
+
+    /// Moves application `id` one place up (`up`) or down in the unit's ranking of its
+    /// direction, swapping with its neighbour. Nothing happens at either end. Refused once the
+    /// direction is forwarded (`forwards.pkey`), and as a version conflict when the application
+    /// is not ranked at that unit.
+    pub async fn move_in_ranking(&self, id: i64, at: &UnitRef, up: bool) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // A no-op write first, to take SQLite's write lock before reading.
+        let touched = sqlx::query(concat!(
+            "UPDATE applications SET version = version + 1 \
+             WHERE id = $1 AND call_id = $2 AND level = $3 AND unit = $4 \
+               AND status = 'recommended' AND ",
+            not_forwarded!()
+        ))
+        .bind(id)
+        .bind(&at.call_id)
+        .bind(&at.level)
+        .bind(&at.unit)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if touched == 0 {
+            tx.rollback().await?;
+            return Err(self.review_refusal(id, at).await);
+        }
+        let row = sqlx::query(
+            "SELECT rank, direction FROM reviews WHERE application_id = $1 AND level = $2",
+        )
+        .bind(id)
+        .bind(&at.level)
+        .fetch_one(&mut *tx)
+        .await?;
+        let rank: Option<i64> = row.try_get("rank")?;
+        let direction: String = row.try_get("direction")?;
+        let Some(rank) = rank else {
+            tx.rollback().await?;
+            return Err(self.refusal(id).await);
+        };
+        let other = if up { rank - 1 } else { rank + 1 };
+        let swapped = sqlx::query(
+            "UPDATE reviews SET rank = $1 \
+             WHERE call_id = $2 AND level = $3 AND unit = $4 AND direction = $5 AND rank = $6",
+        )
+        .bind(rank)
+        .bind(&at.call_id)
+        .bind(&at.level)
+        .bind(&at.unit)
+        .bind(&direction)
+        .bind(other)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if swapped == 1 {
+            sqlx::query("UPDATE reviews SET rank = $1 WHERE application_id = $2 AND level = $3")
+                .bind(other)
+                .bind(id)
+                .bind(&at.level)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Forwards the unit's list of `direction` to `next_level`: every application recommended
+    /// there moves to `next_level` (status `submitted`, unit per `next_unit`) with an event
+    /// (note `note`), and the list is frozen (`forwards` row). Those not recommended stay where
+    /// they are. Returns how many went up.
+    ///
+    /// Errors: `Conflict { constraint: "forwards.pkey" }` when already forwarded;
+    /// `"forwards.pending"` while an application of the direction still waits for a decision
+    /// at the unit.
+    pub async fn forward(
+        &self,
+        at: &UnitRef,
+        direction: &str,
+        next_level: &str,
+        next_unit: &NextUnit,
+        event: &ApplicationEvent,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO forwards (call_id, level, unit, direction, forwarded_at, forwarded_by, \
+                 count) VALUES ($1, $2, $3, $4, $5, $6, 0)",
+        )
+        .bind(&at.call_id)
+        .bind(&at.level)
+        .bind(&at.unit)
+        .bind(direction)
+        .bind(event.at)
+        .bind(event.actor_user_id.unwrap_or_default())
+        .execute(&mut *tx)
+        .await?;
+        let pending: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM applications \
+             WHERE call_id = $1 AND level = $2 AND unit = $3 AND direction = $4 \
+               AND status = 'submitted'",
+        )
+        .bind(&at.call_id)
+        .bind(&at.level)
+        .bind(&at.unit)
+        .bind(direction)
+        .fetch_one(&mut *tx)
+        .await?;
+        if pending > 0 {
+            tx.rollback().await?;
+            return Err(StoreError::Conflict {
+                constraint: PENDING.to_owned(),
+            });
+        }
+        sqlx::query(
+            "INSERT INTO application_events \
+                 (application_id, at, actor_user_id, actor_ip, from_status, to_status, note) \
+             SELECT id, $1, $2, $3, 'recommended', 'submitted', $4 FROM applications \
+             WHERE call_id = $5 AND level = $6 AND unit = $7 AND direction = $8 \
+               AND status = 'recommended' ORDER BY id",
+        )
+        .bind(event.at)
+        .bind(event.actor_user_id)
+        .bind(&event.actor_ip)
+        .bind(&event.note)
+        .bind(&at.call_id)
+        .bind(&at.level)
+        .bind(&at.unit)
+        .bind(direction)
+        .execute(&mut *tx)
+        .await?;
+        let moved = match next_unit {
+            NextUnit::ApplicantCity => sqlx::query(
+                "UPDATE applications SET level = $1, status = 'submitted', \
+                     version = version + 1, \
+                     unit = (SELECT substr(o.region, 1, 4) || '00' FROM organisations o \
+                             WHERE o.id = applications.organisation_id) \
+                 WHERE call_id = $2 AND level = $3 AND unit = $4 AND direction = $5 \
+                   AND status = 'recommended'",
+            )
+            .bind(next_level)
+            .bind(&at.call_id)
+            .bind(&at.level)
+            .bind(&at.unit)
+            .bind(direction)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+            NextUnit::Fixed(unit) => sqlx::query(
+                "UPDATE applications SET level = $1, status = 'submitted', \
+                     version = version + 1, unit = $6 \
+                 WHERE call_id = $2 AND level = $3 AND unit = $4 AND direction = $5 \
+                   AND status = 'recommended'",
+            )
+            .bind(next_level)
+            .bind(&at.call_id)
+            .bind(&at.level)
+            .bind(&at.unit)
+            .bind(direction)
+            .bind(unit)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+        };
+        let moved = i64::try_from(moved).unwrap_or(i64::MAX);
+        sqlx::query(
+            "UPDATE forwards SET count = $1 \
+             WHERE call_id = $2 AND level = $3 AND unit = $4 AND direction = $5",
+        )
+        .bind(moved)
+        .bind(&at.call_id)
+        .bind(&at.level)
+        .bind(&at.unit)
+        .bind(direction)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(moved)
+    }
+
+    /// The directions the unit has forwarded, with when and how many.
+    pub async fn forwards_of_unit(&self, at: &UnitRef) -> Result<Vec<ForwardRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT direction, forwarded_at, forwarded_by, count FROM forwards \
+             WHERE call_id = $1 AND level = $2 AND unit = $3 ORDER BY direction",
+        )
+        .bind(&at.call_id)
+        .bind(&at.level)
+        .bind(&at.unit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ForwardRow {
+                    direction: r.try_get("direction")?,
+                    forwarded_at: r.try_get("forwarded_at")?,
+                    forwarded_by: r.try_get("forwarded_by")?,
+                    count: r.try_get("count")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// Every level's decision on an application, in the order they were made.
+    pub async fn reviews_of(&self, application_id: i64) -> Result<Vec<ReviewRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT application_id, level, unit, direction, decision, opinion, signatures, \
+                 rank, decided_by, decided_at \
+             FROM reviews WHERE application_id = $1 ORDER BY decided_at, level",
+        )
+        .bind(application_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(review_from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// The decisions a lower level made on the applications now at unit `at` in `direction`
+    /// (a city reading its counties' rankings), by application id.
+    pub async fn lower_reviews(
+        &self,
+        at: &UnitRef,
+        direction: &str,
+        lower_level: &str,
+    ) -> Result<Vec<ReviewRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.application_id, r.level, r.unit, r.direction, r.decision, r.opinion, \
+                 r.signatures, r.rank, r.decided_by, r.decided_at \
+             FROM applications a JOIN reviews r ON r.application_id = a.id AND r.level = $4 \
+             WHERE a.call_id = $1 AND a.level = $2 AND a.unit = $3 AND a.direction = $5 \
+             ORDER BY r.unit, r.rank, a.id",
+        )
+        .bind(&at.call_id)
+        .bind(&at.level)
+        .bind(&at.unit)
+        .bind(lower_level)
+        .bind(direction)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(review_from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// The unit's ranking of `direction`: its recommended applications in rank order.
+    pub async fn ranking(
+        &self,
+        at: &UnitRef,
+        direction: &str,
+    ) -> Result<Vec<QueueRow>, StoreError> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            queue_columns!(),
+            " FROM reviews r JOIN applications a ON a.id = r.application_id \
+               JOIN organisations o ON o.id = a.organisation_id \
+             WHERE r.call_id = $1 AND r.level = $2 AND r.unit = $3 AND r.direction = $4 \
+               AND r.rank IS NOT NULL \
+             ORDER BY r.rank"
+        ))
+        .bind(&at.call_id)
+        .bind(&at.level)
+        .bind(&at.unit)
+        .bind(direction)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(queue_row).collect::<Result<_, _>>()?)
+    }
+
+    /// One page of the unit's queue: the applications at its level and unit, filtered and in
+    /// the requested order, `limit` rows after the keyset `after`.
+    pub async fn review_queue(
+        &self,
+        at: &UnitRef,
+        q: &QueueQuery,
+    ) -> Result<Vec<QueueRow>, StoreError> {
+        // The filters are optional, so the statement is assembled from fixed fragments; every
+        // value is still a bound parameter.
+        let mut sql = String::from(concat!(
+            "SELECT ",
+            queue_columns!(),
+            " FROM applications a JOIN organisations o ON o.id = a.organisation_id \
+               LEFT JOIN reviews r ON r.application_id = a.id AND r.level = a.level \
+             WHERE a.call_id = $1 AND a.level = $2 AND a.unit = $3"
+        ));
+        let mut n = 3;
+        let mut next = |sql: &mut String, fragment: &str| {
+            n += 1;
+            sql.push_str(&fragment.replace('?', &format!("${n}")));
+        };
+        if q.direction.is_some() {
+            next(&mut sql, " AND a.direction = ?");
+        }
+        if q.status.is_some() {
+            next(&mut sql, " AND a.status = ?");
+        }
+        if q.region.is_some() {
+            next(&mut sql, " AND o.region = ?");
+        }
+        if q.keyword.is_some() {
+            next(
+                &mut sql,
+                " AND (o.name LIKE ? ESCAPE '\\' OR COALESCE(a.title, '') LIKE ? ESCAPE '\\')",
+            );
+        }
+        let (cmp, order) = match q.sort {
+            QueueSort::Newest => ("<", "DESC"),
+            QueueSort::Oldest => (">", "ASC"),
+        };
+        if q.after.is_some() {
+            n += 1;
+            let a = n;
+            n += 1;
+            let b = n;
+            sql.push_str(&format!(
+                " AND (a.submitted_at {cmp} ${a} OR (a.submitted_at = ${a} AND a.id {cmp} ${b}))"
+            ));
+        }
+        n += 1;
+        sql.push_str(&format!(
+            " ORDER BY a.submitted_at {order}, a.id {order} LIMIT ${n}"
+        ));
+        // Assembled above from fixed fragments only; every value is bound.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(&at.call_id)
+            .bind(&at.level)
+            .bind(&at.unit);
+        if let Some(d) = &q.direction {
+            query = query.bind(d);
+        }
+        if let Some(s) = &q.status {
+            query = query.bind(s);
+        }
+        if let Some(r) = &q.region {
+            query = query.bind(r);
+        }
+        if let Some(k) = &q.keyword {
+            query = query.bind(like_pattern(k));
+        }
+        if let Some((t, id)) = q.after {
+            query = query.bind(t).bind(id);
+        }
+        let rows = query.bind(q.limit).fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(queue_row).collect::<Result<_, _>>()?)
+    }
+
+    /// How many applications the unit holds, by direction and status.
+    pub async fn queue_counts(&self, at: &UnitRef) -> Result<Vec<QueueCount>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT direction, status, COUNT(*) AS n FROM applications \
+             WHERE call_id = $1 AND level = $2 AND unit = $3 \
+             GROUP BY direction, status ORDER BY direction, status",
+        )
+        .bind(&at.call_id)
+        .bind(&at.level)
+        .bind(&at.unit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(QueueCount {
+                    direction: r.try_get("direction")?,
+                    status: r.try_get("status")?,
+                    count: r.try_get("n")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// The accounts that review for a unit: bureau accounts whose region is the unit (and no
+    /// sector), bureau accounts of the sector named by the unit (`sector`), or the call owners
+    /// (unit `*`).
+    pub async fn unit_reviewers(
+        &self,
+        unit: &str,
+        sector: bool,
+    ) -> Result<Vec<UserRow>, StoreError> {
+        let sql = if unit == "*" {
+            "SELECT id FROM users WHERE role = 'owner' ORDER BY id"
+        } else if sector {
+            "SELECT id FROM users WHERE role = 'bureau' AND scope_sector = $1 ORDER BY id"
+        } else {
+            "SELECT id FROM users WHERE role = 'bureau' AND scope_region = $1 \
+               AND scope_sector IS NULL ORDER BY id"
+        };
+        let ids: Vec<i64> = if unit == "*" {
+            sqlx::query_scalar(sql).fetch_all(&self.pool).await?
+        } else {
+            sqlx::query_scalar(sql)
+                .bind(unit)
+                .fetch_all(&self.pool)
+                .await?
+        };
+        let mut users = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(u) = self.user(id).await? {
+                users.push(u);
+            }
+        }
+        Ok(users)
+    }
+
+    /// The sector departments (市直有关单位) that review in a city: the distinct sectors of its
+    /// bureau accounts, for applicants of a direction routed by sector to choose from.
+    pub async fn sector_units(&self, city: &str) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT scope_sector FROM users \
+             WHERE role = 'bureau' AND scope_region = $1 AND scope_sector IS NOT NULL \
+             ORDER BY scope_sector",
+        )
+        .bind(city)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows)
+    }
+
+    /// The snapshots of an application's last two submissions, newest first (what changed on
+    /// resubmission).
+    pub async fn last_two_snapshots(
+        &self,
+        application_id: i64,
+    ) -> Result<Vec<crate::SnapshotRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, application_id, version, answers, files, content_hash, created_at \
+             FROM application_snapshots WHERE application_id = $1 ORDER BY id DESC LIMIT 2",
+        )
+        .bind(application_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(snapshot_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+}
