@@ -133,6 +133,24 @@ pub fn router(state: ServerState) -> Router {
             "/applications/{id}/withdraw",
             post(pages::application::withdraw_application),
         )
+        // Bureaus: queues, review, ranking and forwarding.
+        .route("/review", get(pages::review::index))
+        .route("/review/{call}", get(pages::review::queue))
+        .route("/review/{call}/applications/{id}", get(pages::review::show))
+        .route(
+            "/review/{call}/applications/{id}/decide",
+            post(pages::review::decide),
+        )
+        .route(
+            "/review/{call}/applications/{id}/files/{file}",
+            get(pages::review::download),
+        )
+        .route("/review/{call}/ranking", get(pages::review::ranking))
+        .route(
+            "/review/{call}/ranking/move",
+            post(pages::review::move_rank),
+        )
+        .route("/review/{call}/forward", post(pages::review::forward))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(auth::csrf_cookie))
         .with_state(state)

@@ -367,3 +367,162 @@ pub const EVENT_FORWARDED: &str = "报送上级";
 pub const EVENT_SELECTED: &str = "拟入选";
 /// History: selection withdrawn.
 pub const EVENT_UNSELECTED: &str = "取消入选";
+
+// ---- review: the bureaus' pages ----------------------------------------------------------------
+
+/// Navigation: the reviewer's desk.
+pub const NAV_REVIEW: &str = "审核工作台";
+/// Desk index title.
+pub const REVIEW_TITLE: &str = "审核工作台";
+/// Desk index intro.
+pub const REVIEW_INTRO: &str = "以下为本单位负责审核推荐的征集。点击进入待审申报、排序和报送。";
+/// Desk index: nothing to review.
+pub const REVIEW_NONE: &str = "本账号没有需要审核的征集。";
+/// Label: the level.
+pub const REVIEW_LEVEL: &str = "审核层级";
+/// Label: the unit.
+pub const REVIEW_UNIT: &str = "本单位";
+/// Label: the level's deadline.
+pub const REVIEW_DEADLINE: &str = "报送截止";
+/// Label: no deadline.
+pub const REVIEW_NO_DEADLINE: &str = "通知未规定";
+/// Link: the queue.
+pub const REVIEW_OPEN_QUEUE: &str = "进入审核";
+/// Queue: filters.
+pub const REVIEW_FILTER: &str = "筛选";
+/// Queue: all.
+pub const REVIEW_ALL: &str = "全部";
+/// Queue: keyword.
+pub const REVIEW_KEYWORD: &str = "单位或项目名称";
+/// Queue: region.
+pub const REVIEW_REGION: &str = "所在县（市、区）";
+/// Queue: sort.
+pub const REVIEW_SORT: &str = "排序";
+/// Queue: newest first.
+pub const REVIEW_SORT_NEWEST: &str = "最新提交在前";
+/// Queue: oldest first.
+pub const REVIEW_SORT_OLDEST: &str = "最早提交在前";
+/// Queue: column title.
+pub const REVIEW_COL_TITLE: &str = "项目（案例）名称";
+/// Queue: column applicant.
+pub const REVIEW_COL_APPLICANT: &str = "申报单位";
+/// Queue: column region.
+pub const REVIEW_COL_REGION: &str = "所在地区";
+/// Queue: column direction.
+pub const REVIEW_COL_DIRECTION: &str = "申报方向";
+/// Queue: column status.
+pub const REVIEW_COL_STATUS: &str = "状态";
+/// Queue: column submitted.
+pub const REVIEW_COL_SUBMITTED: &str = "提交时间";
+/// Queue: column rank.
+pub const REVIEW_COL_RANK: &str = "推荐排序";
+/// Queue: empty.
+pub const REVIEW_EMPTY_QUEUE: &str = "没有符合条件的申报。";
+/// Queue: next page.
+pub const REVIEW_NEXT_PAGE: &str = "下一页";
+/// Queue: first page.
+pub const REVIEW_FIRST_PAGE: &str = "回到第一页";
+/// Queue: counts.
+pub const REVIEW_COUNTS: &str = "本单位申报统计";
+/// Queue: forwarded lists.
+pub const REVIEW_FORWARDED_LISTS: &str = "已报送";
+/// Link: ranking and forwarding.
+pub const REVIEW_RANKING: &str = "推荐排序与报送";
+/// Link: forwarding (levels that do not rank).
+pub const REVIEW_FORWARDING: &str = "汇总报送";
+/// Review page: eligibility check.
+pub const REVIEW_CHECK: &str = "申报条件核查";
+/// Review page: everything passes.
+pub const REVIEW_CHECK_OK: &str = "系统核查未发现问题。";
+/// Review page: warnings and the applicant's reasons.
+pub const REVIEW_JUSTIFICATION: &str = "申报单位对提示事项的说明";
+/// Review page: decisions so far.
+pub const REVIEW_DECISIONS: &str = "各级审核意见";
+/// Review page: changes since the previous submission.
+pub const REVIEW_CHANGES: &str = "与上次提交相比的修改";
+/// Review page: no field changed.
+pub const REVIEW_NO_CHANGES: &str = "表单内容没有变化（可能只更换了附件）。";
+/// Review page: before.
+pub const REVIEW_BEFORE: &str = "修改前";
+/// Review page: after.
+pub const REVIEW_AFTER: &str = "修改后";
+/// Review page: field.
+pub const REVIEW_FIELD: &str = "填报项";
+/// Review page: empty value.
+pub const REVIEW_EMPTY: &str = "（空）";
+/// Review page: attachments.
+pub const REVIEW_FILES: &str = "佐证材料";
+/// Review page: the form.
+pub const REVIEW_FORM: &str = "申报书";
+/// Review page: history.
+pub const REVIEW_HISTORY: &str = "办理记录";
+/// Review page: content hash.
+pub const REVIEW_HASH: &str = "提交内容校验码";
+/// Review page: currently at.
+pub const REVIEW_AT: &str = "当前环节";
+/// Review page: actions.
+pub const REVIEW_ACTIONS: &str = "审核处理";
+/// Action: return for revision.
+pub const REVIEW_RETURN: &str = "退回修改";
+/// Action: the comment for the applicant.
+pub const REVIEW_RETURN_COMMENT: &str = "退回意见（申报单位可见，请写明需要修改的内容）";
+/// Action: not recommended.
+pub const REVIEW_REJECT: &str = "不予推荐";
+/// Action: the reason.
+pub const REVIEW_REJECT_REASON: &str = "不予推荐的理由";
+/// Action: recommend.
+pub const REVIEW_RECOMMEND: &str = "推荐";
+/// Action: the opinion.
+pub const REVIEW_OPINION: &str = "推荐意见";
+/// Problem: no comment.
+pub const REVIEW_COMMENT_NEEDED: &str = "退回修改须填写退回意见";
+/// Problem: no reason.
+pub const REVIEW_REASON_NEEDED: &str = "不予推荐须填写理由";
+/// Problem: no opinion.
+pub const REVIEW_OPINION_NEEDED: &str = "推荐须填写推荐意见";
+/// Problem: a signature line is empty.
+pub const REVIEW_SIGNATURE_NEEDED: &str = "请填写推荐意见栏的经办人、审批人";
+/// Problem: unknown action.
+pub const REVIEW_UNKNOWN_ACTION: &str = "请选择处理方式";
+/// Refused: already forwarded.
+pub const REVIEW_FORWARDED: &str = "本单位已报送该方向的推荐名单，不能再修改";
+/// Refused: undecided applications remain.
+pub const REVIEW_PENDING: &str = "该方向还有待审核的申报，请全部处理后再报送";
+/// Refused: someone else changed it first.
+pub const REVIEW_MOVED_ON: &str = "该申报的状态已经变化，请刷新页面后再操作";
+/// Refused: the level's deadline has passed.
+pub const REVIEW_CLOSED: &str = "本级报送截止时间已过";
+/// Not actionable: it is at another unit now.
+pub const REVIEW_NOT_HERE: &str = "该申报已不在本单位审核环节，仅供查看";
+/// Not actionable: the applicant is revising it.
+pub const REVIEW_WAITING_APPLICANT: &str = "已退回申报单位修改，待其重新提交";
+/// Refused: forwarding needs confirmation.
+pub const REVIEW_CONFIRM_NEEDED: &str = "请勾选确认后再报送";
+/// Refused: the last level forwards nowhere.
+pub const REVIEW_NO_NEXT: &str = "本级为最后一级，无需报送";
+/// Ranking: intro.
+pub const REVIEW_RANKING_INTRO: &str =
+    "按优先顺序对本单位推荐的申报择优排序，确认后报送上一级。报送后名单不能再修改。";
+/// Ranking: the levels that do not rank.
+pub const REVIEW_NO_RANKING_INTRO: &str =
+    "本级无需排序。审核完毕后将推荐的申报汇总报送上一级，报送后不能再修改。";
+/// Ranking: move up.
+pub const REVIEW_UP: &str = "上移";
+/// Ranking: move down.
+pub const REVIEW_DOWN: &str = "下移";
+/// Ranking: the lower level's rank.
+pub const REVIEW_LOWER_RANK: &str = "下级推荐排序";
+/// Ranking: empty.
+pub const REVIEW_NO_RECOMMENDED: &str = "该方向还没有推荐的申报。";
+/// Ranking: pending count.
+pub const REVIEW_PENDING_COUNT: &str = "待审核";
+/// Ranking: forward to.
+pub const REVIEW_FORWARD_TO: &str = "报送至";
+/// Ranking: confirm.
+pub const REVIEW_FORWARD_CONFIRM: &str = "我已确认推荐名单和排序无误，报送后不能再修改";
+/// Ranking: forward button.
+pub const REVIEW_FORWARD: &str = "确认报送";
+/// Ranking: already forwarded at.
+pub const REVIEW_FORWARDED_AT: &str = "已于以下时间报送：";
+/// Back to the queue.
+pub const REVIEW_BACK: &str = "返回列表";

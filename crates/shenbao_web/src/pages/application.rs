@@ -869,6 +869,14 @@ pub async fn download_file(
     if a.application_id != id {
         return Err(AppError::NotFound);
     }
+    stream_attachment(&state, &a).await
+}
+
+/// Streams a stored attachment as a download under its original name.
+pub(crate) async fn stream_attachment(
+    state: &ServerState,
+    a: &AttachmentRow,
+) -> Result<Response, AppError> {
     let file = tokio::fs::File::open(state.files.path(&a.storage_key))
         .await
         .map_err(|_| AppError::NotFound)?;

@@ -4,6 +4,7 @@ pub mod account;
 pub mod application;
 pub mod assets;
 pub mod public;
+pub mod review;
 
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -19,6 +20,8 @@ pub struct Nav {
     pub csrf: String,
     /// Whether the user is an applicant (shows 我的申报).
     pub applicant: bool,
+    /// Whether the user is a bureau reviewer (shows 审核工作台).
+    pub bureau: bool,
 }
 
 impl Nav {
@@ -32,6 +35,10 @@ impl Nav {
                 .login
                 .as_ref()
                 .is_some_and(|(u, _)| u.role == shenbao_store::Role::Applicant),
+            bureau: viewer
+                .login
+                .as_ref()
+                .is_some_and(|(u, _)| u.role == shenbao_store::Role::Bureau),
         }
     }
 
@@ -42,6 +49,7 @@ impl Nav {
             role: None,
             csrf,
             applicant: false,
+            bureau: false,
         }
     }
 }

@@ -1,0 +1,1136 @@
+//! The bureaus' side of review: each reviewing unit's queue, the review page with the whole
+//! submitted form, the decision (return for revision, not recommended, recommended with the
+//! call's opinion block), the ranking (择优排序) and forwarding to the next level.
+//!
+//! A bureau account acts for one unit at one level of a call, found by
+//! [`routing::bureau_levels`] from its region or sector. Every action re-checks on the server
+//! that the application is at that unit now, that the unit has not forwarded the direction (the
+//! store's guards) and that the level's deadline has not passed. Applications of other units
+//! answer 404, so ids cannot be probed. Call owners may open any routed application read-only.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, RawForm, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::{Value as Json, json};
+use shenbao_core::call::Target;
+use shenbao_core::call::definition::{LevelScope, ReviewLevel};
+use shenbao_core::form::{self, Application, FileMeta, Severity};
+use shenbao_core::routing;
+use shenbao_store::{
+    ApplicationEvent, ApplicationRow, Decision, FORWARDED, NextUnit, PENDING, QueueQuery,
+    QueueSort, Role, StoreError, UnitRef,
+};
+
+use super::Nav;
+use super::account::audit;
+use super::application::{event_label, fmt_time, status_label, stream_attachment};
+use super::public::render;
+use crate::ServerState;
+use crate::auth::Viewer;
+use crate::calls::CallEntry;
+use crate::error::AppError;
+use crate::form::FormView;
+use crate::strings as s;
+
+/// Rows per queue page.
+const PAGE: i64 = 20;
+
+/// A bureau account at its unit of one call.
+struct Desk<'a> {
+    entry: &'a CallEntry,
+    level: &'a ReviewLevel,
+    unit: String,
+}
+
+impl Desk<'_> {
+    fn at(&self) -> UnitRef {
+        UnitRef {
+            call_id: self.entry.call.id().to_string(),
+            level: self.level.id.clone(),
+            unit: self.unit.clone(),
+        }
+    }
+
+    fn unit_label(&self) -> String {
+        unit_label(self.level, &self.unit)
+    }
+
+    fn deadline(&self) -> Option<String> {
+        self.entry.level_deadline(self.level)
+    }
+
+    fn open(&self, now: i64) -> bool {
+        self.entry.level_open(self.level, now)
+    }
+
+    /// The directions that pass through this level.
+    fn directions(&self) -> Vec<(String, String)> {
+        self.entry
+            .call
+            .def()
+            .directions
+            .iter()
+            .filter(|d| shenbao_core::call::applies(&self.level.directions, &d.id))
+            .map(|d| (d.id.clone(), d.name.clone()))
+            .collect()
+    }
+
+    /// Where a forwarded list of `direction` goes.
+    fn next(&self, direction: &str) -> Option<(&ReviewLevel, NextUnit)> {
+        let next = routing::next_level(self.entry.call, direction, &self.level.id)?;
+        let unit = match next.scope {
+            LevelScope::Province => NextUnit::Fixed(routing::OWNER.to_string()),
+            _ => NextUnit::ApplicantCity,
+        };
+        Some((next, unit))
+    }
+}
+
+/// How a unit is named on pages: a division's full name, or the sector department's name.
+pub(crate) fn unit_label(level: &ReviewLevel, unit: &str) -> String {
+    match level.scope {
+        LevelScope::Sector => unit.to_string(),
+        LevelScope::Province => level.name.clone(),
+        _ => shenbao_core::region::full_name(unit).unwrap_or_else(|| unit.to_string()),
+    }
+}
+
+/// The bureau account's unit for call `call_id`; 404 when it reviews nothing there.
+fn desk<'s>(
+    state: &'s ServerState,
+    viewer: &Viewer,
+    call_id: &str,
+    here: &str,
+) -> Result<Desk<'s>, AppError> {
+    let user = viewer.user_with_role(here, &[Role::Bureau])?.clone();
+    let entry = state.calls.get(call_id).ok_or(AppError::NotFound)?;
+    let (level, unit) = routing::bureau_levels(
+        entry.call,
+        user.scope_region.as_deref(),
+        user.scope_sector.as_deref(),
+    )
+    .into_iter()
+    .next()
+    .ok_or(AppError::NotFound)?;
+    Ok(Desk { entry, level, unit })
+}
+
+fn review_event(state: &ServerState, viewer: &Viewer, note: Option<String>) -> ApplicationEvent {
+    ApplicationEvent {
+        at: state.now(),
+        actor_user_id: viewer.login.as_ref().map(|(u, _)| u.id),
+        actor_ip: viewer.ip.clone(),
+        note,
+    }
+}
+
+fn direction_name(entry: &CallEntry, id: &str) -> String {
+    entry
+        .call
+        .direction(id)
+        .map(|d| d.name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+fn level_name(entry: &CallEntry, id: &str) -> String {
+    entry
+        .call
+        .def()
+        .review_levels
+        .iter()
+        .find(|l| l.id == id)
+        .map(|l| l.name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// The store's refusals of a review action, in the reviewer's words.
+fn refused(error: StoreError) -> AppError {
+    match error {
+        StoreError::Conflict { constraint } if constraint == FORWARDED => {
+            AppError::Refused(s::REVIEW_FORWARDED.to_string())
+        }
+        StoreError::Conflict { constraint } if constraint == PENDING => {
+            AppError::Refused(s::REVIEW_PENDING.to_string())
+        }
+        StoreError::Conflict { .. } => AppError::Refused(s::REVIEW_MOVED_ON.to_string()),
+        StoreError::NotFound => AppError::NotFound,
+        other => other.into(),
+    }
+}
+
+// ---- the list of calls -------------------------------------------------------------------
+
+/// A call on the bureau's index.
+pub struct DeskCall {
+    id: String,
+    title: String,
+    level: String,
+    unit: String,
+    deadline: String,
+    counts: Vec<(&'static str, i64)>,
+}
+
+#[derive(Template)]
+#[template(path = "review/index.html")]
+struct IndexPage {
+    nav: Nav,
+    calls: Vec<DeskCall>,
+}
+
+/// `GET /review`: the calls the bureau reviews, with how many applications wait.
+pub async fn index(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+) -> Result<Html<String>, AppError> {
+    let user = viewer.user_with_role("/review", &[Role::Bureau])?.clone();
+    let mut calls = Vec::new();
+    for entry in state.calls.all() {
+        let Some((level, unit)) = routing::bureau_levels(
+            entry.call,
+            user.scope_region.as_deref(),
+            user.scope_sector.as_deref(),
+        )
+        .into_iter()
+        .next() else {
+            continue;
+        };
+        let at = UnitRef {
+            call_id: entry.call.id().to_string(),
+            level: level.id.clone(),
+            unit: unit.clone(),
+        };
+        let mut by_status: BTreeMap<&'static str, i64> = BTreeMap::new();
+        for c in state.store.queue_counts(&at).await? {
+            *by_status.entry(status_label(&c.status)).or_default() += c.count;
+        }
+        calls.push(DeskCall {
+            id: entry.call.id().to_string(),
+            title: entry.call.def().title.clone(),
+            level: level.name.clone(),
+            unit: unit_label(level, &unit),
+            deadline: entry.level_deadline(level).unwrap_or_default(),
+            counts: by_status.into_iter().collect(),
+        });
+    }
+    render(IndexPage {
+        nav: Nav::of(&viewer),
+        calls,
+    })
+}
+
+// ---- the queue ----------------------------------------------------------------------------
+
+/// Query string of the queue.
+#[derive(Debug, Default, Deserialize)]
+pub struct QueueParams {
+    #[serde(default)]
+    direction: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    sort: String,
+    /// Keyset: `submitted_at.id` of the last row of the previous page.
+    #[serde(default)]
+    after: String,
+}
+
+/// A queue row.
+pub struct QueueLine {
+    id: i64,
+    title: String,
+    organisation: String,
+    region: String,
+    direction: String,
+    status: &'static str,
+    submitted: String,
+    rank: String,
+}
+
+#[derive(Template)]
+#[template(path = "review/queue.html")]
+struct QueuePage {
+    nav: Nav,
+    call_id: String,
+    call_title: String,
+    level: String,
+    unit: String,
+    deadline: String,
+    open: bool,
+    ranks: bool,
+    directions: Vec<(String, String)>,
+    statuses: Vec<(&'static str, &'static str)>,
+    regions: Vec<(String, String)>,
+    params: QueueParams,
+    rows: Vec<QueueLine>,
+    next: Option<String>,
+    counts: Vec<(String, &'static str, i64)>,
+    forwarded: Vec<(String, String, i64)>,
+}
+
+const STATUSES: [&str; 4] = ["submitted", "recommended", "not_recommended", "returned"];
+
+/// `GET /review/{call}`: the unit's applications, filtered, sorted and paged by keyset.
+pub async fn queue(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path(call_id): Path<String>,
+    Query(params): Query<QueueParams>,
+) -> Result<Html<String>, AppError> {
+    let desk = desk(&state, &viewer, &call_id, &format!("/review/{call_id}"))?;
+    let at = desk.at();
+    let pick = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
+    let after = params
+        .after
+        .split_once('.')
+        .and_then(|(t, id)| Some((t.parse::<i64>().ok()?, id.parse::<i64>().ok()?)));
+    let query = QueueQuery {
+        direction: pick(&params.direction),
+        status: pick(&params.status).filter(|x| STATUSES.contains(&x.as_str())),
+        region: pick(&params.region),
+        keyword: pick(&params.q),
+        sort: if params.sort == "oldest" {
+            QueueSort::Oldest
+        } else {
+            QueueSort::Newest
+        },
+        after,
+        limit: PAGE + 1,
+    };
+    let mut page = state.store.review_queue(&at, &query).await?;
+    let more = page.len() > usize::try_from(PAGE).unwrap_or(20);
+    page.truncate(usize::try_from(PAGE).unwrap_or(20));
+    let next = more.then(|| page.last()).flatten().map(|r| {
+        format!(
+            "{}.{}",
+            r.application.submitted_at.unwrap_or_default(),
+            r.application.id
+        )
+    });
+    let rows = page
+        .into_iter()
+        .map(|r| QueueLine {
+            id: r.application.id,
+            title: r.application.title.clone().unwrap_or_default(),
+            organisation: r.organisation_name,
+            region: shenbao_core::region::full_name(&r.organisation_region)
+                .unwrap_or(r.organisation_region),
+            direction: direction_name(desk.entry, &r.application.direction),
+            status: status_label(&r.application.status),
+            submitted: r.application.submitted_at.map(fmt_time).unwrap_or_default(),
+            rank: r.rank.map(|x| x.to_string()).unwrap_or_default(),
+        })
+        .collect();
+    // A city filters by its counties.
+    let regions = if desk.level.scope == LevelScope::City {
+        shenbao_core::region::children(&desk.unit)
+            .iter()
+            .map(|d| (d.code.to_string(), d.name.to_string()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let counts = state
+        .store
+        .queue_counts(&at)
+        .await?
+        .into_iter()
+        .map(|c| {
+            (
+                direction_name(desk.entry, &c.direction),
+                status_label(&c.status),
+                c.count,
+            )
+        })
+        .collect();
+    let forwarded = state
+        .store
+        .forwards_of_unit(&at)
+        .await?
+        .into_iter()
+        .map(|f| {
+            (
+                direction_name(desk.entry, &f.direction),
+                fmt_time(f.forwarded_at),
+                f.count,
+            )
+        })
+        .collect();
+    render(QueuePage {
+        nav: Nav::of(&viewer),
+        call_id: call_id.clone(),
+        call_title: desk.entry.call.def().title.clone(),
+        level: desk.level.name.clone(),
+        unit: desk.unit_label(),
+        deadline: desk.deadline().unwrap_or_default(),
+        open: desk.open(state.now()),
+        ranks: desk.level.ranks,
+        directions: desk.directions(),
+        statuses: STATUSES.iter().map(|x| (*x, status_label(x))).collect(),
+        regions,
+        params,
+        rows,
+        next,
+        counts,
+        forwarded,
+    })
+}
+
+// ---- the review page ----------------------------------------------------------------------
+
+/// A decision of a level, as shown.
+pub struct DecisionView {
+    level: String,
+    unit: String,
+    decision: &'static str,
+    rank: String,
+    opinion: String,
+    signatures: Vec<(String, String)>,
+    at: String,
+}
+
+/// A history line.
+pub struct HistoryLine {
+    at: String,
+    what: &'static str,
+    note: String,
+}
+
+/// A file of the submitted snapshot.
+pub struct FileLine {
+    id: i64,
+    name: String,
+    size: String,
+    sha: String,
+}
+
+/// What the reviewer typed, kept when the page comes back with a problem.
+#[derive(Debug, Default, Clone)]
+pub struct Typed {
+    comment: String,
+    reason: String,
+    opinion: String,
+    signatures: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "review/show.html")]
+struct ShowPage {
+    nav: Nav,
+    call_id: String,
+    call_title: String,
+    id: i64,
+    title: String,
+    organisation: String,
+    region: String,
+    direction: String,
+    status: &'static str,
+    at_level: String,
+    submitted: String,
+    hash: String,
+    justification: String,
+    errors: Vec<String>,
+    warnings: Vec<String>,
+    decisions: Vec<DecisionView>,
+    changes: Vec<(String, String, String)>,
+    resubmitted: bool,
+    files: Vec<FileLine>,
+    history: Vec<HistoryLine>,
+    form_html: String,
+    can_act: bool,
+    closed_reason: String,
+    opinion_title: String,
+    signature_lines: Vec<(String, String)>,
+    stamp: String,
+    problem: String,
+    typed: Typed,
+    back: String,
+}
+
+/// Who is looking at an application on the review side.
+enum Reader<'a> {
+    /// A bureau at its unit.
+    Bureau(Desk<'a>),
+    /// A call owner (read-only here).
+    Owner,
+}
+
+/// Loads application `id` of `call_id` for a reviewer: a bureau that holds it now or decided
+/// on it before, or a call owner once it is routed. 404 for anyone else.
+async fn readable<'s>(
+    state: &'s ServerState,
+    viewer: &Viewer,
+    call_id: &str,
+    id: i64,
+) -> Result<(Reader<'s>, ApplicationRow), AppError> {
+    let here = format!("/review/{call_id}/applications/{id}");
+    let user = viewer.user_with_role(&here, &[Role::Bureau, Role::Owner, Role::Admin])?;
+    let app = state
+        .store
+        .application(id)
+        .await?
+        .filter(|a| a.call_id == call_id && a.level.is_some())
+        .ok_or(AppError::NotFound)?;
+    if user.role != Role::Bureau {
+        return Ok((Reader::Owner, app));
+    }
+    let desk = desk(state, viewer, call_id, &here)?;
+    let holds = app.level.as_deref() == Some(desk.level.id.as_str())
+        && app.unit.as_deref() == Some(desk.unit.as_str());
+    let decided = holds
+        || state
+            .store
+            .reviews_of(id)
+            .await?
+            .iter()
+            .any(|r| r.level == desk.level.id && r.unit == desk.unit);
+    if !decided {
+        return Err(AppError::NotFound);
+    }
+    Ok((Reader::Bureau(desk), app))
+}
+
+async fn show_page(
+    state: &ServerState,
+    viewer: &Viewer,
+    reader: &Reader<'_>,
+    app: &ApplicationRow,
+    problem: &str,
+    typed: Typed,
+) -> Result<Html<String>, AppError> {
+    let entry = state.calls.get(&app.call_id).ok_or(AppError::NotFound)?;
+    let call = entry.call;
+    let org = state
+        .store
+        .organisation(app.organisation_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let snapshots = state.store.last_two_snapshots(app.id).await?;
+    let snapshot = snapshots.first().ok_or(AppError::NotFound)?;
+    let answers: Json = serde_json::from_str(&snapshot.answers).unwrap_or_else(|_| json!({}));
+    let files: Vec<Json> = serde_json::from_str(&snapshot.files).unwrap_or_default();
+    let metas: Vec<FileMeta> = files
+        .iter()
+        .map(|f| FileMeta {
+            slot: f["slot"].as_str().unwrap_or_default().to_string(),
+            name: f["name"].as_str().unwrap_or_default().to_string(),
+            size: f["size"].as_u64().unwrap_or_default(),
+            kind: f["type"].as_str().unwrap_or_default().to_string(),
+        })
+        .collect();
+    let profile = json!({ "uscc": org.uscc, "name": org.name, "region": org.region });
+    let target = Target {
+        direction: &app.direction,
+        subdirection: app.subdirection.as_deref(),
+    };
+    let report = form::check(
+        call,
+        &Application {
+            target,
+            answers: &answers,
+            profile: Some(&profile),
+            files: Some(&metas),
+        },
+    );
+    let rows_wanted = BTreeMap::new();
+    let form_html = crate::form::render(
+        call,
+        &target,
+        &answers,
+        &FormView {
+            problems: &[],
+            hidden: &report.hidden,
+            computed: &report.answers,
+            editable: false,
+            rows_wanted: &rows_wanted,
+        },
+    );
+    let decisions = state
+        .store
+        .reviews_of(app.id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let level = call.def().review_levels.iter().find(|l| l.id == r.level);
+            let signatures: BTreeMap<String, String> = r
+                .signatures
+                .as_deref()
+                .and_then(|x| serde_json::from_str(x).ok())
+                .unwrap_or_default();
+            DecisionView {
+                level: level.map(|l| l.name.clone()).unwrap_or(r.level.clone()),
+                unit: level
+                    .map(|l| unit_label(l, &r.unit))
+                    .unwrap_or(r.unit.clone()),
+                decision: status_label(&r.decision),
+                rank: r.rank.map(|x| x.to_string()).unwrap_or_default(),
+                opinion: r.opinion,
+                signatures: signatures.into_iter().collect(),
+                at: fmt_time(r.decided_at),
+            }
+        })
+        .collect();
+    let history: Vec<HistoryLine> = state
+        .store
+        .application_events(app.id)
+        .await?
+        .into_iter()
+        .map(|e| HistoryLine {
+            at: fmt_time(e.at),
+            what: event_label(e.from_status.as_deref(), &e.to_status),
+            note: e.note.unwrap_or_default(),
+        })
+        .collect();
+    let resubmitted = snapshots.len() > 1;
+    let changes = match snapshots.get(1) {
+        Some(before) => {
+            let before: Json = serde_json::from_str(&before.answers).unwrap_or_default();
+            changed_fields(call, &target, &before, &answers)
+        }
+        None => Vec::new(),
+    };
+    let (can_act, closed_reason, level) = match reader {
+        Reader::Owner => (false, String::new(), None),
+        Reader::Bureau(desk) => {
+            let holds = app.level.as_deref() == Some(desk.level.id.as_str())
+                && app.unit.as_deref() == Some(desk.unit.as_str());
+            let forwarded = state
+                .store
+                .forwards_of_unit(&desk.at())
+                .await?
+                .iter()
+                .any(|f| f.direction == app.direction);
+            let decidable = matches!(
+                app.status.as_str(),
+                "submitted" | "recommended" | "not_recommended"
+            );
+            let reason = if !holds {
+                s::REVIEW_NOT_HERE
+            } else if forwarded {
+                s::REVIEW_FORWARDED
+            } else if !desk.open(state.now()) {
+                s::REVIEW_CLOSED
+            } else if !decidable {
+                s::REVIEW_WAITING_APPLICANT
+            } else {
+                ""
+            };
+            (reason.is_empty(), reason.to_string(), Some(desk.level))
+        }
+    };
+    let opinion = level.and_then(|l| l.opinion.as_ref());
+    let signature_lines = opinion
+        .map(|o| {
+            o.signatures
+                .iter()
+                .enumerate()
+                .map(|(i, line)| {
+                    (
+                        line.clone(),
+                        typed.signatures.get(i).cloned().unwrap_or_default(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    render(ShowPage {
+        nav: Nav::of(viewer),
+        call_id: app.call_id.clone(),
+        call_title: call.def().title.clone(),
+        id: app.id,
+        title: app.title.clone().unwrap_or_default(),
+        organisation: org.name.clone(),
+        region: shenbao_core::region::full_name(&org.region).unwrap_or(org.region.clone()),
+        direction: direction_name(entry, &app.direction),
+        status: status_label(&app.status),
+        at_level: app
+            .level
+            .as_deref()
+            .map(|l| level_name(entry, l))
+            .unwrap_or_default(),
+        submitted: app.submitted_at.map(fmt_time).unwrap_or_default(),
+        hash: snapshot.content_hash.clone(),
+        justification: app.justification.clone().unwrap_or_default(),
+        errors: report
+            .of(Severity::Error)
+            .map(|p| p.message.clone())
+            .collect(),
+        warnings: report
+            .of(Severity::Warning)
+            .map(|p| p.message.clone())
+            .collect(),
+        decisions,
+        changes,
+        resubmitted,
+        files: files
+            .iter()
+            .map(|f| FileLine {
+                id: f["id"].as_i64().unwrap_or_default(),
+                name: f["name"].as_str().unwrap_or_default().to_string(),
+                size: human_size(f["size"].as_u64().unwrap_or_default()),
+                sha: f["sha256"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(12)
+                    .collect(),
+            })
+            .collect(),
+        history,
+        form_html,
+        can_act,
+        closed_reason,
+        opinion_title: opinion.map(|o| o.title.clone()).unwrap_or_default(),
+        signature_lines,
+        stamp: opinion.and_then(|o| o.stamp.clone()).unwrap_or_default(),
+        problem: problem.to_string(),
+        typed,
+        back: match reader {
+            Reader::Bureau(_) => format!("/review/{}", app.call_id),
+            Reader::Owner => "/".to_string(),
+        },
+    })
+}
+
+fn human_size(bytes: u64) -> String {
+    const MB: u64 = 1024 * 1024;
+    if bytes >= MB {
+        format!("{:.1} MB", bytes as f64 / MB as f64)
+    } else {
+        format!("{:.0} KB", (bytes as f64 / 1024.0).ceil())
+    }
+}
+
+/// The fields whose answers differ between two submissions: (field, before, after).
+fn changed_fields(
+    call: &shenbao_core::call::Call,
+    target: &Target<'_>,
+    before: &Json,
+    after: &Json,
+) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for section in call.sections_for(target) {
+        for field in &section.fields {
+            let b = before.get(&field.id).cloned().unwrap_or(Json::Null);
+            let a = after.get(&field.id).cloned().unwrap_or(Json::Null);
+            if b != a {
+                out.push((field.label.clone(), display(&b), display(&a)));
+            }
+        }
+    }
+    out
+}
+
+fn display(v: &Json) -> String {
+    match v {
+        Json::Null => s::REVIEW_EMPTY.to_string(),
+        Json::String(x) if x.is_empty() => s::REVIEW_EMPTY.to_string(),
+        Json::String(x) => x.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `GET /review/{call}/applications/{id}`: the whole submitted application for review.
+pub async fn show(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path((call_id, id)): Path<(String, i64)>,
+) -> Result<Html<String>, AppError> {
+    let (reader, app) = readable(&state, &viewer, &call_id, id).await?;
+    show_page(&state, &viewer, &reader, &app, "", Typed::default()).await
+}
+
+/// `GET /review/{call}/applications/{id}/files/{file}`: a file of the submitted snapshot.
+pub async fn download(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path((call_id, id, file_id)): Path<(String, i64, i64)>,
+) -> Result<Response, AppError> {
+    readable(&state, &viewer, &call_id, id).await?;
+    let a = state
+        .store
+        .attachment(file_id)
+        .await?
+        .filter(|a| a.application_id == id)
+        .ok_or(AppError::NotFound)?;
+    stream_attachment(&state, &a).await
+}
+
+fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim())
+        .unwrap_or("")
+}
+
+/// `POST /review/{call}/applications/{id}/decide`: `action` = `return` (comment required),
+/// `reject` (reason required) or `recommend` (opinion required, with the opinion block's
+/// signature lines `sig.0`, `sig.1`…).
+pub async fn decide(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path((call_id, id)): Path<(String, i64)>,
+    RawForm(raw): RawForm,
+) -> Result<Response, AppError> {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(&raw).into_owned().collect();
+    viewer.check_csrf(field(&pairs, "csrf"))?;
+    let (reader, app) = readable(&state, &viewer, &call_id, id).await?;
+    let Reader::Bureau(desk) = &reader else {
+        return Err(AppError::Forbidden);
+    };
+    if !desk.open(state.now()) {
+        return Err(AppError::Refused(s::REVIEW_CLOSED.to_string()));
+    }
+    let opinion_block = desk.level.opinion.as_ref();
+    let typed = Typed {
+        comment: field(&pairs, "comment").to_string(),
+        reason: field(&pairs, "reason").to_string(),
+        opinion: field(&pairs, "opinion").to_string(),
+        signatures: (0..opinion_block.map_or(0, |o| o.signatures.len()))
+            .map(|i| field(&pairs, &format!("sig.{i}")).to_string())
+            .collect(),
+    };
+    let action = field(&pairs, "action");
+    let missing = match action {
+        "return" if typed.comment.is_empty() => Some(s::REVIEW_COMMENT_NEEDED),
+        "reject" if typed.reason.is_empty() => Some(s::REVIEW_REASON_NEEDED),
+        "recommend" if typed.opinion.is_empty() => Some(s::REVIEW_OPINION_NEEDED),
+        "recommend" if typed.signatures.iter().any(String::is_empty) => {
+            Some(s::REVIEW_SIGNATURE_NEEDED)
+        }
+        "return" | "reject" | "recommend" => None,
+        _ => Some(s::REVIEW_UNKNOWN_ACTION),
+    };
+    if let Some(problem) = missing {
+        let page = show_page(&state, &viewer, &reader, &app, problem, typed).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let at = desk.at();
+    let row = match action {
+        "return" => {
+            state
+                .store
+                .return_application(
+                    id,
+                    &at,
+                    &review_event(&state, &viewer, Some(typed.comment.clone())),
+                )
+                .await
+        }
+        _ => {
+            let recommended = action == "recommend";
+            let signatures = (recommended && !typed.signatures.is_empty()).then(|| {
+                let map: BTreeMap<&str, &str> = opinion_block
+                    .map(|o| {
+                        o.signatures
+                            .iter()
+                            .map(String::as_str)
+                            .zip(typed.signatures.iter().map(String::as_str))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                serde_json::to_string(&map).unwrap_or_default()
+            });
+            let text = if recommended {
+                typed.opinion.clone()
+            } else {
+                typed.reason.clone()
+            };
+            state
+                .store
+                .decide(
+                    id,
+                    &at,
+                    &Decision {
+                        recommended,
+                        opinion: text.clone(),
+                        signatures,
+                    },
+                    &review_event(&state, &viewer, Some(text)),
+                )
+                .await
+        }
+    }
+    .map_err(refused)?;
+    audit(
+        &state,
+        &viewer,
+        None,
+        match action {
+            "return" => "application_returned",
+            "reject" => "application_not_recommended",
+            _ => "application_recommended",
+        },
+        Some(("application", id.to_string())),
+        Some(json!({ "level": desk.level.id, "unit": desk.unit }).to_string()),
+    )
+    .await?;
+    let _ = row;
+    Ok(Redirect::to(&format!("/review/{call_id}/applications/{id}")).into_response())
+}
+
+// ---- ranking and forwarding ---------------------------------------------------------------
+
+/// Query string of the ranking page.
+#[derive(Debug, Default, Deserialize)]
+pub struct RankingParams {
+    #[serde(default)]
+    direction: String,
+}
+
+/// A ranked application.
+pub struct RankLine {
+    id: i64,
+    rank: i64,
+    title: String,
+    organisation: String,
+    region: String,
+    lower: String,
+}
+
+#[derive(Template)]
+#[template(path = "review/ranking.html")]
+struct RankingPage {
+    nav: Nav,
+    call_id: String,
+    call_title: String,
+    level: String,
+    unit: String,
+    ranks: bool,
+    directions: Vec<(String, String)>,
+    direction: String,
+    direction_name: String,
+    rows: Vec<RankLine>,
+    pending: i64,
+    forwarded: Option<String>,
+    deadline: String,
+    open: bool,
+    next_level: String,
+    lower_level: String,
+}
+
+/// `GET /review/{call}/ranking?direction=`: the unit's recommended applications of a
+/// direction in order, with the lower level's ranks, and the forward button.
+pub async fn ranking(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path(call_id): Path<String>,
+    Query(params): Query<RankingParams>,
+) -> Result<Html<String>, AppError> {
+    let desk = desk(
+        &state,
+        &viewer,
+        &call_id,
+        &format!("/review/{call_id}/ranking"),
+    )?;
+    let directions = desk.directions();
+    let direction = directions
+        .iter()
+        .find(|(id, _)| *id == params.direction)
+        .or(directions.first())
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    let at = desk.at();
+    let lower = routing::previous_level(desk.entry.call, &direction.0, &desk.level.id);
+    let lower_ranks: BTreeMap<i64, String> = match lower {
+        Some(l) => state
+            .store
+            .lower_reviews(&at, &direction.0, &l.id)
+            .await?
+            .into_iter()
+            .map(|r| {
+                (
+                    r.application_id,
+                    format!(
+                        "{} {}",
+                        unit_label(l, &r.unit),
+                        r.rank.map(|x| format!("第{x}位")).unwrap_or_default()
+                    ),
+                )
+            })
+            .collect(),
+        None => BTreeMap::new(),
+    };
+    let rows = state
+        .store
+        .ranking(&at, &direction.0)
+        .await?
+        .into_iter()
+        .map(|r| RankLine {
+            id: r.application.id,
+            rank: r.rank.unwrap_or_default(),
+            title: r.application.title.clone().unwrap_or_default(),
+            organisation: r.organisation_name,
+            region: shenbao_core::region::full_name(&r.organisation_region)
+                .unwrap_or(r.organisation_region),
+            lower: lower_ranks
+                .get(&r.application.id)
+                .cloned()
+                .unwrap_or_default(),
+        })
+        .collect();
+    let pending = state
+        .store
+        .queue_counts(&at)
+        .await?
+        .iter()
+        .filter(|c| c.direction == direction.0 && c.status == "submitted")
+        .map(|c| c.count)
+        .sum();
+    let forwarded = state
+        .store
+        .forwards_of_unit(&at)
+        .await?
+        .into_iter()
+        .find(|f| f.direction == direction.0)
+        .map(|f| fmt_time(f.forwarded_at));
+    render(RankingPage {
+        nav: Nav::of(&viewer),
+        call_id: call_id.clone(),
+        call_title: desk.entry.call.def().title.clone(),
+        level: desk.level.name.clone(),
+        unit: desk.unit_label(),
+        ranks: desk.level.ranks,
+        directions: directions.clone(),
+        direction_name: direction.1.clone(),
+        next_level: desk
+            .next(&direction.0)
+            .map(|(l, _)| l.name.clone())
+            .unwrap_or_default(),
+        direction: direction.0,
+        rows,
+        pending,
+        forwarded,
+        deadline: desk.deadline().unwrap_or_default(),
+        open: desk.open(state.now()),
+        lower_level: lower.map(|l| l.name.clone()).unwrap_or_default(),
+    })
+}
+
+/// The move form.
+#[derive(Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    id: i64,
+    #[serde(default)]
+    direction: String,
+    /// `up` or `down`.
+    #[serde(default)]
+    to: String,
+}
+
+/// `POST /review/{call}/ranking/move`: one place up or down.
+pub async fn move_rank(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path(call_id): Path<String>,
+    axum::Form(form): axum::Form<MoveForm>,
+) -> Result<Response, AppError> {
+    viewer.check_csrf(&form.csrf)?;
+    let desk = desk(
+        &state,
+        &viewer,
+        &call_id,
+        &format!("/review/{call_id}/ranking"),
+    )?;
+    if !desk.level.ranks {
+        return Err(AppError::NotFound);
+    }
+    if !desk.open(state.now()) {
+        return Err(AppError::Refused(s::REVIEW_CLOSED.to_string()));
+    }
+    state
+        .store
+        .move_in_ranking(form.id, &desk.at(), form.to == "up")
+        .await
+        .map_err(refused)?;
+    Ok(Redirect::to(&format!(
+        "/review/{call_id}/ranking?direction={}",
+        crate::error::urlencode(&form.direction)
+    ))
+    .into_response())
+}
+
+/// The forward form.
+#[derive(Deserialize)]
+pub struct ForwardForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    direction: String,
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+/// `POST /review/{call}/forward`: sends the ranked list of a direction to the next level,
+/// before the level's deadline; the list is frozen afterwards.
+pub async fn forward(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path(call_id): Path<String>,
+    axum::Form(form): axum::Form<ForwardForm>,
+) -> Result<Response, AppError> {
+    viewer.check_csrf(&form.csrf)?;
+    let desk = desk(
+        &state,
+        &viewer,
+        &call_id,
+        &format!("/review/{call_id}/ranking"),
+    )?;
+    if form.confirm.is_none() {
+        return Err(AppError::Refused(s::REVIEW_CONFIRM_NEEDED.to_string()));
+    }
+    if !desk
+        .directions()
+        .iter()
+        .any(|(id, _)| *id == form.direction)
+    {
+        return Err(AppError::NotFound);
+    }
+    if !desk.open(state.now()) {
+        return Err(AppError::Refused(s::REVIEW_CLOSED.to_string()));
+    }
+    let (next, unit) = desk
+        .next(&form.direction)
+        .ok_or_else(|| AppError::Refused(s::REVIEW_NO_NEXT.to_string()))?;
+    let note = format!("{} → {}", desk.unit_label(), next.name);
+    let moved = state
+        .store
+        .forward(
+            &desk.at(),
+            &form.direction,
+            &next.id,
+            &unit,
+            &review_event(&state, &viewer, Some(note)),
+        )
+        .await
+        .map_err(refused)?;
+    audit(
+        &state,
+        &viewer,
+        None,
+        "ranking_forwarded",
+        Some(("call", call_id.clone())),
+        Some(
+            json!({ "level": desk.level.id, "unit": desk.unit, "direction": form.direction, "count": moved })
+                .to_string(),
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&format!(
+        "/review/{call_id}/ranking?direction={}",
+        crate::error::urlencode(&form.direction)
+    ))
+    .into_response())
+}
