@@ -12,4 +12,5 @@ pub mod limits;
 pub mod messages;
 pub mod output;
 pub mod region;
+pub mod review;
 pub mod text;

@@ -225,6 +225,29 @@ pub mod limit {
     }
 }
 
+/// Messages about expert scoring (评审打分).
+pub mod review {
+    /// A criterion has no score on a sheet.
+    pub fn score_missing(criterion: &str) -> String {
+        format!("请为“{criterion}”打分")
+    }
+    /// A score is not a finite number.
+    pub fn score_not_a_number(criterion: &str) -> String {
+        format!("“{criterion}”的得分应为数字")
+    }
+    /// A score lies outside 0..=max.
+    pub fn score_out_of_range(criterion: &str, max: f64) -> String {
+        format!(
+            "“{criterion}”的得分应在0至{}分之间",
+            super::answer::fmt_num(max)
+        )
+    }
+    /// A score for a criterion this direction does not have.
+    pub fn unknown_criterion(id: &str) -> String {
+        format!("本方向没有“{id}”这一评审指标，请删除该项得分")
+    }
+}
+
 /// Messages about call definitions, for the people who write them.
 pub mod definition {
     /// Unknown id referenced.
