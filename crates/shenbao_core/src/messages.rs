@@ -248,6 +248,32 @@ pub mod review {
     }
 }
 
+/// Wording of answer differences shown to reviewers (what changed on resubmission).
+pub mod diff {
+    /// Shown for an answer that is empty or absent.
+    pub const EMPTY: &str = "（空）";
+    /// Between the parts of a label: table, row, column.
+    pub const LABEL_SEPARATOR: &str = " · ";
+    /// Between the items of a list (multiple choice).
+    pub const LIST_SEPARATOR: &str = "、";
+    /// A year column of a year table.
+    pub fn year(year: &str) -> String {
+        format!("{year}年")
+    }
+    /// A repeating row, numbered from 1.
+    pub fn row(n: usize) -> String {
+        format!("第{n}行")
+    }
+    /// A date range.
+    pub fn date_range(start: &str, end: &str) -> String {
+        format!("{start} 至 {end}")
+    }
+    /// The 其他 option with its free text.
+    pub fn other(option: &str, text: &str) -> String {
+        format!("{option}（{text}）")
+    }
+}
+
 /// Messages about call definitions, for the people who write them.
 pub mod definition {
     /// Unknown id referenced.
