@@ -274,6 +274,12 @@ pub mod diff {
     }
 }
 
+/// Wording of the public results page (公示名单).
+pub mod publication {
+    /// Ends an introduction that was cut short.
+    pub const ELLIPSIS: &str = "……";
+}
+
 /// Messages about call definitions, for the people who write them.
 pub mod definition {
     /// Unknown id referenced.
