@@ -5,6 +5,7 @@
 //! including "now", so every rule here is testable in microseconds.
 
 pub mod call;
+pub mod diff;
 pub mod expr;
 pub mod form;
 pub mod ident;
@@ -12,5 +13,6 @@ pub mod limits;
 pub mod messages;
 pub mod output;
 pub mod region;
+pub mod review;
 pub mod routing;
 pub mod text;

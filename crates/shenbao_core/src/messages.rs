@@ -225,6 +225,61 @@ pub mod limit {
     }
 }
 
+/// Messages about expert scoring (评审打分).
+pub mod review {
+    /// A criterion has no score on a sheet.
+    pub fn score_missing(criterion: &str) -> String {
+        format!("请为“{criterion}”打分")
+    }
+    /// A score is not a finite number.
+    pub fn score_not_a_number(criterion: &str) -> String {
+        format!("“{criterion}”的得分应为数字")
+    }
+    /// A score lies outside 0..=max.
+    pub fn score_out_of_range(criterion: &str, max: f64) -> String {
+        format!(
+            "“{criterion}”的得分应在0至{}分之间",
+            super::answer::fmt_num(max)
+        )
+    }
+    /// A score for a criterion this direction does not have.
+    pub fn unknown_criterion(id: &str) -> String {
+        format!("本方向没有“{id}”这一评审指标，请删除该项得分")
+    }
+}
+
+/// Wording of answer differences shown to reviewers (what changed on resubmission).
+pub mod diff {
+    /// Shown for an answer that is empty or absent.
+    pub const EMPTY: &str = "（空）";
+    /// Between the parts of a label: table, row, column.
+    pub const LABEL_SEPARATOR: &str = " · ";
+    /// Between the items of a list (multiple choice).
+    pub const LIST_SEPARATOR: &str = "、";
+    /// A year column of a year table.
+    pub fn year(year: &str) -> String {
+        format!("{year}年")
+    }
+    /// A repeating row, numbered from 1.
+    pub fn row(n: usize) -> String {
+        format!("第{n}行")
+    }
+    /// A date range.
+    pub fn date_range(start: &str, end: &str) -> String {
+        format!("{start} 至 {end}")
+    }
+    /// The 其他 option with its free text.
+    pub fn other(option: &str, text: &str) -> String {
+        format!("{option}（{text}）")
+    }
+}
+
+/// Wording of the public results page (公示名单).
+pub mod publication {
+    /// Ends an introduction that was cut short.
+    pub const ELLIPSIS: &str = "……";
+}
+
 /// Messages about call definitions, for the people who write them.
 pub mod definition {
     /// Unknown id referenced.

@@ -1,5 +1,5 @@
-//! Text of the printed parts of an application that come from expressions: cover-page lines
-//! and summary-table cells. Documents (DOCX, PDF, XLSX) lay these out; this module only says
+//! Text of the printed parts of an application that come from expressions: cover-page lines,
+//! summary-table cells and the entry on the public results page. Documents (DOCX, PDF, XLSX) lay these out; this module only says
 //! what each line or cell contains.
 
 use std::sync::Arc;
@@ -10,6 +10,10 @@ use serde_json::{Map, Value as Json, json};
 
 use crate::call::Call;
 use crate::expr::{EvalOutcome, Expr, Scope, to_cel};
+use crate::form::Application;
+
+/// Longest introduction on the public results page, in characters, before it is cut.
+pub const INTRODUCTION_CHARS: usize = 120;
 
 /// One cover-page line as printed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -137,4 +141,78 @@ pub fn summary_cells(
         .iter()
         .map(|e| eval_text(e, &scope))
         .collect()
+}
+
+/// A selected application's name and introduction on the public results page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Publication {
+    /// The case, product or project name.
+    pub title: String,
+    /// A short introduction, at most [`INTRODUCTION_CHARS`] characters plus "……".
+    pub introduction: String,
+}
+
+/// The results-page entry of `app`, from the call's `[publication]` block evaluated over the
+/// engine's normalised answers (hidden fields removed, computed ones filled in) and the
+/// profile. A title that is missing or blank falls back to the profile's `name`; the
+/// introduction has its whitespace runs collapsed to one space and is cut to
+/// [`INTRODUCTION_CHARS`] characters followed by "……" when longer. Without a `[publication]`
+/// block the title is the profile's name and the introduction is empty.
+pub fn publication(call: &Call, app: &Application<'_>) -> Publication {
+    let profile = app.profile.cloned().unwrap_or_else(|| json!({}));
+    let (title, introduction) = match call.publication() {
+        Some(p) => {
+            let answers = crate::form::validate(call, app.target, app.answers).answers;
+            let answers_v = crate::expr::answers_for(&answers, [&p.title, &p.introduction]);
+            let profile_v = to_cel(&profile);
+            let scope = Scope::new(&[("answers", &answers_v), ("profile", &profile_v)]);
+            (
+                eval_text(&p.title, &scope).unwrap_or_default(),
+                eval_text(&p.introduction, &scope).unwrap_or_default(),
+            )
+        }
+        None => (String::new(), String::new()),
+    };
+    let title = match title.trim() {
+        "" => profile
+            .get("name")
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+        t => t.to_string(),
+    };
+    Publication {
+        title,
+        introduction: shorten(&introduction, INTRODUCTION_CHARS),
+    }
+}
+
+/// `text` on one line, cut to `max` characters plus "……" when longer. Characters are Unicode
+/// scalar values: a Chinese character counts 1, as does each Latin letter.
+fn shorten(text: &str, max: usize) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= max {
+        return one_line;
+    }
+    let cut: String = one_line.chars().take(max).collect();
+    format!(
+        "{}{}",
+        cut.trim_end(),
+        crate::messages::publication::ELLIPSIS
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shorten;
+
+    #[test]
+    fn long_introductions_are_cut_with_an_ellipsis() {
+        assert_eq!(shorten("  短\n介绍  ", 120), "短 介绍");
+        let long = "字".repeat(121);
+        let cut = shorten(&long, 120);
+        assert_eq!(cut, format!("{}……", "字".repeat(120)));
+        assert_eq!(shorten(&"字".repeat(120), 120), "字".repeat(120));
+    }
 }

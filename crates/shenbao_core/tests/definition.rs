@@ -101,6 +101,28 @@ fn a_dangling_show_if_is_found_with_its_line() {
 }
 
 #[test]
+fn publication_expressions_are_checked_with_their_paths() {
+    let p = broken(
+        "[commitment]",
+        "[publication]\ntitle = \"answers.nmae\"\nintroduction = \"answers.name +\"\n\n[commitment]",
+    );
+    let got: Vec<(usize, &str)> = p.iter().map(|x| (x.0, x.2.as_str())).collect();
+    assert_eq!(
+        got,
+        vec![(29, "publication.title"), (30, "publication.introduction")],
+        "{p:?}"
+    );
+    assert!(p[0].3.contains("nmae"), "{}", p[0].3);
+    let p = broken(
+        "[commitment]",
+        "[publication]\ntitle = \"call.id\"\nintroduction = \"profile.name\"\n\n[commitment]",
+    );
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].2, "publication.title");
+    assert!(p[0].3.contains("call"), "{}", p[0].3);
+}
+
+#[test]
 fn semantic_problems_are_all_reported_in_file_order() {
     let src = GOOD
         .replacen("id = \"nature\"", "id = \"name\"", 1)
@@ -187,6 +209,21 @@ fn the_worked_example_in_the_format_doc_is_valid() {
         &answers,
     );
     assert!(r.is_clean(), "{:#?}", r.problems);
+    let p = shenbao_core::output::publication(
+        &c,
+        &shenbao_core::form::Application {
+            target: call::Target {
+                direction: "app",
+                subdirection: None,
+            },
+            answers: &answers,
+            profile: None,
+            files: None,
+        },
+    );
+    assert_eq!(p.title, "智能客服");
+    // Exactly at the limit: not cut.
+    assert_eq!(p.introduction, "智".repeat(120));
 }
 
 #[test]
@@ -200,6 +237,8 @@ fn the_schema_describes_the_format() {
         "max_zi",
         "summary",
         "criterion",
+        "publication",
+        "introduction",
     ] {
         assert!(text.contains(key), "schema mentions {key}");
     }

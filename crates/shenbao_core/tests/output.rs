@@ -5,8 +5,10 @@ use std::path::PathBuf;
 
 use serde_json::Value as Json;
 use shenbao_core::call::{Target, applies, builtin};
-use shenbao_core::form;
-use shenbao_core::output::{RowContext, cover_lines, summary_cells};
+use shenbao_core::form::{self, Application};
+use shenbao_core::output::{
+    INTRODUCTION_CHARS, RowContext, cover_lines, publication, summary_cells,
+};
 use shenbao_core::region;
 
 struct Valid {
@@ -147,4 +149,129 @@ fn cover_lines_show_their_answers() {
             }
         }
     }
+}
+
+#[test]
+fn every_seed_has_a_publication_block() {
+    for call in builtin::all().map(|r| r.expect("seed compiles")) {
+        assert!(
+            call.def().publication.is_some() && call.publication().is_some(),
+            "{} has no [publication]",
+            call.id()
+        );
+    }
+}
+
+#[test]
+fn every_valid_fixture_has_a_publication_title_and_introduction() {
+    let mut checked = 0;
+    for call in builtin::all().map(|r| r.expect("seed compiles")) {
+        for fx in valid_fixtures(call.id()) {
+            let app = Application {
+                target: Target {
+                    direction: &fx.direction,
+                    subdirection: fx.subdirection.as_deref(),
+                },
+                answers: &fx.answers,
+                profile: fx.profile.as_ref(),
+                files: None,
+            };
+            let p = publication(call, &app);
+            let what = format!("{} {}", call.id(), fx.direction);
+            assert!(!p.title.is_empty(), "{what}: empty title");
+            assert!(!p.introduction.is_empty(), "{what}: empty introduction");
+            assert!(
+                p.introduction.chars().count() <= INTRODUCTION_CHARS + 2,
+                "{what}: introduction not cut: {}",
+                p.introduction
+            );
+            // The title is an answer of this application, not the profile fallback.
+            let answered = fx
+                .answers
+                .as_object()
+                .expect("answers")
+                .values()
+                .any(|v| v.as_str().is_some_and(|s| s.trim() == p.title));
+            assert!(answered, "{what}: title {} is not an answer", p.title);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "{checked} fixtures checked");
+}
+
+fn fixture(call_id: &str, direction: &str) -> Valid {
+    valid_fixtures(call_id)
+        .into_iter()
+        .find(|f| f.direction == direction)
+        .expect("fixture")
+}
+
+#[test]
+fn the_publication_picks_the_fields_of_the_direction() {
+    let call = builtin::get("qz-2024-ai-industry")
+        .expect("seed")
+        .expect("compiles");
+    for (direction, title_field, intro_field) in [
+        ("software_product", "sw_product_name", "sw_product_intro"),
+        ("hardware_product", "hw_product_name", "hw_product_intro"),
+        ("typical_scenario", "scene_name", "scene_intro"),
+        ("compute_service", "company_name", "company_intro"),
+        ("lingyan_software", "company_name", "company_intro"),
+    ] {
+        let fx = fixture("qz-2024-ai-industry", direction);
+        let app = Application {
+            target: Target {
+                direction,
+                subdirection: None,
+            },
+            answers: &fx.answers,
+            profile: fx.profile.as_ref(),
+            files: None,
+        };
+        let p = publication(call, &app);
+        assert_eq!(p.title, fx.answers[title_field].as_str().expect("title"));
+        let intro: String = fx.answers[intro_field]
+            .as_str()
+            .expect("intro")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let head: String = intro.chars().take(INTRODUCTION_CHARS).collect();
+        assert!(
+            p.introduction.starts_with(head.trim_end()),
+            "{direction}: {}",
+            p.introduction
+        );
+    }
+}
+
+#[test]
+fn a_long_introduction_is_cut_and_a_missing_title_falls_back_to_the_unit() {
+    let call = builtin::get("gd-2023-ai-scenarios")
+        .expect("seed")
+        .expect("compiles");
+    let mut fx = fixture("gd-2023-ai-scenarios", "manufacturing");
+    let intro = fx.answers["scene_intro"]
+        .as_str()
+        .expect("intro")
+        .to_string();
+    assert!(intro.chars().count() > INTRODUCTION_CHARS);
+    fx.answers
+        .as_object_mut()
+        .expect("answers")
+        .remove("scene_name");
+    let profile = serde_json::json!({ "name": "广州智造视觉科技有限公司" });
+    let app = Application {
+        target: Target {
+            direction: "manufacturing",
+            subdirection: None,
+        },
+        answers: &fx.answers,
+        profile: Some(&profile),
+        files: None,
+    };
+    let p = publication(call, &app);
+    assert_eq!(p.title, "广州智造视觉科技有限公司");
+    let head: String = intro.chars().take(INTRODUCTION_CHARS).collect();
+    assert_eq!(p.introduction, format!("{head}……"));
 }

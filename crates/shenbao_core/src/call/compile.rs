@@ -16,6 +16,8 @@ pub const RULE_VARS: &[&str] = &["answers", "profile", "call", "direction", "sub
 pub const COMPUTED_VARS: &[&str] = &["answers"];
 /// Variables a cover line may read.
 pub const COVER_VARS: &[&str] = &["answers", "profile"];
+/// Variables the publication block may read.
+pub const PUBLICATION_VARS: &[&str] = &["answers", "profile"];
 /// Variables a summary-table column may read.
 pub const SUMMARY_VARS: &[&str] = &["answers", "profile", "call", "row"];
 
@@ -63,7 +65,17 @@ pub struct Call {
     rules: Vec<CompiledRule>,
     summary_columns: Vec<Vec<Expr>>,
     cover: Vec<Option<Expr>>,
+    publication: Option<CompiledPublication>,
     slot_limits: Vec<SlotLimits>,
+}
+
+/// The compiled expressions of the `[publication]` block.
+#[derive(Debug)]
+pub struct CompiledPublication {
+    /// The case, product or project name.
+    pub title: Expr,
+    /// The short introduction.
+    pub introduction: Expr,
 }
 
 /// Which form an application fills in: a direction and, when it has them, a sub-direction.
@@ -150,6 +162,11 @@ impl Call {
     /// The compiled `value` of cover line `index`, if it has one.
     pub fn cover_expr(&self, index: usize) -> Option<&Expr> {
         self.cover.get(index).and_then(Option::as_ref)
+    }
+
+    /// The compiled `[publication]` block, if the call has one.
+    pub fn publication(&self) -> Option<&CompiledPublication> {
+        self.publication.as_ref()
     }
 
     /// The applicants' deadline (`YYYY-MM-DD`): the stated one, else the first review level's.
@@ -475,6 +492,21 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
         );
     }
 
+    // Publication block.
+    let publication = def.publication.as_ref().and_then(|p| {
+        let title = c.expr("publication.title", &p.title, PUBLICATION_VARS, &answer_ids);
+        let introduction = c.expr(
+            "publication.introduction",
+            &p.introduction,
+            PUBLICATION_VARS,
+            &answer_ids,
+        );
+        Some(CompiledPublication {
+            title: title?,
+            introduction: introduction?,
+        })
+    });
+
     // Section conditions, now that every field is known.
     for (si, s) in def.sections.iter().enumerate() {
         if let Some(cond) = &s.show_if {
@@ -690,6 +722,7 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
         rules,
         summary_columns,
         cover,
+        publication,
         slot_limits,
     })
 }

@@ -52,6 +52,10 @@ pub struct CallDef {
     /// Cover-page lines of the form (产品名称、申报单位（盖章）、填报日期…).
     #[serde(default, rename = "cover")]
     pub cover: Vec<CoverLine>,
+    /// What the public results page (公示名单) prints for a selected application. Optional in
+    /// the format; every seed call has it.
+    #[serde(default)]
+    pub publication: Option<Publication>,
     /// Deadlines that are not tied to a review level.
     #[serde(default)]
     pub deadlines: Deadlines,
@@ -103,6 +107,18 @@ pub struct CoverLine {
     /// Text printed after the value, e.g. （盖章）.
     #[serde(default)]
     pub suffix: Option<String>,
+}
+
+/// A selected application's entry on the public results page, besides the unit, region and
+/// direction that every call has: CEL expressions over `answers` and `profile`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Publication {
+    /// The case, product or project name, e.g. `answers.product_name`; when it gives nothing,
+    /// the applicant's name is printed.
+    pub title: String,
+    /// A short introduction, e.g. `answers.scene_intro`; cut to 120 characters when longer.
+    pub introduction: String,
 }
 
 /// Deadlines of the applicant stage. Review-level deadlines live on each level.

@@ -6,7 +6,7 @@
 //! ignored (and reported as hidden when answered); computed fields are derived here, never
 //! read from the answers. This module does no I/O.
 
-mod fields;
+pub(crate) mod fields;
 mod files;
 mod rules;
 
