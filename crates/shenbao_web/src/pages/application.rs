@@ -1090,11 +1090,19 @@ pub async fn submit_application(
     let Some(mut route) = route else {
         return Err(AppError::Refused(s::FORM_CONFLICT.to_string()));
     };
-    route.title = app_title(
+    let profile = profile_of(&state, &o.user).await?;
+    let answers_json = Json::Object(report.answers.clone());
+    let title = shenbao_core::output::publication(
         o.entry.call,
-        &report.answers,
-        &profile_of(&state, &o.user).await?,
-    );
+        &Application {
+            target: o.target(),
+            answers: &answers_json,
+            profile: Some(&profile),
+            files: None,
+        },
+    )
+    .title;
+    route.title = Some(title).filter(|t| !t.is_empty());
     let attachments = state.store.attachments(id).await?;
     let files: Vec<Json> = attachments
         .iter()
@@ -1225,19 +1233,6 @@ async fn submission_route(
         sector,
         title: None,
     }))
-}
-
-/// The case or project name of an application, for queues and results: the first non-empty
-/// line of the form's cover.
-fn app_title(
-    call: &shenbao_core::call::Call,
-    answers: &serde_json::Map<String, Json>,
-    profile: &Json,
-) -> Option<String> {
-    shenbao_core::output::cover_lines(call, answers, Some(profile))
-        .into_iter()
-        .map(|l| l.text)
-        .find(|v| !v.trim().is_empty())
 }
 
 /// `POST /applications/{id}/withdraw`: back to draft, before the deadline, while the first

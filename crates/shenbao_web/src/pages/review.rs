@@ -592,7 +592,10 @@ async fn show_page(
     let changes = match snapshots.get(1) {
         Some(before) => {
             let before: Json = serde_json::from_str(&before.answers).unwrap_or_default();
-            changed_fields(call, &target, &before, &answers)
+            shenbao_core::diff::diff_answers(call, &target, &before, &answers)
+                .into_iter()
+                .map(|c| (c.label, c.before, c.after))
+                .collect()
         }
         None => Vec::new(),
     };
@@ -705,35 +708,6 @@ fn human_size(bytes: u64) -> String {
         format!("{:.1} MB", bytes as f64 / MB as f64)
     } else {
         format!("{:.0} KB", (bytes as f64 / 1024.0).ceil())
-    }
-}
-
-/// The fields whose answers differ between two submissions: (field, before, after).
-fn changed_fields(
-    call: &shenbao_core::call::Call,
-    target: &Target<'_>,
-    before: &Json,
-    after: &Json,
-) -> Vec<(String, String, String)> {
-    let mut out = Vec::new();
-    for section in call.sections_for(target) {
-        for field in &section.fields {
-            let b = before.get(&field.id).cloned().unwrap_or(Json::Null);
-            let a = after.get(&field.id).cloned().unwrap_or(Json::Null);
-            if b != a {
-                out.push((field.label.clone(), display(&b), display(&a)));
-            }
-        }
-    }
-    out
-}
-
-fn display(v: &Json) -> String {
-    match v {
-        Json::Null => s::REVIEW_EMPTY.to_string(),
-        Json::String(x) if x.is_empty() => s::REVIEW_EMPTY.to_string(),
-        Json::String(x) => x.clone(),
-        other => other.to_string(),
     }
 }
 

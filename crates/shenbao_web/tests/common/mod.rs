@@ -3,6 +3,8 @@
 
 #![allow(dead_code, reason = "each test binary uses part of the harness")]
 
+pub mod applicant;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};

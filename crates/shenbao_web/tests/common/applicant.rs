@@ -1,0 +1,318 @@
+//! The applicant's side, for tests that need submitted applications: the seed fixtures,
+//! their answers as form fields, uploads and submission over HTTP.
+
+use std::path::PathBuf;
+
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+use serde_json::Value as Json;
+
+use super::{App, csrf_of, location};
+
+/// A valid fixture of the core's test suite: profile, direction, answers and files.
+pub struct Fixture {
+    pub call: &'static str,
+    pub direction: String,
+    pub subdirection: Option<String>,
+    pub profile: Json,
+    pub answers: Json,
+    pub files: Vec<Json>,
+}
+
+pub fn fixture(call: &'static str, name: &str) -> Fixture {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shenbao_core/tests/fixtures")
+        .join(call)
+        .join(name);
+    let v: Json =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture")).expect("json");
+    Fixture {
+        call,
+        direction: v["direction"].as_str().expect("direction").to_string(),
+        subdirection: v["subdirection"].as_str().map(str::to_string),
+        profile: v["profile"].clone(),
+        answers: v["answers"].clone(),
+        files: v["files"].as_array().cloned().unwrap_or_default(),
+    }
+}
+
+/// Answers JSON → the form's field names (the inverse of the server's parsing).
+pub fn form_pairs(answers: &Json) -> Vec<(String, String)> {
+    fn scalar(v: &Json) -> Option<String> {
+        match v {
+            Json::String(s) => Some(s.clone()),
+            Json::Number(n) => Some(n.to_string()),
+            Json::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+    let mut out = Vec::new();
+    for (key, v) in answers.as_object().expect("object") {
+        let base = format!("f.{key}");
+        match v {
+            Json::Array(items) if items.iter().all(Json::is_object) => {
+                out.push((format!("n.{key}"), items.len().to_string()));
+                for (i, row) in items.iter().enumerate() {
+                    for (col, cell) in row.as_object().expect("row") {
+                        match cell {
+                            Json::Array(a) => {
+                                for x in a {
+                                    out.push((
+                                        format!("{base}[{i}].{col}"),
+                                        scalar(x).unwrap_or_default(),
+                                    ));
+                                }
+                            }
+                            _ => out.push((
+                                format!("{base}[{i}].{col}"),
+                                scalar(cell).unwrap_or_default(),
+                            )),
+                        }
+                    }
+                }
+            }
+            Json::Array(items) => {
+                for x in items {
+                    out.push((base.clone(), scalar(x).unwrap_or_default()));
+                }
+            }
+            Json::Object(m) => {
+                for (k, inner) in m {
+                    match inner {
+                        Json::Object(cells) => {
+                            for (c, cell) in cells {
+                                out.push((
+                                    format!("{base}.{k}.{c}"),
+                                    scalar(cell).unwrap_or_default(),
+                                ));
+                            }
+                        }
+                        _ => out.push((format!("{base}.{k}"), scalar(inner).unwrap_or_default())),
+                    }
+                }
+            }
+            _ => out.push((base, scalar(v).unwrap_or_default())),
+        }
+    }
+    out
+}
+
+/// File content of `kind` and `size` that the server recognises by its magic bytes.
+pub fn content(kind: &str, size: usize) -> Vec<u8> {
+    let mut head: Vec<u8> = match kind {
+        "pdf" => b"%PDF-1.7\n".to_vec(),
+        "jpg" => vec![
+            0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0,
+        ],
+        "png" => vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A],
+        "mp4" => b"\x00\x00\x00\x18ftypisom".to_vec(),
+        "docx" | "xlsx" | "ofd" => {
+            let mut h = b"PK\x03\x04".to_vec();
+            h.resize(30, 0);
+            h.extend_from_slice(match kind {
+                "docx" => b"word/document.xml".as_slice(),
+                "xlsx" => b"xl/workbook.xml".as_slice(),
+                _ => b"OFD.xml".as_slice(),
+            });
+            h
+        }
+        _ => b"plain text".to_vec(),
+    };
+    head.resize(size.max(head.len()), b' ');
+    head
+}
+
+/// Gives a fixture another organisation code, in the profile and wherever the answers
+/// repeat it (some calls check that the form's code is the registered one).
+pub fn with_uscc(mut fx: Fixture, uscc: &str) -> Fixture {
+    let old = fx.profile["uscc"].as_str().unwrap_or_default().to_string();
+    fx.profile["uscc"] = Json::from(uscc);
+    let text = fx.answers.to_string().replace(&old, uscc);
+    fx.answers = serde_json::from_str(&text).expect("answers stay JSON");
+    fx
+}
+
+impl App {
+    /// A new applicant organisation for `profile`, logged in; returns its browser.
+    pub async fn applicant(&self, profile: &Json, username: &str) -> reqwest::Client {
+        let b = self.browser();
+        let r = self
+            .submit(
+                &b,
+                "/register",
+                "/register",
+                &[
+                    ("uscc", profile["uscc"].as_str().expect("uscc")),
+                    ("org_name", profile["name"].as_str().expect("name")),
+                    ("region", profile["region"].as_str().expect("region")),
+                    ("contact", "联系人"),
+                    ("username", username),
+                    ("password", "secret-123"),
+                    ("confirm", "secret-123"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "registered {username}");
+        b
+    }
+
+    /// Starts an application and returns its id.
+    pub async fn start_app(&self, b: &reqwest::Client, call: &str, direction: &str) -> i64 {
+        let r = self
+            .submit(
+                b,
+                &format!("/calls/{call}"),
+                &format!("/calls/{call}/applications"),
+                &[("direction", direction)],
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "{}",
+            r.text().await.unwrap_or_default()
+        );
+        let loc = location(&r);
+        loc.trim_start_matches("/applications/")
+            .trim_end_matches("/edit")
+            .parse()
+            .expect("application id")
+    }
+
+    /// The hidden version of the edit page.
+    pub async fn version(&self, b: &reqwest::Client, id: i64) -> (String, String) {
+        let (_, html) = self.get(b, &format!("/applications/{id}/edit")).await;
+        let key = "name=\"version\" value=\"";
+        let start = html.find(key).expect("version field") + key.len();
+        let v = html[start..]
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        (csrf_of(&html), v)
+    }
+
+    pub async fn save(
+        &self,
+        b: &reqwest::Client,
+        id: i64,
+        fields: &[(String, String)],
+    ) -> reqwest::Response {
+        let (csrf, version) = self.version(b, id).await;
+        self.save_as(b, id, &csrf, &version, fields).await
+    }
+
+    pub async fn save_as(
+        &self,
+        b: &reqwest::Client,
+        id: i64,
+        csrf: &str,
+        version: &str,
+        fields: &[(String, String)],
+    ) -> reqwest::Response {
+        let mut all = vec![
+            ("csrf".to_string(), csrf.to_string()),
+            ("version".to_string(), version.to_string()),
+        ];
+        all.extend_from_slice(fields);
+        b.post(self.url(&format!("/applications/{id}/edit")))
+            .form(&all)
+            .send()
+            .await
+            .expect("save")
+    }
+
+    /// Uploads `bytes` as `name` into `slot`; returns where the server sent the browser.
+    pub async fn upload(
+        &self,
+        b: &reqwest::Client,
+        id: i64,
+        slot: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> String {
+        let (_, html) = self.get(b, &format!("/applications/{id}/edit")).await;
+        let form = Form::new()
+            .text("csrf", csrf_of(&html))
+            .text("slot", slot.to_string())
+            .part("file", Part::bytes(bytes).file_name(name.to_string()));
+        let r = b
+            .post(self.url(&format!("/applications/{id}/files")))
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload");
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "{}",
+            r.text().await.unwrap_or_default()
+        );
+        location(&r)
+    }
+
+    pub async fn submit_application(
+        &self,
+        b: &reqwest::Client,
+        id: i64,
+        justification: &str,
+    ) -> reqwest::Response {
+        let (status, html) = self.get(b, &format!("/applications/{id}/submit")).await;
+        assert_eq!(status, StatusCode::OK);
+        let key = "name=\"version\" value=\"";
+        let version = html
+            .find(key)
+            .map(|i| {
+                html[i + key.len()..]
+                    .split('"')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .unwrap_or_default();
+        b.post(self.url(&format!("/applications/{id}/submit")))
+            .form(&[
+                ("csrf", csrf_of(&html).as_str()),
+                ("version", version.as_str()),
+                ("justification", justification),
+                ("accept", "1"),
+            ])
+            .send()
+            .await
+            .expect("submit")
+    }
+}
+
+/// Registers, fills, uploads and submits one valid fixture; returns the application id.
+pub async fn apply(app: &App, fx: &Fixture, username: &str) -> (reqwest::Client, i64) {
+    let b = app.applicant(&fx.profile, username).await;
+    let direction = match &fx.subdirection {
+        Some(s) => format!("{}/{s}", fx.direction),
+        None => fx.direction.clone(),
+    };
+    let id = app.start_app(&b, fx.call, &direction).await;
+    let r = app.save(&b, id, &form_pairs(&fx.answers)).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "saved, then redirected");
+    let (_, html) = app.get(&b, &location(&r)).await;
+    assert!(html.contains("已保存"), "{}: saved", fx.call);
+    for f in &fx.files {
+        let kind = f["type"].as_str().expect("type");
+        let size = usize::try_from(f["size"].as_u64().expect("size")).expect("size fits");
+        let to = app
+            .upload(
+                &b,
+                id,
+                f["slot"].as_str().expect("slot"),
+                f["name"].as_str().expect("name"),
+                content(kind, size),
+            )
+            .await;
+        assert!(
+            to.contains("msg=uploaded"),
+            "{}: {} uploaded ({to})",
+            fx.call,
+            f["name"]
+        );
+    }
+    (b, id)
+}

@@ -1,0 +1,485 @@
+//! The bureaus' side over real HTTP, on SQLite and (in CI) PostgreSQL: every seed call's
+//! routing from submission through every bureau level to the call owner; return for revision
+//! with the changes shown; ranking and forwarding; and the refusals (other units, wrong roles,
+//! after forwarding, after the level's deadline).
+
+mod common;
+
+use std::sync::atomic::Ordering;
+
+use common::applicant::{apply, fixture, form_pairs, with_uscc};
+use common::{App, csrf_of, location};
+use reqwest::StatusCode;
+use shenbao_store::testing::TestDb;
+use shenbao_store::{NewUser, Role};
+
+on_both_databases!(
+    quanzhou_goes_county_or_sector_then_city_then_province,
+    single_city_calls_go_from_the_city_to_the_owner,
+    a_returned_application_comes_back_with_its_changes,
+    nobody_acts_outside_their_unit_or_after_forwarding,
+    forwarding_closes_with_the_level_deadline,
+);
+
+const SECTOR: &str = "泉州市交通运输局";
+
+/// A reviewer account, logged in.
+async fn reviewer(
+    app: &App,
+    username: &str,
+    role: Role,
+    region: Option<&str>,
+    sector: Option<&str>,
+) -> reqwest::Client {
+    app.store
+        .create_user(&NewUser {
+            username: username.into(),
+            password_hash: shenbao_web::auth::hash_password("secret-123").expect("hash"),
+            display_name: username.into(),
+            role,
+            organisation_id: None,
+            scope_region: region.map(str::to_owned),
+            scope_sector: sector.map(str::to_owned),
+            email: None,
+            created_at: common::NOW,
+        })
+        .await
+        .expect("reviewer");
+    let b = app.browser();
+    let r = app.login(&b, username, "secret-123").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{username} logged in");
+    b
+}
+
+/// Submits application `id` (with a sector department for sector-routed directions).
+async fn submit(app: &App, b: &reqwest::Client, id: i64, sector: Option<&str>) {
+    let (status, html) = app.get(b, &format!("/applications/{id}/submit")).await;
+    assert_eq!(status, StatusCode::OK);
+    let key = "name=\"version\" value=\"";
+    let version = html
+        .find(key)
+        .map(|i| {
+            html[i + key.len()..]
+                .split('"')
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .unwrap_or_default();
+    let mut fields = vec![
+        ("csrf", csrf_of(&html)),
+        ("version", version),
+        ("justification", "已说明".to_string()),
+        ("accept", "1".to_string()),
+    ];
+    if let Some(s) = sector {
+        assert!(html.contains(s), "the sector department is offered");
+        fields.push(("sector", s.to_string()));
+    }
+    let r = b
+        .post(app.url(&format!("/applications/{id}/submit")))
+        .form(&fields)
+        .send()
+        .await
+        .expect("submit");
+    let status = r.status();
+    let body = r.text().await.unwrap_or_default();
+    assert_eq!(status, StatusCode::SEE_OTHER, "submitted: {body}");
+}
+
+/// Posts a decision from the review page; returns the response.
+async fn decide(
+    app: &App,
+    b: &reqwest::Client,
+    call: &str,
+    id: i64,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let page = format!("/review/{call}/applications/{id}");
+    app.submit(b, &page, &format!("{page}/decide"), fields)
+        .await
+}
+
+async fn recommend(app: &App, b: &reqwest::Client, call: &str, id: i64, signatures: usize) {
+    let mut fields = vec![("action", "recommend"), ("opinion", "材料齐全，同意推荐")];
+    let names = ["sig.0", "sig.1", "sig.2"];
+    for name in names.iter().take(signatures) {
+        fields.push((name, "王经办"));
+    }
+    let r = decide(app, b, call, id, &fields).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "recommended: {}",
+        r.text().await.unwrap_or_default()
+    );
+}
+
+async fn forward(app: &App, b: &reqwest::Client, call: &str, direction: &str) -> reqwest::Response {
+    app.submit(
+        b,
+        &format!("/review/{call}/ranking?direction={direction}"),
+        &format!("/review/{call}/forward"),
+        &[("direction", direction), ("confirm", "1")],
+    )
+    .await
+}
+
+async fn where_is(app: &App, id: i64) -> (String, Option<String>, Option<String>) {
+    let row = app.store.application(id).await.unwrap().unwrap();
+    (row.status, row.level, row.unit)
+}
+
+fn at(status: &str, level: &str, unit: &str) -> (String, Option<String>, Option<String>) {
+    (status.into(), Some(level.into()), Some(unit.into()))
+}
+
+async fn quanzhou_goes_county_or_sector_then_city_then_province(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let call = "qz-2024-ai-industry";
+    let fengze = reviewer(&app, "xian_fengze", Role::Bureau, Some("350503"), None).await;
+    let jiaotong = reviewer(
+        &app,
+        "hangye_jt",
+        Role::Bureau,
+        Some("350500"),
+        Some(SECTOR),
+    )
+    .await;
+    let city = reviewer(&app, "shi_quanzhou", Role::Bureau, Some("350500"), None).await;
+    let owner = reviewer(&app, "ting", Role::Owner, None, None).await;
+
+    let (a_browser, a) = apply(&app, &fixture(call, "compute_service.valid.json"), "qiye_a").await;
+    submit(&app, &a_browser, a, None).await;
+    assert_eq!(where_is(&app, a).await, at("submitted", "county", "350503"));
+    let scenario = fixture(call, "typical_scenario.valid.json");
+    let (c_browser, c) = apply(&app, &scenario, "qiye_c").await;
+    submit(&app, &c_browser, c, Some(SECTOR)).await;
+    assert_eq!(where_is(&app, c).await, at("submitted", "sector", SECTOR));
+    // The applicant sees where it is.
+    let (_, html) = app.get(&a_browser, &format!("/applications/{a}")).await;
+    assert!(html.contains("各县（市、区）工信"), "{html}");
+
+    // The county: its queue has the application, with the opinion block of the form.
+    let (status, html) = app.get(&fengze, "/review").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("泉州市2024年") || html.contains(call));
+    let (_, html) = app.get(&fengze, &format!("/review/{call}")).await;
+    assert!(html.contains(&format!("/review/{call}/applications/{a}")));
+    assert!(!html.contains(&format!("/review/{call}/applications/{c}")));
+    let (_, html) = app
+        .get(&fengze, &format!("/review/{call}/applications/{a}"))
+        .await;
+    assert!(html.contains("设区市工信局、平潭综合实验区经发局推荐意见"));
+    assert!(html.contains("经办人（签字）："));
+    assert!(html.contains("泉州智算科技有限公司"), "the read-only form");
+    // A recommendation without the signature lines is refused, keeping the opinion typed.
+    let r = decide(
+        &app,
+        &fengze,
+        call,
+        a,
+        &[("action", "recommend"), ("opinion", "同意推荐，排第一")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap_or_default();
+    assert!(body.contains("请填写推荐意见栏的经办人、审批人"));
+    assert!(body.contains("同意推荐，排第一"));
+    recommend(&app, &fengze, call, a, 2).await;
+    assert_eq!(
+        where_is(&app, a).await,
+        at("recommended", "county", "350503")
+    );
+    let (_, html) = app
+        .get(
+            &fengze,
+            &format!("/review/{call}/ranking?direction=compute_service"),
+        )
+        .await;
+    assert!(html.contains("泉州智算科技有限公司"));
+    let r = forward(&app, &fengze, call, "compute_service").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "forwarded");
+    assert_eq!(where_is(&app, a).await, at("submitted", "city", "350500"));
+
+    // The sector department.
+    let (_, html) = app.get(&jiaotong, &format!("/review/{call}")).await;
+    assert!(html.contains(&format!("/review/{call}/applications/{c}")));
+    recommend(&app, &jiaotong, call, c, 2).await;
+    let r = forward(&app, &jiaotong, call, "typical_scenario").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(where_is(&app, c).await, at("submitted", "city", "350500"));
+
+    // The city sees both, with the county's rank, and forwards to the owner.
+    let (_, html) = app.get(&city, &format!("/review/{call}")).await;
+    assert!(html.contains(&format!("/review/{call}/applications/{a}")));
+    assert!(html.contains(&format!("/review/{call}/applications/{c}")));
+    recommend(&app, &city, call, a, 0).await;
+    let (_, html) = app
+        .get(
+            &city,
+            &format!("/review/{call}/ranking?direction=compute_service"),
+        )
+        .await;
+    assert!(html.contains("第1位"), "the county's rank: {html}");
+    assert!(html.contains("丰泽区"));
+    assert_eq!(
+        forward(&app, &city, call, "compute_service").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    recommend(&app, &city, call, c, 0).await;
+    assert_eq!(
+        forward(&app, &city, call, "typical_scenario")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(where_is(&app, a).await, at("submitted", "province", "*"));
+    assert_eq!(where_is(&app, c).await, at("submitted", "province", "*"));
+    // Two levels' decisions, and the history the applicant sees.
+    assert_eq!(app.store.reviews_of(a).await.unwrap().len(), 2);
+    let (_, html) = app.get(&a_browser, &format!("/applications/{a}")).await;
+    assert!(html.contains("报送上级"), "{html}");
+    // The owner reads it (read-only), but cannot act as a bureau.
+    let (status, html) = app
+        .get(&owner, &format!("/review/{call}/applications/{a}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("/decide"));
+    let r = decide(
+        &app,
+        &owner,
+        call,
+        a,
+        &[("action", "reject"), ("reason", "x")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+async fn single_city_calls_go_from_the_city_to_the_owner(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let cases = [
+        ("sd-2024-llm-cases", "case.valid.json", "370100"),
+        ("sd-2024-llm-survey", "enterprise.valid.json", "370200"),
+        ("hn-2025-ai", "llm-general.valid.json", "430100"),
+        ("gd-2023-ai-scenarios", "manufacturing.valid.json", "440100"),
+    ];
+    // One organisation per call: two fixtures share a code with the first.
+    let codes = [
+        None,
+        None,
+        Some("91440300708461136T"),
+        Some("91100000100003962T"),
+    ];
+    for (i, (call, fx, city_code)) in cases.into_iter().enumerate() {
+        let fx = match codes[i] {
+            Some(code) => with_uscc(fixture(call, fx), code),
+            None => fixture(call, fx),
+        };
+        let direction = fx.direction.clone();
+        let (b, id) = apply(&app, &fx, &format!("qiye{i}")).await;
+        submit(&app, &b, id, None).await;
+        assert_eq!(
+            where_is(&app, id).await,
+            at("submitted", "city", city_code),
+            "{call}"
+        );
+        let city = reviewer(
+            &app,
+            &format!("shi{i}"),
+            Role::Bureau,
+            Some(city_code),
+            None,
+        )
+        .await;
+        recommend(&app, &city, call, id, 0).await;
+        let r = forward(&app, &city, call, &direction).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{call} forwarded");
+        assert_eq!(
+            where_is(&app, id).await,
+            at("submitted", "province", "*"),
+            "{call}"
+        );
+    }
+}
+
+async fn a_returned_application_comes_back_with_its_changes(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let call = "qz-2024-ai-industry";
+    let fengze = reviewer(&app, "xian_fengze", Role::Bureau, Some("350503"), None).await;
+    let fx = fixture(call, "compute_service.valid.json");
+    let (b, id) = apply(&app, &fx, "qiye_a").await;
+    submit(&app, &b, id, None).await;
+    // A return needs a comment.
+    let r = decide(
+        &app,
+        &fengze,
+        call,
+        id,
+        &[("action", "return"), ("comment", "")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap_or_default()
+            .contains("退回修改须填写退回意见")
+    );
+    let r = decide(
+        &app,
+        &fengze,
+        call,
+        id,
+        &[("action", "return"), ("comment", "请更正联系人姓名")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(where_is(&app, id).await, at("returned", "county", "350503"));
+    // The applicant sees the comment, edits and resubmits, back to the same county.
+    let (_, html) = app.get(&b, &format!("/applications/{id}")).await;
+    assert!(html.contains("请更正联系人姓名"));
+    let mut answers = fx.answers.clone();
+    answers["contact_name"] = serde_json::Value::from("陈晓明");
+    let r = app.save(&b, id, &form_pairs(&answers)).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get(&b, &location(&r)).await;
+    assert!(html.contains("已保存"));
+    submit(&app, &b, id, None).await;
+    assert_eq!(
+        where_is(&app, id).await,
+        at("submitted", "county", "350503")
+    );
+    let (_, html) = app
+        .get(&fengze, &format!("/review/{call}/applications/{id}"))
+        .await;
+    assert!(html.contains("与上次提交相比的修改"));
+    assert!(html.contains("<del>陈晓玲</del>"), "{html}");
+    assert!(html.contains("<ins>陈晓明</ins>"));
+    assert!(html.contains("修改后重新提交"));
+}
+
+async fn nobody_acts_outside_their_unit_or_after_forwarding(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let call = "qz-2024-ai-industry";
+    let fengze = reviewer(&app, "xian_fengze", Role::Bureau, Some("350503"), None).await;
+    let licheng = reviewer(&app, "xian_licheng", Role::Bureau, Some("350502"), None).await;
+    let city = reviewer(&app, "shi_quanzhou", Role::Bureau, Some("350500"), None).await;
+    let jinan = reviewer(&app, "shi_jinan", Role::Bureau, Some("370100"), None).await;
+    let expert = reviewer(&app, "zhuanjia", Role::Expert, None, None).await;
+    let (b, id) = apply(&app, &fixture(call, "compute_service.valid.json"), "qiye_a").await;
+    submit(&app, &b, id, None).await;
+    let page = format!("/review/{call}/applications/{id}");
+    // Another county, the city (before forwarding) and another province's city: 404.
+    for other in [&licheng, &city, &jinan] {
+        assert_eq!(app.get(other, &page).await.0, StatusCode::NOT_FOUND);
+        let r = decide(&app, &fengze, call, id, &[]).await;
+        drop(r);
+        let r = other
+            .post(app.url(&format!("{page}/decide")))
+            .form(&[("csrf", "x"), ("action", "reject"), ("reason", "x")])
+            .send()
+            .await
+            .unwrap();
+        assert_ne!(r.status(), StatusCode::SEE_OTHER);
+    }
+    // With a valid CSRF token of its own, another county is still refused.
+    let (_, html) = app.get(&licheng, &format!("/review/{call}")).await;
+    let r = licheng
+        .post(app.url(&format!("{page}/decide")))
+        .form(&[
+            ("csrf", csrf_of(&html).as_str()),
+            ("action", "reject"),
+            ("reason", "越权"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // Experts and applicants have no review pages.
+    assert_eq!(app.get(&expert, &page).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&b, &page).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&b, "/review").await.0, StatusCode::FORBIDDEN);
+    // The applicant can no longer withdraw once the county decided.
+    recommend(&app, &fengze, call, id, 2).await;
+    let r = app
+        .submit(
+            &b,
+            &format!("/applications/{id}"),
+            &format!("/applications/{id}/withdraw"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // After forwarding, the county can neither decide nor forward again.
+    assert_eq!(
+        forward(&app, &fengze, call, "compute_service")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let r = decide(
+        &app,
+        &fengze,
+        call,
+        id,
+        &[("action", "reject"), ("reason", "改主意")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (_, html) = app.get(&fengze, &page).await;
+    assert!(
+        html.contains("该申报已不在本单位审核环节"),
+        "read-only for the county now"
+    );
+    let r = forward(&app, &fengze, call, "compute_service").await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.text().await.unwrap_or_default().contains("本单位已报送"));
+    // The city can act now.
+    assert_eq!(app.get(&city, &page).await.0, StatusCode::OK);
+}
+
+async fn forwarding_closes_with_the_level_deadline(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let call = "qz-2024-ai-industry";
+    let fengze = reviewer(&app, "xian_fengze", Role::Bureau, Some("350503"), None).await;
+    let (b, id) = apply(&app, &fixture(call, "compute_service.valid.json"), "qiye_a").await;
+    submit(&app, &b, id, None).await;
+    // An undecided application blocks forwarding.
+    let r = forward(&app, &fengze, call, "compute_service").await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(
+        r.text()
+            .await
+            .unwrap_or_default()
+            .contains("还有待审核的申报")
+    );
+    recommend(&app, &fengze, call, id, 2).await;
+    // The demo deadline is 30 days ahead; 31 days later the county is closed.
+    app.clock.fetch_add(31 * 24 * 3600 * 1000, Ordering::SeqCst);
+    // Sessions idle out after 8 hours: log in again.
+    let fengze = app.browser();
+    let r = app.login(&fengze, "xian_fengze", "secret-123").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, html) = app
+        .get(
+            &fengze,
+            &format!("/review/{call}/ranking?direction=compute_service"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("本级报送截止时间已过"));
+    let r = forward(&app, &fengze, call, "compute_service").await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(
+        r.text()
+            .await
+            .unwrap_or_default()
+            .contains("本级报送截止时间已过")
+    );
+    assert_eq!(
+        where_is(&app, id).await,
+        at("recommended", "county", "350503")
+    );
+}
