@@ -51,6 +51,7 @@ mod call;
 mod connect;
 mod error;
 mod model;
+mod notification;
 mod session;
 pub mod testing;
 
@@ -60,6 +61,7 @@ pub use model::{
     NewAttachment, NewAuditEntry, NewOrganisation, NewSession, NewSnapshot, NewUser,
     OrganisationRow, ParseRoleError, Role, SessionRow, SnapshotRow, UserRow,
 };
+pub use notification::{MailRow, NewMail, NewNotification, NotificationRow};
 
 use sqlx::AnyPool;
 
