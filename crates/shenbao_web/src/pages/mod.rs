@@ -3,6 +3,7 @@
 pub mod account;
 pub mod application;
 pub mod assets;
+pub mod inbox;
 pub mod public;
 
 use crate::auth::Viewer;
@@ -19,6 +20,8 @@ pub struct Nav {
     pub csrf: String,
     /// Whether the user is an applicant (shows 我的申报).
     pub applicant: bool,
+    /// Unread inbox entries of the logged-in user (the badge on 消息).
+    pub unread: i64,
 }
 
 impl Nav {
@@ -32,6 +35,7 @@ impl Nav {
                 .login
                 .as_ref()
                 .is_some_and(|(u, _)| u.role == shenbao_store::Role::Applicant),
+            unread: viewer.unread,
         }
     }
 
@@ -42,6 +46,7 @@ impl Nav {
             role: None,
             csrf,
             applicant: false,
+            unread: 0,
         }
     }
 }
