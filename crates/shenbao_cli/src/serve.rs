@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 use shenbao_store::{NewOrganisation, NewUser, Role, Store};
-use shenbao_web::{CallRegistry, FileStore, ServerState, auth, system_now};
+use shenbao_web::notify::{SmtpSettings, spawn_mail_worker};
+use shenbao_web::{CallRegistry, FileStore, Notifier, ServerState, auth, system_now};
 
 /// Where the data lives; shared by `serve` and the `user` commands.
 #[derive(Debug, clap::Args)]
@@ -19,7 +20,8 @@ pub struct DataArgs {
     #[arg(long, env = "SHENBAO_DATABASE_URL")]
     pub database_url: Option<String>,
     /// Configuration file (TOML with the keys listen, data_dir, database_url,
-    /// max_upload_mb) [default: ./shenbao.toml when it exists].
+    /// max_upload_mb, smtp_url, mail_from, public_url) [default: ./shenbao.toml when it
+    /// exists].
     #[arg(long, env = "SHENBAO_CONFIG")]
     pub config: Option<PathBuf>,
 }
@@ -37,6 +39,16 @@ pub struct ServeArgs {
     /// Demo mode: move every call's deadline 30 days ahead and create demo accounts.
     #[arg(long)]
     pub demo: bool,
+    /// SMTP server for notification e-mail, e.g. `smtp://user:pass@host:587?tls=required`
+    /// [default: none, notifications stay in the site's inbox].
+    #[arg(long, env = "SHENBAO_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Sender of notification e-mail, e.g. `申报通 <noreply@example.cn>`.
+    #[arg(long, env = "SHENBAO_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// The site's public address, e.g. `https://shenbao.example.cn`, for links in e-mail.
+    #[arg(long, env = "SHENBAO_PUBLIC_URL")]
+    pub public_url: Option<String>,
     #[command(flatten)]
     pub data: DataArgs,
 }
@@ -49,6 +61,9 @@ struct FileConfig {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     max_upload_mb: Option<u64>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    public_url: Option<String>,
 }
 
 /// The effective configuration.
@@ -62,12 +77,46 @@ pub struct Settings {
     pub database_url: String,
     /// Upload limit in MB.
     pub max_upload_mb: u64,
+    /// SMTP connection URL; notification e-mail is sent only when set.
+    pub smtp_url: Option<String>,
+    /// Sender of notification e-mail.
+    pub mail_from: Option<String>,
+    /// Public base address for links in e-mail.
+    pub public_url: Option<String>,
+}
+
+impl Settings {
+    /// The SMTP settings when e-mail is configured. A URL without a sender, and a public
+    /// address that is not `http(s)://…`, are errors.
+    pub fn smtp(&self) -> Result<Option<SmtpSettings>> {
+        if let Some(u) = &self.public_url
+            && !(u.starts_with("http://") || u.starts_with("https://"))
+        {
+            anyhow::bail!("公开访问地址须以 http:// 或 https:// 开头：{u}");
+        }
+        match (&self.smtp_url, &self.mail_from) {
+            (Some(url), Some(from)) => Ok(Some(SmtpSettings {
+                url: url.clone(),
+                from: from.clone(),
+            })),
+            (Some(_), None) => {
+                anyhow::bail!(
+                    "已设置 SMTP 地址，但未设置发件人（--mail-from 或 SHENBAO_MAIL_FROM）"
+                )
+            }
+            (None, _) => Ok(None),
+        }
+    }
 }
 
 impl ServeArgs {
     /// Merges flags and environment (already in `self`) over the config file and defaults.
     pub fn settings(&self) -> Result<Settings> {
-        self.data.settings(self.listen, self.max_upload_mb)
+        let mut s = self.data.settings(self.listen, self.max_upload_mb)?;
+        s.smtp_url = self.smtp_url.clone().or(s.smtp_url);
+        s.mail_from = self.mail_from.clone().or(s.mail_from);
+        s.public_url = self.public_url.clone().or(s.public_url);
+        Ok(s)
     }
 }
 
@@ -110,6 +159,9 @@ impl DataArgs {
             data_dir,
             database_url,
             max_upload_mb: max_upload_mb.or(fc.max_upload_mb).unwrap_or(200),
+            smtp_url: fc.smtp_url,
+            mail_from: fc.mail_from,
+            public_url: fc.public_url,
         })
     }
 }
@@ -140,6 +192,7 @@ pub async fn open(settings: &Settings) -> Result<Store> {
 /// Runs the server until Ctrl-C.
 pub async fn serve(args: ServeArgs) -> Result<()> {
     let settings = args.settings()?;
+    let smtp = settings.smtp()?;
     let store = open(&settings).await?;
     let now = system_now();
     let calls = CallRegistry::load(&store, args.demo, now).await?;
@@ -165,7 +218,20 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         settings.data_dir.join("files"),
         settings.max_upload_mb * 1024 * 1024,
     );
-    shenbao_web::serve(ServerState::new(store, calls, files), listener).await
+    let mut state = ServerState::new(store.clone(), calls, files);
+    match &smtp {
+        Some(smtp) => {
+            spawn_mail_worker(store, smtp, state.clock())?;
+            state = state.with_notifier(Notifier::with_mail(settings.public_url.as_deref()));
+            println!(
+                "邮件通知：经 {} 发送，发件人 {}",
+                redact(&smtp.url),
+                smtp.from
+            );
+        }
+        None => println!("邮件通知：未配置 SMTP，通知只在站内消息中显示"),
+    }
+    shenbao_web::serve(state, listener).await
 }
 
 /// A demo account: (username, display name, role, region scope or organisation region,
@@ -360,6 +426,48 @@ mod tests {
             .settings(None, None)
             .expect_err("typo refused");
         assert!(format!("{e:#}").contains("格式有误"), "{e:#}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn mail_settings_follow_flags_over_the_config_file() {
+        let dir = std::env::temp_dir().join(format!("shenbao-settings3-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let file = dir.join("shenbao.toml");
+        std::fs::write(
+            &file,
+            "smtp_url = \"smtp://file:25\"\nmail_from = \"a@example.cn\"\n\
+             public_url = \"https://file.example.cn\"\n",
+        )
+        .expect("write");
+        let args = |smtp_url: Option<&str>, public_url: Option<&str>| ServeArgs {
+            listen: None,
+            max_upload_mb: None,
+            demo: false,
+            smtp_url: smtp_url.map(str::to_string),
+            mail_from: None,
+            public_url: public_url.map(str::to_string),
+            data: data(Some(file.clone()), None),
+        };
+        let s = args(None, None).settings().expect("settings");
+        let smtp = s.smtp().expect("valid").expect("configured");
+        assert_eq!(smtp.url, "smtp://file:25");
+        assert_eq!(smtp.from, "a@example.cn");
+        assert_eq!(s.public_url.as_deref(), Some("https://file.example.cn"));
+        let s = args(Some("smtp://flag:2525"), Some("ftp://x"))
+            .settings()
+            .expect("settings");
+        assert_eq!(s.smtp_url.as_deref(), Some("smtp://flag:2525"));
+        assert!(s.smtp().is_err(), "a public URL must be http(s)");
+
+        std::fs::write(&file, "").expect("write");
+        let s = args(None, None).settings().expect("settings");
+        assert_eq!(s.smtp().expect("valid"), None);
+        let s = args(Some("smtp://flag:2525"), None)
+            .settings()
+            .expect("settings");
+        let e = s.smtp().expect_err("no sender");
+        assert!(format!("{e:#}").contains("发件人"), "{e:#}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -17,7 +17,7 @@ fn organisation_from_row(row: &AnyRow) -> Result<OrganisationRow, sqlx::Error> {
     })
 }
 
-fn user_from_row(row: &AnyRow) -> Result<UserRow, sqlx::Error> {
+pub(crate) fn user_from_row(row: &AnyRow) -> Result<UserRow, sqlx::Error> {
     let role: String = row.try_get("role")?;
     Ok(UserRow {
         id: row.try_get("id")?,

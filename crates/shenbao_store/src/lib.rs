@@ -51,6 +51,7 @@ mod call;
 mod connect;
 mod error;
 mod model;
+mod notification;
 mod review;
 mod session;
 pub mod testing;
@@ -61,6 +62,7 @@ pub use model::{
     NewAttachment, NewAuditEntry, NewOrganisation, NewSession, NewSnapshot, NewUser,
     OrganisationRow, ParseRoleError, Role, SessionRow, SnapshotRow, Submission, UserRow,
 };
+pub use notification::{MailRow, NewMail, NewNotification, NotificationRow};
 pub use review::{
     Decision, FORWARDED, ForwardRow, NextUnit, PENDING, QueueCount, QueueQuery, QueueRow,
     QueueSort, ReviewRow, UnitRef,

@@ -79,6 +79,8 @@ pub struct Viewer {
     pub csrf: String,
     /// The client's address, when known.
     pub ip: Option<String>,
+    /// Unread inbox entries of the logged-in user (0 for nobody), for the header badge.
+    pub unread: i64,
 }
 
 impl Viewer {
@@ -150,7 +152,25 @@ impl FromRequestParts<ServerState> for Viewer {
             .as_ref()
             .map(|(_, s)| s.csrf_token.clone())
             .unwrap_or(anon);
-        Ok(Viewer { login, csrf, ip })
+        // One indexed count per request of a logged-in user; the badge is not worth failing
+        // a page for.
+        let unread = match &login {
+            Some((user, _)) => state
+                .store
+                .unread_notifications(user.id)
+                .await
+                .unwrap_or_else(|error| {
+                    tracing::error!(?error, "counting unread notifications failed");
+                    0
+                }),
+            None => 0,
+        };
+        Ok(Viewer {
+            login,
+            csrf,
+            ip,
+            unread,
+        })
     }
 }
 

@@ -9,6 +9,7 @@ pub mod calls;
 pub mod error;
 pub mod files;
 pub mod form;
+pub mod notify;
 pub mod pages;
 pub mod strings;
 
@@ -21,6 +22,7 @@ use shenbao_store::Store;
 
 pub use calls::CallRegistry;
 pub use files::FileStore;
+pub use notify::{Notice, Notifier};
 
 /// A source of "now" in Unix milliseconds.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
@@ -34,6 +36,8 @@ pub struct ServerState {
     pub calls: Arc<CallRegistry>,
     /// Uploaded files.
     pub files: Arc<FileStore>,
+    /// Tells users about things that happened (inbox, and e-mail when configured).
+    pub notifier: Notifier,
     clock: Clock,
 }
 
@@ -54,8 +58,19 @@ impl ServerState {
             store,
             calls: Arc::new(calls),
             files: Arc::new(files),
+            notifier: Notifier::default(),
             clock,
         }
+    }
+
+    /// The same state with `notifier` (the default tells the inbox only).
+    pub fn with_notifier(self, notifier: Notifier) -> ServerState {
+        ServerState { notifier, ..self }
+    }
+
+    /// The clock, for background tasks such as the mail worker.
+    pub fn clock(&self) -> Clock {
+        Arc::clone(&self.clock)
     }
 
     /// Now, in Unix milliseconds.
@@ -151,6 +166,11 @@ pub fn router(state: ServerState) -> Router {
             post(pages::review::move_rank),
         )
         .route("/review/{call}/forward", post(pages::review::forward))
+        // Notifications.
+        .route("/inbox", get(pages::inbox::show_inbox))
+        .route("/inbox/read-all", post(pages::inbox::read_all))
+        .route("/inbox/{id}/read", post(pages::inbox::read_one))
+        .route("/account/email", post(pages::account::set_email))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(auth::csrf_cookie))
         .with_state(state)

@@ -526,3 +526,48 @@ pub const REVIEW_FORWARD: &str = "确认报送";
 pub const REVIEW_FORWARDED_AT: &str = "已于以下时间报送：";
 /// Back to the queue.
 pub const REVIEW_BACK: &str = "返回列表";
+// ---- Notifications: the inbox, notification e-mail -----------------------------------------
+
+/// Header: link to the inbox.
+pub const INBOX_NAV: &str = "消息";
+/// Header: hint on the unread badge.
+pub const INBOX_UNREAD_HINT: &str = "条未读消息";
+/// Inbox page: title.
+pub const INBOX_TITLE: &str = "消息中心";
+/// Inbox: nothing there.
+pub const INBOX_EMPTY: &str = "暂无消息";
+/// Inbox: mark of an unread message.
+pub const INBOX_UNREAD: &str = "未读";
+/// Inbox: button that marks one message read (and opens its link).
+pub const INBOX_OPEN: &str = "查看";
+/// Inbox: button that marks one message read without a link.
+pub const INBOX_MARK_READ: &str = "标为已读";
+/// Inbox: button that marks every message read.
+pub const INBOX_READ_ALL: &str = "全部标为已读";
+/// Inbox: link to the next page.
+pub const INBOX_OLDER: &str = "更早的消息";
+/// Inbox: link back to the first page.
+pub const INBOX_NEWEST: &str = "最新消息";
+/// Account page: the notification e-mail address.
+pub const EMAIL_LABEL: &str = "通知邮箱";
+/// Account page: what the address is for.
+pub const EMAIL_HINT: &str = "填写后，站内消息也会发送到该邮箱；留空则不发送邮件。";
+/// Account page: no address yet.
+pub const EMAIL_NONE: &str = "未设置";
+/// Account page: save button.
+pub const EMAIL_SAVE: &str = "保存邮箱";
+/// Account page: the address was saved.
+pub const EMAIL_SAVED: &str = "通知邮箱已保存";
+/// Account page: the address was cleared.
+pub const EMAIL_CLEARED: &str = "通知邮箱已清除，今后不再发送邮件";
+/// Account page: the address is not valid.
+pub const EMAIL_INVALID: &str = "邮箱地址格式不正确，请检查（例如 name@example.cn）";
+/// E-mail: subject prefix.
+pub const MAIL_SUBJECT_PREFIX: &str = "【申报通】";
+/// E-mail: greeting after the recipient's name.
+pub const MAIL_GREETING: &str = "，您好：";
+/// E-mail: before the link.
+pub const MAIL_LINK: &str = "查看详情：";
+/// E-mail: closing line.
+pub const MAIL_FOOTER: &str =
+    "此邮件由申报通自动发送，请勿直接回复。如不需要邮件提醒，请登录后在“我的账号”中清除通知邮箱。";

@@ -373,6 +373,9 @@ struct AccountPage {
     organisation: Option<(String, String, String)>,
     scope: Option<String>,
     notice: Option<&'static str>,
+    /// The notification e-mail address shown in the form (stored, or as typed after an error).
+    email: String,
+    email_error: Option<&'static str>,
 }
 
 /// Query of the account page.
@@ -380,6 +383,8 @@ struct AccountPage {
 pub struct AccountQuery {
     welcome: Option<String>,
     changed: Option<String>,
+    /// `saved` or `cleared` after `POST /account/email`.
+    email: Option<String>,
 }
 
 /// `GET /account`.
@@ -387,6 +392,30 @@ pub async fn show_account(
     State(state): State<ServerState>,
     viewer: Viewer,
     Query(q): Query<AccountQuery>,
+) -> Result<Html<String>, AppError> {
+    let user = viewer.user("/account")?;
+    let notice = if q.welcome.is_some() {
+        Some(s::WELCOME)
+    } else if q.changed.is_some() {
+        Some(s::PASSWORD_CHANGED)
+    } else {
+        match q.email.as_deref() {
+            Some("saved") => Some(s::EMAIL_SAVED),
+            Some("cleared") => Some(s::EMAIL_CLEARED),
+            _ => None,
+        }
+    };
+    let email = user.email.clone().unwrap_or_default();
+    account_page(&state, &viewer, notice, email, None).await
+}
+
+/// The account page of the logged-in `viewer`.
+async fn account_page(
+    state: &ServerState,
+    viewer: &Viewer,
+    notice: Option<&'static str>,
+    email: String,
+    email_error: Option<&'static str>,
 ) -> Result<Html<String>, AppError> {
     let user = viewer.user("/account")?;
     let organisation = match user.organisation_id {
@@ -401,22 +430,72 @@ pub async fn show_account(
         .as_deref()
         .map(|r| region::full_name(r).unwrap_or_else(|| r.to_string()))
         .or_else(|| user.scope_sector.clone());
-    let notice = if q.welcome.is_some() {
-        Some(s::WELCOME)
-    } else if q.changed.is_some() {
-        Some(s::PASSWORD_CHANGED)
-    } else {
-        None
-    };
     render(AccountPage {
-        nav: Nav::of(&viewer),
+        nav: Nav::of(viewer),
         username: user.username.clone(),
         display_name: user.display_name.clone(),
         role: user.role.label(),
         organisation,
         scope,
         notice,
+        email,
+        email_error,
     })
+}
+
+/// Longest notification e-mail address accepted (RFC 5321's path limit).
+const MAX_EMAIL_LEN: usize = 254;
+
+/// The notification e-mail form.
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+}
+
+/// `POST /account/email`: sets the notification e-mail address, or clears it when empty.
+pub async fn set_email(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Form(form): Form<EmailForm>,
+) -> Result<Response, AppError> {
+    let user = viewer.user("/account")?.clone();
+    viewer.check_csrf(&form.csrf)?;
+    let email = form.email.trim();
+    if !email.is_empty() && (email.len() > MAX_EMAIL_LEN || !ident::is_email(email)) {
+        let page = account_page(
+            &state,
+            &viewer,
+            None,
+            email.to_string(),
+            Some(s::EMAIL_INVALID),
+        )
+        .await?;
+        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let email = (!email.is_empty()).then_some(email);
+    state.store.set_user_email(user.id, email).await?;
+    audit(
+        &state,
+        &viewer,
+        Some(user.id),
+        if email.is_some() {
+            "email_set"
+        } else {
+            "email_cleared"
+        },
+        Some(("user", user.id.to_string())),
+        None,
+    )
+    .await?;
+    let to = if email.is_some() {
+        "/account?email=saved"
+    } else {
+        "/account?email=cleared"
+    };
+    Ok(Redirect::to(to).into_response())
 }
 
 #[derive(Template)]

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod application;
 pub mod assets;
+pub mod inbox;
 pub mod public;
 pub mod review;
 
@@ -22,6 +23,8 @@ pub struct Nav {
     pub applicant: bool,
     /// Whether the user is a bureau reviewer (shows 审核工作台).
     pub bureau: bool,
+    /// Unread inbox entries of the logged-in user (the badge on 消息).
+    pub unread: i64,
 }
 
 impl Nav {
@@ -39,6 +42,7 @@ impl Nav {
                 .login
                 .as_ref()
                 .is_some_and(|(u, _)| u.role == shenbao_store::Role::Bureau),
+            unread: viewer.unread,
         }
     }
 
@@ -50,6 +54,7 @@ impl Nav {
             csrf,
             applicant: false,
             bureau: false,
+            unread: 0,
         }
     }
 }
