@@ -27,6 +27,7 @@ macro_rules! application_columns {
          justification, version, created_at, updated_at, submitted_at, level, unit, sector, title"
     };
 }
+pub(crate) use application_columns;
 
 macro_rules! event_columns {
     () => {
@@ -40,7 +41,7 @@ macro_rules! snapshot_columns {
     };
 }
 
-fn application_from_row(row: &AnyRow) -> Result<ApplicationRow, sqlx::Error> {
+pub(crate) fn application_from_row(row: &AnyRow) -> Result<ApplicationRow, sqlx::Error> {
     Ok(ApplicationRow {
         id: row.try_get("id")?,
         call_id: row.try_get("call_id")?,
@@ -88,7 +89,7 @@ fn snapshot_from_row(row: &AnyRow) -> Result<SnapshotRow, sqlx::Error> {
 }
 
 /// Appends one event, inside the caller's transaction.
-async fn insert_event<'e, E>(
+pub(crate) async fn insert_event<'e, E>(
     executor: E,
     application_id: i64,
     event: &ApplicationEvent,

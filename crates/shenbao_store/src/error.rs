@@ -20,7 +20,9 @@ pub enum StoreError {
     /// A unique constraint refused the write, or an application was not at the version or in
     /// the status the write expected. `constraint` is stable across backends:
     /// `organisations.uscc`, `users.username`, `sessions.id`, `attachments.storage_key`, and
-    /// `applications.version` for the optimistic-concurrency check.
+    /// `applications.version` for the optimistic-concurrency check; for the review side
+    /// `assignments.application_expert_key`, `assignments.conflict`, `assignments.submitted`
+    /// and `publications.call_id` (see `expert.rs` and `selection.rs`).
     #[error("conflict on {constraint}")]
     Conflict {
         /// `table.column` of the violated unique constraint, or `applications.version`.
@@ -61,6 +63,8 @@ fn postgres_constraint(name: &str) -> &str {
         "sessions_pkey" => "sessions.id",
         "calls_pkey" => "calls.id",
         "attachments_storage_key_key" => "attachments.storage_key",
+        "assignments_application_expert_key" => "assignments.application_expert_key",
+        "publications_pkey" => "publications.call_id",
         other => other,
     }
 }
@@ -68,10 +72,16 @@ fn postgres_constraint(name: &str) -> &str {
 /// SQLite gives no constraint name, only `UNIQUE constraint failed: users.username` (columns
 /// joined by ", " for a composite key), which is already the stable form.
 fn sqlite_constraint(message: &str) -> String {
-    message
+    let columns = message
         .strip_prefix("UNIQUE constraint failed: ")
-        .unwrap_or(message)
-        .to_owned()
+        .unwrap_or(message);
+    // A composite key is named after its constraint, as Postgres names it.
+    match columns {
+        "assignments.application_id, assignments.expert_id" => {
+            "assignments.application_expert_key".to_owned()
+        }
+        other => other.to_owned(),
+    }
 }
 
 #[cfg(test)]

@@ -50,16 +50,24 @@ mod audit;
 mod call;
 mod connect;
 mod error;
+mod expert;
 mod model;
+mod selection;
 mod session;
 pub mod testing;
 
 pub use error::StoreError;
+pub use expert::{
+    ASSIGNMENT_CONFLICT, ASSIGNMENT_SUBMITTED, ASSIGNMENT_TAKEN, ApplicationExpertRow,
+    AssignmentRow, AutoAssign, AutoAssignOutcome, ConflictRow, NewAssignment, NewConflict,
+    PoolExpertRow, QueueRow,
+};
 pub use model::{
     ApplicationEvent, ApplicationRow, AttachmentRow, AuditRow, CallRow, EventRow, NewApplication,
     NewAttachment, NewAuditEntry, NewOrganisation, NewSession, NewSnapshot, NewUser,
     OrganisationRow, ParseRoleError, Role, SessionRow, SnapshotRow, UserRow,
 };
+pub use selection::{CountRow, OwnerApplicationRow, PUBLISHED, PublicationRow, SelectedRow};
 
 use sqlx::AnyPool;
 

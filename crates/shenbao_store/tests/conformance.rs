@@ -93,7 +93,7 @@ fn user(username: &str, role: Role) -> NewUser {
         organisation_id: None,
         scope_region: None,
         scope_sector: None,
-    email: None,
+        email: None,
         created_at: 1_000,
     }
 }
