@@ -457,6 +457,7 @@ async fn seed(store: &Store, now: i64) -> Result<()> {
                         organisation_id: None,
                         scope_region: None,
                         scope_sector: None,
+                        email: None,
                         created_at: now,
                     },
                 )
