@@ -98,7 +98,7 @@ fn status_label(status: &str) -> &'static str {
     }
 }
 
-fn fmt_time(ms: i64) -> String {
+pub(crate) fn fmt_time(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| {
             t.with_timezone(&crate::calls::beijing())
@@ -858,6 +858,15 @@ pub async fn download_file(
     if a.application_id != id {
         return Err(AppError::NotFound);
     }
+    send_attachment(&state, &a).await
+}
+
+/// Streams an attachment's file as a download (shared with the experts' pages); the caller
+/// has checked that the viewer may see it.
+pub(crate) async fn send_attachment(
+    state: &ServerState,
+    a: &AttachmentRow,
+) -> Result<Response, AppError> {
     let file = tokio::fs::File::open(state.files.path(&a.storage_key))
         .await
         .map_err(|_| AppError::NotFound)?;

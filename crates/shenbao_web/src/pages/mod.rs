@@ -3,7 +3,10 @@
 pub mod account;
 pub mod application;
 pub mod assets;
+pub mod expert;
+pub mod owner;
 pub mod public;
+pub mod results;
 
 use crate::auth::Viewer;
 use crate::error::AppError;
