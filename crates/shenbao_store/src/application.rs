@@ -27,7 +27,6 @@ macro_rules! application_columns {
          justification, version, created_at, updated_at, submitted_at, level, unit, sector, title"
     };
 }
-
 pub(crate) use application_columns;
 
 macro_rules! event_columns {

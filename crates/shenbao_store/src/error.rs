@@ -20,7 +20,9 @@ pub enum StoreError {
     /// A unique constraint refused the write, or an application was not at the version or in
     /// the status the write expected. `constraint` is stable across backends:
     /// `organisations.uscc`, `users.username`, `sessions.id`, `attachments.storage_key`, and
-    /// `applications.version` for the optimistic-concurrency check.
+    /// `applications.version` for the optimistic-concurrency check; for the review side
+    /// `assignments.application_expert_key`, `assignments.conflict`, `assignments.submitted`
+    /// and `publications.call_id` (see `expert.rs` and `selection.rs`).
     #[error("conflict on {constraint}")]
     Conflict {
         /// `table.column` of the violated unique constraint, or `applications.version`.
@@ -62,6 +64,8 @@ fn postgres_constraint(name: &str) -> &str {
         "calls_pkey" => "calls.id",
         "attachments_storage_key_key" => "attachments.storage_key",
         "forwards_pkey" => "forwards.pkey",
+        "assignments_application_expert_key" => "assignments.application_expert_key",
+        "publications_pkey" => "publications.call_id",
         other => other,
     }
 }
@@ -76,6 +80,9 @@ fn sqlite_constraint(message: &str) -> String {
     match columns {
         "forwards.call_id, forwards.level, forwards.unit, forwards.direction" => {
             "forwards.pkey".to_owned()
+        }
+        "assignments.application_id, assignments.expert_id" => {
+            "assignments.application_expert_key".to_owned()
         }
         other => other.to_owned(),
     }

@@ -50,13 +50,20 @@ mod audit;
 mod call;
 mod connect;
 mod error;
+mod expert;
 mod model;
 mod notification;
 mod review;
+mod selection;
 mod session;
 pub mod testing;
 
 pub use error::StoreError;
+pub use expert::{
+    ASSIGNMENT_CONFLICT, ASSIGNMENT_SUBMITTED, ASSIGNMENT_TAKEN, ApplicationExpertRow,
+    AssignmentRow, AutoAssign, AutoAssignOutcome, ConflictRow, ExpertQueueRow, NewAssignment,
+    NewConflict, PoolExpertRow,
+};
 pub use model::{
     ApplicationEvent, ApplicationRow, AttachmentRow, AuditRow, CallRow, EventRow, NewApplication,
     NewAttachment, NewAuditEntry, NewOrganisation, NewSession, NewSnapshot, NewUser,
@@ -67,6 +74,7 @@ pub use review::{
     Decision, FORWARDED, ForwardRow, NextUnit, PENDING, QueueCount, QueueQuery, QueueRow,
     QueueSort, ReviewRow, UnitRef,
 };
+pub use selection::{CountRow, OwnerApplicationRow, PUBLISHED, PublicationRow, SelectedRow};
 
 use sqlx::AnyPool;
 

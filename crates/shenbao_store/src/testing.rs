@@ -116,3 +116,16 @@ impl<F: Future> Future for CatchUnwind<F> {
         }
     }
 }
+
+/// Puts application `id` where review routing puts an application that has passed every
+/// bureau level: at `level` (the call's province-scope level), unit `*`, with `title` as its
+/// case name. A stand-in for the routing code in tests of the owner's side.
+pub async fn place_at_owner_level(store: &Store, id: i64, level: &str, title: &str) {
+    sqlx::query("UPDATE applications SET level = $1, unit = '*', title = $2 WHERE id = $3")
+        .bind(level)
+        .bind(title)
+        .bind(id)
+        .execute(&store.pool)
+        .await
+        .expect("place the application at the owner level");
+}

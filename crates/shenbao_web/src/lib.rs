@@ -11,6 +11,7 @@ pub mod files;
 pub mod form;
 pub mod notify;
 pub mod pages;
+mod scoring;
 pub mod strings;
 
 use std::net::SocketAddr;
@@ -171,6 +172,53 @@ pub fn router(state: ServerState) -> Router {
         .route("/inbox/read-all", post(pages::inbox::read_all))
         .route("/inbox/{id}/read", post(pages::inbox::read_one))
         .route("/account/email", post(pages::account::set_email))
+        // Owner, experts and results.
+        .route("/owner", get(pages::owner::list_calls))
+        .route("/owner/{call}", get(pages::owner::dashboard))
+        .route(
+            "/owner/{call}/experts",
+            get(pages::owner::experts_page).post(pages::owner::experts_action),
+        )
+        .route(
+            "/owner/{call}/assignments",
+            get(pages::owner::assignments_page),
+        )
+        .route(
+            "/owner/{call}/assignments/assign",
+            post(pages::owner::assign),
+        )
+        .route(
+            "/owner/{call}/assignments/unassign",
+            post(pages::owner::unassign),
+        )
+        .route(
+            "/owner/{call}/assignments/auto",
+            post(pages::owner::auto_assign),
+        )
+        .route("/owner/{call}/ranking", get(pages::owner::ranking_page))
+        .route("/owner/{call}/ranking/select", post(pages::owner::select))
+        .route(
+            "/owner/{call}/ranking/unselect",
+            post(pages::owner::unselect),
+        )
+        .route(
+            "/owner/{call}/publish",
+            get(pages::owner::publish_form).post(pages::owner::publish),
+        )
+        .route("/expert", get(pages::expert::list_assignments))
+        .route(
+            "/expert/assignments/{id}",
+            get(pages::expert::show_assignment).post(pages::expert::save_assignment),
+        )
+        .route(
+            "/expert/assignments/{id}/files/{file}",
+            get(pages::expert::download_file),
+        )
+        .route(
+            "/expert/assignments/{id}/recuse",
+            post(pages::expert::recuse),
+        )
+        .route("/calls/{id}/results", get(pages::results::show_results))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(auth::csrf_cookie))
         .with_state(state)

@@ -571,3 +571,313 @@ pub const MAIL_LINK: &str = "查看详情：";
 /// E-mail: closing line.
 pub const MAIL_FOOTER: &str =
     "此邮件由申报通自动发送，请勿直接回复。如不需要邮件提醒，请登录后在“我的账号”中清除通知邮箱。";
+// ---- Owner, experts and results -------------------------------------------------------------
+
+/// Owner: title of the owner's pages.
+pub const OWNER_TITLE: &str = "征集单位工作台";
+/// Owner: column, the call.
+pub const OWNER_CALL: &str = "通知";
+/// Owner: count of applications past draft.
+pub const OWNER_COUNT_TOTAL: &str = "已提交";
+/// Owner: count at the owner level.
+pub const OWNER_COUNT_AT_OWNER: &str = "报送至本厅";
+/// Owner: count selected.
+pub const OWNER_COUNT_SELECTED: &str = "入选";
+/// Owner: a count.
+pub const OWNER_COUNT: &str = "数量";
+/// Owner: column, published or not.
+pub const OWNER_PUBLISHED: &str = "结果公布";
+/// Owner: published.
+pub const OWNER_PUBLISHED_YES: &str = "已公布";
+/// Owner: not published.
+pub const OWNER_PUBLISHED_NO: &str = "未公布";
+/// Owner tab: dashboard.
+pub const OWNER_TAB_DASHBOARD: &str = "概况";
+/// Owner tab: pool and conflicts.
+pub const OWNER_TAB_EXPERTS: &str = "专家库与回避";
+/// Owner tab: assignments.
+pub const OWNER_TAB_ASSIGNMENTS: &str = "分配评审专家";
+/// Owner tab: ranking and selection.
+pub const OWNER_TAB_RANKING: &str = "评分排名与入选";
+/// Owner tab: publication.
+pub const OWNER_TAB_PUBLISH: &str = "公布结果";
+/// Owner tab: the public results page.
+pub const OWNER_TAB_RESULTS: &str = "公示页面";
+/// Owner dashboard: drafts.
+pub const OWNER_DRAFTS: &str = "尚未提交的草稿：";
+/// Owner dashboard: counts by city.
+pub const OWNER_BY_CITY: &str = "按地市统计";
+/// Owner dashboard: counts by direction.
+pub const OWNER_BY_DIRECTION: &str = "按申报方向统计";
+/// Owner dashboard: counts by status.
+pub const OWNER_BY_STATUS: &str = "按状态统计";
+/// Owner dashboard: counts by level.
+pub const OWNER_BY_LEVEL: &str = "按审核环节统计";
+/// Owner: column, city.
+pub const OWNER_CITY: &str = "地市";
+/// Owner: column, direction.
+pub const OWNER_DIRECTION: &str = "申报方向";
+/// Owner: column, status.
+pub const OWNER_STATUS: &str = "状态";
+/// Owner: column, level.
+pub const OWNER_LEVEL: &str = "所在环节";
+/// Status: draft.
+pub const OWNER_STATUS_DRAFT: &str = "草稿";
+/// Status: submitted, waiting at its level.
+pub const OWNER_STATUS_SUBMITTED: &str = "待评审";
+/// Status: returned.
+pub const OWNER_STATUS_RETURNED: &str = "退回修改";
+/// Status: not recommended.
+pub const OWNER_STATUS_NOT_RECOMMENDED: &str = "不予推荐";
+/// Status: recommended.
+pub const OWNER_STATUS_RECOMMENDED: &str = "已推荐";
+/// Status: selected.
+pub const OWNER_STATUS_SELECTED: &str = "入选";
+/// Status: unknown.
+pub const OWNER_STATUS_OTHER: &str = "其他";
+/// Owner: the expert pool.
+pub const OWNER_POOL: &str = "专家库";
+/// Owner: empty pool.
+pub const OWNER_POOL_EMPTY: &str = "专家库中还没有专家。";
+/// Owner: column, expert.
+pub const OWNER_EXPERT: &str = "专家";
+/// Owner: column, experts of an application.
+pub const OWNER_EXPERTS: &str = "评审专家";
+/// Owner: an expert's user name.
+pub const OWNER_USERNAME: &str = "专家用户名";
+/// Owner: an expert's employer.
+pub const OWNER_EMPLOYER: &str = "工作单位";
+/// Owner: an expert's assignments.
+pub const OWNER_LOAD: &str = "已分配";
+/// Owner: an expert's submitted sheets.
+pub const OWNER_LOAD_SUBMITTED: &str = "已提交评分";
+/// Owner: remove button.
+pub const OWNER_REMOVE: &str = "移除";
+/// Owner: add an expert.
+pub const OWNER_ADD_EXPERT: &str = "按用户名添加专家";
+/// Owner: add button.
+pub const OWNER_ADD: &str = "添加";
+/// Owner: conflicts of interest.
+pub const OWNER_CONFLICTS: &str = "回避关系";
+/// Owner: column, organisation.
+pub const OWNER_ORGANISATION: &str = "申报单位";
+/// Owner: USCC.
+pub const OWNER_USCC: &str = "统一社会信用代码";
+/// Owner: reason of a conflict.
+pub const OWNER_REASON: &str = "回避理由";
+/// Owner: declare a conflict.
+pub const OWNER_ADD_CONFLICT: &str = "登记回避";
+/// Owner: expert added.
+pub const OWNER_EXPERT_ADDED: &str = "已加入专家库";
+/// Owner: expert already in the pool.
+pub const OWNER_EXPERT_ALREADY: &str = "该专家已在专家库中";
+/// Owner: expert removed.
+pub const OWNER_EXPERT_REMOVED: &str = "已从专家库移除（已分配的评审任务保留）";
+/// Owner: conflict declared.
+pub const OWNER_CONFLICT_ADDED: &str = "已登记回避关系";
+/// Owner: conflict removed.
+pub const OWNER_CONFLICT_REMOVED: &str = "已删除回避关系";
+/// Owner: user name missing.
+pub const OWNER_USERNAME_NEEDED: &str = "请填写专家用户名";
+/// Owner: unknown user name.
+pub const OWNER_USER_UNKNOWN: &str = "找不到该用户名的账号";
+/// Owner: the account is not an expert.
+pub const OWNER_USER_NOT_EXPERT: &str = "该账号不是评审专家账号";
+/// Owner: USCC missing.
+pub const OWNER_USCC_NEEDED: &str = "请填写申报单位的统一社会信用代码";
+/// Owner: unknown organisation.
+pub const OWNER_ORGANISATION_UNKNOWN: &str = "找不到该统一社会信用代码对应的申报单位";
+/// Owner: no direction filter.
+pub const OWNER_ALL_DIRECTIONS: &str = "全部方向";
+/// Owner: filter button.
+pub const OWNER_FILTER: &str = "查看";
+/// Owner: application id.
+pub const OWNER_APP_ID: &str = "申报编号";
+/// Owner: case name.
+pub const OWNER_CASE: &str = "案例（项目）名称";
+/// Owner: an expert has not submitted.
+pub const OWNER_NOT_SUBMITTED: &str = "未提交";
+/// Owner: unassign button.
+pub const OWNER_UNASSIGN: &str = "取消分配";
+/// Owner: nothing at the owner level.
+pub const OWNER_NONE_AT_OWNER: &str = "暂无报送至本厅的申报。";
+/// Next page.
+pub const OWNER_NEXT_PAGE: &str = "下一页";
+/// Owner: assign by hand.
+pub const OWNER_ASSIGN_BY_HAND: &str = "手动分配";
+/// Owner: assign button.
+pub const OWNER_ASSIGN: &str = "分配";
+/// Owner: automatic assignment.
+pub const OWNER_AUTO: &str = "自动分配";
+/// Owner: how automatic assignment works.
+pub const OWNER_AUTO_HELP: &str = "为每件申报补足指定人数的专家：从专家库中选取，自动避开登记回避的专家和申报单位本单位的专家，优先分配任务最少的专家。已分配的专家计入人数。";
+/// Owner: experts per application.
+pub const OWNER_AUTO_N: &str = "每件申报的专家人数";
+/// Owner: automatic assignment button.
+pub const OWNER_AUTO_BUTTON: &str = "开始自动分配";
+/// Owner: bad number of experts.
+pub const OWNER_AUTO_BAD_N: &str = "每件申报的专家人数须为 1 到 20 之间的整数";
+/// Owner: assignments made.
+pub const OWNER_AUTO_DONE: &str = "自动分配完成，本次新分配评审任务：";
+/// Owner: applications not filled, head.
+pub const OWNER_AUTO_UNFILLED: &str = "专家库中可用（无回避关系）的专家不足，以下申报未能分配满 ";
+/// Owner: applications not filled, tail.
+pub const OWNER_AUTO_UNFILLED_TAIL: &str = " 名专家：";
+/// Owner: experts an application has.
+pub const OWNER_AUTO_HAVE: &str = "现有专家人数";
+/// Owner: back to assignments.
+pub const OWNER_BACK_TO_ASSIGNMENTS: &str = "返回分配页面";
+/// Owner: application not at the owner level.
+pub const OWNER_APPLICATION_UNKNOWN: &str = "该申报编号不存在，或不在本厅待评审的申报中";
+/// Owner: expert not in the pool.
+pub const OWNER_NOT_IN_POOL: &str = "该专家不在本通知的专家库中，请先加入专家库";
+/// Owner: conflicted expert.
+pub const OWNER_ASSIGN_CONFLICT: &str =
+    "该专家与申报单位存在回避关系（登记回避或本单位），不能分配";
+/// Owner: already assigned.
+pub const OWNER_ASSIGN_TAKEN: &str = "该专家已分配到这件申报";
+/// Owner: assignment refused.
+pub const OWNER_ASSIGN_REFUSED: &str = "分配未成功，请刷新后重试";
+/// Owner: assigned.
+pub const OWNER_ASSIGNED: &str = "已分配";
+/// Owner: unassigned.
+pub const OWNER_UNASSIGNED: &str = "已取消分配";
+/// Owner: cannot unassign a submitted sheet.
+pub const OWNER_UNASSIGN_SUBMITTED: &str = "该专家已提交评分，不能取消分配";
+/// Owner: scoring method.
+pub const OWNER_METHOD: &str = "计分方法";
+/// Owner: mean.
+pub const OWNER_METHOD_MEAN: &str = "平均分";
+/// Owner: trimmed mean.
+pub const OWNER_METHOD_TRIMMED: &str = "去掉最高最低分后平均";
+/// Owner: normalise per expert.
+pub const OWNER_NORMALISE: &str = "按专家标准化（Z 分数）";
+/// Owner: the criteria.
+pub const OWNER_CRITERIA: &str = "评分指标：";
+/// Owner: maximum score.
+pub const OWNER_MAX: &str = "满分";
+/// Owner: rank.
+pub const OWNER_RANK: &str = "排名";
+/// Owner: tied rank.
+pub const OWNER_TIED: &str = "并列";
+/// Owner: each expert's total.
+pub const OWNER_EXPERT_TOTALS: &str = "各专家加权总分";
+/// Owner: mean.
+pub const OWNER_MEAN: &str = "平均分";
+/// Owner: trimmed mean.
+pub const OWNER_TRIMMED: &str = "去极值平均分";
+/// Owner: z-score.
+pub const OWNER_Z: &str = "标准化得分";
+/// Owner: unselect.
+pub const OWNER_UNSELECT: &str = "取消入选";
+/// Owner: select the ticked ones.
+pub const OWNER_SELECT_TICKED: &str = "勾选项设为入选";
+/// Owner: cut-off rank.
+pub const OWNER_CUTOFF: &str = "排名在前（含）";
+/// Owner: select by cut-off.
+pub const OWNER_SELECT_CUTOFF: &str = "名的全部设为入选";
+/// Owner: bad cut-off.
+pub const OWNER_CUTOFF_BAD: &str = "入选名次须为正整数";
+/// Owner: nothing to select.
+pub const OWNER_SELECT_NONE: &str = "没有可设为入选的申报：请勾选申报，或填写名次";
+/// Owner: selection refused.
+pub const OWNER_SELECT_STALE: &str = "部分申报的状态已变化，未做任何更改，请刷新后重试";
+/// Owner: how many were selected.
+pub const OWNER_SELECTED_N: &str = "已设为入选：";
+/// Owner: unselected.
+pub const OWNER_UNSELECTED: &str = "已取消入选";
+/// Owner: nothing changes after publication.
+pub const OWNER_PUBLISHED_LOCKED: &str = "结果已公布，入选名单和评审分配不能再更改";
+/// Owner: publication warning.
+pub const OWNER_PUBLISH_WARNING: &str =
+    "公布后，以下入选名单将在公示页面向社会公开，且不能再更改。";
+/// Owner: more selected than shown.
+pub const OWNER_PUBLISH_MORE: &str = "（仅显示前 20 件，公示页面列出全部入选名单）";
+/// Owner: nothing selected.
+pub const OWNER_PUBLISH_NONE: &str = "目前没有入选的申报。";
+/// Owner: publication confirmation.
+pub const OWNER_PUBLISH_CONFIRM: &str = "我已核对入选名单，确认公布，公布后不可更改";
+/// Owner: publish button.
+pub const OWNER_PUBLISH_BUTTON: &str = "确认公布";
+/// Owner: confirmation missing.
+pub const OWNER_PUBLISH_CONFIRM_NEEDED: &str = "请勾选确认后再公布";
+/// Owner: published.
+pub const OWNER_PUBLISHED_DONE: &str = "结果已公布";
+/// Expert: title.
+pub const EXPERT_TITLE: &str = "我的评审任务";
+/// Expert: no assignments.
+pub const EXPERT_NONE: &str = "暂无分配给您的评审任务。";
+/// Expert: not scored.
+pub const EXPERT_STATUS_TODO: &str = "待评分";
+/// Expert: draft saved.
+pub const EXPERT_STATUS_SAVED: &str = "已保存";
+/// Expert: submitted.
+pub const EXPERT_STATUS_SUBMITTED: &str = "已提交";
+/// Expert: view.
+pub const EXPERT_VIEW: &str = "查看";
+/// Expert: score.
+pub const EXPERT_SCORE: &str = "评分";
+/// Expert: the application.
+pub const EXPERT_APPLICATION: &str = "申报材料";
+/// Expert: attachments.
+pub const EXPERT_FILES: &str = "附件";
+/// Expert: score sheet.
+pub const EXPERT_SHEET: &str = "评分表";
+/// Expert: criterion.
+pub const EXPERT_CRITERION: &str = "评分指标";
+/// Expert: weight.
+pub const EXPERT_WEIGHT: &str = "权重";
+/// Expert: your score.
+pub const EXPERT_YOUR_SCORE: &str = "评分";
+/// Expert: comment.
+pub const EXPERT_COMMENT: &str = "评语";
+/// Expert: overall comment.
+pub const EXPERT_OVERALL: &str = "总体评价";
+/// Expert: weighted total.
+pub const EXPERT_TOTAL: &str = "加权总分：";
+/// Expert: save as draft.
+pub const EXPERT_SAVE: &str = "暂存";
+/// Expert: submission confirmation.
+pub const EXPERT_CONFIRM: &str = "我确认评分无误，提交后不可修改";
+/// Expert: submit.
+pub const EXPERT_SUBMIT: &str = "提交评分";
+/// Expert: draft saved.
+pub const EXPERT_SAVED: &str = "评分已暂存，提交前可继续修改";
+/// Expert: submitted.
+pub const EXPERT_SUBMITTED: &str = "评分已提交";
+/// Expert: frozen after submission.
+pub const EXPERT_READONLY: &str = "评分已提交，不能修改";
+/// Expert: not a number.
+pub const EXPERT_SCORE_NOT_NUMBER: &str = "评分须为数字";
+/// Expert: sheet refused.
+pub const EXPERT_SHEET_REFUSED: &str = "评分未保存，请修改后重试（已暂存的评分保持不变）";
+/// Expert: confirmation missing.
+pub const EXPERT_CONFIRM_NEEDED: &str = "提交前请勾选确认；评分未保存";
+/// Expert: recusal.
+pub const EXPERT_RECUSE: &str = "申请回避";
+/// Expert: recusal button.
+pub const EXPERT_RECUSE_BUTTON: &str = "声明回避并退出本项评审";
+/// Expert: recusal reason missing.
+pub const EXPERT_RECUSE_REASON_NEEDED: &str = "请填写回避理由";
+/// Expert: recused.
+pub const EXPERT_RECUSED: &str = "已登记回避，该评审任务已撤销";
+/// Results: title.
+pub const RESULTS_TITLE: &str = "入选名单公示";
+/// Results: link on the call page.
+pub const RESULTS_LINK: &str = "查看入选名单公示";
+/// Results: not published yet.
+pub const RESULTS_NOT_YET: &str = "结果尚未公布";
+/// Results: when published.
+pub const RESULTS_PUBLISHED_AT: &str = "公布时间：";
+/// Results: nothing selected.
+pub const RESULTS_NONE: &str = "本次没有入选的申报。";
+/// Results: case name.
+pub const RESULTS_CASE: &str = "案例（项目）名称";
+/// Results: unit.
+pub const RESULTS_UNIT: &str = "申报单位";
+/// Results: region.
+pub const RESULTS_REGION: &str = "所在地区";
+/// Results: direction.
+pub const RESULTS_DIRECTION: &str = "申报方向";
+/// Results: introduction.
+pub const RESULTS_INTRODUCTION: &str = "简介";

@@ -869,11 +869,12 @@ pub async fn download_file(
     if a.application_id != id {
         return Err(AppError::NotFound);
     }
-    stream_attachment(&state, &a).await
+    send_attachment(&state, &a).await
 }
 
-/// Streams a stored attachment as a download under its original name.
-pub(crate) async fn stream_attachment(
+/// Streams an attachment's file as a download (shared with the experts' pages); the caller
+/// has checked that the viewer may see it.
+pub(crate) async fn send_attachment(
     state: &ServerState,
     a: &AttachmentRow,
 ) -> Result<Response, AppError> {

@@ -3,8 +3,11 @@
 pub mod account;
 pub mod application;
 pub mod assets;
+pub mod expert;
 pub mod inbox;
+pub mod owner;
 pub mod public;
+pub mod results;
 pub mod review;
 
 use crate::auth::Viewer;

@@ -82,6 +82,8 @@ struct CallPage<'a> {
     demo: Option<(String, String)>,
     deadlines: Vec<DeadlineRow>,
     limits: Vec<String>,
+    /// Whether the results are published (links to them).
+    results: bool,
 }
 
 /// `GET /calls/{id}`: everything an applicant needs to know before applying.
@@ -144,6 +146,7 @@ pub async fn show_call(
         demo,
         deadlines,
         limits,
+        results: state.store.publication(&id).await?.is_some(),
     })
 }
 

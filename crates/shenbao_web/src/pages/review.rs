@@ -27,7 +27,7 @@ use shenbao_store::{
 
 use super::Nav;
 use super::account::audit;
-use super::application::{event_label, fmt_time, status_label, stream_attachment};
+use super::application::{event_label, fmt_time, send_attachment, status_label};
 use super::public::render;
 use crate::ServerState;
 use crate::auth::Viewer;
@@ -734,7 +734,7 @@ pub async fn download(
         .await?
         .filter(|a| a.application_id == id)
         .ok_or(AppError::NotFound)?;
-    stream_attachment(&state, &a).await
+    send_attachment(&state, &a).await
 }
 
 fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {

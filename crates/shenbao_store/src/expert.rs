@@ -1,0 +1,821 @@
+//! Experts of a call: the pool (专家库), declared conflicts of interest (回避), assignments of
+//! experts to applications (by hand and automatically, balancing load), and the experts'
+//! scores (a draft, then a frozen submission).
+//!
+//! Conflicts are enforced here, inside the statement that writes an assignment: an expert is
+//! never assigned to an application of an organisation they declared a conflict with in that
+//! call, nor of the organisation they belong to (`users.organisation_id`). Both refusals are
+//! `Conflict { constraint: "assignments.conflict" }`.
+//!
+//! Must not: decide who may manage the pool or see scores, look inside the scores (the web
+//! layer validates them against the call's criteria), or read the clock.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use crate::{Backend, Store, StoreError};
+
+/// An expert assigned where they declared a conflict or where they work.
+pub const ASSIGNMENT_CONFLICT: &str = "assignments.conflict";
+/// The expert is already assigned to that application.
+pub const ASSIGNMENT_TAKEN: &str = "assignments.application_expert_key";
+/// Submitted scores are frozen: no save, submit or unassignment.
+pub const ASSIGNMENT_SUBMITTED: &str = "assignments.submitted";
+
+/// An expert of a call's pool, with their account and load in the call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolExpertRow {
+    /// The expert's user id.
+    pub user_id: i64,
+    /// Login name.
+    pub username: String,
+    /// Name shown in pages.
+    pub display_name: String,
+    /// The expert's employer, when recorded.
+    pub organisation_id: Option<i64>,
+    /// The employer's name.
+    pub organisation_name: Option<String>,
+    /// Unix milliseconds.
+    pub added_at: i64,
+    /// Assignments of this expert in the call.
+    pub assigned: i64,
+    /// Of those, how many are submitted.
+    pub submitted: i64,
+}
+
+/// A conflict of interest to declare (see [`Store::declare_conflict`]).
+#[derive(Debug, Clone)]
+pub struct NewConflict {
+    /// The call.
+    pub call_id: String,
+    /// The expert.
+    pub user_id: i64,
+    /// The organisation the expert must not review.
+    pub organisation_id: i64,
+    /// Why (free text).
+    pub reason: Option<String>,
+    /// Unix milliseconds.
+    pub declared_at: i64,
+}
+
+/// A declared conflict, with names for display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConflictRow {
+    /// The call.
+    pub call_id: String,
+    /// The expert.
+    pub user_id: i64,
+    /// The expert's login name.
+    pub username: String,
+    /// The expert's display name.
+    pub display_name: String,
+    /// The organisation.
+    pub organisation_id: i64,
+    /// Its name.
+    pub organisation_name: String,
+    /// Its 统一社会信用代码.
+    pub uscc: String,
+    /// Why.
+    pub reason: Option<String>,
+    /// Unix milliseconds.
+    pub declared_at: i64,
+}
+
+/// One expert to assign to one application (see [`Store::assign_expert`]); the call and
+/// direction are copied from the application.
+#[derive(Debug, Clone)]
+pub struct NewAssignment {
+    /// The application.
+    pub application_id: i64,
+    /// The expert's user id.
+    pub expert_id: i64,
+    /// Unix milliseconds.
+    pub assigned_at: i64,
+    /// Who assigned (the owner's user id).
+    pub assigned_by: i64,
+}
+
+/// A stored assignment with the expert's scores.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignmentRow {
+    /// Database id.
+    pub id: i64,
+    /// The application.
+    pub application_id: i64,
+    /// The expert's user id.
+    pub expert_id: i64,
+    /// The application's call.
+    pub call_id: String,
+    /// The application's direction.
+    pub direction: String,
+    /// Unix milliseconds.
+    pub assigned_at: i64,
+    /// Who assigned.
+    pub assigned_by: i64,
+    /// JSON object criterion id → number, once saved.
+    pub scores: Option<String>,
+    /// JSON object criterion id → text (key `""` for the overall comment), once saved.
+    pub comments: Option<String>,
+    /// Unix milliseconds of the last save.
+    pub saved_at: Option<i64>,
+    /// Unix milliseconds of the submission; the scores are frozen once set.
+    pub submitted_at: Option<i64>,
+}
+
+/// What automatic assignment should do (see [`Store::auto_assign`]).
+#[derive(Debug, Clone)]
+pub struct AutoAssign {
+    /// The call.
+    pub call_id: String,
+    /// The review level id of the call owner (the level with province scope); only
+    /// applications there (`unit = '*'`, status `submitted`) get experts.
+    pub level: String,
+    /// Only this direction, when given.
+    pub direction: Option<String>,
+    /// Experts each application should have in total (existing assignments count).
+    pub per_application: usize,
+    /// Unix milliseconds.
+    pub assigned_at: i64,
+    /// Who asked (the owner's user id).
+    pub assigned_by: i64,
+}
+
+/// What automatic assignment did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AutoAssignOutcome {
+    /// Assignments made.
+    pub assigned: u64,
+    /// Applications that could not get `per_application` experts (the pool has too few
+    /// eligible experts), with how many they have now, by application id.
+    pub unfilled: Vec<(i64, usize)>,
+}
+
+/// An assignment in an expert's queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpertQueueRow {
+    /// The assignment id (the page key).
+    pub id: i64,
+    /// The application.
+    pub application_id: i64,
+    /// The call.
+    pub call_id: String,
+    /// The direction.
+    pub direction: String,
+    /// The case or project name.
+    pub title: Option<String>,
+    /// Unix milliseconds.
+    pub assigned_at: i64,
+    /// Unix milliseconds of the last save of scores.
+    pub saved_at: Option<i64>,
+    /// Unix milliseconds of the submission of scores.
+    pub submitted_at: Option<i64>,
+}
+
+/// An expert on an application, for the owner's assignment list (no scores).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationExpertRow {
+    /// The assignment id.
+    pub id: i64,
+    /// The application.
+    pub application_id: i64,
+    /// The expert's user id.
+    pub expert_id: i64,
+    /// The expert's login name.
+    pub username: String,
+    /// The expert's display name.
+    pub display_name: String,
+    /// Unix milliseconds of the submission of scores.
+    pub submitted_at: Option<i64>,
+}
+
+macro_rules! assignment_columns {
+    () => {
+        "id, application_id, expert_id, call_id, direction, assigned_at, assigned_by, scores, \
+         comments, saved_at, submitted_at"
+    };
+}
+
+fn assignment_from_row(row: &AnyRow) -> Result<AssignmentRow, sqlx::Error> {
+    Ok(AssignmentRow {
+        id: row.try_get("id")?,
+        application_id: row.try_get("application_id")?,
+        expert_id: row.try_get("expert_id")?,
+        call_id: row.try_get("call_id")?,
+        direction: row.try_get("direction")?,
+        assigned_at: row.try_get("assigned_at")?,
+        assigned_by: row.try_get("assigned_by")?,
+        scores: row.try_get("scores")?,
+        comments: row.try_get("comments")?,
+        saved_at: row.try_get("saved_at")?,
+        submitted_at: row.try_get("submitted_at")?,
+    })
+}
+
+fn conflict(constraint: &str) -> StoreError {
+    StoreError::Conflict {
+        constraint: constraint.to_owned(),
+    }
+}
+
+/// `$first, $first+1, …` for `n` values, for an `IN (…)` list of bound ids.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Store {
+    /// A transaction that writes: on SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`), so reading first cannot end in a lock upgrade that `busy_timeout` cannot
+    /// wait out.
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    // ---- the pool --------------------------------------------------------------------------
+
+    /// Adds a user to a call's expert pool; `false` when already there. The caller checks
+    /// that the user is an expert. An unknown user is `Other` (a foreign-key violation).
+    pub async fn add_pool_expert(
+        &self,
+        call_id: &str,
+        user_id: i64,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO call_experts (call_id, user_id, added_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (call_id, user_id) DO NOTHING",
+        )
+        .bind(call_id)
+        .bind(user_id)
+        .bind(now_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Removes a user from a call's pool; `false` when not there. Their assignments stay.
+    pub async fn remove_pool_expert(
+        &self,
+        call_id: &str,
+        user_id: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM call_experts WHERE call_id = $1 AND user_id = $2")
+            .bind(call_id)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// A call's pool with each expert's account, employer and load in the call, ordered by
+    /// user id.
+    pub async fn pool_experts(&self, call_id: &str) -> Result<Vec<PoolExpertRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT u.id, u.username, u.display_name, u.organisation_id, \
+                 o.name AS organisation_name, ce.added_at, \
+                 COALESCE(l.assigned, 0) AS assigned, COALESCE(l.submitted, 0) AS submitted \
+             FROM call_experts ce \
+             JOIN users u ON u.id = ce.user_id \
+             LEFT JOIN organisations o ON o.id = u.organisation_id \
+             LEFT JOIN (SELECT expert_id, COUNT(*) AS assigned, \
+                     COUNT(submitted_at) AS submitted \
+                 FROM assignments WHERE call_id = $1 GROUP BY expert_id) l \
+                 ON l.expert_id = ce.user_id \
+             WHERE ce.call_id = $1 \
+             ORDER BY u.id",
+        )
+        .bind(call_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(PoolExpertRow {
+                    user_id: row.try_get("id")?,
+                    username: row.try_get("username")?,
+                    display_name: row.try_get("display_name")?,
+                    organisation_id: row.try_get("organisation_id")?,
+                    organisation_name: row.try_get("organisation_name")?,
+                    added_at: row.try_get("added_at")?,
+                    assigned: row.try_get("assigned")?,
+                    submitted: row.try_get("submitted")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// Whether `user_id` is in the pool of `call_id`.
+    pub async fn is_pool_expert(&self, call_id: &str, user_id: i64) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT 1 FROM call_experts WHERE call_id = $1 AND user_id = $2")
+            .bind(call_id)
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
+    // ---- conflicts -------------------------------------------------------------------------
+
+    /// Declares a conflict, or replaces the reason of one already declared. Existing
+    /// assignments are not touched (see [`Store::recuse`] for an expert's own declaration).
+    pub async fn declare_conflict(&self, c: &NewConflict) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO expert_conflicts (call_id, user_id, organisation_id, reason, declared_at) \
+             VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (call_id, user_id, organisation_id) DO UPDATE \
+                 SET reason = excluded.reason, declared_at = excluded.declared_at",
+        )
+        .bind(&c.call_id)
+        .bind(c.user_id)
+        .bind(c.organisation_id)
+        .bind(&c.reason)
+        .bind(c.declared_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Removes a declared conflict; `false` when there was none.
+    pub async fn remove_conflict(
+        &self,
+        call_id: &str,
+        user_id: i64,
+        organisation_id: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM expert_conflicts \
+             WHERE call_id = $1 AND user_id = $2 AND organisation_id = $3",
+        )
+        .bind(call_id)
+        .bind(user_id)
+        .bind(organisation_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// A call's declared conflicts, by expert then organisation.
+    pub async fn conflicts(&self, call_id: &str) -> Result<Vec<ConflictRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT c.call_id, c.user_id, u.username, u.display_name, c.organisation_id, \
+                 o.name AS organisation_name, o.uscc, c.reason, c.declared_at \
+             FROM expert_conflicts c \
+             JOIN users u ON u.id = c.user_id \
+             JOIN organisations o ON o.id = c.organisation_id \
+             WHERE c.call_id = $1 \
+             ORDER BY c.user_id, c.organisation_id",
+        )
+        .bind(call_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ConflictRow {
+                    call_id: row.try_get("call_id")?,
+                    user_id: row.try_get("user_id")?,
+                    username: row.try_get("username")?,
+                    display_name: row.try_get("display_name")?,
+                    organisation_id: row.try_get("organisation_id")?,
+                    organisation_name: row.try_get("organisation_name")?,
+                    uscc: row.try_get("uscc")?,
+                    reason: row.try_get("reason")?,
+                    declared_at: row.try_get("declared_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    // ---- assignments -----------------------------------------------------------------------
+
+    /// Assigns one expert to one application, copying its call and direction.
+    ///
+    /// Errors: `Conflict { constraint: "assignments.conflict" }` when the expert declared a
+    /// conflict with the applicant organisation in that call or belongs to it;
+    /// `Conflict { constraint: "assignments.application_expert_key" }` when already assigned;
+    /// `NotFound` when there is no such application. The caller checks the level, the pool
+    /// and the publication.
+    pub async fn assign_expert(&self, a: &NewAssignment) -> Result<AssignmentRow, StoreError> {
+        let row = sqlx::query(concat!(
+            "INSERT INTO assignments (application_id, expert_id, call_id, direction, \
+                 assigned_at, assigned_by) \
+             SELECT a.id, $2, a.call_id, a.direction, $3, $4 FROM applications a \
+             WHERE a.id = $1 \
+               AND NOT EXISTS (SELECT 1 FROM expert_conflicts c WHERE c.call_id = a.call_id \
+                   AND c.user_id = $2 AND c.organisation_id = a.organisation_id) \
+               AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = $2 \
+                   AND u.organisation_id = a.organisation_id) \
+             RETURNING ",
+            assignment_columns!()
+        ))
+        .bind(a.application_id)
+        .bind(a.expert_id)
+        .bind(a.assigned_at)
+        .bind(a.assigned_by)
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(row) => Ok(assignment_from_row(&row)?),
+            None => {
+                let exists = sqlx::query("SELECT 1 FROM applications WHERE id = $1")
+                    .bind(a.application_id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Err(match exists {
+                    Some(_) => conflict(ASSIGNMENT_CONFLICT),
+                    None => StoreError::NotFound,
+                })
+            }
+        }
+    }
+
+    /// Removes an assignment whose scores are not submitted and returns it; `None` when there
+    /// is no such assignment.
+    ///
+    /// Errors: `Conflict { constraint: "assignments.submitted" }` when submitted (kept).
+    pub async fn unassign(&self, id: i64) -> Result<Option<AssignmentRow>, StoreError> {
+        let row = sqlx::query(concat!(
+            "DELETE FROM assignments WHERE id = $1 AND submitted_at IS NULL RETURNING ",
+            assignment_columns!()
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(row) => Ok(Some(assignment_from_row(&row)?)),
+            None if self.assignment(id).await?.is_some() => Err(conflict(ASSIGNMENT_SUBMITTED)),
+            None => Ok(None),
+        }
+    }
+
+    /// Gives every application of the call at the owner level (`level`, unit `*`, status
+    /// `submitted`; of one direction when given) `per_application` experts in total from the
+    /// pool, in one transaction.
+    ///
+    /// Applications are filled in id order; for each, the eligible experts are those of the
+    /// pool not yet on it, without a declared conflict with its organisation and not working
+    /// there, and the one with the fewest assignments in the call (ties: lowest id) is picked
+    /// each time, so loads stay within one of each other where conflicts allow.
+    pub async fn auto_assign(&self, job: &AutoAssign) -> Result<AutoAssignOutcome, StoreError> {
+        let mut tx = self.begin_write().await?;
+        // On PostgreSQL, lock the pool rows of the call: two automatic assignments of one
+        // call run one after the other and see each other's loads. (SQLite's BEGIN
+        // IMMEDIATE already serialises writers.)
+        let pool_sql = match self.backend {
+            Backend::Postgres => {
+                "SELECT ce.user_id, u.organisation_id FROM call_experts ce \
+                 JOIN users u ON u.id = ce.user_id WHERE ce.call_id = $1 \
+                 ORDER BY ce.user_id FOR UPDATE OF ce"
+            }
+            Backend::Sqlite => {
+                "SELECT ce.user_id, u.organisation_id FROM call_experts ce \
+                 JOIN users u ON u.id = ce.user_id WHERE ce.call_id = $1 ORDER BY ce.user_id"
+            }
+        };
+        let experts: Vec<(i64, Option<i64>)> = sqlx::query(pool_sql)
+            .bind(&job.call_id)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect::<Result<_, sqlx::Error>>()?;
+
+        let apps: Vec<(i64, i64)> = match &job.direction {
+            Some(direction) => {
+                sqlx::query(
+                    "SELECT id, organisation_id FROM applications \
+                     WHERE call_id = $1 AND level = $2 AND unit = '*' AND status = 'submitted' \
+                         AND direction = $3 ORDER BY id",
+                )
+                .bind(&job.call_id)
+                .bind(&job.level)
+                .bind(direction)
+                .fetch_all(&mut *tx)
+                .await?
+            }
+            None => {
+                sqlx::query(
+                    "SELECT id, organisation_id FROM applications \
+                     WHERE call_id = $1 AND level = $2 AND unit = '*' AND status = 'submitted' \
+                     ORDER BY id",
+                )
+                .bind(&job.call_id)
+                .bind(&job.level)
+                .fetch_all(&mut *tx)
+                .await?
+            }
+        }
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+
+        let conflicts: HashSet<(i64, i64)> =
+            sqlx::query("SELECT user_id, organisation_id FROM expert_conflicts WHERE call_id = $1")
+                .bind(&job.call_id)
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                .collect::<Result<_, sqlx::Error>>()?;
+
+        let mut load: BTreeMap<i64, i64> = experts.iter().map(|(id, _)| (*id, 0)).collect();
+        let mut on_app: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
+        for r in sqlx::query("SELECT application_id, expert_id FROM assignments WHERE call_id = $1")
+            .bind(&job.call_id)
+            .fetch_all(&mut *tx)
+            .await?
+        {
+            let (app, expert): (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
+            *load.entry(expert).or_insert(0) += 1;
+            on_app.entry(app).or_default().insert(expert);
+        }
+
+        let mut outcome = AutoAssignOutcome::default();
+        for (app_id, org_id) in apps {
+            let have = on_app.entry(app_id).or_default();
+            while have.len() < job.per_application {
+                let pick = experts
+                    .iter()
+                    .filter(|(e, e_org)| {
+                        !have.contains(e)
+                            && *e_org != Some(org_id)
+                            && !conflicts.contains(&(*e, org_id))
+                    })
+                    .min_by_key(|(e, _)| (load.get(e).copied().unwrap_or(0), *e))
+                    .map(|(e, _)| *e);
+                let Some(expert) = pick else { break };
+                let inserted = sqlx::query(
+                    "INSERT INTO assignments (application_id, expert_id, call_id, direction, \
+                         assigned_at, assigned_by) \
+                     SELECT id, $2, call_id, direction, $3, $4 FROM applications WHERE id = $1 \
+                     ON CONFLICT (application_id, expert_id) DO NOTHING",
+                )
+                .bind(app_id)
+                .bind(expert)
+                .bind(job.assigned_at)
+                .bind(job.assigned_by)
+                .execute(&mut *tx)
+                .await?;
+                outcome.assigned += inserted.rows_affected();
+                have.insert(expert);
+                *load.entry(expert).or_insert(0) += 1;
+            }
+            if have.len() < job.per_application {
+                outcome.unfilled.push((app_id, have.len()));
+            }
+        }
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// The assignment with this id, if any.
+    pub async fn assignment(&self, id: i64) -> Result<Option<AssignmentRow>, StoreError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            assignment_columns!(),
+            " FROM assignments WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(assignment_from_row).transpose()?)
+    }
+
+    /// The assignment of `expert_id` to `application_id`, if the expert is assigned to it.
+    pub async fn assignment_of(
+        &self,
+        application_id: i64,
+        expert_id: i64,
+    ) -> Result<Option<AssignmentRow>, StoreError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            assignment_columns!(),
+            " FROM assignments WHERE application_id = $1 AND expert_id = $2"
+        ))
+        .bind(application_id)
+        .bind(expert_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(assignment_from_row).transpose()?)
+    }
+
+    /// Up to `limit` assignments of an expert across calls, oldest (lowest id) first, with
+    /// ids above `after_id` when given (keyset pagination), with each application's title.
+    pub async fn expert_queue(
+        &self,
+        expert_id: i64,
+        after_id: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<ExpertQueueRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT s.id, s.application_id, s.call_id, s.direction, a.title, s.assigned_at, \
+                 s.saved_at, s.submitted_at \
+             FROM assignments s JOIN applications a ON a.id = s.application_id \
+             WHERE s.expert_id = $1 AND s.id > $2 ORDER BY s.id LIMIT $3",
+        )
+        .bind(expert_id)
+        .bind(after_id.unwrap_or(0))
+        .bind(limit.max(0))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ExpertQueueRow {
+                    id: row.try_get("id")?,
+                    application_id: row.try_get("application_id")?,
+                    call_id: row.try_get("call_id")?,
+                    direction: row.try_get("direction")?,
+                    title: row.try_get("title")?,
+                    assigned_at: row.try_get("assigned_at")?,
+                    saved_at: row.try_get("saved_at")?,
+                    submitted_at: row.try_get("submitted_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// The experts on each of `application_ids` (a page of the owner's list), by application
+    /// then expert id. No scores.
+    pub async fn experts_of_applications(
+        &self,
+        application_ids: &[i64],
+    ) -> Result<Vec<ApplicationExpertRow>, StoreError> {
+        if application_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Only `$n` placeholders are formatted in; the ids are bound.
+        let sql = format!(
+            "SELECT s.id, s.application_id, s.expert_id, u.username, u.display_name, \
+                 s.submitted_at \
+             FROM assignments s JOIN users u ON u.id = s.expert_id \
+             WHERE s.application_id IN ({}) ORDER BY s.application_id, s.expert_id",
+            placeholders(1, application_ids.len())
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in application_ids {
+            query = query.bind(*id);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ApplicationExpertRow {
+                    id: row.try_get("id")?,
+                    application_id: row.try_get("application_id")?,
+                    expert_id: row.try_get("expert_id")?,
+                    username: row.try_get("username")?,
+                    display_name: row.try_get("display_name")?,
+                    submitted_at: row.try_get("submitted_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// Saves an expert's draft scores and comments (JSON text) on their own assignment.
+    ///
+    /// Errors: `Conflict { constraint: "assignments.submitted" }` once submitted (nothing
+    /// changes); `NotFound` when there is no such assignment of that expert.
+    pub async fn save_scores(
+        &self,
+        id: i64,
+        expert_id: i64,
+        scores: &str,
+        comments: &str,
+        now_ms: i64,
+    ) -> Result<AssignmentRow, StoreError> {
+        self.write_scores(id, expert_id, scores, comments, now_ms, false)
+            .await
+    }
+
+    /// Saves and submits an expert's scores: `submitted_at` is set and the scores are frozen.
+    /// Errors as for [`Store::save_scores`].
+    pub async fn submit_scores(
+        &self,
+        id: i64,
+        expert_id: i64,
+        scores: &str,
+        comments: &str,
+        now_ms: i64,
+    ) -> Result<AssignmentRow, StoreError> {
+        self.write_scores(id, expert_id, scores, comments, now_ms, true)
+            .await
+    }
+
+    async fn write_scores(
+        &self,
+        id: i64,
+        expert_id: i64,
+        scores: &str,
+        comments: &str,
+        now_ms: i64,
+        submit: bool,
+    ) -> Result<AssignmentRow, StoreError> {
+        let sql = if submit {
+            concat!(
+                "UPDATE assignments SET scores = $1, comments = $2, saved_at = $3, \
+                     submitted_at = $3 \
+                 WHERE id = $4 AND expert_id = $5 AND submitted_at IS NULL RETURNING ",
+                assignment_columns!()
+            )
+        } else {
+            concat!(
+                "UPDATE assignments SET scores = $1, comments = $2, saved_at = $3 \
+                 WHERE id = $4 AND expert_id = $5 AND submitted_at IS NULL RETURNING ",
+                assignment_columns!()
+            )
+        };
+        let row = sqlx::query(sql)
+            .bind(scores)
+            .bind(comments)
+            .bind(now_ms)
+            .bind(id)
+            .bind(expert_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(row) => Ok(assignment_from_row(&row)?),
+            None => match self.assignment(id).await? {
+                Some(a) if a.expert_id == expert_id => Err(conflict(ASSIGNMENT_SUBMITTED)),
+                _ => Err(StoreError::NotFound),
+            },
+        }
+    }
+
+    /// An expert withdraws from their own assignment for a conflict of interest (回避): the
+    /// conflict with the applicant organisation is declared for the call and the assignment
+    /// removed, in one transaction. Returns the removed assignment.
+    ///
+    /// Errors: `Conflict { constraint: "assignments.submitted" }` when the scores are already
+    /// submitted (nothing changes); `NotFound` when there is no such assignment of that expert.
+    pub async fn recuse(
+        &self,
+        id: i64,
+        expert_id: i64,
+        reason: Option<&str>,
+        now_ms: i64,
+    ) -> Result<AssignmentRow, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(concat!(
+            "DELETE FROM assignments WHERE id = $1 AND expert_id = $2 AND submitted_at IS NULL \
+             RETURNING ",
+            assignment_columns!()
+        ))
+        .bind(id)
+        .bind(expert_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            tx.rollback().await?;
+            return match self.assignment(id).await? {
+                Some(a) if a.expert_id == expert_id => Err(conflict(ASSIGNMENT_SUBMITTED)),
+                _ => Err(StoreError::NotFound),
+            };
+        };
+        let removed = assignment_from_row(&row)?;
+        sqlx::query(
+            "INSERT INTO expert_conflicts (call_id, user_id, organisation_id, reason, declared_at) \
+             SELECT call_id, $2, organisation_id, $3, $4 FROM applications WHERE id = $1 \
+             ON CONFLICT (call_id, user_id, organisation_id) DO UPDATE \
+                 SET reason = excluded.reason, declared_at = excluded.declared_at",
+        )
+        .bind(removed.application_id)
+        .bind(expert_id)
+        .bind(reason)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(removed)
+    }
+
+    /// The submitted score sheets of a call's direction, for aggregation, by application then
+    /// expert id.
+    pub async fn submitted_sheets(
+        &self,
+        call_id: &str,
+        direction: &str,
+    ) -> Result<Vec<AssignmentRow>, StoreError> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            assignment_columns!(),
+            " FROM assignments WHERE call_id = $1 AND direction = $2 \
+               AND submitted_at IS NOT NULL ORDER BY application_id, expert_id"
+        ))
+        .bind(call_id)
+        .bind(direction)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(assignment_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+}

@@ -1,0 +1,385 @@
+//! The call owner's side: the applications at the owner level, selection (入选) and its
+//! undoing, publication of the results (公示), the published list, and the owner's counts.
+//!
+//! Selection moves an application at the owner level (`unit = '*'`) between `submitted` and
+//! `selected` with the guarded `UPDATE` and event of `application.rs`. Once a call's results
+//! are published (a row in `publications`), no selection of that call changes: the guard of
+//! every selection statement includes "not published", and a refusal for that reason is
+//! `Conflict { constraint: "publications.call_id" }`.
+//!
+//! Must not: decide which level is the owner's (the caller passes the level id of the call's
+//! province-scope level), rank applications, or read the clock.
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::application::{application_columns, application_from_row, insert_event};
+use crate::{ApplicationEvent, ApplicationRow, Store, StoreError};
+
+/// The call's results are published: selection is frozen, and a second publication refused.
+pub const PUBLISHED: &str = "publications.call_id";
+
+/// A call's publication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicationRow {
+    /// The call.
+    pub call_id: String,
+    /// Unix milliseconds.
+    pub published_at: i64,
+    /// The owner's user id.
+    pub published_by: i64,
+}
+
+/// An application at the owner level, with its applicant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerApplicationRow {
+    /// Application id.
+    pub id: i64,
+    /// Direction.
+    pub direction: String,
+    /// Case or project name.
+    pub title: Option<String>,
+    /// `submitted` (waiting for the owner) or `selected`.
+    pub status: String,
+    /// Unix milliseconds of the submission (with `id`, the page key).
+    pub submitted_at: i64,
+    /// The applicant organisation.
+    pub organisation_id: i64,
+    /// Its name.
+    pub organisation_name: String,
+    /// Its six-digit division code.
+    pub region: String,
+}
+
+/// A selected application of a call, for the published list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectedRow {
+    /// Application id (the page key).
+    pub id: i64,
+    /// Case or project name.
+    pub title: Option<String>,
+    /// Direction.
+    pub direction: String,
+    /// The applicant organisation's name.
+    pub organisation_name: String,
+    /// Its six-digit division code.
+    pub region: String,
+}
+
+/// How many applications of a call are in one (level, status, direction, city).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountRow {
+    /// The level holding them; `None` for drafts.
+    pub level: Option<String>,
+    /// The status.
+    pub status: String,
+    /// The direction.
+    pub direction: String,
+    /// The applicant's city: the first four digits of its division code and `00`.
+    pub city: String,
+    /// How many.
+    pub count: i64,
+}
+
+fn published() -> StoreError {
+    StoreError::Conflict {
+        constraint: PUBLISHED.to_owned(),
+    }
+}
+
+impl Store {
+    /// Why a selection write of application `id` matched no row: published, otherwise as
+    /// [`Store::refusal`].
+    async fn selection_refusal(&self, id: i64) -> StoreError {
+        let row = sqlx::query(
+            "SELECT 1 FROM applications a JOIN publications p ON p.call_id = a.call_id \
+             WHERE a.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await;
+        match row {
+            Ok(Some(_)) => published(),
+            Ok(None) => self.refusal(id).await,
+            Err(error) => error.into(),
+        }
+    }
+
+    /// Selects one application at the owner level: `submitted → selected`, version
+    /// incremented, `updated_at = event.at`, with its event, in one transaction.
+    ///
+    /// Errors: `Conflict { constraint: "publications.call_id" }` once the call's results are
+    /// published; `Conflict { constraint: "applications.version" }` when it is not submitted
+    /// at the owner level; `NotFound` when there is no such application.
+    pub async fn select_application(
+        &self,
+        id: i64,
+        event: &ApplicationEvent,
+    ) -> Result<ApplicationRow, StoreError> {
+        self.move_selection(id, event, "submitted", "selected")
+            .await
+    }
+
+    /// Undoes a selection: `selected → submitted`. Errors as for
+    /// [`Store::select_application`].
+    pub async fn unselect_application(
+        &self,
+        id: i64,
+        event: &ApplicationEvent,
+    ) -> Result<ApplicationRow, StoreError> {
+        self.move_selection(id, event, "selected", "submitted")
+            .await
+    }
+
+    async fn move_selection(
+        &self,
+        id: i64,
+        event: &ApplicationEvent,
+        from: &str,
+        to: &str,
+    ) -> Result<ApplicationRow, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(concat!(
+            "UPDATE applications SET status = $1, version = version + 1, updated_at = $2 \
+             WHERE id = $3 AND status = $4 AND unit = '*' \
+               AND NOT EXISTS (SELECT 1 FROM publications p \
+                   WHERE p.call_id = applications.call_id) \
+             RETURNING ",
+            application_columns!()
+        ))
+        .bind(to)
+        .bind(event.at)
+        .bind(id)
+        .bind(from)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            tx.rollback().await?;
+            return Err(self.selection_refusal(id).await);
+        };
+        let application = application_from_row(&row)?;
+        insert_event(&mut *tx, id, event, Some(from), to).await?;
+        tx.commit().await?;
+        Ok(application)
+    }
+
+    /// Selects several applications in one transaction and returns the ids that changed;
+    /// ids already selected at the owner level are left as they are. If any other id cannot
+    /// be selected, nothing changes and the error is that of [`Store::select_application`].
+    pub async fn select_applications(
+        &self,
+        ids: &[i64],
+        event: &ApplicationEvent,
+    ) -> Result<Vec<i64>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let mut changed = Vec::new();
+        for &id in ids {
+            let row: Option<i64> = sqlx::query_scalar(
+                "UPDATE applications SET status = 'selected', version = version + 1, \
+                     updated_at = $1 \
+                 WHERE id = $2 AND status = 'submitted' AND unit = '*' \
+                   AND NOT EXISTS (SELECT 1 FROM publications p \
+                       WHERE p.call_id = applications.call_id) \
+                 RETURNING id",
+            )
+            .bind(event.at)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if row.is_some() {
+                insert_event(&mut *tx, id, event, Some("submitted"), "selected").await?;
+                changed.push(id);
+                continue;
+            }
+            let already = sqlx::query(
+                "SELECT 1 FROM applications a WHERE a.id = $1 AND a.status = 'selected' \
+                   AND a.unit = '*' \
+                   AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.call_id = a.call_id)",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if already.is_none() {
+                tx.rollback().await?;
+                return Err(self.selection_refusal(id).await);
+            }
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    /// Publishes a call's results. Errors: `Conflict { constraint: "publications.call_id" }`
+    /// when already published.
+    pub async fn publish_results(
+        &self,
+        call_id: &str,
+        published_at: i64,
+        published_by: i64,
+    ) -> Result<PublicationRow, StoreError> {
+        sqlx::query(
+            "INSERT INTO publications (call_id, published_at, published_by) VALUES ($1, $2, $3)",
+        )
+        .bind(call_id)
+        .bind(published_at)
+        .bind(published_by)
+        .execute(&self.pool)
+        .await?;
+        Ok(PublicationRow {
+            call_id: call_id.to_owned(),
+            published_at,
+            published_by,
+        })
+    }
+
+    /// A call's publication, if its results are published.
+    pub async fn publication(&self, call_id: &str) -> Result<Option<PublicationRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT call_id, published_at, published_by FROM publications WHERE call_id = $1",
+        )
+        .bind(call_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(PublicationRow {
+                call_id: row.try_get("call_id")?,
+                published_at: row.try_get("published_at")?,
+                published_by: row.try_get("published_by")?,
+            })
+        })
+        .transpose()
+        .map_err(|e: sqlx::Error| e.into())
+    }
+
+    /// Up to `limit` applications of a call at the owner level (`level`, unit `*`, status
+    /// `submitted` or `selected`; of one direction when given), ordered by
+    /// (`submitted_at`, `id`) after the key `after` when given (keyset pagination on the
+    /// queue index).
+    pub async fn owner_applications(
+        &self,
+        call_id: &str,
+        level: &str,
+        direction: Option<&str>,
+        after: Option<(i64, i64)>,
+        limit: i64,
+    ) -> Result<Vec<OwnerApplicationRow>, StoreError> {
+        let (after_at, after_id) = after.unwrap_or((i64::MIN, i64::MIN));
+        let rows = match direction {
+            Some(direction) => {
+                sqlx::query(
+                    "SELECT a.id, a.direction, a.title, a.status, a.submitted_at, \
+                         a.organisation_id, o.name, o.region \
+                     FROM applications a JOIN organisations o ON o.id = a.organisation_id \
+                     WHERE a.call_id = $1 AND a.level = $2 AND a.unit = '*' \
+                       AND a.status IN ('submitted', 'selected') \
+                       AND (a.submitted_at, a.id) > ($3, $4) AND a.direction = $6 \
+                     ORDER BY a.submitted_at, a.id LIMIT $5",
+                )
+                .bind(call_id)
+                .bind(level)
+                .bind(after_at)
+                .bind(after_id)
+                .bind(limit.max(0))
+                .bind(direction)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            None => {
+                sqlx::query(
+                    "SELECT a.id, a.direction, a.title, a.status, a.submitted_at, \
+                         a.organisation_id, o.name, o.region \
+                     FROM applications a JOIN organisations o ON o.id = a.organisation_id \
+                     WHERE a.call_id = $1 AND a.level = $2 AND a.unit = '*' \
+                       AND a.status IN ('submitted', 'selected') \
+                       AND (a.submitted_at, a.id) > ($3, $4) \
+                     ORDER BY a.submitted_at, a.id LIMIT $5",
+                )
+                .bind(call_id)
+                .bind(level)
+                .bind(after_at)
+                .bind(after_id)
+                .bind(limit.max(0))
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        rows.iter()
+            .map(owner_application_from_row)
+            .collect::<Result<_, _>>()
+            .map_err(Into::into)
+    }
+
+    /// Up to `limit` selected applications of a call with their applicants, by id, with ids
+    /// above `after_id` when given (keyset pagination). The caller shows them only once the
+    /// results are published.
+    pub async fn selected_applications(
+        &self,
+        call_id: &str,
+        after_id: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<SelectedRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT a.id, a.title, a.direction, o.name, o.region \
+             FROM applications a JOIN organisations o ON o.id = a.organisation_id \
+             WHERE a.call_id = $1 AND a.status = 'selected' AND a.id > $2 \
+             ORDER BY a.id LIMIT $3",
+        )
+        .bind(call_id)
+        .bind(after_id.unwrap_or(i64::MIN))
+        .bind(limit.max(0))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(SelectedRow {
+                    id: row.try_get("id")?,
+                    title: row.try_get("title")?,
+                    direction: row.try_get("direction")?,
+                    organisation_name: row.try_get("name")?,
+                    region: row.try_get("region")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// How many applications of a call are in each (level, status, direction, applicant's
+    /// city), in one grouped query.
+    pub async fn owner_counts(&self, call_id: &str) -> Result<Vec<CountRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT a.level, a.status, a.direction, \
+                 SUBSTR(o.region, 1, 4) || '00' AS city, COUNT(*) AS n \
+             FROM applications a JOIN organisations o ON o.id = a.organisation_id \
+             WHERE a.call_id = $1 \
+             GROUP BY a.level, a.status, a.direction, SUBSTR(o.region, 1, 4) || '00' \
+             ORDER BY a.level, a.status, a.direction, city",
+        )
+        .bind(call_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(CountRow {
+                    level: row.try_get("level")?,
+                    status: row.try_get("status")?,
+                    direction: row.try_get("direction")?,
+                    city: row.try_get("city")?,
+                    count: row.try_get("n")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+}
+
+fn owner_application_from_row(row: &AnyRow) -> Result<OwnerApplicationRow, sqlx::Error> {
+    Ok(OwnerApplicationRow {
+        id: row.try_get("id")?,
+        direction: row.try_get("direction")?,
+        title: row.try_get("title")?,
+        status: row.try_get("status")?,
+        submitted_at: row.try_get("submitted_at")?,
+        organisation_id: row.try_get("organisation_id")?,
+        organisation_name: row.try_get("name")?,
+        region: row.try_get("region")?,
+    })
+}

@@ -1,0 +1,89 @@
+//! The public results of a call (公示): once the owner publishes, the selected cases with
+//! their applicants, twenty a page; before that, a notice that nothing is published yet.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use serde::Deserialize;
+
+use super::Nav;
+use super::owner::{PAGE, direction_name, region_name};
+use super::public::render;
+use crate::ServerState;
+use crate::auth::Viewer;
+use crate::error::AppError;
+
+/// A selected case.
+pub struct ResultLine {
+    title: String,
+    organisation: String,
+    region: String,
+    direction: String,
+    introduction: String,
+}
+
+#[derive(Template)]
+#[template(path = "results/results.html")]
+struct ResultsPage {
+    nav: Nav,
+    call_id: String,
+    title: String,
+    published: Option<String>,
+    rows: Vec<ResultLine>,
+    next: Option<i64>,
+}
+
+/// Query of the results page: the page key.
+#[derive(Deserialize)]
+pub struct ResultsQuery {
+    after: Option<i64>,
+}
+
+/// `GET /calls/{id}/results`.
+pub async fn show_results(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path(call_id): Path<String>,
+    Query(q): Query<ResultsQuery>,
+) -> Result<Html<String>, AppError> {
+    let entry = state.calls.get(&call_id).ok_or(AppError::NotFound)?;
+    let call = entry.call;
+    let publication = state.store.publication(&call_id).await?;
+    let (rows, next) = match &publication {
+        None => (Vec::new(), None),
+        Some(_) => {
+            let rows = state
+                .store
+                .selected_applications(&call_id, q.after, PAGE + 1)
+                .await?;
+            let next = (rows.len() as i64 > PAGE)
+                .then(|| rows.get(PAGE as usize - 1).map(|r| r.id))
+                .flatten();
+            let rows = rows
+                .into_iter()
+                .take(PAGE as usize)
+                .map(|r| {
+                    let title = r.title.unwrap_or_default();
+                    ResultLine {
+                        // The introduction comes from the call definition once it names one;
+                        // until then the case name stands in.
+                        introduction: title.clone(),
+                        title,
+                        organisation: r.organisation_name,
+                        region: region_name(&r.region),
+                        direction: direction_name(call, &r.direction),
+                    }
+                })
+                .collect();
+            (rows, next)
+        }
+    };
+    render(ResultsPage {
+        nav: Nav::of(&viewer),
+        title: call.def().title.clone(),
+        published: publication.map(|p| crate::pages::application::fmt_time(p.published_at)),
+        call_id,
+        rows,
+        next,
+    })
+}
