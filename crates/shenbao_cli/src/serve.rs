@@ -276,10 +276,17 @@ const DEMO_ACCOUNTS: &[DemoAccount] = &[
         Some(("91440106MA3DEM005M", "广州演示应用有限公司")),
     ),
     (
-        "demo_xian_lixia",
-        "历下区工信局",
+        "demo_xian_licheng",
+        "鲤城区工信局",
         Role::Bureau,
-        "370102",
+        "350502",
+        None,
+    ),
+    (
+        "demo_hangye_quanzhou",
+        DEMO_SECTOR,
+        Role::Bureau,
+        "350500",
         None,
     ),
     (
@@ -311,11 +318,17 @@ const DEMO_ACCOUNTS: &[DemoAccount] = &[
         None,
     ),
     ("demo_ting", "省工信厅（征集单位）", Role::Owner, "", None),
-    ("demo_zhuanjia", "评审专家", Role::Expert, "", None),
+    ("demo_zhuanjia", "评审专家甲", Role::Expert, "", None),
+    ("demo_zhuanjia2", "评审专家乙", Role::Expert, "", None),
+    ("demo_zhuanjia3", "评审专家丙", Role::Expert, "", None),
     ("demo_admin", "系统管理员", Role::Admin, "", None),
 ];
 
-/// Creates the demo accounts that do not exist yet and prints their passwords once.
+/// The sector department (市直有关单位) of the demo: 泉州 典型应用场景 applications choose it.
+const DEMO_SECTOR: &str = "泉州市交通运输局";
+
+/// Creates the demo accounts that do not exist yet and prints their passwords once. The demo
+/// experts join every call's expert pool.
 async fn create_demo_accounts(store: &Store, now: i64) -> Result<()> {
     let mut printed = false;
     for (username, name, role, region, org) in DEMO_ACCOUNTS {
@@ -330,7 +343,7 @@ async fn create_demo_accounts(store: &Store, now: i64) -> Result<()> {
             role: *role,
             organisation_id: None,
             scope_region: (*role == Role::Bureau).then(|| region.to_string()),
-            scope_sector: None,
+            scope_sector: (*name == DEMO_SECTOR).then(|| DEMO_SECTOR.to_string()),
             email: None,
             created_at: now,
         };
@@ -357,6 +370,16 @@ async fn create_demo_accounts(store: &Store, now: i64) -> Result<()> {
             printed = true;
         }
         println!("  {:<22} {:<10} {password}  {name}", username, role.label());
+    }
+    for (username, _, role, _, _) in DEMO_ACCOUNTS {
+        if *role != Role::Expert {
+            continue;
+        }
+        if let Some(expert) = store.user_by_username(username).await? {
+            for (id, _, _) in shenbao_core::call::builtin::SOURCES {
+                store.add_pool_expert(id, expert.id, now).await?;
+            }
+        }
     }
     if !printed {
         println!(
