@@ -323,9 +323,12 @@ impl Store {
 
     // ---- conflicts -------------------------------------------------------------------------
 
-    /// Declares a conflict, or replaces the reason of one already declared. Existing
-    /// assignments are not touched (see [`Store::recuse`] for an expert's own declaration).
-    pub async fn declare_conflict(&self, c: &NewConflict) -> Result<(), StoreError> {
+    /// Declares a conflict, or replaces the reason of one already declared, and removes the
+    /// expert's unsubmitted assignments to that organisation's applications in the call, in one
+    /// transaction. Returns how many assignments were removed. Submitted score sheets stay:
+    /// they are the record of what happened, and the owner decides about them.
+    pub async fn declare_conflict(&self, c: &NewConflict) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO expert_conflicts (call_id, user_id, organisation_id, reason, declared_at) \
              VALUES ($1, $2, $3, $4, $5) \
@@ -337,9 +340,22 @@ impl Store {
         .bind(c.organisation_id)
         .bind(&c.reason)
         .bind(c.declared_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(())
+        let removed = sqlx::query(
+            "DELETE FROM assignments \
+             WHERE call_id = $1 AND expert_id = $2 AND submitted_at IS NULL \
+               AND application_id IN \
+                   (SELECT id FROM applications WHERE call_id = $1 AND organisation_id = $3)",
+        )
+        .bind(&c.call_id)
+        .bind(c.user_id)
+        .bind(c.organisation_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(removed)
     }
 
     /// Removes a declared conflict; `false` when there was none.

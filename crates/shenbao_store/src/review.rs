@@ -478,7 +478,7 @@ impl Store {
     /// Forwards the unit's list of `direction` to `next_level`: every application recommended
     /// there moves to `next_level` (status `submitted`, unit per `next_unit`) with an event
     /// (note `note`), and the list is frozen (`forwards` row). Those not recommended stay where
-    /// they are. Returns how many went up.
+    /// they are. Returns the ids of the applications that went up.
     ///
     /// Errors: `Conflict { constraint: "forwards.pkey" }` when already forwarded;
     /// `"forwards.pending"` while an application of the direction still waits for a decision
@@ -490,7 +490,7 @@ impl Store {
         next_level: &str,
         next_unit: &NextUnit,
         event: &ApplicationEvent,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<Vec<i64>, StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO forwards (call_id, level, unit, direction, forwarded_at, forwarded_by, \
@@ -521,6 +521,17 @@ impl Store {
                 constraint: PENDING.to_owned(),
             });
         }
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM applications \
+             WHERE call_id = $1 AND level = $2 AND unit = $3 AND direction = $4 \
+               AND status = 'recommended' ORDER BY id",
+        )
+        .bind(&at.call_id)
+        .bind(&at.level)
+        .bind(&at.unit)
+        .bind(direction)
+        .fetch_all(&mut *tx)
+        .await?;
         sqlx::query(
             "INSERT INTO application_events \
                  (application_id, at, actor_user_id, actor_ip, from_status, to_status, note) \
@@ -584,7 +595,8 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(moved)
+        debug_assert_eq!(usize::try_from(moved).unwrap_or_default(), ids.len());
+        Ok(ids)
     }
 
     /// The directions the unit has forwarded, with when and how many.

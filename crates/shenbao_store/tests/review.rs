@@ -346,7 +346,7 @@ async fn forwarding_moves_the_recommended_up_and_freezes_the_list(db: TestDb) {
         )
         .await
         .unwrap();
-    assert_eq!(moved, 2);
+    assert_eq!(moved.len(), 2);
     let forwards = db.store.forwards_of_unit(&at).await.unwrap();
     assert_eq!(forwards.len(), 1);
     assert_eq!(forwards[0].count, 2);
@@ -422,7 +422,7 @@ async fn forwarding_moves_the_recommended_up_and_freezes_the_list(db: TestDb) {
         )
         .await
         .unwrap();
-    assert_eq!(moved, 2);
+    assert_eq!(moved.len(), 2);
     let row = db.store.application(a).await.unwrap().unwrap();
     assert_eq!(
         (row.level.as_deref(), row.unit.as_deref()),

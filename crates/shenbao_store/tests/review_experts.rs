@@ -42,6 +42,7 @@ conformance!(
     the_pool_adds_lists_with_load_and_removes,
     conflicts_are_declared_replaced_listed_and_removed,
     assigning_refuses_conflicts_the_own_organisation_and_duplicates,
+    a_conflict_declared_later_removes_unsubmitted_assignments,
     unassigning_is_refused_once_submitted,
     automatic_assignment_balances_load_and_never_picks_a_conflicted_expert,
     automatic_assignment_reports_what_it_could_not_fill_and_keeps_to_a_direction,
@@ -294,6 +295,33 @@ async fn conflicts_are_declared_replaced_listed_and_removed(db: TestDb) {
 
 // ---------------------------------------------------------------------------------------------
 // Assignments
+
+async fn a_conflict_declared_later_removes_unsubmitted_assignments(db: TestDb) {
+    let mut w = World::new(db);
+    let org = w.org("440305").await;
+    let other = w.org("440106").await;
+    let a = w.app(org, "manufacturing", 3_000, true).await;
+    let b = w.app(org, "manufacturing", 3_100, true).await;
+    let c = w.app(other, "manufacturing", 3_200, true).await;
+    let e = w.expert("late", None).await;
+    let ida = w.assign(a, e).await.unwrap();
+    let idb = w.assign(b, e).await.unwrap();
+    let idc = w.assign(c, e).await.unwrap();
+    // The sheet for b was already submitted: it stays as the record.
+    w.store
+        .submit_scores(idb, e, r#"{"innovation":80}"#, "{}", 4_000)
+        .await
+        .unwrap();
+    let removed = w
+        .store
+        .declare_conflict(&conflict(CALL, e, org, "后来发现曾任顾问"))
+        .await
+        .unwrap();
+    assert_eq!(removed, 1);
+    assert!(w.store.assignment(ida).await.unwrap().is_none());
+    assert!(w.store.assignment(idb).await.unwrap().is_some());
+    assert!(w.store.assignment(idc).await.unwrap().is_some());
+}
 
 async fn assigning_refuses_conflicts_the_own_organisation_and_duplicates(db: TestDb) {
     let mut w = World::new(db);

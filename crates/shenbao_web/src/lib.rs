@@ -9,6 +9,7 @@ pub mod calls;
 pub mod error;
 pub mod files;
 pub mod form;
+pub mod notices;
 pub mod notify;
 pub mod pages;
 mod scoring;

@@ -330,6 +330,12 @@ pub const STATUS_RETURNED: &str = "退回修改";
 pub const STATUS_NOT_RECOMMENDED: &str = "不予推荐";
 /// Status: recommended, waiting to be forwarded.
 pub const STATUS_RECOMMENDED: &str = "已推荐";
+/// Status shown to the applicant at the owner before publication.
+pub const STATUS_IN_EXPERT_REVIEW: &str = "评审中";
+/// Outcome shown to the applicant after publication: selected.
+pub const STATUS_OUTCOME_SELECTED: &str = "入选";
+/// Outcome shown to the applicant after publication: not selected.
+pub const STATUS_OUTCOME_NOT_SELECTED: &str = "未入选";
 /// Status: selected by the call owner.
 pub const STATUS_SELECTED: &str = "拟入选";
 /// Submit refused: the call defines no review level for the direction.
@@ -372,6 +378,10 @@ pub const EVENT_UNSELECTED: &str = "取消入选";
 
 /// Navigation: the reviewer's desk.
 pub const NAV_REVIEW: &str = "审核工作台";
+/// Navigation: the call owner's pages.
+pub const NAV_OWNER: &str = "征集管理";
+/// Navigation: the expert's assignments.
+pub const NAV_EXPERT: &str = "评审任务";
 /// Desk index title.
 pub const REVIEW_TITLE: &str = "审核工作台";
 /// Desk index intro.
@@ -881,3 +891,28 @@ pub const RESULTS_REGION: &str = "所在地区";
 pub const RESULTS_DIRECTION: &str = "申报方向";
 /// Results: introduction.
 pub const RESULTS_INTRODUCTION: &str = "简介";
+
+// ---- notices (inbox and e-mail) ----------------------------------------------------------------
+
+/// Notice to reviewers: an application arrived.
+pub const NOTICE_ARRIVED: &str = "新的申报待审核：";
+/// Notice to the applicant: returned.
+pub const NOTICE_RETURNED: &str = "申报被退回修改";
+/// Notice to the applicant: not recommended.
+pub const NOTICE_NOT_RECOMMENDED: &str = "申报未获推荐";
+/// Notice to the applicant: recommended.
+pub const NOTICE_RECOMMENDED: &str = "申报已获推荐";
+/// Notice to the applicant: forwarded.
+pub const NOTICE_FORWARDED: &str = "申报已报送至";
+/// Notice to reviewers: a list arrived.
+pub const NOTICE_LIST_ARRIVED: &str = "收到下级报送的推荐名单：";
+/// Notice to reviewers: body.
+pub const NOTICE_LIST_ARRIVED_BODY: &str = "请在审核期限内审核";
+/// Notice to experts: assigned.
+pub const NOTICE_ASSIGNED: &str = "新的评审任务：";
+/// Notice to experts: body.
+pub const NOTICE_ASSIGNED_BODY: &str = "请在“评审任务”中查看并打分。";
+/// Notice to the applicant: selected.
+pub const NOTICE_SELECTED: &str = "评审结果已公布，入选：";
+/// Notice to the applicant: not selected.
+pub const NOTICE_NOT_SELECTED: &str = "评审结果已公布，未入选：";

@@ -125,6 +125,154 @@ async fn forward(app: &App, b: &reqwest::Client, call: &str, direction: &str) ->
     .await
 }
 
+/// A POST with the CSRF token of the account page (owner and expert forms).
+async fn post(
+    app: &App,
+    b: &reqwest::Client,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    app.submit(b, "/account", path, fields).await
+}
+
+/// From the owner's desk to the public results: the owner puts two experts in the pool and
+/// assigns them automatically, both score every criterion and submit, the owner selects the
+/// best of each direction by cut-off and publishes. Checks the results page, each applicant's
+/// outcome, and that everyone was told along the way.
+async fn owner_to_publication(
+    app: &App,
+    call: &str,
+    applications: &[(i64, &reqwest::Client)],
+    tag: &str,
+) {
+    let owner = reviewer(app, &format!("ting_{tag}"), Role::Owner, None, None).await;
+    let mut experts = Vec::new();
+    for n in 0..2 {
+        let name = format!("zhuanjia_{tag}_{n}");
+        let b = reviewer(app, &name, Role::Expert, None, None).await;
+        let r = post(
+            app,
+            &owner,
+            &format!("/owner/{call}/experts"),
+            &[("action", "add"), ("username", &name)],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{name} in the pool");
+        let id = app.store.user_by_username(&name).await.unwrap().unwrap().id;
+        experts.push((id, b));
+    }
+    let (status, html) = app.get(&owner, &format!("/owner/{call}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let entry = shenbao_core::call::builtin::get(call).unwrap().unwrap();
+    assert!(
+        html.contains(&entry.def().title),
+        "{call}: the owner's dashboard"
+    );
+    let r = post(
+        app,
+        &owner,
+        &format!("/owner/{call}/assignments/auto"),
+        &[("per_application", "2"), ("direction", "")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK, "auto-assigned");
+    for (expert_id, b) in &experts {
+        let (_, inbox) = app.get(b, "/inbox").await;
+        assert!(inbox.contains("新的评审任务"), "the expert was told");
+        let queue = app.store.expert_queue(*expert_id, None, 100).await.unwrap();
+        let mine: Vec<_> = queue.iter().filter(|q| q.call_id == call).collect();
+        assert_eq!(
+            mine.len(),
+            applications.len(),
+            "{call}: every application assigned"
+        );
+        for (i, a) in mine.iter().enumerate() {
+            let criteria = shenbao_core::review::criteria_for(entry, &a.direction);
+            assert!(!criteria.is_empty(), "{call}: criteria for {}", a.direction);
+            let scores: Vec<(String, String)> = criteria
+                .iter()
+                .map(|c| {
+                    let v = (c.max_score * (0.9 - 0.1 * i as f64)).round();
+                    (format!("score.{}", c.id), v.to_string())
+                })
+                .collect();
+            let mut fields: Vec<(&str, &str)> = vec![("action", "submit"), ("confirm", "1")];
+            fields.extend(scores.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            let page = format!("/expert/assignments/{}", a.id);
+            let r = app.submit(b, &page, &page, &fields).await;
+            assert_eq!(
+                r.status(),
+                StatusCode::SEE_OTHER,
+                "{call}: scores submitted: {}",
+                r.text().await.unwrap_or_default()
+            );
+        }
+    }
+    // Select the first of every direction, then publish.
+    let mut directions: Vec<String> = Vec::new();
+    for (id, _) in applications {
+        let d = app.store.application(*id).await.unwrap().unwrap().direction;
+        if !directions.contains(&d) {
+            directions.push(d);
+        }
+    }
+    for d in &directions {
+        let (status, html) = app
+            .get(&owner, &format!("/owner/{call}/ranking?direction={d}"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        for (id, _) in applications {
+            let row = app.store.application(*id).await.unwrap().unwrap();
+            if row.direction == *d {
+                let title = row.title.unwrap_or_default();
+                assert!(html.contains(&title), "{call}: {title} ranked");
+            }
+        }
+        let r = post(
+            app,
+            &owner,
+            &format!("/owner/{call}/ranking/select"),
+            &[
+                ("direction", d),
+                ("method", "mean"),
+                ("normalise", "0"),
+                ("cutoff", "1"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{call}: selected in {d}");
+    }
+    let r = post(
+        app,
+        &owner,
+        &format!("/owner/{call}/publish"),
+        &[("confirm", "1")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{call}: published");
+    let anonymous = app.browser();
+    let (status, results) = app.get(&anonymous, &format!("/calls/{call}/results")).await;
+    assert_eq!(status, StatusCode::OK);
+    for (id, b) in applications {
+        let row = app.store.application(*id).await.unwrap().unwrap();
+        let (_, page) = app.get(b, &format!("/applications/{id}")).await;
+        let (_, inbox) = app.get(b, "/inbox").await;
+        let title = row.title.clone().unwrap_or_default();
+        if row.status == "selected" {
+            assert!(results.contains(&title), "{call}: {title} is public");
+            assert!(
+                page.contains("入选"),
+                "{call}: the applicant sees its outcome"
+            );
+            assert!(inbox.contains("评审结果已公布，入选"));
+        } else {
+            assert!(!results.contains(&format!("<td>{title}</td>")));
+            assert!(page.contains("未入选"));
+            assert!(inbox.contains("未入选"));
+        }
+    }
+}
+
 async fn where_is(app: &App, id: i64) -> (String, Option<String>, Option<String>) {
     let row = app.store.application(id).await.unwrap().unwrap();
     (row.status, row.level, row.unit)
@@ -265,6 +413,7 @@ async fn single_city_calls_go_from_the_city_to_the_owner(db: TestDb) {
         ("hn-2025-ai", "llm-general.valid.json", "430100"),
         ("gd-2023-ai-scenarios", "manufacturing.valid.json", "440100"),
     ];
+    let mut done: Vec<(&str, i64, reqwest::Client)> = Vec::new();
     // One organisation per call: two fixtures share a code with the first.
     let codes = [
         None,

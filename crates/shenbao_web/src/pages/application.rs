@@ -97,6 +97,23 @@ fn event(state: &ServerState, viewer: &Viewer, note: Option<String>) -> Applicat
     }
 }
 
+/// The status as the applicant may see it: the owner's selection stays internal until the
+/// results are published, then the application shows 入选 or 未入选.
+async fn applicant_status(
+    state: &ServerState,
+    app: &ApplicationRow,
+) -> Result<&'static str, AppError> {
+    let at_owner = app.unit.as_deref() == Some(routing::OWNER);
+    if !at_owner || !matches!(app.status.as_str(), "submitted" | "selected") {
+        return Ok(status_label(&app.status));
+    }
+    Ok(match state.store.publication(&app.call_id).await? {
+        Some(_) if app.status == "selected" => s::STATUS_OUTCOME_SELECTED,
+        Some(_) => s::STATUS_OUTCOME_NOT_SELECTED,
+        None => s::STATUS_IN_EXPERT_REVIEW,
+    })
+}
+
 /// The applicant's name for a status.
 pub(crate) fn status_label(status: &str) -> &'static str {
     match status {
@@ -167,25 +184,23 @@ pub async fn list_applications(
     let user = viewer.user_with_role("/applications", &[Role::Applicant])?;
     let org = user.organisation_id.ok_or(AppError::Forbidden)?;
     let apps = state.store.applications_of_organisation(org, None).await?;
-    let rows = apps
-        .into_iter()
-        .map(|a| {
-            let entry = state.calls.get(&a.call_id);
-            AppListRow {
-                id: a.id,
-                call_title: entry
-                    .map(|e| e.call.def().title.clone())
-                    .unwrap_or_else(|| a.call_id.clone()),
-                direction: entry
-                    .and_then(|e| e.call.direction(&a.direction))
-                    .map(|d| d.name.clone())
-                    .unwrap_or_default(),
-                status: status_label(&a.status),
-                updated: fmt_time(a.updated_at),
-                draft: a.status == "draft",
-            }
-        })
-        .collect();
+    let mut rows = Vec::with_capacity(apps.len());
+    for a in apps {
+        let entry = state.calls.get(&a.call_id);
+        rows.push(AppListRow {
+            id: a.id,
+            call_title: entry
+                .map(|e| e.call.def().title.clone())
+                .unwrap_or_else(|| a.call_id.clone()),
+            direction: entry
+                .and_then(|e| e.call.direction(&a.direction))
+                .map(|d| d.name.clone())
+                .unwrap_or_default(),
+            status: applicant_status(&state, &a).await?,
+            updated: fmt_time(a.updated_at),
+            draft: a.status == "draft",
+        });
+    }
     render(ListPage {
         nav: Nav::of(&viewer),
         rows,
@@ -1173,6 +1188,7 @@ pub async fn submit_application(
         ),
     )
     .await?;
+    crate::notices::arrived(&state, o.entry, &row).await;
     Ok(Redirect::to(&format!("/applications/{id}")).into_response())
 }
 
@@ -1360,7 +1376,7 @@ pub async fn show_application(
         id,
         call_title: o.entry.call.def().title.clone(),
         direction: o.direction_name(),
-        status: status_label(&o.app.status),
+        status: applicant_status(&state, &o.app).await?,
         submitted: !o.editable(),
         open: o.entry.is_open(state.now()),
         updated: fmt_time(o.app.updated_at),

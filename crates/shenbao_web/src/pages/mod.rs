@@ -26,6 +26,10 @@ pub struct Nav {
     pub applicant: bool,
     /// Whether the user is a bureau reviewer (shows 审核工作台).
     pub bureau: bool,
+    /// Whether the user runs calls (shows 征集管理).
+    pub owner: bool,
+    /// Whether the user is an expert (shows 评审任务).
+    pub expert: bool,
     /// Unread inbox entries of the logged-in user (the badge on 消息).
     pub unread: i64,
 }
@@ -33,6 +37,7 @@ pub struct Nav {
 impl Nav {
     /// The header for `viewer`.
     pub fn of(viewer: &Viewer) -> Nav {
+        let role = viewer.login.as_ref().map(|(u, _)| u.role);
         Nav {
             user: viewer.login.as_ref().map(|(u, _)| u.display_name.clone()),
             role: viewer.login.as_ref().map(|(u, _)| u.role.label()),
@@ -45,6 +50,11 @@ impl Nav {
                 .login
                 .as_ref()
                 .is_some_and(|(u, _)| u.role == shenbao_store::Role::Bureau),
+            owner: matches!(
+                role,
+                Some(shenbao_store::Role::Owner | shenbao_store::Role::Admin)
+            ),
+            expert: role == Some(shenbao_store::Role::Expert),
             unread: viewer.unread,
         }
     }
@@ -57,6 +67,8 @@ impl Nav {
             csrf,
             applicant: false,
             bureau: false,
+            owner: false,
+            expert: false,
             unread: 0,
         }
     }

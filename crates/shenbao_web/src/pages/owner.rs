@@ -810,6 +810,7 @@ pub async fn assign(
         )),
     )
     .await?;
+    crate::notices::assigned(&state, entry, &[expert.id]).await;
     Ok(Redirect::to(&format!("{here}?msg=assigned")).into_response())
 }
 
@@ -909,6 +910,13 @@ pub async fn auto_assign(
     {
         return Err(AppError::NotFound);
     }
+    let load_before: Vec<(i64, i64)> = state
+        .store
+        .pool_experts(&call_id)
+        .await?
+        .iter()
+        .map(|e| (e.user_id, e.assigned))
+        .collect();
     let outcome = state
         .store
         .auto_assign(&AutoAssign {
@@ -933,6 +941,20 @@ pub async fn auto_assign(
         )),
     )
     .await?;
+    let given: Vec<i64> = state
+        .store
+        .pool_experts(&call_id)
+        .await?
+        .iter()
+        .filter(|e| {
+            load_before
+                .iter()
+                .find(|(id, _)| *id == e.user_id)
+                .is_none_or(|(_, before)| e.assigned > *before)
+        })
+        .map(|e| e.user_id)
+        .collect();
+    crate::notices::assigned(&state, entry, &given).await;
     let mut unfilled = Vec::new();
     for (id, have) in &outcome.unfilled {
         let title = state
@@ -1431,5 +1453,6 @@ pub async fn publish(
         None,
     )
     .await?;
+    crate::notices::published(&state, entry, owner_level(entry.call)).await;
     Ok(Redirect::to(&format!("/owner/{call_id}?msg=published")).into_response())
 }

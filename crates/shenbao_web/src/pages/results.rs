@@ -59,22 +59,18 @@ pub async fn show_results(
             let next = (rows.len() as i64 > PAGE)
                 .then(|| rows.get(PAGE as usize - 1).map(|r| r.id))
                 .flatten();
-            let rows = rows
-                .into_iter()
-                .take(PAGE as usize)
-                .map(|r| {
-                    let title = r.title.unwrap_or_default();
-                    ResultLine {
-                        // The introduction comes from the call definition once it names one;
-                        // until then the case name stands in.
-                        introduction: title.clone(),
-                        title,
-                        organisation: r.organisation_name,
-                        region: region_name(&r.region),
-                        direction: direction_name(call, &r.direction),
-                    }
-                })
-                .collect();
+            let mut lines = Vec::new();
+            for r in rows.into_iter().take(PAGE as usize) {
+                let introduction = introduction(&state, call, &r).await?;
+                lines.push(ResultLine {
+                    introduction,
+                    title: r.title.unwrap_or_default(),
+                    organisation: r.organisation_name,
+                    region: region_name(&r.region),
+                    direction: direction_name(call, &r.direction),
+                });
+            }
+            let rows = lines;
             (rows, next)
         }
     };
@@ -86,4 +82,33 @@ pub async fn show_results(
         rows,
         next,
     })
+}
+
+/// The short introduction of a selected case, from its submitted answers by the call's
+/// `[publication]` block.
+async fn introduction(
+    state: &ServerState,
+    call: &shenbao_core::call::Call,
+    row: &shenbao_store::SelectedRow,
+) -> Result<String, AppError> {
+    let Some(snapshot) = state.store.latest_snapshot(row.id).await? else {
+        return Ok(String::new());
+    };
+    let answers: serde_json::Value = serde_json::from_str(&snapshot.answers).unwrap_or_default();
+    let profile = serde_json::json!({ "name": row.organisation_name, "region": row.region });
+    let app = state.store.application(row.id).await?;
+    let subdirection = app.and_then(|a| a.subdirection);
+    Ok(shenbao_core::output::publication(
+        call,
+        &shenbao_core::form::Application {
+            target: shenbao_core::call::Target {
+                direction: &row.direction,
+                subdirection: subdirection.as_deref(),
+            },
+            answers: &answers,
+            profile: Some(&profile),
+            files: None,
+        },
+    )
+    .introduction)
 }

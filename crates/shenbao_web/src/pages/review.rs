@@ -848,7 +848,12 @@ pub async fn decide(
         Some(json!({ "level": desk.level.id, "unit": desk.unit }).to_string()),
     )
     .await?;
-    let _ = row;
+    let text = match action {
+        "return" => &typed.comment,
+        "reject" => &typed.reason,
+        _ => &typed.opinion,
+    };
+    crate::notices::decided(&state, desk.entry, &row, action, text).await;
     Ok(Redirect::to(&format!("/review/{call_id}/applications/{id}")).into_response())
 }
 
@@ -1097,11 +1102,12 @@ pub async fn forward(
         "ranking_forwarded",
         Some(("call", call_id.clone())),
         Some(
-            json!({ "level": desk.level.id, "unit": desk.unit, "direction": form.direction, "count": moved })
+            json!({ "level": desk.level.id, "unit": desk.unit, "direction": form.direction, "count": moved.len() })
                 .to_string(),
         ),
     )
     .await?;
+    crate::notices::forwarded(&state, desk.entry, &moved).await;
     Ok(Redirect::to(&format!(
         "/review/{call_id}/ranking?direction={}",
         crate::error::urlencode(&form.direction)
