@@ -1,8 +1,8 @@
 //! Attachments: the rows describing uploaded files. The files themselves live in the files
 //! folder, written and deleted by the web layer.
 //!
-//! Attachments change only while their application is a draft: adding or deleting one of a
-//! submitted application is refused like a stale save (`applications.version`), so the files a
+//! Attachments change only while their application is a draft (or returned for revision):
+//! adding or deleting one of a submitted application is refused like a stale save (`applications.version`), so the files a
 //! reviewer sees stay the ones that were submitted. The check is part of the statement that
 //! writes. Attachment changes do not move the application's version, though: an upload that
 //! commits between the caller listing the attachments for a snapshot and the submission itself
@@ -39,18 +39,18 @@ fn attachment_from_row(row: &AnyRow) -> Result<AttachmentRow, sqlx::Error> {
 }
 
 impl Store {
-    /// Records an uploaded file of a draft application and returns the stored row.
+    /// Records an uploaded file of a draft (or returned) application and returns the stored row.
     ///
     /// Errors: `Conflict { constraint: "attachments.storage_key" }` when the key is taken;
-    /// `Conflict { constraint: "applications.version" }` when the application is not a draft;
-    /// `NotFound` when there is no such application; an unknown `uploaded_by` is `Other` (a
+    /// `Conflict { constraint: "applications.version" }` when the application is neither a draft nor
+    /// returned; `NotFound` when there is no such application; an unknown `uploaded_by` is `Other` (a
     /// foreign-key violation).
     pub async fn add_attachment(&self, a: &NewAttachment) -> Result<AttachmentRow, StoreError> {
         let row = sqlx::query(concat!(
             "INSERT INTO attachments (application_id, slot, original_name, storage_key, size, \
                  sha256, file_type, created_at, uploaded_by) \
              SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 \
-             WHERE EXISTS (SELECT 1 FROM applications WHERE id = $1 AND status = 'draft') \
+             WHERE EXISTS (SELECT 1 FROM applications WHERE id = $1 AND status IN ('draft', 'returned')) \
              RETURNING ",
             attachment_columns!()
         ))
@@ -100,7 +100,7 @@ impl Store {
             .collect::<Result<_, _>>()?)
     }
 
-    /// Deletes an attachment of a draft application and returns its row, so the caller can
+    /// Deletes an attachment of a draft (or returned) application and returns its row, so the caller can
     /// delete the file; `None` when there is no such attachment.
     ///
     /// Errors: `Conflict { constraint: "applications.version" }` when the application is not a
@@ -110,7 +110,7 @@ impl Store {
             "DELETE FROM attachments \
              WHERE id = $1 AND EXISTS (SELECT 1 FROM applications \
                  WHERE applications.id = attachments.application_id \
-                     AND applications.status = 'draft') \
+                     AND applications.status IN ('draft', 'returned')) \
              RETURNING ",
             attachment_columns!()
         ))

@@ -450,6 +450,10 @@ pub const REVIEW_JUSTIFICATION: &str = "申报单位对提示事项的说明";
 pub const REVIEW_DECISIONS: &str = "各级审核意见";
 /// Review page: changes since the previous submission.
 pub const REVIEW_CHANGES: &str = "与上次提交相比的修改";
+/// Review page: a file added on resubmission.
+pub const REVIEW_FILE_ADDED: &str = "新增附件";
+/// Review page: a file removed on resubmission.
+pub const REVIEW_FILE_REMOVED: &str = "删除附件";
 /// Review page: no field changed.
 pub const REVIEW_NO_CHANGES: &str = "表单内容没有变化（可能只更换了附件）。";
 /// Review page: before.

@@ -7,7 +7,7 @@ mod common;
 
 use std::sync::atomic::Ordering;
 
-use common::applicant::{apply, fixture, form_pairs, with_uscc};
+use common::applicant::{apply, content, fixture, form_pairs, with_uscc};
 use common::{App, csrf_of, location};
 use reqwest::StatusCode;
 use shenbao_store::testing::TestDb;
@@ -495,6 +495,16 @@ async fn a_returned_application_comes_back_with_its_changes(db: TestDb) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, html) = app.get(&b, &location(&r)).await;
     assert!(html.contains("已保存"));
+    let to = app
+        .upload(
+            &b,
+            id,
+            "compute_contracts",
+            "补充付款凭证.pdf",
+            content("pdf", 4096),
+        )
+        .await;
+    assert!(to.contains("msg=uploaded"), "{to}");
     submit(&app, &b, id, None).await;
     assert_eq!(
         where_is(&app, id).await,
@@ -506,6 +516,7 @@ async fn a_returned_application_comes_back_with_its_changes(db: TestDb) {
     assert!(html.contains("与上次提交相比的修改"));
     assert!(html.contains("<del>陈晓玲</del>"), "{html}");
     assert!(html.contains("<ins>陈晓明</ins>"));
+    assert!(html.contains("新增附件：补充付款凭证.pdf"), "{html}");
     assert!(html.contains("修改后重新提交"));
 }
 

@@ -803,7 +803,13 @@ pub async fn upload_file(
                     Ok(r) => r,
                     Err(e) => {
                         state.files.delete(&key).await;
-                        return Err(e.into());
+                        // Submitted (or sent back) in another tab while the file streamed in.
+                        return Err(match e {
+                            StoreError::Conflict { .. } => {
+                                AppError::Refused(s::FORM_READONLY.to_string())
+                            }
+                            other => other.into(),
+                        });
                     }
                 };
                 audit(
@@ -1204,6 +1210,17 @@ async fn submission_route(
         let (Some(level), Some(unit)) = (o.app.level.clone(), o.app.unit.clone()) else {
             return Ok(Err(s::SUBMIT_NO_LEVEL));
         };
+        let open = o
+            .entry
+            .call
+            .def()
+            .review_levels
+            .iter()
+            .find(|l| l.id == level)
+            .is_some_and(|l| o.entry.level_open(l, state.now()));
+        if !open {
+            return Ok(Err(s::SUBMIT_LEVEL_CLOSED));
+        }
         return Ok(Ok(Submission {
             from_status: "returned".into(),
             level,

@@ -440,6 +440,7 @@ struct ShowPage {
     warnings: Vec<String>,
     decisions: Vec<DecisionView>,
     changes: Vec<(String, String, String)>,
+    file_changes: Vec<(&'static str, String)>,
     resubmitted: bool,
     files: Vec<FileLine>,
     history: Vec<HistoryLine>,
@@ -589,15 +590,18 @@ async fn show_page(
         })
         .collect();
     let resubmitted = snapshots.len() > 1;
-    let changes = match snapshots.get(1) {
+    let (changes, file_changes) = match snapshots.get(1) {
         Some(before) => {
-            let before: Json = serde_json::from_str(&before.answers).unwrap_or_default();
-            shenbao_core::diff::diff_answers(call, &target, &before, &answers)
-                .into_iter()
-                .map(|c| (c.label, c.before, c.after))
-                .collect()
+            let before_answers: Json = serde_json::from_str(&before.answers).unwrap_or_default();
+            let changes =
+                shenbao_core::diff::diff_answers(call, &target, &before_answers, &answers)
+                    .into_iter()
+                    .map(|c| (c.label, c.before, c.after))
+                    .collect();
+            let before_files: Vec<Json> = serde_json::from_str(&before.files).unwrap_or_default();
+            (changes, file_changes(&before_files, &files))
         }
-        None => Vec::new(),
+        None => (Vec::new(), Vec::new()),
     };
     let (can_act, closed_reason, level) = match reader {
         Reader::Owner => (false, String::new(), None),
@@ -671,6 +675,7 @@ async fn show_page(
             .collect(),
         decisions,
         changes,
+        file_changes,
         resubmitted,
         files: files
             .iter()
@@ -700,6 +705,32 @@ async fn show_page(
             Reader::Owner => "/".to_string(),
         },
     })
+}
+
+/// Files added to or removed from the submission, by content (a file renamed but unchanged is
+/// not a change): (`新增`/`删除`, name).
+fn file_changes(before: &[Json], after: &[Json]) -> Vec<(&'static str, String)> {
+    let key = |f: &Json| {
+        (
+            f["slot"].as_str().unwrap_or_default().to_string(),
+            f["sha256"].as_str().unwrap_or_default().to_string(),
+        )
+    };
+    let name = |f: &Json| f["name"].as_str().unwrap_or_default().to_string();
+    let before_keys: Vec<_> = before.iter().map(key).collect();
+    let after_keys: Vec<_> = after.iter().map(key).collect();
+    let mut out: Vec<(&'static str, String)> = after
+        .iter()
+        .filter(|f| !before_keys.contains(&key(f)))
+        .map(|f| (s::REVIEW_FILE_ADDED, name(f)))
+        .collect();
+    out.extend(
+        before
+            .iter()
+            .filter(|f| !after_keys.contains(&key(f)))
+            .map(|f| (s::REVIEW_FILE_REMOVED, name(f))),
+    );
+    out
 }
 
 fn human_size(bytes: u64) -> String {
