@@ -1386,7 +1386,17 @@ pub async fn show_application(
         .attachments(id)
         .await?
         .into_iter()
-        .map(|a| (a.id, a.slot, a.original_name, a.sha256))
+        .map(|a| {
+            let slot = o
+                .entry
+                .call
+                .def()
+                .files
+                .iter()
+                .find(|f| f.id == a.slot)
+                .map_or(a.slot, |f| f.label.clone());
+            (a.id, slot, a.original_name, a.sha256)
+        })
         .collect();
     render(ShowPage {
         nav: Nav::of(&viewer),
