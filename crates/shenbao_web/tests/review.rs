@@ -557,10 +557,58 @@ async fn nobody_acts_outside_their_unit_or_after_forwarding(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // Another county can neither move it in a ranking nor forward it: its own list is empty,
+    // and the move names an application that is not at its unit.
+    let r = app
+        .submit(
+            &licheng,
+            &format!("/review/{call}"),
+            &format!("/review/{call}/ranking/move"),
+            &[
+                ("id", &id.to_string()),
+                ("direction", "compute_service"),
+                ("to", "up"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = forward(&app, &licheng, call, "compute_service").await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "an empty list may be forwarded"
+    );
+    assert_eq!(
+        where_is(&app, id).await,
+        at("submitted", "county", "350503")
+    );
     // Experts and applicants have no review pages.
     assert_eq!(app.get(&expert, &page).await.0, StatusCode::FORBIDDEN);
     assert_eq!(app.get(&b, &page).await.0, StatusCode::FORBIDDEN);
     assert_eq!(app.get(&b, "/review").await.0, StatusCode::FORBIDDEN);
+    for who in [&expert, &b] {
+        let (_, html) = app.get(who, "/account").await;
+        for (path, fields) in [
+            (
+                format!("{page}/decide"),
+                vec![("action", "reject"), ("reason", "x")],
+            ),
+            (
+                format!("/review/{call}/forward"),
+                vec![("direction", "compute_service"), ("confirm", "1")],
+            ),
+            (
+                format!("/review/{call}/ranking/move"),
+                vec![("id", "1"), ("to", "up")],
+            ),
+        ] {
+            let csrf = csrf_of(&html);
+            let mut all = vec![("csrf", csrf.as_str())];
+            all.extend(fields);
+            let r = who.post(app.url(&path)).form(&all).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path}");
+        }
+    }
     // The applicant can no longer withdraw once the county decided.
     recommend(&app, &fengze, call, id, 2).await;
     let r = app
