@@ -11,7 +11,7 @@
 //! clock, or look inside the answers.
 
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, Executor, Row, Transaction};
 
 use crate::application::{
     application_columns, application_from_row, insert_event, snapshot_from_row,
@@ -232,6 +232,71 @@ macro_rules! not_forwarded {
     };
 }
 
+/// Sets the status of application `id` while the unit `at` holds it, waiting or decided, with
+/// the direction not yet forwarded; the first statement of a review transaction (it takes the
+/// write lock at once on SQLite). `updated_at` is left alone: it is the applicant's last
+/// change. `None` when the guard matched nothing.
+async fn guarded_status(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+    at: &UnitRef,
+    status: &str,
+) -> Result<Option<ApplicationRow>, StoreError> {
+    let row = sqlx::query(concat!(
+        "UPDATE applications SET status = $1, version = version + 1 \
+         WHERE id = $2 AND call_id = $3 AND level = $4 AND unit = $5 \
+           AND status IN ('submitted', 'recommended', 'not_recommended') AND ",
+        not_forwarded!(),
+        " RETURNING ",
+        application_columns!()
+    ))
+    .bind(status)
+    .bind(id)
+    .bind(&at.call_id)
+    .bind(&at.level)
+    .bind(&at.unit)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.as_ref().map(application_from_row).transpose()?)
+}
+
+/// The decision and rank `level` recorded for application `id`, if any.
+async fn previous_decision(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+    level: &str,
+) -> Result<Option<(String, Option<i64>)>, StoreError> {
+    let row =
+        sqlx::query("SELECT decision, rank FROM reviews WHERE application_id = $1 AND level = $2")
+            .bind(id)
+            .bind(level)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(row
+        .map(|r| Ok::<_, sqlx::Error>((r.try_get("decision")?, r.try_get("rank")?)))
+        .transpose()?)
+}
+
+/// Deletes the decision of the unit's level on application `id`, closing the gap its rank
+/// leaves in the ranking; returns what it was.
+async fn remove_decision(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+    at: &UnitRef,
+    direction: &str,
+) -> Result<Option<(String, Option<i64>)>, StoreError> {
+    let previous = previous_decision(tx, id, &at.level).await?;
+    sqlx::query("DELETE FROM reviews WHERE application_id = $1 AND level = $2")
+        .bind(id)
+        .bind(&at.level)
+        .execute(&mut **tx)
+        .await?;
+    if let Some((_, Some(removed))) = &previous {
+        close_rank_gap(&mut **tx, at, direction, *removed).await?;
+    }
+    Ok(previous)
+}
+
 impl Store {
     /// Why a guarded review write matched nothing: `forwards.pkey` when the unit has forwarded
     /// the application's direction, else as [`Store::refusal`].
@@ -274,84 +339,72 @@ impl Store {
             "not_recommended"
         };
         let mut tx = self.pool.begin().await?;
-        // The guarded UPDATE first (write lock at once on SQLite). `updated_at` is left alone:
-        // it is the applicant's last change.
-        let row = sqlx::query(concat!(
-            "UPDATE applications SET status = $1, version = version + 1 \
-             WHERE id = $2 AND call_id = $3 AND level = $4 AND unit = $5 \
-               AND status IN ('submitted', 'recommended', 'not_recommended') AND ",
-            not_forwarded!(),
-            " RETURNING ",
-            application_columns!()
-        ))
-        .bind(status)
-        .bind(id)
-        .bind(&at.call_id)
-        .bind(&at.level)
-        .bind(&at.unit)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
+        let Some(application) = guarded_status(&mut tx, id, at, status).await? else {
             tx.rollback().await?;
             return Err(self.review_refusal(id, at).await);
         };
-        let application = application_from_row(&row)?;
-        let previous: Option<(String, Option<i64>)> = sqlx::query(
-            "SELECT decision, rank FROM reviews WHERE application_id = $1 AND level = $2",
-        )
-        .bind(id)
-        .bind(&at.level)
-        .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| Ok::<_, sqlx::Error>((r.try_get("decision")?, r.try_get("rank")?)))
-        .transpose()?;
-        let old_rank = previous.as_ref().and_then(|(_, rank)| *rank);
-        let rank = match (decision.recommended, old_rank) {
-            (true, Some(rank)) => Some(rank),
-            (true, None) => {
-                let max: Option<i64> = sqlx::query_scalar(
-                    "SELECT MAX(rank) FROM reviews \
-                     WHERE call_id = $1 AND level = $2 AND unit = $3 AND direction = $4",
+        let previous = previous_decision(&mut tx, id, &at.level).await?;
+        let from = previous
+            .as_ref()
+            .map_or("submitted", |(d, _)| d.as_str())
+            .to_owned();
+        match (decision.recommended, previous) {
+            // Recommended again: the same place in the ranking, the new opinion.
+            (true, Some((_, Some(_)))) => {
+                sqlx::query(
+                    "UPDATE reviews SET decision = $1, opinion = $2, signatures = $3, \
+                         decided_by = $4, decided_at = $5 \
+                     WHERE application_id = $6 AND level = $7",
                 )
-                .bind(&at.call_id)
+                .bind(status)
+                .bind(&decision.opinion)
+                .bind(&decision.signatures)
+                .bind(event.actor_user_id.unwrap_or_default())
+                .bind(event.at)
+                .bind(id)
                 .bind(&at.level)
+                .execute(&mut *tx)
+                .await?;
+            }
+            (recommended, previous) => {
+                if previous.is_some() {
+                    remove_decision(&mut tx, id, at, &application.direction).await?;
+                }
+                let rank = if recommended {
+                    let max: Option<i64> = sqlx::query_scalar(
+                        "SELECT MAX(rank) FROM reviews \
+                         WHERE call_id = $1 AND level = $2 AND unit = $3 AND direction = $4",
+                    )
+                    .bind(&at.call_id)
+                    .bind(&at.level)
+                    .bind(&at.unit)
+                    .bind(&application.direction)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    Some(max.unwrap_or(0) + 1)
+                } else {
+                    None
+                };
+                sqlx::query(
+                    "INSERT INTO reviews (application_id, level, call_id, unit, direction, \
+                         decision, opinion, signatures, rank, decided_by, decided_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                )
+                .bind(id)
+                .bind(&at.level)
+                .bind(&at.call_id)
                 .bind(&at.unit)
                 .bind(&application.direction)
-                .fetch_one(&mut *tx)
+                .bind(status)
+                .bind(&decision.opinion)
+                .bind(&decision.signatures)
+                .bind(rank)
+                .bind(event.actor_user_id.unwrap_or_default())
+                .bind(event.at)
+                .execute(&mut *tx)
                 .await?;
-                Some(max.unwrap_or(0) + 1)
             }
-            (false, _) => None,
-        };
-        sqlx::query("DELETE FROM reviews WHERE application_id = $1 AND level = $2")
-            .bind(id)
-            .bind(&at.level)
-            .execute(&mut *tx)
-            .await?;
-        if let (false, Some(removed)) = (decision.recommended, old_rank) {
-            close_rank_gap(&mut *tx, at, &application.direction, removed).await?;
         }
-        sqlx::query(
-            "INSERT INTO reviews (application_id, level, call_id, unit, direction, decision, \
-                 opinion, signatures, rank, decided_by, decided_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(id)
-        .bind(&at.level)
-        .bind(&at.call_id)
-        .bind(&at.unit)
-        .bind(&application.direction)
-        .bind(status)
-        .bind(&decision.opinion)
-        .bind(&decision.signatures)
-        .bind(rank)
-        .bind(event.actor_user_id.unwrap_or_default())
-        .bind(event.at)
-        .execute(&mut *tx)
-        .await?;
-        let from = previous
-            .map(|(d, _)| d)
-            .unwrap_or_else(|| "submitted".into());
         insert_event(&mut *tx, id, event, Some(&from), status).await?;
         tx.commit().await?;
         Ok(application)
@@ -368,45 +421,14 @@ impl Store {
         event: &ApplicationEvent,
     ) -> Result<ApplicationRow, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let row = sqlx::query(concat!(
-            "UPDATE applications SET status = 'returned', version = version + 1 \
-             WHERE id = $1 AND call_id = $2 AND level = $3 AND unit = $4 \
-               AND status IN ('submitted', 'recommended', 'not_recommended') AND ",
-            not_forwarded!(),
-            " RETURNING ",
-            application_columns!()
-        ))
-        .bind(id)
-        .bind(&at.call_id)
-        .bind(&at.level)
-        .bind(&at.unit)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
+        let Some(application) = guarded_status(&mut tx, id, at, "returned").await? else {
             tx.rollback().await?;
             return Err(self.review_refusal(id, at).await);
         };
-        let application = application_from_row(&row)?;
-        let previous: Option<(String, Option<i64>)> = sqlx::query(
-            "SELECT decision, rank FROM reviews WHERE application_id = $1 AND level = $2",
-        )
-        .bind(id)
-        .bind(&at.level)
-        .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| Ok::<_, sqlx::Error>((r.try_get("decision")?, r.try_get("rank")?)))
-        .transpose()?;
-        sqlx::query("DELETE FROM reviews WHERE application_id = $1 AND level = $2")
-            .bind(id)
-            .bind(&at.level)
-            .execute(&mut *tx)
-            .await?;
-        if let Some((_, Some(removed))) = &previous {
-            close_rank_gap(&mut *tx, at, &application.direction, *removed).await?;
-        }
-        let from = previous
-            .map(|(d, _)| d)
-            .unwrap_or_else(|| "submitted".into());
+        let from = match remove_decision(&mut tx, id, at, &application.direction).await? {
+            Some((decision, _)) => decision,
+            None => "submitted".to_owned(),
+        };
         insert_event(&mut *tx, id, event, Some(&from), "returned").await?;
         tx.commit().await?;
         Ok(application)
