@@ -1,14 +1,21 @@
 //! The web platform under load, on loopback: prints figures, then stops.
 //!
-//! Run with `cargo bench -p shenbao_web --bench load` (about 40 s on two cores, after the
-//! build). In order:
+//! Run with `cargo bench -p shenbao_web --bench load` (about 2 min on two cores, after the
+//! build). `SHENBAO_BENCH_ONLY=applicant` runs phases 1–5 only, `SHENBAO_BENCH_ONLY=queue`
+//! the queue's seeding and phase 6 only. In order:
 //!
 //! 1. **Seeding.** A fresh data folder with SQLite, the seed calls with demo deadlines, and
 //!    10,000 applications over 2,000 organisations written through the store API (answers
 //!    taken round-robin from the core's valid fixtures), plus one benchmark organisation
-//!    and applicant with 85 applications of its own; prints how long that took.
+//!    and applicant with 85 applications of its own; prints how long that took. Then, for
+//!    the queue, a county bureau account of 鲤城区 (350502) and 10,000 applications of
+//!    qz-2024-ai-industry from 1,000 organisations in 泉州's eleven counties, created,
+//!    submitted to their county (5,000 to 鲤城区) and partly decided (10% recommended, 5% not
+//!    recommended); prints how long that took, and SQLite's plan of the queue query (which
+//!    must use `applications_queue_idx`).
 //! 2. **Server.** Started on the folder; the applicant logs in through `/login`, and every
-//!    request after that carries this one session.
+//!    request after that carries this one session (the bureau gets its own client and session
+//!    in phase 6).
 //! 3. **Form page.** `GET /applications/{id}/edit` of the largest seed form (hn-2025-ai,
 //!    direction `center`, fully answered) from 64 connections for 10 s.
 //! 4. **Draft save.** `POST /applications/{id}/autosave` of that whole form from 64
@@ -18,6 +25,12 @@
 //! 5. **Uploads.** 20 uploads of just under 100 MiB (gd-2023-ai-scenarios, slot `video`)
 //!    streamed at once, generated chunk by chunk, while the server's resident memory is
 //!    sampled; then every attachment row is checked (size, type, SHA-256, file on disk).
+//! 6. **Bureau queue.** The bureau logs in and walks its whole queue (250 pages of 20) by the
+//!    pages' `rel="next"` keyset links, checking every page's rows against the seed; then,
+//!    from 64 connections for 10 s each: `GET /review/qz-2024-ai-industry` (first page), the
+//!    pages from the 101st on (spread over the connections), the filtered query
+//!    `?status=recommended&q=科技&sort=oldest`, and the ranking of `compute_service`. Every
+//!    response must be 200 and hold its page's first and last row, or it counts as an error.
 //!
 //! Each phase prints requests per second, latencies, errors, and the CPU time the server
 //! and the load generator used, then a summary table closes the run.
@@ -44,12 +57,17 @@ use reqwest::multipart::{Form, Part};
 use reqwest::redirect::Policy;
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
-use shenbao_store::{ApplicationEvent, NewApplication, NewOrganisation, NewUser, Role, Store};
+use shenbao_store::{
+    ApplicationEvent, Decision, NewApplication, NewOrganisation, NewSnapshot, NewUser, QueueQuery,
+    QueueSort, Role, Store, Submission, UnitRef,
+};
 use shenbao_web::{CallRegistry, FileStore, ServerState, auth, system_now};
 use tokio::task::JoinSet;
 
 /// Set (to the data folder) in the child process that runs the server.
 const SERVE_ENV: &str = "SHENBAO_BENCH_SERVE";
+/// Picks sections: `applicant`, `queue`, or both comma-separated (the default).
+const ONLY_ENV: &str = "SHENBAO_BENCH_ONLY";
 /// The child's first line of output, followed by its address.
 const LISTENING: &str = "listening on ";
 
@@ -568,8 +586,13 @@ fn csrf_of(html: &str) -> Result<String> {
         .to_string())
 }
 
-/// Logs the client's cookie jar in as the benchmark applicant through `/login`.
-async fn log_in(client: &reqwest::Client, server: &Server) -> Result<()> {
+/// Logs the client's cookie jar in through `/login`.
+async fn log_in(
+    client: &reqwest::Client,
+    server: &Server,
+    username: &str,
+    password: &str,
+) -> Result<()> {
     let html = client
         .get(server.url("/login"))
         .send()
@@ -580,12 +603,16 @@ async fn log_in(client: &reqwest::Client, server: &Server) -> Result<()> {
         .post(server.url("/login"))
         .form(&[
             ("csrf", csrf_of(&html)?.as_str()),
-            ("username", USERNAME),
-            ("password", PASSWORD),
+            ("username", username),
+            ("password", password),
         ])
         .send()
         .await?;
-    ensure!(r.status() == StatusCode::SEE_OTHER, "login: {}", r.status());
+    ensure!(
+        r.status() == StatusCode::SEE_OTHER,
+        "login as {username}: {}",
+        r.status()
+    );
     Ok(())
 }
 
@@ -873,7 +900,39 @@ async fn verify_uploads(store: &Store, files: &Path, ids: &[i64], sha: &str) -> 
 
 // ---- the run -------------------------------------------------------------------------------
 
+/// The benchmark's sections, picked with `SHENBAO_BENCH_ONLY` (see the module comment).
+#[derive(Clone, Copy)]
+struct Sections {
+    applicant: bool,
+    queue: bool,
+}
+
+impl Sections {
+    fn from_env() -> Result<Sections> {
+        let Ok(only) = std::env::var(ONLY_ENV) else {
+            return Ok(Sections {
+                applicant: true,
+                queue: true,
+            });
+        };
+        let mut s = Sections {
+            applicant: false,
+            queue: false,
+        };
+        for name in only.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            match name {
+                "applicant" => s.applicant = true,
+                "queue" => s.queue = true,
+                other => bail!("{ONLY_ENV}: unknown section {other:?} (applicant, queue)"),
+            }
+        }
+        ensure!(s.applicant || s.queue, "{ONLY_ENV}: no section picked");
+        Ok(s)
+    }
+}
+
 async fn run() -> Result<()> {
+    let sections = Sections::from_env()?;
     let data = tempfile::tempdir()?;
     let db = data.path().join("shenbao.db");
     println!(
@@ -886,23 +945,46 @@ async fn run() -> Result<()> {
     let store = Store::open_sqlite(&db).await?;
     let now = system_now();
     CallRegistry::load(&store, true, now).await?;
-    let (start, cpu0) = (Instant::now(), cpu_time("self"));
-    seed(&store, now).await?;
-    let (seeding, seeding_cpu) = (start.elapsed(), cpu_time("self").saturating_sub(cpu0));
-    let center = fixture("hn-2025-ai", "center.valid.json")?;
-    let apps = seed_bench_account(&store, now, &center).await?;
-    let total = store.count_applications().await?;
-    let db_size = std::fs::metadata(&db)?.len()
-        + std::fs::metadata(data.path().join("shenbao.db-wal")).map_or(0, |m| m.len());
-    println!(
-        "seeding: {ORGANISATIONS} organisations and {APPLICATIONS} applications in {:.2}s \
-         ({:.0} applications/s, {SEED_WRITERS} writers, {:.1}s CPU); {total} applications \
-         with the benchmark applicant's; database {:.1} MiB",
-        seeding.as_secs_f64(),
-        APPLICATIONS as f64 / seeding.as_secs_f64(),
-        seeding_cpu.as_secs_f64(),
-        mib(db_size)
-    );
+    let mut seeding = None;
+    let mut bench_apps = None;
+    if sections.applicant {
+        let (start, cpu0) = (Instant::now(), cpu_time("self"));
+        seed(&store, now).await?;
+        let (took, cpu) = (start.elapsed(), cpu_time("self").saturating_sub(cpu0));
+        let center = fixture("hn-2025-ai", "center.valid.json")?;
+        let apps = seed_bench_account(&store, now, &center).await?;
+        let total = store.count_applications().await?;
+        println!(
+            "seeding: {ORGANISATIONS} organisations and {APPLICATIONS} applications in {:.2}s \
+             ({:.0} applications/s, {SEED_WRITERS} writers, {:.1}s CPU); {total} applications \
+             with the benchmark applicant's; database {:.1} MiB",
+            took.as_secs_f64(),
+            APPLICATIONS as f64 / took.as_secs_f64(),
+            cpu.as_secs_f64(),
+            mib(db_size(data.path()))
+        );
+        seeding = Some(took);
+        bench_apps = Some((center, apps));
+    }
+    let queue_seed = if sections.queue {
+        let seeded = seed_queue(&store, now).await?;
+        println!(
+            "queue seeding: {QUEUE_ORGANISATIONS} organisations in 泉州's counties and \
+             {QUEUE_APPLICATIONS} submitted applications of {QUEUE_CALL} (created, submitted, \
+             {} decided) in {:.2}s ({:.0} applications/s, {SEED_WRITERS} writers, {:.1}s CPU); \
+             database {:.1} MiB",
+            seeded.decided,
+            seeded.took.as_secs_f64(),
+            QUEUE_APPLICATIONS as f64 / seeded.took.as_secs_f64(),
+            seeded.cpu.as_secs_f64(),
+            mib(db_size(data.path()))
+        );
+        query_plans(&db, seeded.bureau_unit).await?;
+        store_timings(&store, &seeded).await?;
+        Some(seeded)
+    } else {
+        None
+    };
 
     // 2. The server.
     let server = tokio::task::spawn_blocking({
@@ -911,11 +993,161 @@ async fn run() -> Result<()> {
     })
     .await??;
     let pid = server.pid();
+    let rss_start = proc_status(pid, "VmRSS:").unwrap_or(0);
+    println!(
+        "server: pid {pid} at {}; RSS {:.1} MiB",
+        server.base,
+        mib(rss_start)
+    );
+
+    // 3–5. The applicant's pages.
+    let applicant = match bench_apps {
+        Some((center, apps)) => {
+            Some(applicant_section(&store, &server, data.path(), &center, &apps).await?)
+        }
+        None => None,
+    };
+
+    // 6. The bureau queue.
+    let queue = match &queue_seed {
+        Some(seeded) => Some(queue_section(&server, seeded).await?),
+        None => None,
+    };
+    let rss_end = proc_status(pid, "VmRSS:").unwrap_or(0);
+    drop(server);
+    store.close().await;
+
+    // Summary.
+    println!();
+    println!("== summary (server in its own process; client on the same cores) ==");
+    println!(
+        "{:<34} {:>9} {:>9} {:>9} {:>9} {:>6} {:>6}",
+        "phase", "requests", "req/s", "p50", "p99", "409", "errors"
+    );
+    let conns = format!("({CONNECTIONS} conns, {}s)", PHASE.as_secs());
+    let mut rows: Vec<(String, &Tally)> = Vec::new();
+    if let Some(a) = &applicant {
+        rows.push((format!("form page {conns}"), &a.form));
+        rows.push((format!("autosave {conns}"), &a.save));
+    }
+    if let Some(q) = &queue {
+        rows.push((format!("queue page 1 {conns}"), &q.first));
+        rows.push((format!("queue pages {}+ {conns}", DEEP_FROM + 1), &q.deep));
+        rows.push((format!("queue filtered {conns}"), &q.filtered));
+        rows.push((format!("ranking {conns}"), &q.ranking));
+    }
+    for (name, t) in rows {
+        println!(
+            "{name:<34} {:>9} {:>9.0} {:>9} {:>9} {:>6} {:>6}",
+            t.requests(),
+            t.per_second(),
+            ms(t.percentile(50.0)),
+            ms(t.percentile(99.0)),
+            t.conflicts,
+            t.failed
+        );
+    }
+    if let Some(a) = &applicant {
+        println!(
+            "{:<34} {:>9} {:>9} {:>9} {:>9} {:>6} {:>6}",
+            format!("uploads ({UPLOADS} × {:.0} MiB at once)", mib(UPLOAD_BYTES)),
+            UPLOADS,
+            format!("{:.0}MiB/s", mib(a.up.bytes) / a.up.took.as_secs_f64()),
+            "",
+            "",
+            "",
+            0
+        );
+    }
+    if let Some(took) = seeding {
+        println!(
+            "seeding      {:.2}s for {APPLICATIONS} applications, {ORGANISATIONS} organisations",
+            took.as_secs_f64()
+        );
+    }
+    if let Some(seeded) = &queue_seed {
+        println!(
+            "queue seed   {:.2}s for {QUEUE_APPLICATIONS} submitted applications ({} at the \
+             bureau's unit {}), {QUEUE_ORGANISATIONS} organisations",
+            seeded.took.as_secs_f64(),
+            seeded.at_unit(),
+            seeded.bureau_unit
+        );
+    }
+    if let Some(q) = &queue {
+        println!(
+            "queue walk   {} pages of {QUEUE_PAGE} followed by rel=next in {:.2}s ({} per \
+             page), every row in order, none missing or repeated",
+            q.walked_pages,
+            q.walk.as_secs_f64(),
+            ms(q.walk / q.walked_pages.max(1) as u32)
+        );
+    }
+    if let Some(a) = &applicant {
+        println!(
+            "autosave     {} saves stored (warm-up included), none lost; {:.1} KiB form \
+             body each",
+            a.saved,
+            a.body_size as f64 / 1024.0
+        );
+        println!(
+            "uploads      {:.0} MiB in {:.1}s",
+            mib(a.up.bytes),
+            a.up.took.as_secs_f64()
+        );
+        println!(
+            "server RSS   idle {:.1} MiB, after form page {:.1}, after autosave {:.1}, \
+             peak before uploads {:.1}, peak during uploads {:.1} MiB",
+            mib(a.rss_idle),
+            mib(a.rss_after_form),
+            mib(a.rss_after_save),
+            mib(a.hwm_before_uploads),
+            mib(a.up.hwm.max(a.up.sampled_peak))
+        );
+    }
+    if queue.is_some() {
+        println!(
+            "server RSS   {:.1} MiB at start, {:.1} MiB at the end",
+            mib(rss_start),
+            mib(rss_end)
+        );
+    }
+    Ok(())
+}
+
+/// Size of the SQLite database with its write-ahead log.
+fn db_size(dir: &Path) -> u64 {
+    std::fs::metadata(dir.join("shenbao.db")).map_or(0, |m| m.len())
+        + std::fs::metadata(dir.join("shenbao.db-wal")).map_or(0, |m| m.len())
+}
+
+/// What the applicant's phases measured.
+struct ApplicantFigures {
+    form: Tally,
+    save: Tally,
+    up: Uploads,
+    saved: i64,
+    body_size: usize,
+    rss_idle: u64,
+    rss_after_form: u64,
+    rss_after_save: u64,
+    hwm_before_uploads: u64,
+}
+
+/// The applicant's form page, draft saves and uploads (phases 3–5).
+async fn applicant_section(
+    store: &Store,
+    server: &Server,
+    data: &Path,
+    center: &Fixture,
+    apps: &BenchApps,
+) -> Result<ApplicantFigures> {
+    let pid = server.pid();
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
         .build()?;
-    log_in(&client, &server).await?;
+    log_in(&client, server, USERNAME, PASSWORD).await?;
     let edit = server.url(&format!("/applications/{}/edit", apps.form));
     let page = client.get(&edit).send().await?;
     ensure!(
@@ -931,8 +1163,7 @@ async fn run() -> Result<()> {
     let csrf = csrf_of(&html)?;
     let rss_idle = proc_status(pid, "VmRSS:").unwrap_or(0);
     println!(
-        "server: pid {pid} at {}; edit page {:.0} KiB; RSS {:.1} MiB",
-        server.base,
+        "applicant: edit page {:.0} KiB; server RSS {:.1} MiB",
         html.len() as f64 / 1024.0,
         mib(rss_idle)
     );
@@ -997,9 +1228,9 @@ async fn run() -> Result<()> {
         hasher.update(c);
     }
     let sha = hex(&hasher.finalize());
-    let (up, up_cpu) = Cpu::around(pid, upload_phase(&client, &server, &csrf, &apps.upload)).await;
+    let (up, up_cpu) = Cpu::around(pid, upload_phase(&client, server, &csrf, &apps.upload)).await;
     let up = up?;
-    verify_uploads(&store, &data.path().join("files"), &apps.upload, &sha).await?;
+    verify_uploads(store, &data.join("files"), &apps.upload, &sha).await?;
     println!(
         "uploads: {UPLOADS} × {:.1} MiB = {:.0} MiB in {:.1}s ({:.0} MiB/s; slowest {:.1}s); \
          all {UPLOADS} attachment rows and files verified",
@@ -1021,70 +1252,17 @@ async fn run() -> Result<()> {
             " (since the server started: the kernel refused to reset it)"
         }
     );
-    drop(server);
-    store.close().await;
-
-    // Summary.
-    println!();
-    println!("== summary (server in its own process; client on the same cores) ==");
-    println!(
-        "{:<34} {:>9} {:>9} {:>9} {:>9} {:>6} {:>6}",
-        "phase", "requests", "req/s", "p50", "p99", "409", "errors"
-    );
-    for (name, t) in [
-        (
-            format!("form page ({CONNECTIONS} conns, {}s)", PHASE.as_secs()),
-            &form,
-        ),
-        (
-            format!("autosave ({CONNECTIONS} conns, {}s)", PHASE.as_secs()),
-            &save,
-        ),
-    ] {
-        println!(
-            "{name:<34} {:>9} {:>9.0} {:>9} {:>9} {:>6} {:>6}",
-            t.requests(),
-            t.per_second(),
-            ms(t.percentile(50.0)),
-            ms(t.percentile(99.0)),
-            t.conflicts,
-            t.failed
-        );
-    }
-    println!(
-        "{:<34} {:>9} {:>9} {:>9} {:>9} {:>6} {:>6}",
-        format!("uploads ({UPLOADS} × {:.0} MiB at once)", mib(UPLOAD_BYTES)),
-        UPLOADS,
-        format!("{:.0}MiB/s", mib(up.bytes) / up.took.as_secs_f64()),
-        "",
-        "",
-        "",
-        0
-    );
-    println!(
-        "seeding      {:.2}s for {APPLICATIONS} applications, {ORGANISATIONS} organisations",
-        seeding.as_secs_f64()
-    );
-    println!(
-        "autosave     {saved} saves stored (warm-up included), none lost; {:.1} KiB form \
-         body each",
-        body_size as f64 / 1024.0
-    );
-    println!(
-        "uploads      {:.0} MiB in {:.1}s",
-        mib(up.bytes),
-        up.took.as_secs_f64()
-    );
-    println!(
-        "server RSS   idle {:.1} MiB, after form page {:.1}, after autosave {:.1}, \
-         peak before uploads {:.1}, peak during uploads {:.1} MiB",
-        mib(rss_idle),
-        mib(rss_after_form),
-        mib(rss_after_save),
-        mib(hwm_before_uploads),
-        mib(up.hwm.max(up.sampled_peak))
-    );
-    Ok(())
+    Ok(ApplicantFigures {
+        form,
+        save,
+        up,
+        saved,
+        body_size,
+        rss_idle,
+        rss_after_form,
+        rss_after_save,
+        hwm_before_uploads,
+    })
 }
 
 /// Streams [`UPLOADS`] uploads at once, one per application, sampling the server's memory.
@@ -1122,5 +1300,718 @@ async fn upload_phase(
         hwm: proc_status(pid, "VmHWM:").unwrap_or(0),
         peak_reset,
         rss_before,
+    })
+}
+
+// ---- the bureau queue ----------------------------------------------------------------------
+
+/// The call whose county queue is measured: 泉州's counties review four of its directions.
+const QUEUE_CALL: &str = "qz-2024-ai-industry";
+/// The call's county level.
+const QUEUE_LEVEL: &str = "county";
+/// Submitted applications seeded for the queue.
+const QUEUE_APPLICATIONS: usize = 10_000;
+/// Organisations they come from, spread over 泉州's counties.
+const QUEUE_ORGANISATIONS: usize = 1_000;
+/// The benchmark bureau's county, 鲤城区: every even-numbered organisation, so half of the
+/// applications (5,000, 250 pages).
+const BUREAU_UNIT: &str = "350502";
+/// The other counties of 泉州 (350500), for the odd-numbered organisations.
+const OTHER_UNITS: [&str; 10] = [
+    "350503", "350504", "350505", "350521", "350524", "350525", "350526", "350581", "350582",
+    "350583",
+];
+/// The directions the county level reviews, with the kind of project their titles name.
+const QUEUE_DIRECTIONS: [(&str, &str); 4] = [
+    ("compute_service", "智算"),
+    ("lingyan_software", "领雁软件"),
+    ("software_product", "软件产品"),
+    ("hardware_product", "硬件产品"),
+];
+/// The direction whose ranking is measured.
+const RANKED_DIRECTION: &str = "compute_service";
+/// Rows on a queue page (the server's `PAGE`).
+const QUEUE_PAGE: usize = 20;
+/// The deep-page phase requests the pages from this one (0-based) to the last.
+const DEEP_FROM: usize = 100;
+/// The filtered query's keyword.
+const KEYWORD: &str = "科技";
+/// The benchmark bureau's login.
+const BUREAU: &str = "bench_bureau";
+
+/// Parts of the seeded organisations' names: 25 × 10 × 4 = 1,000 distinct names.
+const NAME_PLACES: [&str; 25] = [
+    "刺桐", "清源", "开元", "海丝", "闽台", "东海", "洛阳", "紫帽", "清濛", "泉港", "金井", "深沪",
+    "安平", "罗山", "丰州", "官桥", "洪濑", "蓬壶", "东岭", "凤山", "龙湖", "永宁", "梅山", "湖头",
+    "石圳",
+];
+const NAME_WORDS: [&str; 10] = [
+    "智算", "数联", "云启", "星链", "锐思", "恒信", "博远", "天工", "中研", "华芯",
+];
+const NAME_KINDS: [&str; 4] = [
+    "科技有限公司",
+    "信息技术有限公司",
+    "智能装备有限公司",
+    "软件股份有限公司",
+];
+
+/// The county of seeded organisation `j`.
+fn queue_unit(j: usize) -> &'static str {
+    if j.is_multiple_of(2) {
+        BUREAU_UNIT
+    } else {
+        OTHER_UNITS[(j / 2) % OTHER_UNITS.len()]
+    }
+}
+
+fn queue_organisation_name(j: usize) -> String {
+    format!(
+        "泉州{}{}{}",
+        NAME_PLACES[j % 25],
+        NAME_WORDS[(j / 25) % 10],
+        NAME_KINDS[(j / 250) % 4]
+    )
+}
+
+/// One seeded application, as the queue should show it.
+#[derive(Clone)]
+struct QueueApp {
+    id: i64,
+    unit: &'static str,
+    direction: &'static str,
+    status: &'static str,
+    submitted_at: i64,
+    organisation: String,
+    title: String,
+}
+
+/// The seeded queue.
+struct QueueSeed {
+    apps: Vec<QueueApp>,
+    bureau_unit: &'static str,
+    decided: usize,
+    took: Duration,
+    cpu: Duration,
+}
+
+impl QueueSeed {
+    /// The bureau's queue, newest first, as the server orders it.
+    fn newest(&self) -> Vec<&QueueApp> {
+        let mut v: Vec<&QueueApp> = self
+            .apps
+            .iter()
+            .filter(|a| a.unit == self.bureau_unit)
+            .collect();
+        v.sort_by_key(|a| std::cmp::Reverse((a.submitted_at, a.id)));
+        v
+    }
+
+    fn at_unit(&self) -> usize {
+        self.apps
+            .iter()
+            .filter(|a| a.unit == self.bureau_unit)
+            .count()
+    }
+
+    /// The filtered query's rows, oldest first.
+    fn filtered(&self) -> Vec<&QueueApp> {
+        let mut v: Vec<&QueueApp> = self
+            .apps
+            .iter()
+            .filter(|a| {
+                a.unit == self.bureau_unit
+                    && a.status == "recommended"
+                    && (a.organisation.contains(KEYWORD) || a.title.contains(KEYWORD))
+            })
+            .collect();
+        v.sort_by_key(|a| (a.submitted_at, a.id));
+        v
+    }
+
+    /// The ids in the bureau's ranking of [`RANKED_DIRECTION`], sorted by id.
+    fn ranked(&self) -> Vec<i64> {
+        let mut v: Vec<i64> = self
+            .apps
+            .iter()
+            .filter(|a| {
+                a.unit == self.bureau_unit
+                    && a.direction == RANKED_DIRECTION
+                    && a.status == "recommended"
+            })
+            .map(|a| a.id)
+            .collect();
+        v.sort_unstable();
+        v
+    }
+}
+
+/// Seeds the bureau account, [`QUEUE_ORGANISATIONS`] organisations in 泉州's counties and
+/// [`QUEUE_APPLICATIONS`] applications of [`QUEUE_CALL`] through the store API: each created
+/// from the direction's valid fixture, submitted to its county (four at a time share a
+/// `submitted_at`, so the keyset's tie-break on the id is exercised), and one in ten
+/// recommended, one in twenty not recommended, the rest waiting.
+async fn seed_queue(store: &Store, now: i64) -> Result<QueueSeed> {
+    let bureau = store
+        .create_user(&NewUser {
+            username: BUREAU.to_string(),
+            password_hash: auth::hash_password(PASSWORD)?,
+            display_name: "鲤城区工信局（压测）".to_string(),
+            role: Role::Bureau,
+            organisation_id: None,
+            scope_region: Some(BUREAU_UNIT.to_string()),
+            scope_sector: None,
+            email: None,
+            created_at: now,
+        })
+        .await?;
+    let (start, cpu0) = (Instant::now(), cpu_time("self"));
+    let hash = Arc::new(auth::hash_password("seed-password")?);
+    let s = store.clone();
+    let accounts = in_parallel(QUEUE_ORGANISATIONS, move |j| {
+        let (s, hash) = (s.clone(), Arc::clone(&hash));
+        async move {
+            let (org, user) = s
+                .register_applicant(
+                    &NewOrganisation {
+                        uscc: format!("91350500QZ{j:08}"),
+                        name: queue_organisation_name(j),
+                        region: queue_unit(j).to_string(),
+                        created_at: now,
+                    },
+                    &NewUser {
+                        username: format!("qz_seed_{j}"),
+                        password_hash: hash.to_string(),
+                        display_name: format!("泉州联系人{j}"),
+                        role: Role::Applicant,
+                        organisation_id: None,
+                        scope_region: None,
+                        scope_sector: None,
+                        email: None,
+                        created_at: now,
+                    },
+                )
+                .await?;
+            Ok((org.id, user.id))
+        }
+    })
+    .await?;
+    let mut answers = Vec::new();
+    for (direction, _) in QUEUE_DIRECTIONS {
+        let f = fixture(QUEUE_CALL, &format!("{direction}.valid.json"))?;
+        let text = f.answers.to_string();
+        let sha = hex(&Sha256::digest(text.as_bytes()));
+        answers.push((f.subdirection, text, sha));
+    }
+    let (answers, accounts) = (Arc::new(answers), Arc::new(accounts));
+    let s = store.clone();
+    let apps = in_parallel(QUEUE_APPLICATIONS, move |i| {
+        let (s, answers, accounts) = (s.clone(), Arc::clone(&answers), Arc::clone(&accounts));
+        async move {
+            let j = i % QUEUE_ORGANISATIONS;
+            let (org, user) = accounts[j];
+            let d = (i / 1000) % QUEUE_DIRECTIONS.len();
+            let (direction, kind) = QUEUE_DIRECTIONS[d];
+            let (subdirection, text, sha) = &answers[d];
+            let unit = queue_unit(j);
+            let organisation = queue_organisation_name(j);
+            let title = format!("{organisation}{kind}项目{}", i + 1);
+            // Within the last day, four applications a second.
+            let submitted_at = now - 86_400_000 + (i / 4) as i64 * 1000;
+            let created_at = submitted_at - 3_600_000;
+            let row = s
+                .create_application(
+                    &NewApplication {
+                        call_id: QUEUE_CALL.to_string(),
+                        direction: direction.to_string(),
+                        subdirection: subdirection.clone(),
+                        organisation_id: org,
+                        created_by: user,
+                        answers: text.clone(),
+                        created_at,
+                    },
+                    &event(created_at, user),
+                )
+                .await?;
+            let row = s
+                .submit_application(
+                    row.id,
+                    row.version,
+                    &Submission {
+                        from_status: "draft".to_string(),
+                        level: QUEUE_LEVEL.to_string(),
+                        unit: unit.to_string(),
+                        sector: None,
+                        title: Some(title.clone()),
+                    },
+                    &NewSnapshot {
+                        version: row.version,
+                        answers: text.clone(),
+                        files: "[]".to_string(),
+                        content_hash: sha.clone(),
+                    },
+                    &event(submitted_at, user),
+                )
+                .await?;
+            let k = i / 2;
+            let recommended = match (k % 10, k % 20) {
+                (3, _) => Some(true),
+                (_, 7) => Some(false),
+                _ => None,
+            };
+            let status = match recommended {
+                Some(yes) => {
+                    let at = UnitRef {
+                        call_id: QUEUE_CALL.to_string(),
+                        level: QUEUE_LEVEL.to_string(),
+                        unit: unit.to_string(),
+                    };
+                    let opinion = if yes {
+                        "材料齐全，符合申报条件，同意推荐。"
+                    } else {
+                        "不符合申报条件。"
+                    };
+                    s.decide(
+                        row.id,
+                        &at,
+                        &Decision {
+                            recommended: yes,
+                            opinion: opinion.to_string(),
+                            signatures: None,
+                        },
+                        &event(now, bureau.id),
+                    )
+                    .await?;
+                    if yes {
+                        "recommended"
+                    } else {
+                        "not_recommended"
+                    }
+                }
+                None => "submitted",
+            };
+            Ok(QueueApp {
+                id: row.id,
+                unit,
+                direction,
+                status,
+                submitted_at,
+                organisation,
+                title,
+            })
+        }
+    })
+    .await?;
+    let decided = apps.iter().filter(|a| a.status != "submitted").count();
+    Ok(QueueSeed {
+        apps,
+        bureau_unit: BUREAU_UNIT,
+        decided,
+        took: start.elapsed(),
+        cpu: cpu_time("self").saturating_sub(cpu0),
+    })
+}
+
+/// The queue statement of `Store::review_queue` (crates/shenbao_store/src/review.rs), with
+/// the filters and keyset given; keep in step with it.
+fn queue_sql(status: bool, keyword: bool, after: bool, oldest: bool) -> String {
+    let mut sql = String::from(
+        "SELECT a.id, a.call_id, a.direction, a.subdirection, a.organisation_id, a.created_by, \
+         a.status, a.answers, a.justification, a.version, a.created_at, a.updated_at, \
+         a.submitted_at, a.level, a.unit, a.sector, a.title, \
+         o.name AS organisation_name, o.region AS organisation_region, r.rank AS rank \
+         FROM applications a JOIN organisations o ON o.id = a.organisation_id \
+           LEFT JOIN reviews r ON r.application_id = a.id AND r.level = a.level \
+         WHERE a.call_id = $1 AND a.level = $2 AND a.unit = $3",
+    );
+    let mut n = 3;
+    if status {
+        n += 1;
+        sql.push_str(&format!(" AND a.status = ${n}"));
+    }
+    if keyword {
+        n += 1;
+        sql.push_str(&format!(
+            " AND (o.name LIKE ${n} ESCAPE '\\' OR COALESCE(a.title, '') LIKE ${n} ESCAPE '\\')"
+        ));
+    }
+    let (cmp, order) = if oldest { (">", "ASC") } else { ("<", "DESC") };
+    if after {
+        let (a, b) = (n + 1, n + 2);
+        n += 2;
+        sql.push_str(&format!(
+            " AND (a.submitted_at {cmp} ${a} OR (a.submitted_at = ${a} AND a.id {cmp} ${b}))"
+        ));
+    }
+    n += 1;
+    sql.push_str(&format!(
+        " ORDER BY a.submitted_at {order}, a.id {order} LIMIT ${n}"
+    ));
+    sql
+}
+
+/// Prints SQLite's `EXPLAIN QUERY PLAN` of the queue statement: a deep keyset page (must
+/// use `applications_queue_idx`, or the run fails) and the filtered query (printed).
+async fn query_plans(db: &Path, unit: &str) -> Result<()> {
+    use sqlx::{Connection, Row};
+    let start = Instant::now();
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(db)
+        .read_only(true);
+    let mut conn = sqlx::SqliteConnection::connect_with(&options).await?;
+    let after = (system_now(), i64::MAX);
+    let mut plans = Vec::new();
+    for (name, status, keyword, oldest) in [
+        ("deep keyset page", false, false, false),
+        ("filtered (status, keyword, oldest)", true, true, true),
+    ] {
+        let sql = format!(
+            "EXPLAIN QUERY PLAN {}",
+            queue_sql(status, keyword, true, oldest)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(QUEUE_CALL)
+            .bind(QUEUE_LEVEL)
+            .bind(unit);
+        if status {
+            q = q.bind("recommended");
+        }
+        if keyword {
+            q = q.bind(format!("%{KEYWORD}%"));
+        }
+        let rows = q
+            .bind(after.0)
+            .bind(after.1)
+            .bind(QUEUE_PAGE as i64 + 1)
+            .fetch_all(&mut conn)
+            .await?;
+        let mut lines = Vec::new();
+        let mut depth: Vec<(i64, usize)> = Vec::new();
+        for r in &rows {
+            let (id, parent): (i64, i64) = (r.try_get("id")?, r.try_get("parent")?);
+            let detail: String = r.try_get("detail")?;
+            let level = depth
+                .iter()
+                .find(|(i, _)| *i == parent)
+                .map_or(0, |(_, l)| l + 1);
+            depth.push((id, level));
+            lines.push(format!("{}{detail}", "  ".repeat(level + 1)));
+        }
+        plans.push((name, lines));
+    }
+    // `Store::queue_counts`, which the queue and ranking pages run on every request.
+    let rows = sqlx::query(
+        "EXPLAIN QUERY PLAN SELECT direction, status, COUNT(*) AS n FROM applications \
+         WHERE call_id = $1 AND level = $2 AND unit = $3 \
+         GROUP BY direction, status ORDER BY direction, status",
+    )
+    .bind(QUEUE_CALL)
+    .bind(QUEUE_LEVEL)
+    .bind(unit)
+    .fetch_all(&mut conn)
+    .await?;
+    let mut lines = Vec::new();
+    for r in &rows {
+        let detail: String = r.try_get("detail")?;
+        lines.push(format!("  {detail}"));
+    }
+    plans.push(("queue counts (queue_counts)", lines));
+    conn.close().await?;
+    let took = start.elapsed();
+    let mut uses_index = true;
+    for (name, lines) in &plans {
+        println!("query plan, {name} (SQLite EXPLAIN QUERY PLAN):");
+        for l in lines {
+            println!("{l}");
+        }
+        if *name == "deep keyset page" {
+            uses_index = lines.iter().any(|l| l.contains("applications_queue_idx"));
+        }
+    }
+    println!("query plans: {} ms", took.as_millis());
+    ensure!(
+        uses_index,
+        "the queue query does not use applications_queue_idx (plan above)"
+    );
+    Ok(())
+}
+
+/// Times the store's calls behind the queue and ranking pages, one at a time (mean of 20
+/// each), to tell the database's share of a page from the rest.
+async fn store_timings(store: &Store, seeded: &QueueSeed) -> Result<()> {
+    const RUNS: u32 = 20;
+    let at = UnitRef {
+        call_id: QUEUE_CALL.to_string(),
+        level: QUEUE_LEVEL.to_string(),
+        unit: seeded.bureau_unit.to_string(),
+    };
+    let newest = seeded.newest();
+    let last_before_deep = newest
+        .get(DEEP_FROM * QUEUE_PAGE - 1)
+        .context("queue too short")?;
+    let first = QueueQuery {
+        limit: QUEUE_PAGE as i64 + 1,
+        ..QueueQuery::default()
+    };
+    let deep = QueueQuery {
+        after: Some((last_before_deep.submitted_at, last_before_deep.id)),
+        ..first.clone()
+    };
+    let filtered = QueueQuery {
+        status: Some("recommended".to_string()),
+        keyword: Some(KEYWORD.to_string()),
+        sort: QueueSort::Oldest,
+        ..first.clone()
+    };
+    let mut parts = Vec::new();
+    for (name, q) in [
+        ("queue page 1", &first),
+        ("page 101", &deep),
+        ("filtered", &filtered),
+    ] {
+        let start = Instant::now();
+        for _ in 0..RUNS {
+            let rows = store.review_queue(&at, q).await?;
+            ensure!(rows.len() == QUEUE_PAGE + 1, "{name}: {} rows", rows.len());
+        }
+        parts.push(format!("{name} {}", ms(start.elapsed() / RUNS)));
+    }
+    let start = Instant::now();
+    for _ in 0..RUNS {
+        store.queue_counts(&at).await?;
+    }
+    parts.push(format!("queue_counts {}", ms(start.elapsed() / RUNS)));
+    let start = Instant::now();
+    for _ in 0..RUNS {
+        store.ranking(&at, RANKED_DIRECTION).await?;
+    }
+    parts.push(format!("ranking {}", ms(start.elapsed() / RUNS)));
+    println!(
+        "store alone (one call at a time, mean of {RUNS}): {}",
+        parts.join(", ")
+    );
+    Ok(())
+}
+
+/// `GET` of one page that must answer 200 and contain every one of `must` (so a broken page
+/// cannot look fast).
+struct CheckedPageWorker {
+    client: reqwest::Client,
+    url: String,
+    must: Arc<Vec<String>>,
+}
+
+impl Worker for CheckedPageWorker {
+    async fn request(&mut self) -> Outcome {
+        match self.client.get(&self.url).send().await {
+            Ok(r) if r.status() == StatusCode::OK => match r.text().await {
+                Ok(body) if self.must.iter().all(|m| body.contains(m.as_str())) => Outcome::Ok,
+                _ => Outcome::Failed,
+            },
+            _ => Outcome::Failed,
+        }
+    }
+}
+
+/// The link to an application's review page, as queue and ranking rows carry it.
+fn row_link(id: i64) -> String {
+    format!("/review/{QUEUE_CALL}/applications/{id}\"")
+}
+
+/// The application ids of a queue or ranking page's rows, in order.
+fn row_ids(html: &str) -> Vec<i64> {
+    let key = format!("/review/{QUEUE_CALL}/applications/");
+    html.match_indices(&key)
+        .filter_map(|(at, _)| {
+            let rest = &html[at + key.len()..];
+            let end = rest.find('"')?;
+            rest[..end].parse().ok()
+        })
+        .collect()
+}
+
+/// The page's `rel="next"` link, unescaped.
+fn next_link(html: &str) -> Option<String> {
+    let key = "rel=\"next\" href=\"";
+    let start = html.find(key)? + key.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].replace("&amp;", "&"))
+}
+
+/// A page that answered 200, with its body.
+async fn fetch(client: &reqwest::Client, url: &str) -> Result<String> {
+    let r = client.get(url).send().await?;
+    ensure!(r.status() == StatusCode::OK, "{url}: {}", r.status());
+    Ok(r.text().await?)
+}
+
+/// What the queue section measured.
+struct QueueFigures {
+    first: Tally,
+    deep: Tally,
+    filtered: Tally,
+    ranking: Tally,
+    walk: Duration,
+    walked_pages: usize,
+}
+
+/// One measured phase: [`CONNECTIONS`] workers over `targets` (URL and what its body must
+/// contain), round-robin, warmed up, then [`PHASE`] long.
+async fn queue_phase(
+    name: &str,
+    client: &reqwest::Client,
+    pid: u32,
+    targets: &[(String, Arc<Vec<String>>)],
+) -> Tally {
+    let workers: Vec<CheckedPageWorker> = (0..CONNECTIONS)
+        .map(|w| {
+            let (url, must) = &targets[w * targets.len() / CONNECTIONS];
+            CheckedPageWorker {
+                client: client.clone(),
+                url: url.clone(),
+                must: Arc::clone(must),
+            }
+        })
+        .collect();
+    let (_, workers) = hammer(workers, WARM_UP).await;
+    let ((t, _), cpu) = Cpu::around(pid, hammer(workers, PHASE)).await;
+    print_phase(name, &t, &cpu);
+    t
+}
+
+/// The bureau's queue and ranking (phase 6): every page checked once against the seeded
+/// rows, then each shape under load.
+async fn queue_section(server: &Server, seeded: &QueueSeed) -> Result<QueueFigures> {
+    let pid = server.pid();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()?;
+    log_in(&client, server, BUREAU, PASSWORD).await?;
+    let must = |ids: &[i64]| -> Arc<Vec<String>> {
+        Arc::new(
+            [ids.first(), ids.last()]
+                .into_iter()
+                .flatten()
+                .map(|&id| row_link(id))
+                .collect(),
+        )
+    };
+
+    // Walk the whole queue by its next links, checking every page against the seed.
+    let expected: Vec<i64> = seeded.newest().iter().map(|a| a.id).collect();
+    let first_url = server.url(&format!("/review/{QUEUE_CALL}"));
+    let mut pages: Vec<(String, Vec<i64>)> = Vec::new();
+    let mut url = first_url.clone();
+    let start = Instant::now();
+    loop {
+        let html = fetch(&client, &url).await?;
+        let ids = row_ids(&html);
+        let from = pages.len() * QUEUE_PAGE;
+        let want = &expected[from.min(expected.len())..(from + QUEUE_PAGE).min(expected.len())];
+        ensure!(
+            ids == want,
+            "queue page {}: rows {ids:?}, expected {want:?}",
+            pages.len()
+        );
+        let next = next_link(&html);
+        pages.push((url, ids));
+        match next {
+            Some(n) => url = server.url(&n),
+            None => break,
+        }
+    }
+    let walk = start.elapsed();
+    let walked: usize = pages.iter().map(|(_, ids)| ids.len()).sum();
+    ensure!(
+        walked == expected.len(),
+        "the walk saw {walked} rows of {}",
+        expected.len()
+    );
+    ensure!(
+        pages.len() > DEEP_FROM,
+        "only {} queue pages, fewer than {DEEP_FROM}",
+        pages.len()
+    );
+    println!(
+        "queue: {} rows at unit {} in {} pages, walked by rel=next in {:.2}s, every page's \
+         rows as seeded",
+        walked,
+        seeded.bureau_unit,
+        pages.len(),
+        walk.as_secs_f64()
+    );
+
+    // The filtered query.
+    let filtered_url = server.url(&format!(
+        "/review/{QUEUE_CALL}?status=recommended&q={}&sort=oldest",
+        form_urlencoded::byte_serialize(KEYWORD.as_bytes()).collect::<String>()
+    ));
+    let all_filtered = seeded.filtered();
+    let want: Vec<i64> = all_filtered.iter().take(QUEUE_PAGE).map(|a| a.id).collect();
+    let got = row_ids(&fetch(&client, &filtered_url).await?);
+    ensure!(
+        got == want,
+        "filtered page: rows {got:?}, expected {want:?}"
+    );
+    println!(
+        "filtered: status=recommended&q={KEYWORD}&sort=oldest matches {} rows; first page's \
+         {} rows as seeded",
+        all_filtered.len(),
+        got.len()
+    );
+
+    // The ranking.
+    let ranking_url = server.url(&format!(
+        "/review/{QUEUE_CALL}/ranking?direction={RANKED_DIRECTION}"
+    ));
+    let ranking_ids = row_ids(&fetch(&client, &ranking_url).await?);
+    let mut sorted = ranking_ids.clone();
+    sorted.sort_unstable();
+    ensure!(
+        sorted == seeded.ranked(),
+        "ranking: {} rows, expected the {} recommended",
+        ranking_ids.len(),
+        seeded.ranked().len()
+    );
+    println!(
+        "ranking: {RANKED_DIRECTION} lists all {} recommended applications",
+        ranking_ids.len()
+    );
+
+    let first = queue_phase(
+        "queue page",
+        &client,
+        pid,
+        &[(first_url, must(&pages[0].1))],
+    )
+    .await;
+    let deep_targets: Vec<(String, Arc<Vec<String>>)> = pages[DEEP_FROM..]
+        .iter()
+        .map(|(url, ids)| (url.clone(), must(ids)))
+        .collect();
+    let deep = queue_phase("deep pages", &client, pid, &deep_targets).await;
+    println!(
+        "{:10}  {} deep pages ({}–{} of {}) spread over the connections",
+        "",
+        deep_targets.len().min(CONNECTIONS),
+        DEEP_FROM + 1,
+        pages.len(),
+        pages.len()
+    );
+    let filtered = queue_phase("filtered  ", &client, pid, &[(filtered_url, must(&want))]).await;
+    let ranking = queue_phase(
+        "ranking   ",
+        &client,
+        pid,
+        &[(ranking_url, must(&ranking_ids))],
+    )
+    .await;
+    Ok(QueueFigures {
+        first,
+        deep,
+        filtered,
+        ranking,
+        walk,
+        walked_pages: pages.len(),
     })
 }
