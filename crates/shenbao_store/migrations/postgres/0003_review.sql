@@ -26,6 +26,10 @@ ALTER TABLE applications ADD COLUMN title TEXT NULL;
 -- A reviewing unit's queue: one call, level and unit, paged by (submitted_at, id).
 CREATE INDEX applications_queue_idx
     ON applications (call_id, level, unit, submitted_at, id);
+-- A unit's counts by direction and status (every queue and ranking page), read from the
+-- index alone instead of every row of the unit.
+CREATE INDEX applications_unit_counts_idx
+    ON applications (call_id, level, unit, direction, status);
 
 -- One level's decision on one application: recommended (with its rank among the unit's
 -- recommended applications of the direction, and the opinion block) or not recommended (with
