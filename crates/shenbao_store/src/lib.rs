@@ -71,7 +71,7 @@ pub use model::{
 };
 pub use notification::{MailRow, NewMail, NewNotification, NotificationRow};
 pub use review::{
-    Decision, FORWARDED, ForwardRow, NextUnit, PENDING, QueueCount, QueueQuery, QueueRow,
+    Decision, FORWARDED, ForwardRow, LowerRow, NextUnit, PENDING, QueueCount, QueueQuery, QueueRow,
     QueueSort, ReviewRow, UnitRef,
 };
 pub use selection::{CountRow, OwnerApplicationRow, PUBLISHED, PublicationRow, SelectedRow};

@@ -71,6 +71,19 @@ pub struct ReviewRow {
     pub decided_at: i64,
 }
 
+/// A lower level's decision on an application that reached a unit, with what the unit shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LowerRow {
+    /// The lower level's decision (its unit, rank and opinion).
+    pub review: ReviewRow,
+    /// The application's title.
+    pub title: Option<String>,
+    /// Its current status.
+    pub status: String,
+    /// The applicant's name.
+    pub organisation_name: String,
+}
+
 /// A unit's forwarded list of one direction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ForwardRow {
@@ -658,19 +671,24 @@ impl Store {
         Ok(rows.iter().map(review_from_row).collect::<Result<_, _>>()?)
     }
 
-    /// The decisions a lower level made on the applications now at unit `at` in `direction`
-    /// (a city reading its counties' rankings), by application id.
+    /// What a lower level sent to unit `at` in `direction` (a city reading its counties'
+    /// rankings): the lower level's decision on every application that is at the unit now or
+    /// was decided there, with its title, current status and applicant, by lower unit and rank.
     pub async fn lower_reviews(
         &self,
         at: &UnitRef,
         direction: &str,
         lower_level: &str,
-    ) -> Result<Vec<ReviewRow>, StoreError> {
+    ) -> Result<Vec<LowerRow>, StoreError> {
         let rows = sqlx::query(
             "SELECT r.application_id, r.level, r.unit, r.direction, r.decision, r.opinion, \
-                 r.signatures, r.rank, r.decided_by, r.decided_at \
+                 r.signatures, r.rank, r.decided_by, r.decided_at, \
+                 a.title, a.status, o.name AS organisation_name \
              FROM applications a JOIN reviews r ON r.application_id = a.id AND r.level = $4 \
-             WHERE a.call_id = $1 AND a.level = $2 AND a.unit = $3 AND a.direction = $5 \
+               JOIN organisations o ON o.id = a.organisation_id \
+             WHERE a.call_id = $1 AND a.direction = $5 \
+               AND ((a.level = $2 AND a.unit = $3) OR EXISTS (SELECT 1 FROM reviews c \
+                   WHERE c.application_id = a.id AND c.level = $2 AND c.unit = $3)) \
              ORDER BY r.unit, r.rank, a.id",
         )
         .bind(&at.call_id)
@@ -680,7 +698,17 @@ impl Store {
         .bind(direction)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(review_from_row).collect::<Result<_, _>>()?)
+        rows.iter()
+            .map(|r| {
+                Ok(LowerRow {
+                    review: review_from_row(r)?,
+                    title: r.try_get("title")?,
+                    status: r.try_get("status")?,
+                    organisation_name: r.try_get("organisation_name")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
     }
 
     /// The unit's ranking of `direction`: its recommended applications in rank order.

@@ -400,7 +400,10 @@ async fn forwarding_moves_the_recommended_up_and_freezes_the_list(db: TestDb) {
         .lower_reviews(&city, "compute_service", "county")
         .await
         .unwrap();
-    let ranks: Vec<(i64, Option<i64>)> = lower.iter().map(|r| (r.application_id, r.rank)).collect();
+    let ranks: Vec<(i64, Option<i64>)> = lower
+        .iter()
+        .map(|r| (r.review.application_id, r.review.rank))
+        .collect();
     assert_eq!(ranks, vec![(c, Some(1)), (a, Some(2))]);
     // The city ranks on its own, then forwards to the owner.
     db.store
@@ -429,6 +432,15 @@ async fn forwarding_moves_the_recommended_up_and_freezes_the_list(db: TestDb) {
         (Some("province"), Some("*"))
     );
     assert_eq!(db.store.reviews_of(a).await.unwrap().len(), 2);
+    // After forwarding, the city still reads the county's ranking of what it sent up.
+    let lower = db
+        .store
+        .lower_reviews(&city, "compute_service", "county")
+        .await
+        .unwrap();
+    assert_eq!(lower.len(), 2);
+    assert_eq!(lower[0].review.application_id, c);
+    assert_eq!(lower[0].status, "submitted");
 }
 
 async fn the_queue_filters_and_pages_by_keyset(db: TestDb) {

@@ -524,6 +524,10 @@ pub const REVIEW_NO_RANKING_INTRO: &str =
 pub const REVIEW_UP: &str = "上移";
 /// Ranking: move down.
 pub const REVIEW_DOWN: &str = "下移";
+/// Ranking: what the lower level sent up.
+pub const REVIEW_RECEIVED: &str = "下级报送的推荐名单";
+/// Ranking: the lower unit.
+pub const REVIEW_LOWER_UNIT: &str = "报送单位";
 /// Ranking: the lower level's rank.
 pub const REVIEW_LOWER_RANK: &str = "下级推荐排序";
 /// Ranking: empty.

@@ -375,6 +375,15 @@ async fn quanzhou_goes_county_or_sector_then_city_then_province(db: TestDb) {
         forward(&app, &city, call, "compute_service").await.status(),
         StatusCode::SEE_OTHER
     );
+    // After forwarding, the counties' list stays readable with their ranks.
+    let (_, html) = app
+        .get(
+            &city,
+            &format!("/review/{call}/ranking?direction=compute_service"),
+        )
+        .await;
+    assert!(html.contains("下级报送的推荐名单"));
+    assert!(html.contains("第1位"));
     recommend(&app, &city, call, c, 0).await;
     assert_eq!(
         forward(&app, &city, call, "typical_scenario")

@@ -926,6 +926,17 @@ struct RankingPage {
     open: bool,
     next_level: String,
     lower_level: String,
+    received: Vec<ReceivedLine>,
+}
+
+/// An application the lower level sent up, with its rank there.
+pub struct ReceivedLine {
+    id: i64,
+    unit: String,
+    rank: String,
+    title: String,
+    organisation: String,
+    status: &'static str,
 }
 
 /// `GET /review/{call}/ranking?direction=`: the unit's recommended applications of a
@@ -951,25 +962,31 @@ pub async fn ranking(
         .ok_or(AppError::NotFound)?;
     let at = desk.at();
     let lower = routing::previous_level(desk.entry.call, &direction.0, &desk.level.id);
-    let lower_ranks: BTreeMap<i64, String> = match lower {
+    let received: Vec<ReceivedLine> = match lower {
         Some(l) => state
             .store
             .lower_reviews(&at, &direction.0, &l.id)
             .await?
             .into_iter()
-            .map(|r| {
-                (
-                    r.application_id,
-                    format!(
-                        "{} {}",
-                        unit_label(l, &r.unit),
-                        r.rank.map(|x| format!("第{x}位")).unwrap_or_default()
-                    ),
-                )
+            .map(|r| ReceivedLine {
+                id: r.review.application_id,
+                unit: unit_label(l, &r.review.unit),
+                rank: r
+                    .review
+                    .rank
+                    .map(|x| format!("第{x}位"))
+                    .unwrap_or_default(),
+                title: r.title.unwrap_or_default(),
+                organisation: r.organisation_name,
+                status: status_label(&r.status),
             })
             .collect(),
-        None => BTreeMap::new(),
+        None => Vec::new(),
     };
+    let lower_ranks: BTreeMap<i64, String> = received
+        .iter()
+        .map(|r| (r.id, format!("{} {}", r.unit, r.rank)))
+        .collect();
     let rows = state
         .store
         .ranking(&at, &direction.0)
@@ -1023,6 +1040,7 @@ pub async fn ranking(
         deadline: desk.deadline().unwrap_or_default(),
         open: desk.open(state.now()),
         lower_level: lower.map(|l| l.name.clone()).unwrap_or_default(),
+        received,
     })
 }
 
