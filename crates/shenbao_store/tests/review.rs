@@ -1,5 +1,10 @@
 //! The bureau side of the store on both databases: decisions, rankings, returns, forwarding
 //! and the queue.
+#![expect(
+    clippy::unwrap_used,
+    reason = "test bodies are plain async fns outside #[test], where clippy's \
+              allow-unwrap-in-tests does not reach; a failed unwrap is a failed test"
+)]
 
 use shenbao_store::testing::{TestDb, run_postgres, run_sqlite};
 use shenbao_store::{

@@ -1,7 +1,14 @@
 //! The bureaus' side over real HTTP, on SQLite and (in CI) PostgreSQL: every seed call's
 //! routing from submission through every bureau level to the call owner; return for revision
 //! with the changes shown; ranking and forwarding; and the refusals (other units, wrong roles,
-//! after forwarding, after the level's deadline).
+//! after forwarding, after the level's deadline); then the owner, experts, selection and
+//! publication, with the notices everyone gets.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "test bodies are plain async fns outside #[test], where clippy's \
+              allow-unwrap-in-tests does not reach; a failed unwrap is a failed test"
+)]
 
 mod common;
 
@@ -412,6 +419,18 @@ async fn quanzhou_goes_county_or_sector_then_city_then_province(db: TestDb) {
     )
     .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // Everyone concerned was told.
+    let (_, inbox) = app.get(&fengze, "/inbox").await;
+    assert!(inbox.contains("新的申报待审核"), "the county was told");
+    let (_, inbox) = app.get(&city, "/inbox").await;
+    assert!(
+        inbox.contains("收到下级报送的推荐名单"),
+        "the city was told"
+    );
+    let (_, inbox) = app.get(&a_browser, "/inbox").await;
+    assert!(inbox.contains("申报已获推荐"));
+    assert!(inbox.contains("申报已报送至"));
+    owner_to_publication(&app, call, &[(a, &a_browser), (c, &c_browser)], "qz").await;
 }
 
 async fn single_city_calls_go_from_the_city_to_the_owner(db: TestDb) {
@@ -459,6 +478,10 @@ async fn single_city_calls_go_from_the_city_to_the_owner(db: TestDb) {
             at("submitted", "province", "*"),
             "{call}"
         );
+        done.push((call, id, b));
+    }
+    for (i, (call, id, b)) in done.iter().enumerate() {
+        owner_to_publication(&app, call, &[(*id, b)], &i.to_string()).await;
     }
 }
 
