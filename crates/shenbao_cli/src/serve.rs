@@ -317,7 +317,7 @@ const DEMO_ACCOUNTS: &[DemoAccount] = &[
         "440100",
         None,
     ),
-    ("demo_ting", "省工信厅（征集单位）", Role::Owner, "", None),
+    ("demo_ting", "省工业和信息化厅", Role::Owner, "", None),
     ("demo_zhuanjia", "评审专家甲", Role::Expert, "", None),
     ("demo_zhuanjia2", "评审专家乙", Role::Expert, "", None),
     ("demo_zhuanjia3", "评审专家丙", Role::Expert, "", None),
