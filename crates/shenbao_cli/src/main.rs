@@ -79,10 +79,23 @@ enum AnswersCommand {
     },
 }
 
+/// Server logs (warnings from the mail worker, failed notices, internal errors) on stderr.
+/// `RUST_LOG` chooses what is shown, e.g. `RUST_LOG=debug`; the default is warnings and
+/// shenbao's own information.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,shenbao_web=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => {
+            init_logging();
             runtime().and_then(|rt| rt.block_on(serve::serve(args)).map(|()| ExitCode::SUCCESS))
         }
         Command::User(cmd) => {
