@@ -168,6 +168,10 @@ pub fn router(state: ServerState) -> Router {
             post(pages::review::move_rank),
         )
         .route("/review/{call}/forward", post(pages::review::forward))
+        .route(
+            "/review/{call}/summary/{table}",
+            get(pages::review::summary),
+        )
         // Notifications.
         .route("/inbox", get(pages::inbox::show_inbox))
         .route("/inbox/read-all", post(pages::inbox::read_all))

@@ -524,6 +524,8 @@ pub const REVIEW_NO_RANKING_INTRO: &str =
 pub const REVIEW_UP: &str = "上移";
 /// Ranking: move down.
 pub const REVIEW_DOWN: &str = "下移";
+/// Queue: download the summary table.
+pub const REVIEW_SUMMARY_DOWNLOAD: &str = "下载汇总表（Excel）";
 /// Ranking: what the lower level sent up.
 pub const REVIEW_RECEIVED: &str = "下级报送的推荐名单";
 /// Ranking: the lower unit.

@@ -280,6 +280,32 @@ async fn owner_to_publication(
     }
 }
 
+/// Downloads a summary table and returns its cells as text, row by row.
+async fn summary_cells(app: &App, b: &reqwest::Client, path: &str) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let r = b.get(app.url(path)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{path}");
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|c| match c {
+                    calamine::Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
 async fn where_is(app: &App, id: i64) -> (String, Option<String>, Option<String>) {
     let row = app.store.application(id).await.unwrap().unwrap();
     (row.status, row.level, row.unit)
@@ -353,6 +379,24 @@ async fn quanzhou_goes_county_or_sector_then_city_then_province(db: TestDb) {
         )
         .await;
     assert!(html.contains("泉州智算科技有限公司"));
+    // The county's summary table: the recommended application under its direction.
+    let cells = summary_cells(
+        &app,
+        &fengze,
+        &format!("/review/{call}/summary/recommendation_county"),
+    )
+    .await;
+    assert_eq!(cells[0][0], "项目推荐汇总表");
+    assert_eq!(cells[3][0], "算力服务补助");
+    assert_eq!(cells[4][0], "1");
+    assert_eq!(cells[4][2], "泉州智算科技有限公司");
+    // The city fills no county table.
+    let r = city
+        .get(app.url(&format!("/review/{call}/summary/recommendation_county")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let r = forward(&app, &fengze, call, "compute_service").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "forwarded");
     assert_eq!(where_is(&app, a).await, at("submitted", "city", "350500"));
@@ -471,6 +515,20 @@ async fn single_city_calls_go_from_the_city_to_the_owner(db: TestDb) {
         )
         .await;
         recommend(&app, &city, call, id, 0).await;
+        // Every summary table of the city level lists the application's row.
+        let entry = shenbao_core::call::builtin::get(call).unwrap().unwrap();
+        for t in &entry.def().summaries {
+            if t.level.as_deref() != Some("city")
+                || !shenbao_core::call::applies(&t.directions, &direction)
+            {
+                continue;
+            }
+            let cells =
+                summary_cells(&app, &city, &format!("/review/{call}/summary/{}", t.id)).await;
+            assert_eq!(cells[0][0], t.title, "{call}");
+            let first = 2 + t.header_lines.len() + usize::from(t.group_by.is_some());
+            assert_eq!(cells[first][0], "1", "{call} {}: {cells:?}", t.id);
+        }
         let r = forward(&app, &city, call, &direction).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{call} forwarded");
         assert_eq!(

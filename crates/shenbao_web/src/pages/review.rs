@@ -67,6 +67,18 @@ impl Desk<'_> {
         self.entry.level_open(self.level, now)
     }
 
+    /// The summary tables (汇总表) this level fills in: (id, title).
+    fn summaries(&self) -> Vec<(String, String)> {
+        self.entry
+            .call
+            .def()
+            .summaries
+            .iter()
+            .filter(|t| t.level.as_deref() == Some(self.level.id.as_str()))
+            .map(|t| (t.id.clone(), t.title.clone()))
+            .collect()
+    }
+
     /// The directions that pass through this level.
     fn directions(&self) -> Vec<(String, String)> {
         self.entry
@@ -273,6 +285,7 @@ struct QueuePage {
     next: Option<String>,
     counts: Vec<(String, &'static str, i64)>,
     forwarded: Vec<(String, String, i64)>,
+    summaries: Vec<(String, String)>,
 }
 
 const STATUSES: [&str; 4] = ["submitted", "recommended", "not_recommended", "returned"];
@@ -380,6 +393,7 @@ pub async fn queue(
         next,
         counts,
         forwarded,
+        summaries: desk.summaries(),
     })
 }
 
@@ -1162,4 +1176,95 @@ pub async fn forward(
         crate::error::urlencode(&form.direction)
     ))
     .into_response())
+}
+
+// ---- summary tables -------------------------------------------------------------------------
+
+/// `GET /review/{call}/summary/{table}`: the unit's summary table (汇总表) of its level as XLSX,
+/// its recommended applications in ranking order, grouped as the call prescribes.
+pub async fn summary(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path((call_id, table_id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let desk = desk(&state, &viewer, &call_id, &format!("/review/{call_id}"))?;
+    let call = desk.entry.call;
+    let (table, def) = call
+        .def()
+        .summaries
+        .iter()
+        .enumerate()
+        .find(|(_, t)| t.id == table_id && t.level.as_deref() == Some(desk.level.id.as_str()))
+        .ok_or(AppError::NotFound)?;
+    let at = desk.at();
+    // Each application's submitted answers, profile and this unit's opinion, in ranking order.
+    let mut loaded = Vec::new();
+    for (direction, _) in desk.directions() {
+        if !shenbao_core::call::applies(&def.directions, &direction) {
+            continue;
+        }
+        for row in state.store.ranking(&at, &direction).await? {
+            let app = row.application;
+            let answers: serde_json::Map<String, Json> = state
+                .store
+                .latest_snapshot(app.id)
+                .await?
+                .and_then(|s| serde_json::from_str(&s.answers).ok())
+                .unwrap_or_default();
+            let opinion = state
+                .store
+                .reviews_of(app.id)
+                .await?
+                .into_iter()
+                .find(|r| r.level == desk.level.id)
+                .map(|r| r.opinion)
+                .unwrap_or_default();
+            let profile = json!({
+                "name": row.organisation_name,
+                "region": row.organisation_region,
+            });
+            loaded.push((
+                app,
+                row.rank,
+                row.organisation_region,
+                opinion,
+                answers,
+                profile,
+            ));
+        }
+    }
+    let inputs: Vec<shenbao_docs::SummaryInput<'_>> = loaded
+        .iter()
+        .map(
+            |(app, rank, region, opinion, answers, profile)| shenbao_docs::SummaryInput {
+                direction: &app.direction,
+                subdirection: app.subdirection.as_deref(),
+                rank: rank.and_then(|r| u32::try_from(r).ok()).unwrap_or(0),
+                region,
+                opinion,
+                answers,
+                profile,
+            },
+        )
+        .collect();
+    let rows = shenbao_docs::summary_rows(call, table, &inputs)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let bytes =
+        shenbao_docs::summary_xlsx(call, table, &rows).map_err(|e| AppError::Internal(e.into()))?;
+    let name = format!("{}-{}.xlsx", def.title, desk.unit_label());
+    let disposition = format!(
+        "attachment; filename*=UTF-8''{}",
+        crate::error::urlencode(&name)
+    );
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
 }
