@@ -1,7 +1,9 @@
 //! The `shenbao` command: thin argument parsing over the library crates.
 //!
-//! Subcommands: `serve`, `user add|password`, `call list|check|schema`, `answers check`.
+//! Subcommands: `serve`, `user add|password`, `call list|check|schema`, `answers check`,
+//! `export summary`.
 
+mod export;
 mod serve;
 mod user;
 
@@ -35,6 +37,9 @@ enum Command {
     /// Application answers.
     #[command(subcommand)]
     Answers(AnswersCommand),
+    /// Documents a bureau downloads: summary tables.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -100,6 +105,9 @@ fn main() -> ExitCode {
         }
         Command::User(cmd) => {
             runtime().and_then(|rt| rt.block_on(user::run(cmd)).map(|()| ExitCode::SUCCESS))
+        }
+        Command::Export(cmd) => {
+            runtime().and_then(|rt| rt.block_on(export::run(cmd)).map(|()| ExitCode::SUCCESS))
         }
         Command::Call(CallCommand::List) => list_calls(),
         Command::Call(CallCommand::Check { files }) => check_calls(&files),

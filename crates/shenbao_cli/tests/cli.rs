@@ -280,3 +280,47 @@ fn user_add_creates_an_operator_account_once() {
     assert!(stdout(&o).contains("新密码"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn export_summary_writes_the_levels_table_and_names_the_choices() {
+    let dir = std::env::temp_dir().join(format!("shenbao-export-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let d = dir.to_str().expect("utf-8");
+    let out = dir.join("汇总表.xlsx");
+    let out_s = out.to_str().expect("utf-8");
+    let export = |call: &str, level: &str, table: Option<&str>| {
+        let mut args = vec![
+            "export",
+            "summary",
+            "--data-dir",
+            d,
+            "--call",
+            call,
+            "--level",
+            level,
+            "--unit",
+            "370100",
+            "--out",
+            out_s,
+        ];
+        if let Some(t) = table {
+            args.extend(["--table", t]);
+        }
+        shenbao(&args)
+    };
+    let o = export("sd-2024-llm-cases", "city", None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("已导出汇总表"));
+    let bytes = std::fs::read(&out).expect("written");
+    assert!(bytes.starts_with(b"PK"), "an XLSX (zip) file");
+    // Two tables at the survey's city level: one must be named.
+    let o = export("sd-2024-llm-survey", "city", None);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("enterprises、products"));
+    let o = export("sd-2024-llm-survey", "city", Some("products"));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = export("sd-2024-llm-cases", "county", None);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("没有审核层级 county"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

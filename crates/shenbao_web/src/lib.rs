@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod calls;
 pub mod error;
+pub mod exports;
 pub mod files;
 pub mod form;
 pub mod notices;

@@ -1196,61 +1196,10 @@ pub async fn summary(
         .enumerate()
         .find(|(_, t)| t.id == table_id && t.level.as_deref() == Some(desk.level.id.as_str()))
         .ok_or(AppError::NotFound)?;
-    let at = desk.at();
-    // Each application's submitted answers, profile and this unit's opinion, in ranking order.
-    let mut loaded = Vec::new();
-    for (direction, _) in desk.directions() {
-        if !shenbao_core::call::applies(&def.directions, &direction) {
-            continue;
-        }
-        for row in state.store.ranking(&at, &direction).await? {
-            let app = row.application;
-            let answers: serde_json::Map<String, Json> = state
-                .store
-                .latest_snapshot(app.id)
-                .await?
-                .and_then(|s| serde_json::from_str(&s.answers).ok())
-                .unwrap_or_default();
-            let opinion = state
-                .store
-                .reviews_of(app.id)
-                .await?
-                .into_iter()
-                .find(|r| r.level == desk.level.id)
-                .map(|r| r.opinion)
-                .unwrap_or_default();
-            let profile = json!({
-                "name": row.organisation_name,
-                "region": row.organisation_region,
-            });
-            loaded.push((
-                app,
-                row.rank,
-                row.organisation_region,
-                opinion,
-                answers,
-                profile,
-            ));
-        }
-    }
-    let inputs: Vec<shenbao_docs::SummaryInput<'_>> = loaded
-        .iter()
-        .map(
-            |(app, rank, region, opinion, answers, profile)| shenbao_docs::SummaryInput {
-                direction: &app.direction,
-                subdirection: app.subdirection.as_deref(),
-                rank: rank.and_then(|r| u32::try_from(r).ok()).unwrap_or(0),
-                region,
-                opinion,
-                answers,
-                profile,
-            },
-        )
-        .collect();
-    let rows = shenbao_docs::summary_rows(call, table, &inputs)
-        .map_err(|e| AppError::Internal(e.into()))?;
     let bytes =
-        shenbao_docs::summary_xlsx(call, table, &rows).map_err(|e| AppError::Internal(e.into()))?;
+        crate::exports::unit_summary_xlsx(&state.store, call, desk.level, &desk.unit, table)
+            .await
+            .map_err(AppError::Internal)?;
     let name = format!("{}-{}.xlsx", def.title, desk.unit_label());
     let disposition = format!(
         "attachment; filename*=UTF-8''{}",
