@@ -542,3 +542,52 @@ fn table_of(rows: Vec<TableRow>, widths: &[usize]) -> Table {
         .width(TEXT_WIDTH, WidthType::Dxa)
         .layout(TableLayoutType::Fixed)
 }
+
+#[cfg(test)]
+mod tests {
+    use docx_rs::BuildXML;
+    use serde_json::json;
+
+    use super::*;
+
+    fn row(id: &str, label: &str, group: Option<&str>) -> FieldDef {
+        FieldDef {
+            id: id.to_string(),
+            label: label.to_string(),
+            kind: Some(FieldKind::Integer),
+            unit: Some("人".to_string()),
+            group: group.map(str::to_string),
+            ..FieldDef::default()
+        }
+    }
+
+    // No seed call groups the rows of a table, so the merged group column is checked here.
+    #[test]
+    fn grouped_table_rows_get_a_merged_group_column() {
+        let f = FieldDef {
+            id: "staff".to_string(),
+            label: "人员".to_string(),
+            kind: Some(FieldKind::YearTable),
+            years: vec![2023, 2024],
+            rows: vec![
+                row("total", "总数", Some("人才团队")),
+                row("rd", "研发", Some("人才团队")),
+                row("other", "其他", None),
+            ],
+            ..FieldDef::default()
+        };
+        let value = json!({ "total": { "2023": 10, "2024": 12.0 }, "rd": { "2024": 5 } });
+        let xml =
+            String::from_utf8(grid(&f, FieldKind::YearTable, Some(&value)).build()).expect("utf-8");
+        assert_eq!(xml.matches(r#"<w:vMerge w:val="restart""#).count(), 2);
+        assert_eq!(xml.matches(r#"<w:vMerge w:val="continue""#).count(), 1);
+        assert_eq!(xml.matches("人才团队").count(), 1);
+        assert!(
+            xml.contains(r#"<w:gridSpan w:val="2""#),
+            "项目 over group and label"
+        );
+        for text in ["2023年", "2024年", "总数（人）", "10人", "12人", "5人"] {
+            assert!(xml.contains(text), "{text}");
+        }
+    }
+}
