@@ -259,8 +259,9 @@ fn number(f: &FieldDef, v: &Json) -> Option<String> {
     Some(format!("{text}{}", f.unit.as_deref().unwrap_or("")))
 }
 
-/// A computed value with its display decimals and unit.
-fn computed_text(f: &FieldDef, v: Option<&Json>) -> String {
+/// A computed value with its display decimals and unit. Public for documents that print
+/// answers the way this module shows them.
+pub fn computed_text(f: &FieldDef, v: Option<&Json>) -> String {
     match v {
         Some(Json::Number(n)) => {
             let x = n.as_f64().unwrap_or_default();
@@ -290,8 +291,14 @@ fn option_text(f: &FieldDef, value: &str, scope: &Map<String, Json>) -> String {
 }
 
 /// A scalar answer as the applicant reads it; "" for nothing. `scope` holds the `_other`
-/// texts of choices (the answers, or the row for a rows column).
-fn display(f: &FieldDef, kind: FieldKind, v: Option<&Json>, scope: &Map<String, Json>) -> String {
+/// texts of choices (the answers, or the row for a rows column). Public for documents that
+/// print answers the way this module shows them.
+pub fn display(
+    f: &FieldDef,
+    kind: FieldKind,
+    v: Option<&Json>,
+    scope: &Map<String, Json>,
+) -> String {
     use FieldKind as K;
     let Some(v) = v.filter(|v| !is_blank(v)) else {
         return String::new();

@@ -1,4 +1,5 @@
-//! Official documents from the data. So far: the summary tables (汇总表) of a call's review
+//! Official documents from the data. So far: the application form filled in as DOCX
+//! (`application_docx`, module `form_docx`), and the summary tables (汇总表) of a call's review
 //! levels as XLSX, in the notice's layout: the title over the whole width, the header lines
 //! (推荐单位（盖章）：…), the columns exactly as titled in the call, a group row per direction
 //! where the call groups by direction (泉州), one row per recommended application in the
@@ -12,6 +13,10 @@ use shenbao_core::call::Call;
 use shenbao_core::call::definition::GroupBy;
 use shenbao_core::output::{RowContext, summary_cells};
 use shenbao_core::region;
+
+mod form_docx;
+
+pub use form_docx::application_docx;
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
@@ -32,6 +37,9 @@ pub enum DocError {
     /// The XLSX writer failed.
     #[error(transparent)]
     Xlsx(#[from] XlsxError),
+    /// The DOCX writer failed.
+    #[error("DOCX: {0}")]
+    Docx(String),
 }
 
 /// One recommended application, as a summary table needs it, in the unit's ranking order.
