@@ -23,8 +23,8 @@ fn main() {
         .expect("table");
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../shenbao_core/tests/fixtures/qz-2024-ai-industry/compute_service.valid.json");
-    let v: Json = serde_json::from_str(&std::fs::read_to_string(path).expect("fixture"))
-        .expect("json");
+    let v: Json =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json");
     let answers = validate(
         call,
         Target {
