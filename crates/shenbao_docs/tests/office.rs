@@ -1,0 +1,155 @@
+//! LibreOffice reads every form we write: the application form of the valid fixture of every
+//! direction of every seed call goes through one `soffice --headless --convert-to pdf` run,
+//! which must succeed and give one PDF per DOCX, and the PDF's text (`pdftotext`) holds every
+//! answer (the CJK texts included). Needs Debian's `libreoffice-writer-nogui` and
+//! `poppler-utils`, which `bash scripts/test` installs when missing.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use common::{expected, fixtures};
+use shenbao_core::call::builtin;
+use shenbao_docs::application_docx;
+
+/// The program `name` on the PATH; fails the test with what to install otherwise.
+fn tool(name: &str, package: &str) -> PathBuf {
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "`{name}` is missing (Debian package {package}): run `bash scripts/test`, \
+                 which installs it"
+            )
+        })
+}
+
+/// Text as compared: without any whitespace, since PDF text breaks lines inside table cells
+/// and may space out justified characters.
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The text of `pdf` in pdftotext's reading order, or with `raw` in the order it was drawn.
+/// Both are needed: reading order keeps a fallback glyph (☑ from another font) next to its
+/// CJK text, but joins a word hyphenated at a line break (`XX-` `910B` → `XX910B`), which the
+/// drawing order keeps.
+fn pdf_text(pdftotext: &Path, pdf: &Path, raw: bool) -> String {
+    let mode: &[&str] = if raw { &["-raw"] } else { &[] };
+    let out = Command::new(pdftotext)
+        .args(mode)
+        .args(["-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    assert!(
+        out.status.success(),
+        "pdftotext {}: {}",
+        pdf.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 text")
+}
+
+#[test]
+fn libreoffice_converts_every_seed_form_and_the_pdf_holds_the_answers() {
+    let soffice = tool("soffice", "libreoffice-writer-nogui");
+    let pdftotext = tool("pdftotext", "poppler-utils");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let docx_dir = dir.path().join("docx");
+    let pdf_dir = dir.path().join("pdf");
+    std::fs::create_dir_all(&docx_dir).expect("docx dir");
+
+    // (file stem, call, fixture) of every form written.
+    let mut forms = Vec::new();
+    for call in builtin::all() {
+        let call = call.expect("seed calls compile");
+        for fx in fixtures(call) {
+            let stem = format!("{}--{}", call.id(), fx.name.trim_end_matches(".valid.json"));
+            let bytes = application_docx(call, &fx.application(true)).expect("a DOCX");
+            std::fs::write(docx_dir.join(format!("{stem}.docx")), bytes).expect("write DOCX");
+            forms.push((stem, call, fx));
+        }
+    }
+    assert!(forms.len() >= 5, "fixtures of every seed call");
+
+    // One run for all of them, with a profile of its own so that parallel runs do not share
+    // (and lock) the user's LibreOffice profile.
+    let profile = dir.path().join("profile");
+    let docs: Vec<PathBuf> = forms
+        .iter()
+        .map(|(stem, _, _)| docx_dir.join(format!("{stem}.docx")))
+        .collect();
+    let started = Instant::now();
+    let out = Command::new(&soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+        ])
+        .arg(&pdf_dir)
+        .args(&docs)
+        .output()
+        .expect("soffice runs");
+    let elapsed = started.elapsed();
+    println!(
+        "LibreOffice converted {} DOCX forms to PDF in {:.1} s ({:.2} s per form)",
+        docs.len(),
+        elapsed.as_secs_f64(),
+        elapsed.as_secs_f64() / docs.len() as f64
+    );
+    assert!(
+        out.status.success(),
+        "soffice failed ({}): {}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdfs = std::fs::read_dir(&pdf_dir)
+        .expect("PDF dir")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+        })
+        .count();
+    assert_eq!(pdfs, docs.len(), "one PDF per DOCX");
+
+    for (stem, call, fx) in &forms {
+        let pdf = pdf_dir.join(format!("{stem}.pdf"));
+        assert!(pdf.is_file(), "{stem}: PDF written");
+        let text = squeeze(&pdf_text(&pdftotext, &pdf, false));
+        let raw = squeeze(&pdf_text(&pdftotext, &pdf, true));
+        let title = call
+            .direction(&fx.direction)
+            .and_then(|d| d.form_title.clone())
+            .unwrap_or_else(|| call.def().form_title.clone());
+        assert!(
+            text.contains(&squeeze(&title)),
+            "{stem}: form title {title}"
+        );
+        let want = expected(call, fx);
+        assert!(!want.texts.is_empty(), "{stem}: answers to look for");
+        for t in &want.texts {
+            let t = squeeze(t);
+            assert!(
+                text.contains(&t) || raw.contains(&t),
+                "{stem}: answer {t:?} missing from the PDF text"
+            );
+        }
+        for f in &fx.files {
+            assert!(text.contains(&squeeze(&f.name)), "{stem}: file {}", f.name);
+        }
+    }
+}
