@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod calls;
+pub mod documents;
 pub mod error;
 pub mod exports;
 pub mod files;
@@ -94,6 +95,10 @@ pub fn router(state: ServerState) -> Router {
         .route("/", get(pages::public::list_calls))
         .route("/calls/{id}", get(pages::public::show_call))
         .route(
+            "/calls/{id}/blank/{direction}/{format}",
+            get(pages::public::blank_form),
+        )
+        .route(
             "/calls/{id}/applications",
             post(pages::application::start_application),
         )
@@ -122,6 +127,10 @@ pub fn router(state: ServerState) -> Router {
         .route(
             "/applications/{id}",
             get(pages::application::show_application),
+        )
+        .route(
+            "/applications/{id}/form/{format}",
+            get(pages::application::download_form),
         )
         .route(
             "/applications/{id}/edit",
@@ -158,6 +167,10 @@ pub fn router(state: ServerState) -> Router {
         .route(
             "/review/{call}/applications/{id}/decide",
             post(pages::review::decide),
+        )
+        .route(
+            "/review/{call}/applications/{id}/form/{format}",
+            get(pages::review::download_form),
         )
         .route(
             "/review/{call}/applications/{id}/files/{file}",
@@ -215,6 +228,10 @@ pub fn router(state: ServerState) -> Router {
         .route(
             "/expert/assignments/{id}",
             get(pages::expert::show_assignment).post(pages::expert::save_assignment),
+        )
+        .route(
+            "/expert/assignments/{id}/form/{format}",
+            get(pages::expert::download_form),
         )
         .route(
             "/expert/assignments/{id}/files/{file}",

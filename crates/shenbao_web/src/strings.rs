@@ -526,6 +526,8 @@ pub const REVIEW_UP: &str = "上移";
 pub const REVIEW_DOWN: &str = "下移";
 /// Queue: download the summary table.
 pub const REVIEW_SUMMARY_DOWNLOAD: &str = "下载汇总表（Excel）";
+/// Queue and ranking: download the summary table as Word.
+pub const REVIEW_SUMMARY_DOWNLOAD_DOCX: &str = "下载汇总表（Word）";
 /// Ranking: what the lower level sent up.
 pub const REVIEW_RECEIVED: &str = "下级报送的推荐名单";
 /// Ranking: the lower unit.
@@ -546,6 +548,18 @@ pub const REVIEW_FORWARD: &str = "确认报送";
 pub const REVIEW_FORWARDED_AT: &str = "已于以下时间报送：";
 /// Back to the queue.
 pub const REVIEW_BACK: &str = "返回列表";
+// ---- Documents: application forms as files ------------------------------------------------
+
+/// Application, review and expert pages: download the filled form as Word.
+pub const DOC_FORM_DOCX: &str = "下载申报书（Word）";
+/// Call page: the blank forms section.
+pub const DOC_BLANK_FORMS: &str = "空白申报书";
+/// Call page: what the blank forms are for.
+pub const DOC_BLANK_HINT: &str =
+    "可下载各申报方向的空白申报书，离线填写时参考；正式申报请在线填报。";
+/// Call page: download a blank form as Word.
+pub const DOC_BLANK_DOCX: &str = "下载空白申报书（Word）";
+
 // ---- Notifications: the inbox, notification e-mail -----------------------------------------
 
 /// Header: link to the inbox.

@@ -17,7 +17,7 @@ use serde_json::{Value as Json, json};
 use sha2::{Digest, Sha256};
 use shenbao_core::call::definition::{Commitment, FileSlot};
 use shenbao_core::call::{SlotLimits, Target};
-use shenbao_core::form::{self, Application, FileMeta, Report, Severity};
+use shenbao_core::form::{self, Application, Report, Severity};
 use shenbao_core::limits::{OtherApplication, check_limits};
 use shenbao_core::routing;
 use shenbao_store::{
@@ -31,6 +31,7 @@ use super::public::render;
 use crate::ServerState;
 use crate::auth::Viewer;
 use crate::calls::CallEntry;
+use crate::documents::{Format, Version, application_download, attachment_metas};
 use crate::error::AppError;
 use crate::files::UploadError;
 use crate::form::{FormView, parse, remove_row};
@@ -142,19 +143,9 @@ async fn profile_of(state: &ServerState, user: &UserRow) -> Result<Json, AppErro
         None => None,
     };
     Ok(org
-        .map(|o| json!({ "uscc": o.uscc, "name": o.name, "region": o.region }))
+        .as_ref()
+        .map(crate::documents::profile_json)
         .unwrap_or_else(|| json!({})))
-}
-
-fn file_meta(rows: &[AttachmentRow]) -> Vec<FileMeta> {
-    rows.iter()
-        .map(|a| FileMeta {
-            slot: a.slot.clone(),
-            name: a.original_name.clone(),
-            size: u64::try_from(a.size).unwrap_or(0),
-            kind: a.file_type.clone(),
-        })
-        .collect()
 }
 
 // ---- list and start -------------------------------------------------------------------
@@ -381,7 +372,7 @@ async fn edit_page(
         upload_error,
     } = extras;
     let attachments = state.store.attachments(o.app.id).await?;
-    let metas = file_meta(&attachments);
+    let metas = attachment_metas(&attachments);
     let profile = profile_of(state, &o.user).await?;
     let report = form::check(
         o.entry.call,
@@ -910,9 +901,9 @@ pub(crate) async fn send_attachment(
         "mp4" => "video/mp4",
         _ => "application/octet-stream",
     };
-    let disposition = format!(
-        "attachment; filename*=UTF-8''{}",
-        crate::error::urlencode(&a.original_name)
+    let disposition = crate::documents::attachment_disposition(
+        &a.original_name,
+        &format!("file-{}.{}", a.id, a.file_type),
     );
     Ok((
         [
@@ -922,6 +913,23 @@ pub(crate) async fn send_attachment(
         body,
     )
         .into_response())
+}
+
+/// `GET /applications/{id}/form/{format}`: the application form filled in, to its owner: the
+/// latest saved answers while the applicant may still change them, else the submitted snapshot.
+pub async fn download_form(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path((id, format)): Path<(i64, String)>,
+) -> Result<Response, AppError> {
+    let o = owned(&state, &viewer, id, &format!("/applications/{id}")).await?;
+    let format = Format::parse(&format)?;
+    let version = if o.editable() {
+        Version::Draft
+    } else {
+        Version::Submitted
+    };
+    application_download(&state, o.entry.call, &o.app, version, format).await
 }
 
 // ---- submit, withdraw, status -------------------------------------------------------------
@@ -1008,7 +1016,7 @@ async fn submit_page(
 /// Everything checked before submission: fields, rules with the profile, files, limits.
 async fn full_check(state: &ServerState, o: &Owned<'_>) -> Result<Report, AppError> {
     let answers: Json = serde_json::from_str(&o.app.answers).unwrap_or_else(|_| json!({}));
-    let metas = file_meta(&state.store.attachments(o.app.id).await?);
+    let metas = attachment_metas(&state.store.attachments(o.app.id).await?);
     let profile = profile_of(state, &o.user).await?;
     let mut report = form::check(
         o.entry.call,

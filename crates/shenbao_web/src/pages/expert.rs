@@ -484,6 +484,25 @@ pub async fn download_file(
     super::application::send_attachment(&state, &a).await
 }
 
+/// `GET /expert/assignments/{id}/form/{format}`: the submitted application form, to the
+/// assigned expert only.
+pub async fn download_form(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path((id, format)): Path<(i64, String)>,
+) -> Result<Response, AppError> {
+    let m = mine(&state, &viewer, id, &format!("/expert/assignments/{id}")).await?;
+    let format = crate::documents::Format::parse(&format)?;
+    crate::documents::application_download(
+        &state,
+        m.entry.call,
+        &m.app,
+        crate::documents::Version::Submitted,
+        format,
+    )
+    .await
+}
+
 /// `POST /expert/assignments/{id}/recuse`: the expert declares a conflict of interest with
 /// the applicant (reason required); the assignment goes, if not yet submitted.
 pub async fn recuse(

@@ -2,9 +2,10 @@
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::response::Html;
-use serde::Serialize;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, Response};
+use serde::{Deserialize, Serialize};
 use shenbao_core::call::definition::CallDef;
 use shenbao_core::region;
 
@@ -12,6 +13,7 @@ use super::Nav;
 use crate::ServerState;
 use crate::auth::Viewer;
 use crate::calls::CallEntry;
+use crate::documents::{self, Format};
 use crate::error::AppError;
 
 /// One call in the list.
@@ -84,6 +86,8 @@ struct CallPage<'a> {
     limits: Vec<String>,
     /// Whether the results are published (links to them).
     results: bool,
+    /// Blank forms to download: (direction name, path).
+    blanks: Vec<(String, String)>,
 }
 
 /// `GET /calls/{id}`: everything an applicant needs to know before applying.
@@ -147,7 +151,43 @@ pub async fn show_call(
         deadlines,
         limits,
         results: state.store.publication(&id).await?.is_some(),
+        blanks: documents::blank_forms(entry.call)
+            .into_iter()
+            .map(|b| {
+                let path = b.path(&id, Format::Docx);
+                (b.name, path)
+            })
+            .collect(),
     })
+}
+
+/// `?subdirection=` of a blank form.
+#[derive(Deserialize)]
+pub struct BlankQuery {
+    #[serde(default)]
+    subdirection: Option<String>,
+}
+
+/// `GET /calls/{id}/blank/{direction}/{format}?subdirection=`: the blank application form of
+/// a direction, for applicants who fill it in offline. Public, and cacheable for an hour.
+pub async fn blank_form(
+    State(state): State<ServerState>,
+    Path((id, direction, format)): Path<(String, String, String)>,
+    Query(query): Query<BlankQuery>,
+) -> Result<Response, AppError> {
+    let entry = state.calls.get(&id).ok_or(AppError::NotFound)?;
+    let format = Format::parse(&format)?;
+    let mut response = documents::blank_download(
+        entry.call,
+        &direction,
+        query.subdirection.as_deref().filter(|s| !s.is_empty()),
+        format,
+    )?;
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    Ok(response)
 }
 
 /// A division for the picker.

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::{Value as Json, json};
 use shenbao_core::call::Target;
 use shenbao_core::call::definition::{LevelScope, ReviewLevel};
-use shenbao_core::form::{self, Application, FileMeta, Severity};
+use shenbao_core::form::{self, Application, Severity};
 use shenbao_core::routing;
 use shenbao_store::{
     ApplicationEvent, ApplicationRow, Decision, FORWARDED, NextUnit, PENDING, QueueQuery,
@@ -32,6 +32,9 @@ use super::public::render;
 use crate::ServerState;
 use crate::auth::Viewer;
 use crate::calls::CallEntry;
+use crate::documents::{
+    Format, FormatQuery, Version, application_download, profile_json, snapshot_file_metas,
+};
 use crate::error::AppError;
 use crate::form::FormView;
 use crate::strings as s;
@@ -531,16 +534,8 @@ async fn show_page(
     let snapshot = snapshots.first().ok_or(AppError::NotFound)?;
     let answers: Json = serde_json::from_str(&snapshot.answers).unwrap_or_else(|_| json!({}));
     let files: Vec<Json> = serde_json::from_str(&snapshot.files).unwrap_or_default();
-    let metas: Vec<FileMeta> = files
-        .iter()
-        .map(|f| FileMeta {
-            slot: f["slot"].as_str().unwrap_or_default().to_string(),
-            name: f["name"].as_str().unwrap_or_default().to_string(),
-            size: f["size"].as_u64().unwrap_or_default(),
-            kind: f["type"].as_str().unwrap_or_default().to_string(),
-        })
-        .collect();
-    let profile = json!({ "uscc": org.uscc, "name": org.name, "region": org.region });
+    let metas = snapshot_file_metas(&files);
+    let profile = profile_json(&org);
     let target = Target {
         direction: &app.direction,
         subdirection: app.subdirection.as_deref(),
@@ -782,6 +777,19 @@ pub async fn download(
     send_attachment(&state, &a).await
 }
 
+/// `GET /review/{call}/applications/{id}/form/{format}`: the submitted application form, to
+/// whoever may open the review page.
+pub async fn download_form(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path((call_id, id, format)): Path<(String, i64, String)>,
+) -> Result<Response, AppError> {
+    let (_, app) = readable(&state, &viewer, &call_id, id).await?;
+    let format = Format::parse(&format)?;
+    let entry = state.calls.get(&app.call_id).ok_or(AppError::NotFound)?;
+    application_download(&state, entry.call, &app, Version::Submitted, format).await
+}
+
 fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
     pairs
         .iter()
@@ -941,6 +949,8 @@ struct RankingPage {
     next_level: String,
     lower_level: String,
     received: Vec<ReceivedLine>,
+    /// The summary tables (汇总表) to download: (id, title).
+    summaries: Vec<(String, String)>,
 }
 
 /// An application the lower level sent up, with its rank there.
@@ -1055,6 +1065,7 @@ pub async fn ranking(
         open: desk.open(state.now()),
         lower_level: lower.map(|l| l.name.clone()).unwrap_or_default(),
         received,
+        summaries: desk.summaries(),
     })
 }
 
@@ -1180,14 +1191,17 @@ pub async fn forward(
 
 // ---- summary tables -------------------------------------------------------------------------
 
-/// `GET /review/{call}/summary/{table}`: the unit's summary table (汇总表) of its level as XLSX,
-/// its recommended applications in ranking order, grouped as the call prescribes.
+/// `GET /review/{call}/summary/{table}?format=xlsx|docx`: the unit's summary table (汇总表) of
+/// its level, its recommended applications in ranking order, grouped as the call prescribes;
+/// XLSX unless asked otherwise.
 pub async fn summary(
     State(state): State<ServerState>,
     viewer: Viewer,
     Path((call_id, table_id)): Path<(String, String)>,
+    Query(query): Query<FormatQuery>,
 ) -> Result<Response, AppError> {
     let desk = desk(&state, &viewer, &call_id, &format!("/review/{call_id}"))?;
+    let format = query.or(Format::Xlsx)?;
     let call = desk.entry.call;
     let (table, def) = call
         .def()
@@ -1196,24 +1210,20 @@ pub async fn summary(
         .enumerate()
         .find(|(_, t)| t.id == table_id && t.level.as_deref() == Some(desk.level.id.as_str()))
         .ok_or(AppError::NotFound)?;
-    let bytes =
-        crate::exports::unit_summary_xlsx(&state.store, call, desk.level, &desk.unit, table)
-            .await
-            .map_err(AppError::Internal)?;
-    let name = format!("{}-{}.xlsx", def.title, desk.unit_label());
-    let disposition = format!(
-        "attachment; filename*=UTF-8''{}",
-        crate::error::urlencode(&name)
-    );
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (axum::http::header::CONTENT_DISPOSITION, disposition),
-        ],
+    let bytes = match format {
+        Format::Xlsx => {
+            crate::exports::unit_summary_xlsx(&state.store, call, desk.level, &desk.unit, table)
+                .await
+        }
+        // The DOCX summary (`exports::unit_summary_docx`) is being written alongside; until it
+        // lands the DOCX link answers 404.
+        Format::Docx => return Err(AppError::NotFound),
+    }
+    .map_err(AppError::Internal)?;
+    Ok(crate::documents::download(
+        format,
+        &format!("{}-{}", def.title, desk.unit_label()),
+        &format!("summary-{call_id}-{table_id}"),
         bytes,
-    )
-        .into_response())
+    ))
 }

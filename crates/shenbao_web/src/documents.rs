@@ -1,0 +1,397 @@
+//! Official documents as downloads: the application form of an application (filled in from
+//! the applicant's latest saved answers or the submitted snapshot) and the blank form of a
+//! direction, in a [`Format`], sent with a Chinese file name (RFC 6266/5987
+//! `filename*=UTF-8''…` plus an ASCII `filename=` for old clients).
+//!
+//! Access checks stay with the pages that show the application; this module only loads what a
+//! document prints and lays out the response.
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Deserialize;
+use serde_json::{Value as Json, json};
+use shenbao_core::call::{Call, Target};
+use shenbao_core::form::{Application, FileMeta};
+use shenbao_store::{ApplicationRow, AttachmentRow, OrganisationRow};
+
+use crate::ServerState;
+use crate::error::AppError;
+
+/// A document format that can be downloaded. Forms come as [`Format::Docx`]; summary tables
+/// as [`Format::Xlsx`] or [`Format::Docx`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Word (Office Open XML), editable.
+    Docx,
+    /// Excel (Office Open XML).
+    Xlsx,
+}
+
+impl Format {
+    /// Every format, in the order pages offer them.
+    pub const ALL: [Format; 2] = [Format::Docx, Format::Xlsx];
+
+    /// The file name extension, which is also how URLs name the format.
+    pub fn extension(self) -> &'static str {
+        self.info().0
+    }
+
+    /// The MIME type.
+    pub fn content_type(self) -> &'static str {
+        self.info().1
+    }
+
+    fn info(self) -> (&'static str, &'static str) {
+        match self {
+            Format::Docx => (
+                "docx",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ),
+            Format::Xlsx => (
+                "xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+        }
+    }
+
+    /// The format named `name` in a URL (`docx`, `xlsx`); `None` for anything else.
+    pub fn from_param(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.extension() == name)
+    }
+
+    /// The format named `name`, or 404.
+    pub fn parse(name: &str) -> Result<Format, AppError> {
+        Format::from_param(name).ok_or(AppError::NotFound)
+    }
+}
+
+/// `?format=`: a document format, for routes that have a default.
+#[derive(Debug, Default, Deserialize)]
+pub struct FormatQuery {
+    /// `docx`, `xlsx`…; absent means the route's default.
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
+impl FormatQuery {
+    /// The format asked for, `default` when none; 404 for an unknown name.
+    pub fn or(&self, default: Format) -> Result<Format, AppError> {
+        match &self.format {
+            None => Ok(default),
+            Some(name) => Format::parse(name),
+        }
+    }
+}
+
+/// Characters kept as they are in an RFC 5987 `ext-value` (its `attr-char`s).
+const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
+
+/// A `Content-Disposition: attachment` value naming the file `name` (any Unicode) with the
+/// ASCII `fallback` for clients that do not read `filename*`. Path separators and control
+/// characters in `name` become `_`; the fallback keeps only safe ASCII.
+pub fn attachment_disposition(name: &str, fallback: &str) -> String {
+    let name: String = name
+        .chars()
+        .map(|c| {
+            if c == '/' || c == '\\' || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let fallback: String = fallback
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        utf8_percent_encode(&name, ATTR_CHAR)
+    )
+}
+
+/// A download response: `bytes` as `format`, named `name` (`fallback` in ASCII), with the
+/// extension appended to both.
+pub fn download(format: Format, name: &str, fallback: &str, bytes: Vec<u8>) -> Response {
+    let ext = format.extension();
+    (
+        [
+            (header::CONTENT_TYPE, format.content_type().to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                attachment_disposition(&format!("{name}.{ext}"), &format!("{fallback}.{ext}")),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The title of the application form of `direction`: the direction's own form title (湖南),
+/// else the call's.
+pub fn form_title(call: &Call, direction: &str) -> String {
+    call.direction(direction)
+        .and_then(|d| d.form_title.clone())
+        .unwrap_or_else(|| call.def().form_title.clone())
+}
+
+/// The application form of `app` in `format`. Only formats a form comes in are accepted;
+/// others answer 404.
+pub fn application_form(
+    call: &Call,
+    app: &Application<'_>,
+    format: Format,
+) -> Result<Vec<u8>, AppError> {
+    match format {
+        Format::Docx => shenbao_docs::application_docx(call, app)
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e))),
+        Format::Xlsx => Err(AppError::NotFound),
+    }
+}
+
+/// The applicant's profile as forms and rules read it: `uscc`, `name`, `region`.
+pub fn profile_json(org: &OrganisationRow) -> Json {
+    json!({ "uscc": org.uscc, "name": org.name, "region": org.region })
+}
+
+/// Attachments as the form engine describes them.
+pub fn attachment_metas(rows: &[AttachmentRow]) -> Vec<FileMeta> {
+    rows.iter()
+        .map(|a| FileMeta {
+            slot: a.slot.clone(),
+            name: a.original_name.clone(),
+            size: u64::try_from(a.size).unwrap_or(0),
+            kind: a.file_type.clone(),
+        })
+        .collect()
+}
+
+/// The files of a snapshot (its JSON list) as the form engine describes them.
+pub fn snapshot_file_metas(files: &[Json]) -> Vec<FileMeta> {
+    files
+        .iter()
+        .map(|f| FileMeta {
+            slot: f["slot"].as_str().unwrap_or_default().to_string(),
+            name: f["name"].as_str().unwrap_or_default().to_string(),
+            size: f["size"].as_u64().unwrap_or_default(),
+            kind: f["type"].as_str().unwrap_or_default().to_string(),
+        })
+        .collect()
+}
+
+/// Which answers of an application a document prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// The latest saved answers and the attachments now (the applicant's draft).
+    Draft,
+    /// The latest submitted snapshot; 404 when never submitted.
+    Submitted,
+}
+
+/// The application form of `app` in `format`, named after the form and the applicant: what
+/// the download routes of applicants, bureaus, owners and experts send after their own access
+/// checks.
+pub async fn application_download(
+    state: &ServerState,
+    call: &Call,
+    app: &ApplicationRow,
+    version: Version,
+    format: Format,
+) -> Result<Response, AppError> {
+    let org = state
+        .store
+        .organisation(app.organisation_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (answers, files) = match version {
+        Version::Draft => {
+            let answers: Json = serde_json::from_str(&app.answers).unwrap_or_else(|_| json!({}));
+            let files = attachment_metas(&state.store.attachments(app.id).await?);
+            (answers, files)
+        }
+        Version::Submitted => {
+            let snapshot = state
+                .store
+                .latest_snapshot(app.id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let answers: Json =
+                serde_json::from_str(&snapshot.answers).unwrap_or_else(|_| json!({}));
+            let files: Vec<Json> = serde_json::from_str(&snapshot.files).unwrap_or_default();
+            (answers, snapshot_file_metas(&files))
+        }
+    };
+    let profile = profile_json(&org);
+    let bytes = application_form(
+        call,
+        &Application {
+            target: Target {
+                direction: &app.direction,
+                subdirection: app.subdirection.as_deref(),
+            },
+            answers: &answers,
+            profile: Some(&profile),
+            files: Some(&files),
+        },
+        format,
+    )?;
+    let name = format!("{}-{}", form_title(call, &app.direction), org.name);
+    Ok(download(
+        format,
+        &name,
+        &format!("application-{}", app.id),
+        bytes,
+    ))
+}
+
+/// A blank form to offer on the call page: a direction, or one of its sub-directions when
+/// their forms differ.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlankForm {
+    /// Direction id.
+    pub direction: String,
+    /// Sub-direction id, when the sub-directions' forms differ.
+    pub subdirection: Option<String>,
+    /// What the link says: the direction's name, with the sub-direction's.
+    pub name: String,
+}
+
+impl BlankForm {
+    /// The download path of this blank form in `format`.
+    pub fn path(&self, call: &str, format: Format) -> String {
+        let mut path = format!(
+            "/calls/{call}/blank/{}/{}",
+            self.direction,
+            format.extension()
+        );
+        if let Some(sub) = &self.subdirection {
+            path.push_str("?subdirection=");
+            path.push_str(sub);
+        }
+        path
+    }
+}
+
+/// The blank forms of `call`: one per direction, or one per sub-direction where the
+/// sub-directions' forms (their sections) differ from the direction's.
+pub fn blank_forms(call: &Call) -> Vec<BlankForm> {
+    let sections = |direction: &str, subdirection: Option<&str>| -> Vec<&str> {
+        call.sections_for(&Target {
+            direction,
+            subdirection,
+        })
+        .map(|s| s.id.as_str())
+        .collect()
+    };
+    let mut out = Vec::new();
+    for d in &call.def().directions {
+        let common = sections(&d.id, None);
+        let differ = d
+            .subdirections
+            .iter()
+            .any(|s| sections(&d.id, Some(&s.id)) != common);
+        if differ {
+            out.extend(d.subdirections.iter().map(|s| BlankForm {
+                direction: d.id.clone(),
+                subdirection: Some(s.id.clone()),
+                name: format!("{}（{}）", d.name, s.name),
+            }));
+        } else {
+            out.push(BlankForm {
+                direction: d.id.clone(),
+                subdirection: None,
+                name: d.name.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// The blank form of `direction` (and `subdirection`) of `call` in `format`, named after the
+/// form and the direction. 404 for a direction or sub-direction the call does not have.
+pub fn blank_download(
+    call: &Call,
+    direction: &str,
+    subdirection: Option<&str>,
+    format: Format,
+) -> Result<Response, AppError> {
+    let d = call.direction(direction).ok_or(AppError::NotFound)?;
+    let sub = match subdirection {
+        Some(id) => Some(
+            d.subdirections
+                .iter()
+                .find(|s| s.id == id)
+                .ok_or(AppError::NotFound)?,
+        ),
+        None => None,
+    };
+    let empty = json!({});
+    let bytes = application_form(
+        call,
+        &Application {
+            target: Target {
+                direction,
+                subdirection,
+            },
+            answers: &empty,
+            profile: None,
+            files: None,
+        },
+        format,
+    )?;
+    let mut name = format!("{}-{}", form_title(call, direction), d.name);
+    let mut fallback = format!("blank-{}-{direction}", call.id());
+    if let Some(s) = sub {
+        name.push('-');
+        name.push_str(&s.name);
+        fallback.push('-');
+        fallback.push_str(&s.id);
+    }
+    Ok(download(format, &name, &fallback, bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Format, attachment_disposition};
+
+    #[test]
+    fn dispositions_encode_chinese_names_and_keep_an_ascii_fallback() {
+        assert_eq!(
+            attachment_disposition("申报书 a/b.docx", "application-7.docx"),
+            "attachment; filename=\"application-7.docx\"; \
+             filename*=UTF-8''%E7%94%B3%E6%8A%A5%E4%B9%A6%20a_b.docx"
+        );
+        assert_eq!(
+            attachment_disposition("x", "a\"b;c.docx"),
+            "attachment; filename=\"a_b_c.docx\"; filename*=UTF-8''x"
+        );
+    }
+
+    #[test]
+    fn formats_are_named_by_their_extension() {
+        for f in Format::ALL {
+            assert_eq!(Format::from_param(f.extension()), Some(f));
+        }
+        assert_eq!(Format::from_param("exe"), None);
+        assert!(Format::Docx.content_type().contains("wordprocessingml"));
+    }
+}

@@ -1,0 +1,425 @@
+//! Document downloads over real HTTP, on SQLite and (in CI) PostgreSQL: the applicant's own
+//! application form as DOCX (draft, then the submitted snapshot) and nobody else's; the same
+//! form to the bureau holding it, the call owner and an assigned expert, with the review
+//! pages' own scope checks; and the blank form of every direction of every seed call, to
+//! anyone, with its Chinese file name.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "test bodies are plain async fns outside #[test], where clippy's \
+              allow-unwrap-in-tests does not reach; a failed unwrap is a failed test"
+)]
+
+mod common;
+
+use std::io::{Cursor, Read};
+
+use common::applicant::{apply, fixture};
+use common::{App, location};
+use reqwest::StatusCode;
+use serde_json::Value as Json;
+use shenbao_core::call::builtin;
+use shenbao_store::testing::TestDb;
+use shenbao_store::{NewAssignment, NewUser, Role};
+
+on_both_databases!(
+    applicants_download_their_own_form_only,
+    reviewers_download_the_submitted_form_within_their_scope,
+    blank_forms_of_every_direction_download_without_login,
+);
+
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+const CALL: &str = "qz-2024-ai-industry";
+
+/// A DOCX download: status, content type, the file name (`filename*` decoded), the ASCII
+/// fallback name, `Cache-Control`, and the text of `word/document.xml` without whitespace.
+struct Download {
+    status: StatusCode,
+    content_type: String,
+    name: String,
+    fallback: String,
+    cache: String,
+    text: String,
+}
+
+async fn download(app: &App, b: &reqwest::Client, path: &str) -> Download {
+    let r = b.get(app.url(path)).send().await.unwrap();
+    let status = r.status();
+    let header = |name: &str| {
+        r.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let content_type = header("content-type");
+    let disposition = header("content-disposition");
+    let cache = header("cache-control");
+    let bytes = r.bytes().await.unwrap();
+    let mut name = String::new();
+    let mut fallback = String::new();
+    for part in disposition.split(';').map(str::trim) {
+        if let Some(v) = part.strip_prefix("filename*=UTF-8''") {
+            name = percent_encoding::percent_decode_str(v)
+                .decode_utf8()
+                .unwrap()
+                .into_owned();
+        } else if let Some(v) = part.strip_prefix("filename=") {
+            fallback = v.trim_matches('"').to_string();
+        }
+    }
+    let text = if status == StatusCode::OK && content_type == DOCX {
+        document_text(&bytes)
+    } else {
+        String::new()
+    };
+    Download {
+        status,
+        content_type,
+        name,
+        fallback,
+        cache,
+        text,
+    }
+}
+
+/// The text of a DOCX's `word/document.xml` (the runs' text, unescaped), without whitespace.
+fn document_text(bytes: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("a DOCX is a ZIP");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .expect("word/document.xml")
+        .read_to_string(&mut xml)
+        .unwrap();
+    let mut text = String::new();
+    let mut rest = xml.as_str();
+    while let Some(i) = rest.find("<w:t") {
+        rest = &rest[i + 4..];
+        if !(rest.starts_with('>') || rest.starts_with(' ')) {
+            continue;
+        }
+        let (Some(open), Some(close)) = (rest.find('>'), rest.find("</w:t>")) else {
+            break;
+        };
+        text.push_str(&rest[open + 1..close]);
+        rest = &rest[close..];
+    }
+    squeeze(
+        &text
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&"),
+    )
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The fixture's top-level text answers written in Chinese: what the form must print as
+/// typed (codes, numbers and dates are printed in other forms).
+fn chinese_answers(answers: &Json) -> Vec<String> {
+    answers
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(Json::as_str)
+        .filter(|s| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+        .map(squeeze)
+        .collect()
+}
+
+fn form_title(call: &str, direction: &str) -> String {
+    let call = builtin::get(call).unwrap().unwrap();
+    call.direction(direction)
+        .and_then(|d| d.form_title.clone())
+        .unwrap_or_else(|| call.def().form_title.clone())
+}
+
+async fn account(app: &App, username: &str, role: Role, region: Option<&str>) -> i64 {
+    app.store
+        .create_user(&NewUser {
+            username: username.into(),
+            password_hash: shenbao_web::auth::hash_password("secret-123").expect("hash"),
+            display_name: username.into(),
+            role,
+            organisation_id: None,
+            scope_region: region.map(str::to_owned),
+            scope_sector: None,
+            email: None,
+            created_at: common::NOW,
+        })
+        .await
+        .unwrap()
+        .id
+}
+
+async fn logged_in(app: &App, username: &str) -> reqwest::Client {
+    let b = app.browser();
+    let r = app.login(&b, username, "secret-123").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{username} logged in");
+    b
+}
+
+/// Submits application `id` with the fixture's answers as they are.
+async fn submit(app: &App, b: &reqwest::Client, id: i64) {
+    let r = app.submit_application(b, id, "已说明").await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "submitted: {}",
+        r.text().await.unwrap_or_default()
+    );
+}
+
+async fn applicants_download_their_own_form_only(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let fx = fixture(CALL, "compute_service.valid.json");
+    let (b, id) = apply(&app, &fx, "qiye_a").await;
+    let path = format!("/applications/{id}/form/docx");
+    let expected_name = format!(
+        "{}-{}.docx",
+        form_title(CALL, &fx.direction),
+        fx.profile["name"].as_str().unwrap()
+    );
+    let wanted = chinese_answers(&fx.answers);
+    assert!(wanted.len() >= 3, "answers to look for");
+
+    // The status page and the form page link to the download.
+    for page in [
+        format!("/applications/{id}"),
+        format!("/applications/{id}/edit"),
+    ] {
+        let (_, html) = app.get(&b, &page).await;
+        assert!(html.contains(&path), "{page} links the form");
+        assert!(html.contains("下载申报书（Word）"), "{page}");
+    }
+
+    // The draft, then the submitted snapshot.
+    for stage in ["draft", "submitted"] {
+        if stage == "submitted" {
+            submit(&app, &b, id).await;
+        }
+        let d = download(&app, &b, &path).await;
+        assert_eq!(d.status, StatusCode::OK, "{stage}");
+        assert_eq!(d.content_type, DOCX, "{stage}");
+        assert_eq!(d.name, expected_name, "{stage}: the Chinese file name");
+        assert_eq!(d.fallback, format!("application-{id}.docx"), "{stage}");
+        for t in &wanted {
+            assert!(d.text.contains(t.as_str()), "{stage}: answer {t} missing");
+        }
+    }
+    assert_eq!(
+        download(&app, &b, &format!("/applications/{id}/form/exe"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "unknown formats"
+    );
+
+    // Another organisation: 404, as if there were no such application.
+    let other = app
+        .applicant(
+            &serde_json::json!({
+                "uscc": "91100000100003962T",
+                "name": "另一家科技有限公司",
+                "region": "350503",
+            }),
+            "qiye_b",
+        )
+        .await;
+    let d = download(&app, &other, &path).await;
+    assert_eq!(d.status, StatusCode::NOT_FOUND);
+    assert!(d.name.is_empty(), "no file to another organisation");
+
+    // Nobody logged in: to the login page, and back here afterwards.
+    let r = app.browser().get(app.url(&path)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(location(&r).starts_with("/login?next="), "{}", location(&r));
+}
+
+async fn reviewers_download_the_submitted_form_within_their_scope(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let fx = fixture(CALL, "compute_service.valid.json");
+    let (b, id) = apply(&app, &fx, "qiye_a").await;
+    submit(&app, &b, id).await;
+    let path = format!("/review/{CALL}/applications/{id}/form/docx");
+    let wanted = chinese_answers(&fx.answers);
+
+    account(&app, "xian_fengze", Role::Bureau, Some("350503")).await;
+    account(&app, "xian_licheng", Role::Bureau, Some("350502")).await;
+    account(&app, "shi_quanzhou", Role::Bureau, Some("350500")).await;
+    let owner_id = account(&app, "owner", Role::Owner, None).await;
+    let expert_id = account(&app, "zhuanjia", Role::Expert, None).await;
+    account(&app, "zhuanjia2", Role::Expert, None).await;
+
+    // The county the applicant belongs to holds it: its review page links the form, and the
+    // download is the submitted form.
+    let fengze = logged_in(&app, "xian_fengze").await;
+    let (status, html) = app
+        .get(&fengze, &format!("/review/{CALL}/applications/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&path), "the review page links the form");
+    let d = download(&app, &fengze, &path).await;
+    assert_eq!(d.status, StatusCode::OK);
+    assert_eq!(d.content_type, DOCX);
+    assert_eq!(
+        d.name,
+        format!(
+            "{}-{}.docx",
+            form_title(CALL, &fx.direction),
+            fx.profile["name"].as_str().unwrap()
+        )
+    );
+    for t in &wanted {
+        assert!(d.text.contains(t.as_str()), "answer {t} missing");
+    }
+
+    // Another county, and the city before the county forwards: 404.
+    for other in ["xian_licheng", "shi_quanzhou"] {
+        let b = logged_in(&app, other).await;
+        assert_eq!(
+            download(&app, &b, &path).await.status,
+            StatusCode::NOT_FOUND,
+            "{other}"
+        );
+    }
+    // The applicant and experts have no review pages; anonymous users log in first.
+    assert_eq!(
+        download(&app, &b, &path).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app.browser().get(app.url(&path)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(location(&r).starts_with("/login?next="));
+
+    // The call owner may read any routed application.
+    let owner = logged_in(&app, "owner").await;
+    let d = download(&app, &owner, &path).await;
+    assert_eq!(d.status, StatusCode::OK);
+    assert!(d.text.contains(wanted[0].as_str()));
+
+    // An assigned expert downloads it from the assignment; another expert cannot.
+    let assignment = app
+        .store
+        .assign_expert(&NewAssignment {
+            application_id: id,
+            expert_id,
+            assigned_at: common::NOW,
+            assigned_by: owner_id,
+        })
+        .await
+        .unwrap();
+    let expert_path = format!("/expert/assignments/{}/form/docx", assignment.id);
+    let expert = logged_in(&app, "zhuanjia").await;
+    let (status, html) = app
+        .get(&expert, &format!("/expert/assignments/{}", assignment.id))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&expert_path), "the assignment links the form");
+    let d = download(&app, &expert, &expert_path).await;
+    assert_eq!(d.status, StatusCode::OK);
+    for t in &wanted {
+        assert!(d.text.contains(t.as_str()), "expert: answer {t} missing");
+    }
+    let other = logged_in(&app, "zhuanjia2").await;
+    assert_eq!(
+        download(&app, &other, &expert_path).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        download(&app, &expert, &path).await.status,
+        StatusCode::FORBIDDEN,
+        "experts have no review pages"
+    );
+
+    // The queue page offers the summary table in both formats; XLSX stays the default.
+    let (_, html) = app.get(&fengze, &format!("/review/{CALL}")).await;
+    let summary = format!("/review/{CALL}/summary/recommendation_county");
+    assert!(html.contains(&format!("href=\"{summary}\"")));
+    assert!(html.contains(&format!("href=\"{summary}?format=docx\"")));
+    let r = fengze.get(app.url(&summary)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let disposition = r
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        disposition.contains("filename=\"summary-qz-2024-ai-industry-recommendation_county.xlsx\""),
+        "{disposition}"
+    );
+    assert_eq!(
+        fengze
+            .get(app.url(&format!("{summary}?format=exe")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn blank_forms_of_every_direction_download_without_login(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let anonymous = app.browser();
+    let mut checked = 0;
+    for call in builtin::all() {
+        let call = call.unwrap();
+        let (status, html) = app.get(&anonymous, &format!("/calls/{}", call.id())).await;
+        assert_eq!(status, StatusCode::OK);
+        for d in &call.def().directions {
+            let path = format!("/calls/{}/blank/{}/docx", call.id(), d.id);
+            assert!(html.contains(&path), "{}: a link for {}", call.id(), d.id);
+            let got = download(&app, &anonymous, &path).await;
+            let at = format!("{}/{}", call.id(), d.id);
+            assert_eq!(got.status, StatusCode::OK, "{at}");
+            assert_eq!(got.content_type, DOCX, "{at}");
+            assert_eq!(got.cache, "public, max-age=3600", "{at}");
+            assert_eq!(
+                got.name,
+                format!("{}-{}.docx", form_title(call.id(), &d.id), d.name),
+                "{at}"
+            );
+            assert_eq!(got.fallback, format!("blank-{}-{}.docx", call.id(), d.id));
+            let target = shenbao_core::call::Target {
+                direction: &d.id,
+                subdirection: None,
+            };
+            // Sections shown only for some answers (联合体协议书) are left to the form's layout.
+            let sections: Vec<_> = call
+                .sections_for(&target)
+                .filter(|s| s.show_if.is_none())
+                .collect();
+            assert!(!sections.is_empty(), "{at}: sections");
+            for s in sections {
+                assert!(
+                    got.text.contains(&squeeze(&s.title)),
+                    "{at}: section {} missing",
+                    s.title
+                );
+            }
+            checked += 1;
+        }
+        assert!(html.contains("下载空白申报书（Word）"), "{}", call.id());
+    }
+    assert!(checked >= 10, "every direction of every seed call");
+    let missing = download(
+        &app,
+        &anonymous,
+        "/calls/qz-2024-ai-industry/blank/nope/docx",
+    )
+    .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let missing = download(
+        &app,
+        &anonymous,
+        "/calls/hn-2025-ai/blank/llm/docx?subdirection=nope",
+    )
+    .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
