@@ -1,16 +1,30 @@
 //! `shenbao export`: the documents a bureau downloads, from the command line.
 
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use shenbao_core::call::builtin;
+use shenbao_core::call::definition::{LevelScope, ReviewLevel};
+use shenbao_core::call::{Call, builtin};
+use shenbao_core::{region, routing};
 
 use crate::serve::{DataArgs, open};
+
+/// A summary table's file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SummaryFormat {
+    /// Excel workbook.
+    Xlsx,
+    /// Word document.
+    Docx,
+}
 
 /// `shenbao export …`
 #[derive(Debug, clap::Subcommand)]
 pub enum ExportCommand {
-    /// A unit's summary table (汇总表) as XLSX: its recommended applications in ranking order.
+    /// A unit's summary table (汇总表) as XLSX or DOCX: its recommended applications in ranking
+    /// order.
     Summary {
         /// Built-in call id, e.g. qz-2024-ai-industry.
         #[arg(long)]
@@ -24,7 +38,40 @@ pub enum ExportCommand {
         /// Summary table id, when the level fills in more than one.
         #[arg(long)]
         table: Option<String>,
-        /// Where to write the XLSX file.
+        /// File format [default: from the extension of --out, else xlsx].
+        #[arg(long, value_enum)]
+        format: Option<SummaryFormat>,
+        /// Where to write the file.
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// A unit's package (ZIP): its summary tables, and per recommended application in ranking
+    /// order its forms and its attachments renamed by the call's naming rules.
+    Package {
+        /// Built-in call id, e.g. gd-2023-ai-scenarios.
+        #[arg(long)]
+        call: String,
+        /// Review level id, e.g. county or city.
+        #[arg(long)]
+        level: String,
+        /// The reviewing unit: a division code (440100), or a sector department's name.
+        #[arg(long)]
+        unit: String,
+        /// Where to write the ZIP file.
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// An application's form, from its latest submission (its draft when never submitted), in
+    /// the format of the extension of --out (.docx).
+    Form {
+        /// The application's number.
+        #[arg(long)]
+        application: i64,
+        /// Where to write the file.
         #[arg(long)]
         out: PathBuf,
         #[command(flatten)]
@@ -40,18 +87,12 @@ pub async fn run(cmd: ExportCommand) -> Result<()> {
             level,
             unit,
             table,
+            format,
             out,
             data,
         } => {
-            let call = builtin::get(&call)
-                .with_context(|| format!("没有编号为 {call} 的征集通知"))?
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let level_def = call
-                .def()
-                .review_levels
-                .iter()
-                .find(|l| l.id == level)
-                .with_context(|| format!("该征集通知没有审核层级 {level}"))?;
+            let call = find_call(&call)?;
+            let level_def = find_level(call, &level, &unit)?;
             let tables: Vec<(usize, &str)> = call
                 .def()
                 .summaries
@@ -75,13 +116,109 @@ pub async fn run(cmd: ExportCommand) -> Result<()> {
                         .join("、")
                 ),
             };
+            let format = format.unwrap_or(if extension(&out) == "docx" {
+                SummaryFormat::Docx
+            } else {
+                SummaryFormat::Xlsx
+            });
             let store = open(&data.settings(None, None)?).await?;
-            let bytes =
-                shenbao_web::exports::unit_summary_xlsx(&store, call, level_def, &unit, index)
-                    .await?;
+            let bytes = match format {
+                SummaryFormat::Xlsx => {
+                    shenbao_web::exports::unit_summary_xlsx(&store, call, level_def, &unit, index)
+                        .await?
+                }
+                SummaryFormat::Docx => {
+                    shenbao_web::exports::unit_summary_docx(&store, call, level_def, &unit, index)
+                        .await?
+                }
+            };
             std::fs::write(&out, &bytes).with_context(|| format!("写入 {}", out.display()))?;
             println!("已导出汇总表：{}（{} 字节）", out.display(), bytes.len());
             Ok(())
         }
+        ExportCommand::Package {
+            call,
+            level,
+            unit,
+            out,
+            data,
+        } => {
+            let call = find_call(&call)?;
+            let level_def = find_level(call, &level, &unit)?;
+            let settings = data.settings(None, None)?;
+            let store = open(&settings).await?;
+            let file = File::create(&out).with_context(|| format!("写入 {}", out.display()))?;
+            let mut writer = BufWriter::new(file);
+            let count = shenbao_web::exports::write_unit_package(
+                &store,
+                &settings.data_dir.join("files"),
+                call,
+                level_def,
+                &unit,
+                &mut writer,
+                shenbao_web::exports::FORM_FORMATS,
+            )
+            .await?;
+            writer
+                .flush()
+                .with_context(|| format!("写入 {}", out.display()))?;
+            println!("已导出材料包：{}（{count} 份申报）", out.display());
+            Ok(())
+        }
+        ExportCommand::Form {
+            application,
+            out,
+            data,
+        } => {
+            let store = open(&data.settings(None, None)?).await?;
+            let bytes =
+                shenbao_web::exports::application_form(&store, application, &extension(&out))
+                    .await?
+                    .with_context(|| format!("没有编号为 {application} 的申报"))?;
+            std::fs::write(&out, &bytes).with_context(|| format!("写入 {}", out.display()))?;
+            println!("已导出申报书：{}（{} 字节）", out.display(), bytes.len());
+            Ok(())
+        }
     }
+}
+
+/// A built-in call by id.
+fn find_call(id: &str) -> Result<&'static Call> {
+    builtin::get(id)
+        .with_context(|| format!("没有编号为 {id} 的征集通知"))?
+        .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// A review level of `call` by id, where `unit` can be a unit.
+fn find_level<'c>(call: &'c Call, level: &str, unit: &str) -> Result<&'c ReviewLevel> {
+    let found = call
+        .def()
+        .review_levels
+        .iter()
+        .find(|l| l.id == level)
+        .with_context(|| format!("该征集通知没有审核层级 {level}"))?;
+    check_unit(found, unit)?;
+    Ok(found)
+}
+
+/// Refuses a unit that cannot exist at `level`: a county or city level's unit is a division
+/// code (a city's ends in 00), the province level's is `*`; sector departments are names.
+fn check_unit(level: &ReviewLevel, unit: &str) -> Result<()> {
+    let known = match level.scope {
+        LevelScope::County => region::lookup(unit).is_some(),
+        LevelScope::City => region::lookup(unit).is_some() && unit.ends_with("00"),
+        LevelScope::Sector => !unit.trim().is_empty(),
+        LevelScope::Province => unit == routing::OWNER,
+    };
+    if !known {
+        bail!("审核层级 {} 没有单位 {unit}", level.id);
+    }
+    Ok(())
+}
+
+/// The lowercase extension of a path, or "".
+fn extension(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
 }

@@ -1,7 +1,7 @@
 //! The `shenbao` command: thin argument parsing over the library crates.
 //!
 //! Subcommands: `serve`, `user add|password`, `call list|check|schema`, `answers check`,
-//! `export summary`.
+//! `export summary|package|form`.
 
 mod export;
 mod serve;
@@ -37,7 +37,7 @@ enum Command {
     /// Application answers.
     #[command(subcommand)]
     Answers(AnswersCommand),
-    /// Documents a bureau downloads: summary tables.
+    /// Documents from the data: summary tables, bureau packages, application forms.
     #[command(subcommand)]
     Export(export::ExportCommand),
 }

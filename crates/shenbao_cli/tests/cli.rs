@@ -324,3 +324,122 @@ fn export_summary_writes_the_levels_table_and_names_the_choices() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("没有审核层级 county"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn export_package_summary_docx_and_form_with_their_errors() {
+    let dir = std::env::temp_dir().join(format!("shenbao-package-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let d = dir.to_str().expect("utf-8");
+    let path = |name: &str| dir.join(name).to_str().expect("utf-8").to_string();
+    let stderr = |o: &Output| String::from_utf8_lossy(&o.stderr).to_string();
+    let package = |call: &str, unit: &str, out: &str| {
+        shenbao(&[
+            "export",
+            "package",
+            "--data-dir",
+            d,
+            "--call",
+            call,
+            "--level",
+            "city",
+            "--unit",
+            unit,
+            "--out",
+            out,
+        ])
+    };
+
+    // No recommended application yet: the package holds the level's summary tables.
+    let zip_path = path("材料包.zip");
+    let o = package("sd-2024-llm-cases", "370100", &zip_path);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("已导出材料包") && stdout(&o).contains("0 份申报"));
+    let bytes = std::fs::read(&zip_path).expect("written");
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let names: Vec<&str> = zip.file_names().collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.iter().any(|n| n.ends_with(".xlsx")), "{names:?}");
+    assert!(names.iter().any(|n| n.ends_with(".docx")), "{names:?}");
+
+    // The summary table as DOCX, chosen by the extension of --out.
+    let docx = path("汇总表.docx");
+    let o = shenbao(&[
+        "export",
+        "summary",
+        "--data-dir",
+        d,
+        "--call",
+        "sd-2024-llm-cases",
+        "--level",
+        "city",
+        "--unit",
+        "370100",
+        "--out",
+        &docx,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut zip =
+        zip::ZipArchive::new(std::io::Cursor::new(std::fs::read(&docx).expect("written")))
+            .expect("a DOCX (zip) file");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("word/document.xml").expect("document"),
+        &mut xml,
+    )
+    .expect("utf-8");
+    assert!(xml.contains("汇总"), "the table's title: {xml}");
+
+    // Unknown call, level, unit and application: exit 2 with the reason.
+    let o = package("nope-2024", "370100", &zip_path);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("没有编号为 nope-2024 的征集通知"),
+        "{}",
+        stderr(&o)
+    );
+    let o = package("sd-2024-llm-cases", "999999", &zip_path);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("没有单位 999999"), "{}", stderr(&o));
+    let o = package("sd-2024-llm-cases", "370102", &zip_path);
+    assert_eq!(o.status.code(), Some(2), "a county is no city unit");
+    let o = shenbao(&[
+        "export",
+        "package",
+        "--data-dir",
+        d,
+        "--call",
+        "sd-2024-llm-cases",
+        "--level",
+        "county",
+        "--unit",
+        "370102",
+        "--out",
+        &zip_path,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("没有审核层级 county"), "{}", stderr(&o));
+    let form = |out: &str| {
+        shenbao(&[
+            "export",
+            "form",
+            "--data-dir",
+            d,
+            "--application",
+            "4242",
+            "--out",
+            out,
+        ])
+    };
+    let o = form(&path("申报书.docx"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("没有编号为 4242 的申报"),
+        "{}",
+        stderr(&o)
+    );
+    let o = form(&path("申报书.odt"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("不支持的格式 odt"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}

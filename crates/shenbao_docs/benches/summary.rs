@@ -1,5 +1,5 @@
 //! Prints how long a 10,000-row summary table takes: computing the cells from the answers
-//! (CEL per column) and writing the XLSX. Run with `cargo bench -p shenbao_docs --bench summary`.
+//! (CEL per column) and writing the XLSX and the DOCX. Run with `cargo bench -p shenbao_docs --bench summary`.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -7,7 +7,7 @@ use std::time::Instant;
 use serde_json::Value as Json;
 use shenbao_core::call::{Target, builtin};
 use shenbao_core::form::validate;
-use shenbao_docs::{SummaryInput, summary_rows, summary_xlsx};
+use shenbao_docs::{SummaryInput, summary_docx, summary_rows, summary_xlsx};
 
 const ROWS: usize = 10_000;
 
@@ -52,11 +52,17 @@ fn main() {
     let start = Instant::now();
     let bytes = summary_xlsx(call, table, &rows).expect("xlsx");
     let write = start.elapsed();
+    let start = Instant::now();
+    let docx = summary_docx(call, table, &rows).expect("docx");
+    let write_docx = start.elapsed();
     println!(
-        "summary table of {ROWS} rows: cells {:.0} ms ({:.1} µs a row), XLSX {:.0} ms, {} KiB",
+        "summary table of {ROWS} rows: cells {:.0} ms ({:.1} µs a row), XLSX {:.0} ms, {} KiB, \
+         DOCX {:.0} ms, {} KiB",
         cells.as_secs_f64() * 1e3,
         cells.as_secs_f64() * 1e6 / ROWS as f64,
         write.as_secs_f64() * 1e3,
-        bytes.len() / 1024
+        bytes.len() / 1024,
+        write_docx.as_secs_f64() * 1e3,
+        docx.len() / 1024
     );
 }

@@ -1,6 +1,7 @@
 //! Official documents from the data. So far: the application form filled in as DOCX
-//! (`application_docx`, module `form_docx`), and the summary tables (汇总表) of a call's review
-//! levels as XLSX, in the notice's layout: the title over the whole width, the header lines
+//! (`application_docx`, module `form_docx`), the bureau package streamed as a ZIP
+//! (`PackageWriter`, module `package`), and the summary tables (汇总表) of a call's review
+//! levels as XLSX and DOCX (`summary_docx`, same rows), in the notice's layout: the title over the whole width, the header lines
 //! (推荐单位（盖章）：…), the columns exactly as titled in the call, a group row per direction
 //! where the call groups by direction (泉州), one row per recommended application in the
 //! unit's ranking order, and the footer lines (联系人：, 联系电话：…).
@@ -15,8 +16,15 @@ use shenbao_core::output::{RowContext, summary_cells};
 use shenbao_core::region;
 
 mod form_docx;
+mod package;
+mod summary_docx;
 
 pub use form_docx::application_docx;
+pub use package::{
+    FormFormat, FormRenderer, PackageApplication, PackageAttachment, PackageWriter, RenderedForm,
+    attachment_names, safe_name,
+};
+pub use summary_docx::summary_docx;
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
@@ -40,6 +48,17 @@ pub enum DocError {
     /// The DOCX writer failed.
     #[error("DOCX: {0}")]
     Docx(String),
+    /// The ZIP writer failed (writing a package).
+    #[error("ZIP: {0}")]
+    Zip(#[from] zip::result::ZipError),
+    /// A file could not be read (an attachment of a package).
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        source: std::io::Error,
+    },
 }
 
 /// One recommended application, as a summary table needs it, in the unit's ranking order.

@@ -2,10 +2,24 @@
 //! command line (`shenbao export`): the store supplies the unit's ranking and each
 //! application's submitted answers; `shenbao_docs` lays the document out.
 
+use std::io::Write;
+use std::path::Path;
+
 use serde_json::{Map, Value as Json, json};
-use shenbao_core::call::Call;
 use shenbao_core::call::definition::ReviewLevel;
+use shenbao_core::call::{Call, Target};
+use shenbao_core::form::FileMeta;
+use shenbao_docs::{
+    FormFormat, FormRenderer, PackageApplication, PackageAttachment, PackageWriter, SummaryRow,
+};
 use shenbao_store::{Store, UnitRef};
+
+/// The formats an application form is rendered in, for packages and downloads. Adding a
+/// format is one line here.
+pub const FORM_FORMATS: &[FormFormat] = &[FormFormat {
+    extension: "docx",
+    render: shenbao_docs::application_docx,
+}];
 
 /// Summary table `table` of `call` for `unit` at `level` as XLSX: the unit's recommended
 /// applications of the table's directions, in ranking order, with their submitted answers and
@@ -17,16 +31,36 @@ pub async fn unit_summary_xlsx(
     unit: &str,
     table: usize,
 ) -> anyhow::Result<Vec<u8>> {
+    let rows = unit_summary_rows(store, call, level, unit, table).await?;
+    Ok(shenbao_docs::summary_xlsx(call, table, &rows)?)
+}
+
+/// The same summary table as [`unit_summary_xlsx`], as DOCX.
+pub async fn unit_summary_docx(
+    store: &Store,
+    call: &Call,
+    level: &ReviewLevel,
+    unit: &str,
+    table: usize,
+) -> anyhow::Result<Vec<u8>> {
+    let rows = unit_summary_rows(store, call, level, unit, table).await?;
+    Ok(shenbao_docs::summary_docx(call, table, &rows)?)
+}
+
+/// The rows of summary table `table` for `unit` at `level`.
+async fn unit_summary_rows(
+    store: &Store,
+    call: &Call,
+    level: &ReviewLevel,
+    unit: &str,
+    table: usize,
+) -> anyhow::Result<Vec<SummaryRow>> {
     let def = call
         .def()
         .summaries
         .get(table)
         .ok_or_else(|| anyhow::anyhow!("no summary table {table}"))?;
-    let at = UnitRef {
-        call_id: call.id().to_string(),
-        level: level.id.clone(),
-        unit: unit.to_string(),
-    };
+    let at = unit_ref(call, level, unit);
     let mut loaded = Vec::new();
     for direction in &call.def().directions {
         if !shenbao_core::call::applies(&level.directions, &direction.id)
@@ -76,6 +110,161 @@ pub async fn unit_summary_xlsx(
             },
         )
         .collect();
-    let rows = shenbao_docs::summary_rows(call, table, &inputs)?;
-    Ok(shenbao_docs::summary_xlsx(call, table, &rows)?)
+    Ok(shenbao_docs::summary_rows(call, table, &inputs)?)
+}
+
+fn unit_ref(call: &Call, level: &ReviewLevel, unit: &str) -> UnitRef {
+    UnitRef {
+        call_id: call.id().to_string(),
+        level: level.id.clone(),
+        unit: unit.to_string(),
+    }
+}
+
+/// The bureau package of `unit` at `level` written into `writer` as a ZIP (see
+/// `shenbao_docs::PackageWriter`): the level's summary tables as XLSX and DOCX, then each
+/// recommended application in ranking order (directions in the call's order) with its forms
+/// rendered by `renderer` (normally [`FORM_FORMATS`]) and the files of its submitted snapshot,
+/// read from `files_dir`. Applications are loaded one at a time. Returns how many applications
+/// the package holds.
+///
+/// The ZIP is written with blocking I/O on the calling thread.
+pub async fn write_unit_package<W: Write, R: FormRenderer + ?Sized>(
+    store: &Store,
+    files_dir: &Path,
+    call: &Call,
+    level: &ReviewLevel,
+    unit: &str,
+    writer: W,
+    renderer: &R,
+) -> anyhow::Result<usize> {
+    let mut package = PackageWriter::new(call, renderer, writer);
+    for (index, table) in call.def().summaries.iter().enumerate() {
+        if table.level.as_deref() != Some(level.id.as_str()) {
+            continue;
+        }
+        let rows = unit_summary_rows(store, call, level, unit, index).await?;
+        let xlsx = shenbao_docs::summary_xlsx(call, index, &rows)?;
+        package.add_document(&format!("{}.xlsx", table.title), &xlsx)?;
+        let docx = shenbao_docs::summary_docx(call, index, &rows)?;
+        package.add_document(&format!("{}.docx", table.title), &docx)?;
+    }
+    let at = unit_ref(call, level, unit);
+    let mut count = 0;
+    for direction in &call.def().directions {
+        if !shenbao_core::call::applies(&level.directions, &direction.id) {
+            continue;
+        }
+        for row in store.ranking(&at, &direction.id).await? {
+            let app = row.application;
+            let Some(snapshot) = store.latest_snapshot(app.id).await? else {
+                continue;
+            };
+            let answers: Json =
+                serde_json::from_str(&snapshot.answers).unwrap_or_else(|_| json!({}));
+            let profile = profile_of(store, app.organisation_id).await?;
+            let attachments = snapshot_attachments(store, files_dir, &snapshot.files).await?;
+            package.add_application(&PackageApplication {
+                target: Target {
+                    direction: &app.direction,
+                    subdirection: app.subdirection.as_deref(),
+                },
+                company: &row.organisation_name,
+                title: app.title.as_deref().unwrap_or_default(),
+                answers: &answers,
+                profile: Some(&profile),
+                attachments: &attachments,
+            })?;
+            count += 1;
+        }
+    }
+    package.finish()?;
+    Ok(count)
+}
+
+/// The profile of an organisation as the form engine reads it (`uscc`, `name`, `region`).
+async fn profile_of(store: &Store, organisation_id: i64) -> anyhow::Result<Json> {
+    Ok(store
+        .organisation(organisation_id)
+        .await?
+        .map(|o| json!({ "uscc": o.uscc, "name": o.name, "region": o.region }))
+        .unwrap_or_else(|| json!({})))
+}
+
+/// The files of a snapshot (its JSON list of `{id, slot, name, size, type}`) with where they
+/// are stored; files whose row is gone are left out.
+async fn snapshot_attachments(
+    store: &Store,
+    files_dir: &Path,
+    files: &str,
+) -> anyhow::Result<Vec<PackageAttachment>> {
+    let listed: Vec<Json> = serde_json::from_str(files).unwrap_or_default();
+    let mut out = Vec::with_capacity(listed.len());
+    for f in &listed {
+        let Some(id) = f["id"].as_i64() else { continue };
+        let Some(row) = store.attachment(id).await? else {
+            continue;
+        };
+        out.push(PackageAttachment {
+            meta: FileMeta {
+                slot: row.slot,
+                name: row.original_name,
+                size: u64::try_from(row.size).unwrap_or(0),
+                kind: row.file_type,
+            },
+            path: files_dir.join(&row.storage_key),
+        });
+    }
+    Ok(out)
+}
+
+/// The form of application `id` in the format of `extension` (one of [`FORM_FORMATS`]),
+/// from its latest submitted snapshot (its draft when never submitted). `Ok(None)` when there
+/// is no such application.
+pub async fn application_form(
+    store: &Store,
+    id: i64,
+    extension: &str,
+) -> anyhow::Result<Option<Vec<u8>>> {
+    let format = FORM_FORMATS
+        .iter()
+        .find(|f| f.extension.eq_ignore_ascii_case(extension))
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "不支持的格式 {extension}（可用：{}）",
+                FORM_FORMATS
+                    .iter()
+                    .map(|f| f.extension)
+                    .collect::<Vec<_>>()
+                    .join("、")
+            )
+        })?;
+    let Some(app) = store.application(id).await? else {
+        return Ok(None);
+    };
+    let call = shenbao_core::call::builtin::get(&app.call_id)
+        .ok_or_else(|| anyhow::anyhow!("没有编号为 {} 的征集通知", app.call_id))?
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let snapshot = store.latest_snapshot(app.id).await?;
+    let answers: Json =
+        serde_json::from_str(snapshot.as_ref().map_or(&app.answers, |s| &s.answers))
+            .unwrap_or_else(|_| json!({}));
+    // The snapshot lists `{id, slot, name, size, type}`; the form needs all but the id.
+    let metas: Option<Vec<FileMeta>> = snapshot
+        .as_ref()
+        .map(|s| serde_json::from_str(&s.files).unwrap_or_default());
+    let profile = profile_of(store, app.organisation_id).await?;
+    let bytes = (format.render)(
+        call,
+        &shenbao_core::form::Application {
+            target: Target {
+                direction: &app.direction,
+                subdirection: app.subdirection.as_deref(),
+            },
+            answers: &answers,
+            profile: Some(&profile),
+            files: metas.as_deref(),
+        },
+    )?;
+    Ok(Some(bytes))
 }

@@ -1,0 +1,291 @@
+//! The bureau package from the database, on SQLite and (in CI) PostgreSQL: applications
+//! submitted over HTTP with their uploads, recommended by the city bureau in an order of its
+//! own, then `exports::write_unit_package` read back with the zip crate: the summary tables,
+//! one folder per application in ranking order, the forms, the attachments renamed by the
+//! call's rules (广东 单位名称-应用场景名称, 山东 图1, 图2 in upload order), byte for byte.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "test bodies are plain async fns outside #[test], where clippy's \
+              allow-unwrap-in-tests does not reach; a failed unwrap is a failed test"
+)]
+
+mod common;
+
+use std::io::{Cursor, Read};
+
+use common::App;
+use common::applicant::{Fixture, apply, content, fixture, with_uscc};
+use reqwest::StatusCode;
+use serde_json::Value as Json;
+use shenbao_core::call::builtin;
+use shenbao_store::testing::TestDb;
+use shenbao_store::{NewUser, Role};
+
+on_both_databases!(
+    guangdong_package_follows_the_ranking_and_names_files_by_the_rules,
+    shandong_images_are_numbered_in_upload_order,
+);
+
+/// A bureau account of `region`, logged in.
+async fn bureau(app: &App, username: &str, region: &str) -> reqwest::Client {
+    app.store
+        .create_user(&NewUser {
+            username: username.into(),
+            password_hash: shenbao_web::auth::hash_password("secret-123").unwrap(),
+            display_name: username.into(),
+            role: Role::Bureau,
+            organisation_id: None,
+            scope_region: Some(region.into()),
+            scope_sector: None,
+            email: None,
+            created_at: common::NOW,
+        })
+        .await
+        .unwrap();
+    let b = app.browser();
+    let r = app.login(&b, username, "secret-123").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{username} logged in");
+    b
+}
+
+async fn submit_and_recommend(
+    app: &App,
+    fx: &Fixture,
+    user: &str,
+    bureau: &reqwest::Client,
+) -> i64 {
+    let (b, id) = apply(app, fx, user).await;
+    let r = app.submit_application(&b, id, "已说明").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{user} submitted");
+    let page = format!("/review/{}/applications/{id}", fx.call);
+    let r = app
+        .submit(
+            bureau,
+            &page,
+            &format!("{page}/decide"),
+            &[("action", "recommend"), ("opinion", "同意推荐")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{user} recommended");
+    id
+}
+
+/// Writes the package of `unit` at `level` and returns its entries (name, content) in order.
+async fn package(app: &App, call: &str, level: &str, unit: &str) -> Vec<(String, Vec<u8>)> {
+    let call = builtin::get(call).unwrap().unwrap();
+    let level = call
+        .def()
+        .review_levels
+        .iter()
+        .find(|l| l.id == level)
+        .unwrap();
+    let mut out = Vec::new();
+    shenbao_web::exports::write_unit_package(
+        &app.store,
+        app.files.path(),
+        call,
+        level,
+        unit,
+        &mut out,
+        shenbao_web::exports::FORM_FORMATS,
+    )
+    .await
+    .unwrap();
+    let mut zip = zip::ZipArchive::new(Cursor::new(out)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap();
+            (f.name().to_string(), bytes)
+        })
+        .collect()
+}
+
+fn document_xml(docx: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(Cursor::new(docx)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
+}
+
+/// A fixture under another organisation name and scene name (answers and profile).
+fn renamed(fx: Fixture, company: &str, scene: &str) -> Fixture {
+    let mut fx = fx;
+    let old_company = fx.profile["name"].as_str().unwrap().to_string();
+    let old_scene = fx.answers["scene_name"].as_str().unwrap().to_string();
+    let text = fx
+        .answers
+        .to_string()
+        .replace(&old_company, company)
+        .replace(&old_scene, scene);
+    fx.answers = serde_json::from_str(&text).unwrap();
+    fx.profile["name"] = Json::from(company);
+    // The video is optional and large: left out to keep the test quick.
+    fx.files.retain(|f| f["slot"] != "video");
+    fx
+}
+
+async fn guangdong_package_follows_the_ranking_and_names_files_by_the_rules(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let call = "gd-2023-ai-scenarios";
+    let city = bureau(&app, "guangzhou", "440100").await;
+    let a = renamed(
+        fixture(call, "manufacturing.valid.json"),
+        "广州甲智能科技有限公司",
+        "甲场景",
+    );
+    let b = renamed(
+        with_uscc(
+            fixture(call, "manufacturing.valid.json"),
+            "91310000631696382C",
+        ),
+        "广州乙智能科技有限公司",
+        "乙场景",
+    );
+    // Submitted a then b; the city recommends b first, so b ranks first.
+    let (ba, ida) = apply(&app, &a, "qiye_a").await;
+    let r = app.submit_application(&ba, ida, "已说明").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let _ = submit_and_recommend(&app, &b, "qiye_b", &city).await;
+    let page = format!("/review/{call}/applications/{ida}");
+    let r = app
+        .submit(
+            &city,
+            &page,
+            &format!("{page}/decide"),
+            &[("action", "recommend"), ("opinion", "同意推荐")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    let entries = package(&app, call, "city", "440100").await;
+    let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+    let summary = &builtin::get(call).unwrap().unwrap().def().summaries[0].title;
+    assert_eq!(names[0], format!("{summary}.xlsx"));
+    assert_eq!(names[1], format!("{summary}.docx"));
+    let first = "01-广州乙智能科技有限公司-乙场景";
+    let second = "02-广州甲智能科技有限公司-甲场景";
+    let folders: Vec<&str> = names[2..]
+        .iter()
+        .map(|n| n.split('/').next().unwrap())
+        .collect();
+    assert!(
+        folders.iter().all(|f| *f == first || *f == second),
+        "{names:?}"
+    );
+    let split = folders.iter().position(|f| *f == second).unwrap();
+    assert!(folders[..split].iter().all(|f| *f == first), "{names:?}");
+    assert!(folders[split..].iter().all(|f| *f == second), "{names:?}");
+    for (folder, company, scene) in [
+        (first, "广州乙智能科技有限公司", "乙场景"),
+        (second, "广州甲智能科技有限公司", "甲场景"),
+    ] {
+        let has = |name: &str| names.contains(&format!("{folder}/{name}").as_str());
+        assert!(
+            has(&format!("{company}-{scene}.docx")),
+            "form in {folder}: {names:?}"
+        );
+        // 申报书电子版 (PDF): 单位名称-应用场景名称; 展示图片: {scene_name}-{n}.
+        assert!(has(&format!("{company}-{scene}.pdf")), "{names:?}");
+        assert!(has(&format!("{scene}-1.jpg")), "{names:?}");
+        assert!(has(&format!("{scene}-2.png")), "{names:?}");
+        assert!(
+            has("企业营业执照或组织机构代码证书-营业执照.pdf"),
+            "{names:?}"
+        );
+    }
+    // The generated form holds the application's answers; an upload round-trips.
+    let form = &entries
+        .iter()
+        .find(|(n, _)| *n == format!("{first}/广州乙智能科技有限公司-乙场景.docx"))
+        .unwrap()
+        .1;
+    assert!(document_xml(form).contains("乙场景"), "the form's answers");
+    let image = &entries
+        .iter()
+        .find(|(n, _)| *n == format!("{second}/甲场景-1.jpg"))
+        .unwrap()
+        .1;
+    let uploaded = a.files.iter().find(|f| f["slot"] == "images").unwrap();
+    assert_eq!(
+        *image,
+        content(
+            "jpg",
+            usize::try_from(uploaded["size"].as_u64().unwrap()).unwrap()
+        )
+    );
+}
+
+async fn shandong_images_are_numbered_in_upload_order(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let call = "sd-2024-llm-cases";
+    let city = bureau(&app, "jinan", "370100").await;
+    let mut fx = fixture(call, "case.valid.json");
+    // Uploaded as 现场照片.jpg, then 架构图.png.
+    fx.files.retain(|f| f["slot"] != "images");
+    fx.files.push(serde_json::json!({
+        "slot": "images", "name": "现场照片.jpg", "size": 4096, "type": "jpg"
+    }));
+    fx.files.push(serde_json::json!({
+        "slot": "images", "name": "架构图.png", "size": 2048, "type": "png"
+    }));
+    let id = submit_and_recommend(&app, &fx, "qiye_sd", &city).await;
+    let entries = package(&app, call, "city", "370100").await;
+    let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+    let company = fx.profile["name"].as_str().unwrap();
+    let jpg = names
+        .iter()
+        .position(|n| n.starts_with("01-") && n.ends_with("/图1.jpg"))
+        .unwrap_or_else(|| panic!("图1.jpg in {names:?}"));
+    let png = names
+        .iter()
+        .position(|n| n.starts_with("01-") && n.ends_with("/图2.png"))
+        .unwrap_or_else(|| panic!("图2.png in {names:?}"));
+    assert!(jpg < png);
+    assert!(
+        names[jpg].starts_with(&format!("01-{company}")),
+        "{names:?}"
+    );
+    assert_eq!(entries[png].1, content("png", 2048));
+    assert!(
+        names
+            .iter()
+            .any(|n| n.ends_with(".docx") && n.starts_with("01-")),
+        "{names:?}"
+    );
+    let summary = &builtin::get(call).unwrap().unwrap().def().summaries[0].title;
+    assert!(
+        names.contains(&format!("{summary}.xlsx").as_str()),
+        "{names:?}"
+    );
+
+    // The form alone, as `shenbao export form` writes it.
+    let form = shenbao_web::exports::application_form(&app.store, id, "docx")
+        .await
+        .unwrap()
+        .unwrap();
+    let in_package = names
+        .iter()
+        .position(|n| n.starts_with("01-") && n.ends_with(".docx"))
+        .unwrap();
+    assert_eq!(
+        document_xml(&form),
+        document_xml(&entries[in_package].1),
+        "the same document as in the package"
+    );
+    assert!(
+        shenbao_web::exports::application_form(&app.store, id + 1000, "docx")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let err = shenbao_web::exports::application_form(&app.store, id, "odt")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("不支持的格式 odt"), "{err}");
+}
