@@ -186,6 +186,7 @@ pub fn router(state: ServerState) -> Router {
             "/review/{call}/summary/{table}",
             get(pages::review::summary),
         )
+        .route("/review/{call}/package", get(pages::review::package))
         // Notifications.
         .route("/inbox", get(pages::inbox::show_inbox))
         .route("/inbox/read-all", post(pages::inbox::read_all))

@@ -528,6 +528,10 @@ pub const REVIEW_DOWN: &str = "下移";
 pub const REVIEW_SUMMARY_DOWNLOAD: &str = "下载汇总表（Excel）";
 /// Queue and ranking: download the summary table as Word.
 pub const REVIEW_SUMMARY_DOWNLOAD_DOCX: &str = "下载汇总表（Word）";
+/// Queue and ranking: download everything the unit forwards as one ZIP.
+pub const REVIEW_PACKAGE_DOWNLOAD: &str = "下载报送材料包（ZIP）";
+/// File name of the package, after the unit's name.
+pub const REVIEW_PACKAGE_NAME: &str = "报送材料包";
 /// Ranking: what the lower level sent up.
 pub const REVIEW_RECEIVED: &str = "下级报送的推荐名单";
 /// Ranking: the lower unit.

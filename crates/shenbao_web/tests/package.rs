@@ -264,6 +264,53 @@ async fn shandong_images_are_numbered_in_upload_order(db: TestDb) {
         "{names:?}"
     );
 
+    // The same package streamed by the bureau's download link, and the summary as Word.
+    let r = city
+        .get(app.url(&format!("/review/{call}/package")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/zip");
+    let disposition = r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(disposition.contains("filename*=UTF-8''"), "{disposition}");
+    let streamed = r.bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(Cursor::new(streamed.to_vec())).unwrap();
+    let streamed_names: Vec<String> = (0..zip.len())
+        .map(|i| zip.by_index(i).unwrap().name().to_string())
+        .collect();
+    assert_eq!(streamed_names, names, "the download is the package");
+    let table = &builtin::get(call).unwrap().unwrap().def().summaries[0].id;
+    let r = city
+        .get(app.url(&format!("/review/{call}/summary/{table}?format=docx")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(document_xml(&r.bytes().await.unwrap()).contains(company));
+    // Another city's package holds nothing of Jinan's; an applicant has no package.
+    let other = bureau(&app, "qingdao", "370200").await;
+    let r = other
+        .get(app.url(&format!("/review/{call}/package")))
+        .send()
+        .await
+        .unwrap();
+    let mut zip = zip::ZipArchive::new(Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
+    assert!(
+        (0..zip.len()).all(|i| !zip.by_index(i).unwrap().name().starts_with("01-")),
+        "no application in another city's package"
+    );
+    let anonymous = app.browser();
+    let r = anonymous
+        .get(app.url(&format!("/review/{call}/package")))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(r.status(), StatusCode::OK, "login required");
+
     // The form alone, as `shenbao export form` writes it.
     let form = shenbao_web::exports::application_form(&app.store, id, "docx")
         .await

@@ -1215,9 +1215,10 @@ pub async fn summary(
             crate::exports::unit_summary_xlsx(&state.store, call, desk.level, &desk.unit, table)
                 .await
         }
-        // The DOCX summary (`exports::unit_summary_docx`) is being written alongside; until it
-        // lands the DOCX link answers 404.
-        Format::Docx => return Err(AppError::NotFound),
+        Format::Docx => {
+            crate::exports::unit_summary_docx(&state.store, call, desk.level, &desk.unit, table)
+                .await
+        }
     }
     .map_err(AppError::Internal)?;
     Ok(crate::documents::download(
@@ -1226,4 +1227,62 @@ pub async fn summary(
         &format!("summary-{call_id}-{table_id}"),
         bytes,
     ))
+}
+
+/// The unit's package (报送材料包) as one ZIP, streamed while it is written: the level's
+/// summary tables, then each recommended application in ranking order with its forms and its
+/// submitted files renamed by the call's rules (`exports::write_unit_package`).
+///
+/// The ZIP is written on a blocking thread into an OS pipe whose other end is the response
+/// body, so memory stays at the pipe's and the copy buffer's size whatever the files weigh. A
+/// failure after the first bytes can only cut the download short; it is logged.
+pub async fn package(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path(call_id): Path<String>,
+) -> Result<Response, AppError> {
+    let desk = desk(&state, &viewer, &call_id, &format!("/review/{call_id}"))?;
+    let call = desk.entry.call;
+    // The call is static; the desk's borrow of the state is not.
+    let level = (call.def().review_levels.iter())
+        .find(|l| l.id == desk.level.id)
+        .ok_or(AppError::NotFound)?;
+    let unit = desk.unit.clone();
+    let name = format!("{}-{}", desk.unit_label(), s::REVIEW_PACKAGE_NAME);
+    let (reader, writer) = std::io::pipe().map_err(|e| AppError::Internal(e.into()))?;
+    let body = tokio::net::unix::pipe::Receiver::from_owned_fd(reader.into())
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let (store, dir) = (state.store.clone(), state.files.root().to_path_buf());
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        let written = runtime.block_on(crate::exports::write_unit_package(
+            &store,
+            &dir,
+            call,
+            level,
+            &unit,
+            std::io::BufWriter::with_capacity(64 * 1024, writer),
+            crate::exports::FORM_FORMATS,
+        ));
+        if let Err(e) = written {
+            tracing::warn!(call = call.id(), unit, "package cut short: {e:#}");
+        }
+    });
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/zip".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                crate::documents::attachment_disposition(
+                    &format!("{name}.zip"),
+                    &format!("package-{call_id}.zip"),
+                ),
+            ),
+        ],
+        axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(body)),
+    )
+        .into_response())
 }
