@@ -1,5 +1,7 @@
-//! Official documents from the data. So far: the application form filled in as DOCX
-//! (`application_docx`, module `form_docx`), and the summary tables (汇总表) of a call's review
+//! Official documents from the data. So far: the application form, filled in or blank, as DOCX
+//! and as PDF (`application_docx`, `application_pdf`, `blank_application_*`; module `form`),
+//! the letters that go with it (`letter_docx`, `letter_pdf`: the commitment, the consortium
+//! agreement), and the summary tables (汇总表) of a call's review
 //! levels as XLSX, in the notice's layout: the title over the whole width, the header lines
 //! (推荐单位（盖章）：…), the columns exactly as titled in the call, a group row per direction
 //! where the call groups by direction (泉州), one row per recommended application in the
@@ -14,9 +16,19 @@ use shenbao_core::call::definition::GroupBy;
 use shenbao_core::output::{RowContext, summary_cells};
 use shenbao_core::region;
 
-mod form_docx;
+mod fonts;
+mod form;
+mod layout;
+mod letters;
+mod render_docx;
+mod render_pdf;
 
-pub use form_docx::application_docx;
+pub use fonts::{FONT_DIR_ENV, FontFiles, Fonts};
+pub use form::{
+    FilledOpinion, FormExtras, application_docx, application_pdf, blank_application_docx,
+    blank_application_pdf,
+};
+pub use letters::{Letter, letter_docx, letter_pdf};
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
@@ -40,6 +52,21 @@ pub enum DocError {
     /// The DOCX writer failed.
     #[error("DOCX: {0}")]
     Docx(String),
+    /// A font file for PDF documents is missing or unreadable.
+    #[error(
+        "font file {path}: {message} (install the Debian package {package}, or set SHENBAO_FONT_DIR)"
+    )]
+    Font {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The Debian package that installs it.
+        package: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+    /// Typst failed to lay out or write a PDF.
+    #[error("PDF: {0}")]
+    Pdf(String),
 }
 
 /// One recommended application, as a summary table needs it, in the unit's ranking order.
