@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use serde_json::Value as Json;
 use shenbao_core::call::{Call, builtin};
 use shenbao_docs::{
-    FilledOpinion, Fonts, FormExtras, Letter, application_docx, application_pdf,
+    FilledOpinion, FontFiles, Fonts, FormExtras, Letter, application_docx, application_pdf,
     blank_application_docx, blank_application_pdf, letter_docx, letter_pdf,
 };
 
@@ -150,6 +150,13 @@ fn gd_commitment_letter_holds_the_scene_name() {
         .expect("PDF")
         .expect("every call has a commitment");
     assert_subset_fonts(&pdf, "commitment", false);
+    let again = letter_pdf(call, &fx.app(false), Letter::Commitment, &fonts())
+        .expect("PDF")
+        .expect("a commitment");
+    assert!(
+        pdf == again,
+        "the same PDF every time: no clock, no random ids"
+    );
     let pdf = pdf_text(&pdf);
     for text in [squeeze(&text), pdf] {
         assert!(text.contains(&format!("“{scene}”应用场景参评")), "{text}");
@@ -276,4 +283,31 @@ fn qz_opinion_box_holds_the_opinion_and_names() {
     );
     assert!(blank.contains("年　　月　　日"), "date blanks");
     assert!(!blank.contains("王小明"));
+}
+
+#[test]
+fn missing_fonts_name_the_file_and_the_package() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let err = Fonts::from_files(&FontFiles::in_dir(dir.path())).expect_err("no fonts there");
+    let message = err.to_string();
+    assert!(message.contains("NotoSerifCJK-Regular.ttc"), "{message}");
+    assert!(message.contains("fonts-noto-cjk"), "{message}");
+
+    let not_a_font = dir.path().join("NotoSerifCJK-Regular.ttc");
+    std::fs::write(&not_a_font, b"not a font").expect("write");
+    let message = Fonts::from_files(&FontFiles::in_dir(dir.path()))
+        .expect_err("not a font")
+        .to_string();
+    assert!(message.contains("not a font file"), "{message}");
+
+    let mut files = FontFiles::debian();
+    files.files.retain(|(p, _)| !p.ends_with("DejaVuSans.ttf"));
+    files
+        .files
+        .push((dir.path().join("DejaVuSans.ttf"), "fonts-dejavu-core"));
+    let message = Fonts::from_files(&files)
+        .expect_err("no DejaVu")
+        .to_string();
+    assert!(message.contains("DejaVuSans.ttf"), "{message}");
+    assert!(message.contains("fonts-dejavu-core"), "{message}");
 }
