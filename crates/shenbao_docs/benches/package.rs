@@ -12,7 +12,7 @@ use std::time::Instant;
 use serde_json::Value as Json;
 use shenbao_core::call::{Target, builtin};
 use shenbao_core::form::FileMeta;
-use shenbao_docs::{FormFormat, PackageApplication, PackageAttachment, PackageWriter};
+use shenbao_docs::{FormExtras, FormFormat, PackageApplication, PackageAttachment, PackageWriter};
 
 const FILES: usize = 20;
 const FILE_SIZE: u64 = 100 * 1024 * 1024;
@@ -81,10 +81,11 @@ fn main() {
             }
         })
         .collect();
-    let formats = [FormFormat {
-        extension: "docx",
-        render: shenbao_docs::application_docx,
-    }];
+    // Both forms, as the server writes them; the PDF fonts are loaded before `before`.
+    let formats = [FormFormat::DOCX, FormFormat::PDF];
+    let extras = FormExtras::default();
+    let _fonts =
+        shenbao_docs::Fonts::shared().expect("fonts (bash scripts/test installs fonts-noto-cjk)");
     let before = peak_rss_kib();
     let start = Instant::now();
     let mut package = PackageWriter::new(call, formats.as_slice(), Discard(0));
@@ -103,6 +104,7 @@ fn main() {
                 answers: &v["answers"],
                 profile: Some(&v["profile"]),
                 attachments: chunk,
+                extras: &extras,
             })
             .expect("application");
     }

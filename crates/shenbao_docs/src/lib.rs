@@ -1,7 +1,9 @@
-//! Official documents from the data. So far: the application form filled in as DOCX
-//! (`application_docx`, module `form_docx`), the bureau package streamed as a ZIP
-//! (`PackageWriter`, module `package`), and the summary tables (汇总表) of a call's review
-//! levels as XLSX and DOCX (`summary_docx`, same rows), in the notice's layout: the title over the whole width, the header lines
+//! Official documents from the data: the application form, filled in or blank, as DOCX
+//! and as PDF (`application_docx`, `application_pdf`, `blank_application_*`; module `form`),
+//! the letters that go with it (`letter_docx`, `letter_pdf`: the commitment, the consortium
+//! agreement), the bureau package streamed as a ZIP (`PackageWriter`, module `package`), and
+//! the summary tables (汇总表) of a call's review levels as XLSX and DOCX (`summary_docx`, same
+//! rows), in the notice's layout: the title over the whole width, the header lines
 //! (推荐单位（盖章）：…), the columns exactly as titled in the call, a group row per direction
 //! where the call groups by direction (泉州), one row per recommended application in the
 //! unit's ranking order, and the footer lines (联系人：, 联系电话：…).
@@ -15,11 +17,21 @@ use shenbao_core::call::definition::GroupBy;
 use shenbao_core::output::{RowContext, summary_cells};
 use shenbao_core::region;
 
-mod form_docx;
+mod fonts;
+mod form;
+mod layout;
+mod letters;
 mod package;
+mod render_docx;
+mod render_pdf;
 mod summary_docx;
 
-pub use form_docx::application_docx;
+pub use fonts::{FONT_DIR_ENV, FontFiles, Fonts};
+pub use form::{
+    FilledOpinion, FormExtras, application_docx, application_pdf, blank_application_docx,
+    blank_application_pdf,
+};
+pub use letters::{Letter, letter_docx, letter_pdf};
 pub use package::{
     FormFormat, FormRenderer, PackageApplication, PackageAttachment, PackageWriter, RenderedForm,
     attachment_names, safe_name,
@@ -59,6 +71,21 @@ pub enum DocError {
         /// What went wrong.
         source: std::io::Error,
     },
+    /// A font file for PDF documents is missing or unreadable.
+    #[error(
+        "font file {path}: {message} (install the Debian package {package}, or set SHENBAO_FONT_DIR)"
+    )]
+    Font {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The Debian package that installs it.
+        package: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+    /// Typst failed to lay out or write a PDF.
+    #[error("PDF: {0}")]
+    Pdf(String),
 }
 
 /// One recommended application, as a summary table needs it, in the unit's ranking order.

@@ -33,7 +33,7 @@ use shenbao_core::output::text_of;
 use zip::write::{SimpleFileOptions, StreamWriter};
 use zip::{CompressionMethod, ZipWriter};
 
-use crate::DocError;
+use crate::{DocError, Fonts, FormExtras};
 
 /// Read buffer for copying attachments.
 const COPY_BUFFER: usize = 64 * 1024;
@@ -57,7 +57,12 @@ pub struct RenderedForm {
 /// Renders an application's form documents for the package (DOCX, PDF…).
 pub trait FormRenderer {
     /// The documents of `app`, one per format, in the order they go into its folder.
-    fn render(&self, call: &Call, app: &Application<'_>) -> Result<Vec<RenderedForm>, DocError>;
+    fn render(
+        &self,
+        call: &Call,
+        app: &Application<'_>,
+        extras: &FormExtras,
+    ) -> Result<Vec<RenderedForm>, DocError>;
 }
 
 /// A form format: the extension and the function that renders it.
@@ -66,17 +71,35 @@ pub struct FormFormat {
     /// File extension without the dot, e.g. `docx`.
     pub extension: &'static str,
     /// Renders one application.
-    pub render: fn(&Call, &Application<'_>) -> Result<Vec<u8>, DocError>,
+    pub render: fn(&Call, &Application<'_>, &FormExtras) -> Result<Vec<u8>, DocError>,
+}
+
+impl FormFormat {
+    /// The form as DOCX.
+    pub const DOCX: FormFormat = FormFormat {
+        extension: "docx",
+        render: crate::application_docx,
+    };
+    /// The form as PDF, with the process's shared fonts ([`Fonts::shared`]).
+    pub const PDF: FormFormat = FormFormat {
+        extension: "pdf",
+        render: |call, app, extras| crate::application_pdf(call, app, extras, &Fonts::shared()?),
+    };
 }
 
 /// A list of formats renders each of them in turn.
 impl FormRenderer for [FormFormat] {
-    fn render(&self, call: &Call, app: &Application<'_>) -> Result<Vec<RenderedForm>, DocError> {
+    fn render(
+        &self,
+        call: &Call,
+        app: &Application<'_>,
+        extras: &FormExtras,
+    ) -> Result<Vec<RenderedForm>, DocError> {
         self.iter()
             .map(|f| {
                 Ok(RenderedForm {
                     extension: f.extension,
-                    bytes: (f.render)(call, app)?,
+                    bytes: (f.render)(call, app, extras)?,
                 })
             })
             .collect()
@@ -108,6 +131,8 @@ pub struct PackageApplication<'a> {
     pub profile: Option<&'a Json>,
     /// Its files in upload order within each slot.
     pub attachments: &'a [PackageAttachment],
+    /// What the forms print besides the answers (the bureaus' opinion blocks).
+    pub extras: &'a FormExtras,
 }
 
 /// A bureau package being written; see the module documentation.
@@ -160,6 +185,7 @@ impl<'r, W: Write, R: FormRenderer + ?Sized> PackageWriter<'r, W, R> {
                 profile: app.profile,
                 files: Some(&metas),
             },
+            app.extras,
         )?;
         for form in forms {
             let name = unique(&mut names, &format!("{base}.{}", form.extension));

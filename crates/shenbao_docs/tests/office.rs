@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use common::{expected, fixtures};
+use common::{expected_texts, fixtures, squeeze};
 use shenbao_core::call::builtin;
-use shenbao_docs::application_docx;
+use shenbao_docs::{FormExtras, application_docx};
 
 /// The program `name` on the PATH; fails the test with what to install otherwise.
 fn tool(name: &str, package: &str) -> PathBuf {
@@ -27,12 +27,6 @@ fn tool(name: &str, package: &str) -> PathBuf {
                  which installs it"
             )
         })
-}
-
-/// Text as compared: without any whitespace, since PDF text breaks lines inside table cells
-/// and may space out justified characters.
-fn squeeze(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// The text of `pdf` in pdftotext's reading order, or with `raw` in the order it was drawn.
@@ -72,7 +66,8 @@ fn libreoffice_converts_every_seed_form_and_the_pdf_holds_the_answers() {
         let call = call.expect("seed calls compile");
         for fx in fixtures(call) {
             let stem = format!("{}--{}", call.id(), fx.name.trim_end_matches(".valid.json"));
-            let bytes = application_docx(call, &fx.application(true)).expect("a DOCX");
+            let bytes =
+                application_docx(call, &fx.app(true), &FormExtras::default()).expect("a DOCX");
             std::fs::write(docx_dir.join(format!("{stem}.docx")), bytes).expect("write DOCX");
             forms.push((stem, call, fx));
         }
@@ -139,9 +134,9 @@ fn libreoffice_converts_every_seed_form_and_the_pdf_holds_the_answers() {
             text.contains(&squeeze(&title)),
             "{stem}: form title {title}"
         );
-        let want = expected(call, fx);
-        assert!(!want.texts.is_empty(), "{stem}: answers to look for");
-        for t in &want.texts {
+        let (want, _) = expected_texts(call, fx);
+        assert!(!want.is_empty(), "{stem}: answers to look for");
+        for t in &want {
             let t = squeeze(t);
             assert!(
                 text.contains(&t) || raw.contains(&t),

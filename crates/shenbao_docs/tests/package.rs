@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use serde_json::Value as Json;
 use shenbao_core::call::{Call, Target, builtin};
 use shenbao_core::form::{Application, FileMeta};
-use shenbao_docs::{DocError, FormFormat, PackageApplication, PackageAttachment, PackageWriter};
+use shenbao_docs::{
+    DocError, FormExtras, FormFormat, PackageApplication, PackageAttachment, PackageWriter,
+};
 use zip::CompressionMethod;
 
 struct Fixture {
@@ -34,7 +36,7 @@ fn fixture(call: &str, name: &str) -> Fixture {
 }
 
 /// A stand-in for the form renderers: the company name and the number of listed files.
-fn fake_docx(_: &Call, app: &Application<'_>) -> Result<Vec<u8>, DocError> {
+fn fake_docx(_: &Call, app: &Application<'_>, _: &FormExtras) -> Result<Vec<u8>, DocError> {
     Ok(format!(
         "docx {} {}",
         app.answers["company_name"].as_str().unwrap_or_default(),
@@ -43,7 +45,7 @@ fn fake_docx(_: &Call, app: &Application<'_>) -> Result<Vec<u8>, DocError> {
     .into_bytes())
 }
 
-fn fake_pdf(_: &Call, _: &Application<'_>) -> Result<Vec<u8>, DocError> {
+fn fake_pdf(_: &Call, _: &Application<'_>, _: &FormExtras) -> Result<Vec<u8>, DocError> {
     Ok(b"%PDF-1.7 fake".to_vec())
 }
 
@@ -88,8 +90,14 @@ fn app<'a>(
         answers: &f.answers,
         profile: Some(&f.profile),
         attachments,
+        extras: &NO_EXTRAS,
     }
 }
+
+/// No opinion blocks.
+static NO_EXTRAS: FormExtras = FormExtras {
+    opinions: Vec::new(),
+};
 
 /// The entries of a ZIP in order: name, compression method and content.
 fn entries(bytes: Vec<u8>) -> Vec<(String, CompressionMethod, Vec<u8>)> {

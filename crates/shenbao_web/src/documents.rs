@@ -12,11 +12,13 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
 use shenbao_core::call::{Call, Target};
-use shenbao_core::form::{Application, FileMeta};
+use shenbao_core::form::FileMeta;
+use shenbao_docs::FormFormat;
 use shenbao_store::{ApplicationRow, AttachmentRow, OrganisationRow};
 
 use crate::ServerState;
 use crate::error::AppError;
+use crate::exports::FormSource;
 
 /// A document format that can be downloaded. Forms come as [`Format::Docx`]; summary tables
 /// as [`Format::Xlsx`] or [`Format::Docx`].
@@ -26,11 +28,13 @@ pub enum Format {
     Docx,
     /// Excel (Office Open XML).
     Xlsx,
+    /// PDF, with its fonts embedded.
+    Pdf,
 }
 
 impl Format {
     /// Every format, in the order pages offer them.
-    pub const ALL: [Format; 2] = [Format::Docx, Format::Xlsx];
+    pub const ALL: [Format; 3] = [Format::Docx, Format::Pdf, Format::Xlsx];
 
     /// The file name extension, which is also how URLs name the format.
     pub fn extension(self) -> &'static str {
@@ -52,6 +56,7 @@ impl Format {
                 "xlsx",
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             ),
+            Format::Pdf => ("pdf", "application/pdf"),
         }
     }
 
@@ -154,18 +159,16 @@ pub fn form_title(call: &Call, direction: &str) -> String {
         .unwrap_or_else(|| call.def().form_title.clone())
 }
 
-/// The application form of `app` in `format`. Only formats a form comes in are accepted;
-/// others answer 404.
-pub fn application_form(
-    call: &Call,
-    app: &Application<'_>,
-    format: Format,
-) -> Result<Vec<u8>, AppError> {
-    match format {
-        Format::Docx => shenbao_docs::application_docx(call, app)
-            .map_err(|e| AppError::Internal(anyhow::Error::new(e))),
-        Format::Xlsx => Err(AppError::NotFound),
-    }
+/// The renderer of forms in `format`; 404 for a format forms do not come in.
+pub fn form_format(format: Format) -> Result<&'static FormFormat, AppError> {
+    crate::exports::FORM_FORMATS
+        .iter()
+        .find(|f| f.extension == format.extension())
+        .ok_or(AppError::NotFound)
+}
+
+fn render_error(e: shenbao_docs::DocError) -> AppError {
+    AppError::Internal(anyhow::Error::new(e))
 }
 
 /// The applicant's profile as forms and rules read it: `uscc`, `name`, `region`.
@@ -212,55 +215,40 @@ pub enum Version {
 /// checks.
 pub async fn application_download(
     state: &ServerState,
-    call: &Call,
+    call: &'static Call,
     app: &ApplicationRow,
     version: Version,
     format: Format,
 ) -> Result<Response, AppError> {
-    let org = state
-        .store
-        .organisation(app.organisation_id)
-        .await?
+    let renderer = form_format(format)?;
+    let source = FormSource::load(&state.store, app, version)
+        .await
+        .map_err(AppError::Internal)?
         .ok_or(AppError::NotFound)?;
-    let (answers, files) = match version {
-        Version::Draft => {
-            let answers: Json = serde_json::from_str(&app.answers).unwrap_or_else(|_| json!({}));
-            let files = attachment_metas(&state.store.attachments(app.id).await?);
-            (answers, files)
-        }
-        Version::Submitted => {
-            let snapshot = state
-                .store
-                .latest_snapshot(app.id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let answers: Json =
-                serde_json::from_str(&snapshot.answers).unwrap_or_else(|_| json!({}));
-            let files: Vec<Json> = serde_json::from_str(&snapshot.files).unwrap_or_default();
-            (answers, snapshot_file_metas(&files))
-        }
-    };
-    let profile = profile_json(&org);
-    let bytes = application_form(
-        call,
-        &Application {
-            target: Target {
-                direction: &app.direction,
-                subdirection: app.subdirection.as_deref(),
-            },
-            answers: &answers,
-            profile: Some(&profile),
-            files: Some(&files),
-        },
-        format,
-    )?;
-    let name = format!("{}-{}", form_title(call, &app.direction), org.name);
+    // Rendering a PDF takes tens of milliseconds: off the async workers.
+    let row = app.clone();
+    let bytes = tokio::task::spawn_blocking(move || {
+        source.render(call, &row, renderer).map_err(render_error)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))??;
+    let org = app_org_name(state, app).await?;
+    let name = format!("{}-{}", form_title(call, &app.direction), org);
     Ok(download(
         format,
         &name,
         &format!("application-{}", app.id),
         bytes,
     ))
+}
+
+async fn app_org_name(state: &ServerState, app: &ApplicationRow) -> Result<String, AppError> {
+    Ok(state
+        .store
+        .organisation(app.organisation_id)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .name)
 }
 
 /// A blank form to offer on the call page: a direction, or one of its sub-directions when
@@ -344,20 +332,17 @@ pub fn blank_download(
         ),
         None => None,
     };
-    let empty = json!({});
-    let bytes = application_form(
-        call,
-        &Application {
-            target: Target {
-                direction,
-                subdirection,
-            },
-            answers: &empty,
-            profile: None,
-            files: None,
-        },
-        format,
-    )?;
+    let target = Target {
+        direction,
+        subdirection,
+    };
+    let bytes = match format {
+        Format::Docx => shenbao_docs::blank_application_docx(call, target),
+        Format::Pdf => shenbao_docs::Fonts::shared()
+            .and_then(|fonts| shenbao_docs::blank_application_pdf(call, target, &fonts)),
+        Format::Xlsx => return Err(AppError::NotFound),
+    }
+    .map_err(render_error)?;
     let mut name = format!("{}-{}", form_title(call, direction), d.name);
     let mut fallback = format!("blank-{}-{direction}", call.id());
     if let Some(s) = sub {

@@ -2,24 +2,55 @@
 //! command line (`shenbao export`): the store supplies the unit's ranking and each
 //! application's submitted answers; `shenbao_docs` lays the document out.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
 use serde_json::{Map, Value as Json, json};
 use shenbao_core::call::definition::ReviewLevel;
 use shenbao_core::call::{Call, Target};
-use shenbao_core::form::FileMeta;
+use shenbao_core::form::{Application, FileMeta};
 use shenbao_docs::{
-    FormFormat, FormRenderer, PackageApplication, PackageAttachment, PackageWriter, SummaryRow,
+    FilledOpinion, FormExtras, FormFormat, FormRenderer, PackageApplication, PackageAttachment,
+    PackageWriter, SummaryRow,
 };
-use shenbao_store::{Store, UnitRef};
+use shenbao_store::{ApplicationRow, Store, UnitRef};
+
+use crate::documents::{Version, attachment_metas, snapshot_file_metas};
 
 /// The formats an application form is rendered in, for packages and downloads. Adding a
 /// format is one line here.
-pub const FORM_FORMATS: &[FormFormat] = &[FormFormat {
-    extension: "docx",
-    render: shenbao_docs::application_docx,
-}];
+pub const FORM_FORMATS: &[FormFormat] = &[FormFormat::DOCX, FormFormat::PDF];
+
+/// What the forms of application `id` print besides its answers: each level's recommendation
+/// (推荐意见) with its signature lines and the date it was given, for the call's opinion blocks
+/// (泉州's 经办人/审批人 box).
+pub async fn form_extras(store: &Store, id: i64) -> anyhow::Result<FormExtras> {
+    let opinions = store
+        .reviews_of(id)
+        .await?
+        .into_iter()
+        .filter(|r| r.decision == "recommended")
+        .map(|r| {
+            let signatures: BTreeMap<String, String> = r
+                .signatures
+                .as_deref()
+                .and_then(|x| serde_json::from_str(x).ok())
+                .unwrap_or_default();
+            FilledOpinion {
+                level: r.level,
+                text: r.opinion,
+                signatures: signatures.into_iter().collect(),
+                date: chrono::DateTime::from_timestamp_millis(r.decided_at).map(|t| {
+                    t.with_timezone(&crate::calls::beijing())
+                        .format("%Y年%-m月%-d日")
+                        .to_string()
+                }),
+            }
+        })
+        .collect();
+    Ok(FormExtras { opinions })
+}
 
 /// Summary table `table` of `call` for `unit` at `level` as XLSX: the unit's recommended
 /// applications of the table's directions, in ranking order, with their submitted answers and
@@ -164,6 +195,7 @@ pub async fn write_unit_package<W: Write, R: FormRenderer + ?Sized>(
                 serde_json::from_str(&snapshot.answers).unwrap_or_else(|_| json!({}));
             let profile = profile_of(store, app.organisation_id).await?;
             let attachments = snapshot_attachments(store, files_dir, &snapshot.files).await?;
+            let extras = form_extras(store, app.id).await?;
             package.add_application(&PackageApplication {
                 target: Target {
                     direction: &app.direction,
@@ -174,6 +206,7 @@ pub async fn write_unit_package<W: Write, R: FormRenderer + ?Sized>(
                 answers: &answers,
                 profile: Some(&profile),
                 attachments: &attachments,
+                extras: &extras,
             })?;
             count += 1;
         }
@@ -218,6 +251,73 @@ async fn snapshot_attachments(
     Ok(out)
 }
 
+/// What a form of an application prints: the answers and files of the [`Version`] asked for,
+/// the applicant's profile, and the bureaus' opinions.
+#[derive(Debug, Clone)]
+pub struct FormSource {
+    /// The answers (a JSON object).
+    pub answers: Json,
+    /// The applicant's profile (`uscc`, `name`, `region`).
+    pub profile: Json,
+    /// The files listed on the form.
+    pub files: Vec<FileMeta>,
+    /// The opinion blocks.
+    pub extras: FormExtras,
+}
+
+impl FormSource {
+    /// Loads what the form of `app` prints in `version`; `None` when a submitted version is
+    /// asked for and there is none.
+    pub async fn load(
+        store: &Store,
+        app: &ApplicationRow,
+        version: Version,
+    ) -> anyhow::Result<Option<FormSource>> {
+        let (answers, files) = match version {
+            Version::Draft => (
+                app.answers.clone(),
+                attachment_metas(&store.attachments(app.id).await?),
+            ),
+            Version::Submitted => {
+                let Some(snapshot) = store.latest_snapshot(app.id).await? else {
+                    return Ok(None);
+                };
+                let listed: Vec<Json> = serde_json::from_str(&snapshot.files).unwrap_or_default();
+                (snapshot.answers, snapshot_file_metas(&listed))
+            }
+        };
+        Ok(Some(FormSource {
+            answers: serde_json::from_str(&answers).unwrap_or_else(|_| json!({})),
+            profile: profile_of(store, app.organisation_id).await?,
+            files,
+            extras: form_extras(store, app.id).await?,
+        }))
+    }
+
+    /// The form as the engine reads it.
+    pub fn application<'a>(&'a self, app: &'a ApplicationRow) -> Application<'a> {
+        Application {
+            target: Target {
+                direction: &app.direction,
+                subdirection: app.subdirection.as_deref(),
+            },
+            answers: &self.answers,
+            profile: Some(&self.profile),
+            files: Some(&self.files),
+        }
+    }
+
+    /// The form of `app` in `format`.
+    pub fn render(
+        &self,
+        call: &Call,
+        app: &ApplicationRow,
+        format: &FormFormat,
+    ) -> Result<Vec<u8>, shenbao_docs::DocError> {
+        (format.render)(call, &self.application(app), &self.extras)
+    }
+}
+
 /// The form of application `id` in the format of `extension` (one of [`FORM_FORMATS`]),
 /// from its latest submitted snapshot (its draft when never submitted). `Ok(None)` when there
 /// is no such application.
@@ -245,26 +345,11 @@ pub async fn application_form(
     let call = shenbao_core::call::builtin::get(&app.call_id)
         .ok_or_else(|| anyhow::anyhow!("没有编号为 {} 的征集通知", app.call_id))?
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let snapshot = store.latest_snapshot(app.id).await?;
-    let answers: Json =
-        serde_json::from_str(snapshot.as_ref().map_or(&app.answers, |s| &s.answers))
-            .unwrap_or_else(|_| json!({}));
-    // The snapshot lists `{id, slot, name, size, type}`; the form needs all but the id.
-    let metas: Option<Vec<FileMeta>> = snapshot
-        .as_ref()
-        .map(|s| serde_json::from_str(&s.files).unwrap_or_default());
-    let profile = profile_of(store, app.organisation_id).await?;
-    let bytes = (format.render)(
-        call,
-        &shenbao_core::form::Application {
-            target: Target {
-                direction: &app.direction,
-                subdirection: app.subdirection.as_deref(),
-            },
-            answers: &answers,
-            profile: Some(&profile),
-            files: metas.as_deref(),
-        },
-    )?;
-    Ok(Some(bytes))
+    let source = match FormSource::load(store, &app, Version::Submitted).await? {
+        Some(s) => s,
+        None => FormSource::load(store, &app, Version::Draft)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("申报 {id} 无法读取"))?,
+    };
+    Ok(Some(source.render(call, &app, format)?))
 }

@@ -307,6 +307,30 @@ fn render_field(out: &mut String, f: &FieldDef, answers: &Map<String, Json>, vie
     out.push_str("</div>");
 }
 
+/// The input type and value of a date or month answer. The browser's date picker only shows
+/// `YYYY-MM-DD` (`YYYY-MM`), while the engine also accepts `2023年1月1日` and the like: those
+/// are shown converted; anything the engine cannot read stays a text input with the text as
+/// typed, so that saving the form again never drops it.
+fn calendar_input(kind: FieldKind, v: &str) -> (&'static str, String) {
+    let picker = if kind == FieldKind::Month {
+        "month"
+    } else {
+        "date"
+    };
+    if v.trim().is_empty() {
+        return (picker, String::new());
+    }
+    let iso = if kind == FieldKind::Month {
+        shenbao_core::ident::parse_month(v).map(|(y, m)| format!("{y:04}-{m:02}"))
+    } else {
+        shenbao_core::ident::parse_date(v).map(|d| d.format("%Y-%m-%d").to_string())
+    };
+    match iso {
+        Some(iso) => (picker, iso),
+        None => ("text", v.to_string()),
+    }
+}
+
 fn kind_class(kind: FieldKind) -> &'static str {
     match kind {
         FieldKind::Textarea => "textarea",
@@ -330,10 +354,12 @@ fn render_input(
     editable: bool,
 ) {
     let dis = if editable { "" } else { " disabled" };
-    let v = value_str(value);
+    let (input_type, v) = match kind {
+        FieldKind::Date | FieldKind::Month => calendar_input(kind, &value_str(value)),
+        _ => ("", value_str(value)),
+    };
     let input_type = match kind {
-        FieldKind::Date => "date",
-        FieldKind::Month => "month",
+        FieldKind::Date | FieldKind::Month => input_type,
         FieldKind::Email => "email",
         FieldKind::Url => "url",
         FieldKind::Mobile | FieldKind::Landline | FieldKind::Phone => "tel",
@@ -427,18 +453,22 @@ fn render_input(
         FieldKind::DateRange => {
             let obj = value.and_then(Json::as_object);
             let part = |p: &str| {
-                obj.and_then(|o| o.get(p))
-                    .map(|x| value_str(Some(x)))
-                    .unwrap_or_default()
+                calendar_input(
+                    FieldKind::Date,
+                    &obj.and_then(|o| o.get(p))
+                        .map(|x| value_str(Some(x)))
+                        .unwrap_or_default(),
+                )
             };
+            let ((start_type, start), (end_type, end)) = (part("start"), part("end"));
             let _ = write!(
                 out,
-                r#"<div class="range"><input type="date" name="{}.start" value="{}"{dis}> {} <input type="date" name="{}.end" value="{}"{dis}></div>"#,
+                r#"<div class="range"><input type="{start_type}" name="{}.start" value="{}"{dis}> {} <input type="{end_type}" name="{}.end" value="{}"{dis}></div>"#,
                 attr(name),
-                attr(&part("start")),
+                attr(&start),
                 s::FORM_RANGE_TO,
                 attr(name),
-                attr(&part("end"))
+                attr(&end)
             );
         }
         FieldKind::Region => {
@@ -637,5 +667,31 @@ pub fn remove_row(answers: &mut Json, id: &str, index: usize) {
         && index < rows.len()
     {
         rows.remove(index);
+    }
+}
+
+#[cfg(test)]
+mod calendar_tests {
+    use super::{FieldKind, calendar_input};
+
+    #[test]
+    fn dates_the_picker_cannot_show_are_converted_or_kept_as_text() {
+        assert_eq!(
+            calendar_input(FieldKind::Date, "2023年1月1日"),
+            ("date", "2023-01-01".to_string())
+        );
+        assert_eq!(
+            calendar_input(FieldKind::Date, "2024-03-05"),
+            ("date", "2024-03-05".to_string())
+        );
+        assert_eq!(
+            calendar_input(FieldKind::Month, "2024年3月"),
+            ("month", "2024-03".to_string())
+        );
+        assert_eq!(
+            calendar_input(FieldKind::Date, "去年春天"),
+            ("text", "去年春天".to_string())
+        );
+        assert_eq!(calendar_input(FieldKind::Date, ""), ("date", String::new()));
     }
 }

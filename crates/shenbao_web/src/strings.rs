@@ -556,6 +556,8 @@ pub const REVIEW_BACK: &str = "返回列表";
 
 /// Application, review and expert pages: download the filled form as Word.
 pub const DOC_FORM_DOCX: &str = "下载申报书（Word）";
+/// Application, review and expert pages: download the filled form as PDF.
+pub const DOC_FORM_PDF: &str = "下载申报书（PDF）";
 /// Call page: the blank forms section.
 pub const DOC_BLANK_FORMS: &str = "空白申报书";
 /// Call page: what the blank forms are for.
@@ -563,6 +565,8 @@ pub const DOC_BLANK_HINT: &str =
     "可下载各申报方向的空白申报书，离线填写时参考；正式申报请在线填报。";
 /// Call page: download a blank form as Word.
 pub const DOC_BLANK_DOCX: &str = "下载空白申报书（Word）";
+/// Call page: download a blank form as PDF (for printing).
+pub const DOC_BLANK_PDF: &str = "下载空白申报书（PDF）";
 
 // ---- Notifications: the inbox, notification e-mail -----------------------------------------
 

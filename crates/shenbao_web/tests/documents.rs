@@ -26,6 +26,7 @@ on_both_databases!(
     applicants_download_their_own_form_only,
     reviewers_download_the_submitted_form_within_their_scope,
     blank_forms_of_every_direction_download_without_login,
+    pdf_forms_print_the_answers_and_the_bureau_opinion_box,
 );
 
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -422,4 +423,94 @@ async fn blank_forms_of_every_direction_download_without_login(db: TestDb) {
     )
     .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+/// The text of a PDF by `pdftotext -raw`, without whitespace; fails when poppler-utils is
+/// missing (`bash scripts/test` installs it).
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("form.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("pdftotext ({e}): bash scripts/test installs poppler-utils"));
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+async fn pdf_download(app: &App, b: &reqwest::Client, path: &str) -> String {
+    let r = b.get(app.url(path)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{path}");
+    assert_eq!(r.headers()["content-type"], "application/pdf", "{path}");
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"), "{path}: a PDF");
+    pdf_text(&bytes)
+}
+
+async fn pdf_forms_print_the_answers_and_the_bureau_opinion_box(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let fx = fixture(CALL, "compute_service.valid.json");
+    let (b, id) = apply(&app, &fx, "qiye_a").await;
+    let wanted = chinese_answers(&fx.answers);
+    // The applicant's draft as PDF, linked from the form page.
+    let (_, html) = app.get(&b, &format!("/applications/{id}/edit")).await;
+    assert!(html.contains(&format!("/applications/{id}/form/pdf")));
+    let text = pdf_download(&app, &b, &format!("/applications/{id}/form/pdf")).await;
+    for t in &wanted {
+        assert!(text.contains(t.as_str()), "draft PDF: answer {t} missing");
+    }
+    submit(&app, &b, id).await;
+
+    // The county recommends with the 推荐意见 block's 经办人 and 审批人.
+    account(&app, "xian_fengze", Role::Bureau, Some("350503")).await;
+    let county = logged_in(&app, "xian_fengze").await;
+    let page = format!("/review/{CALL}/applications/{id}");
+    let opinion = "该项目技术先进，材料真实，同意推荐。";
+    let r = app
+        .submit(
+            &county,
+            &page,
+            &format!("{page}/decide"),
+            &[
+                ("action", "recommend"),
+                ("opinion", opinion),
+                ("sig.0", "张经办"),
+                ("sig.1", "李审批"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let text = pdf_download(&app, &county, &format!("{page}/form/pdf")).await;
+    for t in [opinion, "张经办", "李审批", "推荐意见"] {
+        assert!(text.contains(t), "the opinion box holds {t}");
+    }
+    for t in &wanted {
+        assert!(
+            text.contains(t.as_str()),
+            "submitted PDF: answer {t} missing"
+        );
+    }
+    // The same box in the Word form.
+    let d = download(&app, &county, &format!("{page}/form/docx")).await;
+    for t in [opinion, "张经办", "李审批"] {
+        assert!(d.text.contains(t), "the Word form's opinion box holds {t}");
+    }
+
+    // A blank form as PDF for anyone, linked from the call page.
+    let (_, html) = app.get(&app.browser(), &format!("/calls/{CALL}")).await;
+    let blank = format!("/calls/{CALL}/blank/{}/pdf", fx.direction);
+    assert!(html.contains(&blank), "the call page links the blank PDF");
+    let text = pdf_download(&app, &app.browser(), &blank).await;
+    assert!(text.contains("☐"), "blank choices");
+    assert!(
+        !text.contains(wanted[0].as_str()),
+        "no answers in a blank form"
+    );
 }

@@ -1,21 +1,20 @@
-//! What the document tests share: the valid fixtures of the core's test suite for every
-//! direction of every seed call, and the texts a filled-in form must show for one of them
-//! (its answers as people read them, and the options it must show unchosen).
+//! What the form tests share: the seed calls' valid fixtures, the texts a filled form must
+//! show for them, and the poppler tools that read PDFs back.
+#![allow(dead_code, reason = "each test binary uses part of the helpers")]
 
-#![allow(dead_code, reason = "each test binary uses part of the shared helpers")]
-
+use std::io::{Cursor, Read, Write};
 use std::path::PathBuf;
+use std::process::Command;
 
 use serde_json::{Map, Value as Json};
 use shenbao_core::call::definition::{FieldDef, FieldKind};
 use shenbao_core::call::{Call, Target};
 use shenbao_core::form::{Application, FileMeta, validate};
-use shenbao_core::output::text_of;
+use shenbao_core::output::{cover_lines, text_of};
 use shenbao_core::region;
 
-/// A valid fixture: the applicant's profile, the direction, the answers and the files.
+/// A valid fixture of a seed call.
 pub struct Fixture {
-    /// File name, e.g. `manufacturing.valid.json`.
     pub name: String,
     pub direction: String,
     pub subdirection: Option<String>,
@@ -32,18 +31,18 @@ impl Fixture {
         }
     }
 
-    /// The fixture as an application, with its profile and (when `with_files`) its files.
-    pub fn application(&self, with_files: bool) -> Application<'_> {
+    /// The application, with its files when `files`.
+    pub fn app(&self, files: bool) -> Application<'_> {
         Application {
             target: self.target(),
             answers: &self.answers,
             profile: Some(&self.profile),
-            files: with_files.then_some(self.files.as_slice()),
+            files: files.then_some(self.files.as_slice()),
         }
     }
 }
 
-/// The valid fixtures of a call, sorted by file name.
+/// The valid fixtures of a call.
 pub fn fixtures(call: &Call) -> Vec<Fixture> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../shenbao_core/tests/fixtures")
@@ -71,36 +70,12 @@ pub fn fixtures(call: &Call) -> Vec<Fixture> {
         .collect()
 }
 
-/// What a filled-in form must show for a fixture.
-pub struct Expected {
-    /// Every answer's text (trimmed, non-empty); chosen options as `☑option`.
-    pub texts: Vec<String>,
-    /// Options not chosen, as `☐option`.
-    pub unchosen: Vec<String>,
-}
-
-/// The texts the form of `fx` must show: every visible field's answer, after the form engine
-/// normalised the answers. Panics when the fixture is not valid.
-pub fn expected(call: &Call, fx: &Fixture) -> Expected {
-    let target = fx.target();
-    let report = validate(call, target, &fx.answers);
-    assert!(
-        !report.has_errors(),
-        "{}/{}: the fixture is valid",
-        call.id(),
-        fx.name
-    );
-    let mut texts = Vec::new();
-    let mut unchosen = Vec::new();
-    for section in call.sections_for(&target) {
-        for f in &section.fields {
-            if !report.hidden.contains(&f.id) {
-                field_texts(f, &report.answers, &mut texts, &mut unchosen);
-            }
-        }
-    }
-    texts.retain(|t| !t.is_empty());
-    Expected { texts, unchosen }
+/// The fixture `name` of the seed call `id`.
+pub fn fixture(call: &Call, name: &str) -> Fixture {
+    fixtures(call)
+        .into_iter()
+        .find(|f| f.name == name)
+        .expect("fixture")
 }
 
 /// A table or row cell's texts: strings trimmed, numbers as people write them (no `.0`), lists
@@ -117,7 +92,7 @@ fn leaf_texts(v: &Json, out: &mut Vec<String>) {
 
 /// What the document must contain for one top-level field, and the options it must show
 /// unchosen.
-fn field_texts(
+fn expected(
     f: &FieldDef,
     answers: &Map<String, Json>,
     texts: &mut Vec<String>,
@@ -169,4 +144,147 @@ fn field_texts(
         }
         _ => leaf_texts(v, texts),
     }
+}
+
+/// What a filled form of `fx` must show: the form title, the commitment's title and signature
+/// lines, the cover lines, every answer's text, ☑ before chosen options, and the files'
+/// names; then the options it must show as ☐.
+pub fn expected_texts(call: &Call, fx: &Fixture) -> (Vec<String>, Vec<String>) {
+    let target = fx.target();
+    let at = format!("{}/{}", call.id(), fx.name);
+    let report = validate(call, target, &fx.answers);
+    assert!(!report.has_errors(), "{at}: the fixture is valid");
+    let mut texts = vec![
+        call.direction(&fx.direction)
+            .and_then(|d| d.form_title.clone())
+            .unwrap_or_else(|| call.def().form_title.clone()),
+        call.def().commitment.title.clone(),
+    ];
+    texts.extend(
+        call.def()
+            .commitment
+            .signatures
+            .iter()
+            .map(|s| s.trim().to_string()),
+    );
+    for line in cover_lines(call, &report.answers, Some(&fx.profile)) {
+        texts.push(line.label);
+        texts.push(line.text);
+    }
+    let (answers, unchosen) = answer_texts(call, fx);
+    assert!(!answers.is_empty(), "{at}: answers to look for");
+    assert!(
+        answers.iter().any(|t| t.starts_with('☑')),
+        "{at}: a chosen option"
+    );
+    texts.extend(answers);
+    texts.extend(fx.files.iter().map(|f| f.name.clone()));
+    texts.retain(|t| !t.is_empty());
+    (texts, unchosen)
+}
+
+/// The texts of `fx`'s answers as a filled form shows them (☑ before chosen options), and the
+/// options it must show as ☐.
+pub fn answer_texts(call: &Call, fx: &Fixture) -> (Vec<String>, Vec<String>) {
+    let target = fx.target();
+    let report = validate(call, target, &fx.answers);
+    let mut answers = Vec::new();
+    let mut unchosen = Vec::new();
+    for section in call.sections_for(&target) {
+        for f in &section.fields {
+            if !report.hidden.contains(&f.id) {
+                expected(f, &report.answers, &mut answers, &mut unchosen);
+            }
+        }
+    }
+    answers.retain(|t| !t.is_empty());
+    (answers, unchosen)
+}
+
+/// Runs a poppler tool on a PDF and returns its output; fails when poppler-utils is missing.
+fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
+    let mut file = tempfile::NamedTempFile::new().expect("a temporary file");
+    file.write_all(pdf).expect("write the PDF");
+    let out = Command::new(tool)
+        .args(args)
+        .arg(file.path())
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("{tool} is not available ({e}): bash scripts/test installs poppler-utils")
+        });
+    assert!(
+        out.status.success(),
+        "{tool} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+/// The text of a PDF (pdftotext, in content order: the text of a table cell or of a line with
+/// a wide gap stays together), with all white space removed: lines wrap anywhere.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    squeeze(&poppler("pdftotext", &["-raw", "-enc", "UTF-8"], pdf))
+}
+
+/// `text` without white space, to compare with [`pdf_text`].
+pub fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The fonts of a PDF (pdffonts): (name, embedded, subset) for each.
+pub fn pdf_fonts(pdf: &[u8]) -> Vec<(String, bool, bool)> {
+    let out = poppler("pdffonts", &[], pdf);
+    out.lines()
+        .skip(2)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            // name type [encoding words…] emb sub uni object ID: the flags count from the end.
+            let flag = |from_end: usize| cols.get(cols.len() - from_end) == Some(&"yes");
+            (cols[0].to_string(), flag(5), flag(4))
+        })
+        .collect()
+}
+
+/// The document's parts and the text of `word/document.xml`, one line per paragraph.
+pub fn unzip(bytes: &[u8]) -> (Vec<String>, String, String) {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");
+    let names: Vec<String> = zip.file_names().map(str::to_string).collect();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .expect("word/document.xml")
+        .read_to_string(&mut xml)
+        .expect("utf-8");
+    let mut text = String::new();
+    for para in xml.split("</w:p>") {
+        let mut rest = para;
+        while let Some(i) = rest.find("<w:t") {
+            rest = &rest[i + 4..];
+            if !(rest.starts_with('>') || rest.starts_with(' ')) {
+                continue;
+            }
+            let Some(open) = rest.find('>') else { break };
+            let Some(close) = rest.find("</w:t>") else {
+                break;
+            };
+            text.push_str(&unescape(&rest[open + 1..close]));
+            rest = &rest[close..];
+        }
+        text.push('\n');
+    }
+    (names, xml, text)
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::Nav;
 use super::account::CsrfForm;
+use super::application::fmt_time;
 use super::public::render;
 use crate::ServerState;
 use crate::auth::Viewer;
@@ -41,16 +42,6 @@ struct InboxPage {
 #[derive(Deserialize)]
 pub struct InboxQuery {
     before: Option<i64>,
-}
-
-fn fmt_time(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| {
-            t.with_timezone(&crate::calls::beijing())
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
 }
 
 /// Where a link of a notification may send the browser: a local path, else the inbox.

@@ -87,7 +87,8 @@ struct CallPage<'a> {
     /// Whether the results are published (links to them).
     results: bool,
     /// Blank forms to download: (direction name, path).
-    blanks: Vec<(String, String)>,
+    /// Blank forms: (direction name, Word path, PDF path).
+    blanks: Vec<(String, String, String)>,
 }
 
 /// `GET /calls/{id}`: everything an applicant needs to know before applying.
@@ -154,8 +155,8 @@ pub async fn show_call(
         blanks: documents::blank_forms(entry.call)
             .into_iter()
             .map(|b| {
-                let path = b.path(&id, Format::Docx);
-                (b.name, path)
+                let (docx, pdf) = (b.path(&id, Format::Docx), b.path(&id, Format::Pdf));
+                (b.name, docx, pdf)
             })
             .collect(),
     })

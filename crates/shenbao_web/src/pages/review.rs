@@ -1219,6 +1219,7 @@ pub async fn summary(
             crate::exports::unit_summary_docx(&state.store, call, desk.level, &desk.unit, table)
                 .await
         }
+        Format::Pdf => return Err(AppError::NotFound),
     }
     .map_err(AppError::Internal)?;
     Ok(crate::documents::download(

@@ -1,0 +1,604 @@
+//! The application form (申报书 / 申报表), filled in with an application's answers or blank,
+//! laid out once into the document model and rendered as DOCX or PDF.
+//!
+//! Layout: an A4 page with GB/T 9704-like margins (37/35/28/26 mm); the form title centered in
+//! 黑体; the cover lines (label：value suffix); then each section of the application's direction
+//! with its title and a bordered table of label | value rows. Fields that share a `group` get a
+//! merged group cell on the left; choices print every option as ☑ (chosen) or ☐, with the 其他
+//! text after its option; narratives (textarea) are paragraphs in a full-width cell; year tables,
+//! matrices and repeating rows are tables of their own with a header row. The list of attached
+//! files follows when given, then the commitment on a new page with its signature lines, and
+//! last the recommendation-opinion boxes (推荐意见) of the review levels that have one (泉州).
+//!
+//! A blank form (`blank_application_*`) has every field of the direction (none hidden by a
+//! choice), every option ☐, empty cells, and a few empty numbered rows in repeating tables.
+//!
+//! Answers are displayed exactly as the reviewers' change list shows them (`shenbao_core::diff`).
+
+use serde_json::{Map, Value as Json};
+use shenbao_core::call::Target;
+use shenbao_core::call::definition::{FieldDef, FieldKind, OpinionBlock};
+use shenbao_core::call::{Call, definition::Commitment};
+use shenbao_core::diff::{computed_text, display};
+use shenbao_core::form::{Application, validate};
+use shenbao_core::output::{cover_lines, text_of};
+
+use crate::DocError;
+use crate::fonts::Fonts;
+use crate::layout::{
+    CHECKED, Cell, Document, Para, SectionTable, Style, TEXT_WIDTH, Table, UNCHECKED,
+};
+
+/// What a form carries besides the application itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormExtras {
+    /// The filled recommendation opinions (推荐意见), by review level; a level with an opinion
+    /// block but no entry here gets a blank box.
+    pub opinions: Vec<FilledOpinion>,
+}
+
+/// A review level's filled recommendation opinion.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FilledOpinion {
+    /// The review level's id (`county`).
+    pub level: String,
+    /// The opinion's text; lines become paragraphs.
+    pub text: String,
+    /// Signature line label (as in the call's `opinion.signatures`, e.g. 经办人（签字）：) →
+    /// the name signed.
+    pub signatures: Vec<(String, String)>,
+    /// The date as it is printed (`2024年6月10日`); `None` leaves 年 月 日 blanks.
+    pub date: Option<String>,
+}
+
+/// The application form of `app` as a DOCX file: title, cover, the sections of its direction
+/// with the answers (normalised by the form engine first), the attached files when `app.files`
+/// is given, the commitment, and the opinion boxes filled from `extras`.
+pub fn application_docx(
+    call: &Call,
+    app: &Application<'_>,
+    extras: &FormExtras,
+) -> Result<Vec<u8>, DocError> {
+    crate::render_docx::docx(&application_layout(call, app, extras))
+}
+
+/// The same form as [`application_docx`], as a PDF with `fonts` embedded as subsets.
+pub fn application_pdf(
+    call: &Call,
+    app: &Application<'_>,
+    extras: &FormExtras,
+    fonts: &Fonts,
+) -> Result<Vec<u8>, DocError> {
+    crate::render_pdf::pdf(fonts, &application_layout(call, app, extras))
+}
+
+/// The blank form of `target` as DOCX, to print and fill in by hand.
+pub fn blank_application_docx(call: &Call, target: Target<'_>) -> Result<Vec<u8>, DocError> {
+    crate::render_docx::docx(&blank_layout(call, target))
+}
+
+/// The blank form of `target` as PDF.
+pub fn blank_application_pdf(
+    call: &Call,
+    target: Target<'_>,
+    fonts: &Fonts,
+) -> Result<Vec<u8>, DocError> {
+    crate::render_pdf::pdf(fonts, &blank_layout(call, target))
+}
+
+/// The filled form's layout.
+fn application_layout(call: &Call, app: &Application<'_>, extras: &FormExtras) -> Document {
+    let report = validate(call, app.target, app.answers);
+    let form = Form {
+        call,
+        target: app.target,
+        answers: &report.answers,
+        hidden: &report.hidden,
+        blank: false,
+    };
+    form.layout(app.profile, app.files, extras)
+}
+
+/// The blank form's layout.
+fn blank_layout(call: &Call, target: Target<'_>) -> Document {
+    let answers = Map::new();
+    let form = Form {
+        call,
+        target,
+        answers: &answers,
+        hidden: &[],
+        blank: true,
+    };
+    form.layout(None, None, &FormExtras::default())
+}
+
+/// Empty numbered rows of a repeating table in a blank form (more when the table needs more).
+const BLANK_ROWS: usize = 3;
+/// The value of an empty cover line: room to write on.
+const BLANK_COVER: &str = "　　　　　　　　　　　　";
+/// The date line of an opinion box without a date.
+const BLANK_DATE: &str = "年　　月　　日";
+
+/// One form being laid out.
+struct Form<'a> {
+    call: &'a Call,
+    target: Target<'a>,
+    answers: &'a Map<String, Json>,
+    hidden: &'a [String],
+    blank: bool,
+}
+
+impl Form<'_> {
+    fn layout(
+        &self,
+        profile: Option<&Json>,
+        files: Option<&[shenbao_core::form::FileMeta]>,
+        extras: &FormExtras,
+    ) -> Document {
+        let call = self.call;
+        let def = call.def();
+        let title = call
+            .direction(self.target.direction)
+            .and_then(|d| d.form_title.clone())
+            .unwrap_or_else(|| def.form_title.clone());
+        let mut doc = Document {
+            title: title.clone(),
+            blocks: Vec::new(),
+        };
+        doc.para(Para::new(Style::Title, &title));
+
+        let cover = cover_lines(call, self.answers, profile);
+        if !cover.is_empty() {
+            doc.para(Para::new(Style::Cover, ""));
+            for line in &cover {
+                let value = if line.text.is_empty() {
+                    BLANK_COVER
+                } else {
+                    line.text.as_str()
+                };
+                doc.para(
+                    Para::new(Style::Cover, &format!("{}：", line.label))
+                        .span(value, true)
+                        .span(line.suffix.as_deref().unwrap_or(""), false),
+                );
+            }
+            doc.page_break();
+        }
+
+        for section in call.sections_for(&self.target) {
+            let shown: Vec<&FieldDef> = section
+                .fields
+                .iter()
+                .filter(|f| !self.hidden.contains(&f.id))
+                .collect();
+            // A section hidden by a choice (联合体协议书 of a single applicant) is left out.
+            if !section.fields.is_empty() && shown.is_empty() {
+                continue;
+            }
+            doc.para(Para::new(Style::Heading, &section.title));
+            if let Some(help) = &section.help {
+                for line in help.lines().filter(|l| !l.trim().is_empty()) {
+                    doc.para(Para::new(Style::Help, line));
+                }
+            }
+            let mut table = SectionTable::default();
+            for (i, f) in shown.iter().enumerate() {
+                self.field(&mut doc, &mut table, f, shown.get(i + 1).copied());
+            }
+            table.flush(&mut doc);
+        }
+
+        if let Some(files) = files {
+            doc.para(Para::new(Style::Heading, "附件材料清单"));
+            let mut rows = vec![vec![
+                Cell::header("序号"),
+                Cell::header("材料"),
+                Cell::header("文件名"),
+            ]];
+            for (i, file) in files.iter().enumerate() {
+                let label = def
+                    .files
+                    .iter()
+                    .find(|s| s.id == file.slot)
+                    .map_or(file.slot.as_str(), |s| s.label.as_str());
+                rows.push(vec![
+                    Cell::plain(&(i + 1).to_string()),
+                    Cell::plain(label),
+                    Cell::plain(&file.name),
+                ]);
+            }
+            doc.table(Table {
+                widths: vec![800, 4000, TEXT_WIDTH - 4800],
+                header_rows: 1,
+                rows,
+            });
+        }
+
+        doc.page_break();
+        commitment(&mut doc, &def.commitment, self.answers);
+
+        for level in &def.review_levels {
+            let applies = level.directions.is_empty()
+                || level.directions.iter().any(|d| d == self.target.direction);
+            if let (true, Some(block)) = (applies, &level.opinion) {
+                let filled = extras.opinions.iter().find(|o| o.level == level.id);
+                doc.para(Para::new(Style::Cell, ""));
+                doc.table(opinion_box(block, filled));
+            }
+        }
+        doc
+    }
+
+    /// One field into the current section table (or, for tables, a table of its own).
+    fn field(
+        &self,
+        doc: &mut Document,
+        table: &mut SectionTable,
+        f: &FieldDef,
+        next: Option<&FieldDef>,
+    ) {
+        let Some(kind) = f.kind else { return };
+        let answers = self.answers;
+        let value = answers.get(&f.id);
+        match kind {
+            FieldKind::Heading => {
+                // A heading that only names the group of the fields after it is printed by
+                // their merged group cell.
+                if next.and_then(|n| n.group.as_deref()) != Some(f.label.as_str()) {
+                    table.full_width(Cell::text(Style::CellBold, &f.label));
+                }
+            }
+            FieldKind::Textarea => {
+                table.full_width(Cell::text(Style::CellBold, &label_text(f)));
+                let text = shown(f, kind, value, answers);
+                let paras = text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(|l| Para::new(Style::CellIndented, l))
+                    .collect();
+                table.full_width(Cell::of(paras));
+            }
+            FieldKind::YearTable | FieldKind::Matrix => {
+                table.flush(doc);
+                doc.para(Para::new(Style::Caption, &f.label));
+                doc.table(grid(f, kind, value));
+            }
+            FieldKind::Rows => {
+                table.flush(doc);
+                doc.para(Para::new(Style::Caption, &f.label));
+                doc.table(rows_table(f, value, self.blank));
+            }
+            FieldKind::SingleChoice | FieldKind::MultiChoice => {
+                let chosen = selected(value);
+                let mut p = Para::new(Style::Cell, "");
+                for (i, option) in f.options.iter().enumerate() {
+                    let v = option.value();
+                    let text = if chosen.iter().any(|c| c == v) {
+                        let shown = display(f, kind, Some(&Json::String(v.to_string())), answers);
+                        format!("{CHECKED}{shown}")
+                    } else {
+                        format!("{UNCHECKED}{v}")
+                    };
+                    if i > 0 {
+                        p = p.span("  ", false);
+                    }
+                    p = p.kept(&text);
+                }
+                table.field(f.group.as_deref(), &label_text(f), Cell::of(vec![p]));
+            }
+            FieldKind::Computed => table.field(
+                f.group.as_deref(),
+                &label_text(f),
+                Cell::plain(&computed_text(f, value)),
+            ),
+            _ => table.field(
+                f.group.as_deref(),
+                &label_text(f),
+                Cell::plain(&shown(f, kind, value, answers)),
+            ),
+        }
+    }
+}
+
+/// A year table or matrix: a header row of years or column labels, a row per definition row,
+/// with a merged group column when rows are grouped.
+pub(crate) fn grid(f: &FieldDef, kind: FieldKind, value: Option<&Json>) -> Table {
+    let empty = Map::new();
+    let grouped = f.rows.iter().any(|r| r.group.is_some());
+    let cols: Vec<(String, String, Option<&FieldDef>)> = if kind == FieldKind::YearTable {
+        f.years
+            .iter()
+            .map(|y| (y.to_string(), format!("{y}年"), None))
+            .collect()
+    } else {
+        f.columns
+            .iter()
+            .map(|c| (c.id.clone(), label_text(c), Some(c)))
+            .collect()
+    };
+    let head_width = if grouped { 1200 + 2400 } else { 3000 };
+    let col_width = (TEXT_WIDTH - head_width) / cols.len().max(1);
+    let mut widths = if grouped {
+        vec![1200, 2400]
+    } else {
+        vec![3000]
+    };
+    widths.extend(std::iter::repeat_n(col_width, cols.len()));
+
+    let mut header = vec![Cell::header("项目").colspan(if grouped { 2 } else { 1 })];
+    header.extend(cols.iter().map(|(_, l, _)| Cell::header(l)));
+    let mut rows = vec![header];
+    // The open group: its name and the row of its cell.
+    let mut group: Option<(&str, usize)> = None;
+    for r in &f.rows {
+        let mut cells = Vec::new();
+        if grouped {
+            match (r.group.as_deref(), group) {
+                (Some(g), Some((open, at))) if g == open => {
+                    if let Some(cell) = rows.get_mut(at).and_then(|row| row.first_mut()) {
+                        cell.rowspan += 1;
+                    }
+                }
+                (g, _) => {
+                    group = g.map(|g| (g, rows.len()));
+                    cells.push(Cell::plain(g.unwrap_or("")));
+                }
+            }
+        }
+        cells.push(Cell::plain(&label_text(r)));
+        for (cid, _, cdef) in &cols {
+            let cell = value
+                .and_then(|v| v.get(&r.id))
+                .and_then(|row| row.get(cid));
+            let text = match cdef {
+                None => shown(r, r.kind.unwrap_or(FieldKind::Text), cell, &empty),
+                Some(c) => match c.kind.or(r.kind) {
+                    None => String::new(),
+                    Some(k) => {
+                        let mut def = if c.kind.is_some() {
+                            (*c).clone()
+                        } else {
+                            r.clone()
+                        };
+                        def.unit = c.unit.clone().or_else(|| r.unit.clone());
+                        shown(&def, k, cell, &empty)
+                    }
+                },
+            };
+            cells.push(Cell::plain(&text));
+        }
+        rows.push(cells);
+    }
+    Table {
+        widths,
+        header_rows: 1,
+        rows,
+    }
+}
+
+/// Repeating rows: 序号 and the columns' labels, then one row per non-blank entry; （无） when
+/// there is none, or empty numbered rows in a blank form.
+pub(crate) fn rows_table(f: &FieldDef, value: Option<&Json>, blank: bool) -> Table {
+    let entries: Vec<&Map<String, Json>> = value
+        .and_then(Json::as_array)
+        .map(|a| a.iter().filter_map(Json::as_object).collect())
+        .unwrap_or_default();
+    let col_width = (TEXT_WIDTH - 700) / f.columns.len().max(1);
+    let mut widths = vec![700];
+    widths.extend(std::iter::repeat_n(col_width, f.columns.len()));
+    let mut header = vec![Cell::header("序号")];
+    header.extend(f.columns.iter().map(|c| Cell::header(&label_text(c))));
+    let mut rows = vec![header];
+    let mut n = 0;
+    for entry in entries {
+        let texts: Vec<String> = f
+            .columns
+            .iter()
+            .map(|c| match c.kind {
+                Some(k) if column_shown(c, entry) => shown(c, k, entry.get(&c.id), entry),
+                _ => String::new(),
+            })
+            .collect();
+        if texts.iter().all(String::is_empty) {
+            continue;
+        }
+        n += 1;
+        let mut cells = vec![Cell::plain(&n.to_string())];
+        cells.extend(texts.iter().map(|t| Cell::plain(t)));
+        rows.push(cells);
+    }
+    if blank {
+        let count = f
+            .min_rows
+            .map_or(BLANK_ROWS, |m| (m as usize).max(BLANK_ROWS));
+        let count = f.max_rows.map_or(count, |m| count.min(m as usize));
+        for i in 0..count {
+            let mut cells = vec![Cell::plain(&(i + 1).to_string())];
+            cells.extend(f.columns.iter().map(|_| Cell::plain("")));
+            rows.push(cells);
+        }
+    } else if n == 0 {
+        rows.push(vec![Cell::plain("（无）").colspan(widths.len())]);
+    }
+    Table {
+        widths,
+        header_rows: 1,
+        rows,
+    }
+}
+
+/// The commitment: its title, its text with `{field}` answers filled in, and the signature
+/// lines.
+pub(crate) fn commitment(doc: &mut Document, c: &Commitment, answers: &Map<String, Json>) {
+    doc.para(Para::new(Style::LetterTitle, &c.title));
+    let mut text = c.text.clone();
+    for (id, v) in answers {
+        let key = format!("{{{id}}}");
+        if text.contains(&key) {
+            text = text.replace(&key, &text_of(v));
+        }
+    }
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        doc.para(Para::new(Style::Letter, line));
+    }
+    doc.para(Para::new(Style::Letter, ""));
+    for line in &c.signatures {
+        doc.para(Para::new(Style::Signature, line));
+    }
+}
+
+/// A review level's recommendation-opinion box: the title, the opinion (or room for it), the
+/// signature lines with the names, the stamp and the date.
+fn opinion_box(block: &OpinionBlock, filled: Option<&FilledOpinion>) -> Table {
+    let mut paras = vec![Para::new(Style::CellBold, &block.title)];
+    let lines: Vec<&str> = filled
+        .map(|o| {
+            o.text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    if lines.is_empty() {
+        paras.extend((0..4).map(|_| Para::new(Style::Cell, "")));
+    } else {
+        paras.extend(lines.iter().map(|l| Para::new(Style::CellIndented, l)));
+        paras.push(Para::new(Style::Cell, ""));
+    }
+    let mut signatures = Para::new(Style::Cell, "");
+    for (i, label) in block.signatures.iter().enumerate() {
+        let name = filled
+            .and_then(|o| o.signatures.iter().find(|(l, _)| l.trim() == label.trim()))
+            .map_or("", |(_, n)| n.as_str());
+        let sep = if i == 0 { "" } else { "　　　　" };
+        signatures = signatures.span(&format!("{sep}{label}"), false).span(
+            if name.is_empty() {
+                "　　　　　　"
+            } else {
+                name
+            },
+            true,
+        );
+    }
+    paras.push(signatures);
+    if let Some(stamp) = &block.stamp {
+        paras.push(Para::new(Style::CellRight, stamp));
+    }
+    let date = filled.and_then(|o| o.date.as_deref()).unwrap_or(BLANK_DATE);
+    paras.push(Para::new(Style::CellRight, date));
+    Table {
+        widths: vec![TEXT_WIDTH],
+        header_rows: 0,
+        rows: vec![vec![Cell::of(paras)]],
+    }
+}
+
+/// An answer as the reviewers' change list displays it, except that decimal numbers the engine
+/// normalised (`3000.0`) print as people write them (`3000`).
+fn shown(f: &FieldDef, kind: FieldKind, v: Option<&Json>, scope: &Map<String, Json>) -> String {
+    match v {
+        Some(n @ Json::Number(x)) if x.is_f64() => {
+            display(f, kind, Some(&Json::String(text_of(n))), scope)
+        }
+        _ => display(f, kind, v, scope),
+    }
+}
+
+/// The option values chosen in a choice answer.
+fn selected(v: Option<&Json>) -> Vec<String> {
+    match v {
+        Some(Json::String(s)) => vec![s.trim().to_string()],
+        Some(Json::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(|s| s.trim().to_string()))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether a rows column is shown in an entry, by its `show_if` on a sibling column.
+fn column_shown(col: &FieldDef, entry: &Map<String, Json>) -> bool {
+    col.show_if.as_ref().is_none_or(|c| {
+        let chosen = selected(entry.get(&c.field));
+        c.any_of.iter().any(|v| chosen.contains(v))
+    })
+}
+
+/// A label with its unit in parentheses when it has one.
+fn label_text(f: &FieldDef) -> String {
+    match &f.unit {
+        Some(u) if !f.label.contains(u.as_str()) => format!("{}（{u}）", f.label),
+        _ => f.label.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use docx_rs::BuildXML;
+    use serde_json::json;
+
+    use super::*;
+
+    fn row(id: &str, label: &str, group: Option<&str>) -> FieldDef {
+        FieldDef {
+            id: id.to_string(),
+            label: label.to_string(),
+            kind: Some(FieldKind::Integer),
+            unit: Some("人".to_string()),
+            group: group.map(str::to_string),
+            ..FieldDef::default()
+        }
+    }
+
+    // No seed call groups the rows of a table, so the merged group column is checked here.
+    #[test]
+    fn grouped_table_rows_get_a_merged_group_column() {
+        let f = FieldDef {
+            id: "staff".to_string(),
+            label: "人员".to_string(),
+            kind: Some(FieldKind::YearTable),
+            years: vec![2023, 2024],
+            rows: vec![
+                row("total", "总数", Some("人才团队")),
+                row("rd", "研发", Some("人才团队")),
+                row("other", "其他", None),
+            ],
+            ..FieldDef::default()
+        };
+        let value = json!({ "total": { "2023": 10, "2024": 12.0 }, "rd": { "2024": 5 } });
+        let table = grid(&f, FieldKind::YearTable, Some(&value));
+        assert_eq!(table.rows[1][0].rowspan, 2, "the group spans its two rows");
+        assert_eq!(table.rows[2].len(), 3, "the second row has no group cell");
+        let xml = String::from_utf8(crate::render_docx::table(&table).build()).expect("utf-8");
+        assert_eq!(xml.matches(r#"<w:vMerge w:val="restart""#).count(), 1);
+        assert_eq!(xml.matches(r#"<w:vMerge w:val="continue""#).count(), 1);
+        assert_eq!(xml.matches("人才团队").count(), 1);
+        assert!(
+            xml.contains(r#"<w:gridSpan w:val="2""#),
+            "项目 over group and label"
+        );
+        for text in ["2023年", "2024年", "总数（人）", "10人", "12人", "5人"] {
+            assert!(xml.contains(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn blank_rows_tables_get_numbered_empty_rows() {
+        let f = FieldDef {
+            id: "members".to_string(),
+            label: "成员".to_string(),
+            kind: Some(FieldKind::Rows),
+            columns: vec![row("name", "名称", None)],
+            max_rows: Some(2),
+            ..FieldDef::default()
+        };
+        let blank = rows_table(&f, None, true);
+        assert_eq!(blank.rows.len(), 3, "header and max_rows empty rows");
+        assert_eq!(blank.rows[2][0].paras[0].text(), "2");
+        assert_eq!(blank.rows[2][1].paras[0].text(), "");
+        let none = rows_table(&f, None, false);
+        assert_eq!(none.rows[1][0].paras[0].text(), "（无）");
+    }
+}

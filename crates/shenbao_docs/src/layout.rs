@@ -1,0 +1,276 @@
+//! The neutral document model that every official document is built into once, and that the
+//! DOCX (`render_docx`) and PDF (`render_pdf`) renderers turn into files.
+//!
+//! A document is a list of blocks: paragraphs (each with a [`Style`] that both renderers map
+//! to the same look), bordered tables and page breaks. Tables have fixed relative column widths
+//! (in twentieths of a point over the text width), header rows repeated across pages, and cells
+//! that span columns (`colspan`) and rows (`rowspan`); a row lists only the cells that start in
+//! it, as in typst, so a cell spanning down leaves the rows below without it.
+
+use serde::Serialize;
+
+/// The text width between the A4 margins, in twentieths of a point.
+pub(crate) const TEXT_WIDTH: usize = 8844;
+
+/// The checkbox of a chosen option.
+pub(crate) const CHECKED: char = '☑';
+/// The checkbox of an option not chosen.
+pub(crate) const UNCHECKED: char = '☐';
+
+/// How a paragraph looks; each renderer maps a style to fonts, sizes, alignment and indents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Style {
+    /// The form title: centered, 黑体 二号.
+    Title,
+    /// A section heading: 黑体 三号, kept with what follows.
+    Heading,
+    /// The title of a letter or of the commitment: centered 黑体 三号.
+    LetterTitle,
+    /// A cover line: 宋体 三号, indented from the left.
+    Cover,
+    /// A section's help text: 宋体 五号.
+    Help,
+    /// The bold caption over a table field: 小四, kept with the table.
+    Caption,
+    /// Letter text: 宋体 三号 with a first-line indent of two characters.
+    Letter,
+    /// A plain line of a letter: 宋体 三号, no indent.
+    Line,
+    /// A signature line under a letter: 宋体 三号, indented to the right half.
+    Signature,
+    /// Text in a table cell: 宋体 五号.
+    Cell,
+    /// Bold text in a table cell (a heading row, the title of an opinion box).
+    CellBold,
+    /// A narrative paragraph in a table cell, with a first-line indent.
+    CellIndented,
+    /// Right-aligned text in a table cell (stamp and date of an opinion box).
+    CellRight,
+    /// A header cell: bold and centered.
+    Header,
+}
+
+/// A run of text in a paragraph.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct Span {
+    /// The text, never markup.
+    pub text: String,
+    /// Underlined (the values of cover lines).
+    pub underline: bool,
+    /// No line break between its first two characters (a checkbox and its option).
+    pub keep: bool,
+}
+
+/// A paragraph: runs of text in one style.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct Para {
+    /// How it looks.
+    pub style: Style,
+    /// Its runs; none for an empty paragraph.
+    pub spans: Vec<Span>,
+}
+
+impl Para {
+    /// A paragraph of one plain run (none when `text` is empty).
+    pub fn new(style: Style, text: &str) -> Self {
+        let spans = if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![Span {
+                text: text.to_string(),
+                underline: false,
+                keep: false,
+            }]
+        };
+        Self { style, spans }
+    }
+
+    /// Adds a run.
+    pub fn span(mut self, text: &str, underline: bool) -> Self {
+        if !text.is_empty() {
+            self.spans.push(Span {
+                text: text.to_string(),
+                underline,
+                keep: false,
+            });
+        }
+        self
+    }
+
+    /// Adds a run that breaks no line between its first two characters.
+    pub fn kept(mut self, text: &str) -> Self {
+        if !text.is_empty() {
+            self.spans.push(Span {
+                text: text.to_string(),
+                underline: false,
+                keep: true,
+            });
+        }
+        self
+    }
+
+    /// The paragraph's text.
+    #[cfg(test)]
+    pub fn text(&self) -> String {
+        self.spans.iter().map(|s| s.text.as_str()).collect()
+    }
+}
+
+/// A table cell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct Cell {
+    /// Its paragraphs (at least one, maybe empty).
+    pub paras: Vec<Para>,
+    /// Columns it spans (at least 1).
+    pub colspan: usize,
+    /// Rows it spans (at least 1).
+    pub rowspan: usize,
+}
+
+impl Cell {
+    /// A cell of paragraphs.
+    pub fn of(paras: Vec<Para>) -> Self {
+        let paras = if paras.is_empty() {
+            vec![Para::new(Style::Cell, "")]
+        } else {
+            paras
+        };
+        Self {
+            paras,
+            colspan: 1,
+            rowspan: 1,
+        }
+    }
+
+    /// A cell of text in `style`, one paragraph per line.
+    pub fn text(style: Style, text: &str) -> Self {
+        Self::of(text.lines().map(|l| Para::new(style, l)).collect())
+    }
+
+    /// A plain cell of text.
+    pub fn plain(text: &str) -> Self {
+        Self::text(Style::Cell, text)
+    }
+
+    /// A header cell.
+    pub fn header(text: &str) -> Self {
+        Self::text(Style::Header, text)
+    }
+
+    /// The same cell over `n` columns.
+    pub fn colspan(mut self, n: usize) -> Self {
+        self.colspan = n.max(1);
+        self
+    }
+}
+
+/// A bordered table over the text width.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct Table {
+    /// Column widths in twentieths of a point; they add up to about [`TEXT_WIDTH`].
+    pub widths: Vec<usize>,
+    /// How many of the first rows are header rows, repeated on every page.
+    pub header_rows: usize,
+    /// The rows, each with the cells that start in it.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// A block of a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(crate) enum Block {
+    /// A paragraph.
+    Para(Para),
+    /// A table.
+    Table(Table),
+    /// A page break.
+    PageBreak,
+}
+
+/// A whole document: its title (PDF metadata) and blocks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub(crate) struct Document {
+    /// The document's title.
+    pub title: String,
+    /// Its blocks, in order.
+    pub blocks: Vec<Block>,
+}
+
+impl Document {
+    /// Adds a paragraph.
+    pub fn para(&mut self, p: Para) {
+        self.blocks.push(Block::Para(p));
+    }
+
+    /// Adds a table.
+    pub fn table(&mut self, t: Table) {
+        self.blocks.push(Block::Table(t));
+    }
+
+    /// Adds a page break.
+    pub fn page_break(&mut self) {
+        self.blocks.push(Block::PageBreak);
+    }
+}
+
+/// Builds a label | value table (group | label | value columns) row by row: fields that share
+/// a group get one group cell spanning their rows, ungrouped labels span the group column,
+/// and full-width rows span all three.
+#[derive(Debug, Default)]
+pub(crate) struct SectionTable {
+    rows: Vec<Vec<Cell>>,
+    /// The open group: its name and the row of its cell.
+    group: Option<(String, usize)>,
+}
+
+/// Section table columns: group, label, value.
+const GROUP_WIDTH: usize = 1300;
+const LABEL_WIDTH: usize = 2500;
+const VALUE_WIDTH: usize = TEXT_WIDTH - GROUP_WIDTH - LABEL_WIDTH;
+
+impl SectionTable {
+    /// A label | value row, grouped under `group` when given.
+    pub fn field(&mut self, group: Option<&str>, label: &str, value: Cell) {
+        let label = Cell::plain(label);
+        let row = match group {
+            Some(g) => match &self.group {
+                Some((open, at)) if open == g => {
+                    let at = *at;
+                    if let Some(cell) = self.rows.get_mut(at).and_then(|r| r.first_mut()) {
+                        cell.rowspan += 1;
+                    }
+                    vec![label, value]
+                }
+                _ => {
+                    self.group = Some((g.to_string(), self.rows.len()));
+                    vec![Cell::plain(g), label, value]
+                }
+            },
+            None => {
+                self.group = None;
+                vec![label.colspan(2), value]
+            }
+        };
+        self.rows.push(row);
+    }
+
+    /// A row with one cell over the whole width.
+    pub fn full_width(&mut self, cell: Cell) {
+        self.group = None;
+        self.rows.push(vec![cell.colspan(3)]);
+    }
+
+    /// Adds the rows so far to `doc` as one table.
+    pub fn flush(&mut self, doc: &mut Document) {
+        self.group = None;
+        if self.rows.is_empty() {
+            return;
+        }
+        doc.table(Table {
+            widths: vec![GROUP_WIDTH, LABEL_WIDTH, VALUE_WIDTH],
+            header_rows: 0,
+            rows: std::mem::take(&mut self.rows),
+        });
+    }
+}

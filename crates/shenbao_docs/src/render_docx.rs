@@ -1,0 +1,167 @@
+//! The document model as DOCX (docx-rs): A4, GB/T 9704 margins, 宋体 body and 黑体 titles.
+//! Fonts are named, never embedded: Word and WPS have them, other programs substitute.
+
+use std::io::Cursor;
+
+use docx_rs::{
+    AlignmentType, BreakType, Docx, PageMargin, Paragraph, Run, RunFonts, SpecialIndentType,
+    TableCell, TableLayoutType, TableRow, VMergeType, WidthType,
+};
+
+use crate::DocError;
+use crate::layout::{Block, Cell, Document, Para, Style, TEXT_WIDTH, Table};
+
+/// A4 in twentieths of a point.
+const PAGE_WIDTH: u32 = 11906;
+const PAGE_HEIGHT: u32 = 16838;
+/// GB/T 9704 margins: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm.
+const MARGIN_TOP: i32 = 2098;
+const MARGIN_BOTTOM: i32 = 1984;
+const MARGIN_LEFT: i32 = 1588;
+const MARGIN_RIGHT: i32 = 1474;
+
+const BODY_FONT: &str = "宋体";
+const TITLE_FONT: &str = "黑体";
+const LATIN_FONT: &str = "Times New Roman";
+/// Sizes in half-points: 二号, 三号, 小四, 五号.
+const SIZE_TITLE: usize = 44;
+const SIZE_HEADING: usize = 32;
+const SIZE_BODY: usize = 24;
+const SIZE_TABLE: usize = 21;
+
+/// `doc` as a DOCX file.
+pub(crate) fn docx(doc: &Document) -> Result<Vec<u8>, DocError> {
+    let mut out = Docx::new()
+        .page_size(PAGE_WIDTH, PAGE_HEIGHT)
+        .page_margin(
+            PageMargin::new()
+                .top(MARGIN_TOP)
+                .bottom(MARGIN_BOTTOM)
+                .left(MARGIN_LEFT)
+                .right(MARGIN_RIGHT),
+        )
+        .default_fonts(fonts(BODY_FONT))
+        .default_size(SIZE_BODY);
+    for block in &doc.blocks {
+        out = match block {
+            Block::Para(p) => out.add_paragraph(paragraph(p)),
+            Block::Table(t) => out.add_table(table(t)),
+            Block::PageBreak => {
+                out.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
+            }
+        };
+    }
+    let mut bytes = Cursor::new(Vec::new());
+    out.pack(&mut bytes)
+        .map_err(|e| DocError::Docx(e.to_string()))?;
+    Ok(bytes.into_inner())
+}
+
+/// A paragraph in its style.
+fn paragraph(p: &Para) -> Paragraph {
+    let (font, size, bold) = match p.style {
+        Style::Title => (TITLE_FONT, SIZE_TITLE, false),
+        Style::Heading | Style::LetterTitle => (TITLE_FONT, SIZE_HEADING, false),
+        Style::Cover | Style::Letter | Style::Line | Style::Signature => {
+            (BODY_FONT, SIZE_HEADING, false)
+        }
+        Style::Caption => (BODY_FONT, SIZE_BODY, true),
+        Style::Help | Style::Cell | Style::CellIndented | Style::CellRight => {
+            (BODY_FONT, SIZE_TABLE, false)
+        }
+        Style::CellBold | Style::Header => (BODY_FONT, SIZE_TABLE, true),
+    };
+    let mut out = Paragraph::new();
+    out = match p.style {
+        Style::Title | Style::LetterTitle | Style::Header => out.align(AlignmentType::Center),
+        Style::CellRight => out.align(AlignmentType::Right),
+        Style::Heading | Style::Caption => out.keep_next(true),
+        Style::Cover => out.indent(Some(1200), None, None, None),
+        Style::Signature => out.indent(Some(4200), None, None, None),
+        Style::Letter => out.indent(None, Some(SpecialIndentType::FirstLine(640)), None, None),
+        Style::CellIndented => {
+            out.indent(None, Some(SpecialIndentType::FirstLine(420)), None, None)
+        }
+        Style::Help | Style::Line | Style::Cell | Style::CellBold => out,
+    };
+    for span in &p.spans {
+        let mut run = Run::new()
+            .add_text(&span.text)
+            .fonts(fonts(font))
+            .size(size);
+        if bold {
+            run = run.bold();
+        }
+        if span.underline {
+            run = run.underline("single");
+        }
+        out = out.add_run(run);
+    }
+    out
+}
+
+/// A bordered table over the text width with fixed columns; cells spanning rows become a
+/// vertical merge (restart, then continue in the rows below).
+pub(crate) fn table(t: &Table) -> docx_rs::Table {
+    // Per grid column: the rows still covered by a cell above, and that cell's column span.
+    let mut covered: Vec<(usize, usize)> = vec![(0, 1); t.widths.len()];
+    let span_width = |at: usize, n: usize| -> usize { t.widths.iter().skip(at).take(n).sum() };
+    let mut rows = Vec::new();
+    for (i, row) in t.rows.iter().enumerate() {
+        let mut cells = Vec::new();
+        let mut col = 0;
+        let mut next = row.iter();
+        while col < t.widths.len() {
+            if let Some((left, n)) = covered.get_mut(col).filter(|(left, _)| *left > 0) {
+                *left -= 1;
+                let n = *n;
+                let mut cell = TableCell::new()
+                    .width(span_width(col, n), WidthType::Dxa)
+                    .vertical_merge(VMergeType::Continue)
+                    .add_paragraph(Paragraph::new());
+                if n > 1 {
+                    cell = cell.grid_span(n);
+                }
+                cells.push(cell);
+                col += n;
+                continue;
+            }
+            let Some(c) = next.next() else { break };
+            let mut cell = cell(c).width(span_width(col, c.colspan), WidthType::Dxa);
+            if c.colspan > 1 {
+                cell = cell.grid_span(c.colspan);
+            }
+            if c.rowspan > 1 {
+                cell = cell.vertical_merge(VMergeType::Restart);
+                if let Some(slot) = covered.get_mut(col) {
+                    *slot = (c.rowspan - 1, c.colspan);
+                }
+            }
+            cells.push(cell);
+            col += c.colspan;
+        }
+        let mut r = TableRow::new(cells);
+        if i < t.header_rows {
+            r = r.cant_split();
+        }
+        rows.push(r);
+    }
+    docx_rs::Table::new(rows)
+        .set_grid(t.widths.clone())
+        .width(TEXT_WIDTH, WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
+}
+
+/// A cell's paragraphs.
+fn cell(c: &Cell) -> TableCell {
+    c.paras
+        .iter()
+        .fold(TableCell::new(), |cell, p| cell.add_paragraph(paragraph(p)))
+}
+
+fn fonts(east_asia: &str) -> RunFonts {
+    RunFonts::new()
+        .east_asia(east_asia)
+        .ascii(LATIN_FONT)
+        .hi_ansi(LATIN_FONT)
+}

@@ -1,0 +1,313 @@
+//! The application form as PDF (typst) for the valid fixture of every direction of every seed
+//! call, read back with poppler: every text the DOCX shows is in the PDF's text, and the PDF
+//! embeds only subsets of its fonts. Blank forms of every direction in both formats, the
+//! letters (commitment, consortium agreement) and 泉州's opinion box.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value as Json;
+use shenbao_core::call::{Call, builtin};
+use shenbao_docs::{
+    FilledOpinion, FontFiles, Fonts, FormExtras, Letter, application_docx, application_pdf,
+    blank_application_docx, blank_application_pdf, letter_docx, letter_pdf,
+};
+
+mod common;
+use common::{
+    answer_texts, expected_texts, fixture, fixtures, pdf_fonts, pdf_text, squeeze, unzip,
+};
+
+fn call(id: &str) -> &'static Call {
+    builtin::get(id).expect("seed call").expect("compiles")
+}
+
+fn fonts() -> Fonts {
+    Fonts::load().expect("fonts-noto-cjk and fonts-dejavu-core are installed")
+}
+
+/// Only embedded subsets, the CJK families always, DejaVu Sans for ☐ and ☑ in forms.
+fn assert_subset_fonts(pdf: &[u8], at: &str, checkboxes: bool) {
+    let fonts = pdf_fonts(pdf);
+    assert!(!fonts.is_empty(), "{at}: fonts listed");
+    for (name, emb, sub) in &fonts {
+        assert!(*emb && *sub, "{at}: {name} is not an embedded subset");
+    }
+    let families: &[&str] = if checkboxes {
+        &["NotoSerifCJK", "NotoSansCJK", "DejaVuSans"]
+    } else {
+        &["NotoSerifCJK", "NotoSansCJK"]
+    };
+    for family in families {
+        assert!(
+            fonts.iter().any(|(n, _, _)| n.contains(family)),
+            "{at}: {family} in {fonts:?}"
+        );
+    }
+}
+
+fn every_direction_prints_every_answer(id: &str) {
+    let call = call(id);
+    let fonts = fonts();
+    for fx in &fixtures(call) {
+        let at = format!("{id}/{}", fx.name);
+        let pdf =
+            application_pdf(call, &fx.app(true), &FormExtras::default(), &fonts).expect("a PDF");
+        assert!(pdf.starts_with(b"%PDF-"), "{at}");
+        assert_subset_fonts(&pdf, &at, true);
+        let text = pdf_text(&pdf);
+        let (texts, unchosen) = expected_texts(call, fx);
+        for t in texts.iter().chain(&unchosen) {
+            assert!(text.contains(&squeeze(t)), "{at}: text {t:?} missing");
+        }
+    }
+}
+
+#[test]
+fn pdf_of_every_gd_direction_prints_every_answer() {
+    every_direction_prints_every_answer("gd-2023-ai-scenarios");
+}
+
+#[test]
+fn pdf_of_every_hn_direction_prints_every_answer() {
+    every_direction_prints_every_answer("hn-2025-ai");
+}
+
+#[test]
+fn pdf_of_every_qz_direction_prints_every_answer() {
+    every_direction_prints_every_answer("qz-2024-ai-industry");
+}
+
+#[test]
+fn pdf_of_every_sd_cases_direction_prints_every_answer() {
+    every_direction_prints_every_answer("sd-2024-llm-cases");
+}
+
+#[test]
+fn pdf_of_every_sd_survey_direction_prints_every_answer() {
+    every_direction_prints_every_answer("sd-2024-llm-survey");
+}
+
+#[test]
+fn the_seed_calls_are_all_checked() {
+    let ids: BTreeSet<&str> = builtin::all().map(|c| c.expect("compiles").id()).collect();
+    let checked = BTreeSet::from([
+        "gd-2023-ai-scenarios",
+        "hn-2025-ai",
+        "qz-2024-ai-industry",
+        "sd-2024-llm-cases",
+        "sd-2024-llm-survey",
+    ]);
+    assert_eq!(ids, checked, "a PDF test per seed call");
+}
+
+/// Blank forms of every direction (one target per fixture): every option ☐, none ☑, no
+/// answer of the direction's fixture, empty numbered rows instead of （无）.
+#[test]
+fn blank_forms_of_every_direction_in_both_formats() {
+    let fonts = fonts();
+    for call in builtin::all() {
+        let call = call.expect("compiles");
+        let mut seen = BTreeSet::new();
+        for fx in &fixtures(call) {
+            if !seen.insert((fx.direction.clone(), fx.subdirection.clone())) {
+                continue;
+            }
+            let at = format!("{}/{}", call.id(), fx.direction);
+            let (answers, _) = answer_texts(call, fx);
+            // Long answers only: short ones (是, 1) also occur in labels and options.
+            let answers: Vec<String> = answers
+                .into_iter()
+                .filter(|a| !a.starts_with('☑') && a.chars().count() >= 8)
+                .collect();
+            assert!(!answers.is_empty(), "{at}: answers to look for");
+
+            let (_, _, docx) = unzip(&blank_application_docx(call, fx.target()).expect("DOCX"));
+            let pdf = blank_application_pdf(call, fx.target(), &fonts).expect("PDF");
+            assert_subset_fonts(&pdf, &at, true);
+            let pdf = pdf_text(&pdf);
+            for (format, text) in [("DOCX", squeeze(&docx)), ("PDF", pdf)] {
+                assert!(text.contains('☐'), "{at} {format}: unchosen options");
+                assert!(!text.contains('☑'), "{at} {format}: nothing chosen");
+                assert!(!text.contains("（无）"), "{at} {format}: rows to fill in");
+                for a in &answers {
+                    assert!(!text.contains(&squeeze(a)), "{at} {format}: answer {a:?}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn gd_commitment_letter_holds_the_scene_name() {
+    let call = call("gd-2023-ai-scenarios");
+    let fx = fixture(call, "manufacturing.valid.json");
+    let scene = fx.answers["scene_name"].as_str().expect("a scene name");
+    let docx = letter_docx(call, &fx.app(false), Letter::Commitment)
+        .expect("DOCX")
+        .expect("every call has a commitment");
+    let (_, _, text) = unzip(&docx);
+    let pdf = letter_pdf(call, &fx.app(false), Letter::Commitment, &fonts())
+        .expect("PDF")
+        .expect("every call has a commitment");
+    assert_subset_fonts(&pdf, "commitment", false);
+    let again = letter_pdf(call, &fx.app(false), Letter::Commitment, &fonts())
+        .expect("PDF")
+        .expect("a commitment");
+    assert!(
+        pdf == again,
+        "the same PDF every time: no clock, no random ids"
+    );
+    let pdf = pdf_text(&pdf);
+    for text in [squeeze(&text), pdf] {
+        assert!(text.contains(&format!("“{scene}”应用场景参评")), "{text}");
+        assert!(text.contains("申报单位承诺书"));
+        assert!(!text.contains("{scene_name}"));
+    }
+    assert!(
+        letter_docx(call, &fx.app(false), Letter::Consortium)
+            .expect("DOCX")
+            .is_none(),
+        "广东 has no consortium agreement"
+    );
+}
+
+#[test]
+fn hn_consortium_agreement_holds_the_members() {
+    let call = call("hn-2025-ai");
+    let fx = fixture(call, "center.valid.json");
+    let a = &fx.answers;
+    let mut names: Vec<&str> = a["consortium_members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .map(|m| m["name"].as_str().expect("a name"))
+        .collect();
+    assert!(!names.is_empty());
+    names.push(a["lead_name"].as_str().expect("lead"));
+    let docx = letter_docx(call, &fx.app(false), Letter::Consortium)
+        .expect("DOCX")
+        .expect("a consortium");
+    let (_, _, docx) = unzip(&docx);
+    let pdf = letter_pdf(call, &fx.app(false), Letter::Consortium, &fonts())
+        .expect("PDF")
+        .expect("a consortium");
+    let pdf = pdf_text(&pdf);
+    let consortium = a["consortium_name"].as_str().expect("consortium name");
+    let project = a["project_name"].as_str().expect("project");
+    for (format, text) in [("DOCX", squeeze(&docx)), ("PDF", pdf)] {
+        assert!(text.contains("联合体协议书"), "{format}");
+        for name in &names {
+            assert!(
+                text.contains(&format!("名称：{name}")),
+                "{format}: signs {name}"
+            );
+        }
+        assert!(
+            text.contains(&format!("自愿组成：{consortium}联合体")),
+            "{format}"
+        );
+        assert!(text.contains(&format!("共同参加{project}申报")), "{format}");
+        assert!(
+            text.contains("平台建设与运营"),
+            "{format}: clause 3's table"
+        );
+        assert!(text.contains("6:3:1"), "{format}: clause 5's allocation");
+        assert!(text.contains("本协议书一式4份"), "{format}: copies");
+        assert!(
+            !text.contains("（所有成员单位名单）"),
+            "{format}: blanks filled"
+        );
+    }
+
+    let mut single = fx.answers.clone();
+    single["is_consortium"] = Json::String("否".to_string());
+    let mut app = fx.app(false);
+    app.answers = &single;
+    assert!(
+        letter_docx(call, &app, Letter::Consortium)
+            .expect("DOCX")
+            .is_none(),
+        "no agreement for a single applicant"
+    );
+    let llm = fixture(call, "llm-general.valid.json");
+    assert!(
+        letter_docx(call, &llm.app(false), Letter::Consortium)
+            .expect("DOCX")
+            .is_none(),
+        "no agreement in the 大模型 form"
+    );
+    let commitment = letter_docx(call, &llm.app(false), Letter::Commitment)
+        .expect("DOCX")
+        .expect("真实性承诺");
+    assert!(unzip(&commitment).2.contains("真实性承诺"));
+}
+
+#[test]
+fn qz_opinion_box_holds_the_opinion_and_names() {
+    let call = call("qz-2024-ai-industry");
+    let fx = fixtures(call)
+        .into_iter()
+        .find(|f| f.direction != "typical_scenario")
+        .expect("a county-level direction");
+    let extras = FormExtras {
+        opinions: vec![FilledOpinion {
+            level: "county".to_string(),
+            text: "该项目技术先进，材料真实，同意推荐。".to_string(),
+            signatures: vec![
+                ("经办人（签字）：".to_string(), "王小明".to_string()),
+                ("审批人（签字）：".to_string(), "李建华".to_string()),
+            ],
+            date: Some("2024年6月10日".to_string()),
+        }],
+    };
+    let (_, _, docx) = unzip(&application_docx(call, &fx.app(false), &extras).expect("DOCX"));
+    let pdf = pdf_text(&application_pdf(call, &fx.app(false), &extras, &fonts()).expect("PDF"));
+    for (format, text) in [("DOCX", squeeze(&docx)), ("PDF", pdf)] {
+        for t in [
+            "设区市工信局、平潭综合实验区经发局推荐意见",
+            "该项目技术先进，材料真实，同意推荐。",
+            "经办人（签字）：王小明",
+            "审批人（签字）：李建华",
+            "（推荐单位公章）",
+            "2024年6月10日",
+        ] {
+            assert!(text.contains(t), "{format}: {t}");
+        }
+    }
+
+    let (_, _, blank) =
+        unzip(&application_docx(call, &fx.app(false), &FormExtras::default()).expect("DOCX"));
+    assert!(
+        blank.contains("推荐意见"),
+        "an empty box without an opinion"
+    );
+    assert!(blank.contains("年　　月　　日"), "date blanks");
+    assert!(!blank.contains("王小明"));
+}
+
+#[test]
+fn missing_fonts_name_the_file_and_the_package() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let err = Fonts::from_files(&FontFiles::in_dir(dir.path())).expect_err("no fonts there");
+    let message = err.to_string();
+    assert!(message.contains("NotoSerifCJK-Regular.ttc"), "{message}");
+    assert!(message.contains("fonts-noto-cjk"), "{message}");
+
+    let not_a_font = dir.path().join("NotoSerifCJK-Regular.ttc");
+    std::fs::write(&not_a_font, b"not a font").expect("write");
+    let message = Fonts::from_files(&FontFiles::in_dir(dir.path()))
+        .expect_err("not a font")
+        .to_string();
+    assert!(message.contains("not a font file"), "{message}");
+
+    let mut files = FontFiles::debian();
+    files.files.retain(|(p, _)| !p.ends_with("DejaVuSans.ttf"));
+    files
+        .files
+        .push((dir.path().join("DejaVuSans.ttf"), "fonts-dejavu-core"));
+    let message = Fonts::from_files(&files)
+        .expect_err("no DejaVu")
+        .to_string();
+    assert!(message.contains("DejaVuSans.ttf"), "{message}");
+    assert!(message.contains("fonts-dejavu-core"), "{message}");
+}
