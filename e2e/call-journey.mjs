@@ -33,6 +33,7 @@ const EXPERTS = { "评审专家甲": "demo_zhuanjia", "评审专家乙": "demo_z
  *   summary           the summary table id of the first level (XLSX downloaded), if any
  *   docx              answer keys whose values the DOCX form must contain
  *   files             the evidence uploaded, when the fixture has none
+ *   counter           false for a call whose form states no 字数 limit (no counter shown)
  */
 export function callJourney(c) {
   const ORG = { uscc: uscc(c.org.region, c.org.serial), name: c.org.name, region: c.org.region };
@@ -117,19 +118,24 @@ export function callJourney(c) {
     step(`fills in every field of ${c.fixture}, with the 字数 counter and an inline error`, async () => {
       const p = await j.page(USER);
       await fillForm(p, FX.answers);
-      // The 字数 counter of the first long text follows what is typed.
+      // The 字数 counter of the first long text with a limit follows what is typed (a call
+      // whose form states no 字数 limit, c.counter false, shows no counter).
       const name = await p.locator("form#app-form textarea[data-zi-count]:visible").evaluateAll(
         (ts) => ts.map((t) => t.name).find((n) => document.querySelector(`[data-counter-for="${CSS.escape(n)}"] b`)));
-      assert.ok(name, "a long text with a 字数 counter");
-      const area = p.locator(`form#app-form textarea[name="${name}"]`);
-      const counter = p.locator(`[data-counter-for="${name}"] b`);
-      const full = await counter.textContent();
-      assert.ok(Number(full) > 0, `counter of ${name} after filling: ${full}`);
-      const text = await area.inputValue();
-      await area.fill("一二三四五");
-      assert.equal(await counter.textContent(), "5", "the counter follows the text");
-      await area.fill(text);
-      assert.equal(await counter.textContent(), full);
+      if (c.counter === false) {
+        assert.equal(await p.locator("[data-counter-for]").count(), 0, "no 字数 counter without a limit");
+      } else {
+        assert.ok(name, "a long text with a 字数 counter");
+        const area = p.locator(`form#app-form textarea[name="${name}"]`);
+        const counter = p.locator(`[data-counter-for="${name}"] b`);
+        const full = await counter.textContent();
+        assert.ok(Number(full) > 0, `counter of ${name} after filling: ${full}`);
+        const text = await area.inputValue();
+        await area.fill("一二三四五");
+        assert.equal(await counter.textContent(), "5", "the counter follows the text");
+        await area.fill(text);
+        assert.equal(await counter.textContent(), full);
+      }
       // A bad value is saved as a draft and shown at its field; corrected, the error goes.
       const field = p.locator(`form#app-form [data-field="${BAD_KEY}"]`);
       const input = p.locator(`form#app-form [name="f.${BAD_KEY}"]`);
@@ -253,6 +259,12 @@ export function callJourney(c) {
       const p = await j.page("demo_ting");
       await p.goto(`${BASE}/owner/${CALL}`);
       await clickAndWait(p, p.locator("nav.tabs").getByRole("link", { name: "评分排名与入选" }), /\/ranking/);
+      // The ranking of one direction at a time: the application's.
+      const filter = p.locator(`form.inline-form:has(select[name=direction])`);
+      if ((await filter.locator("select[name=direction]").inputValue()) !== FX.direction) {
+        await filter.locator("select[name=direction]").selectOption(FX.direction);
+        await clickAndWait(p, filter.locator("button[type=submit]"), new RegExp(`direction=${FX.direction}`));
+      }
       const row = p.locator(`tr#rank-${appId}`);
       assert.equal(await row.locator("td:nth-child(5) > div").count(), 2, "two experts' totals");
       await row.locator("input[name=id]").check();
