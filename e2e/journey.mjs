@@ -205,7 +205,13 @@ async function fillInput(form, name, value) {
     await assertEventually(async () => await first.inputValue(), code, `${name} picked`);
     return;
   }
+  if (type === "date") {
+    // A date picker holds ISO dates: a person picks the day the fixture writes as 2023年1月1日.
+    const m = values[0].match(/^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$/);
+    if (m) values[0] = `${m[1]}-${m[2].padStart(2, "0")}-${m[3].padStart(2, "0")}`;
+  }
   await first.fill(values[0]);
+  if (type === "date") assert.equal(await first.inputValue(), values[0], `${name} holds the date`);
 }
 
 async function assertEventually(read, want, message, ms = 5_000) {
