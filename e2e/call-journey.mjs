@@ -27,7 +27,7 @@ const EXPERTS = { "评审专家甲": "demo_zhuanjia", "评审专家乙": "demo_z
  *   call, fixture     the call id and the valid fixture (crates/shenbao_core/tests/fixtures)
  *   org               { region, name, serial }: the organisation registered (its USCC is built)
  *   levels            the bureau accounts, first level first (the first returns it once)
- *   title             answer key of the application's title (the call's publication title)
+ *   title, intro      answer keys of the call's publication title and introduction
  *   bad               [field, value]: a bad value shown inline, then corrected
  *   revise            [field, value]: the change after the return (a text box)
  *   summary           the summary table id of the first level (XLSX downloaded), if any
@@ -182,8 +182,14 @@ export function callJourney(c) {
     });
 
     step("the applicant reads the comment, changes one field and resubmits", async () => {
-      const p = await j.page(USER);
-      await p.goto(`${BASE}/applications/${appId}`);
+      const p = await j.as(USER);
+      await clickAndWait(p, p.locator(".nav").getByRole("link", { name: "我的申报" }), /\/applications$/);
+      const row = p.locator("table.list tbody tr", { has: p.locator(`a[href^="/applications/${appId}"]`) });
+      assert.match(await row.textContent(), /退回修改/);
+      await clickAndWait(p, row.locator(`a[href^="/applications/${appId}"]`).first(), new RegExp(`/applications/${appId}(/edit)?$`));
+      // The list may lead straight to the form; the comment is on the application's page,
+      // linked from the call title above the form.
+      if (p.url().endsWith("/edit")) await clickAndWait(p, p.locator(`.issuer a[href="/applications/${appId}"]`), new RegExp(`/applications/${appId}$`));
       const comment = p.locator(".notice.error[role=alert]");
       assert.match(await comment.textContent(), /审核单位退回修改意见/);
       assert.match(await comment.textContent(), new RegExp(RETURN_COMMENT));
@@ -284,6 +290,10 @@ export function callJourney(c) {
       const row = p.locator("table.results tbody tr", { hasText: ORG.name });
       assert.equal(await row.count(), 1, "the case is in the results");
       assert.ok((await row.textContent()).includes(TITLE), `the results show ${TITLE}`);
+      // The call's [publication] introduction: cut to 120 characters and "……".
+      const full = FX.answers[c.intro].replace(/\s+/g, " ").trim();
+      const intro = [...full].length > 120 ? [...full].slice(0, 120).join("") + "……" : full;
+      assert.equal((await row.locator("td").last().textContent()).trim(), intro, `the introduction (${c.intro})`);
       await j.shoot(p, "4-public-results");
       const a = await j.page(USER);
       await a.goto(`${BASE}/applications/${appId}`);

@@ -11,6 +11,7 @@ callJourney({
   org: { region: "440106", name: "广州天河智慧农业科技有限公司", serial: 104 },
   levels: ["demo_shi_guangzhou"],
   title: "scene_name",
+  intro: "scene_intro",
   bad: ["employees_total", "三百八十六"],
   revise: ["scene_address", "广东省东莞市大岭山镇荔枝种植示范基地二期"],
   counter: false, // the form states no 字数 limit

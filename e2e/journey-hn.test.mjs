@@ -12,6 +12,7 @@ callJourney({
   org: { region: "430104", name: "长沙岳麓垂域大模型科技有限公司", serial: 105 },
   levels: ["demo_shi_changsha"],
   title: "project_name",
+  intro: "model_intro",
   bad: ["llm_contact_phone", "0731"],
   revise: ["llm_contact_title", "研发总监"],
   summary: "recommendation",

@@ -11,6 +11,7 @@ callJourney({
   org: { region: "350502", name: "泉州鲤城领雁智能软件有限公司", serial: 102 },
   levels: ["demo_xian_licheng", "demo_shi_quanzhou"],
   title: "company_name",
+  intro: "company_intro",
   bad: ["contact_mobile", "1390605"],
   revise: ["legal_rep", "林志远"],
   counter: false, // the form states no 字数 limit

@@ -10,6 +10,7 @@ callJourney({
   org: { region: "370102", name: "济南智语案例科技有限公司", serial: 101 },
   levels: ["demo_shi_jinan"],
   title: "product_name",
+  intro: "model_intro",
   bad: ["contact_mobile", "1380531"],
   revise: ["contact_title", "首席技术官"],
   summary: "recommendation",

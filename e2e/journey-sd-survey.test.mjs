@@ -10,6 +10,7 @@ callJourney({
   org: { region: "370103", name: "济南知业大模型科技有限公司", serial: 103 },
   levels: ["demo_shi_jinan"],
   title: "prod_name",
+  intro: "prod_intro",
   bad: ["prod_contact_phone", "053"],
   revise: ["prod_contact_name", "王小强"],
   summary: "products",

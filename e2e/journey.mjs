@@ -1,6 +1,8 @@
-// Shared helpers of the browser journeys (review.test.mjs, county.test.mjs): the browser, one
-// context per user, logging in through the login page, filling an application form from a
-// fixture of the core's test suite, uploading its files, and screenshots.
+// Shared helpers of the browser journeys (call-journey.mjs, run by the journey-*.test.mjs
+// files): the browser, one context per user, registering an organisation (with a valid
+// USCC built here) and logging in through the pages, filling an application form from a
+// fixture of the core's test suite, uploading its files, downloads and their OOXML text, and
+// screenshots.
 //
 // Environment (set by `bash scripts/e2e`):
 //   SHENBAO_E2E_PORT      the server's port on 127.0.0.1
