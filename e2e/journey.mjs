@@ -1,6 +1,8 @@
-// Shared helpers of the browser journeys (review.test.mjs, county.test.mjs): the browser, one
-// context per user, logging in through the login page, filling an application form from a
-// fixture of the core's test suite, uploading its files, and screenshots.
+// Shared helpers of the browser journeys (call-journey.mjs, run by the journey-*.test.mjs
+// files): the browser, one context per user, registering an organisation (with a valid
+// USCC built here) and logging in through the pages, filling an application form from a
+// fixture of the core's test suite, uploading its files, downloads and their OOXML text, and
+// screenshots.
 //
 // Environment (set by `bash scripts/e2e`):
 //   SHENBAO_E2E_PORT      the server's port on 127.0.0.1
@@ -89,6 +91,14 @@ export class Journey {
     await p.locator("input[name=password]").fill(password);
     await Promise.all([p.waitForURL((u) => !u.pathname.startsWith("/login")), p.getByRole("button", { name: "登录" }).click()]);
     await p.locator(".nav").getByRole("button", { name: "退出" }).waitFor();
+    return p;
+  }
+
+  /** `username`'s page: logged in already, or through the login page now; at the home page. */
+  async as(username) {
+    if (!this.pages.has(username)) return this.login(username);
+    const p = this.pages.get(username);
+    await p.goto(`${BASE}/`);
     return p;
   }
 
@@ -197,7 +207,13 @@ async function fillInput(form, name, value) {
     await assertEventually(async () => await first.inputValue(), code, `${name} picked`);
     return;
   }
+  if (type === "date") {
+    // A date picker holds ISO dates: a person picks the day the fixture writes as 2023年1月1日.
+    const m = values[0].match(/^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$/);
+    if (m) values[0] = `${m[1]}-${m[2].padStart(2, "0")}-${m[3].padStart(2, "0")}`;
+  }
   await first.fill(values[0]);
+  if (type === "date") assert.equal(await first.inputValue(), values[0], `${name} holds the date`);
 }
 
 async function assertEventually(read, want, message, ms = 5_000) {
@@ -329,4 +345,87 @@ export async function submit(p, id, justification = "情况说明：以上提示
   await clickAndWait(p, p.getByRole("button", { name: "确认提交" }), new RegExp(`/applications/${id}$`));
   assert.equal((await p.locator(".notice.ok").first().textContent()).trim(), "申报书已提交");
   return warnings;
+}
+
+// ---- registration, downloads (the per-call journeys, call-journey.mjs) -------------------
+
+const USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+/**
+ * A valid 统一社会信用代码 of an enterprise (91) registered in `region` (6 digits): positions
+ * 9–17 an organisation code built from `serial` with its GB 11714 check digit, position 18 the
+ * GB 32100 check character.
+ */
+export function uscc(region, serial) {
+  assert.match(region, /^\d{6}$/);
+  const body = ("MA" + String(serial).padStart(6, "0")).slice(0, 8);
+  const orgWeights = [3, 7, 9, 10, 5, 8, 4, 2];
+  const orgSum = [...body].reduce((s, c, i) => s + parseInt(c, 36) * orgWeights[i], 0);
+  const orgCheck = { 10: "X", 11: "0" }[11 - (orgSum % 11)] ?? String(11 - (orgSum % 11));
+  const first17 = `91${region}${body}${orgCheck}`;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += USCC_CHARSET.indexOf(first17[i]) * (3 ** i % 31);
+  return first17 + USCC_CHARSET[(31 - (sum % 31)) % 31];
+}
+
+/** Picks `code` in the division picker holding the input `name` inside `scope`. */
+export async function pickRegion(scope, name, code) {
+  await fillInput(scope, name, code);
+}
+
+/**
+ * Registers an applicant organisation through 注册 (linked from the header) in a fresh context
+ * of `j` named `username`: a first attempt with a wrong check character is refused with the
+ * error at the code; then the right code. Returns the page, logged in (on 我的账号).
+ */
+export async function register(j, { username, password, org, contact }) {
+  const p = await j.page(username);
+  await p.goto(`${BASE}/`);
+  await clickAndWait(p, p.locator(".nav").getByRole("link", { name: "单位注册" }), /\/register$/);
+  const form = p.locator("form[action='/register']");
+  const typo = org.uscc.slice(0, 17) + (org.uscc[17] === "0" ? "1" : "0");
+  await form.locator("input[name=uscc]").fill(typo);
+  await form.locator("input[name=org_name]").fill(org.name);
+  await pickRegion(form, "region", org.region);
+  await form.locator("input[name=contact]").fill(contact);
+  await form.locator("input[name=username]").fill(username);
+  await form.locator("input[name=password]").fill(password);
+  await form.locator("input[name=confirm]").fill(password);
+  await clickAndWait(p, form.locator("button[type=submit]"));
+  const error = p.locator("form[action='/register'] label:has(input[name=uscc]) .field-error");
+  assert.notEqual((await error.textContent()).trim(), "", "a wrong check character is refused");
+  assert.equal(await p.locator("input[name=org_name]").inputValue(), org.name, "the form keeps what was typed");
+  await p.locator("input[name=uscc]").fill(org.uscc);
+  await p.locator("input[name=password]").fill(password);
+  await p.locator("input[name=confirm]").fill(password);
+  await clickAndWait(p, p.locator("form[action='/register'] button[type=submit]"), /\/account\?welcome=1$/);
+  await p.locator(".nav").getByRole("button", { name: "退出" }).waitFor();
+  const body = await p.locator("main, body").first().textContent();
+  assert.ok(body.includes(org.uscc), "the account page shows the organisation's code");
+  assert.ok(body.includes(org.name), "the account page shows the organisation's name");
+  return p;
+}
+
+/** Clicks `link` and returns the downloaded file's name and bytes. */
+export async function download(p, link) {
+  const [file] = await Promise.all([p.waitForEvent("download"), link.click()]);
+  const failure = await file.failure();
+  assert.equal(failure, null, `download of ${file.url()}`);
+  const chunks = [];
+  for await (const c of await file.createReadStream()) chunks.push(c);
+  return { name: file.suggestedFilename(), bytes: Buffer.concat(chunks) };
+}
+
+/** The text of the XML entries of an OOXML file (DOCX or XLSX) whose names match `re`, tags removed. */
+export async function ooxmlText(bytes, re) {
+  const { default: JSZip } = await import("jszip");
+  const zip = await JSZip.loadAsync(bytes);
+  const names = Object.keys(zip.files).filter((n) => re.test(n));
+  assert.ok(names.length > 0, `no entry matching ${re} in ${Object.keys(zip.files).join(", ")}`);
+  let out = "";
+  for (const n of names) {
+    const xml = await zip.file(n).async("string");
+    out += xml.replace(/<[^>]+>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&") + "\n";
+  }
+  return out;
 }
