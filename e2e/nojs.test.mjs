@@ -8,7 +8,7 @@
 // Run by `bash scripts/e2e` (see journey.mjs for the environment).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ACCOUNTS, BASE, Journey, STEP, clickAndWait, fixture, save, uploadFiles } from "./journey.mjs";
+import { ACCOUNTS, BASE, Journey, STEP, content, fixture } from "./journey.mjs";
 
 const CALL = "qz-2024-ai-industry";
 const ORG = { uscc: "91350502MA3DEM0351", name: "泉州演示智能有限公司", region: "350502" };
@@ -22,6 +22,36 @@ let p;
 let appId;
 
 const css = (s) => s.replace(/["\\]/g, "\\$&");
+
+/**
+ * Clicks `locator` and waits for the document that the post and its redirect load, by the
+ * navigation event (journey.mjs's clickAndWait polls a mark in the old document by script,
+ * which timed out now and then with the page's scripts off).
+ */
+async function clickAndWait(p, locator, url) {
+  const loaded = p.waitForNavigation({ waitUntil: "load", timeout: 30_000 });
+  await locator.click();
+  await loaded;
+  if (url) await p.waitForURL(url, { timeout: 5_000 });
+}
+
+/** 保存草稿, and the notice that it was saved. */
+async function save(p) {
+  await clickAndWait(p, p.locator("form#app-form button[name=action][value=save]"), /msg=saved/);
+  assert.equal((await p.locator("#notice").textContent()).trim(), "已保存");
+}
+
+/** Uploads the fixture's files into their slots, one by one. */
+async function uploadFiles(p, files) {
+  for (const f of files) {
+    const slot = p.locator(`#files .slot:has(input[name=slot][value="${css(f.slot)}"])`);
+    await slot.locator("input[type=file]").setInputFiles({ name: f.name, mimeType: "application/octet-stream", buffer: content(f.type, f.size) });
+    await clickAndWait(p, slot.getByRole("button", { name: "上传" }), /msg=uploaded/);
+    const error = p.locator("#files .notice.error");
+    assert.equal(await error.count(), 0, `upload ${f.name}: ${await error.allTextContents()}`);
+    assert.ok((await p.locator("#files ul.files").allTextContents()).join("\n").includes(f.name), `${f.name} listed`);
+  }
+}
 
 /** The (input name, value) pairs of one answer, as the form names its inputs (form.rs). */
 function pairs(key, v) {
