@@ -267,6 +267,11 @@ fn render_field(out: &mut String, f: &FieldDef, answers: &Map<String, Json>, vie
         let _ = write!(out, r#"<p class="help">{}</p>"#, text(h));
     }
     let name = format!("f.{}", f.id);
+    // The accessible name of the field's input(s): the label shown above them is a <div>.
+    let accessible = match &f.unit {
+        Some(u) => format!("{}（{}）", f.label, u),
+        None => f.label.clone(),
+    };
     let value = answers.get(&f.id);
     match kind {
         FieldKind::YearTable | FieldKind::Matrix => render_grid(out, f, kind, value, view),
@@ -291,6 +296,7 @@ fn render_field(out: &mut String, f: &FieldDef, answers: &Map<String, Json>, vie
             f,
             kind,
             &name,
+            &accessible,
             value,
             answers.get(&format!("{}_other", f.id)),
             view.editable,
@@ -343,12 +349,15 @@ fn kind_class(kind: FieldKind) -> &'static str {
     }
 }
 
-/// One input (not a table) named `name`.
+/// One input (not a table) named `name`, with the accessible name `label` (aria-label; the
+/// radio buttons and check boxes are named by their own labels and grouped under it).
+#[allow(clippy::too_many_arguments)]
 fn render_input(
     out: &mut String,
     f: &FieldDef,
     kind: FieldKind,
     name: &str,
+    label: &str,
     value: Option<&Json>,
     other_value: Option<&Json>,
     editable: bool,
@@ -378,8 +387,9 @@ fn render_input(
             );
             let _ = write!(
                 out,
-                r#"<textarea name="{}" rows="6" data-zi-count="{}"{limits}{dis}>{}</textarea>"#,
+                r#"<textarea name="{}" aria-label="{}" rows="6" data-zi-count="{}"{limits}{dis}>{}</textarea>"#,
                 attr(name),
+                attr(label),
                 if f.zi_count == Some(shenbao_core::text::ZiCount::CharsNoSpaces) {
                     "chars"
                 } else {
@@ -417,7 +427,8 @@ fn render_input(
                 .unwrap_or_default();
             let _ = write!(
                 out,
-                r#"<div class="choices" data-choice="{}"{limit}>"#,
+                r#"<div class="choices" role="group" aria-label="{}" data-choice="{}"{limit}>"#,
+                attr(label),
                 attr(name)
             );
             for o in &f.options {
@@ -463,12 +474,16 @@ fn render_input(
             let ((start_type, start), (end_type, end)) = (part("start"), part("end"));
             let _ = write!(
                 out,
-                r#"<div class="range"><input type="{start_type}" name="{}.start" value="{}"{dis}> {} <input type="{end_type}" name="{}.end" value="{}"{dis}></div>"#,
+                r#"<div class="range"><input type="{start_type}" name="{}.start" value="{}" aria-label="{} {}"{dis}> {} <input type="{end_type}" name="{}.end" value="{}" aria-label="{} {}"{dis}></div>"#,
                 attr(name),
                 attr(&start),
+                attr(label),
+                s::FORM_RANGE_START,
                 s::FORM_RANGE_TO,
                 attr(name),
-                attr(&end)
+                attr(&end),
+                attr(label),
+                s::FORM_RANGE_END
             );
         }
         FieldKind::Region => {
@@ -490,9 +505,10 @@ fn render_input(
             let numeric = matches!(kind, FieldKind::Integer | FieldKind::Decimal);
             let _ = write!(
                 out,
-                r#"<input type="{input_type}" name="{}" value="{}"{}{}{dis}>"#,
+                r#"<input type="{input_type}" name="{}" value="{}" aria-label="{}"{}{}{dis}>"#,
                 attr(name),
                 attr(&v),
+                attr(label),
                 if numeric {
                     r#" inputmode="decimal""#
                 } else {
@@ -553,7 +569,7 @@ fn render_grid(
                 .map(|u| format!(r#"<span class="unit">（{}）</span>"#, text(u)))
                 .unwrap_or_default()
         );
-        for (cid, _, cdef) in &cols {
+        for (cid, clabel, cdef) in &cols {
             let cell_kind = cdef
                 .and_then(|c| c.kind)
                 .or(r.kind)
@@ -569,6 +585,7 @@ fn render_grid(
                 def,
                 cell_kind,
                 &format!("f.{path}"),
+                &format!("{}：{} {clabel}", f.label, r.label),
                 cell,
                 None,
                 view.editable,
@@ -624,6 +641,13 @@ fn render_rows(out: &mut String, f: &FieldDef, value: Option<&Json>, view: &Form
                 c,
                 kind,
                 &format!("f.{path}"),
+                &format!(
+                    "{}{}{}{}",
+                    c.label,
+                    s::FORM_ROW_NTH_PREFIX,
+                    i + 1,
+                    s::FORM_ROW_NTH_SUFFIX
+                ),
                 row.and_then(|r| r.get(&c.id)),
                 row.and_then(|r| r.get(&format!("{}_other", c.id))),
                 view.editable,

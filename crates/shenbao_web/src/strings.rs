@@ -207,6 +207,12 @@ pub const FORM_ZI_SUFFIX: &str = " 字";
 pub const FORM_OTHER_LABEL: &str = "请注明：";
 /// Form: between the dates of a range.
 pub const FORM_RANGE_TO: &str = "至";
+/// Accessible names of a date range's two inputs: "<field label> 开始日期" / "… 结束日期".
+pub const FORM_RANGE_START: &str = "开始日期";
+pub const FORM_RANGE_END: &str = "结束日期";
+/// Accessible name of a cell of a repeating row: "<column label>（第 N 行）".
+pub const FORM_ROW_NTH_PREFIX: &str = "（第";
+pub const FORM_ROW_NTH_SUFFIX: &str = "行）";
 /// Form: add a row.
 pub const FORM_ADD_ROW: &str = "＋ 增加一行";
 /// Form: remove a row.

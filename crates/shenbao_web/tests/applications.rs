@@ -461,6 +461,15 @@ async fn rows_are_added_and_removed_without_javascript(db: TestDb) {
         html.contains("name=\"f.llm_honors[1].name\""),
         "a second, empty row is shown"
     );
+    // Every cell has an accessible name: its column and row number (the label above is a div).
+    assert!(
+        html.contains(r#"name="f.llm_honors[1].name" value="" aria-label="荣誉名称（第2行）""#),
+        "the second row's cells are named"
+    );
+    assert!(
+        html.contains(r#"name="f.llm_honors[1].date" value="" aria-label="获得时间（第2行）""#),
+        "a date cell is named"
+    );
     let fields = vec![
         ("n.llm_honors".to_string(), "2".to_string()),
         (
