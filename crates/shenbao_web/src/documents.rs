@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{Value as Json, json};
 use shenbao_core::call::{Call, Target};
 use shenbao_core::form::FileMeta;
-use shenbao_docs::FormFormat;
+use shenbao_docs::{FormFormat, Letter};
 use shenbao_store::{ApplicationRow, AttachmentRow, OrganisationRow};
 
 use crate::ServerState;
@@ -238,6 +238,71 @@ pub async fn application_download(
         format,
         &name,
         &format!("application-{}", app.id),
+        bytes,
+    ))
+}
+
+/// A letter that goes with the application form, by its name in URLs: `commitment` (the
+/// call's 承诺书 with the application's names) or `consortium` (湖南's 联合体协议书, only for a
+/// consortium); 404 for anything else.
+pub fn letter_kind(name: &str) -> Result<Letter, AppError> {
+    match name {
+        "commitment" => Ok(Letter::Commitment),
+        "consortium" => Ok(Letter::Consortium),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// The letters `call` offers for an application: (URL name, title).
+pub fn letters(call: &Call) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if !call.def().commitment.text.trim().is_empty() {
+        out.push(("commitment", call.def().commitment.title.clone()));
+    }
+    if call.field("consortium_name").is_some() {
+        out.push(("consortium", crate::strings::DOC_CONSORTIUM.to_string()));
+    }
+    out
+}
+
+/// Letter `letter` of `app` in `format` (DOCX or PDF), filled in from the answers of
+/// `version`: what the applicant prints, signs and stamps. 404 when the letter does not apply
+/// (no consortium, or a call without it).
+pub async fn letter_download(
+    state: &ServerState,
+    call: &'static Call,
+    app: &ApplicationRow,
+    version: Version,
+    letter: Letter,
+    format: Format,
+) -> Result<Response, AppError> {
+    let source = FormSource::load(&state.store, app, version)
+        .await
+        .map_err(AppError::Internal)?
+        .ok_or(AppError::NotFound)?;
+    let row = app.clone();
+    let bytes = tokio::task::spawn_blocking(move || {
+        let form = source.application(&row);
+        match format {
+            Format::Docx => shenbao_docs::letter_docx(call, &form, letter),
+            Format::Pdf => shenbao_docs::Fonts::shared()
+                .and_then(|fonts| shenbao_docs::letter_pdf(call, &form, letter, &fonts)),
+            Format::Xlsx => Ok(None),
+        }
+        .map_err(render_error)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))??
+    .ok_or(AppError::NotFound)?;
+    let title = match letter {
+        Letter::Commitment => call.def().commitment.title.clone(),
+        Letter::Consortium => crate::strings::DOC_CONSORTIUM.to_string(),
+    };
+    let org = app_org_name(state, app).await?;
+    Ok(download(
+        format,
+        &format!("{title}-{org}"),
+        &format!("letter-{}", app.id),
         bytes,
     ))
 }

@@ -133,6 +133,10 @@ pub fn router(state: ServerState) -> Router {
             get(pages::application::download_form),
         )
         .route(
+            "/applications/{id}/letter/{letter}/{format}",
+            get(pages::application::download_letter),
+        )
+        .route(
             "/applications/{id}/edit",
             get(pages::application::edit_application).post(pages::application::save_application),
         )

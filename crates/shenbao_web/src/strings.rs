@@ -562,6 +562,10 @@ pub const REVIEW_BACK: &str = "返回列表";
 
 /// Application, review and expert pages: download the filled form as Word.
 pub const DOC_FORM_DOCX: &str = "下载申报书（Word）";
+/// The consortium agreement's title (湖南).
+pub const DOC_CONSORTIUM: &str = "联合体协议书";
+/// Application pages: the letters to print, sign and stamp.
+pub const DOC_LETTERS: &str = "需签字盖章的文书";
 /// Application, review and expert pages: download the filled form as PDF.
 pub const DOC_FORM_PDF: &str = "下载申报书（PDF）";
 /// Call page: the blank forms section.

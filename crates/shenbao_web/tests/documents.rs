@@ -27,6 +27,7 @@ on_both_databases!(
     reviewers_download_the_submitted_form_within_their_scope,
     blank_forms_of_every_direction_download_without_login,
     pdf_forms_print_the_answers_and_the_bureau_opinion_box,
+    applicants_download_their_letters_filled_in,
 );
 
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -512,5 +513,80 @@ async fn pdf_forms_print_the_answers_and_the_bureau_opinion_box(db: TestDb) {
     assert!(
         !text.contains(wanted[0].as_str()),
         "no answers in a blank form"
+    );
+}
+
+async fn applicants_download_their_letters_filled_in(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    // 广东: the commitment names the scene.
+    let fx = fixture("gd-2023-ai-scenarios", "manufacturing.valid.json");
+    let (b, id) = apply(&app, &fx, "qiye_gd").await;
+    let scene = fx.answers["scene_name"].as_str().unwrap();
+    let (_, html) = app.get(&b, &format!("/applications/{id}/edit")).await;
+    let path = format!("/applications/{id}/letter/commitment");
+    assert!(
+        html.contains(&format!("{path}/docx")),
+        "the form page links the letter"
+    );
+    assert!(
+        !html.contains("/letter/consortium/"),
+        "广东 has no consortium agreement"
+    );
+    let d = download(&app, &b, &format!("{path}/docx")).await;
+    assert_eq!(d.status, StatusCode::OK);
+    assert_eq!(d.content_type, DOCX);
+    assert!(d.name.starts_with("申报单位承诺书-"), "{}", d.name);
+    assert!(d.text.contains(scene), "the commitment names the scene");
+    assert!(
+        pdf_download(&app, &b, &format!("{path}/pdf"))
+            .await
+            .contains(scene)
+    );
+    assert_eq!(
+        download(
+            &app,
+            &b,
+            &format!("/applications/{id}/letter/consortium/docx")
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        download(&app, &b, &format!("/applications/{id}/letter/nope/docx"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // 湖南: the consortium agreement from the consortium's rows, to its own applicant only.
+    let fx = fixture("hn-2025-ai", "center.valid.json");
+    let (b, id) = apply(&app, &fx, "qiye_hn").await;
+    let path = format!("/applications/{id}/letter/consortium");
+    let (_, html) = app.get(&b, &format!("/applications/{id}")).await;
+    assert!(
+        html.contains(&format!("{path}/pdf")),
+        "the status page links it"
+    );
+    let d = download(&app, &b, &format!("{path}/docx")).await;
+    assert_eq!(d.status, StatusCode::OK);
+    assert!(d.name.starts_with("联合体协议书-"), "{}", d.name);
+    for m in fx.answers["consortium_members"].as_array().unwrap() {
+        let name = m["name"].as_str().unwrap();
+        assert!(d.text.contains(name), "member {name}");
+    }
+    let other = app
+        .applicant(
+            &serde_json::json!({
+                "uscc": "91100000100003962T",
+                "name": "另一家科技有限公司",
+                "region": "430104",
+            }),
+            "qiye_other",
+        )
+        .await;
+    assert_eq!(
+        download(&app, &other, &format!("{path}/docx")).await.status,
+        StatusCode::NOT_FOUND
     );
 }

@@ -31,7 +31,9 @@ use super::public::render;
 use crate::ServerState;
 use crate::auth::Viewer;
 use crate::calls::CallEntry;
-use crate::documents::{Format, Version, application_download, attachment_metas};
+use crate::documents::{
+    Format, Version, application_download, attachment_metas, letter_download, letter_kind,
+};
 use crate::error::AppError;
 use crate::files::UploadError;
 use crate::form::{FormView, parse, remove_row};
@@ -296,6 +298,8 @@ pub struct SlotView {
 struct EditPage {
     nav: Nav,
     id: i64,
+    /// Letters to print and sign: (URL name, title).
+    letters: Vec<(&'static str, String)>,
     call_title: String,
     direction: String,
     version: i64,
@@ -449,6 +453,7 @@ async fn edit_page(
     render(EditPage {
         nav: Nav::of(viewer),
         id: o.app.id,
+        letters: crate::documents::letters(o.entry.call),
         call_title: o.entry.call.def().title.clone(),
         direction: o.direction_name(),
         version,
@@ -932,6 +937,24 @@ pub async fn download_form(
     application_download(&state, o.entry.call, &o.app, version, format).await
 }
 
+/// `GET /applications/{id}/letter/{letter}/{format}`: a letter of the owning organisation's
+/// application (承诺书, 联合体协议书) filled in from its answers, like the form.
+pub async fn download_letter(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path((id, letter, format)): Path<(i64, String, String)>,
+) -> Result<Response, AppError> {
+    let o = owned(&state, &viewer, id, &format!("/applications/{id}")).await?;
+    let format = Format::parse(&format)?;
+    let letter = letter_kind(&letter)?;
+    let version = if o.editable() {
+        Version::Draft
+    } else {
+        Version::Submitted
+    };
+    letter_download(&state, o.entry.call, &o.app, version, letter, format).await
+}
+
 // ---- submit, withdraw, status -------------------------------------------------------------
 
 #[derive(Template)]
@@ -1343,6 +1366,8 @@ pub struct EventView {
 struct ShowPage {
     nav: Nav,
     id: i64,
+    /// Letters to print and sign: (URL name, title).
+    letters: Vec<(&'static str, String)>,
     call_title: String,
     direction: String,
     status: &'static str,
@@ -1409,6 +1434,7 @@ pub async fn show_application(
     render(ShowPage {
         nav: Nav::of(&viewer),
         id,
+        letters: crate::documents::letters(o.entry.call),
         call_title: o.entry.call.def().title.clone(),
         direction: o.direction_name(),
         status: applicant_status(&state, &o.app).await?,
