@@ -26,15 +26,8 @@ pub enum ExportCommand {
     /// A unit's summary table (汇总表) as XLSX or DOCX: its recommended applications in ranking
     /// order.
     Summary {
-        /// Built-in call id, e.g. qz-2024-ai-industry.
-        #[arg(long)]
-        call: String,
-        /// Review level id, e.g. county or city.
-        #[arg(long)]
-        level: String,
-        /// The reviewing unit: a division code (350503), or a sector department's name.
-        #[arg(long)]
-        unit: String,
+        #[command(flatten)]
+        at: UnitArgs,
         /// Summary table id, when the level fills in more than one.
         #[arg(long)]
         table: Option<String>,
@@ -50,15 +43,8 @@ pub enum ExportCommand {
     /// A unit's package (ZIP): its summary tables, and per recommended application in ranking
     /// order its forms and its attachments renamed by the call's naming rules.
     Package {
-        /// Built-in call id, e.g. gd-2023-ai-scenarios.
-        #[arg(long)]
-        call: String,
-        /// Review level id, e.g. county or city.
-        #[arg(long)]
-        level: String,
-        /// The reviewing unit: a division code (440100), or a sector department's name.
-        #[arg(long)]
-        unit: String,
+        #[command(flatten)]
+        at: UnitArgs,
         /// Where to write the ZIP file.
         #[arg(long)]
         out: PathBuf,
@@ -80,19 +66,39 @@ pub enum ExportCommand {
 }
 
 /// Runs an export command.
+/// The reviewing unit whose documents are exported.
+#[derive(Debug, clap::Args)]
+pub struct UnitArgs {
+    /// Built-in call id, e.g. qz-2024-ai-industry.
+    #[arg(long)]
+    call: String,
+    /// Review level id, e.g. county or city.
+    #[arg(long)]
+    level: String,
+    /// The reviewing unit: a division code (350503), or a sector department's name.
+    #[arg(long)]
+    unit: String,
+}
+
+impl UnitArgs {
+    /// The call and its level, checked against the unit.
+    fn resolve(&self) -> Result<(&'static Call, &'static ReviewLevel)> {
+        let call = find_call(&self.call)?;
+        Ok((call, find_level(call, &self.level, &self.unit)?))
+    }
+}
+
 pub async fn run(cmd: ExportCommand) -> Result<()> {
     match cmd {
         ExportCommand::Summary {
-            call,
-            level,
-            unit,
+            at,
             table,
             format,
             out,
             data,
         } => {
-            let call = find_call(&call)?;
-            let level_def = find_level(call, &level, &unit)?;
+            let (call, level_def) = at.resolve()?;
+            let (level, unit) = (&at.level, &at.unit);
             let tables: Vec<(usize, &str)> = call
                 .def()
                 .summaries
@@ -124,11 +130,11 @@ pub async fn run(cmd: ExportCommand) -> Result<()> {
             let store = open(&data.settings(None, None)?).await?;
             let bytes = match format {
                 SummaryFormat::Xlsx => {
-                    shenbao_web::exports::unit_summary_xlsx(&store, call, level_def, &unit, index)
+                    shenbao_web::exports::unit_summary_xlsx(&store, call, level_def, unit, index)
                         .await?
                 }
                 SummaryFormat::Docx => {
-                    shenbao_web::exports::unit_summary_docx(&store, call, level_def, &unit, index)
+                    shenbao_web::exports::unit_summary_docx(&store, call, level_def, unit, index)
                         .await?
                 }
             };
@@ -136,15 +142,9 @@ pub async fn run(cmd: ExportCommand) -> Result<()> {
             println!("已导出汇总表：{}（{} 字节）", out.display(), bytes.len());
             Ok(())
         }
-        ExportCommand::Package {
-            call,
-            level,
-            unit,
-            out,
-            data,
-        } => {
-            let call = find_call(&call)?;
-            let level_def = find_level(call, &level, &unit)?;
+        ExportCommand::Package { at, out, data } => {
+            let (call, level_def) = at.resolve()?;
+            let unit = &at.unit;
             let settings = data.settings(None, None)?;
             let store = open(&settings).await?;
             let file = File::create(&out).with_context(|| format!("写入 {}", out.display()))?;
@@ -154,7 +154,7 @@ pub async fn run(cmd: ExportCommand) -> Result<()> {
                 &settings.data_dir.join("files"),
                 call,
                 level_def,
-                &unit,
+                unit,
                 &mut writer,
                 shenbao_web::exports::FORM_FORMATS,
             )

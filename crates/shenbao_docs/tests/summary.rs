@@ -1,58 +1,14 @@
 //! Summary tables written as XLSX and read back with calamine: title, header and footer lines,
 //! the call's column titles, group rows, and every cell, for every seed call's tables.
 
+mod common;
+
 use std::io::Cursor;
-use std::path::PathBuf;
 
 use calamine::{Data, Reader, Xlsx};
-use serde_json::Value as Json;
-use shenbao_core::call::{Call, Target, builtin};
-use shenbao_core::form::validate;
-use shenbao_docs::{SummaryInput, SummaryRow, summary_rows, summary_xlsx};
-
-struct Fixture {
-    direction: String,
-    subdirection: Option<String>,
-    profile: Json,
-    answers: serde_json::Map<String, Json>,
-}
-
-fn fixture(call: &Call, name: &str) -> Fixture {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shenbao_core/tests/fixtures")
-        .join(call.id())
-        .join(name);
-    let v: Json =
-        serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture")).expect("json");
-    let direction = v["direction"].as_str().expect("direction").to_string();
-    let subdirection = v["subdirection"].as_str().map(str::to_string);
-    let report = validate(
-        call,
-        Target {
-            direction: &direction,
-            subdirection: subdirection.as_deref(),
-        },
-        &v["answers"],
-    );
-    Fixture {
-        direction,
-        subdirection,
-        profile: v["profile"].clone(),
-        answers: report.answers,
-    }
-}
-
-fn input(f: &Fixture, rank: u32) -> SummaryInput<'_> {
-    SummaryInput {
-        direction: &f.direction,
-        subdirection: f.subdirection.as_deref(),
-        rank,
-        region: f.profile["region"].as_str().unwrap_or_default(),
-        opinion: "同意推荐",
-        answers: &f.answers,
-        profile: &f.profile,
-    }
-}
+use common::summary::{fixture, input};
+use shenbao_core::call::builtin;
+use shenbao_docs::{SummaryRow, summary_rows, summary_xlsx};
 
 /// The sheet's cells as text, row by row.
 fn read_back(bytes: Vec<u8>) -> Vec<Vec<String>> {

@@ -2,57 +2,14 @@
 //! order): title, header lines, column titles, group rows, every cell in ranking order and
 //! the footer lines, for every seed call's tables; landscape A4 with 宋体 and 黑体 named.
 
+mod common;
+
 use std::io::{Cursor, Read};
-use std::path::PathBuf;
 
+use common::summary::{Fixture, fixture, input};
 use serde_json::Value as Json;
-use shenbao_core::call::{Call, Target, builtin};
-use shenbao_core::form::validate;
-use shenbao_docs::{SummaryInput, SummaryRow, summary_docx, summary_rows};
-
-struct Fixture {
-    direction: String,
-    subdirection: Option<String>,
-    profile: Json,
-    answers: serde_json::Map<String, Json>,
-}
-
-fn fixture(call: &Call, name: &str) -> Fixture {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shenbao_core/tests/fixtures")
-        .join(call.id())
-        .join(name);
-    let v: Json =
-        serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture")).expect("json");
-    let direction = v["direction"].as_str().expect("direction").to_string();
-    let subdirection = v["subdirection"].as_str().map(str::to_string);
-    let report = validate(
-        call,
-        Target {
-            direction: &direction,
-            subdirection: subdirection.as_deref(),
-        },
-        &v["answers"],
-    );
-    Fixture {
-        direction,
-        subdirection,
-        profile: v["profile"].clone(),
-        answers: report.answers,
-    }
-}
-
-fn input(f: &Fixture, rank: u32) -> SummaryInput<'_> {
-    SummaryInput {
-        direction: &f.direction,
-        subdirection: f.subdirection.as_deref(),
-        rank,
-        region: f.profile["region"].as_str().unwrap_or_default(),
-        opinion: "同意推荐",
-        answers: &f.answers,
-        profile: &f.profile,
-    }
-}
+use shenbao_core::call::{Call, builtin};
+use shenbao_docs::{SummaryRow, summary_docx, summary_rows};
 
 fn document_xml(bytes: &[u8]) -> String {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");

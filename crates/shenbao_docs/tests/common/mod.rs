@@ -2,6 +2,8 @@
 //! show for them, and the poppler tools that read PDFs back.
 #![allow(dead_code, reason = "each test binary uses part of the helpers")]
 
+pub mod summary;
+
 use std::io::{Cursor, Read, Write};
 use std::path::PathBuf;
 use std::process::Command;
