@@ -4,7 +4,8 @@
 // its follow-up fields once saved: the server renders them), adds a second 联合体成员单位 row
 // with the form's "add row" button (a plain submit button), ticks and picks options, saves,
 // uploads the files, accepts the commitment (and chooses the sector department) and submits;
-// the status page shows 已提交.
+// the status page shows 已提交; the sector department (demo_hangye_quanzhou) recommends and
+// forwards it, and the 泉州 city bureau receives it.
 // Run by `bash scripts/e2e` (see journey.mjs for the environment).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -17,6 +18,7 @@ FX.answers.scene_name = "无脚本填报·鞋服AI质检场景";
 // The second member, added with the no-JS button (济南 demo organisation's valid code).
 const MEMBER = { name: "济南演示科技有限公司", uscc: "91370102MA3DEM0002", role: "运营方" };
 
+const SECTOR = "泉州市交通运输局";
 const j = new Journey("nojs");
 let p;
 let appId;
@@ -145,10 +147,9 @@ describe(`${CALL}: the form with JavaScript disabled`, () => {
     const blocked = p.locator(".panel .notice.error");
     assert.equal(await blocked.count(), 0, `submission blocked: ${await blocked.allTextContents()}`);
     const sector = p.locator("select[name=sector]");
-    if ((await sector.count()) > 0) {
-      const first = await sector.locator("option").nth(1).getAttribute("value");
-      await sector.selectOption(first);
-    }
+    // 典型应用场景 goes to the competent 市直 department the applicant names: the demo's.
+    assert.equal(await sector.count(), 1, "a sector department to choose");
+    await sector.selectOption(SECTOR);
     const just = p.locator("textarea[name=justification]");
     if ((await just.count()) > 0) await just.fill("情况说明：以上提示事项已逐项核实。");
     await p.getByLabel("我单位已阅读并承诺遵守以上内容").check();
@@ -156,6 +157,29 @@ describe(`${CALL}: the form with JavaScript disabled`, () => {
     assert.equal((await p.locator(".notice.ok").first().textContent()).trim(), "申报书已提交");
     assert.match(await p.locator("h1 .badge").textContent(), /已提交/);
     await j.shoot(p, "submitted");
+  });
+
+  it("the 市直 sector department finds it in its queue, recommends and forwards it to 泉州", STEP, async () => {
+    const b = await j.login("demo_hangye_quanzhou");
+    await b.goto(`${BASE}/review/${CALL}`);
+    const link = b.locator(`table.queue a[href="/review/${CALL}/applications/${appId}"]`);
+    assert.equal(await link.count(), 1, "in the sector department's queue");
+    await clickAndWait(b, link, new RegExp(`/applications/${appId}$`));
+    const form = b.locator("form.card", { has: b.locator("input[name=action][value=recommend]") });
+    await form.locator("textarea[name=opinion]").fill("场景成效显著，同意推荐。");
+    for (const sig of await form.locator('input[name^="sig."]').all()) await sig.fill("郑经办");
+    await clickAndWait(b, form.getByRole("button", { name: "推荐", exact: true }));
+    assert.match(await b.locator("h1 .badge").textContent(), /已推荐/);
+    await b.goto(`${BASE}/review/${CALL}/ranking?direction=${FX.direction}`);
+    await b.getByLabel("我已确认推荐名单和排序无误，报送后不能再修改").check();
+    await clickAndWait(b, b.getByRole("button", { name: "确认报送" }));
+    assert.match(await b.locator(".notice.ok").first().textContent(), /已于以下时间报送/);
+    // The city receives it from the sector department, not from a county.
+    const c = await j.login("demo_shi_quanzhou");
+    await c.goto(`${BASE}/review/${CALL}/ranking?direction=${FX.direction}`);
+    const received = c.locator("table.received tbody tr", { hasText: ORG.name });
+    assert.equal(await received.count(), 1, "the city sees the sector's list");
+    assert.match(await received.textContent(), new RegExp(SECTOR));
   });
 
   it("no request off the loopback server", () => {
