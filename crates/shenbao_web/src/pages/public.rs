@@ -178,12 +178,13 @@ pub async fn blank_form(
 ) -> Result<Response, AppError> {
     let entry = state.calls.get(&id).ok_or(AppError::NotFound)?;
     let format = Format::parse(&format)?;
-    let mut response = documents::blank_download(
-        entry.call,
-        &direction,
-        query.subdirection.as_deref().filter(|s| !s.is_empty()),
-        format,
-    )?;
+    let (call, sub) = (entry.call, query.subdirection.filter(|s| !s.is_empty()));
+    // A PDF takes tens of milliseconds to lay out: off the async workers.
+    let mut response = tokio::task::spawn_blocking(move || {
+        documents::blank_download(call, &direction, sub.as_deref(), format)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))??;
     response.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=3600"),
