@@ -2,7 +2,7 @@
 //! entry each and, when mail is configured, an e-mail to those with an address), and the mail
 //! worker that drains the outbox over SMTP with retries.
 //!
-//! ```ignore
+//! ```text
 //! state.notifier.notify(&state.store, now, &recipient_ids, &Notice {
 //!     title: "申报已退回".into(),
 //!     body: "请按审核意见修改后重新提交。".into(),
