@@ -241,6 +241,19 @@ impl Form<'_> {
         let answers = self.answers;
         let value = answers.get(&f.id);
         match kind {
+            FieldKind::Heading if f.tick_direction => {
+                // 申报方向（请√选一项）: the call's directions, the application's ticked.
+                let mut p = Para::new(Style::Cell, "");
+                for (i, d) in self.call.def().directions.iter().enumerate() {
+                    let on = !self.blank && d.id == self.target.direction;
+                    let mark = if on { CHECKED } else { UNCHECKED };
+                    if i > 0 {
+                        p = p.span("  ", false);
+                    }
+                    p = p.kept(&format!("{mark}{}", d.name));
+                }
+                table.field(f.group.as_deref(), &label_text(f), Cell::of(vec![p]));
+            }
             FieldKind::Heading => {
                 // A heading that only names the group of the fields after it is printed by
                 // their merged group cell.

@@ -81,3 +81,33 @@ fn grouped_fields_share_a_merged_group_cell() {
     assert!(xml.contains(r#"w:w="11906""#), "A4 width");
     assert!(!text.contains("附件材料清单"), "no file list without files");
 }
+
+/// 泉州's 申报方向（请√选一项） row is filled from the application's direction: every direction
+/// of the call, the chosen one ticked; in a blank form none is.
+#[test]
+fn the_direction_row_ticks_the_application_s_direction() {
+    let call = builtin::get("qz-2024-ai-industry")
+        .expect("seed")
+        .expect("compiles");
+    let fx = fixture(call, "lingyan_software.valid.json");
+    let (_, _, text) =
+        unzip(&application_docx(call, &fx.app(false), &FormExtras::default()).expect("a DOCX"));
+    let text = common::squeeze(&text);
+    assert!(text.contains("申报方向（请√选一项）"), "the row's label");
+    assert!(
+        text.contains("☑“领雁”软件企业"),
+        "the chosen direction ticked"
+    );
+    for other in [
+        "算力服务补助",
+        "软件优质产品",
+        "硬件优质产品",
+        "典型应用场景",
+    ] {
+        assert!(text.contains(&format!("☐{other}")), "{other} not ticked");
+    }
+    let target = fx.target();
+    let (_, _, blank) =
+        unzip(&shenbao_docs::blank_application_docx(call, target).expect("a blank DOCX"));
+    assert!(common::squeeze(&blank).contains("☐“领雁”软件企业☐软件优质产品"));
+}

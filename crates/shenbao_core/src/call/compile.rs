@@ -850,6 +850,7 @@ fn check_field(
         ("expr", f.expr.is_some(), kind == K::Computed),
         ("region_level", f.region_level.is_some(), kind == K::Region),
         ("within", f.within.is_some(), kind == K::Region),
+        ("tick_direction", f.tick_direction, kind == K::Heading),
     ];
     for (attr, written, applies) in attributes {
         if written && !applies {

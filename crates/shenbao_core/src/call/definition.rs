@@ -430,6 +430,11 @@ pub struct FieldDef {
     /// region: the code the answer must lie within, e.g. "370000" for 山东省.
     #[serde(default)]
     pub within: Option<String>,
+    /// heading: a row that the printed form fills from the application's own direction (泉州
+    /// 申报方向（请√选一项）): every direction of the call as ☐, the application's as ☑.
+    /// Nothing to type; the web form shows the heading only.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tick_direction: bool,
 }
 
 /// How deep a region answer must go.
