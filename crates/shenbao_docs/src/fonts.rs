@@ -89,7 +89,7 @@ impl Fonts {
         SHARED
             .get_or_init(|| Fonts::load().map_err(|e| e.to_string()))
             .clone()
-            .map_err(DocError::Pdf)
+            .map_err(DocError::FontsMissing)
     }
 
     /// Loads `files`; fails naming the first missing or unreadable file and its package.

@@ -83,6 +83,10 @@ pub enum DocError {
         /// What went wrong.
         message: String,
     },
+    /// The process's shared PDF fonts could not be loaded (see `Fonts::shared`); the message
+    /// names the file and the Debian package.
+    #[error("PDF fonts unavailable: {0}")]
+    FontsMissing(String),
     /// Typst failed to lay out or write a PDF.
     #[error("PDF: {0}")]
     Pdf(String),

@@ -167,7 +167,13 @@ pub fn form_format(format: Format) -> Result<&'static FormFormat, AppError> {
         .ok_or(AppError::NotFound)
 }
 
+/// A document that could not be made: missing PDF fonts are the installation's to fix, and the
+/// user is told so (the Word version still works); anything else is a bug, logged.
 fn render_error(e: shenbao_docs::DocError) -> AppError {
+    if let shenbao_docs::DocError::FontsMissing(m) = &e {
+        tracing::error!("{m}");
+        return AppError::Refused(crate::strings::DOC_PDF_NO_FONTS.to_string());
+    }
     AppError::Internal(anyhow::Error::new(e))
 }
 
@@ -434,6 +440,19 @@ mod tests {
             attachment_disposition("x", "a\"b;c.docx"),
             "attachment; filename=\"a_b_c.docx\"; filename*=UTF-8''x"
         );
+    }
+
+    #[test]
+    fn missing_pdf_fonts_are_explained_in_chinese() {
+        let e = super::render_error(shenbao_docs::DocError::FontsMissing(
+            "font file /x/NotoSerifCJK-Regular.ttc: not found".to_string(),
+        ));
+        assert!(
+            matches!(&e, crate::error::AppError::Refused(m) if m == crate::strings::DOC_PDF_NO_FONTS),
+            "{e:?}"
+        );
+        let e = super::render_error(shenbao_docs::DocError::Pdf("layout".to_string()));
+        assert!(matches!(e, crate::error::AppError::Internal(_)));
     }
 
     #[test]

@@ -562,6 +562,8 @@ pub const REVIEW_BACK: &str = "返回列表";
 
 /// Application, review and expert pages: download the filled form as Word.
 pub const DOC_FORM_DOCX: &str = "下载申报书（Word）";
+/// A PDF was asked for but the server has no PDF fonts installed.
+pub const DOC_PDF_NO_FONTS: &str = "服务器暂未安装生成 PDF 所需的字体，暂时无法生成 PDF 文件。请先下载 Word 版本，并请联系系统管理员安装字体（fonts-noto-cjk）。";
 /// The consortium agreement's title (湖南).
 pub const DOC_CONSORTIUM: &str = "联合体协议书";
 /// Application pages: the letters to print, sign and stamp.
