@@ -715,14 +715,8 @@ pub async fn upload_file(
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
     let o = owned(&state, &viewer, id, &format!("/applications/{id}/edit")).await?;
-    // A refusal can come before the file's bytes are read, and the server then drops the
-    // connection: `Connection: close` tells the client not to send its next request on it.
     let back = |code: &str| {
-        (
-            [(axum::http::header::CONNECTION, "close")],
-            Redirect::to(&format!("/applications/{id}/edit?msg={code}#files")),
-        )
-            .into_response()
+        Redirect::to(&format!("/applications/{id}/edit?msg={code}#files")).into_response()
     };
     let mut csrf = String::new();
     let mut slot_id = String::new();
