@@ -20,7 +20,7 @@ use shenbao_core::call::Target;
 use shenbao_core::call::definition::{FieldDef, FieldKind, OpinionBlock};
 use shenbao_core::call::{Call, definition::Commitment};
 use shenbao_core::diff::{computed_text, display};
-use shenbao_core::form::{Application, validate};
+use shenbao_core::form::{Application, selected, validate};
 use shenbao_core::output::{cover_lines, text_of};
 
 use crate::DocError;
@@ -516,18 +516,6 @@ fn shown(f: &FieldDef, kind: FieldKind, v: Option<&Json>, scope: &Map<String, Js
             display(f, kind, Some(&Json::String(text_of(n))), scope)
         }
         _ => display(f, kind, v, scope),
-    }
-}
-
-/// The option values chosen in a choice answer.
-fn selected(v: Option<&Json>) -> Vec<String> {
-    match v {
-        Some(Json::String(s)) => vec![s.trim().to_string()],
-        Some(Json::Array(a)) => a
-            .iter()
-            .filter_map(|x| x.as_str().map(|s| s.trim().to_string()))
-            .collect(),
-        _ => Vec::new(),
     }
 }
 

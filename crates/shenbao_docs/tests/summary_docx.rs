@@ -7,6 +7,7 @@ mod common;
 use std::io::{Cursor, Read};
 
 use common::summary::{Fixture, fixture, input};
+use common::unescape;
 use serde_json::Value as Json;
 use shenbao_core::call::{Call, builtin};
 use shenbao_docs::{SummaryRow, summary_docx, summary_rows};
@@ -44,15 +45,6 @@ fn paragraphs(xml: &str) -> Vec<String> {
         out.push(text);
     }
     out
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 /// The paragraphs a table cell of `text` holds: one per line, one empty when blank.

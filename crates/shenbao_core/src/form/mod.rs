@@ -19,6 +19,7 @@ use crate::call::definition::FieldKind;
 use crate::call::{Call, Target};
 use crate::messages::answer as msg;
 
+pub use fields::selected;
 pub use files::{FileMeta, check_files};
 pub use rules::check_rules;
 

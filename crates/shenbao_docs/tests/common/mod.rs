@@ -282,7 +282,8 @@ pub fn unzip(bytes: &[u8]) -> (Vec<String>, String, String) {
     (names, xml, text)
 }
 
-fn unescape(s: &str) -> String {
+/// XML text with its five entities decoded.
+pub fn unescape(s: &str) -> String {
     s.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
