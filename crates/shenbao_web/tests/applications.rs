@@ -310,6 +310,125 @@ async fn uploads_are_checked_by_size_count_and_content(db: TestDb) {
     );
 }
 
+/// Sends `request` on `stream` and reads one whole response (head and Content-Length body).
+async fn exchange(
+    stream: &mut tokio::io::BufReader<tokio::net::TcpStream>,
+    request: &[u8],
+) -> std::io::Result<(String, Vec<u8>)> {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+    stream.get_mut().write_all(request).await?;
+    let mut head = String::new();
+    loop {
+        let before = head.len();
+        if stream.read_line(&mut head).await? == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        if head[before..].trim().is_empty() {
+            break;
+        }
+    }
+    let length = head
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse::<usize>().ok())?
+        })
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    stream.read_exact(&mut body).await?;
+    Ok((head, body))
+}
+
+/// An upload refused before its file was read (not logged in; one file too many) is still
+/// read to the end, so the client gets the answer instead of a broken pipe and its connection
+/// stays open for the next request.
+async fn a_refused_upload_is_answered_and_the_connection_stays_open(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let fx = fixture("gd-2023-ai-scenarios", "manufacturing.valid.json");
+    let (b, jar) = app.browser_with_jar();
+    app.register_org(&b, &fx.profile, "early").await;
+    let id = app.start_app(&b, fx.call, "manufacturing").await;
+    const MB: usize = 1024 * 1024;
+    for n in 0..3 {
+        let to = app
+            .upload(
+                &b,
+                id,
+                "images",
+                &format!("图{n}.png"),
+                content("png", 2 * MB + 1),
+            )
+            .await;
+        assert!(to.contains("msg=uploaded"), "{to}");
+    }
+    let (_, html) = app.get(&b, &format!("/applications/{id}/edit")).await;
+    let url: reqwest::Url = app.url("/").parse().expect("url");
+    let cookie = reqwest::cookie::CookieStore::cookies(&*jar, &url)
+        .expect("session cookie")
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    let host = url.authority().to_string();
+    let boundary = "shenbao-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in [("csrf", csrf_of(&html)), ("slot", "images".to_string())] {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"4.png\"\r\nContent-Type: image/png\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(&content("png", 2 * MB + 1));
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let socket = tokio::net::TcpStream::connect(&host)
+        .await
+        .expect("connect");
+    let mut stream = tokio::io::BufReader::new(socket);
+    let next = format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n");
+    for (who, cookie_line, expected) in [
+        ("nobody logged in", String::new(), "/login"),
+        (
+            "one file too many",
+            format!("Cookie: {cookie}\r\n"),
+            "msg=too_many",
+        ),
+    ] {
+        let mut request = format!(
+            "POST /applications/{id}/files HTTP/1.1\r\nHost: {host}\r\n{cookie_line}\
+             Content-Type: multipart/form-data; boundary={boundary}\r\n\
+             Content-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        request.extend_from_slice(&body);
+        let (head, _) = exchange(&mut stream, &request)
+            .await
+            .unwrap_or_else(|e| panic!("{who}: the refusal was not received: {e}"));
+        assert!(head.starts_with("HTTP/1.1 303"), "{who}: {head}");
+        let location = head
+            .lines()
+            .find(|l| l.to_ascii_lowercase().starts_with("location:"))
+            .unwrap_or_default();
+        assert!(location.contains(expected), "{who}: {location}");
+        let (head, page) = exchange(&mut stream, next.as_bytes())
+            .await
+            .unwrap_or_else(|e| panic!("{who}: the connection was dropped: {e}"));
+        assert!(head.starts_with("HTTP/1.1 200"), "{who}: {head}");
+        assert!(!page.is_empty());
+    }
+    assert_eq!(
+        app.store.attachments(id).await.expect("attachments").len(),
+        3,
+        "the refused file left no row"
+    );
+}
+
 async fn another_organisation_and_other_roles_cannot_reach_an_application(db: TestDb) {
     let app = App::start(db.store, true).await;
     let fx = fixture("sd-2024-llm-survey", "enterprise.valid.json");
@@ -496,6 +615,7 @@ on_both_databases!(
     a_save_with_errors_keeps_everything_typed,
     a_stale_save_from_another_tab_is_told_of_the_conflict,
     uploads_are_checked_by_size_count_and_content,
+    a_refused_upload_is_answered_and_the_connection_stays_open,
     another_organisation_and_other_roles_cannot_reach_an_application,
     the_deadline_is_enforced_by_the_server_clock,
     per_applicant_limits_are_enforced_when_starting,

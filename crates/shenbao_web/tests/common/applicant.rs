@@ -136,9 +136,15 @@ impl App {
     /// A new applicant organisation for `profile`, logged in; returns its browser.
     pub async fn applicant(&self, profile: &Json, username: &str) -> reqwest::Client {
         let b = self.browser();
+        self.register_org(&b, profile, username).await;
+        b
+    }
+
+    /// Registers the organisation of `profile` in browser `b`, which is then logged in.
+    pub async fn register_org(&self, b: &reqwest::Client, profile: &Json, username: &str) {
         let r = self
             .submit(
-                &b,
+                b,
                 "/register",
                 "/register",
                 &[
@@ -153,7 +159,6 @@ impl App {
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "registered {username}");
-        b
     }
 
     /// Starts an application and returns its id.

@@ -67,6 +67,17 @@ impl App {
             .expect("client")
     }
 
+    /// A browser whose cookies the test can read, to speak raw HTTP in its name.
+    pub fn browser_with_jar(&self) -> (reqwest::Client, Arc<reqwest::cookie::Jar>) {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let b = reqwest::Client::builder()
+            .cookie_provider(Arc::clone(&jar))
+            .redirect(Policy::none())
+            .build()
+            .expect("client");
+        (b, jar)
+    }
+
     pub async fn get(&self, b: &reqwest::Client, path: &str) -> (StatusCode, String) {
         let r = b.get(self.url(path)).send().await.expect("get");
         (r.status(), r.text().await.expect("body"))
