@@ -24,7 +24,8 @@ pub enum UserCommand {
         /// Name shown in the interface, e.g. 济南市工业和信息化局.
         #[arg(long)]
         name: String,
-        /// Region scope of a bureau (division code, e.g. 370100 for 济南市).
+        /// Region scope (division code): of a bureau (e.g. 370100 for 济南市), or of an owner,
+        /// who then owns the calls whose area lies within it (e.g. 370000 for 山东省).
         #[arg(long)]
         region: Option<String>,
         /// Sector scope of a sector department (e.g. 卫健委), instead of a region.

@@ -84,12 +84,15 @@ pub fn previous_level<'c>(call: &'c Call, direction: &str, level: &str) -> Optio
 /// with its unit there: a sector account at the sector levels, a county account (a code not
 /// ending in `00`) at the county levels, a city account (ending in `00`, not `0000`) at the city
 /// levels. Province-wide bureau accounts review nowhere: the provincial level belongs to the
-/// call owner.
+/// call owner. A bureau whose region lies outside the call's area reviews nowhere either.
 pub fn bureau_levels<'c>(
     call: &'c Call,
     scope_region: Option<&str>,
     scope_sector: Option<&str>,
 ) -> Vec<(&'c ReviewLevel, String)> {
+    if scope_region.is_some_and(|r| !call.covers(r)) {
+        return Vec::new();
+    }
     let (scope, unit) = match (scope_sector, scope_region) {
         (Some(sector), _) => (LevelScope::Sector, sector.to_string()),
         (None, Some(r)) if r.len() == 6 && r.ends_with("0000") => return Vec::new(),
@@ -200,5 +203,11 @@ mod tests {
         let sd = seed("sd-2024-llm-cases");
         // Shandong's call has no county level: a county bureau does not review it.
         assert!(bureau_levels(sd, Some("370102"), None).is_empty());
+        // Bureaus outside a call's area review none of it: 济南 has no part in 泉州's call,
+        // 厦门 neither, and 泉州 none in 山东's.
+        assert!(bureau_levels(qz, Some("370100"), None).is_empty());
+        assert!(bureau_levels(qz, Some("350203"), None).is_empty());
+        assert!(bureau_levels(sd, Some("350500"), None).is_empty());
+        assert!(qz.covers("350503") && !qz.covers("350203") && !qz.covers("370102"));
     }
 }

@@ -183,6 +183,9 @@ fn bad_sizes_types_dates_and_ids_are_rejected() {
     );
     let p = broken("year = 2025", "year = 2025\npublished = \"2025-02-30\"");
     assert_eq!(p[0].2, "published");
+    let p = broken("year = 2025", "year = 2025\narea = \"379999\"");
+    assert_eq!(p[0].2, "area");
+    assert!(p[0].3.contains("379999"), "{}", p[0].3);
 }
 
 #[test]

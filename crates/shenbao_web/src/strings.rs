@@ -46,6 +46,10 @@ pub const DEADLINE_END_OF_DAY: &str = "24:00 前";
 
 /// Call page: scope heading.
 pub const CALL_SCOPE: &str = "征集范围";
+/// Call page: label of the area the call covers.
+pub const CALL_AREA: &str = "申报地域";
+/// Call page: after the area's name.
+pub const CALL_AREA_HINT: &str = "（注册地在此范围内的单位可以申报）";
 /// Call page: conditions heading.
 pub const CALL_CONDITIONS: &str = "申报条件";
 /// Call page: requirements heading.
@@ -345,6 +349,10 @@ pub const STATUS_OUTCOME_NOT_SELECTED: &str = "未入选";
 /// Status: selected by the call owner.
 pub const STATUS_SELECTED: &str = "拟入选";
 /// Submit refused: the call defines no review level for the direction.
+/// An organisation registered outside the call's area: the area's name, then the region's.
+pub fn apply_out_of_area(area: &str, region: &str) -> String {
+    format!("本次申报面向注册地在{area}的单位，贵单位注册地为{region}，不能申报")
+}
 pub const SUBMIT_NO_LEVEL: &str = "该申报方向没有受理单位，请联系征集通知的联系人";
 /// Submit refused: a sector department must be chosen.
 pub const SUBMIT_SECTOR_NEEDED: &str = "请选择受理的行业主管部门";

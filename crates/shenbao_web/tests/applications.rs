@@ -429,6 +429,43 @@ async fn a_refused_upload_is_answered_and_the_connection_stays_open(db: TestDb) 
     );
 }
 
+/// A call covers an area: its page names it, and an organisation registered elsewhere cannot
+/// start an application (济南 for 泉州's call), with the reason in Chinese.
+async fn organisations_outside_the_call_area_cannot_apply(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let fx = fixture("qz-2024-ai-industry", "compute_service.valid.json");
+    let (_, page) = app.get(&app.browser(), "/calls/qz-2024-ai-industry").await;
+    assert!(page.contains("申报地域：</strong>福建省泉州市"), "{page}");
+    let mut profile = fx.profile.clone();
+    profile["region"] = Json::from("370102");
+    profile["uscc"] = Json::from("91440300708461136T");
+    let b = app.applicant(&profile, "jinan").await;
+    let r = app
+        .submit(
+            &b,
+            "/calls/qz-2024-ai-industry",
+            "/calls/qz-2024-ai-industry/applications",
+            &[("direction", "compute_service")],
+        )
+        .await;
+    assert_ne!(r.status(), StatusCode::SEE_OTHER);
+    let text = r.text().await.expect("body");
+    assert!(
+        text.contains("本次申报面向注册地在福建省泉州市的单位，贵单位注册地为山东省济南市历下区"),
+        "{text}"
+    );
+    assert!(
+        app.store
+            .applications_of_organisation(1, None)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+    // The same organisation may apply to 山东's call.
+    let id = app.start_app(&b, "sd-2024-llm-survey", "enterprise").await;
+    assert!(id > 0);
+}
+
 async fn another_organisation_and_other_roles_cannot_reach_an_application(db: TestDb) {
     let app = App::start(db.store, true).await;
     let fx = fixture("sd-2024-llm-survey", "enterprise.valid.json");
@@ -616,6 +653,7 @@ on_both_databases!(
     a_stale_save_from_another_tab_is_told_of_the_conflict,
     uploads_are_checked_by_size_count_and_content,
     a_refused_upload_is_answered_and_the_connection_stays_open,
+    organisations_outside_the_call_area_cannot_apply,
     another_organisation_and_other_roles_cannot_reach_an_application,
     the_deadline_is_enforced_by_the_server_clock,
     per_applicant_limits_are_enforced_when_starting,

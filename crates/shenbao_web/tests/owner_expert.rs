@@ -20,6 +20,7 @@ on_both_databases!(
     experts_score_only_their_own_assignments_and_submission_freezes,
     the_ranking_shows_known_numbers_and_selection_publication_and_results_follow,
     only_owners_may_use_the_owner_pages,
+    an_owner_with_a_region_owns_only_the_calls_within_it,
 );
 
 const CALL: &str = "gd-2023-ai-scenarios";
@@ -914,6 +915,58 @@ async fn the_ranking_shows_known_numbers_and_selection_publication_and_results_f
     }
     assert_eq!(status_of(&app, ids[0]).await, "selected");
     assert_eq!(status_of(&app, ids[2]).await, "submitted");
+}
+
+/// An owner account with a region owns the calls whose area lies within it, and nothing of the
+/// others: 山东's department neither lists 广东's call nor opens, changes or reads anything of it.
+async fn an_owner_with_a_region_owns_only_the_calls_within_it(db: TestDb) {
+    let app = App::start(db.store, false).await;
+    for (username, region) in [("owner_sd", "370000"), ("owner_gd", "440000")] {
+        app.store
+            .create_user(&NewUser {
+                scope_region: Some(region.to_string()),
+                ..new_user(username, Role::Owner, None)
+            })
+            .await
+            .expect("owner");
+    }
+    user(&app, "expert", Role::Expert, None).await;
+    let o = org(&app, 1, "440305").await;
+    let id = application(&app, o, "manufacturing", "甲案例").await;
+    let sd = browser(&app, "owner_sd").await;
+    let gd = browser(&app, "owner_gd").await;
+    let (status, html) = app.get(&sd, "/owner").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains(CALL), "山东 lists no 广东 call");
+    assert!(html.contains("sd-2024-llm-cases"), "山东 lists its own");
+    let (_, html) = app.get(&gd, "/owner").await;
+    assert!(html.contains(CALL) && !html.contains("sd-2024-llm-cases"));
+    for path in [
+        format!("/owner/{CALL}"),
+        format!("/owner/{CALL}/experts"),
+        format!("/owner/{CALL}/assignments"),
+        format!("/owner/{CALL}/ranking"),
+        format!("/owner/{CALL}/publish"),
+        format!("/review/{CALL}/applications/{id}"),
+        format!("/review/{CALL}/applications/{id}/form/docx"),
+    ] {
+        assert_eq!(app.get(&sd, &path).await.0, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(app.get(&gd, &path).await.0, StatusCode::OK, "{path}");
+    }
+    // A post with 山东's own valid token is refused too, and changes nothing.
+    let (_, html) = app.get(&sd, "/owner/sd-2024-llm-cases/experts").await;
+    let r = sd
+        .post(app.url(&format!("/owner/{CALL}/experts")))
+        .form(&[
+            ("csrf", csrf_of(&html).as_str()),
+            ("action", "add"),
+            ("username", "expert"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(app.store.pool_experts(CALL).await.expect("pool").is_empty());
 }
 
 async fn only_owners_may_use_the_owner_pages(db: TestDb) {

@@ -621,6 +621,15 @@ async fn nobody_acts_outside_their_unit_or_after_forwarding(db: TestDb) {
     let (b, id) = apply(&app, &fixture(call, "compute_service.valid.json"), "qiye_a").await;
     submit(&app, &b, id, None).await;
     let page = format!("/review/{call}/applications/{id}");
+    // 济南 is outside 泉州's call: its desk does not list the call, whose queue answers 404.
+    let (_, desk) = app.get(&jinan, "/review").await;
+    assert!(!desk.contains(call), "{desk}");
+    assert_eq!(
+        app.get(&jinan, &format!("/review/{call}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (_, desk) = app.get(&fengze, "/review").await;
+    assert!(desk.contains(call));
     // Another county, the city (before forwarding) and another province's city: 404.
     for other in [&licheng, &city, &jinan] {
         assert_eq!(app.get(other, &page).await.0, StatusCode::NOT_FOUND);

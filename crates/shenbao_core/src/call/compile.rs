@@ -98,6 +98,15 @@ impl Call {
         &self.def.id
     }
 
+    /// Whether `region` (a division code) lies within the call's area; every region does when
+    /// the call has none.
+    pub fn covers(&self, region: &str) -> bool {
+        self.def
+            .area
+            .as_deref()
+            .is_none_or(|area| crate::region::is_within(region, area))
+    }
+
     /// A direction by id.
     pub fn direction(&self, id: &str) -> Option<&Direction> {
         self.def.directions.iter().find(|d| d.id == id)
@@ -339,6 +348,11 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
             "id",
             msg::bad_id(&def.id, "小写字母、数字和连字符，如 sd-2024-llm-cases"),
         );
+    }
+    if let Some(area) = &def.area
+        && crate::region::lookup(area).is_none()
+    {
+        c.err("area", msg::unknown_ref("行政区划", area));
     }
     c.date("published", def.published.as_deref());
     c.date("deadlines.applicant", def.deadlines.applicant.as_deref());

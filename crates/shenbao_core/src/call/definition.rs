@@ -41,6 +41,11 @@ pub struct CallDef {
     pub purpose: Option<String>,
     /// Scope of the call (征集范围), prose.
     pub scope: String,
+    /// The division the call covers, as a GB/T 2260 code (e.g. `370000` for 山东省, `350500`
+    /// for 泉州市): only organisations registered within it may apply, and only bureaus within
+    /// it review. When absent, the call is open to every region.
+    #[serde(default)]
+    pub area: Option<String>,
     /// Conditions every applicant must meet (征集条件 / 申报条件), one paragraph each.
     #[serde(default)]
     pub conditions: Vec<String>,

@@ -19,7 +19,7 @@ use shenbao_core::call::definition::{Commitment, FileSlot};
 use shenbao_core::call::{SlotLimits, Target};
 use shenbao_core::form::{self, Application, Report, Severity};
 use shenbao_core::limits::{OtherApplication, check_limits};
-use shenbao_core::routing;
+use shenbao_core::{region, routing};
 use shenbao_store::{
     ApplicationEvent, ApplicationRow, AttachmentRow, NewApplication, NewAttachment, NewSnapshot,
     Role, StoreError, Submission, UserRow,
@@ -224,6 +224,14 @@ pub async fn start_application(
     let now = state.now();
     if !entry.is_open(now) {
         return Err(AppError::Refused(s::SUBMIT_CLOSED.to_string()));
+    }
+    let organisation = state
+        .store
+        .organisation(org)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    if let Some(refusal) = out_of_area(entry, &organisation.region) {
+        return Err(AppError::Refused(refusal));
     }
     let (direction, sub) = match form.direction.split_once('/') {
         Some((d, s)) => (d.to_string(), Some(s.to_string())),
@@ -1299,6 +1307,11 @@ async fn submission_route(
         .organisation(o.app.organisation_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    // Refused at the start already; here for an application started before the call's area
+    // was set, which nothing on the form can put right.
+    if let Some(refusal) = out_of_area(o.entry, &org.region) {
+        return Err(AppError::Refused(refusal));
+    }
     let sector = if routing::routed_by_sector(o.entry.call, &o.app.direction) {
         let choices = sector_choices(state, o).await?;
         if !choices.iter().any(|c| c == sector) {
@@ -1332,6 +1345,15 @@ async fn submission_route(
         sector,
         title: None,
     }))
+}
+
+/// Why an organisation registered in `region` cannot apply to the call, if it cannot.
+fn out_of_area(entry: &CallEntry, region: &str) -> Option<String> {
+    let area = entry.call.def().area.as_deref()?;
+    (!entry.call.covers(region)).then(|| {
+        let name = |code: &str| region::full_name(code).unwrap_or_else(|| code.to_string());
+        s::apply_out_of_area(&name(area), &name(region))
+    })
 }
 
 /// `POST /applications/{id}/withdraw`: back to draft, before the deadline, while the first

@@ -2,8 +2,10 @@
 //! expert pool and conflicts of interest, assignment of experts (by hand and automatic), the
 //! ranking of each direction from the experts' submitted scores, selection and publication.
 //!
-//! Every page needs `Role::Owner` (or `Role::Admin`); any owner owns every call for now. Once
-//! a call's results are published, no selection or assignment of it changes.
+//! Every page needs `Role::Owner` (or `Role::Admin`). An owner account with a region (山东省
+//! 工业和信息化厅: `370000`) owns the calls whose area lies within it; one without a region, and
+//! an admin, own every call. Another owner's call answers 404. Once a call's results are
+//! published, no selection or assignment of it changes.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -98,6 +100,33 @@ fn owner<'v>(viewer: &'v Viewer, here: &str) -> Result<&'v UserRow, AppError> {
     viewer.user_with_role(here, &[Role::Owner, Role::Admin])
 }
 
+/// Whether `user` (an owner or admin) owns `call`: see the module documentation.
+pub(crate) fn owns(user: &UserRow, call: &Call) -> bool {
+    match (user.role, user.scope_region.as_deref()) {
+        (Role::Admin, _) | (_, None) => true,
+        (_, Some(region)) => call
+            .def()
+            .area
+            .as_deref()
+            .is_some_and(|area| region::is_within(area, region)),
+    }
+}
+
+/// The call `call_id`, if it exists and the logged-in owner owns it.
+fn owned_call<'s>(
+    state: &'s ServerState,
+    viewer: &Viewer,
+    here: &str,
+    call_id: &str,
+) -> Result<&'s CallEntry, AppError> {
+    let user = owner(viewer, here)?;
+    state
+        .calls
+        .get(call_id)
+        .filter(|e| owns(user, e.call))
+        .ok_or(AppError::NotFound)
+}
+
 /// The owner, the call, after the CSRF check of a posted form.
 fn posted<'s>(
     state: &'s ServerState,
@@ -108,7 +137,7 @@ fn posted<'s>(
 ) -> Result<(UserRow, &'s CallEntry), AppError> {
     let user = owner(viewer, here)?.clone();
     viewer.check_csrf(field(pairs, "csrf").unwrap_or(""))?;
-    let entry = state.calls.get(call_id).ok_or(AppError::NotFound)?;
+    let entry = owned_call(state, viewer, here, call_id)?;
     Ok((user, entry))
 }
 
@@ -199,9 +228,9 @@ pub async fn list_calls(
     State(state): State<ServerState>,
     viewer: Viewer,
 ) -> Result<Html<String>, AppError> {
-    owner(&viewer, "/owner")?;
+    let user = owner(&viewer, "/owner")?;
     let mut calls = Vec::new();
-    for entry in state.calls.all() {
+    for entry in state.calls.all().iter().filter(|e| owns(user, e.call)) {
         let id = entry.call.id();
         let counts = state.store.owner_counts(id).await?;
         let level = owner_level(entry.call);
@@ -289,8 +318,7 @@ pub async fn dashboard(
     Path(call_id): Path<String>,
     Query(q): Query<MsgQuery>,
 ) -> Result<Html<String>, AppError> {
-    owner(&viewer, &format!("/owner/{call_id}"))?;
-    let entry = state.calls.get(&call_id).ok_or(AppError::NotFound)?;
+    let entry = owned_call(&state, &viewer, &format!("/owner/{call_id}"), &call_id)?;
     let call = entry.call;
     let level = owner_level(call);
     let counts = state.store.owner_counts(&call_id).await?;
@@ -425,8 +453,12 @@ pub async fn experts_page(
     Path(call_id): Path<String>,
     Query(q): Query<MsgQuery>,
 ) -> Result<Html<String>, AppError> {
-    owner(&viewer, &format!("/owner/{call_id}/experts"))?;
-    let entry = state.calls.get(&call_id).ok_or(AppError::NotFound)?;
+    let entry = owned_call(
+        &state,
+        &viewer,
+        &format!("/owner/{call_id}/experts"),
+        &call_id,
+    )?;
     experts_page_html(
         &state,
         &viewer,
@@ -709,8 +741,12 @@ pub async fn assignments_page(
     Path(call_id): Path<String>,
     Query(q): Query<AssignmentsQuery>,
 ) -> Result<Html<String>, AppError> {
-    owner(&viewer, &format!("/owner/{call_id}/assignments"))?;
-    let entry = state.calls.get(&call_id).ok_or(AppError::NotFound)?;
+    let entry = owned_call(
+        &state,
+        &viewer,
+        &format!("/owner/{call_id}/assignments"),
+        &call_id,
+    )?;
     let notice = message_for(&MsgQuery {
         msg: q.msg.clone(),
         n: None,
@@ -1201,8 +1237,12 @@ pub async fn ranking_page(
     Path(call_id): Path<String>,
     Query(q): Query<RankingQuery>,
 ) -> Result<Html<String>, AppError> {
-    owner(&viewer, &format!("/owner/{call_id}/ranking"))?;
-    let entry = state.calls.get(&call_id).ok_or(AppError::NotFound)?;
+    let entry = owned_call(
+        &state,
+        &viewer,
+        &format!("/owner/{call_id}/ranking"),
+        &call_id,
+    )?;
     let notice = message_for(&MsgQuery {
         msg: q.msg.clone(),
         n: q.n,
@@ -1406,8 +1446,12 @@ pub async fn publish_form(
     viewer: Viewer,
     Path(call_id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    owner(&viewer, &format!("/owner/{call_id}/publish"))?;
-    let entry = state.calls.get(&call_id).ok_or(AppError::NotFound)?;
+    let entry = owned_call(
+        &state,
+        &viewer,
+        &format!("/owner/{call_id}/publish"),
+        &call_id,
+    )?;
     refuse_if_published(&state, &call_id).await?;
     publish_page_html(&state, &viewer, entry, None).await
 }

@@ -86,7 +86,8 @@ struct CallPage<'a> {
     limits: Vec<String>,
     /// Whether the results are published (links to them).
     results: bool,
-    /// Blank forms to download: (direction name, path).
+    /// The name of the area the call covers, when it has one.
+    area: Option<String>,
     /// Blank forms: (direction name, Word path, PDF path).
     blanks: Vec<(String, String, String)>,
 }
@@ -152,6 +153,10 @@ pub async fn show_call(
         deadlines,
         limits,
         results: state.store.publication(&id).await?.is_some(),
+        area: def
+            .area
+            .as_deref()
+            .map(|a| shenbao_core::region::full_name(a).unwrap_or_else(|| a.to_string())),
         blanks: documents::blank_forms(entry.call)
             .into_iter()
             .map(|b| {

@@ -497,6 +497,10 @@ async fn readable<'s>(
         .filter(|a| a.call_id == call_id && a.level.is_some())
         .ok_or(AppError::NotFound)?;
     if user.role != Role::Bureau {
+        let entry = state.calls.get(call_id).ok_or(AppError::NotFound)?;
+        if !super::owner::owns(user, entry.call) {
+            return Err(AppError::NotFound);
+        }
         return Ok((Reader::Owner, app));
     }
     let desk = desk(state, viewer, call_id, &here)?;
