@@ -104,7 +104,11 @@ function initAutosave(form) {
     try {
       const res = await fetch(url, { method: "POST", body, headers: { "Accept": "application/json" } });
       const data = await res.json();
-      if (status) status.textContent = data.message;
+      if (status) {
+        status.textContent = data.message;
+        // A refusal (a form over the size limit, …) stays visible as an error.
+        status.classList.toggle("error", !res.ok);
+      }
       if (res.ok) {
         version.value = String(data.version);
         for (const [id, v] of Object.entries(data.computed || {})) {
@@ -113,7 +117,6 @@ function initAutosave(form) {
         }
       } else if (res.status === 409) {
         conflicted = true;
-        if (status) status.classList.add("error");
       }
     } catch (e) {
       // Offline or server unreachable: the explicit save button still works.

@@ -46,6 +46,67 @@ struct ErrorPage<'a> {
     nav: crate::pages::Nav,
 }
 
+/// The Chinese error page with `status`.
+fn error_page(status: StatusCode, message: &str) -> Response {
+    let page = ErrorPage {
+        message,
+        nav: crate::pages::Nav::anonymous(String::new()),
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => (status, message.to_string()).into_response(),
+    }
+}
+
+/// axum answers some requests itself before any handler runs, in English plain text: a form
+/// body over the 2 MB limit (413), a form that does not parse (400, 415, 422), a method the
+/// route does not take (405). This middleware puts the Chinese error page in their place and
+/// logs axum's reason for the operator. Pages and JSON of the handlers are left alone: only
+/// plain-text or empty answers with those statuses are replaced. A request that asks for JSON
+/// (the form's autosave) gets `{"message": …}` instead of the page.
+pub async fn chinese_rejections(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let wants_json = request
+        .headers()
+        .get(axum::http::header::ACCEPT)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let response = next.run(request).await;
+    let status = response.status();
+    let message = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => strings::ERROR_TOO_LARGE,
+        StatusCode::BAD_REQUEST
+        | StatusCode::UNSUPPORTED_MEDIA_TYPE
+        | StatusCode::UNPROCESSABLE_ENTITY => strings::ERROR_BAD_REQUEST,
+        StatusCode::METHOD_NOT_ALLOWED => strings::ERROR_METHOD,
+        _ => return response,
+    };
+    let plain = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
+    if !plain {
+        return response;
+    }
+    let reason = axum::body::to_bytes(response.into_body(), 4096)
+        .await
+        .unwrap_or_default();
+    tracing::info!(
+        status = status.as_u16(),
+        reason = %String::from_utf8_lossy(&reason),
+        "request refused before its handler"
+    );
+    if wants_json {
+        return (
+            status,
+            axum::Json(serde_json::json!({ "message": message })),
+        )
+            .into_response();
+    }
+    error_page(status, message)
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, message) = match &self {
@@ -62,14 +123,7 @@ impl IntoResponse for AppError {
                 (StatusCode::INTERNAL_SERVER_ERROR, strings::ERROR_INTERNAL)
             }
         };
-        let page = ErrorPage {
-            message,
-            nav: crate::pages::Nav::anonymous(String::new()),
-        };
-        match page.render() {
-            Ok(html) => (status, Html(html)).into_response(),
-            Err(_) => (status, message.to_string()).into_response(),
-        }
+        error_page(status, message)
     }
 }
 

@@ -248,6 +248,7 @@ pub fn router(state: ServerState) -> Router {
         )
         .route("/calls/{id}/results", get(pages::results::show_results))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(error::chinese_rejections))
         .layer(axum::middleware::from_fn(auth::csrf_cookie))
         .with_state(state)
 }

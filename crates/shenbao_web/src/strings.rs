@@ -193,6 +193,12 @@ pub const ERROR_FORBIDDEN: &str = "您没有权限访问此页面";
 pub const ERROR_LOGIN_NEEDED: &str = "请先登录";
 /// CSRF failure.
 pub const ERROR_CSRF: &str = "页面已过期或来源不明，请刷新页面后重试";
+/// 413: a form posted with more than the server takes.
+pub const ERROR_TOO_LARGE: &str = "提交的内容超过了2MB的上限，未被接收，已保存的内容不受影响。请精简文字后再提交；图片、文档等材料请在“附件材料”中上传。";
+/// 400/415/422: a request the server could not read (a form that does not parse).
+pub const ERROR_BAD_REQUEST: &str = "提交的内容不完整或格式不正确，未被接收，已保存的内容不受影响。请返回上一页刷新后重新填写提交。";
+/// 405.
+pub const ERROR_METHOD: &str = "此页面不能这样访问，请从页面上的按钮或链接进入。";
 /// 500.
 pub const ERROR_INTERNAL: &str =
     "系统暂时无法处理您的请求，请稍后再试。所填内容未丢失的，可返回上一页重新提交。";

@@ -466,6 +466,77 @@ async fn organisations_outside_the_call_area_cannot_apply(db: TestDb) {
     assert!(id > 0);
 }
 
+/// Requests that axum refuses before any handler (a form over 2 MB, a form that does not
+/// parse, a wrong method) are answered with the Chinese error page, and lose what was saved.
+async fn requests_refused_before_a_handler_are_answered_in_chinese(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let fx = fixture("gd-2023-ai-scenarios", "manufacturing.valid.json");
+    let b = app.applicant(&fx.profile, "big").await;
+    let id = app.start_app(&b, fx.call, "manufacturing").await;
+    let r = app
+        .save(
+            &b,
+            id,
+            &[("f.company_name".to_string(), "保存过的名称".to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let saved = app.store.application(id).await.expect("read").expect("app");
+    assert!(saved.answers.contains("保存过的名称"), "{}", saved.answers);
+    let huge = "字".repeat(1024 * 1024);
+    let r = app
+        .save(&b, id, &[("f.company_name".to_string(), huge)])
+        .await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let text = r.text().await.expect("body");
+    assert!(text.contains("超过了2MB的上限"), "{text}");
+    assert!(
+        !text.to_ascii_lowercase().contains("length limit"),
+        "{text}"
+    );
+    // The autosave asks for JSON and gets the same message as JSON.
+    let (csrf, version) = app.version(&b, id).await;
+    let r = b
+        .post(app.url(&format!("/applications/{id}/autosave")))
+        .header("Accept", "application/json")
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", version.as_str()),
+            ("action", "save"),
+            ("f.company_name", "字".repeat(1024 * 1024).as_str()),
+        ])
+        .send()
+        .await
+        .expect("autosave");
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Json = r.json().await.expect("json");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("超过了2MB的上限"),
+        "{body}"
+    );
+    let after = app.store.application(id).await.expect("read").expect("app");
+    assert_eq!(after.answers, saved.answers, "nothing saved was lost");
+    // A start that is not a form at all.
+    let r = b
+        .post(app.url(&format!("/calls/{}/applications", fx.call)))
+        .header("Content-Type", "application/json")
+        .body("{\"direction\": \"manufacturing\"}")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let text = r.text().await.expect("body");
+    assert!(text.contains("提交的内容不完整或格式不正确"), "{text}");
+    assert!(!text.contains("Content-Type"), "{text}");
+    // A page fetched with a method it does not take.
+    let r = b.get(app.url("/logout")).send().await.expect("get");
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert!(r.text().await.expect("body").contains("此页面不能这样访问"));
+}
+
 async fn another_organisation_and_other_roles_cannot_reach_an_application(db: TestDb) {
     let app = App::start(db.store, true).await;
     let fx = fixture("sd-2024-llm-survey", "enterprise.valid.json");
@@ -654,6 +725,7 @@ on_both_databases!(
     uploads_are_checked_by_size_count_and_content,
     a_refused_upload_is_answered_and_the_connection_stays_open,
     organisations_outside_the_call_area_cannot_apply,
+    requests_refused_before_a_handler_are_answered_in_chinese,
     another_organisation_and_other_roles_cannot_reach_an_application,
     the_deadline_is_enforced_by_the_server_clock,
     per_applicant_limits_are_enforced_when_starting,
