@@ -10,8 +10,10 @@
 //! A field hidden by the choices of a version counts as empty in that version (its answer is
 //! ignored there). Computed fields are derived by the form engine for each version and listed
 //! only when their value changed. An answer whose shape does not fit its field is shown as
-//! compact JSON. Repeating rows are compared by position (blank rows skipped), so removing a
-//! row in the middle shows every later row as changed.
+//! compact JSON. Repeating rows (blank rows skipped) are aligned by their displayed cells with
+//! a sequence diff (the `similar` crate), so a row removed or inserted in the middle is listed
+//! as removed (原第n行（已删除）) or added (第n行（新增）) and the rows after it, unchanged, are not
+//! listed; rows changed in place are compared cell by cell.
 //!
 //! The comparison is hand-written rather than a generic JSON diff: a generic diff knows
 //! neither the form order nor the labels, and would report `"12"` → `12` as a change.
@@ -120,21 +122,35 @@ pub fn diff_answers(call: &Call, target: &Target<'_>, before: &Json, after: &Jso
                 }
             }
             FieldKind::Rows if rows_shaped(b) && rows_shaped(a) => {
-                let (rb, ra) = (rows_of(b), rows_of(a));
-                for i in 0..rb.len().max(ra.len()) {
-                    for col in &f.columns {
-                        let Some(kind) = col.kind else { continue };
-                        let row_cell = |rows: &[&Map<String, Json>]| match rows.get(i) {
-                            Some(row) if column_shown(col, row) => {
-                                display(col, kind, row.get(&col.id), row)
-                            }
-                            _ => String::new(),
-                        };
-                        d.at(
-                            &format!("[{i}].{}", col.id),
-                            &[&msg::row(i + 1), &col.label],
-                        )
-                        .push(row_cell(&rb), row_cell(&ra));
+                let cells = |rows: Vec<&Map<String, Json>>| -> Vec<Vec<String>> {
+                    rows.into_iter().map(|row| row_cells(f, row)).collect()
+                };
+                let (rb, ra) = (cells(rows_of(b)), cells(rows_of(a)));
+                let none = vec![String::new(); f.columns.len()];
+                let mut row = |path_index: usize, label: String, x: &[String], y: &[String]| {
+                    for (k, col) in f.columns.iter().enumerate() {
+                        d.at(&format!("[{path_index}].{}", col.id), &[&label, &col.label])
+                            .push(x[k].clone(), y[k].clone());
+                    }
+                };
+                for op in similar::capture_diff_slices(similar::Algorithm::Myers, &rb, &ra) {
+                    let (_, old, new) = op.as_tag_tuple();
+                    // Within a replaced block rows are changed in place, pairwise; what is
+                    // left over on either side was removed or added.
+                    let paired = old.len().min(new.len());
+                    if !matches!(op, similar::DiffOp::Equal { .. }) {
+                        for k in 0..paired {
+                            let (i, j) = (old.start + k, new.start + k);
+                            row(j, msg::row(j + 1), &rb[i], &ra[j]);
+                        }
+                        let removed = old.start + paired..old.end;
+                        for (i, cells) in removed.clone().zip(&rb[removed]) {
+                            row(i, msg::row_removed(i + 1), cells, &none);
+                        }
+                        let added = new.start + paired..new.end;
+                        for (j, cells) in added.clone().zip(&ra[added]) {
+                            row(j, msg::row_added(j + 1), &none, cells);
+                        }
                     }
                 }
             }
@@ -234,6 +250,18 @@ fn cell<'v>(table: Option<&'v Json>, row: &str, col: &str) -> Option<&'v Json> {
 }
 
 /// Whether a rows column is shown in a row, by its `show_if` on a sibling column.
+/// The displayed cells of one repeating row, a string per column of `f` (empty where the
+/// column has no kind or is hidden by the row's choices).
+fn row_cells(f: &FieldDef, row: &Map<String, Json>) -> Vec<String> {
+    f.columns
+        .iter()
+        .map(|col| match col.kind {
+            Some(kind) if column_shown(col, row) => display(col, kind, row.get(&col.id), row),
+            _ => String::new(),
+        })
+        .collect()
+}
+
 fn column_shown(col: &FieldDef, row: &Map<String, Json>) -> bool {
     col.show_if.as_ref().is_none_or(|c| {
         let chosen = crate::form::fields::selected(row.get(&c.field));

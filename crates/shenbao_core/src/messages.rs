@@ -264,6 +264,14 @@ pub mod diff {
     pub fn row(n: usize) -> String {
         format!("第{n}行")
     }
+    /// A repeating row added in the later version, numbered there.
+    pub fn row_added(n: usize) -> String {
+        format!("第{n}行（新增）")
+    }
+    /// A repeating row removed in the later version, numbered as it was.
+    pub fn row_removed(n: usize) -> String {
+        format!("原第{n}行（已删除）")
+    }
     /// A date range.
     pub fn date_range(start: &str, end: &str) -> String {
         format!("{start} 至 {end}")

@@ -152,15 +152,80 @@ fn an_added_row_lists_its_cells() {
         vec![
             change(
                 "llm_honors[2].name",
-                "单位所获荣誉（省级及以上） · 第3行 · 荣誉名称",
+                "单位所获荣誉（省级及以上） · 第3行（新增） · 荣誉名称",
                 "（空）",
                 "湖南省制造业单项冠军"
             ),
             change(
                 "llm_honors[2].date",
-                "单位所获荣誉（省级及以上） · 第3行 · 获得时间",
+                "单位所获荣誉（省级及以上） · 第3行（新增） · 获得时间",
                 "（空）",
                 "2024-12-01"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn rows_removed_inserted_or_changed_in_the_middle_are_listed_as_such() {
+    let c = call("hn-2025-ai");
+    let t = Target {
+        direction: "llm",
+        subdirection: Some("general"),
+    };
+    let mut before = answers("hn-2025-ai", "llm-general.valid");
+    before["llm_honors"]
+        .as_array_mut()
+        .expect("rows")
+        .push(json!({ "name": "湖南省制造业单项冠军", "date": "2024-12-01" }));
+    // The first of three rows removed: the two after it moved up, unchanged.
+    let mut after = before.clone();
+    after["llm_honors"].as_array_mut().expect("rows").remove(0);
+    assert_eq!(
+        diff_answers(c, &t, &before, &after),
+        vec![
+            change(
+                "llm_honors[0].name",
+                "单位所获荣誉（省级及以上） · 原第1行（已删除） · 荣誉名称",
+                "湖南省专精特新中小企业",
+                "（空）"
+            ),
+            change(
+                "llm_honors[0].date",
+                "单位所获荣誉（省级及以上） · 原第1行（已删除） · 获得时间",
+                "2022-08-10",
+                "（空）"
+            ),
+        ]
+    );
+    // A row inserted second, and the last one's date corrected.
+    let mut after = before.clone();
+    let rows = after["llm_honors"].as_array_mut().expect("rows");
+    rows.insert(
+        1,
+        json!({ "name": "国家级专精特新“小巨人”企业", "date": "2023-07-01" }),
+    );
+    rows[3]["date"] = json!("2024-12-02");
+    assert_eq!(
+        diff_answers(c, &t, &before, &after),
+        vec![
+            change(
+                "llm_honors[1].name",
+                "单位所获荣誉（省级及以上） · 第2行（新增） · 荣誉名称",
+                "（空）",
+                "国家级专精特新“小巨人”企业"
+            ),
+            change(
+                "llm_honors[1].date",
+                "单位所获荣誉（省级及以上） · 第2行（新增） · 获得时间",
+                "（空）",
+                "2023-07-01"
+            ),
+            change(
+                "llm_honors[3].date",
+                "单位所获荣誉（省级及以上） · 第4行 · 获得时间",
+                "2024-12-01",
+                "2024-12-02"
             ),
         ]
     );
