@@ -42,7 +42,15 @@ pub(crate) fn docx(doc: &Document) -> Result<Vec<u8>, DocError> {
         )
         .default_fonts(fonts(BODY_FONT))
         .default_size(SIZE_BODY);
+    let mut after_table = false;
     for block in &doc.blocks {
+        // Two tables with nothing between them are read as one by Word and LibreOffice, and
+        // the first one's header rows would repeat over the second: an empty 五号 line keeps
+        // them apart.
+        if after_table && matches!(block, Block::Table(_)) {
+            out = out.add_paragraph(Paragraph::new().size(SIZE_TABLE));
+        }
+        after_table = matches!(block, Block::Table(_));
         out = match block {
             Block::Para(p) => out.add_paragraph(paragraph(p)),
             Block::Table(t) => out.add_table(table(t)),
