@@ -233,6 +233,15 @@ pub fn pdf_text(pdf: &[u8]) -> String {
     squeeze(&poppler("pdftotext", &["-raw", "-enc", "UTF-8"], pdf))
 }
 
+/// The lines of a PDF as they are printed (pdftotext in reading order), white space removed.
+pub fn pdf_lines(pdf: &[u8]) -> Vec<String> {
+    poppler("pdftotext", &["-enc", "UTF-8"], pdf)
+        .lines()
+        .map(squeeze)
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
 /// `text` without white space, to compare with [`pdf_text`].
 pub fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
