@@ -3,9 +3,10 @@
 //! Hand-written because docx-rs 0.4.22 cannot mark a row as a header: it has no `w:tblHeader`.
 //! The DOCX renderers build their document with docx-rs, take its rendered parts
 //! (`Docx::build`), insert `<w:tblHeader />` into the row properties (`w:trPr`) of each table's
-//! leading header rows in `word/document.xml`, and pack the parts (`XMLDocx::pack`, the same
-//! archive `Docx::pack` writes); every other part is left exactly as docx-rs wrote it, so the
-//! output stays deterministic.
+//! leading header rows in `word/document.xml` (read with quick-xml, which gives each tag's
+//! byte range, so the rest of the part is copied byte for byte), and pack the parts
+//! (`XMLDocx::pack`, the same archive `Docx::pack` writes); every other part is left exactly as
+//! docx-rs wrote it, so the output stays deterministic.
 //!
 //! The rows are found by counting, against what the renderer knows: how many header rows each
 //! of its tables has, in the order it added them. docx-rs writes the tables (`w:tbl`) in that
@@ -62,43 +63,34 @@ struct Tag<'a> {
     kind: Kind,
 }
 
-/// The next element tag at or after byte `from`, skipping the XML declaration, comments and
-/// processing instructions. Text never holds `<` (it is escaped), and a `>` inside a quoted
-/// attribute value does not end the tag.
+/// The next element tag at or after byte `from`, skipping text, the XML declaration, comments
+/// and processing instructions. quick-xml reads the markup (quotes, escapes); the scan starts
+/// anywhere in the document, so end tags are not matched against start tags here (`mark`
+/// keeps its own count of open tables).
 fn next_tag(xml: &str, from: usize) -> Result<Option<Tag<'_>>, String> {
-    let mut at = from;
+    use quick_xml::events::Event;
+    let rest = xml.get(from..).ok_or("a position outside the document")?;
+    let mut reader = quick_xml::Reader::from_str(rest);
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.allow_unmatched_ends = true;
+    let at = |position: u64| from + usize::try_from(position).unwrap_or(usize::MAX);
     loop {
-        let Some(start) = xml.get(at..).and_then(|s| s.find('<')).map(|i| at + i) else {
-            return Ok(None);
+        let start = at(reader.buffer_position());
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("at byte {}: {e}", at(reader.error_position())))?;
+        let kind = match event {
+            Event::Start(_) => Kind::Open,
+            Event::End(_) => Kind::Close,
+            Event::Empty(_) => Kind::Empty,
+            Event::Eof => return Ok(None),
+            _ => continue,
         };
-        let mut quote = None;
-        let mut end = None;
-        for (i, c) in xml[start..].char_indices() {
-            match (quote, c) {
-                (None, '"' | '\'') => quote = Some(c),
-                (Some(q), _) if c == q => quote = None,
-                (None, '>') => {
-                    end = Some(start + i + 1);
-                    break;
-                }
-                _ => {}
-            }
-        }
-        let end = end.ok_or_else(|| format!("unterminated tag at byte {start}"))?;
-        let inner = &xml[start + 1..end - 1];
-        if inner.starts_with('?') || inner.starts_with('!') {
-            at = end;
-            continue;
-        }
-        let (kind, body) = if let Some(rest) = inner.strip_prefix('/') {
-            (Kind::Close, rest)
-        } else if let Some(rest) = inner.strip_suffix('/') {
-            (Kind::Empty, rest)
-        } else {
-            (Kind::Open, inner)
-        };
-        let name = body
-            .split(|c: char| c.is_whitespace() || c == '/')
+        let end = at(reader.buffer_position());
+        let name = xml[start..end]
+            .trim_start_matches(['<', '/'])
+            .split(|c: char| c.is_whitespace() || c == '/' || c == '>')
             .next()
             .unwrap_or_default();
         return Ok(Some(Tag {
