@@ -6,7 +6,8 @@
 //! agreement's fields (`consortium_name`), with its blanks filled from the answers — the
 //! members' list (`lead_name` and the `consortium_members` rows), the consortium's name and
 //! lead, the project (`project_name`), clause 3's division of work and clause 5's funds as
-//! tables, the number of copies — and a signature block for the lead and every member.
+//! tables, the number of copies — and a signature block for the lead and every member, then
+//! the notes the help text holds under the agreement (注：1、… 2、… and 说明：…), as worded.
 
 use serde_json::{Map, Value as Json};
 use shenbao_core::call::Call;
@@ -127,12 +128,17 @@ fn consortium(section: &Section, answers: &Map<String, Json>) -> Document {
     };
     doc.para(Para::new(Style::LetterTitle, &section.title));
     let help = section.help.as_deref().unwrap_or_default();
-    let lines: Vec<&str> = help
+    let all: Vec<&str> = help
         .lines()
         .map(str::trim_end)
         .filter(|l| !l.trim().is_empty())
-        .take_while(|l| !l.starts_with("注："))
         .collect();
+    // The agreement, then its notes from 注： on.
+    let (lines, notes) = all.split_at(
+        all.iter()
+            .position(|l| l.starts_with("注："))
+            .unwrap_or(all.len()),
+    );
     let signatures_at = lines
         .iter()
         .position(|l| l.starts_with("牵头人名称"))
@@ -190,6 +196,12 @@ fn consortium(section: &Section, answers: &Map<String, Json>) -> Document {
     }
     if let Some(date) = date {
         doc.para(Para::new(Style::Signature, date));
+    }
+    if !notes.is_empty() {
+        doc.para(Para::new(Style::Line, ""));
+        for note in notes {
+            doc.para(Para::new(Style::Line, note.trim()));
+        }
     }
     doc
 }

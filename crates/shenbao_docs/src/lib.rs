@@ -19,6 +19,7 @@ use shenbao_core::region;
 
 mod fonts;
 mod form;
+mod header_rows;
 mod layout;
 mod letters;
 mod package;

@@ -1,7 +1,6 @@
 //! The document model as DOCX (docx-rs): A4, GB/T 9704 margins, 宋体 body and 黑体 titles.
 //! Fonts are named, never embedded: Word and WPS have them, other programs substitute.
-
-use std::io::Cursor;
+//! Tables repeat their header rows on every page (`header_rows`, since docx-rs cannot).
 
 use docx_rs::{
     AlignmentType, BreakType, Docx, PageMargin, Paragraph, Run, RunFonts, SpecialIndentType,
@@ -42,7 +41,15 @@ pub(crate) fn docx(doc: &Document) -> Result<Vec<u8>, DocError> {
         )
         .default_fonts(fonts(BODY_FONT))
         .default_size(SIZE_BODY);
+    let mut after_table = false;
     for block in &doc.blocks {
+        // Two tables with nothing between them are read as one by Word and LibreOffice, and
+        // the first one's header rows would repeat over the second: an empty 五号 line keeps
+        // them apart.
+        if after_table && matches!(block, Block::Table(_)) {
+            out = out.add_paragraph(Paragraph::new().size(SIZE_TABLE));
+        }
+        after_table = matches!(block, Block::Table(_));
         out = match block {
             Block::Para(p) => out.add_paragraph(paragraph(p)),
             Block::Table(t) => out.add_table(table(t)),
@@ -51,10 +58,16 @@ pub(crate) fn docx(doc: &Document) -> Result<Vec<u8>, DocError> {
             }
         };
     }
-    let mut bytes = Cursor::new(Vec::new());
-    out.pack(&mut bytes)
-        .map_err(|e| DocError::Docx(e.to_string()))?;
-    Ok(bytes.into_inner())
+    // Word repeats the header rows of every table on each page it runs onto.
+    let header_rows: Vec<usize> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table(t) => Some(t.header_rows.min(t.rows.len())),
+            _ => None,
+        })
+        .collect();
+    crate::header_rows::pack(out, &header_rows)
 }
 
 /// A paragraph in its style.

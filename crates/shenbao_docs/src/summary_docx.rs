@@ -3,10 +3,9 @@
 //! titles, a merged group row per direction where the call groups by direction, one row per
 //! application in ranking order, then the footer lines (填表人：, 联系电话：…).
 //!
-//! Layout: landscape A4 with 20 mm margins, column widths from the columns' `width` hints.
+//! Layout: landscape A4 with 20 mm margins, column widths from the columns' `width` hints; the
+//! row of column titles repeats on every page (`header_rows`, since docx-rs cannot).
 //! Fonts are named, never embedded: 宋体 for the body, 黑体 for the title.
-
-use std::io::Cursor;
 
 use docx_rs::{
     AlignmentType, Docx, PageMargin, PageOrientationType, Paragraph, Run, RunFonts, Table,
@@ -102,10 +101,8 @@ pub fn summary_docx(call: &Call, table: usize, rows: &[SummaryRow]) -> Result<Ve
         doc = doc.add_paragraph(Paragraph::new().add_run(run(line, SIZE_LINE)));
     }
 
-    let mut out = Cursor::new(Vec::new());
-    doc.pack(&mut out)
-        .map_err(|e| DocError::Docx(e.to_string()))?;
-    Ok(out.into_inner())
+    // The one table's first row, the column titles, repeats on every page in Word.
+    crate::header_rows::pack(doc, &[1])
 }
 
 /// The text width shared in proportion to the width hints (each at least a tenth of the

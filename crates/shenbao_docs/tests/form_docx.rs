@@ -1,7 +1,8 @@
 //! The application form as DOCX for the valid fixture of every direction of every seed call,
 //! unzipped and read back: every answer's text is in `word/document.xml`, chosen options are
 //! ticked (☑) and the others not (☐), the form and commitment titles, the cover lines and the
-//! attached files are there, fonts are named and not embedded.
+//! attached files are there, fonts are named and not embedded; the header row of every table
+//! that has one repeats on every page in Word.
 
 use std::collections::BTreeSet;
 
@@ -9,7 +10,7 @@ use shenbao_core::call::builtin;
 use shenbao_docs::{FormExtras, application_docx};
 
 mod common;
-use common::{expected_texts, fixture, fixtures, unzip};
+use common::{expected_texts, fixture, fixtures, table_rows, unzip};
 
 #[test]
 fn every_direction_of_every_seed_call_prints_every_answer() {
@@ -110,4 +111,55 @@ fn the_direction_row_ticks_the_application_s_direction() {
     let (_, _, blank) =
         unzip(&shenbao_docs::blank_application_docx(call, target).expect("a blank DOCX"));
     assert!(common::squeeze(&blank).contains("☐“领雁”软件企业☐软件优质产品"));
+}
+
+/// Word repeats a table's header row on every page: the 序号 or 项目 row of the repeating
+/// rows, year tables, matrices and the file list carries `w:tblHeader`; the label | value
+/// tables, the opinion boxes and every body row do not.
+#[test]
+fn the_header_row_of_every_table_repeats_on_every_page() {
+    let mut headers = 0;
+    let mut body_rows = 0;
+    for call in builtin::all() {
+        let call = call.expect("seed calls compile");
+        for fx in fixtures(call) {
+            let at = format!("{}/{}", call.id(), fx.name);
+            let bytes =
+                application_docx(call, &fx.app(true), &FormExtras::default()).expect("a DOCX");
+            let (_, xml, _) = unzip(&bytes);
+            assert!(
+                !xml.contains("</w:tbl><w:tbl>"),
+                "{at}: a paragraph between tables, or they are read as one"
+            );
+            let tables = table_rows(&xml);
+            assert!(tables.len() >= 2, "{at}: tables read back");
+            for (i, rows) in tables.iter().enumerate() {
+                let first = rows.first().expect("a row");
+                let head = matches!(
+                    first.cells.first().map(String::as_str),
+                    Some("序号" | "项目")
+                );
+                assert_eq!(
+                    first.header, head,
+                    "{at}: table {i} starts {:?}",
+                    first.cells
+                );
+                for (r, row) in rows.iter().enumerate().skip(1) {
+                    assert!(!row.header, "{at}: table {i} row {r} {:?}", row.cells);
+                }
+                headers += usize::from(head);
+                body_rows += rows.len() - 1;
+            }
+            // The file list: its header row, then one body row per file.
+            let files = tables
+                .iter()
+                .find(|t| t[0].cells == ["序号", "材料", "文件名"])
+                .unwrap_or_else(|| panic!("{at}: the file list"));
+            assert!(files[0].header, "{at}: the file list's header row");
+            assert_eq!(files.len(), fx.files.len() + 1, "{at}");
+            assert!(files[1..].iter().all(|r| !r.header), "{at}");
+        }
+    }
+    assert!(headers >= 10, "header rows checked: {headers}");
+    assert!(body_rows > headers, "body rows checked: {body_rows}");
 }

@@ -14,7 +14,7 @@ use shenbao_docs::{
 
 mod common;
 use common::{
-    answer_texts, expected_texts, fixture, fixtures, pdf_fonts, pdf_text, squeeze, unzip,
+    answer_texts, expected_texts, fixture, fixtures, pdf_fonts, pdf_lines, pdf_text, squeeze, unzip,
 };
 
 fn call(id: &str) -> &'static Call {
@@ -171,6 +171,14 @@ fn gd_commitment_letter_holds_the_scene_name() {
     );
 }
 
+/// The notes under 湖南's 联合体协议书, worded as in the seed (the notice's 附件).
+const CONSORTIUM_NOTES: [&str; 4] = [
+    "注：",
+    "1、本协议书由委托人签字的，应附法定代表人签字的授权委托书。",
+    "2、本“联合体协议书”为非格式性文件，仅列出了协议的内容要点，供各申报单位参考。联合体申报单位可根据自身实际情况，在本“联合体协议书”中增加相关内容。",
+    "说明：联合体牵头人与联合体各成员方共同签订，可由牵头人和各成员方分别两两盖章，并由双方法定代表人或其委托代理人签字或盖章，上传扫描件。",
+];
+
 #[test]
 fn hn_consortium_agreement_holds_the_members() {
     let call = call("hn-2025-ai");
@@ -191,7 +199,32 @@ fn hn_consortium_agreement_holds_the_members() {
     let pdf = letter_pdf(call, &fx.app(false), Letter::Consortium, &fonts())
         .expect("PDF")
         .expect("a consortium");
+    // Each note and signature line starts a line of its own in the PDF too.
+    let lines = pdf_lines(&pdf);
+    assert!(
+        lines.iter().any(|l| l == "注："),
+        "PDF: 注： alone: {lines:?}"
+    );
+    for start in [
+        "1、本协议书",
+        "2、本“联合体协议书”",
+        "说明：",
+        "成员一名称：",
+        "法定代表人或其委托代理人：",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(start)),
+            "PDF: a line starts with {start}: {lines:?}"
+        );
+    }
     let pdf = pdf_text(&pdf);
+    // The notes under the agreement, one paragraph each, the last ones of the letter.
+    let paragraphs: Vec<&str> = docx.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(
+        paragraphs[paragraphs.len().saturating_sub(CONSORTIUM_NOTES.len())..],
+        CONSORTIUM_NOTES,
+        "DOCX: the notes close the agreement"
+    );
     let consortium = a["consortium_name"].as_str().expect("consortium name");
     let project = a["project_name"].as_str().expect("project");
     for (format, text) in [("DOCX", squeeze(&docx)), ("PDF", pdf)] {
@@ -217,6 +250,12 @@ fn hn_consortium_agreement_holds_the_members() {
             !text.contains("（所有成员单位名单）"),
             "{format}: blanks filled"
         );
+        let notes = squeeze(&CONSORTIUM_NOTES.concat());
+        let at = text
+            .find(&notes)
+            .unwrap_or_else(|| panic!("{format}: the notes"));
+        let signed = text.rfind("（签字/盖章）").expect("a signature line");
+        assert!(signed < at, "{format}: the notes follow the signatures");
     }
 
     let mut single = fx.answers.clone();

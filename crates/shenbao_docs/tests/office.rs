@@ -1,8 +1,10 @@
 //! LibreOffice reads every form we write: the application form of the valid fixture of every
 //! direction of every seed call goes through one `soffice --headless --convert-to pdf` run,
 //! which must succeed and give one PDF per DOCX, and the PDF's text (`pdftotext`) holds every
-//! answer (the CJK texts included). Needs Debian's `libreoffice-writer-nogui` and
-//! `poppler-utils`, which `bash scripts/test` installs when missing.
+//! answer (the CJK texts included). A summary table long enough for several pages goes
+//! through the same run, and every page of its PDF starts with the column titles: LibreOffice
+//! repeats the header row Word would (`w:tblHeader`). Needs Debian's `libreoffice-writer-nogui`
+//! and `poppler-utils`, which `bash scripts/test` installs when missing.
 
 mod common;
 
@@ -12,7 +14,7 @@ use std::time::Instant;
 
 use common::{expected_texts, fixtures, squeeze};
 use shenbao_core::call::builtin;
-use shenbao_docs::{FormExtras, application_docx};
+use shenbao_docs::{FormExtras, SummaryRow, application_docx, summary_docx, summary_rows};
 
 /// The program `name` on the PATH; fails the test with what to install otherwise.
 fn tool(name: &str, package: &str) -> PathBuf {
@@ -34,9 +36,23 @@ fn tool(name: &str, package: &str) -> PathBuf {
 /// CJK text, but joins a word hyphenated at a line break (`XX-` `910B` → `XX910B`), which the
 /// drawing order keeps.
 fn pdf_text(pdftotext: &Path, pdf: &Path, raw: bool) -> String {
+    page_text(pdftotext, pdf, None, raw)
+}
+
+/// The text of `page` of `pdf` (all pages when `None`), as [`pdf_text`] reads it.
+fn page_text(pdftotext: &Path, pdf: &Path, page: Option<usize>, raw: bool) -> String {
     let mode: &[&str] = if raw { &["-raw"] } else { &[] };
+    let pages = page.map_or_else(Vec::new, |p| {
+        vec![
+            "-f".to_string(),
+            p.to_string(),
+            "-l".to_string(),
+            p.to_string(),
+        ]
+    });
     let out = Command::new(pdftotext)
         .args(mode)
+        .args(&pages)
         .args(["-enc", "UTF-8"])
         .arg(pdf)
         .arg("-")
@@ -74,12 +90,36 @@ fn libreoffice_converts_every_seed_form_and_the_pdf_holds_the_answers() {
     }
     assert!(forms.len() >= 5, "fixtures of every seed call");
 
+    // 泉州's county table with 60 applications: several landscape pages.
+    let qz = builtin::get("qz-2024-ai-industry")
+        .expect("seed")
+        .expect("compiles");
+    let table = qz
+        .def()
+        .summaries
+        .iter()
+        .position(|t| t.id == "recommendation_county")
+        .expect("the county table");
+    let f = common::summary::fixture(qz, "compute_service.valid.json");
+    let inputs: Vec<_> = (1..=60)
+        .map(|rank| common::summary::input(&f, rank))
+        .collect();
+    let rows = summary_rows(qz, table, &inputs).expect("rows");
+    let summary_stem = "summary--long";
+    std::fs::write(
+        docx_dir.join(format!("{summary_stem}.docx")),
+        summary_docx(qz, table, &rows).expect("a summary DOCX"),
+    )
+    .expect("write DOCX");
+
     // One run for all of them, with a profile of its own so that parallel runs do not share
     // (and lock) the user's LibreOffice profile.
     let profile = dir.path().join("profile");
     let docs: Vec<PathBuf> = forms
         .iter()
-        .map(|(stem, _, _)| docx_dir.join(format!("{stem}.docx")))
+        .map(|(stem, _, _)| stem.as_str())
+        .chain([summary_stem])
+        .map(|stem| docx_dir.join(format!("{stem}.docx")))
         .collect();
     let started = Instant::now();
     let out = Command::new(&soffice)
@@ -100,7 +140,7 @@ fn libreoffice_converts_every_seed_form_and_the_pdf_holds_the_answers() {
         .expect("soffice runs");
     let elapsed = started.elapsed();
     println!(
-        "LibreOffice converted {} DOCX forms to PDF in {:.1} s ({:.2} s per form)",
+        "LibreOffice converted {} DOCX files to PDF in {:.1} s ({:.2} s per file)",
         docs.len(),
         elapsed.as_secs_f64(),
         elapsed.as_secs_f64() / docs.len() as f64
@@ -147,4 +187,52 @@ fn libreoffice_converts_every_seed_form_and_the_pdf_holds_the_answers() {
             assert!(text.contains(&squeeze(&f.name)), "{stem}: file {}", f.name);
         }
     }
+
+    // Every page of the long summary table starts with the column titles; a title no body
+    // cell holds shows they are the repeated header row, not data.
+    let pdf = pdf_dir.join(format!("{summary_stem}.pdf"));
+    let titles: Vec<String> = qz.def().summaries[table]
+        .columns
+        .iter()
+        .map(|c| squeeze(&c.title))
+        .collect();
+    let body: Vec<String> = rows
+        .iter()
+        .flat_map(|r| match r {
+            SummaryRow::Group(name) => vec![squeeze(name)],
+            SummaryRow::Cells(cells) => cells.iter().map(|c| squeeze(c)).collect(),
+        })
+        .collect();
+    assert!(
+        titles
+            .iter()
+            .any(|t| !body.iter().any(|cell| cell.contains(t.as_str()))),
+        "a column title that is no cell's text: {titles:?}"
+    );
+    let pages = page_count(&tool("pdfinfo", "poppler-utils"), &pdf);
+    assert!(pages >= 3, "the long summary table runs over {pages} pages");
+    for page in 1..=pages {
+        let text = squeeze(&page_text(&pdftotext, &pdf, Some(page), false));
+        let raw = squeeze(&page_text(&pdftotext, &pdf, Some(page), true));
+        for t in &titles {
+            assert!(
+                text.contains(t.as_str()) || raw.contains(t.as_str()),
+                "summary page {page}: column title {t:?} missing from {text}"
+            );
+        }
+    }
+}
+
+/// The number of pages of `pdf` (pdfinfo).
+fn page_count(pdfinfo: &Path, pdf: &Path) -> usize {
+    let out = Command::new(pdfinfo)
+        .arg(pdf)
+        .output()
+        .expect("pdfinfo runs");
+    assert!(out.status.success(), "pdfinfo {}", pdf.display());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a page count")
 }

@@ -1,13 +1,14 @@
 //! Summary tables written as DOCX and read back (the paragraphs of `word/document.xml`, in
 //! order): title, header lines, column titles, group rows, every cell in ranking order and
-//! the footer lines, for every seed call's tables; landscape A4 with 宋体 and 黑体 named.
+//! the footer lines, for every seed call's tables; landscape A4 with 宋体 and 黑体 named; the
+//! row of column titles, and no other, repeats on every page in Word.
 
 mod common;
 
 use std::io::{Cursor, Read};
 
 use common::summary::{Fixture, fixture, input};
-use common::unescape;
+use common::{table_rows, unescape};
 use serde_json::Value as Json;
 use shenbao_core::call::{Call, builtin};
 use shenbao_docs::{SummaryRow, summary_docx, summary_rows};
@@ -134,6 +135,7 @@ fn quanzhou_groups_by_direction_in_ranking_order_on_landscape_a4() {
     assert!(xml.contains("w:eastAsia=\"黑体\"") && xml.contains("w:eastAsia=\"宋体\""));
     let columns = call.def().summaries[table].columns.len();
     assert!(xml.contains(&format!("<w:gridSpan w:val=\"{columns}\"")));
+    assert_repeats_only_the_column_titles(call, table, &xml, rows.len());
 }
 
 #[test]
@@ -157,13 +159,55 @@ fn every_seed_table_is_written_with_its_title_columns_cells_and_footer() {
                 continue;
             }
             let rows = summary_rows(call, table, &[input(&f, 1), input(&f, 2)]).expect("rows");
-            let text = paragraphs(&document_xml(
-                &summary_docx(call, table, &rows).expect("docx"),
-            ));
+            let xml = document_xml(&summary_docx(call, table, &rows).expect("docx"));
+            let text = paragraphs(&xml);
             assert_eq!(text, expected(call, table, &rows), "{call_id} {}", def.id);
             assert_eq!(text[0], def.title);
+            assert_repeats_only_the_column_titles(call, table, &xml, rows.len());
             written += 1;
         }
     }
     assert!(written >= 8, "tables written: {written}");
+}
+
+/// The document's one table: its first row is the column titles and carries `w:tblHeader`,
+/// and none of its `body` rows (groups and applications) does.
+fn assert_repeats_only_the_column_titles(call: &Call, table: usize, xml: &str, body: usize) {
+    let def = &call.def().summaries[table];
+    let tables = table_rows(xml);
+    assert_eq!(tables.len(), 1, "{}: one table", def.id);
+    let rows = &tables[0];
+    assert_eq!(rows.len(), body + 1, "{}: titles and body rows", def.id);
+    let titles: Vec<String> = def
+        .columns
+        .iter()
+        .map(|c| c.title.lines().collect())
+        .collect();
+    assert_eq!(rows[0].cells, titles, "{}: the first row", def.id);
+    assert!(rows[0].header, "{}: the column titles repeat", def.id);
+    for (i, row) in rows.iter().enumerate().skip(1) {
+        assert!(!row.header, "{}: body row {i} {:?}", def.id, row.cells);
+    }
+}
+
+/// A county's table of 60 applications runs over several pages: Word repeats its column
+/// titles on each, and only them.
+#[test]
+fn a_long_table_repeats_its_column_titles_on_every_page() {
+    let call = builtin::get("qz-2024-ai-industry")
+        .expect("seed")
+        .expect("compiles");
+    let table = call
+        .def()
+        .summaries
+        .iter()
+        .position(|t| t.id == "recommendation_county")
+        .expect("the county table");
+    let f = fixture(call, "compute_service.valid.json");
+    let inputs: Vec<_> = (1..=60).map(|rank| input(&f, rank)).collect();
+    let rows = summary_rows(call, table, &inputs).expect("rows");
+    assert!(rows.len() > 60, "60 applications and their group row");
+    let xml = document_xml(&summary_docx(call, table, &rows).expect("docx"));
+    assert_repeats_only_the_column_titles(call, table, &xml, rows.len());
+    assert_eq!(xml.matches("<w:tblHeader />").count(), 1, "one header row");
 }

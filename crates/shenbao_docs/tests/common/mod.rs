@@ -233,6 +233,15 @@ pub fn pdf_text(pdf: &[u8]) -> String {
     squeeze(&poppler("pdftotext", &["-raw", "-enc", "UTF-8"], pdf))
 }
 
+/// The lines of a PDF as they are printed (pdftotext in reading order), white space removed.
+pub fn pdf_lines(pdf: &[u8]) -> Vec<String> {
+    poppler("pdftotext", &["-enc", "UTF-8"], pdf)
+        .lines()
+        .map(squeeze)
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
 /// `text` without white space, to compare with [`pdf_text`].
 pub fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
@@ -264,22 +273,59 @@ pub fn unzip(bytes: &[u8]) -> (Vec<String>, String, String) {
         .expect("utf-8");
     let mut text = String::new();
     for para in xml.split("</w:p>") {
-        let mut rest = para;
-        while let Some(i) = rest.find("<w:t") {
-            rest = &rest[i + 4..];
-            if !(rest.starts_with('>') || rest.starts_with(' ')) {
-                continue;
-            }
-            let Some(open) = rest.find('>') else { break };
-            let Some(close) = rest.find("</w:t>") else {
-                break;
-            };
-            text.push_str(&unescape(&rest[open + 1..close]));
-            rest = &rest[close..];
-        }
+        text.push_str(&xml_text(para));
         text.push('\n');
     }
     (names, xml, text)
+}
+
+/// The text of the runs (`w:t`) in a piece of WordprocessingML, decoded.
+pub fn xml_text(xml: &str) -> String {
+    let mut text = String::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find("<w:t") {
+        rest = &rest[i + 4..];
+        if !(rest.starts_with('>') || rest.starts_with(' ')) {
+            continue;
+        }
+        let Some(open) = rest.find('>') else { break };
+        let Some(close) = rest.find("</w:t>") else {
+            break;
+        };
+        text.push_str(&unescape(&rest[open + 1..close]));
+        rest = &rest[close..];
+    }
+    text
+}
+
+/// A table row of a `word/document.xml`: whether Word repeats it on every page (`w:tblHeader`
+/// in its properties) and the text of each of its cells.
+#[derive(Debug)]
+pub struct TableRow {
+    pub header: bool,
+    pub cells: Vec<String>,
+}
+
+/// The rows of every table of a `word/document.xml` (whose tables do not nest), table by table.
+pub fn table_rows(xml: &str) -> Vec<Vec<TableRow>> {
+    xml.split("<w:tbl>")
+        .skip(1)
+        .map(|table| {
+            let table = table.split("</w:tbl>").next().unwrap_or_default();
+            table
+                .split("<w:tr>")
+                .skip(1)
+                .map(|row| {
+                    let mut parts = row.split("<w:tc>");
+                    let properties = parts.next().unwrap_or_default();
+                    TableRow {
+                        header: properties.contains("<w:tblHeader"),
+                        cells: parts.map(xml_text).collect(),
+                    }
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// XML text with its five entities decoded.
