@@ -247,6 +247,24 @@ impl Store {
         Ok(rows.iter().map(mail_from_row).collect::<Result<_, _>>()?)
     }
 
+    /// Claims the due e-mail `mail` for one sender until `lease_until`: its next attempt moves
+    /// there, if no other sender moved it since `mail` was read (`next_attempt_at` unchanged,
+    /// still unsent). `true` when this sender has it. Two servers reading the same due rows
+    /// thus send each e-mail once; a sender that dies holding a claim leaves the e-mail due
+    /// again when the lease ends.
+    pub async fn claim_mail(&self, mail: &MailRow, lease_until: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE mail_outbox SET next_attempt_at = $1 \
+             WHERE id = $2 AND sent_at IS NULL AND next_attempt_at = $3",
+        )
+        .bind(lease_until)
+        .bind(mail.id)
+        .bind(mail.next_attempt_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// The queued or sent e-mail with this id, if any.
     pub async fn mail(&self, id: i64) -> Result<Option<MailRow>, StoreError> {
         let row = sqlx::query(

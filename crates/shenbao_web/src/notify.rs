@@ -42,6 +42,10 @@ pub const MAIL_MAX_ATTEMPTS: i64 = 10;
 pub const MAIL_GIVEN_UP: i64 = i64::MAX;
 /// Timeout of one SMTP conversation.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long a sender holds an e-mail it claimed before another may try it: far longer than one
+/// SMTP exchange ([`SMTP_TIMEOUT`]), so an e-mail is only retried by another sender when the
+/// first died while sending.
+pub const MAIL_LEASE_MS: i64 = 10 * 60 * 1000;
 
 /// What to tell the recipients.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -268,7 +272,9 @@ pub fn next_attempt_at(now: i64, attempts: i64) -> i64 {
 }
 
 /// One pass of the worker: sends up to [`MAIL_BATCH`] due e-mails, records each success or
-/// failure (with its retry time), and returns `(sent, failed)`. Database errors are logged.
+/// failure (with its retry time), and returns `(sent, failed)`. Each e-mail is claimed first
+/// ([`Store::claim_mail`]), so servers sharing the database never send one twice; one that
+/// another sender claimed is skipped. Database errors are logged.
 pub async fn deliver_due(store: &Store, mailer: &Mailer, now: i64) -> (usize, usize) {
     let due = match store.due_mail(now, MAIL_BATCH).await {
         Ok(due) => due,
@@ -279,6 +285,17 @@ pub async fn deliver_due(store: &Store, mailer: &Mailer, now: i64) -> (usize, us
     };
     let (mut sent, mut failed) = (0, 0);
     for mail in &due {
+        match store
+            .claim_mail(mail, now.saturating_add(MAIL_LEASE_MS))
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(error) => {
+                tracing::error!(?error, mail_id = mail.id, "claiming an e-mail failed");
+                continue;
+            }
+        }
         let outcome = match mailer.send(mail).await {
             Ok(()) => {
                 sent += 1;

@@ -24,6 +24,7 @@ on_both_databases!(
     the_notification_email_is_validated_set_and_cleared,
     notices_are_mailed_to_users_with_an_address,
     a_failed_delivery_is_retried_later_with_back_off,
+    concurrent_senders_deliver_each_mail_once,
     the_worker_delivers_queued_mail,
     notifying_never_fails_the_caller,
 );
@@ -473,6 +474,66 @@ async fn notices_are_mailed_to_users_with_an_address(db: TestDb) {
         (0, 0),
         "nothing is sent twice"
     );
+}
+
+/// Two senders (two servers on one database) working the outbox at the same moment deliver
+/// each e-mail once; an e-mail claimed by a sender that died is due again after the lease.
+async fn concurrent_senders_deliver_each_mail_once(db: TestDb) {
+    let app = App::start(db.store.clone(), false).await;
+    let a = app.browser();
+    app.register(&a, USCC_A, "qiye_a").await;
+    let ida = user_id(&app.store, "qiye_a").await;
+    app.store
+        .set_user_email(ida, Some("zhang@example.cn"))
+        .await
+        .expect("email");
+    let notifier = Notifier::with_mail(None);
+    for n in 0..6 {
+        notifier
+            .notify(&app.store, NOW, &[ida], &notice(&format!("通知{n}"), None))
+            .await;
+    }
+    let (port, received) = start_smtp(0);
+    let (first, second) = (mailer(port), mailer(port));
+    let ((s1, f1), (s2, f2)) = tokio::join!(
+        deliver_due(&app.store, &first, NOW + 1_000),
+        deliver_due(&app.store, &second, NOW + 1_000),
+    );
+    assert_eq!((f1, f2), (0, 0));
+    assert_eq!(s1 + s2, 6, "each e-mail sent by one of them: {s1} + {s2}");
+    let got = wait_for(&received, 6).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let got_late = received.lock().expect("lock").len();
+    assert_eq!((got.len(), got_late), (6, 6), "nothing delivered twice");
+    let mut subjects: Vec<String> = got.iter().map(|m| subject_of(&m.data)).collect();
+    subjects.sort();
+    subjects.dedup();
+    assert_eq!(subjects.len(), 6);
+
+    // A sender that claimed an e-mail and died: nobody sends it during the lease, the next
+    // pass after it does.
+    notifier
+        .notify(&app.store, NOW, &[ida], &notice("认领后中断", None))
+        .await;
+    let due = app.store.due_mail(NOW + 2_000, 10).await.expect("due");
+    assert_eq!(due.len(), 1);
+    let lease_end = NOW + 2_000 + shenbao_web::notify::MAIL_LEASE_MS;
+    assert!(
+        app.store
+            .claim_mail(&due[0], lease_end)
+            .await
+            .expect("claim")
+    );
+    assert!(
+        !app.store
+            .claim_mail(&due[0], lease_end)
+            .await
+            .expect("claim"),
+        "claimed once only"
+    );
+    assert_eq!(deliver_due(&app.store, &first, lease_end - 1).await, (0, 0));
+    assert_eq!(deliver_due(&app.store, &first, lease_end).await, (1, 0));
+    assert_eq!(wait_for(&received, 7).await.len(), 7);
 }
 
 async fn a_failed_delivery_is_retried_later_with_back_off(db: TestDb) {
