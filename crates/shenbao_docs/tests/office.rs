@@ -91,15 +91,7 @@ fn libreoffice_converts_every_seed_form_and_the_pdf_holds_the_answers() {
     assert!(forms.len() >= 5, "fixtures of every seed call");
 
     // 泉州's county table with 60 applications: several landscape pages.
-    let qz = builtin::get("qz-2024-ai-industry")
-        .expect("seed")
-        .expect("compiles");
-    let table = qz
-        .def()
-        .summaries
-        .iter()
-        .position(|t| t.id == "recommendation_county")
-        .expect("the county table");
+    let (qz, table) = common::summary::quanzhou_county_table();
     let f = common::summary::fixture(qz, "compute_service.valid.json");
     let inputs: Vec<_> = (1..=60)
         .map(|rank| common::summary::input(&f, rank))

@@ -6,7 +6,7 @@ mod common;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
-use common::summary::{fixture, input};
+use common::summary::{fixture, input, quanzhou_county_table};
 use shenbao_core::call::builtin;
 use shenbao_docs::{SummaryRow, summary_rows, summary_xlsx};
 
@@ -30,13 +30,7 @@ fn read_back(bytes: Vec<u8>) -> Vec<Vec<String>> {
 
 #[test]
 fn quanzhou_groups_by_direction_with_numbers_restarting() {
-    let call = builtin::get("qz-2024-ai-industry").unwrap().unwrap();
-    let table = call
-        .def()
-        .summaries
-        .iter()
-        .position(|t| t.id == "recommendation_county")
-        .expect("the county table");
+    let (call, table) = quanzhou_county_table();
     let compute = fixture(call, "compute_service.valid.json");
     let compute2 = fixture(call, "compute_service.purchase_at_floor.valid.json");
     let lingyan = fixture(call, "lingyan_software.valid.json");

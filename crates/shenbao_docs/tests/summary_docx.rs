@@ -7,7 +7,7 @@ mod common;
 
 use std::io::{Cursor, Read};
 
-use common::summary::{Fixture, fixture, input};
+use common::summary::{Fixture, fixture, input, quanzhou_county_table};
 use common::{table_rows, unescape};
 use serde_json::Value as Json;
 use shenbao_core::call::{Call, builtin};
@@ -82,15 +82,7 @@ fn expected(call: &Call, table: usize, rows: &[SummaryRow]) -> Vec<String> {
 
 #[test]
 fn quanzhou_groups_by_direction_in_ranking_order_on_landscape_a4() {
-    let call = builtin::get("qz-2024-ai-industry")
-        .expect("seed")
-        .expect("compiles");
-    let table = call
-        .def()
-        .summaries
-        .iter()
-        .position(|t| t.id == "recommendation_county")
-        .expect("the county table");
+    let (call, table) = quanzhou_county_table();
     let compute = fixture(call, "compute_service.valid.json");
     let mut compute2 = fixture(call, "compute_service.purchase_at_floor.valid.json");
     // Another company, so the order is visible.
@@ -194,15 +186,7 @@ fn assert_repeats_only_the_column_titles(call: &Call, table: usize, xml: &str, b
 /// titles on each, and only them.
 #[test]
 fn a_long_table_repeats_its_column_titles_on_every_page() {
-    let call = builtin::get("qz-2024-ai-industry")
-        .expect("seed")
-        .expect("compiles");
-    let table = call
-        .def()
-        .summaries
-        .iter()
-        .position(|t| t.id == "recommendation_county")
-        .expect("the county table");
+    let (call, table) = quanzhou_county_table();
     let f = fixture(call, "compute_service.valid.json");
     let inputs: Vec<_> = (1..=60).map(|rank| input(&f, rank)).collect();
     let rows = summary_rows(call, table, &inputs).expect("rows");

@@ -40,6 +40,17 @@ fn notice(title: &str, link: Option<&str>) -> Notice {
     }
 }
 
+/// Registers applicant qiye_a in browser `b` with the address zhang@example.cn; its user id.
+async fn applicant_with_mail(app: &App, b: &reqwest::Client) -> i64 {
+    app.register(b, USCC_A, "qiye_a").await;
+    let id = user_id(&app.store, "qiye_a").await;
+    app.store
+        .set_user_email(id, Some("zhang@example.cn"))
+        .await
+        .expect("email");
+    id
+}
+
 async fn user_id(store: &Store, username: &str) -> i64 {
     store
         .user_by_username(username)
@@ -481,12 +492,7 @@ async fn notices_are_mailed_to_users_with_an_address(db: TestDb) {
 async fn concurrent_senders_deliver_each_mail_once(db: TestDb) {
     let app = App::start(db.store.clone(), false).await;
     let a = app.browser();
-    app.register(&a, USCC_A, "qiye_a").await;
-    let ida = user_id(&app.store, "qiye_a").await;
-    app.store
-        .set_user_email(ida, Some("zhang@example.cn"))
-        .await
-        .expect("email");
+    let ida = applicant_with_mail(&app, &a).await;
     let notifier = Notifier::with_mail(None);
     for n in 0..6 {
         notifier
@@ -539,12 +545,7 @@ async fn concurrent_senders_deliver_each_mail_once(db: TestDb) {
 async fn a_failed_delivery_is_retried_later_with_back_off(db: TestDb) {
     let app = App::start(db.store.clone(), false).await;
     let a = app.browser();
-    app.register(&a, USCC_A, "qiye_a").await;
-    let ida = user_id(&app.store, "qiye_a").await;
-    app.store
-        .set_user_email(ida, Some("zhang@example.cn"))
-        .await
-        .expect("email");
+    let ida = applicant_with_mail(&app, &a).await;
     Notifier::with_mail(None)
         .notify(
             &app.store,
@@ -586,12 +587,7 @@ async fn a_failed_delivery_is_retried_later_with_back_off(db: TestDb) {
 async fn the_worker_delivers_queued_mail(db: TestDb) {
     let app = App::start(db.store.clone(), false).await;
     let a = app.browser();
-    app.register(&a, USCC_A, "qiye_a").await;
-    let ida = user_id(&app.store, "qiye_a").await;
-    app.store
-        .set_user_email(ida, Some("zhang@example.cn"))
-        .await
-        .expect("email");
+    let ida = applicant_with_mail(&app, &a).await;
     Notifier::with_mail(None)
         .notify(&app.store, NOW, &[ida], &notice("专家评审结果", None))
         .await;
@@ -615,12 +611,7 @@ async fn the_worker_delivers_queued_mail(db: TestDb) {
 async fn notifying_never_fails_the_caller(db: TestDb) {
     let app = App::start(db.store.clone(), false).await;
     let a = app.browser();
-    app.register(&a, USCC_A, "qiye_a").await;
-    let ida = user_id(&app.store, "qiye_a").await;
-    app.store
-        .set_user_email(ida, Some("zhang@example.cn"))
-        .await
-        .expect("email");
+    let ida = applicant_with_mail(&app, &a).await;
     let notifier = Notifier::with_mail(None);
 
     // A broken store (its pool closed): notify returns, quietly.

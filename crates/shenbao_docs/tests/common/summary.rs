@@ -15,6 +15,20 @@ pub struct Fixture {
     pub answers: serde_json::Map<String, Json>,
 }
 
+/// 泉州's call and the index of its county summary table (推荐汇总表, grouped by direction).
+pub fn quanzhou_county_table() -> (&'static Call, usize) {
+    let call = shenbao_core::call::builtin::get("qz-2024-ai-industry")
+        .expect("seed")
+        .expect("compiles");
+    let table = call
+        .def()
+        .summaries
+        .iter()
+        .position(|t| t.id == "recommendation_county")
+        .expect("the county table");
+    (call, table)
+}
+
 /// The valid fixture `name` of `call`, normalised by the form engine.
 pub fn fixture(call: &Call, name: &str) -> Fixture {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
