@@ -48,13 +48,23 @@ async fn applicant_accounts(state: &ServerState, app: &ApplicationRow) -> Vec<i6
     ids(state.store.users_of_organisation(app.organisation_id).await)
 }
 
-/// The accounts that review for `unit` at `level`.
-async fn unit_accounts(state: &ServerState, level: &ReviewLevel, unit: &str) -> Vec<i64> {
-    let unit = if level.scope == LevelScope::Province {
-        routing::OWNER
-    } else {
-        unit
-    };
+/// The accounts that review for `unit` at `level` of `entry`'s call: at the provincial level
+/// the owners who own the call.
+async fn unit_accounts(
+    state: &ServerState,
+    entry: &CallEntry,
+    level: &ReviewLevel,
+    unit: &str,
+) -> Vec<i64> {
+    if level.scope == LevelScope::Province {
+        let owners = state.store.unit_reviewers(routing::OWNER, false).await;
+        return ids(owners.map(|users| {
+            users
+                .into_iter()
+                .filter(|u| crate::pages::owner::owns(u, entry.call))
+                .collect()
+        }));
+    }
     ids(state
         .store
         .unit_reviewers(unit, level.scope == LevelScope::Sector)
@@ -81,7 +91,7 @@ pub async fn arrived(state: &ServerState, entry: &CallEntry, app: &ApplicationRo
         return;
     };
     let unit = app.unit.as_deref().unwrap_or_default();
-    let recipients = unit_accounts(state, level, unit).await;
+    let recipients = unit_accounts(state, entry, level, unit).await;
     send(
         state,
         &recipients,
@@ -156,7 +166,7 @@ pub async fn forwarded(state: &ServerState, entry: &CallEntry, moved: &[i64]) {
             continue;
         }
         told_units.push((level.id.clone(), unit.clone()));
-        let recipients = unit_accounts(state, level, &unit).await;
+        let recipients = unit_accounts(state, entry, level, &unit).await;
         send(
             state,
             &recipients,

@@ -486,6 +486,9 @@ async fn single_city_calls_go_from_the_city_to_the_owner(db: TestDb) {
         ("gd-2023-ai-scenarios", "manufacturing.valid.json", "440100"),
     ];
     let mut done: Vec<(&str, i64, reqwest::Client)> = Vec::new();
+    // Owners of 山东's calls and of 广东's hear only of their own calls' lists.
+    reviewer(&app, "ting_sd", Role::Owner, Some("370000"), None).await;
+    reviewer(&app, "ting_gd", Role::Owner, Some("440000"), None).await;
     // One organisation per call: two fixtures share a code with the first.
     let codes = [
         None,
@@ -537,6 +540,14 @@ async fn single_city_calls_go_from_the_city_to_the_owner(db: TestDb) {
             "{call}"
         );
         done.push((call, id, b));
+    }
+    for (owner, lists) in [("ting_sd", 2), ("ting_gd", 1)] {
+        let user = app.store.user_by_username(owner).await.unwrap().unwrap();
+        assert_eq!(
+            app.store.unread_notifications(user.id).await.unwrap(),
+            lists,
+            "{owner}"
+        );
     }
     for (i, (call, id, b)) in done.iter().enumerate() {
         owner_to_publication(&app, call, &[(*id, b)], &i.to_string()).await;
