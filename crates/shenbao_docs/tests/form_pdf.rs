@@ -281,6 +281,33 @@ fn hn_consortium_agreement_holds_the_members() {
     assert!(unzip(&commitment).2.contains("真实性承诺"));
 }
 
+/// A section help of several lines (湖南's 联合体协议书 template in the center form) prints
+/// each line as a paragraph of its own, not run together.
+#[test]
+fn a_help_text_of_several_lines_keeps_its_lines() {
+    let call = call("hn-2025-ai");
+    let fx = fixture(call, "center.valid.json");
+    let pdf = application_pdf(call, &fx.app(false), &FormExtras::default(), &fonts()).expect("PDF");
+    let lines = pdf_lines(&pdf);
+    assert!(lines.iter().any(|l| l == "注："), "注： alone: {lines:?}");
+    // pdftotext may cut "1．" from the text after it (full-width punctuation), so the clauses
+    // are found by their numbers.
+    for start in [
+        "1．",
+        "2．",
+        "7．",
+        "8．",
+        "牵头人名称：",
+        "1、本协议书由委托人签字的",
+        "说明：",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(start)),
+            "a line starts with {start}: {lines:?}"
+        );
+    }
+}
+
 #[test]
 fn qz_opinion_box_holds_the_opinion_and_names() {
     let call = call("qz-2024-ai-industry");
