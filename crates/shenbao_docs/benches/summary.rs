@@ -1,49 +1,23 @@
 //! Prints how long a 10,000-row summary table takes: computing the cells from the answers
 //! (CEL per column) and writing the XLSX and the DOCX. Run with `cargo bench -p shenbao_docs --bench summary`.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
-use serde_json::Value as Json;
-use shenbao_core::call::{Target, builtin};
-use shenbao_core::form::validate;
 use shenbao_docs::{SummaryInput, summary_docx, summary_rows, summary_xlsx};
+
+// The tests' fixture loading, normalised by the form engine as a submission stores it.
+#[path = "../tests/common/summary.rs"]
+mod summary;
 
 const ROWS: usize = 10_000;
 
 fn main() {
-    let call = builtin::get("qz-2024-ai-industry")
-        .expect("seed")
-        .expect("compiles");
-    let table = call
-        .def()
-        .summaries
-        .iter()
-        .position(|t| t.id == "recommendation_county")
-        .expect("table");
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shenbao_core/tests/fixtures/qz-2024-ai-industry/compute_service.valid.json");
-    let v: Json =
-        serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json");
-    let answers = validate(
-        call,
-        Target {
-            direction: "compute_service",
-            subdirection: None,
-        },
-        &v["answers"],
-    )
-    .answers;
-    let profile = v["profile"].clone();
+    let (call, table) = summary::quanzhou_county_table();
+    let f = summary::fixture(call, "compute_service.valid.json");
     let inputs: Vec<SummaryInput<'_>> = (0..ROWS)
         .map(|i| SummaryInput {
-            direction: "compute_service",
-            subdirection: None,
-            rank: u32::try_from(i + 1).unwrap_or(u32::MAX),
             region: "350503",
-            opinion: "同意推荐",
-            answers: &answers,
-            profile: &profile,
+            ..summary::input(&f, u32::try_from(i + 1).unwrap_or(u32::MAX))
         })
         .collect();
     let start = Instant::now();

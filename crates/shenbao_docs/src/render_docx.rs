@@ -19,8 +19,8 @@ const MARGIN_BOTTOM: i32 = 1984;
 const MARGIN_LEFT: i32 = 1588;
 const MARGIN_RIGHT: i32 = 1474;
 
-const BODY_FONT: &str = "宋体";
-const TITLE_FONT: &str = "黑体";
+pub(crate) const BODY_FONT: &str = "宋体";
+pub(crate) const TITLE_FONT: &str = "黑体";
 const LATIN_FONT: &str = "Times New Roman";
 /// Sizes in half-points: 二号, 三号, 小四, 五号.
 const SIZE_TITLE: usize = 44;
@@ -172,7 +172,9 @@ fn cell(c: &Cell) -> TableCell {
         .fold(TableCell::new(), |cell, p| cell.add_paragraph(paragraph(p)))
 }
 
-fn fonts(east_asia: &str) -> RunFonts {
+/// The official `east_asia` font (宋体, 黑体) with Times New Roman for Latin text; the summary
+/// tables use it too.
+pub(crate) fn fonts(east_asia: &str) -> RunFonts {
     RunFonts::new()
         .east_asia(east_asia)
         .ascii(LATIN_FONT)

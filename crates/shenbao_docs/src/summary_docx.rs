@@ -8,11 +8,12 @@
 //! Fonts are named, never embedded: 宋体 for the body, 黑体 for the title.
 
 use docx_rs::{
-    AlignmentType, Docx, PageMargin, PageOrientationType, Paragraph, Run, RunFonts, Table,
-    TableCell, TableLayoutType, TableRow, VAlignType, WidthType,
+    AlignmentType, Docx, PageMargin, PageOrientationType, Paragraph, Run, Table, TableCell,
+    TableLayoutType, TableRow, VAlignType, WidthType,
 };
 use shenbao_core::call::Call;
 
+use crate::render_docx::{BODY_FONT, TITLE_FONT, fonts};
 use crate::{DocError, SummaryRow};
 
 /// Landscape A4 in twentieths of a point.
@@ -23,9 +24,6 @@ const MARGIN: i32 = 1134;
 /// The text width between the margins.
 const TEXT_WIDTH: usize = 16838 - 2 * 1134;
 
-const BODY_FONT: &str = "宋体";
-const TITLE_FONT: &str = "黑体";
-const LATIN_FONT: &str = "Times New Roman";
 /// Sizes in half-points: 二号 for the title, 小四 for the lines, 五号 in the table.
 const SIZE_TITLE: usize = 36;
 const SIZE_LINE: usize = 24;
@@ -118,13 +116,6 @@ fn column_widths(hints: impl Iterator<Item = f64>) -> Vec<usize> {
         .iter()
         .map(|h| ((h / total) * TEXT_WIDTH as f64).floor() as usize)
         .collect()
-}
-
-fn fonts(east_asia: &str) -> RunFonts {
-    RunFonts::new()
-        .east_asia(east_asia)
-        .ascii(LATIN_FONT)
-        .hi_ansi(LATIN_FONT)
 }
 
 fn run(text: &str, size: usize) -> Run {

@@ -227,10 +227,7 @@ pub async fn application_download(
     format: Format,
 ) -> Result<Response, AppError> {
     let renderer = form_format(format)?;
-    let source = FormSource::load(&state.store, app, version)
-        .await
-        .map_err(AppError::Internal)?
-        .ok_or(AppError::NotFound)?;
+    let source = form_source(state, app, version).await?;
     // Rendering a PDF takes tens of milliseconds: off the async workers.
     let row = app.clone();
     let bytes = tokio::task::spawn_blocking(move || {
@@ -282,10 +279,7 @@ pub async fn letter_download(
     letter: Letter,
     format: Format,
 ) -> Result<Response, AppError> {
-    let source = FormSource::load(&state.store, app, version)
-        .await
-        .map_err(AppError::Internal)?
-        .ok_or(AppError::NotFound)?;
+    let source = form_source(state, app, version).await?;
     let row = app.clone();
     let bytes = tokio::task::spawn_blocking(move || {
         let form = source.application(&row);
@@ -311,6 +305,18 @@ pub async fn letter_download(
         &format!("letter-{}", app.id),
         bytes,
     ))
+}
+
+/// What the form of `app` prints in `version`; 404 when that version does not exist.
+async fn form_source(
+    state: &ServerState,
+    app: &ApplicationRow,
+    version: Version,
+) -> Result<FormSource, AppError> {
+    FormSource::load(&state.store, app, version)
+        .await
+        .map_err(AppError::Internal)?
+        .ok_or(AppError::NotFound)
 }
 
 async fn app_org_name(state: &ServerState, app: &ApplicationRow) -> Result<String, AppError> {
