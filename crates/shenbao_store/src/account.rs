@@ -81,7 +81,7 @@ impl Store {
         org: &NewOrganisation,
         user: &NewUser,
     ) -> Result<(OrganisationRow, UserRow), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "INSERT INTO organisations (uscc, name, region, created_at) \
              VALUES ($1, $2, $3, $4) \

@@ -144,7 +144,7 @@ impl Store {
         new: &NewApplication,
         event: &ApplicationEvent,
     ) -> Result<ApplicationRow, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(concat!(
             "INSERT INTO applications (call_id, direction, subdirection, organisation_id, \
                  created_by, status, answers, justification, version, created_at, updated_at, \
@@ -272,7 +272,7 @@ impl Store {
         snapshot: &NewSnapshot,
         event: &ApplicationEvent,
     ) -> Result<ApplicationRow, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(concat!(
             "UPDATE applications \
              SET status = 'submitted', version = version + 1, updated_at = $1, \
@@ -337,7 +337,7 @@ impl Store {
         level: &str,
         event: &ApplicationEvent,
     ) -> Result<ApplicationRow, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(concat!(
             "UPDATE applications \
              SET status = 'draft', version = version + 1, updated_at = $1, submitted_at = NULL, \

@@ -24,7 +24,7 @@ static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; \
      PRAGMA synchronous = NORMAL; \
      PRAGMA foreign_keys = ON; \
-     PRAGMA busy_timeout = 5000;";
+     PRAGMA busy_timeout = 15000;";
 
 /// The Any driver finds backends in a process-wide registry that must be filled exactly once.
 /// (sqlx guards `install_default_drivers` itself too; this keeps the rule visible here.)

@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 use crate::{Backend, Store, StoreError};
 
@@ -228,16 +228,6 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
 }
 
 impl Store {
-    /// A transaction that writes: on SQLite it takes the write lock at once (`BEGIN
-    /// IMMEDIATE`), so reading first cannot end in a lock upgrade that `busy_timeout` cannot
-    /// wait out.
-    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
-        })
-    }
-
     // ---- the pool --------------------------------------------------------------------------
 
     /// Adds a user to a call's expert pool; `false` when already there. The caller checks
@@ -328,7 +318,7 @@ impl Store {
     /// transaction. Returns how many assignments were removed. Submitted score sheets stay:
     /// they are the record of what happened, and the owner decides about them.
     pub async fn declare_conflict(&self, c: &NewConflict) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO expert_conflicts (call_id, user_id, organisation_id, reason, declared_at) \
              VALUES ($1, $2, $3, $4, $5) \
@@ -778,7 +768,7 @@ impl Store {
         reason: Option<&str>,
         now_ms: i64,
     ) -> Result<AssignmentRow, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(concat!(
             "DELETE FROM assignments WHERE id = $1 AND expert_id = $2 AND submitted_at IS NULL \
              RETURNING ",

@@ -29,7 +29,9 @@
 //!   (and the snapshot) in one transaction that starts with that guarded `UPDATE`.
 //! - **SQLite settings.** The file (and its directory) is created when missing, with WAL
 //!   journal (readers do not block the writer), `synchronous=NORMAL` (safe with WAL),
-//!   `foreign_keys=ON` and a 5 s `busy_timeout`, set on every pooled connection.
+//!   `foreign_keys=ON` and a 15 s `busy_timeout`, set on every pooled connection; every
+//!   transaction starts with `BEGIN IMMEDIATE`, so writers queue in the busy handler instead
+//!   of failing with `database is locked`.
 //! - **Tests run on both.** [`testing`] gives each test a fresh SQLite file and, when
 //!   `SHENBAO_TEST_DATABASE_URL` is set, a fresh Postgres schema; the conformance suite and the
 //!   web crate's tests write each body once and run it on both.
@@ -106,6 +108,20 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
+    /// A transaction that writes. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`): a deferred transaction that reads first and then writes fails at once with
+    /// `database is locked` when another writer committed in between (a lock upgrade that
+    /// `busy_timeout` cannot wait out), whereas `BEGIN IMMEDIATE` waits its turn in the busy
+    /// handler. Every transaction of this crate writes, so every one starts here.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     /// Which database this store talks to.
     pub fn backend(&self) -> Backend {
         self.backend

@@ -117,7 +117,7 @@ impl Store {
         if notices.is_empty() {
             return Ok(());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for n in notices {
             sqlx::query(
                 "INSERT INTO notifications (user_id, at, title, body, link, read_at) \
@@ -213,7 +213,7 @@ impl Store {
         if mails.is_empty() {
             return Ok(());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for m in mails {
             sqlx::query(
                 "INSERT INTO mail_outbox (to_address, subject, body, created_at, attempts, \

@@ -351,7 +351,7 @@ impl Store {
         } else {
             "not_recommended"
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let Some(application) = guarded_status(&mut tx, id, at, status).await? else {
             tx.rollback().await?;
             return Err(self.review_refusal(id, at).await);
@@ -433,7 +433,7 @@ impl Store {
         at: &UnitRef,
         event: &ApplicationEvent,
     ) -> Result<ApplicationRow, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let Some(application) = guarded_status(&mut tx, id, at, "returned").await? else {
             tx.rollback().await?;
             return Err(self.review_refusal(id, at).await);
@@ -452,7 +452,7 @@ impl Store {
     /// direction is forwarded (`forwards.pkey`), and as a version conflict when the application
     /// is not ranked at that unit.
     pub async fn move_in_ranking(&self, id: i64, at: &UnitRef, up: bool) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // A no-op write first, to take SQLite's write lock before reading.
         let touched = sqlx::query(concat!(
             "UPDATE applications SET version = version + 1 \
@@ -526,7 +526,7 @@ impl Store {
         next_unit: &NextUnit,
         event: &ApplicationEvent,
     ) -> Result<Vec<i64>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO forwards (call_id, level, unit, direction, forwarded_at, forwarded_by, \
                  count) VALUES ($1, $2, $3, $4, $5, $6, 0)",

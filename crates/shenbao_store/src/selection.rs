@@ -138,7 +138,7 @@ impl Store {
         from: &str,
         to: &str,
     ) -> Result<ApplicationRow, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(concat!(
             "UPDATE applications SET status = $1, version = version + 1, updated_at = $2 \
              WHERE id = $3 AND status = $4 AND unit = '*' \
