@@ -36,6 +36,8 @@ export class Journey {
     this.browser = null;
     this.pages = new Map();
     this.pageErrors = [];
+    // Only the accessibility test sets it: axe-core is injected as an inline script.
+    this.bypassCSP = false;
     this.offHost = [];
     this.shots = [];
   }
@@ -63,7 +65,7 @@ export class Journey {
   /** A fresh context (cookies of its own) and page for `who`. */
   async page(who) {
     if (this.pages.has(who)) return this.pages.get(who);
-    const context = await this.browser.newContext({ viewport: { width: 1366, height: 900 }, locale: "zh-CN" });
+    const context = await this.browser.newContext({ viewport: { width: 1366, height: 900 }, locale: "zh-CN", bypassCSP: this.bypassCSP });
     context.setDefaultTimeout(15_000);
     context.setDefaultNavigationTimeout(30_000);
     // Every request must stay on the loopback server; anything else is recorded and refused.
@@ -75,6 +77,11 @@ export class Journey {
     });
     const p = await context.newPage();
     p.on("pageerror", (e) => this.pageErrors.push(`${who} ${p.url()}: ${e.message}`));
+    // The server's Content-Security-Policy allows no inline script or style: anything the
+    // policy blocks is an error of the page.
+    p.on("console", (m) => {
+      if (m.type() === "error" && /Content Security Policy/i.test(m.text())) this.pageErrors.push(`${who} ${p.url()}: ${m.text()}`);
+    });
     this.pages.set(who, p);
     return p;
   }

@@ -8,7 +8,10 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 use shenbao_store::{NewOrganisation, NewUser, Role, Store};
 use shenbao_web::notify::{SmtpSettings, spawn_mail_worker};
-use shenbao_web::{CallRegistry, FileStore, Notifier, ServerState, auth, system_now};
+use shenbao_web::{
+    CallRegistry, FileStore, Notifier, ServeOptions, ServerState, TrustedProxies, WebConfig, auth,
+    system_now,
+};
 
 /// Where the data lives; shared by `serve` and the `user` commands.
 #[derive(Debug, clap::Args)]
@@ -20,8 +23,8 @@ pub struct DataArgs {
     #[arg(long, env = "SHENBAO_DATABASE_URL")]
     pub database_url: Option<String>,
     /// Configuration file (TOML with the keys listen, data_dir, database_url,
-    /// max_upload_mb, smtp_url, mail_from, public_url) [default: ./shenbao.toml when it
-    /// exists].
+    /// max_upload_mb, smtp_url, mail_from, public_url, trusted_proxy, secure_cookies,
+    /// max_connections, max_connections_per_ip) [default: ./shenbao.toml when it exists].
     #[arg(long, env = "SHENBAO_CONFIG")]
     pub config: Option<PathBuf>,
 }
@@ -46,9 +49,24 @@ pub struct ServeArgs {
     /// Sender of notification e-mail, e.g. `申报通 <noreply@example.cn>`.
     #[arg(long, env = "SHENBAO_MAIL_FROM")]
     pub mail_from: Option<String>,
-    /// The site's public address, e.g. `https://shenbao.example.cn`, for links in e-mail.
+    /// The site's public address, e.g. `https://shenbao.example.cn`, for links in e-mail;
+    /// `https://…` also marks cookies `Secure`.
     #[arg(long, env = "SHENBAO_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed: addresses or CIDR blocks, comma
+    /// separated, e.g. `127.0.0.1,10.0.0.0/8` [default: none, the socket's address counts].
+    #[arg(long, env = "SHENBAO_TRUSTED_PROXY")]
+    pub trusted_proxy: Option<String>,
+    /// Mark cookies `Secure` even when the public URL is not https (TLS ends at a proxy that
+    /// is reached over http).
+    #[arg(long, env = "SHENBAO_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Most connections open at once [default: 4096, lowered to fit the open-files limit].
+    #[arg(long, env = "SHENBAO_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Most connections open at once from one client address [default: 256].
+    #[arg(long, env = "SHENBAO_MAX_CONNECTIONS_PER_IP")]
+    pub max_connections_per_ip: Option<usize>,
     #[command(flatten)]
     pub data: DataArgs,
 }
@@ -64,6 +82,10 @@ struct FileConfig {
     smtp_url: Option<String>,
     mail_from: Option<String>,
     public_url: Option<String>,
+    trusted_proxy: Option<String>,
+    secure_cookies: Option<bool>,
+    max_connections: Option<usize>,
+    max_connections_per_ip: Option<usize>,
 }
 
 /// The effective configuration.
@@ -83,6 +105,14 @@ pub struct Settings {
     pub mail_from: Option<String>,
     /// Public base address for links in e-mail.
     pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxy: Option<String>,
+    /// Cookies marked `Secure` whatever the public URL.
+    pub secure_cookies: bool,
+    /// Connection caps (total, per client address).
+    pub max_connections: Option<usize>,
+    /// See `max_connections`.
+    pub max_connections_per_ip: Option<usize>,
 }
 
 impl Settings {
@@ -109,6 +139,38 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// The web layer's settings: trusted proxies, and `Secure` cookies when the public URL is
+    /// https or when forced.
+    pub fn web(&self) -> Result<WebConfig> {
+        let trusted_proxies = match &self.trusted_proxy {
+            Some(list) => TrustedProxies::parse(list)?,
+            None => TrustedProxies::default(),
+        };
+        let https = self
+            .public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"));
+        Ok(WebConfig {
+            trusted_proxies,
+            secure_cookies: self.secure_cookies || https,
+        })
+    }
+
+    /// The server loop's limits: the caps asked for, within the open-files limit `fd_limit`.
+    pub fn serve_options(&self, fd_limit: u64) -> ServeOptions {
+        let defaults = ServeOptions::default();
+        ServeOptions {
+            max_connections: self.max_connections.unwrap_or(defaults.max_connections),
+            max_connections_per_ip: self
+                .max_connections_per_ip
+                .unwrap_or(defaults.max_connections_per_ip),
+            ..defaults
+        }
+        .within_fd_limit(fd_limit)
+    }
+}
+
 impl ServeArgs {
     /// Merges flags and environment (already in `self`) over the config file and defaults.
     pub fn settings(&self) -> Result<Settings> {
@@ -116,6 +178,10 @@ impl ServeArgs {
         s.smtp_url = self.smtp_url.clone().or(s.smtp_url);
         s.mail_from = self.mail_from.clone().or(s.mail_from);
         s.public_url = self.public_url.clone().or(s.public_url);
+        s.trusted_proxy = self.trusted_proxy.clone().or(s.trusted_proxy);
+        s.secure_cookies |= self.secure_cookies;
+        s.max_connections = self.max_connections.or(s.max_connections);
+        s.max_connections_per_ip = self.max_connections_per_ip.or(s.max_connections_per_ip);
         Ok(s)
     }
 }
@@ -162,6 +228,10 @@ impl DataArgs {
             smtp_url: fc.smtp_url,
             mail_from: fc.mail_from,
             public_url: fc.public_url,
+            trusted_proxy: fc.trusted_proxy,
+            secure_cookies: fc.secure_cookies.unwrap_or(false),
+            max_connections: fc.max_connections,
+            max_connections_per_ip: fc.max_connections_per_ip,
         })
     }
 }
@@ -193,6 +263,11 @@ pub async fn open(settings: &Settings) -> Result<Store> {
 pub async fn serve(args: ServeArgs) -> Result<()> {
     let settings = args.settings()?;
     let smtp = settings.smtp()?;
+    let web = settings.web()?;
+    // Connections, files and the database share the open-files limit: raise the soft limit
+    // to the hard one, and cap connections below it.
+    let fd_limit = rlimit::increase_nofile_limit(u64::MAX).unwrap_or(1024);
+    let options = settings.serve_options(fd_limit);
     let store = open(&settings).await?;
     let now = system_now();
     let calls = CallRegistry::load(&store, args.demo, now).await?;
@@ -218,7 +293,18 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         settings.data_dir.join("files"),
         settings.max_upload_mb * 1024 * 1024,
     );
-    let mut state = ServerState::new(store.clone(), calls, files);
+    println!(
+        "连接上限 {}（每个地址 {}）；可信代理：{}；Cookie {}",
+        options.max_connections,
+        options.max_connections_per_ip,
+        settings.trusted_proxy.as_deref().unwrap_or("无"),
+        if web.secure_cookies {
+            "仅经 HTTPS 发送（Secure）"
+        } else {
+            "未标记 Secure"
+        }
+    );
+    let mut state = ServerState::new(store.clone(), calls, files).with_config(web);
     match &smtp {
         Some(smtp) => {
             spawn_mail_worker(store, smtp, state.clock())?;
@@ -231,7 +317,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         }
         None => println!("邮件通知：未配置 SMTP，通知只在站内消息中显示"),
     }
-    shenbao_web::serve(state, listener).await
+    shenbao_web::serve_with(state, listener, options).await
 }
 
 /// A demo account: (username, display name, role, region scope or organisation region,
@@ -470,6 +556,10 @@ mod tests {
             smtp_url: smtp_url.map(str::to_string),
             mail_from: None,
             public_url: public_url.map(str::to_string),
+            trusted_proxy: None,
+            secure_cookies: false,
+            max_connections: None,
+            max_connections_per_ip: None,
             data: data(Some(file.clone()), None),
         };
         let s = args(None, None).settings().expect("settings");

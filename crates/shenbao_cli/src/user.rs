@@ -52,8 +52,8 @@ fn read_password(from_stdin: bool) -> Result<(String, bool)> {
         let mut s = String::new();
         std::io::stdin().read_line(&mut s).context("读取密码")?;
         let p = s.trim_end_matches(['\r', '\n']).to_string();
-        if p.chars().count() < 8 {
-            bail!("密码至少8位");
+        if let Some(problem) = auth::password_problem(&p, &[]) {
+            bail!("{problem}");
         }
         Ok((p, false))
     } else {

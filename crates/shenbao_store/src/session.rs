@@ -119,6 +119,22 @@ impl Store {
         Ok(count)
     }
 
+    /// How many failures `key` has at or after `since_ms`, and when the latest of them was.
+    pub async fn login_failure_stats(
+        &self,
+        key: &str,
+        since_ms: i64,
+    ) -> Result<(i64, Option<i64>), StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, MAX(at) AS latest FROM login_failures WHERE key = $1 AND at >= $2",
+        )
+        .bind(key)
+        .bind(since_ms)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((row.try_get("n")?, row.try_get("latest")?))
+    }
+
     /// Forgets every failure of `key` (after a successful login).
     pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM login_failures WHERE key = $1")

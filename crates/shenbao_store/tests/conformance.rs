@@ -379,6 +379,20 @@ async fn login_failures_are_counted_inside_the_window(db: TestDb) {
     assert_eq!(count("user:alice", 3_001).await, 0);
     assert_eq!(count("ip:10.0.0.1", 0).await, 1);
     assert_eq!(count("user:nobody", 0).await, 0);
+    assert_eq!(
+        db.store
+            .login_failure_stats("user:alice", 1_500)
+            .await
+            .unwrap(),
+        (2, Some(3_000))
+    );
+    assert_eq!(
+        db.store
+            .login_failure_stats("user:nobody", 0)
+            .await
+            .unwrap(),
+        (0, None)
+    );
 
     assert_eq!(db.store.prune_login_failures(2_000).await.unwrap(), 1);
     assert_eq!(count("user:alice", 0).await, 2);

@@ -25,9 +25,9 @@ pub enum AppError {
     /// The action is not allowed now, with a message saying why (e.g. past the deadline).
     #[error("refused: {0}")]
     Refused(String),
-    /// Too many attempts.
+    /// Too many attempts: the client must wait this many seconds.
     #[error("too many requests")]
-    TooMany(&'static str),
+    TooMany(u64),
     /// Anything else: logged, shown as a generic message.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -65,13 +65,16 @@ fn error_page(status: StatusCode, message: &str) -> Response {
 /// plain-text or empty answers with those statuses are replaced. A request that asks for JSON
 /// (the form's autosave) gets `{"message": …}` instead of the page.
 pub async fn chinese_rejections(
-    request: axum::extract::Request,
+    mut request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
     let wants_json = request
         .headers()
         .get(axum::http::header::ACCEPT)
         .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if let Some(refused) = refuse_oversized_form(&mut request, wants_json).await {
+        return refused;
+    }
     let response = next.run(request).await;
     let status = response.status();
     let message = match status {
@@ -107,6 +110,55 @@ pub async fn chinese_rejections(
     error_page(status, message)
 }
 
+/// axum's limit of a form body (its `DefaultBodyLimit`).
+const FORM_LIMIT: u64 = 2 * 1024 * 1024;
+/// A refused form body up to this size is read to its end before the answer.
+const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// A form (`application/x-www-form-urlencoded`) whose `Content-Length` is over axum's 2 MB
+/// limit is refused here, after its body has been read and thrown away (up to 64 MB).
+///
+/// axum's own refusal stops reading at the limit, and hyper then closes a connection whose
+/// request body is unread: the browser, still sending, sees a broken pipe instead of the
+/// Chinese answer (a test failed with `BrokenPipe` on a loaded machine). Reading the rest
+/// first lets the answer arrive and keeps the connection. Larger bodies are refused at once.
+/// `None` (the request untouched) when it is not such a form.
+async fn refuse_oversized_form(
+    request: &mut axum::extract::Request,
+    wants_json: bool,
+) -> Option<Response> {
+    use axum::http::header;
+    let h = request.headers();
+    let is_form = h.get(header::CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes()
+            .starts_with(b"application/x-www-form-urlencoded")
+    });
+    let length = h
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())?;
+    if !is_form || length <= FORM_LIMIT {
+        return None;
+    }
+    if length <= DRAIN_LIMIT {
+        let body = std::mem::take(request.body_mut());
+        // The connection's stall timeout ends a sender that stops half-way.
+        let _ =
+            axum::body::to_bytes(body, usize::try_from(DRAIN_LIMIT).unwrap_or(usize::MAX)).await;
+    }
+    tracing::info!(length, "form over the 2 MB limit refused");
+    let status = StatusCode::PAYLOAD_TOO_LARGE;
+    Some(if wants_json {
+        (
+            status,
+            axum::Json(serde_json::json!({ "message": strings::ERROR_TOO_LARGE })),
+        )
+            .into_response()
+    } else {
+        error_page(status, strings::ERROR_TOO_LARGE)
+    })
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, message) = match &self {
@@ -116,7 +168,12 @@ impl IntoResponse for AppError {
                 return Redirect::to(&format!("/login?next={}", urlencode(next))).into_response();
             }
             AppError::Csrf => (StatusCode::FORBIDDEN, strings::ERROR_CSRF),
-            AppError::TooMany(m) => (StatusCode::TOO_MANY_REQUESTS, *m),
+            AppError::TooMany(secs) => {
+                let mut r = error_page(StatusCode::TOO_MANY_REQUESTS, &strings::too_many(*secs));
+                r.headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, (*secs).into());
+                return r;
+            }
             AppError::Refused(m) => (StatusCode::FORBIDDEN, m.as_str()),
             AppError::Internal(e) => {
                 tracing::error!(error = ?e, "request failed");

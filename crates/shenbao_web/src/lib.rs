@@ -14,10 +14,12 @@ pub mod form;
 pub mod notices;
 pub mod notify;
 pub mod pages;
+pub mod proxy;
 mod scoring;
+pub mod server;
 pub mod strings;
+pub mod throttle;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
@@ -27,6 +29,18 @@ use shenbao_store::Store;
 pub use calls::CallRegistry;
 pub use files::FileStore;
 pub use notify::{Notice, Notifier};
+pub use proxy::TrustedProxies;
+pub use server::ServeOptions;
+
+/// Settings of the web layer that come from the operator.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`).
+    pub trusted_proxies: TrustedProxies,
+    /// Cookies get `Secure` (the site is served over https: `--public-url https://…`, or
+    /// `--secure-cookies`).
+    pub secure_cookies: bool,
+}
 
 /// A source of "now" in Unix milliseconds.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
@@ -42,6 +56,8 @@ pub struct ServerState {
     pub files: Arc<FileStore>,
     /// Tells users about things that happened (inbox, and e-mail when configured).
     pub notifier: Notifier,
+    /// The operator's settings.
+    pub config: Arc<WebConfig>,
     clock: Clock,
 }
 
@@ -63,6 +79,7 @@ impl ServerState {
             calls: Arc::new(calls),
             files: Arc::new(files),
             notifier: Notifier::default(),
+            config: Arc::new(WebConfig::default()),
             clock,
         }
     }
@@ -70,6 +87,14 @@ impl ServerState {
     /// The same state with `notifier` (the default tells the inbox only).
     pub fn with_notifier(self, notifier: Notifier) -> ServerState {
         ServerState { notifier, ..self }
+    }
+
+    /// The same state with the operator's `config`.
+    pub fn with_config(self, config: WebConfig) -> ServerState {
+        ServerState {
+            config: Arc::new(config),
+            ..self
+        }
     }
 
     /// The clock, for background tasks such as the mail worker.
@@ -88,178 +113,178 @@ pub fn system_now() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-/// Every route, grouped by audience.
+/// Declares every route once: its path, its methods and its handlers. The router is built
+/// from it, and [`ROUTES`] lists it for the route × role access test, so that a route added
+/// without an access rule fails that test.
+macro_rules! routes {
+    ($($path:literal [$($method:ident),+] => $route:expr),* $(,)?) => {
+        /// Every route of the site: its path and methods, as the router serves them.
+        pub const ROUTES: &[(&str, &[&str])] = &[$(($path, &[$(stringify!($method)),+])),*];
+
+        fn add_routes(router: Router<ServerState>) -> Router<ServerState> {
+            router$(.route($path, $route))*
+        }
+    };
+}
+
+routes! {
+    // Public.
+    "/" [GET] => get(pages::public::list_calls),
+    "/calls/{id}" [GET] => get(pages::public::show_call),
+    "/calls/{id}/blank/{direction}/{format}" [GET] => get(pages::public::blank_form),
+    "/calls/{id}/applications" [POST] => post(pages::application::start_application),
+    "/regions" [GET] => get(pages::public::list_regions),
+    "/regions/{code}" [GET] => get(pages::public::list_regions_under),
+    "/assets/app.css" [GET] => get(pages::assets::css),
+    "/assets/app.js" [GET] => get(pages::assets::js),
+    "/assets/zi.js" [GET] => get(pages::assets::zi_js),
+    // Accounts.
+    "/register" [GET, POST] => get(pages::account::register_form).post(pages::account::register),
+    "/login" [GET, POST] => get(pages::account::login_form).post(pages::account::login),
+    "/logout" [POST] => post(pages::account::logout),
+    "/account" [GET] => get(pages::account::show_account),
+    "/account/password" [GET, POST] => get(pages::account::password_form).post(pages::account::change_password),
+    // Applicants.
+    "/applications" [GET] => get(pages::application::list_applications),
+    "/applications/{id}" [GET] => get(pages::application::show_application),
+    "/applications/{id}/form/{format}" [GET] => get(pages::application::download_form),
+    "/applications/{id}/letter/{letter}/{format}" [GET] => get(pages::application::download_letter),
+    "/applications/{id}/edit" [GET, POST] => get(pages::application::edit_application).post(pages::application::save_application),
+    "/applications/{id}/autosave" [POST] => post(pages::application::autosave_application),
+    "/applications/{id}/files" [POST] => post(pages::application::upload_file).layer(axum::extract::DefaultBodyLimit::disable()),
+    "/applications/{id}/files/{file}" [GET] => get(pages::application::download_file),
+    "/applications/{id}/files/{file}/delete" [POST] => post(pages::application::delete_file),
+    "/applications/{id}/submit" [GET, POST] => get(pages::application::submit_form).post(pages::application::submit_application),
+    "/applications/{id}/withdraw" [POST] => post(pages::application::withdraw_application),
+    // Bureaus: queues, review, ranking and forwarding.
+    "/review" [GET] => get(pages::review::index),
+    "/review/{call}" [GET] => get(pages::review::queue),
+    "/review/{call}/applications/{id}" [GET] => get(pages::review::show),
+    "/review/{call}/applications/{id}/decide" [POST] => post(pages::review::decide),
+    "/review/{call}/applications/{id}/form/{format}" [GET] => get(pages::review::download_form),
+    "/review/{call}/applications/{id}/files/{file}" [GET] => get(pages::review::download),
+    "/review/{call}/ranking" [GET] => get(pages::review::ranking),
+    "/review/{call}/ranking/move" [POST] => post(pages::review::move_rank),
+    "/review/{call}/forward" [POST] => post(pages::review::forward),
+    "/review/{call}/summary/{table}" [GET] => get(pages::review::summary),
+    "/review/{call}/package" [GET] => get(pages::review::package),
+    // Notifications.
+    "/inbox" [GET] => get(pages::inbox::show_inbox),
+    "/inbox/read-all" [POST] => post(pages::inbox::read_all),
+    "/inbox/{id}/read" [POST] => post(pages::inbox::read_one),
+    "/account/email" [POST] => post(pages::account::set_email),
+    // Owner, experts and results.
+    "/owner" [GET] => get(pages::owner::list_calls),
+    "/owner/{call}" [GET] => get(pages::owner::dashboard),
+    "/owner/{call}/experts" [GET, POST] => get(pages::owner::experts_page).post(pages::owner::experts_action),
+    "/owner/{call}/assignments" [GET] => get(pages::owner::assignments_page),
+    "/owner/{call}/assignments/assign" [POST] => post(pages::owner::assign),
+    "/owner/{call}/assignments/unassign" [POST] => post(pages::owner::unassign),
+    "/owner/{call}/assignments/auto" [POST] => post(pages::owner::auto_assign),
+    "/owner/{call}/ranking" [GET] => get(pages::owner::ranking_page),
+    "/owner/{call}/ranking/select" [POST] => post(pages::owner::select),
+    "/owner/{call}/ranking/unselect" [POST] => post(pages::owner::unselect),
+    "/owner/{call}/publish" [GET, POST] => get(pages::owner::publish_form).post(pages::owner::publish),
+    "/expert" [GET] => get(pages::expert::list_assignments),
+    "/expert/assignments/{id}" [GET, POST] => get(pages::expert::show_assignment).post(pages::expert::save_assignment),
+    "/expert/assignments/{id}/form/{format}" [GET] => get(pages::expert::download_form),
+    "/expert/assignments/{id}/files/{file}" [GET] => get(pages::expert::download_file),
+    "/expert/assignments/{id}/recuse" [POST] => post(pages::expert::recuse),
+    "/calls/{id}/results" [GET] => get(pages::results::show_results),
+}
+
+/// Every route, and the layers every request goes through.
 pub fn router(state: ServerState) -> Router {
-    Router::new()
-        // Public.
-        .route("/", get(pages::public::list_calls))
-        .route("/calls/{id}", get(pages::public::show_call))
-        .route(
-            "/calls/{id}/blank/{direction}/{format}",
-            get(pages::public::blank_form),
-        )
-        .route(
-            "/calls/{id}/applications",
-            post(pages::application::start_application),
-        )
-        .route("/regions", get(pages::public::list_regions))
-        .route("/regions/{code}", get(pages::public::list_regions_under))
-        .route("/assets/app.css", get(pages::assets::css))
-        .route("/assets/app.js", get(pages::assets::js))
-        .route("/assets/zi.js", get(pages::assets::zi_js))
-        // Accounts.
-        .route(
-            "/register",
-            get(pages::account::register_form).post(pages::account::register),
-        )
-        .route(
-            "/login",
-            get(pages::account::login_form).post(pages::account::login),
-        )
-        .route("/logout", post(pages::account::logout))
-        .route("/account", get(pages::account::show_account))
-        .route(
-            "/account/password",
-            get(pages::account::password_form).post(pages::account::change_password),
-        )
-        // Applicants.
-        .route("/applications", get(pages::application::list_applications))
-        .route(
-            "/applications/{id}",
-            get(pages::application::show_application),
-        )
-        .route(
-            "/applications/{id}/form/{format}",
-            get(pages::application::download_form),
-        )
-        .route(
-            "/applications/{id}/letter/{letter}/{format}",
-            get(pages::application::download_letter),
-        )
-        .route(
-            "/applications/{id}/edit",
-            get(pages::application::edit_application).post(pages::application::save_application),
-        )
-        .route(
-            "/applications/{id}/autosave",
-            post(pages::application::autosave_application),
-        )
-        .route(
-            "/applications/{id}/files",
-            post(pages::application::upload_file).layer(axum::extract::DefaultBodyLimit::disable()),
-        )
-        .route(
-            "/applications/{id}/files/{file}",
-            get(pages::application::download_file),
-        )
-        .route(
-            "/applications/{id}/files/{file}/delete",
-            post(pages::application::delete_file),
-        )
-        .route(
-            "/applications/{id}/submit",
-            get(pages::application::submit_form).post(pages::application::submit_application),
-        )
-        .route(
-            "/applications/{id}/withdraw",
-            post(pages::application::withdraw_application),
-        )
-        // Bureaus: queues, review, ranking and forwarding.
-        .route("/review", get(pages::review::index))
-        .route("/review/{call}", get(pages::review::queue))
-        .route("/review/{call}/applications/{id}", get(pages::review::show))
-        .route(
-            "/review/{call}/applications/{id}/decide",
-            post(pages::review::decide),
-        )
-        .route(
-            "/review/{call}/applications/{id}/form/{format}",
-            get(pages::review::download_form),
-        )
-        .route(
-            "/review/{call}/applications/{id}/files/{file}",
-            get(pages::review::download),
-        )
-        .route("/review/{call}/ranking", get(pages::review::ranking))
-        .route(
-            "/review/{call}/ranking/move",
-            post(pages::review::move_rank),
-        )
-        .route("/review/{call}/forward", post(pages::review::forward))
-        .route(
-            "/review/{call}/summary/{table}",
-            get(pages::review::summary),
-        )
-        .route("/review/{call}/package", get(pages::review::package))
-        // Notifications.
-        .route("/inbox", get(pages::inbox::show_inbox))
-        .route("/inbox/read-all", post(pages::inbox::read_all))
-        .route("/inbox/{id}/read", post(pages::inbox::read_one))
-        .route("/account/email", post(pages::account::set_email))
-        // Owner, experts and results.
-        .route("/owner", get(pages::owner::list_calls))
-        .route("/owner/{call}", get(pages::owner::dashboard))
-        .route(
-            "/owner/{call}/experts",
-            get(pages::owner::experts_page).post(pages::owner::experts_action),
-        )
-        .route(
-            "/owner/{call}/assignments",
-            get(pages::owner::assignments_page),
-        )
-        .route(
-            "/owner/{call}/assignments/assign",
-            post(pages::owner::assign),
-        )
-        .route(
-            "/owner/{call}/assignments/unassign",
-            post(pages::owner::unassign),
-        )
-        .route(
-            "/owner/{call}/assignments/auto",
-            post(pages::owner::auto_assign),
-        )
-        .route("/owner/{call}/ranking", get(pages::owner::ranking_page))
-        .route("/owner/{call}/ranking/select", post(pages::owner::select))
-        .route(
-            "/owner/{call}/ranking/unselect",
-            post(pages::owner::unselect),
-        )
-        .route(
-            "/owner/{call}/publish",
-            get(pages::owner::publish_form).post(pages::owner::publish),
-        )
-        .route("/expert", get(pages::expert::list_assignments))
-        .route(
-            "/expert/assignments/{id}",
-            get(pages::expert::show_assignment).post(pages::expert::save_assignment),
-        )
-        .route(
-            "/expert/assignments/{id}/form/{format}",
-            get(pages::expert::download_form),
-        )
-        .route(
-            "/expert/assignments/{id}/files/{file}",
-            get(pages::expert::download_file),
-        )
-        .route(
-            "/expert/assignments/{id}/recuse",
-            post(pages::expert::recuse),
-        )
-        .route("/calls/{id}/results", get(pages::results::show_results))
+    add_routes(Router::new())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(error::chinese_rejections))
-        .layer(axum::middleware::from_fn(auth::csrf_cookie))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::csrf_cookie,
+        ))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_page))
+        .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
 }
 
-/// Serves `router` on `listener` until Ctrl-C.
+/// What a request whose handler panicked gets: the Chinese error page (500), and the panic
+/// in the log, instead of a dropped connection.
+fn panic_page(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    axum::response::IntoResponse::into_response(error::AppError::Internal(anyhow::anyhow!(
+        "handler panicked: {message}"
+    )))
+}
+
+/// The Content-Security-Policy of every response: scripts, styles, images and fonts only from
+/// this site (no inline script or style), forms only to this site, never in a frame.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+     style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Middleware: the security headers on every response, errors and files included.
+async fn security_headers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{HeaderName, HeaderValue, header};
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+    ] {
+        h.insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// Serves `router` on `listener` with the default [`ServeOptions`] until Ctrl-C.
 pub async fn serve(state: ServerState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
-    Ok(())
+    serve_with(state, listener, ServeOptions::default()).await
+}
+
+/// Serves `router` on `listener` with `options` until Ctrl-C; old login failures are pruned
+/// every ten minutes meanwhile.
+pub async fn serve_with(
+    state: ServerState,
+    listener: tokio::net::TcpListener,
+    options: ServeOptions,
+) -> anyhow::Result<()> {
+    let pruner = tokio::spawn(prune_login_failures(state.clone()));
+    let options = ServeOptions {
+        trusted_proxies: state.config.trusted_proxies.clone(),
+        ..options
+    };
+    let result = server::run(listener, router(state), options, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
+    pruner.abort();
+    Ok(result?)
+}
+
+/// Deletes login failures older than the throttling window, every ten minutes.
+async fn prune_login_failures(state: ServerState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        if let Err(error) = state
+            .store
+            .prune_login_failures(state.now() - throttle::WINDOW_MS)
+            .await
+        {
+            tracing::warn!(?error, "pruning old login failures failed");
+        }
+    }
 }

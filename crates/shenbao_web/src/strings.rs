@@ -101,8 +101,14 @@ pub const LOGIN_SUBMIT: &str = "登录";
 pub const LOGIN_NO_ACCOUNT: &str = "还没有账号？";
 /// Login failed.
 pub const LOGIN_FAILED: &str = "用户名或密码不正确";
-/// Too many failures.
-pub const LOGIN_LOCKED: &str = "登录失败次数过多，请15分钟后再试";
+/// Too many attempts (login, registration, password change): how long to wait.
+pub fn too_many(secs: u64) -> String {
+    if secs >= 120 {
+        format!("尝试次数过多，请{}分钟后再试", secs.div_ceil(60))
+    } else {
+        format!("尝试次数过多，请{secs}秒后再试")
+    }
+}
 
 /// Register page title.
 pub const REGISTER_TITLE: &str = "申报单位注册";
@@ -144,14 +150,30 @@ pub const FORM_HAS_ERRORS: &str = "请修改标出的内容后再提交";
 
 /// Validation: required.
 pub const ERR_REQUIRED: &str = "请填写此项";
-/// Validation: USCC taken.
-pub const ERR_USCC_TAKEN: &str = "该统一社会信用代码已注册，请直接登录或联系本单位账号管理人";
-/// Validation: username taken.
-pub const ERR_USERNAME_TAKEN: &str = "该用户名已被使用";
+/// Registration refused because the USCC or the user name is taken. One sentence for both,
+/// so that the answer does not tell a stranger which organisations have registered.
+pub const ERR_REGISTRATION_TAKEN: &str = "未能注册：该统一社会信用代码已注册，或该用户名已被使用。\
+     如贵单位已注册，请使用已有账号登录或联系本单位的账号管理人；否则请更换用户名后重试";
 /// Validation: bad username.
 pub const ERR_USERNAME: &str = "用户名应为3至32位字母、数字或 _ . @ -";
 /// Validation: short password.
 pub const ERR_PASSWORD_SHORT: &str = "密码至少8位";
+/// Validation: a password that is easy to guess, with the estimator's reason after it.
+pub const ERR_PASSWORD_WEAK: &str = "密码太容易被猜到";
+/// Why a password is weak: a repeated character or pattern.
+pub const WEAK_REPEAT: &str = "请不要使用重复的字符或字符组合（如 11111111、abcabc）";
+/// Why a password is weak: a sequence.
+pub const WEAK_SEQUENCE: &str = "请不要使用连续的字符（如 12345678、abcdefg）";
+/// Why a password is weak: a keyboard pattern.
+pub const WEAK_KEYBOARD: &str = "请不要使用键盘上相邻的按键（如 qwerty、1qaz2wsx）";
+/// Why a password is weak: a common password or word.
+pub const WEAK_COMMON: &str = "这是常见密码或常用词，请换一个";
+/// Why a password is weak: a date or year.
+pub const WEAK_DATE: &str = "请不要使用日期或年份";
+/// Why a password is weak: it contains the user name or the organisation.
+pub const WEAK_PERSONAL: &str = "请不要在密码中使用用户名、单位名称或信用代码";
+/// Why a password is weak: in general.
+pub const WEAK_GENERAL: &str = "请使用更长的密码，混合字母、数字和符号，或几个不相关的词";
 /// Validation: passwords differ.
 pub const ERR_PASSWORD_MISMATCH: &str = "两次输入的密码不一致";
 /// Validation: wrong old password.

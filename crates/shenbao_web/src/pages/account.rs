@@ -17,9 +17,7 @@ use crate::ServerState;
 use crate::auth::{self, Viewer};
 use crate::error::AppError;
 use crate::strings as s;
-
-/// Shortest password accepted.
-pub const MIN_PASSWORD_LEN: usize = 8;
+use crate::throttle;
 
 /// Records an audit entry; a failure to write it fails the request.
 pub async fn audit(
@@ -45,10 +43,39 @@ pub async fn audit(
     Ok(())
 }
 
-/// A local path to go to after login; anything else goes home.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+/// A path of this site to go to after login; anything else goes home.
+///
+/// The path is parsed as a browser would parse it (the `url` crate follows the WHATWG URL
+/// standard: tabs and newlines are dropped, `\\` is a `/`) against a placeholder origin, and
+/// only a result on that same origin is kept, re-serialised from its parts. So `/\t/evil`
+/// (which a browser reads as `//evil`), `/\\evil`, `https:evil` and a newline that would
+/// break the `Location` header all go home.
+pub fn safe_next(next: Option<&str>) -> String {
+    const BASE: &str = "http://shenbao.invalid/";
+    let Some(next) = next.filter(|n| n.starts_with('/')) else {
+        return "/".to_string();
+    };
+    let (Ok(base), Ok(placeholder)) = (url::Url::parse(BASE), url::Url::parse(BASE)) else {
+        return "/".to_string();
+    };
+    match base.join(next) {
+        Ok(u) if u.origin() == placeholder.origin() && u.username().is_empty() => {
+            let mut path = u.path().to_string();
+            if let Some(q) = u.query() {
+                path.push('?');
+                path.push_str(q);
+            }
+            if let Some(f) = u.fragment() {
+                path.push('#');
+                path.push_str(f);
+            }
+            // A path that starts with `//` would be read as another host in `Location`.
+            if path.starts_with("//") {
+                "/".to_string()
+            } else {
+                path
+            }
+        }
         _ => "/".to_string(),
     }
 }
@@ -104,14 +131,15 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     viewer.check_csrf(&form.csrf)?;
-    let now = state.now();
     let username = form.username.trim().to_string();
-    let user_key = format!("user:{}", username.to_lowercase());
-    let ip_key = format!("ip:{}", viewer.ip.as_deref().unwrap_or("-"));
-    let since = now - auth::FAILURE_WINDOW_MS;
-    if state.store.login_failures_since(&user_key, since).await? >= auth::MAX_FAILURES_PER_USER
-        || state.store.login_failures_since(&ip_key, since).await? >= auth::MAX_FAILURES_PER_IP
-    {
+    let ip = viewer.ip.clone().unwrap_or_else(|| "-".to_string());
+    let pair = format!("{username}|{ip}");
+    let keys = [
+        (throttle::ACCOUNT_FROM_CLIENT, pair.as_str()),
+        (throttle::CLIENT, ip.as_str()),
+        (throttle::ACCOUNT_ANYWHERE, username.as_str()),
+    ];
+    if let Err(refusal) = throttle::check(&state, &keys).await {
         audit(
             &state,
             &viewer,
@@ -121,20 +149,19 @@ pub async fn login(
             None,
         )
         .await?;
-        return Err(AppError::TooMany(s::LOGIN_LOCKED));
+        return Err(refusal);
     }
     let user = state.store.user_by_username(&username).await?;
     let ok = match &user {
-        Some(u) => auth::verify_password(&form.password, &u.password_hash),
+        Some(u) => auth::verify_password_async(&form.password, &u.password_hash).await?,
         None => {
             // Spend the same time as a real check, so names cannot be probed by timing.
-            let _ = auth::hash_password(&form.password);
+            let _ = auth::hash_password_async(&form.password).await;
             false
         }
     };
     let Some(user) = user.filter(|_| ok) else {
-        state.store.record_login_failure(&user_key, now).await?;
-        state.store.record_login_failure(&ip_key, now).await?;
+        throttle::record(&state, &keys).await?;
         audit(
             &state,
             &viewer,
@@ -152,7 +179,7 @@ pub async fn login(
         })?;
         return Ok((axum::http::StatusCode::UNAUTHORIZED, page).into_response());
     };
-    state.store.clear_login_failures(&user_key).await?;
+    throttle::clear(&state, &keys[..1]).await?;
     let jar = open_session(&state, jar, user.id).await?;
     audit(
         &state,
@@ -184,7 +211,7 @@ async fn open_session(
             expires_at: now + auth::SESSION_IDLE_MS,
         })
         .await?;
-    Ok(jar.add(auth::session_cookie(id)))
+    Ok(jar.add(auth::session_cookie(id, state.config.secure_cookies)))
 }
 
 /// A form that carries only its CSRF token.
@@ -225,13 +252,13 @@ pub async fn logout(
 struct RegisterPage {
     nav: Nav,
     form: RegisterForm,
-    errors: BTreeMap<&'static str, &'static str>,
+    errors: BTreeMap<&'static str, String>,
     region_name: String,
 }
 
 impl RegisterPage {
     fn error(&self, field: &str) -> &str {
-        self.errors.get(field).copied().unwrap_or("")
+        self.errors.get(field).map_or("", String::as_str)
     }
 }
 
@@ -280,33 +307,39 @@ pub async fn register(
     Form(mut form): Form<RegisterForm>,
 ) -> Result<Response, AppError> {
     viewer.check_csrf(&form.csrf)?;
-    let mut errors: BTreeMap<&'static str, &'static str> = BTreeMap::new();
+    let ip = viewer.ip.clone().unwrap_or_else(|| "-".to_string());
+    let limit = [(throttle::REGISTRATION, ip.as_str())];
+    throttle::check(&state, &limit).await?;
+    let mut errors: BTreeMap<&'static str, String> = BTreeMap::new();
     let uscc = ident::parse_uscc(&form.uscc);
     if form.uscc.trim().is_empty() {
-        errors.insert("uscc", s::ERR_REQUIRED);
+        errors.insert("uscc", s::ERR_REQUIRED.into());
     } else if uscc.is_err() {
-        errors.insert("uscc", crate::strings::ERR_USCC_INVALID);
+        errors.insert("uscc", s::ERR_USCC_INVALID.into());
     }
     for (key, value) in [("org_name", &form.org_name), ("contact", &form.contact)] {
         if value.trim().is_empty() {
-            errors.insert(key, s::ERR_REQUIRED);
+            errors.insert(key, s::ERR_REQUIRED.into());
         }
     }
     let region_ok = region::lookup(form.region.trim())
         .is_some_and(|d| d.level == region::Level::County || region::children(d.code).is_empty());
     if !region_ok {
-        errors.insert("region", s::ERR_REGION);
+        errors.insert("region", s::ERR_REGION.into());
     }
     let username = form.username.trim().to_string();
     if !valid_username(&username) {
-        errors.insert("username", s::ERR_USERNAME);
+        errors.insert("username", s::ERR_USERNAME.into());
     }
-    if form.password.chars().count() < MIN_PASSWORD_LEN {
-        errors.insert("password", s::ERR_PASSWORD_SHORT);
+    let personal = [username.as_str(), form.org_name.trim(), form.uscc.trim()];
+    if let Some(problem) = auth::password_problem(&form.password, &personal) {
+        errors.insert("password", problem);
     } else if form.password != form.confirm {
-        errors.insert("confirm", s::ERR_PASSWORD_MISMATCH);
+        errors.insert("confirm", s::ERR_PASSWORD_MISMATCH.into());
     }
     if errors.is_empty() {
+        // Every attempt that gets this far costs a hash and may probe who has registered.
+        throttle::record(&state, &limit).await?;
         let now = state.now();
         let code = uscc.map(|u| u.code().to_string()).unwrap_or_default();
         let org = NewOrganisation {
@@ -317,7 +350,7 @@ pub async fn register(
         };
         let user = NewUser {
             username: username.clone(),
-            password_hash: auth::hash_password(&form.password)?,
+            password_hash: auth::hash_password_async(&form.password).await?,
             display_name: form.contact.trim().to_string(),
             role: Role::Applicant,
             organisation_id: None,
@@ -340,11 +373,19 @@ pub async fn register(
                 let jar = open_session(&state, jar, user.id).await?;
                 return Ok((jar, Redirect::to("/account?welcome=1")).into_response());
             }
-            Err(StoreError::Conflict { constraint }) if constraint.contains("uscc") => {
-                errors.insert("uscc", s::ERR_USCC_TAKEN);
-            }
+            // The same answer whether the USCC or the user name is taken: which organisations
+            // have registered is not for strangers to find out.
             Err(StoreError::Conflict { .. }) => {
-                errors.insert("username", s::ERR_USERNAME_TAKEN);
+                errors.insert("uscc", s::ERR_REGISTRATION_TAKEN.into());
+                audit(
+                    &state,
+                    &viewer,
+                    None,
+                    "register_refused",
+                    Some(("organisation", code)),
+                    None,
+                )
+                .await?;
             }
             Err(e) => return Err(e.into()),
         }
@@ -502,12 +543,12 @@ pub async fn set_email(
 #[template(path = "account/password.html")]
 struct PasswordPage {
     nav: Nav,
-    errors: BTreeMap<&'static str, &'static str>,
+    errors: BTreeMap<&'static str, String>,
 }
 
 impl PasswordPage {
     fn error(&self, field: &str) -> &str {
-        self.errors.get(field).copied().unwrap_or("")
+        self.errors.get(field).map_or("", String::as_str)
     }
 }
 
@@ -542,14 +583,26 @@ pub async fn change_password(
 ) -> Result<Response, AppError> {
     let user = viewer.user("/account/password")?.clone();
     viewer.check_csrf(&form.csrf)?;
-    let mut errors = BTreeMap::new();
-    if !auth::verify_password(&form.old, &user.password_hash) {
-        errors.insert("old", s::ERR_OLD_PASSWORD);
+    let subject = user.id.to_string();
+    let limit = [(throttle::PASSWORD_CHANGE, subject.as_str())];
+    throttle::check(&state, &limit).await?;
+    let mut errors: BTreeMap<&'static str, String> = BTreeMap::new();
+    if !auth::verify_password_async(&form.old, &user.password_hash).await? {
+        throttle::record(&state, &limit).await?;
+        errors.insert("old", s::ERR_OLD_PASSWORD.into());
     }
-    if form.new.chars().count() < MIN_PASSWORD_LEN {
-        errors.insert("new", s::ERR_PASSWORD_SHORT);
+    let organisation = match user.organisation_id {
+        Some(id) => state.store.organisation(id).await?,
+        None => None,
+    };
+    let mut personal = vec![user.username.as_str(), user.display_name.as_str()];
+    if let Some(o) = &organisation {
+        personal.extend([o.name.as_str(), o.uscc.as_str()]);
+    }
+    if let Some(problem) = auth::password_problem(&form.new, &personal) {
+        errors.insert("new", problem);
     } else if form.new != form.confirm {
-        errors.insert("confirm", s::ERR_PASSWORD_MISMATCH);
+        errors.insert("confirm", s::ERR_PASSWORD_MISMATCH.into());
     }
     if !errors.is_empty() {
         let page = render(PasswordPage {
@@ -561,7 +614,7 @@ pub async fn change_password(
     let now = state.now();
     state
         .store
-        .set_password(user.id, &auth::hash_password(&form.new)?, now)
+        .set_password(user.id, &auth::hash_password_async(&form.new).await?, now)
         .await?;
     if let Some((_, session)) = &viewer.login {
         state
@@ -578,5 +631,6 @@ pub async fn change_password(
         None,
     )
     .await?;
+    throttle::clear(&state, &limit).await?;
     Ok(Redirect::to("/account?changed=1").into_response())
 }

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 use shenbao_store::Store;
-use shenbao_web::{CallRegistry, FileStore, ServerState};
+use shenbao_web::{CallRegistry, FileStore, ServeOptions, ServerState, WebConfig};
 
 /// 2026-11-22 12:00 Beijing: every seed call's real deadline is past.
 pub const NOW: i64 = 1_795_320_000_000;
@@ -28,6 +28,16 @@ pub struct App {
 
 impl App {
     pub async fn start(store: Store, demo: bool) -> App {
+        App::start_with(store, demo, WebConfig::default(), ServeOptions::default()).await
+    }
+
+    /// A server with the operator's `config` and the server loop's `options`.
+    pub async fn start_with(
+        store: Store,
+        demo: bool,
+        config: WebConfig,
+        options: ServeOptions,
+    ) -> App {
         let clock = Arc::new(AtomicI64::new(NOW));
         let calls = CallRegistry::load(&store, demo, NOW)
             .await
@@ -40,12 +50,13 @@ impl App {
             calls,
             files,
             Arc::new(move || c.load(Ordering::SeqCst)),
-        );
+        )
+        .with_config(config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr: SocketAddr = listener.local_addr().expect("addr");
-        tokio::spawn(shenbao_web::serve(state, listener));
+        tokio::spawn(shenbao_web::serve_with(state, listener, options));
         App {
             base: format!("http://{addr}"),
             store,
@@ -63,6 +74,17 @@ impl App {
         reqwest::Client::builder()
             .cookie_store(true)
             .redirect(Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// A browser that connects from `ip` (any 127.x.y.z address: Linux routes the whole
+    /// loopback block), so that tests can be several clients.
+    pub fn browser_from(&self, ip: &str) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .local_address(ip.parse::<std::net::IpAddr>().expect("ip"))
             .build()
             .expect("client")
     }

@@ -1,0 +1,641 @@
+//! Hostile clients and bad input (issue 11's findings 2, 3, 6, 7 and 10), over real HTTP on
+//! loopback addresses only: half-open and stalled connections, a crowd of registrations,
+//! open redirects after login, lockouts that strangers could trigger, trusted proxies,
+//! password strength, registration that tells strangers nothing, cookies and security
+//! headers. Each test failed on the code before the fix.
+//!
+//! Several clients are told apart by their source address: Linux routes the whole 127/8
+//! block to the loopback interface, so a client can connect from 127.0.0.2.
+
+mod common;
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use common::{App, csrf_of, location};
+use reqwest::StatusCode;
+use shenbao_store::testing::TestDb;
+use shenbao_web::{ServeOptions, TrustedProxies, WebConfig};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpSocket, TcpStream};
+
+const USCC: &str = "91370102MA3DEM0015";
+const PASSWORD: &str = "secret-123";
+
+/// A TCP connection to `app` from the loopback address `from`.
+async fn connect_from(app: &App, from: &str) -> TcpStream {
+    let socket = TcpSocket::new_v4().expect("socket");
+    socket
+        .bind(format!("{from}:0").parse().expect("addr"))
+        .expect("bind");
+    let addr = app
+        .base
+        .trim_start_matches("http://")
+        .parse()
+        .expect("addr");
+    socket.connect(addr).await.expect("connect")
+}
+
+/// Whether the server closes `stream` (EOF or reset) within `bound`; the bound only ends a
+/// test that would otherwise hang, it is not a measurement.
+async fn closed_within(stream: &mut TcpStream, bound: Duration) -> bool {
+    let mut buf = [0u8; 4096];
+    let read = async {
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return true,
+                Ok(_) => continue,
+            }
+        }
+    };
+    tokio::time::timeout(bound, read).await.unwrap_or(false)
+}
+
+/// Options small enough for a test: a short header and stall timeout, small caps.
+fn tight() -> ServeOptions {
+    ServeOptions {
+        header_timeout: Duration::from_secs(1),
+        stall_timeout: Duration::from_secs(2),
+        max_connections: 64,
+        max_connections_per_ip: 20,
+        ..ServeOptions::default()
+    }
+}
+
+async fn half_open_connections_do_not_keep_others_out(db: TestDb) {
+    let app = App::start_with(db.store, false, WebConfig::default(), tight()).await;
+    // One stranger opens 50 connections that send a request line and one header, never more.
+    let mut half_open = Vec::new();
+    for _ in 0..50 {
+        let mut s = connect_from(&app, "127.0.0.2").await;
+        s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .expect("write");
+        half_open.push(s);
+    }
+    // Past the per-address cap the server closes them at once (before any timeout).
+    let mut refused = 0;
+    for s in half_open.iter_mut().skip(20) {
+        if closed_within(s, Duration::from_millis(500)).await {
+            refused += 1;
+        }
+    }
+    assert!(
+        refused >= 25,
+        "connections past the per-address cap of 20 are closed: {refused} of 30"
+    );
+    // Others still get the home page.
+    let b = app.browser_from("127.0.0.1");
+    let r = b.get(app.url("/")).send().await.expect("home page");
+    assert_eq!(r.status(), StatusCode::OK);
+    // The unfinished requests are dropped after the header-read timeout.
+    for s in half_open.iter_mut().take(20) {
+        assert!(
+            closed_within(s, Duration::from_secs(30)).await,
+            "a request whose headers never end is dropped"
+        );
+    }
+    // Many strangers together fill the total cap (64); the crowd's connections time out and
+    // a newcomer is served after them, never refused for good.
+    let mut crowd = Vec::new();
+    for i in 0..80 {
+        let from = format!("127.0.1.{}", 1 + i % 8);
+        let mut s = connect_from(&app, &from).await;
+        let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").await;
+        crowd.push(s);
+    }
+    let b = app.browser_from("127.0.0.3");
+    let r = tokio::time::timeout(Duration::from_secs(60), b.get(app.url("/")).send())
+        .await
+        .expect("served once the crowd timed out")
+        .expect("home page");
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+async fn a_stalled_upload_and_an_idle_connection_are_dropped(db: TestDb) {
+    let app = App::start_with(db.store, false, WebConfig::default(), tight()).await;
+    // An upload that announces 10 MB, sends 100 bytes and stops.
+    let mut s = connect_from(&app, "127.0.0.4").await;
+    s.write_all(
+        b"POST /applications/1/files HTTP/1.1\r\nHost: x\r\n\
+          Content-Type: multipart/form-data; boundary=XX\r\nContent-Length: 10000000\r\n\r\n",
+    )
+    .await
+    .expect("headers");
+    s.write_all(&[b'-'; 100]).await.expect("some body");
+    assert!(
+        closed_within(&mut s, Duration::from_secs(30)).await,
+        "a body that stops coming is dropped"
+    );
+    // A kept-alive connection that sends nothing after its first request.
+    let mut s = connect_from(&app, "127.0.0.4").await;
+    s.write_all(b"GET /assets/app.css HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .expect("request");
+    assert!(
+        closed_within(&mut s, Duration::from_secs(30)).await,
+        "an idle kept-alive connection is closed"
+    );
+}
+
+async fn a_crowd_registering_leaves_other_writes_working(db: TestDb) {
+    let app = App::start(db.store, false).await;
+    let owner = app.browser();
+    assert_eq!(
+        app.register(&owner, USCC, "owner1").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    // 16 clients, each from its own address, post registrations with the taken USCC while a
+    // logged-in user keeps saving (changing the notification e-mail writes and audits).
+    let mut crowd = Vec::new();
+    for i in 0..16 {
+        let b = app.browser_from(&format!("127.0.2.{}", i + 1));
+        let base = app.base.clone();
+        crowd.push(tokio::spawn(async move {
+            let mut statuses = Vec::new();
+            for n in 0..4 {
+                let html = b
+                    .get(format!("{base}/register"))
+                    .send()
+                    .await
+                    .expect("form")
+                    .text()
+                    .await
+                    .expect("body");
+                let r = b
+                    .post(format!("{base}/register"))
+                    .form(&[
+                        ("csrf", csrf_of(&html).as_str()),
+                        ("uscc", USCC),
+                        ("org_name", "冒名单位"),
+                        ("region", "370102"),
+                        ("contact", "某人"),
+                        ("username", &format!("crowd{i}x{n}")),
+                        ("password", PASSWORD),
+                        ("confirm", PASSWORD),
+                    ])
+                    .send()
+                    .await
+                    .expect("post");
+                statuses.push(r.status());
+            }
+            statuses
+        }));
+    }
+    let mut saves = Vec::new();
+    for n in 0..20 {
+        let address = format!("owner{n}@example.cn");
+        let r = app
+            .submit(&owner, "/account", "/account/email", &[("email", &address)])
+            .await;
+        saves.push(r.status());
+    }
+    for task in crowd {
+        for status in task.await.expect("client") {
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "a taken USCC is refused, never a server error"
+            );
+        }
+    }
+    assert!(
+        saves.iter().all(|s| *s == StatusCode::SEE_OTHER),
+        "every other write went through: {saves:?}"
+    );
+}
+
+async fn login_goes_only_to_paths_of_this_site(db: TestDb) {
+    let app = App::start(db.store, false).await;
+    let b = app.browser();
+    app.register(&b, USCC, "lisi").await;
+    let (_, html) = app.get(&b, "/account").await;
+    b.post(app.url("/logout"))
+        .form(&[("csrf", csrf_of(&html))])
+        .send()
+        .await
+        .expect("logout");
+    // The login page does not carry the hostile path into its form.
+    let (_, html) = app.get(&b, "/login?next=%2F%09%2Fevil.example").await;
+    assert!(!html.contains("evil.example"), "the next path was dropped");
+    for (next, expected) in [
+        ("/\t/evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("/\n/evil.example", "/"),
+        ("//evil.example/x", "/"),
+        ("https://evil.example/", "/"),
+        ("/%0Aevil", "/%0Aevil"),
+        ("/\nSet-Cookie: x=1", "/Set-Cookie:%20x=1"),
+        ("/review/qz?status=x#top", "/review/qz?status=x#top"),
+    ] {
+        let r = app
+            .submit(
+                &b,
+                "/login",
+                "/login",
+                &[("username", "lisi"), ("password", PASSWORD), ("next", next)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{next:?} logs in");
+        assert_eq!(location(&r), expected, "after login with next={next:?}");
+        let (_, html) = app.get(&b, "/account").await;
+        b.post(app.url("/logout"))
+            .form(&[("csrf", csrf_of(&html))])
+            .send()
+            .await
+            .expect("logout");
+    }
+}
+
+/// Posts a login from `b` and returns the status and the Retry-After header.
+async fn try_login(app: &App, b: &reqwest::Client, user: &str, pw: &str) -> (StatusCode, String) {
+    let r = app
+        .submit(
+            b,
+            "/login",
+            "/login",
+            &[("username", user), ("password", pw)],
+        )
+        .await;
+    let retry = r
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (r.status(), retry)
+}
+
+async fn a_stranger_guessing_slows_himself_and_never_locks_the_owner_out(db: TestDb) {
+    let app = App::start(db.store, false).await;
+    let owner = app.browser_from("127.0.0.1");
+    app.register(&owner, USCC, "lisi").await;
+    let owner = app.browser_from("127.0.0.1");
+    let stranger = app.browser_from("127.0.0.2");
+    // Three free failures, then growing delays for the stranger: 1 s, 2 s, 4 s…
+    for _ in 0..3 {
+        assert_eq!(
+            try_login(&app, &stranger, "lisi", "guess-guess").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        try_login(&app, &stranger, "lisi", "guess-guess").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, retry) = try_login(&app, &stranger, "lisi", "guess-guess").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "too early");
+    assert_eq!(retry, "1");
+    // An attempt made too early does not count: after the wait, one more guess is allowed.
+    app.clock.fetch_add(1_000, Ordering::SeqCst);
+    assert_eq!(
+        try_login(&app, &stranger, "lisi", "guess-guess").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, retry) = try_login(&app, &stranger, "lisi", PASSWORD).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    assert_eq!(retry, "2", "the delay doubled");
+    // The owner, elsewhere, logs in at once with the right password (it used to be 429).
+    let (status, _) = try_login(&app, &owner, "lisi", PASSWORD).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the owner is not locked out");
+    // Many strangers guessing from everywhere slow the account by 30 s at the most.
+    for i in 0..40 {
+        let b = app.browser_from(&format!("127.0.3.{}", i + 1));
+        try_login(&app, &b, "lisi", "guess-guess").await;
+        app.clock.fetch_add(100, Ordering::SeqCst);
+    }
+    let owner = app.browser_from("127.0.0.1");
+    let (status, retry) = try_login(&app, &owner, "lisi", PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = retry.parse().expect("seconds");
+    assert!(retry <= 30, "at most 30 s for the owner, got {retry}");
+    app.clock.fetch_add(30_000, Ordering::SeqCst);
+    assert_eq!(
+        try_login(&app, &owner, "lisi", PASSWORD).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let page = app
+        .submit(
+            &stranger,
+            "/login",
+            "/login",
+            &[("username", "lisi"), ("password", "x")],
+        )
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        page.contains("尝试次数过多") || page.contains("用户名或密码不正确"),
+        "the answer is in Chinese"
+    );
+}
+
+async fn forwarded_addresses_count_only_from_trusted_proxies(db: TestDb) {
+    let config = WebConfig {
+        trusted_proxies: TrustedProxies::parse("127.0.0.1").expect("list"),
+        secure_cookies: false,
+    };
+    let app = App::start_with(db.store, false, config, ServeOptions::default()).await;
+    let b = app.browser();
+    app.register(&b, USCC, "lisi").await;
+    // Behind the proxy (127.0.0.1), a stranger (198.51.100.1) fails five times.
+    let via_proxy = |client: &'static str| {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", client.parse().expect("header"));
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .local_address("127.0.0.1".parse::<std::net::IpAddr>().expect("ip"))
+            .default_headers(headers)
+            .build()
+            .expect("client")
+    };
+    let stranger = via_proxy("198.51.100.1");
+    for _ in 0..5 {
+        try_login(&app, &stranger, "lisi", "guess-guess").await;
+    }
+    assert_eq!(
+        try_login(&app, &stranger, "lisi", "guess-guess").await.0,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // The owner behind the same proxy is another client.
+    let owner = via_proxy("198.51.100.2");
+    assert_eq!(
+        try_login(&app, &owner, "lisi", PASSWORD).await.0,
+        StatusCode::SEE_OTHER,
+        "the proxy's address is not the client's"
+    );
+    // A client that is not a trusted proxy cannot choose the address it is counted under.
+    let mut forged = reqwest::header::HeaderMap::new();
+    forged.insert("x-forwarded-for", "203.0.113.77".parse().expect("header"));
+    let direct = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address("127.0.0.2".parse::<std::net::IpAddr>().expect("ip"))
+        .default_headers(forged)
+        .build()
+        .expect("client");
+    for _ in 0..4 {
+        try_login(&app, &direct, "lisi", "guess-guess").await;
+    }
+    assert_eq!(
+        try_login(&app, &direct, "lisi", "guess-guess").await.0,
+        StatusCode::TOO_MANY_REQUESTS,
+        "counted under its own address"
+    );
+    let audit = app.store.audit_page(None, 200).await.expect("audit");
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.actor_ip.as_deref() == Some("198.51.100.1")),
+        "the audit log records the client behind the proxy"
+    );
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.actor_ip.as_deref() == Some("127.0.0.2")),
+        "a direct client is recorded under its socket's address"
+    );
+    assert!(
+        !audit
+            .iter()
+            .any(|e| e.actor_ip.as_deref() == Some("203.0.113.77")),
+        "never a forged address"
+    );
+}
+
+async fn passwords_that_are_easy_to_guess_are_refused_with_the_reason(db: TestDb) {
+    let app = App::start(db.store, false).await;
+    let register = |password: &'static str| {
+        let app = &app;
+        async move {
+            let b = app.browser();
+            let r = app
+                .submit(
+                    &b,
+                    "/register",
+                    "/register",
+                    &[
+                        ("uscc", USCC),
+                        ("org_name", "济南测试科技有限公司"),
+                        ("region", "370102"),
+                        ("contact", "张三"),
+                        ("username", "zhangsan"),
+                        ("password", password),
+                        ("confirm", password),
+                    ],
+                )
+                .await;
+            (r.status(), r.text().await.expect("body"))
+        }
+    };
+    for (password, reason) in [
+        ("11111111", "重复的字符"),
+        ("        ", "重复的字符"),
+        ("12345678", "常见密码"),
+        ("password", "常见密码"),
+        ("zhangsan2024", "用户名"),
+        ("short", "至少8位"),
+    ] {
+        let (status, html) = register(password).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{password:?} refused"
+        );
+        assert!(
+            html.contains(reason),
+            "{password:?}: the reason names {reason}"
+        );
+    }
+    assert_eq!(
+        app.store.user_by_username("zhangsan").await.expect("db"),
+        None
+    );
+    let (status, _) = register("蓝色-长江-晚霞-17").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "a passphrase is fine");
+}
+
+async fn registration_tells_strangers_nothing_and_is_throttled(db: TestDb) {
+    let app = App::start(db.store, false).await;
+    let b = app.browser_from("127.0.0.1");
+    app.register(&b, USCC, "lisi").await;
+    let register = |b: reqwest::Client, uscc: &'static str, username: &'static str| {
+        let app = &app;
+        async move {
+            let r = app
+                .submit(
+                    &b,
+                    "/register",
+                    "/register",
+                    &[
+                        ("uscc", uscc),
+                        ("org_name", "某某公司"),
+                        ("region", "370102"),
+                        ("contact", "某人"),
+                        ("username", username),
+                        ("password", PASSWORD),
+                        ("confirm", PASSWORD),
+                    ],
+                )
+                .await;
+            (r.status(), r.text().await.expect("body"))
+        }
+    };
+    let stranger = app.browser_from("127.0.0.2");
+    // A taken USCC with a new name, and a new USCC with a taken name: the same answer.
+    let (s1, taken_uscc) = register(stranger.clone(), USCC, "newname1").await;
+    let (s2, taken_name) = register(stranger.clone(), "91430104MA3DEM043J", "lisi").await;
+    assert_eq!(s1, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(s2, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = |html: &str| {
+        html.split("field-error\">")
+            .filter_map(|p| p.split('<').next())
+            .filter(|m| !m.is_empty())
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        message(&taken_uscc),
+        message(&taken_name),
+        "the same words whichever is taken"
+    );
+    assert!(!taken_uscc.contains("该统一社会信用代码已注册，请直接登录"));
+    // Registration attempts from one address are slowed after ten.
+    let mut last = StatusCode::OK;
+    for _ in 0..10 {
+        last = register(stranger.clone(), USCC, "newname2").await.0;
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    // Someone else still registers.
+    let other = app.browser_from("127.0.0.3");
+    let (status, _) = register(other, "91430104MA3DEM043J", "wangwu").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}
+
+async fn wrong_old_passwords_are_slowed_down(db: TestDb) {
+    let app = App::start(db.store, false).await;
+    let b = app.browser();
+    app.register(&b, USCC, "lisi").await;
+    let change = |old: &'static str| {
+        let (app, b) = (&app, &b);
+        async move {
+            app.submit(
+                b,
+                "/account/password",
+                "/account/password",
+                &[
+                    ("old", old),
+                    ("new", "蓝色-长江-晚霞-17"),
+                    ("confirm", "蓝色-长江-晚霞-17"),
+                ],
+            )
+            .await
+            .status()
+        }
+    };
+    for _ in 0..4 {
+        assert_eq!(
+            change("guess-guess").await,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+    assert_eq!(change(PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
+    app.clock.fetch_add(2_000, Ordering::SeqCst);
+    assert_eq!(change(PASSWORD).await, StatusCode::SEE_OTHER);
+    // The new password must be strong too.
+    let r = app
+        .submit(
+            &b,
+            "/account/password",
+            "/account/password",
+            &[
+                ("old", "蓝色-长江-晚霞-17"),
+                ("new", "11111111"),
+                ("confirm", "11111111"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.expect("body").contains("密码太容易被猜到"));
+}
+
+async fn every_response_carries_the_security_headers(db: TestDb) {
+    let app = App::start(db.store.clone(), false).await;
+    let b = app.browser();
+    for path in [
+        "/",
+        "/assets/app.js",
+        "/nope",
+        "/login",
+        "/regions/370100",
+        "/account",
+    ] {
+        let r = b.get(app.url(path)).send().await.expect("get");
+        let h = r.headers();
+        let csp = h
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert!(
+            csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+            "{path}: {csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{path}: no inline script");
+        assert_eq!(h.get("x-content-type-options").expect(path), "nosniff");
+        assert_eq!(h.get("referrer-policy").expect(path), "same-origin");
+    }
+    // No page of the site has an inline script or style left for the policy to block.
+    let (_, html) = app.get(&b, "/register").await;
+    assert!(!html.contains("<script>") && !html.contains("style=\""));
+    // Plain http: no Secure flag (the browser would drop the cookie).
+    let r = b.get(app.url("/login")).send().await.expect("get");
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(!cookie.contains("Secure"), "{cookie}");
+    // Served as https (or forced): both cookies are Secure.
+    let secure = App::start_with(
+        db.store,
+        false,
+        WebConfig {
+            secure_cookies: true,
+            ..WebConfig::default()
+        },
+        ServeOptions::default(),
+    )
+    .await;
+    let b = secure.browser();
+    let r = b.get(secure.url("/register")).send().await.expect("get");
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        cookie.contains("Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+}
+
+on_both_databases!(
+    half_open_connections_do_not_keep_others_out,
+    a_stalled_upload_and_an_idle_connection_are_dropped,
+    a_crowd_registering_leaves_other_writes_working,
+    login_goes_only_to_paths_of_this_site,
+    a_stranger_guessing_slows_himself_and_never_locks_the_owner_out,
+    forwarded_addresses_count_only_from_trusted_proxies,
+    passwords_that_are_easy_to_guess_are_refused_with_the_reason,
+    registration_tells_strangers_nothing_and_is_throttled,
+    wrong_old_passwords_are_slowed_down,
+    every_response_carries_the_security_headers,
+);
