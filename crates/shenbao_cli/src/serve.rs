@@ -317,7 +317,11 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         }
         None => println!("邮件通知：未配置 SMTP，通知只在站内消息中显示"),
     }
-    shenbao_web::serve_with(state, listener, options).await
+    let db = state.store.clone();
+    let served = shenbao_web::serve_with(state, listener, options).await;
+    // SQLite checkpoints its WAL when the last connection closes.
+    db.close().await;
+    served
 }
 
 /// A demo account: (username, display name, role, region scope or organisation region,
