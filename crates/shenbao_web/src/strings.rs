@@ -367,6 +367,25 @@ pub const SUBMIT_NO_SECTOR: &str =
     "本地区的行业主管部门尚未开通账号，暂不能提交，请联系征集通知的联系人";
 /// Submit refused: the receiving level has closed or already forwarded.
 pub const SUBMIT_LEVEL_CLOSED: &str = "受理单位的报送截止时间已过，不能再提交";
+/// Submit refused: the receiving unit (its name) has forwarded its list of the direction and
+/// receives no more applications of it.
+pub fn submit_unit_forwarded(unit: &str) -> String {
+    format!(
+        "受理单位（{unit}）已向上级报送本申报方向的推荐名单，不再受理本方向的申报，本次未提交。如有疑问，请联系受理单位。"
+    )
+}
+/// Resubmission refused: the unit that returned the application (its name) has forwarded its
+/// list of the direction since.
+pub fn resubmit_unit_forwarded(unit: &str) -> String {
+    format!(
+        "退回修改的审核单位（{unit}）已向上级报送本申报方向的推荐名单，不再受理重新提交，本次未提交。如有疑问，请联系该审核单位。"
+    )
+}
+/// Submit refused: submitted or withdrawn in another tab meanwhile.
+pub const SUBMIT_STATUS_CHANGED: &str = "申报书的状态已变化（可能已在其他窗口或设备上提交或撤回），本次未提交。请返回申报书查看当前状态。";
+/// Submit refused: saved in another tab since the submit page was loaded.
+pub const SUBMIT_CONFLICT: &str =
+    "申报书已在其他窗口或设备上修改过，本次未提交。请核对最新内容后再提交。";
 /// Submit page: choose the sector department.
 pub const SUBMIT_SECTOR: &str = "受理的行业主管部门";
 /// Submit page: choose.
