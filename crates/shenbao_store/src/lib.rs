@@ -27,11 +27,12 @@
 //!   version or a wrong status matches no row and becomes
 //!   `Conflict { constraint: "applications.version" }`. Status changes write the row, the event
 //!   (and the snapshot) in one transaction that starts with that guarded `UPDATE`.
-//! - **Freezes.** Forwarding freezes a unit's list of a direction (a `forwards` row). Every
-//!   write it freezes checks the freeze inside its own transaction and is refused with a stable
-//!   conflict name (`forwards.pkey`), writing nothing; on PostgreSQL the write first takes the
-//!   shared lock that the freezing write takes exclusively (`Store::lock_key`), so none slips
-//!   in while a freeze commits.
+//! - **Freezes.** Forwarding freezes a unit's list of a direction (a `forwards` row), and
+//!   publication a call's selection, scores and assignments (a `publications` row). Every
+//!   write they freeze checks the freeze inside its own transaction and is refused with a
+//!   stable conflict name (`forwards.pkey`, `publications.call_id`), writing nothing; on
+//!   PostgreSQL the write first takes the shared lock that the freezing write takes
+//!   exclusively (`Store::lock_key`), so none slips in while a freeze commits.
 //! - **SQLite settings.** The file (and its directory) is created when missing, with WAL
 //!   journal (readers do not block the writer), `synchronous=NORMAL` (safe with WAL),
 //!   `foreign_keys=ON` and a 15 s `busy_timeout`, set on every pooled connection; every
@@ -103,6 +104,9 @@ pub(crate) enum LockClass {
     /// A unit's list of one direction (key: call, level, unit, direction): forwarding takes it
     /// exclusively, a submission to that unit shared.
     UnitList = 0x5342_0001,
+    /// A call's results (key: the call id): publication takes it exclusively, every write of
+    /// the call's scores, assignments and selection shared.
+    Publication = 0x5342_0002,
 }
 
 /// The storage handle: a connection pool plus the backend it talks to.

@@ -934,6 +934,11 @@ pub const EXPERT_SAVED: &str = "评分已暂存，提交前可继续修改";
 pub const EXPERT_SUBMITTED: &str = "评分已提交";
 /// Expert: frozen after submission.
 pub const EXPERT_READONLY: &str = "评分已提交，不能修改";
+/// Expert: the call's results are published; the sheet is frozen with them.
+pub const EXPERT_PUBLISHED_LOCKED: &str =
+    "评审结果已公布，评分已随结果锁定，不能再暂存、提交或修改";
+/// Expert: no recusal after publication.
+pub const EXPERT_RECUSE_PUBLISHED: &str = "评审结果已公布，评审任务已随结果锁定，不能再申请回避";
 /// Expert: not a number.
 pub const EXPERT_SCORE_NOT_NUMBER: &str = "评分须为数字";
 /// Expert: sheet refused.
