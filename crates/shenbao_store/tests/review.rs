@@ -8,9 +8,9 @@
 
 use shenbao_store::testing::{TestDb, run_postgres, run_sqlite};
 use shenbao_store::{
-    ApplicantSubmission, ApplicationEvent, ApplicationRow, AuditRow, Decision, EventRow, FORWARDED,
-    NewApplication, NewAuditEntry, NewOrganisation, NewSnapshot, NewUser, NextUnit, PENDING,
-    QueueQuery, QueueSort, Role, SnapshotRow, StoreError, Submission, UnitRef,
+    ApplicantSubmission, ApplicationEvent, ApplicationRow, AuditRow, Backend, Decision, EventRow,
+    FORWARDED, NewApplication, NewAuditEntry, NewOrganisation, NewSnapshot, NewUser, NextUnit,
+    PENDING, QueueQuery, QueueSort, Role, SnapshotRow, StoreError, Submission, UnitRef,
 };
 
 macro_rules! both {
@@ -40,6 +40,7 @@ both!(
     a_returned_application_is_resubmitted_to_the_same_unit,
     forwarding_moves_the_recommended_up_and_freezes_the_list,
     a_submission_to_a_unit_that_forwarded_is_refused_and_writes_nothing,
+    a_submission_racing_a_forward_waits_for_it_and_is_refused,
     the_queue_filters_and_pages_by_keyset,
     other_units_cannot_act,
 );
@@ -621,6 +622,63 @@ async fn a_submission_to_a_unit_that_forwarded_is_refused_and_writes_nothing(db:
     assert_eq!(snap.unwrap().version, 3);
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].target_id.as_deref(), Some("accepted"));
+}
+
+/// PostgreSQL: a forward in flight on another connection (its lock taken and its row written,
+/// not yet committed) makes a submission to that unit wait, which is then refused, instead of
+/// landing in a list that is being frozen. (On SQLite `BEGIN IMMEDIATE` runs writers one at a
+/// time; there is nothing to race.)
+async fn a_submission_racing_a_forward_waits_for_it_and_is_refused(db: TestDb) {
+    use sqlx::Connection;
+    if db.store.backend() != Backend::Postgres {
+        return;
+    }
+    let id = draft(&db, 1, "350503", "甲公司", 10).await;
+    let before = footprint(&db, id).await;
+    let mut other = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    let mut forwarding = other.begin().await.unwrap();
+    // The lock `Store::forward` takes (class `LockClass::UnitList`, key of the unit's list).
+    sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1, hashtext($2))")
+        .bind(0x5342_0001_i32)
+        .bind([CALL, "county", "350503", "compute_service"].join("\u{1f}"))
+        .execute(&mut *forwarding)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO forwards (call_id, level, unit, direction, forwarded_at, forwarded_by, \
+             count) VALUES ($1, 'county', '350503', 'compute_service', 20, 1, 0)",
+    )
+    .bind(CALL)
+    .execute(&mut *forwarding)
+    .await
+    .unwrap();
+
+    let store = db.store.clone();
+    let submit = tokio::spawn(async move {
+        store
+            .submit_application(
+                id,
+                1,
+                &to_county("350503", "甲公司"),
+                &NewSnapshot {
+                    version: 2,
+                    answers: "{}".into(),
+                    files: "[]".into(),
+                    content_hash: "h".into(),
+                },
+                &event(30, None),
+            )
+            .await
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(
+        !submit.is_finished(),
+        "the submission waits for the forward"
+    );
+    forwarding.commit().await.unwrap();
+    assert_conflict(submit.await.unwrap(), FORWARDED);
+    assert_eq!(footprint(&db, id).await, before);
+    other.close().await.unwrap();
 }
 
 async fn the_queue_filters_and_pages_by_keyset(db: TestDb) {
