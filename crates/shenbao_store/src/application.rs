@@ -1,20 +1,25 @@
 //! Applications: drafts saved under optimistic concurrency, submission with its snapshot,
 //! withdrawal, and each application's event history.
 //!
-//! Every status change writes the application row, its event (and on submission its snapshot)
-//! in one transaction whose first statement is the guarded `UPDATE`, so that on SQLite the
-//! transaction takes the write lock at once (a read first would risk a `SQLITE_BUSY` lock
-//! upgrade that `busy_timeout` cannot wait out) and on PostgreSQL a concurrent writer of the
-//! same row waits, then re-checks the guard and finds the version moved.
+//! Every status change writes the application row, its event (and on submission its snapshot,
+//! and on the applicant's submission the justification and the audit entry) in one
+//! transaction around a guarded `UPDATE`: on SQLite the transaction holds the write lock from
+//! its `BEGIN IMMEDIATE`, and on PostgreSQL a concurrent writer of the same row waits, then
+//! re-checks the guard and finds the version moved. A refused change writes nothing at all.
+//! A submission also takes the shared lock of the receiving unit's list of the direction, so
+//! that it cannot land at a unit whose forwarding of that list is committing (see
+//! `Store::lock_key`).
 //!
 //! Must not: look inside the answers, decide who may change an application, or read the clock.
 
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
+use crate::audit::insert_audit;
+use crate::review::unit_list_key;
 use crate::{
-    ApplicationEvent, ApplicationRow, EventRow, NewApplication, NewSnapshot, SnapshotRow, Store,
-    StoreError, Submission,
+    ApplicantSubmission, ApplicationEvent, ApplicationRow, EventRow, FORWARDED, LockClass,
+    NewApplication, NewSnapshot, SnapshotRow, Store, StoreError, Submission,
 };
 
 /// The conflict reported when a guarded write finds another version or status than expected.
@@ -28,6 +33,15 @@ macro_rules! application_columns {
     };
 }
 pub(crate) use application_columns;
+
+/// The guard "the receiving unit (`$4` level, `$5` unit) has not forwarded the application's
+/// direction", as a literal for `concat!`.
+macro_rules! not_forwarded_to {
+    () => {
+        "NOT EXISTS (SELECT 1 FROM forwards f WHERE f.call_id = applications.call_id \
+             AND f.level = $4 AND f.unit = $5 AND f.direction = applications.direction)"
+    };
+}
 
 macro_rules! event_columns {
     () => {
@@ -259,11 +273,15 @@ impl Store {
     /// `event.at`, `sector` and `title` stored; stores `snapshot` (created at `event.at`) and
     /// the event `from_status → submitted`, all in one transaction. Returns the updated row.
     ///
-    /// Refused (as a version conflict) when that unit has already forwarded the application's
-    /// direction: nothing sent there afterwards would ever be reviewed.
+    /// The answers and the justification are left as saved: build the snapshot from the row
+    /// at `expected_version`. The applicant's submit page uses
+    /// [`Store::submit_application_as_applicant`], which also stores the justification and the
+    /// audit entry in the same transaction.
     ///
-    /// The answers column is left as saved: build the snapshot from the row at
-    /// `expected_version`. Errors as for [`Store::save_draft`].
+    /// Errors: `Conflict { constraint: "forwards.pkey" }` ([`crate::FORWARDED`]) when that unit
+    /// has already forwarded the application's direction (nothing sent there afterwards would
+    /// ever be reviewed); otherwise as for [`Store::save_draft`]. A refused submission changes
+    /// nothing.
     pub async fn submit_application(
         &self,
         id: i64,
@@ -272,29 +290,127 @@ impl Store {
         snapshot: &NewSnapshot,
         event: &ApplicationEvent,
     ) -> Result<ApplicationRow, StoreError> {
+        self.submit(id, expected_version, submission, snapshot, event, None)
+            .await
+    }
+
+    /// The applicant's submission: as [`Store::submit_application`], and in the same
+    /// transaction the application's justification is set to `applicant.justification` and
+    /// `applicant.audit` is appended to the audit log. Either everything is written or, when
+    /// refused, nothing: not the justification, not the version, no event, no audit entry.
+    /// Errors as for [`Store::submit_application`].
+    pub async fn submit_application_as_applicant(
+        &self,
+        id: i64,
+        expected_version: i64,
+        submission: &Submission,
+        snapshot: &NewSnapshot,
+        event: &ApplicationEvent,
+        applicant: &ApplicantSubmission,
+    ) -> Result<ApplicationRow, StoreError> {
+        self.submit(
+            id,
+            expected_version,
+            submission,
+            snapshot,
+            event,
+            Some(applicant),
+        )
+        .await
+    }
+
+    async fn submit(
+        &self,
+        id: i64,
+        expected_version: i64,
+        submission: &Submission,
+        snapshot: &NewSnapshot,
+        event: &ApplicationEvent,
+        applicant: Option<&ApplicantSubmission>,
+    ) -> Result<ApplicationRow, StoreError> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(concat!(
-            "UPDATE applications \
-             SET status = 'submitted', version = version + 1, updated_at = $1, \
-                 submitted_at = $1, level = $4, unit = $5, sector = $6, title = $7 \
-             WHERE id = $2 AND version = $3 AND status = $8 \
-               AND NOT EXISTS (SELECT 1 FROM forwards f WHERE f.call_id = applications.call_id \
-                   AND f.level = $4 AND f.unit = $5 AND f.direction = applications.direction) \
-             RETURNING ",
-            application_columns!()
-        ))
-        .bind(event.at)
-        .bind(id)
-        .bind(expected_version)
-        .bind(&submission.level)
-        .bind(&submission.unit)
-        .bind(&submission.sector)
-        .bind(&submission.title)
-        .bind(&submission.from_status)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
+        // The unit's list of the direction must not be forwarded while this submission is
+        // on its way there (see `Store::forward`, which takes this lock exclusively).
+        let target: Option<(String, String)> =
+            sqlx::query("SELECT call_id, direction FROM applications WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
+                .transpose()?;
+        let Some((call_id, direction)) = target else {
             tx.rollback().await?;
+            return Err(StoreError::NotFound);
+        };
+        let key = unit_list_key(&call_id, &submission.level, &submission.unit, &direction);
+        self.lock_key(&mut tx, LockClass::UnitList, &key, false)
+            .await?;
+        let row = match applicant {
+            None => {
+                sqlx::query(concat!(
+                    "UPDATE applications \
+                     SET status = 'submitted', version = version + 1, updated_at = $1, \
+                         submitted_at = $1, level = $4, unit = $5, sector = $6, title = $7 \
+                     WHERE id = $2 AND version = $3 AND status = $8 AND ",
+                    not_forwarded_to!(),
+                    " RETURNING ",
+                    application_columns!()
+                ))
+                .bind(event.at)
+                .bind(id)
+                .bind(expected_version)
+                .bind(&submission.level)
+                .bind(&submission.unit)
+                .bind(&submission.sector)
+                .bind(&submission.title)
+                .bind(&submission.from_status)
+                .fetch_optional(&mut *tx)
+                .await?
+            }
+            Some(applicant) => {
+                sqlx::query(concat!(
+                    "UPDATE applications \
+                     SET status = 'submitted', version = version + 1, updated_at = $1, \
+                         submitted_at = $1, level = $4, unit = $5, sector = $6, title = $7, \
+                         justification = $9 \
+                     WHERE id = $2 AND version = $3 AND status = $8 AND ",
+                    not_forwarded_to!(),
+                    " RETURNING ",
+                    application_columns!()
+                ))
+                .bind(event.at)
+                .bind(id)
+                .bind(expected_version)
+                .bind(&submission.level)
+                .bind(&submission.unit)
+                .bind(&submission.sector)
+                .bind(&submission.title)
+                .bind(&submission.from_status)
+                .bind(&applicant.justification)
+                .fetch_optional(&mut *tx)
+                .await?
+            }
+        };
+        let Some(row) = row else {
+            // Why, read under the same lock: the forwarded list is the refusal nothing on the
+            // applicant's side can put right, so it is named first.
+            let forwarded = sqlx::query(
+                "SELECT 1 FROM forwards \
+                 WHERE call_id = $1 AND level = $2 AND unit = $3 AND direction = $4",
+            )
+            .bind(&call_id)
+            .bind(&submission.level)
+            .bind(&submission.unit)
+            .bind(&direction)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+            tx.rollback().await?;
+            if forwarded {
+                return Err(StoreError::Conflict {
+                    constraint: FORWARDED.to_owned(),
+                });
+            }
             return Err(self.refusal(id).await);
         };
         let application = application_from_row(&row)?;
@@ -319,6 +435,9 @@ impl Store {
             "submitted",
         )
         .await?;
+        if let Some(applicant) = applicant {
+            insert_audit(&mut *tx, &applicant.audit).await?;
+        }
         tx.commit().await?;
         Ok(application)
     }

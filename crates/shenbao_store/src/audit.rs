@@ -2,8 +2,8 @@
 //!
 //! Must not: update or delete entries; the log is append-only.
 
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
 
 use crate::{AuditRow, NewAuditEntry, Store, StoreError};
 
@@ -20,24 +20,32 @@ fn audit_from_row(row: &AnyRow) -> Result<AuditRow, sqlx::Error> {
     })
 }
 
+/// Appends one entry, inside the caller's transaction (or on the pool).
+pub(crate) async fn insert_audit<'e, E>(executor: E, e: &NewAuditEntry) -> Result<(), StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "INSERT INTO audit_log \
+             (at, actor_user_id, actor_ip, action, target_kind, target_id, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(e.at)
+    .bind(e.actor_user_id)
+    .bind(&e.actor_ip)
+    .bind(&e.action)
+    .bind(&e.target_kind)
+    .bind(&e.target_id)
+    .bind(&e.detail)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Appends one entry.
     pub async fn audit(&self, e: &NewAuditEntry) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO audit_log \
-                 (at, actor_user_id, actor_ip, action, target_kind, target_id, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(e.at)
-        .bind(e.actor_user_id)
-        .bind(&e.actor_ip)
-        .bind(&e.action)
-        .bind(&e.target_kind)
-        .bind(&e.target_id)
-        .bind(&e.detail)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        insert_audit(&self.pool, e).await
     }
 
     /// Up to `limit` entries, newest (highest id) first, with ids below `before_id` when given.

@@ -7,13 +7,19 @@
 //! call, nor of the organisation they belong to (`users.organisation_id`). Both refusals are
 //! `Conflict { constraint: "assignments.conflict" }`.
 //!
+//! Once the call's results are published, assignments and scores are frozen with them: every
+//! write here that could change a score sheet, an assignment or the ranking checks the
+//! publication inside its transaction first (`Store::refuse_if_published`, in `selection.rs`)
+//! and is refused as `Conflict { constraint: "publications.call_id" }`. A conflict declared
+//! afterwards is recorded but removes no assignment.
+//!
 //! Must not: decide who may manage the pool or see scores, look inside the scores (the web
 //! layer validates them against the call's criteria), or read the clock.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 
 use crate::{Backend, Store, StoreError};
 
@@ -219,6 +225,21 @@ fn conflict(constraint: &str) -> StoreError {
     }
 }
 
+/// The call and the expert of assignment `id`, read inside the transaction; `None` when
+/// there is no such assignment.
+async fn assignment_owner(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+) -> Result<Option<(String, i64)>, StoreError> {
+    let row = sqlx::query("SELECT call_id, expert_id FROM assignments WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(row
+        .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
+        .transpose()?)
+}
+
 /// `$first, $first+1, …` for `n` values, for an `IN (…)` list of bound ids.
 pub(crate) fn placeholders(first: usize, n: usize) -> String {
     (first..first + n)
@@ -316,7 +337,8 @@ impl Store {
     /// Declares a conflict, or replaces the reason of one already declared, and removes the
     /// expert's unsubmitted assignments to that organisation's applications in the call, in one
     /// transaction. Returns how many assignments were removed. Submitted score sheets stay:
-    /// they are the record of what happened, and the owner decides about them.
+    /// they are the record of what happened, and the owner decides about them. Once the call's
+    /// results are published no assignment is removed (0).
     pub async fn declare_conflict(&self, c: &NewConflict) -> Result<u64, StoreError> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
@@ -332,18 +354,24 @@ impl Store {
         .bind(c.declared_at)
         .execute(&mut *tx)
         .await?;
-        let removed = sqlx::query(
-            "DELETE FROM assignments \
-             WHERE call_id = $1 AND expert_id = $2 AND submitted_at IS NULL \
-               AND application_id IN \
-                   (SELECT id FROM applications WHERE call_id = $1 AND organisation_id = $3)",
-        )
-        .bind(&c.call_id)
-        .bind(c.user_id)
-        .bind(c.organisation_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        // After publication the assignments are frozen with the results: the conflict is
+        // recorded, nothing is removed.
+        let removed = match self.refuse_if_published(&mut tx, &c.call_id).await {
+            Err(StoreError::Conflict { .. }) => 0,
+            Err(other) => return Err(other),
+            Ok(()) => sqlx::query(
+                "DELETE FROM assignments \
+                 WHERE call_id = $1 AND expert_id = $2 AND submitted_at IS NULL \
+                   AND application_id IN \
+                       (SELECT id FROM applications WHERE call_id = $1 AND organisation_id = $3)",
+            )
+            .bind(&c.call_id)
+            .bind(c.user_id)
+            .bind(c.organisation_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+        };
         tx.commit().await?;
         Ok(removed)
     }
@@ -406,9 +434,24 @@ impl Store {
     /// Errors: `Conflict { constraint: "assignments.conflict" }` when the expert declared a
     /// conflict with the applicant organisation in that call or belongs to it;
     /// `Conflict { constraint: "assignments.application_expert_key" }` when already assigned;
-    /// `NotFound` when there is no such application. The caller checks the level, the pool
-    /// and the publication.
+    /// `Conflict { constraint: "publications.call_id" }` once the call's results are
+    /// published; `NotFound` when there is no such application. The caller checks the level
+    /// and the pool.
     pub async fn assign_expert(&self, a: &NewAssignment) -> Result<AssignmentRow, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let call_id: Option<String> =
+            sqlx::query_scalar("SELECT call_id FROM applications WHERE id = $1")
+                .bind(a.application_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(call_id) = call_id else {
+            tx.rollback().await?;
+            return Err(StoreError::NotFound);
+        };
+        if let Err(refused) = self.refuse_if_published(&mut tx, &call_id).await {
+            tx.rollback().await?;
+            return Err(refused);
+        }
         let row = sqlx::query(concat!(
             "INSERT INTO assignments (application_id, expert_id, call_id, direction, \
                  assigned_at, assigned_by) \
@@ -425,19 +468,18 @@ impl Store {
         .bind(a.expert_id)
         .bind(a.assigned_at)
         .bind(a.assigned_by)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
         .await?;
         match row {
-            Some(row) => Ok(assignment_from_row(&row)?),
+            Some(row) => {
+                let assignment = assignment_from_row(&row)?;
+                tx.commit().await?;
+                Ok(assignment)
+            }
+            // Applications are never deleted: it exists, so the guard found a conflict.
             None => {
-                let exists = sqlx::query("SELECT 1 FROM applications WHERE id = $1")
-                    .bind(a.application_id)
-                    .fetch_optional(&self.pool)
-                    .await?;
-                Err(match exists {
-                    Some(_) => conflict(ASSIGNMENT_CONFLICT),
-                    None => StoreError::NotFound,
-                })
+                tx.rollback().await?;
+                Err(conflict(ASSIGNMENT_CONFLICT))
             }
         }
     }
@@ -445,20 +487,38 @@ impl Store {
     /// Removes an assignment whose scores are not submitted and returns it; `None` when there
     /// is no such assignment.
     ///
-    /// Errors: `Conflict { constraint: "assignments.submitted" }` when submitted (kept).
+    /// Errors: `Conflict { constraint: "assignments.submitted" }` when submitted (kept);
+    /// `Conflict { constraint: "publications.call_id" }` once the call's results are
+    /// published (kept).
     pub async fn unassign(&self, id: i64) -> Result<Option<AssignmentRow>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let Some((call_id, _)) = assignment_owner(&mut tx, id).await? else {
+            tx.rollback().await?;
+            return Ok(None);
+        };
+        if let Err(refused) = self.refuse_if_published(&mut tx, &call_id).await {
+            tx.rollback().await?;
+            return Err(refused);
+        }
         let row = sqlx::query(concat!(
             "DELETE FROM assignments WHERE id = $1 AND submitted_at IS NULL RETURNING ",
             assignment_columns!()
         ))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
         .await?;
-        match row {
-            Some(row) => Ok(Some(assignment_from_row(&row)?)),
-            None if self.assignment(id).await?.is_some() => Err(conflict(ASSIGNMENT_SUBMITTED)),
-            None => Ok(None),
-        }
+        let Some(row) = row else {
+            let still_there = assignment_owner(&mut tx, id).await?.is_some();
+            tx.rollback().await?;
+            return if still_there {
+                Err(conflict(ASSIGNMENT_SUBMITTED))
+            } else {
+                Ok(None)
+            };
+        };
+        let removed = assignment_from_row(&row)?;
+        tx.commit().await?;
+        Ok(Some(removed))
     }
 
     /// Gives every application of the call at the owner level (`level`, unit `*`, status
@@ -469,8 +529,15 @@ impl Store {
     /// pool not yet on it, without a declared conflict with its organisation and not working
     /// there, and the one with the fewest assignments in the call (ties: lowest id) is picked
     /// each time, so loads stay within one of each other where conflicts allow.
+    ///
+    /// Errors: `Conflict { constraint: "publications.call_id" }` once the call's results are
+    /// published (nothing assigned).
     pub async fn auto_assign(&self, job: &AutoAssign) -> Result<AutoAssignOutcome, StoreError> {
         let mut tx = self.begin_write().await?;
+        if let Err(refused) = self.refuse_if_published(&mut tx, &job.call_id).await {
+            tx.rollback().await?;
+            return Err(refused);
+        }
         // On PostgreSQL, lock the pool rows of the call: two automatic assignments of one
         // call run one after the other and see each other's loads. (SQLite's BEGIN
         // IMMEDIATE already serialises writers.)
@@ -687,8 +754,9 @@ impl Store {
 
     /// Saves an expert's draft scores and comments (JSON text) on their own assignment.
     ///
-    /// Errors: `Conflict { constraint: "assignments.submitted" }` once submitted (nothing
-    /// changes); `NotFound` when there is no such assignment of that expert.
+    /// Errors: `Conflict { constraint: "assignments.submitted" }` once submitted, and
+    /// `Conflict { constraint: "publications.call_id" }` once the call's results are published
+    /// (nothing changes); `NotFound` when there is no such assignment of that expert.
     pub async fn save_scores(
         &self,
         id: i64,
@@ -738,21 +806,40 @@ impl Store {
                 assignment_columns!()
             )
         };
+        let mut tx = self.begin_write().await?;
+        let call_id = match assignment_owner(&mut tx, id).await? {
+            Some((call_id, owner)) if owner == expert_id => call_id,
+            _ => {
+                tx.rollback().await?;
+                return Err(StoreError::NotFound);
+            }
+        };
+        if let Err(refused) = self.refuse_if_published(&mut tx, &call_id).await {
+            tx.rollback().await?;
+            return Err(refused);
+        }
         let row = sqlx::query(sql)
             .bind(scores)
             .bind(comments)
             .bind(now_ms)
             .bind(id)
             .bind(expert_id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *tx)
             .await?;
-        match row {
-            Some(row) => Ok(assignment_from_row(&row)?),
-            None => match self.assignment(id).await? {
-                Some(a) if a.expert_id == expert_id => Err(conflict(ASSIGNMENT_SUBMITTED)),
-                _ => Err(StoreError::NotFound),
-            },
-        }
+        let Some(row) = row else {
+            // Submitted, or removed meanwhile (PostgreSQL: by a writer that committed after
+            // the look-up above).
+            let still_there = assignment_owner(&mut tx, id).await?.is_some();
+            tx.rollback().await?;
+            return Err(if still_there {
+                conflict(ASSIGNMENT_SUBMITTED)
+            } else {
+                StoreError::NotFound
+            });
+        };
+        let saved = assignment_from_row(&row)?;
+        tx.commit().await?;
+        Ok(saved)
     }
 
     /// An expert withdraws from their own assignment for a conflict of interest (回避): the
@@ -760,7 +847,9 @@ impl Store {
     /// removed, in one transaction. Returns the removed assignment.
     ///
     /// Errors: `Conflict { constraint: "assignments.submitted" }` when the scores are already
-    /// submitted (nothing changes); `NotFound` when there is no such assignment of that expert.
+    /// submitted, and `Conflict { constraint: "publications.call_id" }` once the call's
+    /// results are published (nothing changes); `NotFound` when there is no such assignment of
+    /// that expert.
     pub async fn recuse(
         &self,
         id: i64,
@@ -769,6 +858,17 @@ impl Store {
         now_ms: i64,
     ) -> Result<AssignmentRow, StoreError> {
         let mut tx = self.begin_write().await?;
+        let call_id = match assignment_owner(&mut tx, id).await? {
+            Some((call_id, owner)) if owner == expert_id => call_id,
+            _ => {
+                tx.rollback().await?;
+                return Err(StoreError::NotFound);
+            }
+        };
+        if let Err(refused) = self.refuse_if_published(&mut tx, &call_id).await {
+            tx.rollback().await?;
+            return Err(refused);
+        }
         let row = sqlx::query(concat!(
             "DELETE FROM assignments WHERE id = $1 AND expert_id = $2 AND submitted_at IS NULL \
              RETURNING ",
@@ -779,11 +879,13 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
+            let still_there = assignment_owner(&mut tx, id).await?.is_some();
             tx.rollback().await?;
-            return match self.assignment(id).await? {
-                Some(a) if a.expert_id == expert_id => Err(conflict(ASSIGNMENT_SUBMITTED)),
-                _ => Err(StoreError::NotFound),
-            };
+            return Err(if still_there {
+                conflict(ASSIGNMENT_SUBMITTED)
+            } else {
+                StoreError::NotFound
+            });
         };
         let removed = assignment_from_row(&row)?;
         sqlx::query(

@@ -27,6 +27,12 @@
 //!   version or a wrong status matches no row and becomes
 //!   `Conflict { constraint: "applications.version" }`. Status changes write the row, the event
 //!   (and the snapshot) in one transaction that starts with that guarded `UPDATE`.
+//! - **Freezes.** Forwarding freezes a unit's list of a direction (a `forwards` row), and
+//!   publication a call's selection, scores and assignments (a `publications` row). Every
+//!   write they freeze checks the freeze inside its own transaction and is refused with a
+//!   stable conflict name (`forwards.pkey`, `publications.call_id`), writing nothing; on
+//!   PostgreSQL the write first takes the shared lock that the freezing write takes
+//!   exclusively (`Store::lock_key`), so none slips in while a freeze commits.
 //! - **SQLite settings.** The file (and its directory) is created when missing, with WAL
 //!   journal (readers do not block the writer), `synchronous=NORMAL` (safe with WAL),
 //!   `foreign_keys=ON` and a 15 s `busy_timeout`, set on every pooled connection; every
@@ -67,9 +73,10 @@ pub use expert::{
     NewConflict, PoolExpertRow,
 };
 pub use model::{
-    ApplicationEvent, ApplicationRow, AttachmentRow, AuditRow, CallRow, EventRow, NewApplication,
-    NewAttachment, NewAuditEntry, NewOrganisation, NewSession, NewSnapshot, NewUser,
-    OrganisationRow, ParseRoleError, Role, SessionRow, SnapshotRow, Submission, UserRow,
+    ApplicantSubmission, ApplicationEvent, ApplicationRow, AttachmentRow, AuditRow, CallRow,
+    EventRow, NewApplication, NewAttachment, NewAuditEntry, NewOrganisation, NewSession,
+    NewSnapshot, NewUser, OrganisationRow, ParseRoleError, Role, SessionRow, SnapshotRow,
+    Submission, UserRow,
 };
 pub use notification::{MailRow, NewMail, NewNotification, NotificationRow};
 pub use review::{
@@ -87,6 +94,19 @@ pub enum Backend {
     Sqlite,
     /// PostgreSQL (`postgres://…`): for several server processes sharing one database.
     Postgres,
+}
+
+/// What a [`Store::lock_key`] lock guards (the first key of PostgreSQL's two-key advisory
+/// locks, so the classes never collide with each other).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i32)]
+pub(crate) enum LockClass {
+    /// A unit's list of one direction (key: call, level, unit, direction): forwarding takes it
+    /// exclusively, a submission to that unit shared.
+    UnitList = 0x5342_0001,
+    /// A call's results (key: the call id): publication takes it exclusively, every write of
+    /// the call's scores, assignments and selection shared.
+    Publication = 0x5342_0002,
 }
 
 /// The storage handle: a connection pool plus the backend it talks to.
@@ -120,6 +140,41 @@ impl Store {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         })
+    }
+
+    /// Takes the transaction-scoped lock `key` of `class`: shared (many holders at once) or
+    /// exclusive, released at commit or rollback. It serialises a freezing write (forwarding a
+    /// list, publishing results) against the writes it freezes: each of those takes the shared
+    /// lock before its guard reads the freeze, and the freezing write takes the exclusive one,
+    /// so on PostgreSQL a write whose guard ran before the freeze committed cannot commit after
+    /// it (under READ COMMITTED a `NOT EXISTS` guard does not see an uncommitted freeze).
+    ///
+    /// On SQLite it does nothing: `BEGIN IMMEDIATE` already runs writers one at a time. On
+    /// PostgreSQL it is an advisory lock on (`class`, hash of `key`); two keys with the same
+    /// hash only wait for each other.
+    pub(crate) async fn lock_key(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        class: LockClass,
+        key: &str,
+        exclusive: bool,
+    ) -> Result<(), StoreError> {
+        if self.backend != Backend::Postgres {
+            return Ok(());
+        }
+        // The function returns `void`, which the Any driver cannot decode: select a constant
+        // from it instead.
+        let sql = if exclusive {
+            "SELECT 1 FROM pg_advisory_xact_lock($1, hashtext($2))"
+        } else {
+            "SELECT 1 FROM pg_advisory_xact_lock_shared($1, hashtext($2))"
+        };
+        sqlx::query(sql)
+            .bind(class as i32)
+            .bind(key)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
     }
 
     /// Which database this store talks to.

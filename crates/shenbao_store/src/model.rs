@@ -374,6 +374,17 @@ pub struct Submission {
     pub title: Option<String>,
 }
 
+/// What the applicant's submission writes besides the status change, the snapshot and the
+/// event (see [`crate::Store::submit_application_as_applicant`]).
+#[derive(Debug, Clone)]
+pub struct ApplicantSubmission {
+    /// The written justification of the form's warnings, stored on the application; `None`
+    /// clears it.
+    pub justification: Option<String>,
+    /// The audit-log entry of the submission.
+    pub audit: NewAuditEntry,
+}
+
 /// Who, when, from where and why of a status change; the store adds the statuses.
 #[derive(Debug, Clone)]
 pub struct ApplicationEvent {

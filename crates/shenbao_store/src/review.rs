@@ -16,7 +16,7 @@ use sqlx::{Any, Executor, Row, Transaction};
 use crate::application::{
     application_columns, application_from_row, insert_event, snapshot_from_row,
 };
-use crate::{ApplicationEvent, ApplicationRow, Store, StoreError, UserRow};
+use crate::{ApplicationEvent, ApplicationRow, LockClass, Store, StoreError, UserRow};
 
 /// The conflict reported when a unit tries to forward a list it already forwarded, or to
 /// change anything in it afterwards.
@@ -233,6 +233,12 @@ where
     .execute(executor)
     .await?;
     Ok(())
+}
+
+/// The key of a unit's list of one direction for [`Store::lock_key`].
+pub(crate) fn unit_list_key(call_id: &str, level: &str, unit: &str, direction: &str) -> String {
+    // The unit separator cannot occur in ids, division codes or sector names.
+    [call_id, level, unit, direction].join("\u{1f}")
 }
 
 /// The SQL guard "the unit has not forwarded this application's direction", as a literal for
@@ -527,6 +533,11 @@ impl Store {
         event: &ApplicationEvent,
     ) -> Result<Vec<i64>, StoreError> {
         let mut tx = self.begin_write().await?;
+        // Waits for submissions on their way to this list and keeps new ones out until the
+        // forward commits; they then find the `forwards` row.
+        let key = unit_list_key(&at.call_id, &at.level, &at.unit, direction);
+        self.lock_key(&mut tx, LockClass::UnitList, &key, true)
+            .await?;
         sqlx::query(
             "INSERT INTO forwards (call_id, level, unit, direction, forwarded_at, forwarded_by, \
                  count) VALUES ($1, $2, $3, $4, $5, $6, 0)",

@@ -3,18 +3,23 @@
 //!
 //! Selection moves an application at the owner level (`unit = '*'`) between `submitted` and
 //! `selected` with the guarded `UPDATE` and event of `application.rs`. Once a call's results
-//! are published (a row in `publications`), no selection of that call changes: the guard of
-//! every selection statement includes "not published", and a refusal for that reason is
-//! `Conflict { constraint: "publications.call_id" }`.
+//! are published (a row in `publications`), nothing they rest on changes: no selection, no
+//! score, no assignment, no recusal of that call (see `expert.rs`). Every such write checks the
+//! publication inside its own write transaction ([`Store::refuse_if_published`]) and is then
+//! refused as `Conflict { constraint: "publications.call_id" }`, writing nothing; on
+//! PostgreSQL it first takes the call's shared publication lock, which publication takes
+//! exclusively, so no write whose check ran before the publication committed can commit after
+//! it.
 //!
 //! Must not: decide which level is the owner's (the caller passes the level id of the call's
 //! province-scope level), rank applications, or read the clock.
 
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 
 use crate::application::{application_columns, application_from_row, insert_event};
-use crate::{ApplicationEvent, ApplicationRow, Store, StoreError};
+use crate::expert::placeholders;
+use crate::{ApplicationEvent, ApplicationRow, LockClass, Store, StoreError};
 
 /// The call's results are published: selection is frozen, and a second publication refused.
 pub const PUBLISHED: &str = "publications.call_id";
@@ -88,6 +93,40 @@ fn published() -> StoreError {
 }
 
 impl Store {
+    /// Inside a write transaction: takes the shared publication lock of `call_id` (see
+    /// [`Store::lock_key`]) and refuses with `Conflict { constraint: "publications.call_id" }`
+    /// when the call's results are published. Every write that publication freezes calls it
+    /// before writing anything.
+    pub(crate) async fn refuse_if_published(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        call_id: &str,
+    ) -> Result<(), StoreError> {
+        self.lock_key(tx, LockClass::Publication, call_id, false)
+            .await?;
+        let row = sqlx::query("SELECT 1 FROM publications WHERE call_id = $1")
+            .bind(call_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        match row {
+            Some(_) => Err(published()),
+            None => Ok(()),
+        }
+    }
+
+    /// The call of application `id`, read inside the transaction; `None` when there is none.
+    async fn call_of_application(
+        tx: &mut Transaction<'static, Any>,
+        id: i64,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT call_id FROM applications WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?,
+        )
+    }
+
     /// Why a selection write of application `id` matched no row: published, otherwise as
     /// [`Store::refusal`].
     async fn selection_refusal(&self, id: i64) -> StoreError {
@@ -139,6 +178,14 @@ impl Store {
         to: &str,
     ) -> Result<ApplicationRow, StoreError> {
         let mut tx = self.begin_write().await?;
+        let Some(call_id) = Self::call_of_application(&mut tx, id).await? else {
+            tx.rollback().await?;
+            return Err(StoreError::NotFound);
+        };
+        if let Err(refused) = self.refuse_if_published(&mut tx, &call_id).await {
+            tx.rollback().await?;
+            return Err(refused);
+        }
         let row = sqlx::query(concat!(
             "UPDATE applications SET status = $1, version = version + 1, updated_at = $2 \
              WHERE id = $3 AND status = $4 AND unit = '*' \
@@ -172,6 +219,24 @@ impl Store {
         event: &ApplicationEvent,
     ) -> Result<Vec<i64>, StoreError> {
         let mut tx = self.begin_write().await?;
+        if !ids.is_empty() {
+            // Only `$n` placeholders are formatted in; the ids are bound.
+            let sql = format!(
+                "SELECT DISTINCT call_id FROM applications WHERE id IN ({}) ORDER BY call_id",
+                placeholders(1, ids.len())
+            );
+            let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
+            for id in ids {
+                query = query.bind(*id);
+            }
+            let calls: Vec<String> = query.fetch_all(&mut *tx).await?;
+            for call_id in calls {
+                if let Err(refused) = self.refuse_if_published(&mut tx, &call_id).await {
+                    tx.rollback().await?;
+                    return Err(refused);
+                }
+            }
+        }
         let mut changed = Vec::new();
         for &id in ids {
             let row: Option<i64> = sqlx::query_scalar(
@@ -208,22 +273,28 @@ impl Store {
         Ok(changed)
     }
 
-    /// Publishes a call's results. Errors: `Conflict { constraint: "publications.call_id" }`
-    /// when already published.
+    /// Publishes a call's results, freezing its selection, scores and assignments. On
+    /// PostgreSQL it first waits for the writes of the call under way (the exclusive
+    /// publication lock). Errors: `Conflict { constraint: "publications.call_id" }` when
+    /// already published.
     pub async fn publish_results(
         &self,
         call_id: &str,
         published_at: i64,
         published_by: i64,
     ) -> Result<PublicationRow, StoreError> {
+        let mut tx = self.begin_write().await?;
+        self.lock_key(&mut tx, LockClass::Publication, call_id, true)
+            .await?;
         sqlx::query(
             "INSERT INTO publications (call_id, published_at, published_by) VALUES ($1, $2, $3)",
         )
         .bind(call_id)
         .bind(published_at)
         .bind(published_by)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(PublicationRow {
             call_id: call_id.to_owned(),
             published_at,

@@ -8,8 +8,9 @@
 
 use shenbao_store::testing::{TestDb, run_postgres, run_sqlite};
 use shenbao_store::{
-    ApplicationEvent, Decision, FORWARDED, NewApplication, NewOrganisation, NewSnapshot, NewUser,
-    NextUnit, PENDING, QueueQuery, QueueSort, Role, StoreError, Submission, UnitRef,
+    ApplicantSubmission, ApplicationEvent, ApplicationRow, AuditRow, Backend, Decision, EventRow,
+    FORWARDED, NewApplication, NewAuditEntry, NewOrganisation, NewSnapshot, NewUser, NextUnit,
+    PENDING, QueueQuery, QueueSort, Role, SnapshotRow, StoreError, Submission, UnitRef,
 };
 
 macro_rules! both {
@@ -38,6 +39,8 @@ both!(
     not_recommending_or_returning_leaves_the_ranking_closed_up,
     a_returned_application_is_resubmitted_to_the_same_unit,
     forwarding_moves_the_recommended_up_and_freezes_the_list,
+    a_submission_to_a_unit_that_forwarded_is_refused_and_writes_nothing,
+    a_submission_racing_a_forward_waits_for_it_and_is_refused,
     the_queue_filters_and_pages_by_keyset,
     other_units_cannot_act,
 );
@@ -72,6 +75,39 @@ fn recommend(opinion: &str) -> Decision {
 /// Submits one application of organisation `n` (registered in `region`) to `unit` at level
 /// `county`, at time `at`; returns its id.
 async fn submitted(db: &TestDb, n: usize, region: &str, name: &str, at: i64) -> i64 {
+    let id = draft(db, n, region, name, at).await;
+    db.store
+        .submit_application(
+            id,
+            1,
+            &to_county(region, name),
+            &NewSnapshot {
+                version: 1,
+                answers: "{}".into(),
+                files: "[]".into(),
+                content_hash: "h".into(),
+            },
+            &event(at, None),
+        )
+        .await
+        .unwrap();
+    id
+}
+
+/// A first submission of the application of `name` to the county bureau of `region`.
+fn to_county(region: &str, name: &str) -> Submission {
+    Submission {
+        from_status: "draft".into(),
+        level: "county".into(),
+        unit: region.into(),
+        sector: None,
+        title: Some(format!("{name}算力项目")),
+    }
+}
+
+/// A draft (version 1) of organisation `n` (registered in `region`), created at `at`; returns
+/// its id.
+async fn draft(db: &TestDb, n: usize, region: &str, name: &str, at: i64) -> i64 {
     let uscc = format!("91350500MA{n:07}X");
     let (org, user) = db
         .store
@@ -107,27 +143,6 @@ async fn submitted(db: &TestDb, n: usize, region: &str, name: &str, at: i64) -> 
                 created_by: user.id,
                 answers: "{}".into(),
                 created_at: at,
-            },
-            &event(at, None),
-        )
-        .await
-        .unwrap();
-    db.store
-        .submit_application(
-            app.id,
-            1,
-            &Submission {
-                from_status: "draft".into(),
-                level: "county".into(),
-                unit: region.into(),
-                sector: None,
-                title: Some(format!("{name}算力项目")),
-            },
-            &NewSnapshot {
-                version: 1,
-                answers: "{}".into(),
-                files: "[]".into(),
-                content_hash: "h".into(),
             },
             &event(at, None),
         )
@@ -446,6 +461,224 @@ async fn forwarding_moves_the_recommended_up_and_freezes_the_list(db: TestDb) {
     assert_eq!(lower.len(), 2);
     assert_eq!(lower[0].review.application_id, c);
     assert_eq!(lower[0].status, "submitted");
+}
+
+/// Everything a submission writes about application `id`: the row, its events, its latest
+/// snapshot and the audit log.
+async fn footprint(
+    db: &TestDb,
+    id: i64,
+) -> (
+    ApplicationRow,
+    Vec<EventRow>,
+    Option<SnapshotRow>,
+    Vec<AuditRow>,
+) {
+    (
+        db.store.application(id).await.unwrap().unwrap(),
+        db.store.application_events(id).await.unwrap(),
+        db.store.latest_snapshot(id).await.unwrap(),
+        db.store.audit_page(None, 100).await.unwrap(),
+    )
+}
+
+async fn a_submission_to_a_unit_that_forwarded_is_refused_and_writes_nothing(db: TestDb) {
+    let at = county("350503");
+    let id = draft(&db, 1, "350503", "甲公司", 10).await;
+    let returned = submitted(&db, 2, "350503", "乙公司", 11).await;
+    let returned_row = db
+        .store
+        .return_application(returned, &at, &event(20, Some("补充")))
+        .await
+        .unwrap();
+    // A returned application does not hold the list up.
+    db.store
+        .forward(
+            &at,
+            "compute_service",
+            "city",
+            &NextUnit::ApplicantCity,
+            &event(30, None),
+        )
+        .await
+        .unwrap();
+    let applicant = |note: &str| ApplicantSubmission {
+        justification: Some("情况说明".into()),
+        audit: NewAuditEntry {
+            at: 40,
+            actor_user_id: None,
+            actor_ip: None,
+            action: "application_submitted".into(),
+            target_kind: Some("application".into()),
+            target_id: Some(note.into()),
+            detail: None,
+        },
+    };
+    let snapshot = NewSnapshot {
+        version: 2,
+        answers: "{}".into(),
+        files: "[]".into(),
+        content_hash: "h2".into(),
+    };
+
+    // A first submission to the county, and the resubmission of the one it returned: refused
+    // as forwarded, with nothing written.
+    let before = footprint(&db, id).await;
+    assert_conflict(
+        db.store
+            .submit_application_as_applicant(
+                id,
+                1,
+                &to_county("350503", "甲公司"),
+                &snapshot,
+                &event(40, None),
+                &applicant("first"),
+            )
+            .await,
+        FORWARDED,
+    );
+    assert_eq!(footprint(&db, id).await, before);
+    let before = footprint(&db, returned).await;
+    assert_conflict(
+        db.store
+            .submit_application_as_applicant(
+                returned,
+                returned_row.version,
+                &Submission {
+                    from_status: "returned".into(),
+                    ..to_county("350503", "乙公司")
+                },
+                &snapshot,
+                &event(41, None),
+                &applicant("again"),
+            )
+            .await,
+        FORWARDED,
+    );
+    assert_eq!(footprint(&db, returned).await, before);
+    // The same refusal without the applicant's extras.
+    assert_conflict(
+        db.store
+            .submit_application(
+                id,
+                1,
+                &to_county("350503", "甲公司"),
+                &snapshot,
+                &event(42, None),
+            )
+            .await,
+        FORWARDED,
+    );
+    // A stale version stays a version conflict, also writing nothing.
+    let other = draft(&db, 3, "350502", "丙公司", 12).await;
+    db.store
+        .save_draft(other, 1, r#"{"x":1}"#, None, 13)
+        .await
+        .unwrap();
+    let before = footprint(&db, other).await;
+    assert_conflict(
+        db.store
+            .submit_application_as_applicant(
+                other,
+                1,
+                &to_county("350502", "丙公司"),
+                &snapshot,
+                &event(43, None),
+                &applicant("stale"),
+            )
+            .await,
+        "applications.version",
+    );
+    assert_eq!(footprint(&db, other).await, before);
+
+    // Accepted: the justification, the status, the snapshot, the event and the audit entry.
+    let row = db
+        .store
+        .submit_application_as_applicant(
+            other,
+            2,
+            &to_county("350502", "丙公司"),
+            &NewSnapshot {
+                version: 3,
+                ..snapshot.clone()
+            },
+            &event(44, None),
+            &applicant("accepted"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            row.status.as_str(),
+            row.version,
+            row.justification.as_deref()
+        ),
+        ("submitted", 3, Some("情况说明"))
+    );
+    assert_eq!(row.answers, r#"{"x":1}"#);
+    let (stored, events, snap, audit) = footprint(&db, other).await;
+    assert_eq!(stored, row);
+    assert_eq!(events.last().unwrap().to_status, "submitted");
+    assert_eq!(snap.unwrap().version, 3);
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].target_id.as_deref(), Some("accepted"));
+}
+
+/// PostgreSQL: a forward in flight on another connection (its lock taken and its row written,
+/// not yet committed) makes a submission to that unit wait, which is then refused, instead of
+/// landing in a list that is being frozen. (On SQLite `BEGIN IMMEDIATE` runs writers one at a
+/// time; there is nothing to race.)
+async fn a_submission_racing_a_forward_waits_for_it_and_is_refused(db: TestDb) {
+    use sqlx::Connection;
+    if db.store.backend() != Backend::Postgres {
+        return;
+    }
+    let id = draft(&db, 1, "350503", "甲公司", 10).await;
+    let before = footprint(&db, id).await;
+    let mut other = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    let mut forwarding = other.begin().await.unwrap();
+    // The lock `Store::forward` takes (class `LockClass::UnitList`, key of the unit's list).
+    sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1, hashtext($2))")
+        .bind(0x5342_0001_i32)
+        .bind([CALL, "county", "350503", "compute_service"].join("\u{1f}"))
+        .execute(&mut *forwarding)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO forwards (call_id, level, unit, direction, forwarded_at, forwarded_by, \
+             count) VALUES ($1, 'county', '350503', 'compute_service', 20, 1, 0)",
+    )
+    .bind(CALL)
+    .execute(&mut *forwarding)
+    .await
+    .unwrap();
+
+    let store = db.store.clone();
+    let submit = tokio::spawn(async move {
+        store
+            .submit_application(
+                id,
+                1,
+                &to_county("350503", "甲公司"),
+                &NewSnapshot {
+                    version: 2,
+                    answers: "{}".into(),
+                    files: "[]".into(),
+                    content_hash: "h".into(),
+                },
+                &event(30, None),
+            )
+            .await
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(
+        !submit.is_finished(),
+        "the submission waits for the forward"
+    );
+    forwarding.commit().await.unwrap();
+    assert_conflict(submit.await.unwrap(), FORWARDED);
+    assert_eq!(footprint(&db, id).await, before);
+    other.close().await.unwrap();
 }
 
 async fn the_queue_filters_and_pages_by_keyset(db: TestDb) {

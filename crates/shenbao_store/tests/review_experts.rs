@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 
 use shenbao_store::testing::{TestDb, place_at_owner_level, run_postgres, run_sqlite};
 use shenbao_store::{
-    ApplicationEvent, AutoAssign, NewApplication, NewAssignment, NewConflict, NewOrganisation,
-    NewSnapshot, NewUser, Role, Store, StoreError,
+    ApplicationEvent, AutoAssign, Backend, NewApplication, NewAssignment, NewConflict,
+    NewOrganisation, NewSnapshot, NewUser, Role, Store, StoreError,
 };
 
 macro_rules! conformance {
@@ -53,6 +53,8 @@ conformance!(
     selecting_and_unselecting_write_events_and_need_the_owner_level,
     selecting_many_is_all_or_nothing,
     publication_freezes_selection_and_happens_once,
+    publication_freezes_scores_and_assignments,
+    a_score_write_racing_a_publication_waits_for_it_and_is_refused,
     owner_lists_page_by_key_and_counts_group_by_city,
 );
 
@@ -108,11 +110,16 @@ impl World {
 
     /// A submitted application of `org` in `direction`, at the owner level when `owner`.
     async fn app(&self, org: i64, direction: &str, at: i64, owner: bool) -> i64 {
+        self.app_of(CALL, org, direction, at, owner).await
+    }
+
+    /// As [`World::app`], to call `call`.
+    async fn app_of(&self, call: &str, org: i64, direction: &str, at: i64, owner: bool) -> i64 {
         let created = self
             .store
             .create_application(
                 &NewApplication {
-                    call_id: CALL.to_owned(),
+                    call_id: call.to_owned(),
                     direction: direction.to_owned(),
                     subdirection: None,
                     organisation_id: org,
@@ -820,6 +827,152 @@ async fn publication_freezes_selection_and_happens_once(db: TestDb) {
     );
     // Another call is not affected.
     assert_eq!(w.store.publication("other-call").await.unwrap(), None);
+}
+
+/// Once a call's results are published no score, assignment or recusal of the call changes:
+/// every write is refused as `publications.call_id` and leaves the rows as they were.
+async fn publication_freezes_scores_and_assignments(db: TestDb) {
+    let mut w = World::new(db);
+    let org = w.org("440305").await;
+    let a = w.app(org, "manufacturing", 3_000, true).await;
+    let b = w.app(org, "manufacturing", 3_001, true).await;
+    let x = w.expert("x", None).await;
+    let y = w.expert("y", None).await;
+    let z = w.expert("z", None).await;
+    for e in [x, y, z] {
+        w.store.add_pool_expert(CALL, e, 10).await.unwrap();
+    }
+    let x_a = w.assign(a, x).await.unwrap();
+    let y_a = w.assign(a, y).await.unwrap();
+    let x_b = w.assign(b, x).await.unwrap();
+    w.store
+        .submit_scores(x_a, x, r#"{"innovation":90.0}"#, "{}", 7_000)
+        .await
+        .unwrap();
+    w.store
+        .save_scores(y_a, y, r#"{"innovation":40.0}"#, "{}", 7_001)
+        .await
+        .unwrap();
+    w.store.select_application(a, &event(8_000)).await.unwrap();
+    // Another call's scores stay open.
+    let other_org = w.org("440106").await;
+    let elsewhere = w
+        .app_of("other-call", other_org, "manufacturing", 3_002, true)
+        .await;
+    let z_elsewhere = w.assign(elsewhere, z).await.unwrap();
+
+    w.store.publish_results(CALL, 9_000, 42).await.unwrap();
+    let rows = |w: &World| {
+        let store = w.store.clone();
+        async move {
+            let mut all = Vec::new();
+            for id in [x_a, y_a, x_b] {
+                all.push(store.assignment(id).await.unwrap());
+            }
+            (
+                all,
+                store.submitted_sheets(CALL, "manufacturing").await.unwrap(),
+            )
+        }
+    };
+    let before = rows(&w).await;
+
+    let published = "publications.call_id";
+    assert_conflict(
+        w.store
+            .save_scores(y_a, y, r#"{"innovation":100.0}"#, "{}", 9_100)
+            .await,
+        published,
+    );
+    assert_conflict(
+        w.store
+            .submit_scores(y_a, y, r#"{"innovation":100.0}"#, "{}", 9_101)
+            .await,
+        published,
+    );
+    assert_conflict(
+        w.store
+            .submit_scores(x_b, x, r#"{"innovation":100.0}"#, "{}", 9_102)
+            .await,
+        published,
+    );
+    assert_conflict(w.store.recuse(y_a, y, Some("回避"), 9_103).await, published);
+    assert_conflict(w.assign(b, z).await, published);
+    assert_conflict(w.store.unassign(x_b).await, published);
+    assert_conflict(w.store.auto_assign(&auto(3, None)).await, published);
+    assert_conflict(
+        w.store.select_applications(&[b], &event(9_104)).await,
+        published,
+    );
+    // Someone else's assignment is still not found, whatever the call's state.
+    assert!(matches!(
+        w.store.save_scores(y_a, x, "{}", "{}", 9_105).await,
+        Err(StoreError::NotFound)
+    ));
+    // A conflict declared now is recorded, but removes no assignment.
+    assert_eq!(
+        w.store
+            .declare_conflict(&conflict(CALL, y, org, "后来发现"))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(rows(&w).await, before, "nothing changed");
+    assert_eq!(w.store.conflicts(CALL).await.unwrap().len(), 1);
+
+    // The other call is not frozen.
+    w.store
+        .submit_scores(z_elsewhere, z, r#"{"innovation":70.0}"#, "{}", 9_200)
+        .await
+        .unwrap();
+}
+
+/// PostgreSQL: a publication in flight on another connection (its lock taken and its row
+/// written, not yet committed) makes a score write wait, which is then refused, instead of
+/// slipping in under a guard that cannot see the uncommitted row. (On SQLite `BEGIN
+/// IMMEDIATE` runs writers one at a time; there is nothing to race.)
+async fn a_score_write_racing_a_publication_waits_for_it_and_is_refused(db: TestDb) {
+    use sqlx::Connection;
+    if db.store.backend() != Backend::Postgres {
+        return;
+    }
+    let url = db.url.clone();
+    let mut w = World::new(db);
+    let org = w.org("440305").await;
+    let a = w.app(org, "manufacturing", 3_000, true).await;
+    let x = w.expert("x", None).await;
+    let id = w.assign(a, x).await.unwrap();
+
+    let mut other = sqlx::PgConnection::connect(&url).await.unwrap();
+    let mut publishing = other.begin().await.unwrap();
+    // The lock `Store::publish_results` takes (class `LockClass::Publication`).
+    sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1, hashtext($2))")
+        .bind(0x5342_0002_i32)
+        .bind(CALL)
+        .execute(&mut *publishing)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO publications (call_id, published_at, published_by) VALUES ($1, 9000, 42)",
+    )
+    .bind(CALL)
+    .execute(&mut *publishing)
+    .await
+    .unwrap();
+
+    let store = w.store.clone();
+    let save = tokio::spawn(async move {
+        store
+            .submit_scores(id, x, r#"{"innovation":100.0}"#, "{}", 9_001)
+            .await
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(!save.is_finished(), "the write waits for the publication");
+    publishing.commit().await.unwrap();
+    assert_conflict(save.await.unwrap(), "publications.call_id");
+    let row = w.store.assignment(id).await.unwrap().unwrap();
+    assert_eq!((row.scores, row.submitted_at), (None, None));
+    other.close().await.unwrap();
 }
 
 async fn owner_lists_page_by_key_and_counts_group_by_city(db: TestDb) {

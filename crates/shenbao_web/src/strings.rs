@@ -389,6 +389,25 @@ pub const SUBMIT_NO_SECTOR: &str =
     "本地区的行业主管部门尚未开通账号，暂不能提交，请联系征集通知的联系人";
 /// Submit refused: the receiving level has closed or already forwarded.
 pub const SUBMIT_LEVEL_CLOSED: &str = "受理单位的报送截止时间已过，不能再提交";
+/// Submit refused: the receiving unit (its name) has forwarded its list of the direction and
+/// receives no more applications of it.
+pub fn submit_unit_forwarded(unit: &str) -> String {
+    format!(
+        "受理单位（{unit}）已向上级报送本申报方向的推荐名单，不再受理本方向的申报，本次未提交。如有疑问，请联系受理单位。"
+    )
+}
+/// Resubmission refused: the unit that returned the application (its name) has forwarded its
+/// list of the direction since.
+pub fn resubmit_unit_forwarded(unit: &str) -> String {
+    format!(
+        "退回修改的审核单位（{unit}）已向上级报送本申报方向的推荐名单，不再受理重新提交，本次未提交。如有疑问，请联系该审核单位。"
+    )
+}
+/// Submit refused: submitted or withdrawn in another tab meanwhile.
+pub const SUBMIT_STATUS_CHANGED: &str = "申报书的状态已变化（可能已在其他窗口或设备上提交或撤回），本次未提交。请返回申报书查看当前状态。";
+/// Submit refused: saved in another tab since the submit page was loaded.
+pub const SUBMIT_CONFLICT: &str =
+    "申报书已在其他窗口或设备上修改过，本次未提交。请核对最新内容后再提交。";
 /// Submit page: choose the sector department.
 pub const SUBMIT_SECTOR: &str = "受理的行业主管部门";
 /// Submit page: choose.
@@ -937,6 +956,11 @@ pub const EXPERT_SAVED: &str = "评分已暂存，提交前可继续修改";
 pub const EXPERT_SUBMITTED: &str = "评分已提交";
 /// Expert: frozen after submission.
 pub const EXPERT_READONLY: &str = "评分已提交，不能修改";
+/// Expert: the call's results are published; the sheet is frozen with them.
+pub const EXPERT_PUBLISHED_LOCKED: &str =
+    "评审结果已公布，评分已随结果锁定，不能再暂存、提交或修改";
+/// Expert: no recusal after publication.
+pub const EXPERT_RECUSE_PUBLISHED: &str = "评审结果已公布，评审任务已随结果锁定，不能再申请回避";
 /// Expert: not a number.
 pub const EXPERT_SCORE_NOT_NUMBER: &str = "评分须为数字";
 /// Expert: sheet refused.

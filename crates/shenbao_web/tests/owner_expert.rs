@@ -19,6 +19,7 @@ on_both_databases!(
     automatic_assignment_balances_the_load,
     experts_score_only_their_own_assignments_and_submission_freezes,
     the_ranking_shows_known_numbers_and_selection_publication_and_results_follow,
+    after_publication_scores_assignments_and_selection_are_frozen,
     only_owners_may_use_the_owner_pages,
     an_owner_with_a_region_owns_only_the_calls_within_it,
 );
@@ -915,6 +916,216 @@ async fn the_ranking_shows_known_numbers_and_selection_publication_and_results_f
     }
     assert_eq!(status_of(&app, ids[0]).await, "selected");
     assert_eq!(status_of(&app, ids[2]).await, "submitted");
+}
+
+/// After publication every score, assignment, selection and the ranking are frozen: an
+/// expert's save, submission and recusal are refused with the reason and change nothing, the
+/// ranking page stays as published, and the owner can neither select, unselect, assign,
+/// unassign, assign automatically nor publish again.
+async fn after_publication_scores_assignments_and_selection_are_frozen(db: TestDb) {
+    let app = App::start(db.store, false).await;
+    user(&app, "owner", Role::Owner, None).await;
+    let e1 = user(&app, "e1", Role::Expert, None).await;
+    let e2 = user(&app, "e2", Role::Expert, None).await;
+    for e in [e1, e2] {
+        app.store
+            .add_pool_expert(CALL, e, common::NOW)
+            .await
+            .expect("pool");
+    }
+    let a = application(
+        &app,
+        org(&app, 1, "440305").await,
+        "manufacturing",
+        "甲案例",
+    )
+    .await;
+    let b = application(
+        &app,
+        org(&app, 2, "440106").await,
+        "manufacturing",
+        "乙案例",
+    )
+    .await;
+    let assign = |application_id: i64, expert_id: i64| {
+        let store = app.store.clone();
+        async move {
+            store
+                .assign_expert(&NewAssignment {
+                    application_id,
+                    expert_id,
+                    assigned_at: common::NOW,
+                    assigned_by: 1,
+                })
+                .await
+                .expect("assign")
+                .id
+        }
+    };
+    // e1 has scored A (90) and B (60); e2 has a draft on A and nothing yet on B.
+    let e1_a = assign(a, e1).await;
+    let e1_b = assign(b, e1).await;
+    let e2_a = assign(a, e2).await;
+    let e2_b = assign(b, e2).await;
+    for (id, v) in [(e1_a, 90.0), (e1_b, 60.0)] {
+        app.store
+            .submit_scores(id, e1, &sheet(v), "{}", common::NOW)
+            .await
+            .expect("scores");
+    }
+    app.store
+        .save_scores(e2_a, e2, "{\"innovation\":50.0}", "{}", common::NOW)
+        .await
+        .expect("draft");
+    let owner = browser(&app, "owner").await;
+    let ranking = format!("/owner/{CALL}/ranking");
+    let view = format!("{ranking}?direction=manufacturing");
+    let a_text = a.to_string();
+    let (status, _) = post(
+        &app,
+        &owner,
+        &format!("{ranking}/select"),
+        &[("direction", "manufacturing"), ("id", a_text.as_str())],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = post(
+        &app,
+        &owner,
+        &format!("/owner/{CALL}/publish"),
+        &[("confirm", "1")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "published");
+    let (_, published) = app.get(&owner, &view).await;
+    let ranks = |page: &str| {
+        [
+            row(page, "rank", a).to_string(),
+            row(page, "rank", b).to_string(),
+        ]
+    };
+    let published_ranks = ranks(&published);
+    assert!(
+        published_ranks[0].contains("class=\"rank\">1<"),
+        "{published_ranks:?}"
+    );
+    let sheets_before = app
+        .store
+        .submitted_sheets(CALL, "manufacturing")
+        .await
+        .expect("sheets");
+    let assignments = |ids: [i64; 4]| {
+        let store = app.store.clone();
+        async move {
+            let mut rows = Vec::new();
+            for id in ids {
+                rows.push(store.assignment(id).await.expect("read"));
+            }
+            rows
+        }
+    };
+    let all = [e1_a, e1_b, e2_a, e2_b];
+    let assignments_before = assignments(all).await;
+
+    // The expert: the sheet is read-only with the reason, and every post is refused.
+    let expert = browser(&app, "e2").await;
+    let (status, page) = app
+        .get(&expert, &format!("/expert/assignments/{e2_b}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("评审结果已公布"), "{page}");
+    assert!(
+        !page.contains("name=\"score.innovation\""),
+        "no sheet to fill in"
+    );
+    let full = [
+        ("score.innovation", "100"),
+        ("score.application_value", "100"),
+        ("score.demonstration", "100"),
+        ("score.market_prospect", "100"),
+        ("confirm", "1"),
+    ];
+    for id in [e2_a, e2_b] {
+        for action in ["submit", "save"] {
+            let mut fields = vec![("action", action)];
+            fields.extend_from_slice(&full);
+            let (status, html) =
+                post(&app, &expert, &format!("/expert/assignments/{id}"), &fields).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{action} {id}");
+            assert!(html.contains("评审结果已公布"), "{html}");
+        }
+        let (status, html) = post(
+            &app,
+            &expert,
+            &format!("/expert/assignments/{id}/recuse"),
+            &[("reason", "曾为该单位提供咨询")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "recuse {id}");
+        assert!(html.contains("评审结果已公布"), "{html}");
+    }
+    // An expert's own submitted sheet is refused for the publication too.
+    let first = browser(&app, "e1").await;
+    let (status, _) = post(
+        &app,
+        &first,
+        &format!("/expert/assignments/{e1_b}"),
+        &[("action", "save"), ("score.innovation", "10")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The owner: nothing about the results changes.
+    let b_text = b.to_string();
+    let e1_b_text = e1_b.to_string();
+    for (path, fields) in [
+        (
+            format!("{ranking}/select"),
+            vec![("direction", "manufacturing"), ("id", b_text.as_str())],
+        ),
+        (
+            format!("{ranking}/unselect"),
+            vec![("direction", "manufacturing"), ("id", a_text.as_str())],
+        ),
+        (
+            format!("/owner/{CALL}/assignments/assign"),
+            vec![("application", b_text.as_str()), ("username", "e1")],
+        ),
+        (
+            format!("/owner/{CALL}/assignments/unassign"),
+            vec![("assignment", e1_b_text.as_str())],
+        ),
+        (
+            format!("/owner/{CALL}/assignments/auto"),
+            vec![("per_application", "2")],
+        ),
+        (format!("/owner/{CALL}/publish"), vec![("confirm", "1")]),
+    ] {
+        let (status, html) = post(&app, &owner, &path, &fields).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+        assert!(html.contains("结果已公布"), "{path}: {html}");
+    }
+
+    assert_eq!(
+        assignments(all).await,
+        assignments_before,
+        "no assignment changed"
+    );
+    assert_eq!(
+        app.store
+            .submitted_sheets(CALL, "manufacturing")
+            .await
+            .expect("sheets"),
+        sheets_before
+    );
+    let (_, after) = app.get(&owner, &view).await;
+    assert_eq!(
+        ranks(&after),
+        published_ranks,
+        "the ranking stays as published"
+    );
+    assert_eq!(status_of(&app, a).await, "selected");
+    assert_eq!(status_of(&app, b).await, "submitted");
 }
 
 /// An owner account with a region owns the calls whose area lies within it, and nothing of the

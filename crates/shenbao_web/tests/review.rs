@@ -26,6 +26,7 @@ on_both_databases!(
     a_returned_application_comes_back_with_its_changes,
     nobody_acts_outside_their_unit_or_after_forwarding,
     forwarding_closes_with_the_level_deadline,
+    a_submission_to_a_unit_that_forwarded_is_refused_and_changes_nothing,
 );
 
 const SECTOR: &str = "泉州市交通运输局";
@@ -60,6 +61,20 @@ async fn reviewer(
 
 /// Submits application `id` (with a sector department for sector-routed directions).
 async fn submit(app: &App, b: &reqwest::Client, id: i64, sector: Option<&str>) {
+    let r = try_submit(app, b, id, sector, "已说明").await;
+    let status = r.status();
+    let body = r.text().await.unwrap_or_default();
+    assert_eq!(status, StatusCode::SEE_OTHER, "submitted: {body}");
+}
+
+/// Posts the submit page of application `id` as the applicant would; returns the response.
+async fn try_submit(
+    app: &App,
+    b: &reqwest::Client,
+    id: i64,
+    sector: Option<&str>,
+    justification: &str,
+) -> reqwest::Response {
     let (status, html) = app.get(b, &format!("/applications/{id}/submit")).await;
     assert_eq!(status, StatusCode::OK);
     let key = "name=\"version\" value=\"";
@@ -76,22 +91,18 @@ async fn submit(app: &App, b: &reqwest::Client, id: i64, sector: Option<&str>) {
     let mut fields = vec![
         ("csrf", csrf_of(&html)),
         ("version", version),
-        ("justification", "已说明".to_string()),
+        ("justification", justification.to_string()),
         ("accept", "1".to_string()),
     ];
     if let Some(s) = sector {
         assert!(html.contains(s), "the sector department is offered");
         fields.push(("sector", s.to_string()));
     }
-    let r = b
-        .post(app.url(&format!("/applications/{id}/submit")))
+    b.post(app.url(&format!("/applications/{id}/submit")))
         .form(&fields)
         .send()
         .await
-        .expect("submit");
-    let status = r.status();
-    let body = r.text().await.unwrap_or_default();
-    assert_eq!(status, StatusCode::SEE_OTHER, "submitted: {body}");
+        .expect("submit")
 }
 
 /// Posts a decision from the review page; returns the response.
@@ -800,4 +811,92 @@ async fn forwarding_closes_with_the_level_deadline(db: TestDb) {
         where_is(&app, id).await,
         at("recommended", "county", "350503")
     );
+}
+
+/// Everything a submission writes about application `id`: the row, its events, its latest
+/// snapshot, and how many audit entries there are.
+async fn footprint(
+    app: &App,
+    id: i64,
+) -> (
+    shenbao_store::ApplicationRow,
+    Vec<shenbao_store::EventRow>,
+    Option<shenbao_store::SnapshotRow>,
+    usize,
+) {
+    (
+        app.store.application(id).await.unwrap().unwrap(),
+        app.store.application_events(id).await.unwrap(),
+        app.store.latest_snapshot(id).await.unwrap(),
+        app.store.audit_page(None, 10_000).await.unwrap().len(),
+    )
+}
+
+/// Once a county has forwarded a direction, a complete draft of that county submitted to it,
+/// and an application it returned and the applicant resubmits, are refused with the reason
+/// (the unit forwarded its list), and the refusals change nothing: not the version, the
+/// answers or the justification, no event, no snapshot, no audit entry.
+async fn a_submission_to_a_unit_that_forwarded_is_refused_and_changes_nothing(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let call = "qz-2024-ai-industry";
+    let fengze = reviewer(&app, "xian_fengze", Role::Bureau, Some("350503"), None).await;
+    let fx = fixture(call, "compute_service.valid.json");
+    // One application is returned for revision, another waits as a complete draft.
+    let (returned_browser, returned) = apply(&app, &fx, "qiye_a").await;
+    submit(&app, &returned_browser, returned, None).await;
+    let r = decide(
+        &app,
+        &fengze,
+        call,
+        returned,
+        &[("action", "return"), ("comment", "请补充材料")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (draft_browser, draft) = apply(
+        &app,
+        &with_uscc(
+            fixture(call, "compute_service.valid.json"),
+            "91440300708461136T",
+        ),
+        "qiye_b",
+    )
+    .await;
+    // The county forwards its (empty) list: a returned application does not hold it up.
+    let r = forward(&app, &fengze, call, "compute_service").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "forwarded");
+
+    for (browser, id, reason) in [
+        (
+            &draft_browser,
+            draft,
+            "受理单位（福建省泉州市丰泽区）已向上级报送本申报方向的推荐名单，不再受理本方向的申报",
+        ),
+        (
+            &returned_browser,
+            returned,
+            "退回修改的审核单位（福建省泉州市丰泽区）已向上级报送本申报方向的推荐名单，不再受理重新提交",
+        ),
+    ] {
+        let before = footprint(&app, id).await;
+        for attempt in 0..2 {
+            let r = try_submit(&app, browser, id, None, &format!("新的情况说明{attempt}")).await;
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "application {id}");
+            let body = r.text().await.unwrap();
+            assert!(body.contains(reason), "application {id}: {body}");
+            assert!(body.contains("本次未提交"), "{body}");
+            assert!(!body.contains("其他窗口"), "not a version conflict: {body}");
+            assert_eq!(
+                footprint(&app, id).await,
+                before,
+                "application {id} unchanged"
+            );
+        }
+        assert_ne!(before.0.justification.as_deref(), Some("新的情况说明0"));
+    }
+    assert_eq!(
+        where_is(&app, returned).await,
+        at("returned", "county", "350503")
+    );
+    assert_eq!(where_is(&app, draft).await.0, "draft");
 }

@@ -21,8 +21,9 @@ use shenbao_core::form::{self, Application, Report, Severity};
 use shenbao_core::limits::{OtherApplication, check_limits};
 use shenbao_core::{region, routing};
 use shenbao_store::{
-    ApplicationEvent, ApplicationRow, AttachmentRow, NewApplication, NewAttachment, NewSnapshot,
-    Role, StoreError, Submission, UserRow,
+    ApplicantSubmission, ApplicationEvent, ApplicationRow, AttachmentRow, FORWARDED,
+    NewApplication, NewAttachment, NewAuditEntry, NewSnapshot, Role, StoreError, Submission,
+    UserRow,
 };
 
 use super::Nav;
@@ -1177,13 +1178,13 @@ pub async fn submit_application(
     if report.has_errors() || !problems.is_empty() || form.version != o.app.version {
         let _ = &route;
         if form.version != o.app.version {
-            problems.push(s::FORM_CONFLICT);
+            problems.push(s::SUBMIT_CONFLICT);
         }
         let (page, _) = submit_page(&state, &viewer, &o, justification, problems).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let Some(mut route) = route else {
-        return Err(AppError::Refused(s::FORM_CONFLICT.to_string()));
+        return Err(AppError::Refused(s::SUBMIT_CONFLICT.to_string()));
     };
     let profile = profile_of(&state, &o.user).await?;
     let answers_json = Json::Object(report.answers.clone());
@@ -1219,56 +1220,86 @@ pub async fn submit_application(
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    // The justification is part of the draft first, so the snapshot and the row agree.
-    let version = state
+    // One transaction stores the justification, the status change, the snapshot, the event
+    // and the audit entry, or, when refused, nothing.
+    let version = o.app.version + 1;
+    let event = event(&state, &viewer, None);
+    let audit = NewAuditEntry {
+        at: event.at,
+        actor_user_id: Some(o.user.id),
+        actor_ip: viewer.ip.clone(),
+        action: "application_submitted".to_string(),
+        target_kind: Some("application".to_string()),
+        target_id: Some(id.to_string()),
+        detail: Some(
+            json!({ "hash": hash, "version": version, "level": route.level, "unit": route.unit })
+                .to_string(),
+        ),
+    };
+    let submitted = state
         .store
-        .save_draft(
+        .submit_application_as_applicant(
             id,
             o.app.version,
-            &o.app.answers,
-            Some(&justification)
-                .filter(|j| !j.is_empty())
-                .map(|x| x.as_str()),
-            state.now(),
-        )
-        .await
-        .map_err(|e| match e {
-            StoreError::Conflict { .. } => AppError::Refused(s::FORM_CONFLICT.to_string()),
-            other => other.into(),
-        })?;
-    let row = state
-        .store
-        .submit_application(
-            id,
-            version,
             &route,
             &NewSnapshot {
                 version,
                 answers: answers_text,
                 files: files_text,
-                content_hash: hash.clone(),
+                content_hash: hash,
             },
-            &event(&state, &viewer, None),
+            &event,
+            &ApplicantSubmission {
+                justification: Some(justification).filter(|j| !j.is_empty()),
+                audit,
+            },
         )
-        .await
-        .map_err(|e| match e {
-            StoreError::Conflict { .. } => AppError::Refused(s::FORM_CONFLICT.to_string()),
-            other => other.into(),
-        })?;
-    audit(
-        &state,
-        &viewer,
-        None,
-        "application_submitted",
-        Some(("application", row.id.to_string())),
-        Some(
-            json!({ "hash": hash, "version": row.version, "level": row.level, "unit": row.unit })
-                .to_string(),
-        ),
-    )
-    .await?;
+        .await;
+    let row = match submitted {
+        Ok(row) => row,
+        Err(e) => return Err(submission_refused(&state, &o, &route, e).await),
+    };
     crate::notices::arrived(&state, o.entry, &row).await;
     Ok(Redirect::to(&format!("/applications/{id}")).into_response())
+}
+
+/// Why the store refused the submission of `o` to `route`, in the applicant's words: the
+/// receiving unit has forwarded the direction's list (it receives nothing more), the
+/// application is no longer a draft or returned (submitted or withdrawn in another tab), or
+/// it was saved in another tab since the submit page was loaded.
+async fn submission_refused(
+    state: &ServerState,
+    o: &Owned<'_>,
+    route: &Submission,
+    error: StoreError,
+) -> AppError {
+    match error {
+        StoreError::Conflict { constraint } if constraint == FORWARDED => {
+            let unit = o
+                .entry
+                .call
+                .def()
+                .review_levels
+                .iter()
+                .find(|l| l.id == route.level)
+                .map(|l| super::review::unit_label(l, &route.unit))
+                .unwrap_or_else(|| route.unit.clone());
+            AppError::Refused(if route.from_status == "returned" {
+                s::resubmit_unit_forwarded(&unit)
+            } else {
+                s::submit_unit_forwarded(&unit)
+            })
+        }
+        StoreError::Conflict { .. } => match state.store.application(o.app.id).await {
+            Ok(Some(now)) if now.status != o.app.status => {
+                AppError::Refused(s::SUBMIT_STATUS_CHANGED.to_string())
+            }
+            Ok(Some(_)) => AppError::Refused(s::SUBMIT_CONFLICT.to_string()),
+            Ok(None) => AppError::NotFound,
+            Err(e) => e.into(),
+        },
+        other => other.into(),
+    }
 }
 
 /// Where a submission of `o` goes: the level that returned it (a resubmission), else the first

@@ -16,7 +16,7 @@ use serde_json::{Map, Value as Json, json};
 use shenbao_core::call::Target;
 use shenbao_core::form::{self, Application};
 use shenbao_store::{
-    ASSIGNMENT_SUBMITTED, ApplicationRow, AssignmentRow, Role, StoreError, UserRow,
+    ASSIGNMENT_SUBMITTED, ApplicationRow, AssignmentRow, PUBLISHED, Role, StoreError, UserRow,
 };
 
 use super::Nav;
@@ -120,6 +120,8 @@ struct Mine<'a> {
     assignment: AssignmentRow,
     app: ApplicationRow,
     entry: &'a CallEntry,
+    /// The call's results are published: the sheet is frozen whatever its state.
+    published: bool,
 }
 
 async fn mine<'s>(
@@ -141,11 +143,13 @@ async fn mine<'s>(
         .await?
         .ok_or(AppError::NotFound)?;
     let entry = state.calls.get(&app.call_id).ok_or(AppError::NotFound)?;
+    let published = state.store.publication(&app.call_id).await?.is_some();
     Ok(Mine {
         user,
         assignment,
         app,
         entry,
+        published,
     })
 }
 
@@ -179,6 +183,8 @@ struct AssignmentPage {
     organisation: String,
     status: &'static str,
     submitted: bool,
+    /// No sheet to fill in: submitted, or the results are published.
+    frozen: bool,
     notice: Option<(String, &'static str)>,
     form_html: String,
     files: Vec<FileLine>,
@@ -315,6 +321,7 @@ async fn assignment_page(
         organisation,
         status: status_of(m.assignment.saved_at, m.assignment.submitted_at),
         submitted,
+        frozen: submitted || m.published,
         notice,
         form_html,
         files,
@@ -341,6 +348,7 @@ pub async fn show_assignment(
     let notice = match q.msg.as_deref() {
         Some("saved") => Some((s::EXPERT_SAVED.to_string(), "ok")),
         Some("submitted") => Some((s::EXPERT_SUBMITTED.to_string(), "ok")),
+        _ if m.published => Some((s::EXPERT_PUBLISHED_LOCKED.to_string(), "ok")),
         _ if m.assignment.submitted_at.is_some() => Some((s::EXPERT_READONLY.to_string(), "ok")),
         _ => None,
     };
@@ -350,7 +358,8 @@ pub async fn show_assignment(
 
 /// `POST /expert/assignments/{id}`: saves the sheet as a draft (`action=save`) or submits it
 /// (`action=submit`, with `confirm=1`). A refused sheet changes nothing and comes back with
-/// what was typed and why.
+/// what was typed and why. Refused once the scores are submitted or the call's results are
+/// published (the store refuses the latter too, inside its transaction).
 pub async fn save_assignment(
     State(state): State<ServerState>,
     viewer: Viewer,
@@ -361,6 +370,9 @@ pub async fn save_assignment(
     let m = mine(&state, &viewer, id, &here).await?;
     let pairs = pairs(&raw);
     viewer.check_csrf(field(&pairs, "csrf").unwrap_or(""))?;
+    if m.published {
+        return Err(AppError::Refused(s::EXPERT_PUBLISHED_LOCKED.to_string()));
+    }
     if m.assignment.submitted_at.is_some() {
         return Err(AppError::Refused(s::EXPERT_READONLY.to_string()));
     }
@@ -450,6 +462,9 @@ pub async fn save_assignment(
         Err(StoreError::Conflict { constraint }) if constraint == ASSIGNMENT_SUBMITTED => {
             return Err(AppError::Refused(s::EXPERT_READONLY.to_string()));
         }
+        Err(StoreError::Conflict { constraint }) if constraint == PUBLISHED => {
+            return Err(AppError::Refused(s::EXPERT_PUBLISHED_LOCKED.to_string()));
+        }
         Err(e) => return Err(e.into()),
     }
     if submit {
@@ -504,7 +519,8 @@ pub async fn download_form(
 }
 
 /// `POST /expert/assignments/{id}/recuse`: the expert declares a conflict of interest with
-/// the applicant (reason required); the assignment goes, if not yet submitted.
+/// the applicant (reason required); the assignment goes, if not yet submitted and the call's
+/// results are not published.
 pub async fn recuse(
     State(state): State<ServerState>,
     viewer: Viewer,
@@ -515,6 +531,9 @@ pub async fn recuse(
     let m = mine(&state, &viewer, id, &here).await?;
     let pairs = pairs(&raw);
     viewer.check_csrf(field(&pairs, "csrf").unwrap_or(""))?;
+    if m.published {
+        return Err(AppError::Refused(s::EXPERT_RECUSE_PUBLISHED.to_string()));
+    }
     let reason: String = field(&pairs, "reason")
         .unwrap_or("")
         .trim()
@@ -538,6 +557,9 @@ pub async fn recuse(
         .await
     {
         Ok(_) => {}
+        Err(StoreError::Conflict { constraint }) if constraint == PUBLISHED => {
+            return Err(AppError::Refused(s::EXPERT_RECUSE_PUBLISHED.to_string()));
+        }
         Err(StoreError::Conflict { .. }) => {
             return Err(AppError::Refused(s::EXPERT_READONLY.to_string()));
         }

@@ -141,12 +141,25 @@ fn posted<'s>(
     Ok((user, entry))
 }
 
-/// Refuses a change once the call's results are published.
+/// Refuses a change once the call's results are published. The store refuses it too, inside
+/// the write's transaction ([`published_locked`] words that refusal), so a publication that
+/// commits between this check and the write still wins.
 async fn refuse_if_published(state: &ServerState, call_id: &str) -> Result<(), AppError> {
     if state.store.publication(call_id).await?.is_some() {
         return Err(AppError::Refused(s::OWNER_PUBLISHED_LOCKED.to_string()));
     }
     Ok(())
+}
+
+/// The store's refusal of a write because the call's results are published, in the owner's
+/// words; any other error as it is.
+fn published_locked(error: StoreError) -> AppError {
+    match error {
+        StoreError::Conflict { constraint } if constraint == PUBLISHED => {
+            AppError::Refused(s::OWNER_PUBLISHED_LOCKED.to_string())
+        }
+        other => other.into(),
+    }
 }
 
 fn event(state: &ServerState, viewer: &Viewer) -> ApplicationEvent {
@@ -824,6 +837,9 @@ pub async fn assign(
         .await;
     let assignment = match result {
         Ok(a) => a,
+        Err(StoreError::Conflict { constraint }) if constraint == PUBLISHED => {
+            return Err(AppError::Refused(s::OWNER_PUBLISHED_LOCKED.to_string()));
+        }
         Err(StoreError::Conflict { constraint }) => {
             let message = match constraint.as_str() {
                 ASSIGNMENT_CONFLICT => s::OWNER_ASSIGN_CONFLICT,
@@ -880,7 +896,7 @@ pub async fn unassign(
             )
             .await;
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(published_locked(e)),
     }
     audit(
         &state,
@@ -963,7 +979,8 @@ pub async fn auto_assign(
             assigned_at: state.now(),
             assigned_by: user.id,
         })
-        .await?;
+        .await
+        .map_err(published_locked)?;
     audit(
         &state,
         &viewer,
