@@ -24,7 +24,8 @@ pub struct DataArgs {
     pub database_url: Option<String>,
     /// Configuration file (TOML with the keys listen, data_dir, database_url,
     /// max_upload_mb, smtp_url, mail_from, public_url, trusted_proxy, secure_cookies,
-    /// max_connections, max_connections_per_ip) [default: ./shenbao.toml when it exists].
+    /// require_second_factor, max_connections, max_connections_per_ip) [default:
+    /// ./shenbao.toml when it exists].
     #[arg(long, env = "SHENBAO_CONFIG")]
     pub config: Option<PathBuf>,
 }
@@ -61,6 +62,10 @@ pub struct ServeArgs {
     /// is reached over http).
     #[arg(long, env = "SHENBAO_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Roles whose accounts must set up a second factor (TOTP) before anything else, comma
+    /// separated: bureau, owner, expert, admin [default: none].
+    #[arg(long, env = "SHENBAO_REQUIRE_SECOND_FACTOR")]
+    pub require_second_factor: Option<String>,
     /// Most connections open at once [default: 4096, lowered to fit the open-files limit].
     #[arg(long, env = "SHENBAO_MAX_CONNECTIONS")]
     pub max_connections: Option<usize>,
@@ -84,6 +89,7 @@ struct FileConfig {
     public_url: Option<String>,
     trusted_proxy: Option<String>,
     secure_cookies: Option<bool>,
+    require_second_factor: Option<String>,
     max_connections: Option<usize>,
     max_connections_per_ip: Option<usize>,
 }
@@ -109,6 +115,8 @@ pub struct Settings {
     pub trusted_proxy: Option<String>,
     /// Cookies marked `Secure` whatever the public URL.
     pub secure_cookies: bool,
+    /// Roles that must have a second factor.
+    pub require_second_factor: Option<String>,
     /// Connection caps (total, per client address).
     pub max_connections: Option<usize>,
     /// See `max_connections`.
@@ -151,9 +159,16 @@ impl Settings {
             .public_url
             .as_deref()
             .is_some_and(|u| u.starts_with("https://"));
+        let second_factor_roles = match &self.require_second_factor {
+            Some(list) => {
+                shenbao_web::second_factor::parse_roles(list).map_err(anyhow::Error::msg)?
+            }
+            None => Vec::new(),
+        };
         Ok(WebConfig {
             trusted_proxies,
             secure_cookies: self.secure_cookies || https,
+            second_factor_roles,
         })
     }
 
@@ -180,6 +195,10 @@ impl ServeArgs {
         s.public_url = self.public_url.clone().or(s.public_url);
         s.trusted_proxy = self.trusted_proxy.clone().or(s.trusted_proxy);
         s.secure_cookies |= self.secure_cookies;
+        s.require_second_factor = self
+            .require_second_factor
+            .clone()
+            .or(s.require_second_factor);
         s.max_connections = self.max_connections.or(s.max_connections);
         s.max_connections_per_ip = self.max_connections_per_ip.or(s.max_connections_per_ip);
         Ok(s)
@@ -230,6 +249,7 @@ impl DataArgs {
             public_url: fc.public_url,
             trusted_proxy: fc.trusted_proxy,
             secure_cookies: fc.secure_cookies.unwrap_or(false),
+            require_second_factor: fc.require_second_factor,
             max_connections: fc.max_connections,
             max_connections_per_ip: fc.max_connections_per_ip,
         })
@@ -562,6 +582,7 @@ mod tests {
             public_url: public_url.map(str::to_string),
             trusted_proxy: None,
             secure_cookies: false,
+            require_second_factor: None,
             max_connections: None,
             max_connections_per_ip: None,
             data: data(Some(file.clone()), None),

@@ -45,6 +45,15 @@ pub enum UserCommand {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Remove a user's second factor (a lost phone); they set up a new one at the next login
+    /// where their role requires it.
+    ResetSecondFactor {
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
 }
 
 fn read_password(from_stdin: bool) -> Result<(String, bool)> {
@@ -116,6 +125,30 @@ pub async fn run(cmd: UserCommand) -> Result<()> {
                 Err(StoreError::Conflict { .. }) => bail!("用户名 {username} 已存在"),
                 Err(e) => Err(e.into()),
             }
+        }
+        UserCommand::ResetSecondFactor { username, data } => {
+            let store = open(&data.settings(None, None)?).await?;
+            let user = store
+                .user_by_username(&username)
+                .await?
+                .with_context(|| format!("没有用户 {username}"))?;
+            if store.remove_totp(user.id).await? {
+                store
+                    .audit(&shenbao_store::NewAuditEntry {
+                        at: system_now(),
+                        actor_user_id: None,
+                        actor_ip: None,
+                        action: "second_factor_reset".into(),
+                        target_kind: Some("user".into()),
+                        target_id: Some(user.id.to_string()),
+                        detail: Some("shenbao user reset-second-factor".into()),
+                    })
+                    .await?;
+                println!("已重置用户 {username} 的第二重验证，其恢复码也已作废");
+            } else {
+                println!("用户 {username} 未设置第二重验证");
+            }
+            Ok(())
         }
         UserCommand::Password { username, data } => {
             let store = open(&data.settings(None, None)?).await?;

@@ -62,6 +62,7 @@ mod expert;
 mod model;
 mod notification;
 mod review;
+mod second_factor;
 mod selection;
 mod session;
 pub mod testing;
@@ -83,6 +84,7 @@ pub use review::{
     Decision, FORWARDED, ForwardRow, LowerRow, NextUnit, PENDING, QueueCount, QueueQuery, QueueRow,
     QueueSort, ReviewRow, UnitRef,
 };
+pub use second_factor::TotpRow;
 pub use selection::{CountRow, OwnerApplicationRow, PUBLISHED, PublicationRow, SelectedRow};
 
 use sqlx::AnyPool;

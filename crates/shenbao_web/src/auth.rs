@@ -20,6 +20,10 @@ use std::net::SocketAddr;
 use crate::ServerState;
 use crate::error::AppError;
 
+/// Where a user sets up the second factor.
+pub const SECOND_FACTOR_SETUP: &str = "/account/second-factor";
+/// Cookie of a login waiting for its second factor.
+pub const PENDING_COOKIE: &str = "sb_pending";
 /// Session cookie name.
 pub const SESSION_COOKIE: &str = "sb_session";
 /// Anonymous CSRF cookie name.
@@ -168,15 +172,24 @@ pub struct Viewer {
     pub ip: Option<String>,
     /// Unread inbox entries of the logged-in user (0 for nobody), for the header badge.
     pub unread: i64,
+    /// The user's role must have a second factor and the user has none yet: every page but
+    /// its set-up sends them there.
+    pub must_enroll: bool,
 }
 
 impl Viewer {
-    /// The logged-in user, or a redirect to the login page coming back to `here`.
+    /// The logged-in user, or a redirect to the login page coming back to `here`; a user who
+    /// must first set up a second factor is sent to that page instead.
     pub fn user(&self, here: &str) -> Result<&UserRow, AppError> {
-        self.login
+        let user = self
+            .login
             .as_ref()
             .map(|(u, _)| u)
-            .ok_or_else(|| AppError::LoginRequired(here.to_string()))
+            .ok_or_else(|| AppError::LoginRequired(here.to_string()))?;
+        if self.must_enroll && !here.starts_with(SECOND_FACTOR_SETUP) {
+            return Err(AppError::SecondFactorSetup);
+        }
+        Ok(user)
     }
 
     /// The logged-in user with one of `roles`.
@@ -255,11 +268,20 @@ impl FromRequestParts<ServerState> for Viewer {
                 }),
             None => 0,
         };
+        let must_enroll = match &login {
+            Some((user, _)) if state.config.second_factor_roles.contains(&user.role) => state
+                .store
+                .totp(user.id)
+                .await?
+                .is_none_or(|t| t.enabled_at.is_none()),
+            _ => false,
+        };
         Ok(Viewer {
             login,
             csrf,
             ip,
             unread,
+            must_enroll,
         })
     }
 }
@@ -323,6 +345,17 @@ pub fn session_cookie(id: String, secure: bool) -> Cookie<'static> {
         .http_only(true)
         .secure(secure)
         .same_site(SameSite::Lax)
+        .build()
+}
+
+/// The cookie of a login waiting for its second factor (the store ends it after five
+/// minutes).
+pub fn pending_cookie(id: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((PENDING_COOKIE, id))
+        .path("/login")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Strict)
         .build()
 }
 

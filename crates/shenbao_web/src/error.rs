@@ -19,6 +19,9 @@ pub enum AppError {
     /// The user must log in first; carries the path to come back to.
     #[error("login required")]
     LoginRequired(String),
+    /// The user must set up a second factor before anything else.
+    #[error("second factor required")]
+    SecondFactorSetup,
     /// The CSRF token is missing or wrong.
     #[error("csrf")]
     Csrf,
@@ -166,6 +169,9 @@ impl IntoResponse for AppError {
             AppError::Forbidden => (StatusCode::FORBIDDEN, strings::ERROR_FORBIDDEN),
             AppError::LoginRequired(next) => {
                 return Redirect::to(&format!("/login?next={}", urlencode(next))).into_response();
+            }
+            AppError::SecondFactorSetup => {
+                return Redirect::to(crate::auth::SECOND_FACTOR_SETUP).into_response();
             }
             AppError::Csrf => (StatusCode::FORBIDDEN, strings::ERROR_CSRF),
             AppError::TooMany(secs) => {

@@ -16,6 +16,7 @@ pub mod notify;
 pub mod pages;
 pub mod proxy;
 mod scoring;
+pub mod second_factor;
 pub mod server;
 pub mod strings;
 pub mod throttle;
@@ -40,6 +41,8 @@ pub struct WebConfig {
     /// Cookies get `Secure` (the site is served over https: `--public-url https://…`, or
     /// `--secure-cookies`).
     pub secure_cookies: bool,
+    /// Roles whose accounts must have a second factor (`--require-second-factor`).
+    pub second_factor_roles: Vec<shenbao_store::Role>,
 }
 
 /// A source of "now" in Unix milliseconds.
@@ -141,8 +144,10 @@ routes! {
     // Accounts.
     "/register" [GET, POST] => get(pages::account::register_form).post(pages::account::register),
     "/login" [GET, POST] => get(pages::account::login_form).post(pages::account::login),
+    "/login/second-factor" [GET, POST] => get(pages::second_factor::login_form).post(pages::second_factor::login),
     "/logout" [POST] => post(pages::account::logout),
     "/account" [GET] => get(pages::account::show_account),
+    "/account/second-factor" [GET, POST] => get(pages::second_factor::setup_page).post(pages::second_factor::setup),
     "/account/password" [GET, POST] => get(pages::account::password_form).post(pages::account::change_password),
     // Applicants.
     "/applications" [GET] => get(pages::application::list_applications),

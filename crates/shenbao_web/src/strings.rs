@@ -1020,3 +1020,46 @@ pub const NOTICE_ASSIGNED_BODY: &str = "请在“评审任务”中查看并打�
 pub const NOTICE_SELECTED: &str = "评审结果已公布，入选：";
 /// Notice to the applicant: not selected.
 pub const NOTICE_NOT_SELECTED: &str = "评审结果已公布，未入选：";
+
+// ---- second factor (TOTP) ---------------------------------------------------------------
+
+/// Second factor: page title.
+pub const TOTP_TITLE: &str = "第二重验证（动态口令）";
+/// Second factor: what it is.
+pub const TOTP_INTRO: &str = "登录时除密码外，还需输入手机验证器应用（如微信小程序“腾讯身份验证器”、Google Authenticator、Microsoft Authenticator）显示的6位动态口令。";
+/// Second factor: required for this account.
+pub const TOTP_REQUIRED: &str = "管理员要求本类账号启用第二重验证，请先完成设置，再使用其他功能。";
+/// Second factor: scan this.
+pub const TOTP_SCAN: &str = "1. 用验证器应用扫描下面的二维码（或手动输入密钥）：";
+/// Second factor: the secret as text.
+pub const TOTP_SECRET: &str = "密钥";
+/// Second factor: confirm with a code.
+pub const TOTP_CONFIRM: &str = "2. 输入应用显示的6位动态口令，完成设置：";
+/// Second factor: the code field.
+pub const TOTP_CODE: &str = "动态口令";
+/// Second factor: enable button.
+pub const TOTP_ENABLE: &str = "启用";
+/// Second factor: enabled since.
+pub const TOTP_ENABLED: &str = "已启用第二重验证。";
+/// Second factor: recovery codes left.
+pub const TOTP_CODES_LEFT: &str = "剩余可用的恢复码：";
+/// Second factor: recovery codes shown once.
+pub const TOTP_CODES_ONCE: &str = "请抄写或打印以下恢复码并妥善保管。手机丢失时，每个恢复码可代替动态口令登录一次。恢复码只显示这一次。";
+/// Second factor: disable (needs a current code).
+pub const TOTP_DISABLE: &str = "停用第二重验证";
+/// Second factor: disabling is not allowed for this role.
+pub const TOTP_CANNOT_DISABLE: &str =
+    "管理员要求本类账号启用第二重验证，不能停用。手机丢失时请用恢复码登录，或请管理员重置。";
+/// Second factor: a wrong or reused code.
+pub const TOTP_WRONG: &str = "动态口令不正确或已使用过，请输入应用中当前显示的口令";
+/// Second factor: login step title.
+pub const TOTP_LOGIN_TITLE: &str = "输入动态口令";
+/// Second factor: login step help.
+pub const TOTP_LOGIN_HELP: &str =
+    "请输入验证器应用显示的6位动态口令；手机不在身边时，可输入一个恢复码。";
+/// Second factor: the login step expired.
+pub const TOTP_LOGIN_EXPIRED: &str = "登录已超时，请重新输入用户名和密码";
+/// Second factor: submit.
+pub const TOTP_SUBMIT: &str = "验证并登录";
+/// Second factor: link on the account page.
+pub const TOTP_LINK: &str = "第二重验证";

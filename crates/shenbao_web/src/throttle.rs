@@ -69,6 +69,14 @@ pub const PASSWORD_CHANGE: Rule = Rule {
     cap_ms: 15 * 60 * 1000,
 };
 
+/// Wrong second-factor codes, per account (six digits: a million codes, so few tries).
+pub const SECOND_FACTOR: Rule = Rule {
+    prefix: "second-factor:",
+    free: 3,
+    base_ms: 2_000,
+    cap_ms: 15 * 60 * 1000,
+};
+
 impl Rule {
     /// The store key of `subject` under this rule.
     pub fn key(&self, subject: &str) -> String {

@@ -71,9 +71,19 @@ fn access(path: &str) -> Option<Access> {
         | "/assets/zi.js"
         | "/register"
         | "/login"
+        | "/login/second-factor"
         | "/calls/{id}/results" => Public,
-        "/logout" | "/account" | "/account/password" | "/account/email" | "/applications"
-        | "/inbox" | "/inbox/read-all" | "/review" | "/owner" | "/expert" => Own,
+        "/logout"
+        | "/account"
+        | "/account/password"
+        | "/account/email"
+        | "/account/second-factor"
+        | "/applications"
+        | "/inbox"
+        | "/inbox/read-all"
+        | "/review"
+        | "/owner"
+        | "/expert" => Own,
         // Starting an application: an applicant of the call's area only (others refused).
         "/calls/{id}/applications" => Object,
         p if p.starts_with("/applications/")

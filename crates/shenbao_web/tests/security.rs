@@ -338,7 +338,7 @@ async fn a_stranger_guessing_slows_himself_and_never_locks_the_owner_out(db: Tes
 async fn forwarded_addresses_count_only_from_trusted_proxies(db: TestDb) {
     let config = WebConfig {
         trusted_proxies: TrustedProxies::parse("127.0.0.1").expect("list"),
-        secure_cookies: false,
+        ..WebConfig::default()
     };
     let app = App::start_with(db.store, false, config, ServeOptions::default()).await;
     let b = app.browser();
@@ -627,7 +627,154 @@ async fn every_response_carries_the_security_headers(db: TestDb) {
     );
 }
 
+/// The text between `start` and the next `<` in `html`.
+fn between<'h>(html: &'h str, start: &str) -> &'h str {
+    let i = html
+        .find(start)
+        .map(|i| i + start.len())
+        .unwrap_or(html.len());
+    html[i..].split('<').next().unwrap_or_default()
+}
+
+async fn staff_with_a_required_second_factor_log_in_with_a_code(db: TestDb) {
+    use shenbao_web::second_factor::code_at;
+    let config = WebConfig {
+        second_factor_roles: vec![shenbao_store::Role::Owner],
+        ..WebConfig::default()
+    };
+    let app = App::start_with(db.store, false, config, ServeOptions::default()).await;
+    app.store
+        .create_user(&shenbao_store::NewUser {
+            username: "ting".into(),
+            password_hash: shenbao_web::auth::hash_password(PASSWORD).expect("hash"),
+            display_name: "省厅".into(),
+            role: shenbao_store::Role::Owner,
+            organisation_id: None,
+            scope_region: None,
+            scope_sector: None,
+            email: None,
+            created_at: common::NOW,
+        })
+        .await
+        .expect("owner");
+    let now = || app.clock.load(Ordering::SeqCst);
+    // Without a second factor the owner can do nothing but set one up.
+    let b = app.browser();
+    assert_eq!(
+        app.login(&b, "ting", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let r = b.get(app.url("/owner")).send().await.expect("owner page");
+    assert_eq!(location(&r), "/account/second-factor");
+    let (status, html) = app.get(&b, "/account/second-factor").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("管理员要求本类账号启用第二重验证"));
+    assert!(html.contains("data:image/svg+xml"), "a QR code");
+    let secret = between(&html, "id=\"totp-secret\">").to_string();
+    assert_eq!(secret.len(), 32, "a 160-bit base32 secret: {secret}");
+    let post = |b: reqwest::Client, path: &'static str, fields: Vec<(&'static str, String)>| {
+        let app = &app;
+        async move {
+            let (_, html) = app.get(&b, "/account/second-factor").await;
+            let mut all = vec![("csrf", csrf_of(&html))];
+            all.extend(fields);
+            b.post(app.url(path)).form(&all).send().await.expect("post")
+        }
+    };
+    let r = post(
+        b.clone(),
+        "/account/second-factor",
+        vec![("action", "enable".into()), ("code", "000000".into())],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.expect("body").contains("动态口令不正确"));
+    let first = code_at(&secret, now()).expect("code");
+    let r = post(
+        b.clone(),
+        "/account/second-factor",
+        vec![("action", "enable".into()), ("code", first.clone())],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.expect("body");
+    let codes: Vec<String> = html
+        .split("<li><code>")
+        .skip(1)
+        .filter_map(|p| p.split('<').next())
+        .map(str::to_string)
+        .collect();
+    assert_eq!(codes.len(), 10, "ten recovery codes shown once");
+    assert_eq!(
+        app.get(&b, "/owner").await.0,
+        StatusCode::OK,
+        "now the owner works"
+    );
+    let (_, html) = app.get(&b, "/account/second-factor").await;
+    assert!(!html.contains(&codes[0]), "the codes are not shown again");
+    assert!(html.contains("不能停用"), "the role may not switch it off");
+
+    // The next login asks for a code after the password; no session before it.
+    let b = app.browser();
+    let r = app.login(&b, "ting", PASSWORD).await;
+    assert!(
+        location(&r).starts_with("/login/second-factor"),
+        "{}",
+        location(&r)
+    );
+    assert_eq!(
+        location(&b.get(app.url("/owner")).send().await.expect("get")),
+        "/login?next=/owner",
+        "not logged in yet"
+    );
+    let step = |b: reqwest::Client, code: String| {
+        let app = &app;
+        async move {
+            let (_, html) = app.get(&b, "/login").await;
+            b.post(app.url("/login/second-factor"))
+                .form(&[
+                    ("csrf", csrf_of(&html).as_str()),
+                    ("code", code.as_str()),
+                    ("next", "/owner"),
+                ])
+                .send()
+                .await
+                .expect("post")
+        }
+    };
+    let r = step(b.clone(), first.clone()).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNAUTHORIZED,
+        "a code is used only once"
+    );
+    app.clock.fetch_add(30_000, Ordering::SeqCst);
+    let r = step(b.clone(), code_at(&secret, now()).expect("code")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/owner");
+    assert_eq!(app.get(&b, "/owner").await.0, StatusCode::OK);
+
+    // A recovery code works once instead of the phone.
+    for (attempt, expected) in [(0, StatusCode::SEE_OTHER), (1, StatusCode::UNAUTHORIZED)] {
+        let b = app.browser();
+        app.login(&b, "ting", PASSWORD).await;
+        let r = step(b.clone(), codes[0].to_uppercase()).await;
+        assert_eq!(r.status(), expected, "recovery code, attempt {attempt}");
+    }
+    // A login left waiting too long must start again.
+    let b = app.browser();
+    app.login(&b, "ting", PASSWORD).await;
+    app.clock.fetch_add(6 * 60 * 1000, Ordering::SeqCst);
+    let r = step(b.clone(), code_at(&secret, now()).expect("code")).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.text().await.expect("body").contains("登录已超时"));
+    let actions = app.audit_actions().await;
+    assert!(actions.contains(&"second_factor_enabled".to_string()));
+    assert!(actions.contains(&"second_factor_failed".to_string()));
+}
+
 on_both_databases!(
+    staff_with_a_required_second_factor_log_in_with_a_code,
     half_open_connections_do_not_keep_others_out,
     a_stalled_upload_and_an_idle_connection_are_dropped,
     a_crowd_registering_leaves_other_writes_working,

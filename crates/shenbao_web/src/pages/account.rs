@@ -180,6 +180,36 @@ pub async fn login(
         return Ok((axum::http::StatusCode::UNAUTHORIZED, page).into_response());
     };
     throttle::clear(&state, &keys[..1]).await?;
+    if state
+        .store
+        .totp(user.id)
+        .await?
+        .is_some_and(|t| t.enabled_at.is_some())
+    {
+        // The password was right; the session opens once the second factor is given.
+        let now = state.now();
+        let pending = auth::random_token();
+        state
+            .store
+            .create_pending_login(&pending, user.id, now + crate::second_factor::PENDING_MS)
+            .await?;
+        audit(
+            &state,
+            &viewer,
+            Some(user.id),
+            "login_password_ok",
+            Some(("user", user.id.to_string())),
+            None,
+        )
+        .await?;
+        let next = safe_next(Some(&form.next));
+        let jar = jar.add(auth::pending_cookie(pending, state.config.secure_cookies));
+        let to = format!(
+            "/login/second-factor?next={}",
+            crate::error::urlencode(&next)
+        );
+        return Ok((jar, Redirect::to(&to)).into_response());
+    }
     let jar = open_session(&state, jar, user.id).await?;
     audit(
         &state,
@@ -194,7 +224,7 @@ pub async fn login(
 }
 
 /// Opens a session for `user_id` and returns the jar with its cookie.
-async fn open_session(
+pub(crate) async fn open_session(
     state: &ServerState,
     jar: CookieJar,
     user_id: i64,

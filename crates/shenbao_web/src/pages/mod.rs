@@ -9,6 +9,7 @@ pub mod owner;
 pub mod public;
 pub mod results;
 pub mod review;
+pub mod second_factor;
 
 use crate::auth::Viewer;
 use crate::error::AppError;
