@@ -278,6 +278,64 @@ fn user_add_creates_an_operator_account_once() {
     let o = shenbao(&["user", "password", "--data-dir", d, "--username", "jinan"]);
     assert!(o.status.success());
     assert!(stdout(&o).contains("新密码"));
+    let o = shenbao(&[
+        "user",
+        "reset-second-factor",
+        "--data-dir",
+        d,
+        "--username",
+        "jinan",
+    ]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("未设置第二重验证"), "{}", stdout(&o));
+    // With an authenticator and recovery codes, both go.
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let db = dir.join("shenbao.db");
+    let id = rt.block_on(async {
+        let store = shenbao_store::Store::open_sqlite(&db).await.expect("db");
+        let id = store
+            .user_by_username("jinan")
+            .await
+            .expect("read")
+            .expect("jinan")
+            .id;
+        store
+            .begin_totp(id, "JBSWY3DPEHPK3PXP")
+            .await
+            .expect("begin");
+        assert!(
+            store
+                .enable_totp(id, 1, 1, &["h".into()])
+                .await
+                .expect("enable")
+        );
+        store.close().await;
+        id
+    });
+    let o = shenbao(&[
+        "user",
+        "reset-second-factor",
+        "--data-dir",
+        d,
+        "--username",
+        "jinan",
+    ]);
+    assert!(stdout(&o).contains("已重置"), "{}", stdout(&o));
+    rt.block_on(async {
+        let store = shenbao_store::Store::open_sqlite(&db).await.expect("db");
+        assert_eq!(store.totp(id).await.expect("read"), None);
+        assert_eq!(store.recovery_codes_left(id).await.expect("read"), 0);
+        store.close().await;
+    });
+    let o = shenbao(&[
+        "user",
+        "reset-second-factor",
+        "--data-dir",
+        d,
+        "--username",
+        "nobody",
+    ]);
+    assert!(!o.status.success(), "an unknown user is an error");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
