@@ -345,52 +345,30 @@ impl Store {
         let key = unit_list_key(&call_id, &submission.level, &submission.unit, &direction);
         self.lock_key(&mut tx, LockClass::UnitList, &key, false)
             .await?;
-        let row = match applicant {
-            None => {
-                sqlx::query(concat!(
-                    "UPDATE applications \
-                     SET status = 'submitted', version = version + 1, updated_at = $1, \
-                         submitted_at = $1, level = $4, unit = $5, sector = $6, title = $7 \
-                     WHERE id = $2 AND version = $3 AND status = $8 AND ",
-                    not_forwarded_to!(),
-                    " RETURNING ",
-                    application_columns!()
-                ))
-                .bind(event.at)
-                .bind(id)
-                .bind(expected_version)
-                .bind(&submission.level)
-                .bind(&submission.unit)
-                .bind(&submission.sector)
-                .bind(&submission.title)
-                .bind(&submission.from_status)
-                .fetch_optional(&mut *tx)
-                .await?
-            }
-            Some(applicant) => {
-                sqlx::query(concat!(
-                    "UPDATE applications \
-                     SET status = 'submitted', version = version + 1, updated_at = $1, \
-                         submitted_at = $1, level = $4, unit = $5, sector = $6, title = $7, \
-                         justification = $9 \
-                     WHERE id = $2 AND version = $3 AND status = $8 AND ",
-                    not_forwarded_to!(),
-                    " RETURNING ",
-                    application_columns!()
-                ))
-                .bind(event.at)
-                .bind(id)
-                .bind(expected_version)
-                .bind(&submission.level)
-                .bind(&submission.unit)
-                .bind(&submission.sector)
-                .bind(&submission.title)
-                .bind(&submission.from_status)
-                .bind(&applicant.justification)
-                .fetch_optional(&mut *tx)
-                .await?
-            }
-        };
+        // The applicant's own submission also stores the justification it was made with
+        // ($10); a submission made for the tests' set-up leaves it as it is.
+        let row = sqlx::query(concat!(
+            "UPDATE applications \
+             SET status = 'submitted', version = version + 1, updated_at = $1, \
+                 submitted_at = $1, level = $4, unit = $5, sector = $6, title = $7, \
+                 justification = CASE WHEN $10 THEN $9 ELSE justification END \
+             WHERE id = $2 AND version = $3 AND status = $8 AND ",
+            not_forwarded_to!(),
+            " RETURNING ",
+            application_columns!()
+        ))
+        .bind(event.at)
+        .bind(id)
+        .bind(expected_version)
+        .bind(&submission.level)
+        .bind(&submission.unit)
+        .bind(&submission.sector)
+        .bind(&submission.title)
+        .bind(&submission.from_status)
+        .bind(applicant.and_then(|a| a.justification.clone()))
+        .bind(applicant.is_some())
+        .fetch_optional(&mut *tx)
+        .await?;
         let Some(row) = row else {
             // Why, read under the same lock: the forwarded list is the refusal nothing on the
             // applicant's side can put right, so it is named first.
