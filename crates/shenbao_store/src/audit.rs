@@ -1,13 +1,17 @@
-//! The audit log: append and page through, newest first.
+//! The audit log: append (hash-chained, see `chain.rs`), page through newest first, filter
+//! for the administrator's page and its CSV export.
 //!
-//! Must not: update or delete entries; the log is append-only.
+//! Must not: update or delete entries; the log is append-only, except for retention
+//! (`Store::prune_audit_log` in `chain.rs`), which deletes the oldest entries and records
+//! where the chain now starts.
 
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::chain::{self, Chain};
 use crate::{AuditRow, NewAuditEntry, Store, StoreError};
 
-fn audit_from_row(row: &AnyRow) -> Result<AuditRow, sqlx::Error> {
+pub(crate) fn audit_from_row(row: &AnyRow) -> Result<AuditRow, sqlx::Error> {
     Ok(AuditRow {
         id: row.try_get("id")?,
         at: row.try_get("at")?,
@@ -21,12 +25,15 @@ fn audit_from_row(row: &AnyRow) -> Result<AuditRow, sqlx::Error> {
 }
 
 impl Store {
-    /// Appends one entry.
+    /// Appends one entry to the chain, in a write transaction of its own.
     pub async fn audit(&self, e: &NewAuditEntry) -> Result<(), StoreError> {
-        sqlx::query(
+        let mut tx = self.begin_write().await?;
+        let prev_hash = chain::lock_head(&mut tx, Chain::AuditLog).await?;
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO audit_log \
-                 (at, actor_user_id, actor_ip, action, target_kind, target_id, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                 (at, actor_user_id, actor_ip, action, target_kind, target_id, detail, \
+                  prev_hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(e.at)
         .bind(e.actor_user_id)
@@ -35,8 +42,22 @@ impl Store {
         .bind(&e.target_kind)
         .bind(&e.target_id)
         .bind(&e.detail)
-        .execute(&self.pool)
+        .bind(&prev_hash)
+        .fetch_one(&mut *tx)
         .await?;
+        let row = AuditRow {
+            id,
+            at: e.at,
+            actor_user_id: e.actor_user_id,
+            actor_ip: e.actor_ip.clone(),
+            action: e.action.clone(),
+            target_kind: e.target_kind.clone(),
+            target_id: e.target_id.clone(),
+            detail: e.detail.clone(),
+        };
+        let hash = chain::audit_hash(&row, &prev_hash);
+        chain::seal(&mut tx, Chain::AuditLog, id, &hash).await?;
+        tx.commit().await?;
         Ok(())
     }
 
