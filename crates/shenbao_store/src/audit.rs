@@ -9,7 +9,51 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::chain::{self, Chain};
+use crate::review::like_pattern;
 use crate::{AuditRow, NewAuditEntry, Store, StoreError};
+
+/// Who did it, as the administrator's filter names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditActor {
+    /// The user with this id.
+    Id(i64),
+    /// Users whose login name or display name contains this text.
+    Name(String),
+}
+
+/// A filter of the audit log, for the administrator's page and its CSV export. Every part is
+/// optional; together they must all hold.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AuditQuery {
+    /// Who did it.
+    pub actor: Option<AuditActor>,
+    /// What happened, exactly (`login`, `application_submitted`, …).
+    pub action: Option<String>,
+    /// At or after this time (Unix milliseconds).
+    pub from_ms: Option<i64>,
+    /// Before this time (Unix milliseconds).
+    pub until_ms: Option<i64>,
+    /// Client addresses starting with this text (`10.0.` matches a network).
+    pub ip_prefix: Option<String>,
+    /// Keyset: entries with ids below this one (the last id of the previous page).
+    pub before_id: Option<i64>,
+    /// At most this many entries (a negative limit is 0).
+    pub limit: i64,
+}
+
+/// An audit entry as the administrator reads it: the entry, the account it names (when it
+/// still exists) and its chain hash (`None` for entries older than the chain).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditListRow {
+    /// The entry.
+    pub entry: AuditRow,
+    /// Login name of the actor.
+    pub actor_username: Option<String>,
+    /// Display name of the actor.
+    pub actor_name: Option<String>,
+    /// The entry's hash in the chain.
+    pub hash: Option<String>,
+}
 
 pub(crate) fn audit_from_row(row: &AnyRow) -> Result<AuditRow, sqlx::Error> {
     Ok(AuditRow {
@@ -80,5 +124,76 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.iter().map(audit_from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// The entries matching `q`, newest (highest id) first, with the actor's names: one page of
+    /// the administrator's audit page or the CSV export (keyset pagination by id).
+    pub async fn audit_search(&self, q: &AuditQuery) -> Result<Vec<AuditListRow>, StoreError> {
+        // The filters are optional, so the statement is assembled from fixed fragments; every
+        // value is a bound parameter.
+        let mut sql = String::from(
+            "SELECT a.id, a.at, a.actor_user_id, a.actor_ip, a.action, a.target_kind, \
+                 a.target_id, a.detail, a.hash, u.username, u.display_name \
+             FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id WHERE a.id < $1",
+        );
+        let mut n = 1;
+        let mut next = |sql: &mut String, fragment: &str| {
+            n += 1;
+            sql.push_str(&fragment.replace('?', &format!("${n}")));
+        };
+        match &q.actor {
+            Some(AuditActor::Id(_)) => next(&mut sql, " AND a.actor_user_id = ?"),
+            Some(AuditActor::Name(_)) => next(
+                &mut sql,
+                " AND (u.username LIKE ? ESCAPE '\\' OR u.display_name LIKE ? ESCAPE '\\')",
+            ),
+            None => {}
+        }
+        if q.action.is_some() {
+            next(&mut sql, " AND a.action = ?");
+        }
+        if q.from_ms.is_some() {
+            next(&mut sql, " AND a.at >= ?");
+        }
+        if q.until_ms.is_some() {
+            next(&mut sql, " AND a.at < ?");
+        }
+        if q.ip_prefix.is_some() {
+            next(&mut sql, " AND a.actor_ip LIKE ? ESCAPE '\\'");
+        }
+        n += 1;
+        sql.push_str(&format!(" ORDER BY a.id DESC LIMIT ${n}"));
+        // Assembled above from fixed fragments only; every value is bound.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(q.before_id.unwrap_or(i64::MAX));
+        match &q.actor {
+            Some(AuditActor::Id(id)) => query = query.bind(*id),
+            Some(AuditActor::Name(name)) => query = query.bind(like_pattern(name)),
+            None => {}
+        }
+        if let Some(action) = &q.action {
+            query = query.bind(action);
+        }
+        if let Some(from) = q.from_ms {
+            query = query.bind(from);
+        }
+        if let Some(until) = q.until_ms {
+            query = query.bind(until);
+        }
+        if let Some(ip) = &q.ip_prefix {
+            // A prefix: the pattern's leading `%` removed.
+            query = query.bind(like_pattern(ip)[1..].to_owned());
+        }
+        let rows = query.bind(q.limit.max(0)).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AuditListRow {
+                    entry: audit_from_row(row)?,
+                    actor_username: row.try_get("username")?,
+                    actor_name: row.try_get("display_name")?,
+                    hash: row.try_get("hash")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
     }
 }

@@ -66,6 +66,7 @@ mod selection;
 mod session;
 pub mod testing;
 
+pub use audit::{AuditActor, AuditListRow, AuditQuery};
 pub use chain::{Chain, ChainBreak, ChainProblem, ChainReport, GENESIS};
 pub use error::StoreError;
 pub use expert::{

@@ -1,7 +1,8 @@
-//! The hash chains of `audit_log` and `application_events`, on SQLite and (when
-//! `SHENBAO_TEST_DATABASE_URL` is set) PostgreSQL: long chains verify, a changed, deleted or
-//! inserted row is found where it is, concurrent writers (two stores on one database, as two
-//! server processes) keep one valid chain, and retention keeps what remains verifiable.
+//! The audit log and the hash chains of `audit_log` and `application_events`, on SQLite and
+//! (when `SHENBAO_TEST_DATABASE_URL` is set) PostgreSQL: long chains verify, a changed,
+//! deleted or inserted row is found where it is, concurrent writers (two stores on one
+//! database, as two server processes) keep one valid chain, retention keeps what remains
+//! verifiable, and the administrator's filters.
 #![expect(
     clippy::unwrap_used,
     reason = "test bodies are plain async fns outside #[test], where clippy's \
@@ -10,8 +11,9 @@
 
 use shenbao_store::testing::{TestDb, execute_raw};
 use shenbao_store::{
-    ApplicationEvent, Chain, ChainBreak, ChainProblem, Decision, NewApplication, NewAuditEntry,
-    NewOrganisation, NewSnapshot, NewUser, NextUnit, Role, Store, Submission, UnitRef,
+    ApplicationEvent, AuditActor, AuditQuery, Chain, ChainBreak, ChainProblem, Decision,
+    NewApplication, NewAuditEntry, NewOrganisation, NewSnapshot, NewUser, NextUnit, Role, Store,
+    Submission, UnitRef,
 };
 
 macro_rules! both {
@@ -43,6 +45,7 @@ both!(
     concurrent_appends_from_two_stores_keep_one_valid_chain,
     pruning_keeps_the_rest_verifiable,
     every_status_change_of_the_workflow_is_chained,
+    the_log_filters_by_actor_action_time_and_address,
 );
 
 fn entry(i: i64) -> NewAuditEntry {
@@ -507,4 +510,118 @@ async fn every_status_change_of_the_workflow_is_chained(db: TestDb) {
         .unwrap();
     // 3 × (created, submitted, recommended, forwarded) + 2 selected + 1 returned.
     assert_eq!(intact(store, Chain::ApplicationEvents).await, 15);
+}
+
+async fn the_log_filters_by_actor_action_time_and_address(db: TestDb) {
+    let store = &db.store;
+    let (_, alice) = applicant(store, 1).await;
+    let (_, bob) = applicant(store, 2).await;
+    execute_raw(
+        store,
+        &format!("UPDATE users SET display_name = '王_小明' WHERE id = {alice}"),
+    )
+    .await;
+    let at = |i: i64, actor: Option<i64>, action: &str, ip: &str| NewAuditEntry {
+        at: 10_000 + i,
+        actor_user_id: actor,
+        actor_ip: Some(ip.to_owned()),
+        action: action.to_owned(),
+        target_kind: None,
+        target_id: None,
+        detail: None,
+    };
+    let entries = [
+        at(0, Some(alice), "login", "10.0.0.1"),
+        at(1, Some(bob), "login", "10.0.1.2"),
+        at(2, Some(alice), "application_submitted", "192.168.1.5"),
+        at(3, None, "login_failed", "10.0.0.9"),
+        at(4, Some(bob), "logout", "10.0.1.2"),
+        at(5, Some(alice), "logout", "10.0.0.1"),
+    ];
+    for e in &entries {
+        store.audit(e).await.unwrap();
+    }
+    let search = |q: AuditQuery| async move {
+        store
+            .audit_search(&AuditQuery { limit: 100, ..q })
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.entry.at - 10_000)
+            .collect::<Vec<i64>>()
+    };
+    assert_eq!(search(AuditQuery::default()).await, [5, 4, 3, 2, 1, 0]);
+    assert_eq!(
+        search(AuditQuery {
+            actor: Some(AuditActor::Id(bob)),
+            ..AuditQuery::default()
+        })
+        .await,
+        [4, 1]
+    );
+    // By login name or display name, part of it; `_` is a character, not a wildcard.
+    let by_name = |name: &str| AuditQuery {
+        actor: Some(AuditActor::Name(name.to_owned())),
+        ..AuditQuery::default()
+    };
+    assert_eq!(search(by_name("applicant1")).await, [5, 2, 0]);
+    assert_eq!(search(by_name("_小")).await, [5, 2, 0]);
+    assert_eq!(search(by_name("王%")).await, Vec::<i64>::new());
+    assert_eq!(
+        search(AuditQuery {
+            action: Some("login".to_owned()),
+            ..AuditQuery::default()
+        })
+        .await,
+        [1, 0]
+    );
+    assert_eq!(
+        search(AuditQuery {
+            from_ms: Some(10_001),
+            until_ms: Some(10_004),
+            ..AuditQuery::default()
+        })
+        .await,
+        [3, 2, 1]
+    );
+    assert_eq!(
+        search(AuditQuery {
+            ip_prefix: Some("10.0.0.".to_owned()),
+            ..AuditQuery::default()
+        })
+        .await,
+        [5, 3, 0]
+    );
+    // Everything together, and pages by id.
+    let q = AuditQuery {
+        actor: Some(AuditActor::Name("applicant".to_owned())),
+        ip_prefix: Some("10.".to_owned()),
+        limit: 2,
+        ..AuditQuery::default()
+    };
+    let first = store.audit_search(&q).await.unwrap();
+    assert_eq!(
+        first
+            .iter()
+            .map(|r| r.entry.at - 10_000)
+            .collect::<Vec<_>>(),
+        [5, 4]
+    );
+    assert_eq!(first[0].actor_username.as_deref(), Some("applicant1"));
+    assert_eq!(first[0].actor_name.as_deref(), Some("王_小明"));
+    assert_eq!(first[0].hash.as_ref().map(String::len), Some(64));
+    let second = store
+        .audit_search(&AuditQuery {
+            before_id: Some(first[1].entry.id),
+            ..q.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        second
+            .iter()
+            .map(|r| r.entry.at - 10_000)
+            .collect::<Vec<_>>(),
+        [1, 0]
+    );
 }
