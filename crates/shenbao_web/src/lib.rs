@@ -196,6 +196,9 @@ pub fn router(state: ServerState) -> Router {
         .route("/inbox/read-all", post(pages::inbox::read_all))
         .route("/inbox/{id}/read", post(pages::inbox::read_one))
         .route("/account/email", post(pages::account::set_email))
+        // Administrators: the audit log.
+        .route("/admin/audit", get(pages::admin::audit_log))
+        .route("/admin/audit.csv", get(pages::admin::audit_csv))
         // Owner, experts and results.
         .route("/owner", get(pages::owner::list_calls))
         .route("/owner/{call}", get(pages::owner::dashboard))
