@@ -54,6 +54,7 @@ mod account;
 mod application;
 mod attachment;
 mod audit;
+mod backup;
 mod call;
 mod chain;
 mod connect;
@@ -67,6 +68,7 @@ mod session;
 pub mod testing;
 
 pub use audit::{AuditActor, AuditListRow, AuditQuery};
+pub use backup::{StoredFile, sqlite_copy_files, sqlite_path};
 pub use chain::{Chain, ChainBreak, ChainProblem, ChainReport, GENESIS};
 pub use error::StoreError;
 pub use expert::{
