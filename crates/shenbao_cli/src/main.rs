@@ -1,8 +1,9 @@
 //! The `shenbao` command: thin argument parsing over the library crates.
 //!
 //! Subcommands: `serve`, `user add|password`, `call list|check|schema`, `answers check`,
-//! `export summary|package|form`.
+//! `export summary|package|form`, `audit verify|prune`.
 
+mod audit;
 mod export;
 mod serve;
 mod user;
@@ -40,6 +41,9 @@ enum Command {
     /// Documents from the data: summary tables, bureau packages, application forms.
     #[command(subcommand)]
     Export(export::ExportCommand),
+    /// The audit log: verify its hash chain (and the application events'), prune old entries.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,6 +113,7 @@ fn main() -> ExitCode {
         Command::Export(cmd) => {
             runtime().and_then(|rt| rt.block_on(export::run(cmd)).map(|()| ExitCode::SUCCESS))
         }
+        Command::Audit(cmd) => runtime().and_then(|rt| rt.block_on(audit::run(cmd))),
         Command::Call(CallCommand::List) => list_calls(),
         Command::Call(CallCommand::Check { files }) => check_calls(&files),
         Command::Call(CallCommand::Schema) => print_schema(),

@@ -20,8 +20,8 @@ pub struct DataArgs {
     #[arg(long, env = "SHENBAO_DATABASE_URL")]
     pub database_url: Option<String>,
     /// Configuration file (TOML with the keys listen, data_dir, database_url,
-    /// max_upload_mb, smtp_url, mail_from, public_url) [default: ./shenbao.toml when it
-    /// exists].
+    /// max_upload_mb, smtp_url, mail_from, public_url, audit_retention_days) [default:
+    /// ./shenbao.toml when it exists].
     #[arg(long, env = "SHENBAO_CONFIG")]
     pub config: Option<PathBuf>,
 }
@@ -49,6 +49,10 @@ pub struct ServeArgs {
     /// The site's public address, e.g. `https://shenbao.example.cn`, for links in e-mail.
     #[arg(long, env = "SHENBAO_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Days audit-log entries are kept before the server deletes them: at least 180
+    /// (《网络安全法》 §21), or 0 to keep them all [default: 180].
+    #[arg(long, env = "SHENBAO_AUDIT_RETENTION_DAYS")]
+    pub audit_retention_days: Option<u32>,
     #[command(flatten)]
     pub data: DataArgs,
 }
@@ -64,6 +68,7 @@ struct FileConfig {
     smtp_url: Option<String>,
     mail_from: Option<String>,
     public_url: Option<String>,
+    audit_retention_days: Option<u32>,
 }
 
 /// The effective configuration.
@@ -83,6 +88,8 @@ pub struct Settings {
     pub mail_from: Option<String>,
     /// Public base address for links in e-mail.
     pub public_url: Option<String>,
+    /// Days audit-log entries are kept (0: all are kept).
+    pub audit_retention_days: u32,
 }
 
 impl Settings {
@@ -116,6 +123,12 @@ impl ServeArgs {
         s.smtp_url = self.smtp_url.clone().or(s.smtp_url);
         s.mail_from = self.mail_from.clone().or(s.mail_from);
         s.public_url = self.public_url.clone().or(s.public_url);
+        if let Some(days) = self.audit_retention_days {
+            s.audit_retention_days = days;
+        }
+        if s.audit_retention_days != 0 {
+            crate::audit::check_retention(s.audit_retention_days)?;
+        }
         Ok(s)
     }
 }
@@ -162,6 +175,9 @@ impl DataArgs {
             smtp_url: fc.smtp_url,
             mail_from: fc.mail_from,
             public_url: fc.public_url,
+            audit_retention_days: fc
+                .audit_retention_days
+                .unwrap_or(crate::audit::MIN_RETENTION_DAYS),
         })
     }
 }
@@ -231,6 +247,11 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         }
         None => println!("邮件通知：未配置 SMTP，通知只在站内消息中显示"),
     }
+    match settings.audit_retention_days {
+        0 => println!("审计日志：永久保留"),
+        days => println!("审计日志：保留 {days} 天，更早的记录由服务器定期删除"),
+    }
+    crate::audit::spawn_retention(state.store.clone(), settings.audit_retention_days);
     shenbao_web::serve(state, listener).await
 }
 
@@ -470,6 +491,7 @@ mod tests {
             smtp_url: smtp_url.map(str::to_string),
             mail_from: None,
             public_url: public_url.map(str::to_string),
+            audit_retention_days: None,
             data: data(Some(file.clone()), None),
         };
         let s = args(None, None).settings().expect("settings");
@@ -491,6 +513,43 @@ mod tests {
             .expect("settings");
         let e = s.smtp().expect_err("no sender");
         assert!(format!("{e:#}").contains("发件人"), "{e:#}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn audit_retention_is_180_days_unless_set_and_never_less() {
+        let dir = std::env::temp_dir().join(format!("shenbao-settings4-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let file = dir.join("shenbao.toml");
+        let args = |days: Option<u32>| ServeArgs {
+            listen: None,
+            max_upload_mb: None,
+            demo: false,
+            smtp_url: None,
+            mail_from: None,
+            public_url: None,
+            audit_retention_days: days,
+            data: data(Some(file.clone()), None),
+        };
+        std::fs::write(&file, "").expect("write");
+        assert_eq!(args(None).settings().expect("ok").audit_retention_days, 180);
+        std::fs::write(&file, "audit_retention_days = 365\n").expect("write");
+        assert_eq!(args(None).settings().expect("ok").audit_retention_days, 365);
+        assert_eq!(
+            args(Some(400)).settings().expect("ok").audit_retention_days,
+            400
+        );
+        assert_eq!(
+            args(Some(0))
+                .settings()
+                .expect("keep all")
+                .audit_retention_days,
+            0
+        );
+        let e = args(Some(90)).settings().expect_err("too short");
+        assert!(format!("{e:#}").contains("至少保留 180 天"), "{e:#}");
+        std::fs::write(&file, "audit_retention_days = 30\n").expect("write");
+        assert!(args(None).settings().is_err(), "from the file too");
         let _ = std::fs::remove_dir_all(&dir);
     }
 
