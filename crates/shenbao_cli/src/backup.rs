@@ -15,6 +15,8 @@
 //!   copies and checks the files only, against the live database's attachments.
 //! - `DIR/manifest.json`: format, time, database kind, and the size and SHA-256 of every file
 //!   of the backup (paths relative to `DIR`, `/`-separated).
+//! - `DIR` is made readable by its owner only (mode 700): it holds password hashes and every
+//!   applicant's data.
 //!
 //! # Restore
 //!
@@ -208,6 +210,9 @@ pub async fn backup(args: BackupArgs) -> Result<()> {
         );
     }
     std::fs::create_dir_all(&dir).with_context(|| format!("创建备份目录 {}", dir.display()))?;
+    // The copy holds password hashes and every applicant's data: for the owner only.
+    std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .with_context(|| format!("设置备份目录 {} 的权限", dir.display()))?;
     let files_root = settings.data_dir.join(FILES);
     let store = open(&settings).await?;
     let started = system_now();

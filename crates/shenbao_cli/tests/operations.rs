@@ -317,6 +317,10 @@ async fn a_backup_taken_during_writes_restores_every_acknowledged_write() {
             .unwrap();
     assert_eq!(manifest["database"], "sqlite");
     assert_eq!(manifest["files"][0]["path"], "shenbao.db");
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(&backup_dir).unwrap().permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o700, "the backup is its owner's only");
     store.close().await;
 
     // Restored into a new folder: every write acknowledged before the backup started is
