@@ -1,8 +1,10 @@
 //! The `shenbao` command: thin argument parsing over the library crates.
 //!
 //! Subcommands: `serve`, `user add|password`, `call list|check|schema`, `answers check`,
-//! `export summary|package|form`.
+//! `export summary|package|form`, `audit verify|prune`, `backup`, `restore`.
 
+mod audit;
+mod backup;
 mod export;
 mod serve;
 mod user;
@@ -40,6 +42,15 @@ enum Command {
     /// Documents from the data: summary tables, bureau packages, application forms.
     #[command(subcommand)]
     Export(export::ExportCommand),
+    /// The audit log: verify its hash chain (and the application events'), prune old entries.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
+    /// Copy the database (SQLite) and the uploaded files into a folder, with a manifest of
+    /// their SHA-256 sums, while the server runs.
+    Backup(backup::BackupArgs),
+    /// Put a backup back into an empty data folder (or, with --force, over one), after
+    /// checking every file against the manifest.
+    Restore(backup::RestoreArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,6 +120,15 @@ fn main() -> ExitCode {
         Command::Export(cmd) => {
             runtime().and_then(|rt| rt.block_on(export::run(cmd)).map(|()| ExitCode::SUCCESS))
         }
+        Command::Audit(cmd) => runtime().and_then(|rt| rt.block_on(audit::run(cmd))),
+        Command::Backup(args) => runtime().and_then(|rt| {
+            rt.block_on(backup::backup(args))
+                .map(|()| ExitCode::SUCCESS)
+        }),
+        Command::Restore(args) => runtime().and_then(|rt| {
+            rt.block_on(backup::restore(args))
+                .map(|()| ExitCode::SUCCESS)
+        }),
         Command::Call(CallCommand::List) => list_calls(),
         Command::Call(CallCommand::Check { files }) => check_calls(&files),
         Command::Call(CallCommand::Schema) => print_schema(),

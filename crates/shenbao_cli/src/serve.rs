@@ -24,8 +24,8 @@ pub struct DataArgs {
     pub database_url: Option<String>,
     /// Configuration file (TOML with the keys listen, data_dir, database_url,
     /// max_upload_mb, smtp_url, mail_from, public_url, trusted_proxy, secure_cookies,
-    /// require_second_factor, max_connections, max_connections_per_ip) [default:
-    /// ./shenbao.toml when it exists].
+    /// require_second_factor, max_connections, max_connections_per_ip, audit_retention_days)
+    /// [default: ./shenbao.toml when it exists].
     #[arg(long, env = "SHENBAO_CONFIG")]
     pub config: Option<PathBuf>,
 }
@@ -72,6 +72,10 @@ pub struct ServeArgs {
     /// Most connections open at once from one client address [default: 256].
     #[arg(long, env = "SHENBAO_MAX_CONNECTIONS_PER_IP")]
     pub max_connections_per_ip: Option<usize>,
+    /// Days audit-log entries are kept before the server deletes them: at least 180
+    /// (《网络安全法》 §21), or 0 to keep them all [default: 180].
+    #[arg(long, env = "SHENBAO_AUDIT_RETENTION_DAYS")]
+    pub audit_retention_days: Option<u32>,
     #[command(flatten)]
     pub data: DataArgs,
 }
@@ -92,6 +96,7 @@ struct FileConfig {
     require_second_factor: Option<String>,
     max_connections: Option<usize>,
     max_connections_per_ip: Option<usize>,
+    audit_retention_days: Option<u32>,
 }
 
 /// The effective configuration.
@@ -121,6 +126,8 @@ pub struct Settings {
     pub max_connections: Option<usize>,
     /// See `max_connections`.
     pub max_connections_per_ip: Option<usize>,
+    /// Days audit-log entries are kept (0: all are kept).
+    pub audit_retention_days: u32,
 }
 
 impl Settings {
@@ -201,6 +208,12 @@ impl ServeArgs {
             .or(s.require_second_factor);
         s.max_connections = self.max_connections.or(s.max_connections);
         s.max_connections_per_ip = self.max_connections_per_ip.or(s.max_connections_per_ip);
+        if let Some(days) = self.audit_retention_days {
+            s.audit_retention_days = days;
+        }
+        if s.audit_retention_days != 0 {
+            crate::audit::check_retention(s.audit_retention_days)?;
+        }
         Ok(s)
     }
 }
@@ -252,6 +265,9 @@ impl DataArgs {
             require_second_factor: fc.require_second_factor,
             max_connections: fc.max_connections,
             max_connections_per_ip: fc.max_connections_per_ip,
+            audit_retention_days: fc
+                .audit_retention_days
+                .unwrap_or(crate::audit::MIN_RETENTION_DAYS),
         })
     }
 }
@@ -337,6 +353,11 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         }
         None => println!("邮件通知：未配置 SMTP，通知只在站内消息中显示"),
     }
+    match settings.audit_retention_days {
+        0 => println!("审计日志：永久保留"),
+        days => println!("审计日志：保留 {days} 天，更早的记录由服务器定期删除"),
+    }
+    crate::audit::spawn_retention(state.store.clone(), settings.audit_retention_days);
     let db = state.store.clone();
     let served = shenbao_web::serve_with(state, listener, options).await;
     // SQLite checkpoints its WAL when the last connection closes.
@@ -585,6 +606,7 @@ mod tests {
             require_second_factor: None,
             max_connections: None,
             max_connections_per_ip: None,
+            audit_retention_days: None,
             data: data(Some(file.clone()), None),
         };
         let s = args(None, None).settings().expect("settings");
@@ -606,6 +628,48 @@ mod tests {
             .expect("settings");
         let e = s.smtp().expect_err("no sender");
         assert!(format!("{e:#}").contains("发件人"), "{e:#}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn audit_retention_is_180_days_unless_set_and_never_less() {
+        let dir = std::env::temp_dir().join(format!("shenbao-settings4-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let file = dir.join("shenbao.toml");
+        let args = |days: Option<u32>| ServeArgs {
+            listen: None,
+            max_upload_mb: None,
+            demo: false,
+            smtp_url: None,
+            mail_from: None,
+            public_url: None,
+            trusted_proxy: None,
+            secure_cookies: false,
+            require_second_factor: None,
+            max_connections: None,
+            max_connections_per_ip: None,
+            audit_retention_days: days,
+            data: data(Some(file.clone()), None),
+        };
+        std::fs::write(&file, "").expect("write");
+        assert_eq!(args(None).settings().expect("ok").audit_retention_days, 180);
+        std::fs::write(&file, "audit_retention_days = 365\n").expect("write");
+        assert_eq!(args(None).settings().expect("ok").audit_retention_days, 365);
+        assert_eq!(
+            args(Some(400)).settings().expect("ok").audit_retention_days,
+            400
+        );
+        assert_eq!(
+            args(Some(0))
+                .settings()
+                .expect("keep all")
+                .audit_retention_days,
+            0
+        );
+        let e = args(Some(90)).settings().expect_err("too short");
+        assert!(format!("{e:#}").contains("至少保留 180 天"), "{e:#}");
+        std::fs::write(&file, "audit_retention_days = 30\n").expect("write");
+        assert!(args(None).settings().is_err(), "from the file too");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -12,10 +12,13 @@
 //!
 //! Must not: look inside the answers, decide who may change an application, or read the clock.
 
+use std::ops::DerefMut;
+
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row};
+use sqlx::{AnyConnection, Row};
 
 use crate::audit::insert_audit;
+use crate::chain::{self, Chain};
 use crate::review::unit_list_key;
 use crate::{
     ApplicantSubmission, ApplicationEvent, ApplicationRow, EventRow, FORWARDED, LockClass,
@@ -77,7 +80,7 @@ pub(crate) fn application_from_row(row: &AnyRow) -> Result<ApplicationRow, sqlx:
     })
 }
 
-fn event_from_row(row: &AnyRow) -> Result<EventRow, sqlx::Error> {
+pub(crate) fn event_from_row(row: &AnyRow) -> Result<EventRow, sqlx::Error> {
     Ok(EventRow {
         id: row.try_get("id")?,
         application_id: row.try_get("application_id")?,
@@ -102,21 +105,24 @@ pub(crate) fn snapshot_from_row(row: &AnyRow) -> Result<SnapshotRow, sqlx::Error
     })
 }
 
-/// Appends one event, inside the caller's transaction.
-pub(crate) async fn insert_event<'e, E>(
-    executor: E,
+/// Appends one event to the events' hash chain, inside the caller's write transaction.
+///
+/// It locks the chain's head until the transaction ends (see `chain.rs`), so it must be the
+/// transaction's last kind of write: write the application rows first, then the events.
+pub(crate) async fn insert_event(
+    mut conn: impl DerefMut<Target = AnyConnection>,
     application_id: i64,
     event: &ApplicationEvent,
     from_status: Option<&str>,
     to_status: &str,
-) -> Result<(), StoreError>
-where
-    E: Executor<'e, Database = Any>,
-{
-    sqlx::query(
+) -> Result<(), StoreError> {
+    let conn = &mut *conn;
+    let prev_hash = chain::lock_head(conn, Chain::ApplicationEvents).await?;
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO application_events \
-             (application_id, at, actor_user_id, actor_ip, from_status, to_status, note) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             (application_id, at, actor_user_id, actor_ip, from_status, to_status, note, \
+              prev_hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(application_id)
     .bind(event.at)
@@ -125,9 +131,21 @@ where
     .bind(from_status)
     .bind(to_status)
     .bind(&event.note)
-    .execute(executor)
+    .bind(&prev_hash)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(())
+    let row = EventRow {
+        id,
+        application_id,
+        at: event.at,
+        actor_user_id: event.actor_user_id,
+        actor_ip: event.actor_ip.clone(),
+        from_status: from_status.map(str::to_owned),
+        to_status: to_status.to_owned(),
+        note: event.note.clone(),
+    };
+    let hash = chain::event_hash(&row, &prev_hash);
+    chain::seal(conn, Chain::ApplicationEvents, id, &hash).await
 }
 
 impl Store {

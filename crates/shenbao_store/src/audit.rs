@@ -1,13 +1,63 @@
-//! The audit log: append and page through, newest first.
+//! The audit log: append (hash-chained, see `chain.rs`), page through newest first, filter
+//! for the administrator's page and its CSV export.
 //!
-//! Must not: update or delete entries; the log is append-only.
+//! Must not: update or delete entries; the log is append-only, except for retention
+//! (`Store::prune_audit_log` in `chain.rs`), which deletes the oldest entries and records
+//! where the chain now starts.
 
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row};
+use std::ops::DerefMut;
 
+use sqlx::{AnyConnection, Row};
+
+use crate::chain::{self, Chain};
+use crate::review::like_pattern;
 use crate::{AuditRow, NewAuditEntry, Store, StoreError};
 
-fn audit_from_row(row: &AnyRow) -> Result<AuditRow, sqlx::Error> {
+/// Who did it, as the administrator's filter names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditActor {
+    /// The user with this id.
+    Id(i64),
+    /// Users whose login name or display name contains this text.
+    Name(String),
+}
+
+/// A filter of the audit log, for the administrator's page and its CSV export. Every part is
+/// optional; together they must all hold.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AuditQuery {
+    /// Who did it.
+    pub actor: Option<AuditActor>,
+    /// What happened, exactly (`login`, `application_submitted`, …).
+    pub action: Option<String>,
+    /// At or after this time (Unix milliseconds).
+    pub from_ms: Option<i64>,
+    /// Before this time (Unix milliseconds).
+    pub until_ms: Option<i64>,
+    /// Client addresses starting with this text (`10.0.` matches a network).
+    pub ip_prefix: Option<String>,
+    /// Keyset: entries with ids below this one (the last id of the previous page).
+    pub before_id: Option<i64>,
+    /// At most this many entries (a negative limit is 0).
+    pub limit: i64,
+}
+
+/// An audit entry as the administrator reads it: the entry, the account it names (when it
+/// still exists) and its chain hash (`None` for entries older than the chain).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditListRow {
+    /// The entry.
+    pub entry: AuditRow,
+    /// Login name of the actor.
+    pub actor_username: Option<String>,
+    /// Display name of the actor.
+    pub actor_name: Option<String>,
+    /// The entry's hash in the chain.
+    pub hash: Option<String>,
+}
+
+pub(crate) fn audit_from_row(row: &AnyRow) -> Result<AuditRow, sqlx::Error> {
     Ok(AuditRow {
         id: row.try_get("id")?,
         at: row.try_get("at")?,
@@ -20,15 +70,19 @@ fn audit_from_row(row: &AnyRow) -> Result<AuditRow, sqlx::Error> {
     })
 }
 
-/// Appends one entry, inside the caller's transaction (or on the pool).
-pub(crate) async fn insert_audit<'e, E>(executor: E, e: &NewAuditEntry) -> Result<(), StoreError>
-where
-    E: Executor<'e, Database = Any>,
-{
-    sqlx::query(
+/// Appends one entry to the hash chain, inside the caller's write transaction (the chain's
+/// head stays locked until it ends).
+pub(crate) async fn insert_audit(
+    mut conn: impl DerefMut<Target = AnyConnection>,
+    e: &NewAuditEntry,
+) -> Result<(), StoreError> {
+    let conn = &mut *conn;
+    let prev_hash = chain::lock_head(conn, Chain::AuditLog).await?;
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO audit_log \
-             (at, actor_user_id, actor_ip, action, target_kind, target_id, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             (at, actor_user_id, actor_ip, action, target_kind, target_id, detail, \
+              prev_hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(e.at)
     .bind(e.actor_user_id)
@@ -37,15 +91,30 @@ where
     .bind(&e.target_kind)
     .bind(&e.target_id)
     .bind(&e.detail)
-    .execute(executor)
+    .bind(&prev_hash)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(())
+    let row = AuditRow {
+        id,
+        at: e.at,
+        actor_user_id: e.actor_user_id,
+        actor_ip: e.actor_ip.clone(),
+        action: e.action.clone(),
+        target_kind: e.target_kind.clone(),
+        target_id: e.target_id.clone(),
+        detail: e.detail.clone(),
+    };
+    let hash = chain::audit_hash(&row, &prev_hash);
+    chain::seal(conn, Chain::AuditLog, id, &hash).await
 }
 
 impl Store {
-    /// Appends one entry.
+    /// Appends one entry to the chain, in a write transaction of its own.
     pub async fn audit(&self, e: &NewAuditEntry) -> Result<(), StoreError> {
-        insert_audit(&self.pool, e).await
+        let mut tx = self.begin_write().await?;
+        insert_audit(&mut *tx, e).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Up to `limit` entries, newest (highest id) first, with ids below `before_id` when given.
@@ -67,5 +136,76 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.iter().map(audit_from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// The entries matching `q`, newest (highest id) first, with the actor's names: one page of
+    /// the administrator's audit page or the CSV export (keyset pagination by id).
+    pub async fn audit_search(&self, q: &AuditQuery) -> Result<Vec<AuditListRow>, StoreError> {
+        // The filters are optional, so the statement is assembled from fixed fragments; every
+        // value is a bound parameter.
+        let mut sql = String::from(
+            "SELECT a.id, a.at, a.actor_user_id, a.actor_ip, a.action, a.target_kind, \
+                 a.target_id, a.detail, a.hash, u.username, u.display_name \
+             FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id WHERE a.id < $1",
+        );
+        let mut n = 1;
+        let mut next = |sql: &mut String, fragment: &str| {
+            n += 1;
+            sql.push_str(&fragment.replace('?', &format!("${n}")));
+        };
+        match &q.actor {
+            Some(AuditActor::Id(_)) => next(&mut sql, " AND a.actor_user_id = ?"),
+            Some(AuditActor::Name(_)) => next(
+                &mut sql,
+                " AND (u.username LIKE ? ESCAPE '\\' OR u.display_name LIKE ? ESCAPE '\\')",
+            ),
+            None => {}
+        }
+        if q.action.is_some() {
+            next(&mut sql, " AND a.action = ?");
+        }
+        if q.from_ms.is_some() {
+            next(&mut sql, " AND a.at >= ?");
+        }
+        if q.until_ms.is_some() {
+            next(&mut sql, " AND a.at < ?");
+        }
+        if q.ip_prefix.is_some() {
+            next(&mut sql, " AND a.actor_ip LIKE ? ESCAPE '\\'");
+        }
+        n += 1;
+        sql.push_str(&format!(" ORDER BY a.id DESC LIMIT ${n}"));
+        // Assembled above from fixed fragments only; every value is bound.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(q.before_id.unwrap_or(i64::MAX));
+        match &q.actor {
+            Some(AuditActor::Id(id)) => query = query.bind(*id),
+            Some(AuditActor::Name(name)) => query = query.bind(like_pattern(name)),
+            None => {}
+        }
+        if let Some(action) = &q.action {
+            query = query.bind(action);
+        }
+        if let Some(from) = q.from_ms {
+            query = query.bind(from);
+        }
+        if let Some(until) = q.until_ms {
+            query = query.bind(until);
+        }
+        if let Some(ip) = &q.ip_prefix {
+            // A prefix: the pattern's leading `%` removed.
+            query = query.bind(like_pattern(ip)[1..].to_owned());
+        }
+        let rows = query.bind(q.limit.max(0)).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AuditListRow {
+                    entry: audit_from_row(row)?,
+                    actor_username: row.try_get("username")?,
+                    actor_name: row.try_get("display_name")?,
+                    hash: row.try_get("hash")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
     }
 }

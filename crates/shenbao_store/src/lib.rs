@@ -38,6 +38,11 @@
 //!   `foreign_keys=ON` and a 15 s `busy_timeout`, set on every pooled connection; every
 //!   transaction starts with `BEGIN IMMEDIATE`, so writers queue in the busy handler instead
 //!   of failing with `database is locked`.
+//! - **Tamper-evident history.** `audit_log` and `application_events` are hash chains: each
+//!   row carries the SHA-256 of its columns and of the previous row's hash, appended under a
+//!   lock on the chain's head row (`hash_chains`), and [`Store::verify_chain`] finds the first
+//!   changed, inserted or deleted row. Rows from before migration `0004` are not covered.
+//!   See `chain.rs`.
 //! - **Tests run on both.** [`testing`] gives each test a fresh SQLite file and, when
 //!   `SHENBAO_TEST_DATABASE_URL` is set, a fresh Postgres schema; the conformance suite and the
 //!   web crate's tests write each body once and run it on both.
@@ -55,7 +60,9 @@ mod account;
 mod application;
 mod attachment;
 mod audit;
+mod backup;
 mod call;
+mod chain;
 mod connect;
 mod error;
 mod expert;
@@ -67,6 +74,9 @@ mod selection;
 mod session;
 pub mod testing;
 
+pub use audit::{AuditActor, AuditListRow, AuditQuery};
+pub use backup::{StoredFile, sqlite_copy_files, sqlite_path};
+pub use chain::{Chain, ChainBreak, ChainProblem, ChainReport, GENESIS};
 pub use error::StoreError;
 pub use expert::{
     ASSIGNMENT_CONFLICT, ASSIGNMENT_SUBMITTED, ASSIGNMENT_TAKEN, ApplicationExpertRow,

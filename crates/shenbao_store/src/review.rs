@@ -198,7 +198,7 @@ fn queue_row(row: &AnyRow) -> Result<QueueRow, sqlx::Error> {
 }
 
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
-fn like_pattern(text: &str) -> String {
+pub(crate) fn like_pattern(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('%');
     for c in text.chars() {
@@ -578,23 +578,6 @@ impl Store {
         .bind(direction)
         .fetch_all(&mut *tx)
         .await?;
-        sqlx::query(
-            "INSERT INTO application_events \
-                 (application_id, at, actor_user_id, actor_ip, from_status, to_status, note) \
-             SELECT id, $1, $2, $3, 'recommended', 'submitted', $4 FROM applications \
-             WHERE call_id = $5 AND level = $6 AND unit = $7 AND direction = $8 \
-               AND status = 'recommended' ORDER BY id",
-        )
-        .bind(event.at)
-        .bind(event.actor_user_id)
-        .bind(&event.actor_ip)
-        .bind(&event.note)
-        .bind(&at.call_id)
-        .bind(&at.level)
-        .bind(&at.unit)
-        .bind(direction)
-        .execute(&mut *tx)
-        .await?;
         let moved = match next_unit {
             NextUnit::ApplicantCity => sqlx::query(
                 "UPDATE applications SET level = $1, status = 'submitted', \
@@ -640,6 +623,10 @@ impl Store {
         .bind(direction)
         .execute(&mut *tx)
         .await?;
+        // The events last: appending them holds the chain's lock to the commit.
+        for &id in &ids {
+            insert_event(&mut *tx, id, event, Some("recommended"), "submitted").await?;
+        }
         tx.commit().await?;
         debug_assert_eq!(usize::try_from(moved).unwrap_or_default(), ids.len());
         Ok(ids)

@@ -252,7 +252,6 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             if row.is_some() {
-                insert_event(&mut *tx, id, event, Some("submitted"), "selected").await?;
                 changed.push(id);
                 continue;
             }
@@ -268,6 +267,10 @@ impl Store {
                 tx.rollback().await?;
                 return Err(self.selection_refusal(id).await);
             }
+        }
+        // The events last: appending them holds the chain's lock to the commit.
+        for &id in &changed {
+            insert_event(&mut *tx, id, event, Some("submitted"), "selected").await?;
         }
         tx.commit().await?;
         Ok(changed)

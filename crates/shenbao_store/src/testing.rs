@@ -129,3 +129,14 @@ pub async fn place_at_owner_level(store: &Store, id: i64, level: &str, title: &s
         .await
         .expect("place the application at the owner level");
 }
+
+/// Runs one SQL statement on the store's database behind the store's back and returns the rows
+/// it changed: for tests that tamper with rows as an intruder with database access would (the
+/// hash-chain tests).
+pub async fn execute_raw(store: &Store, sql: &str) -> u64 {
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+        .execute(&store.pool)
+        .await
+        .expect("run the raw statement")
+        .rows_affected()
+}

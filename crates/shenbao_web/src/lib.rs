@@ -178,6 +178,9 @@ routes! {
     "/inbox/read-all" [POST] => post(pages::inbox::read_all),
     "/inbox/{id}/read" [POST] => post(pages::inbox::read_one),
     "/account/email" [POST] => post(pages::account::set_email),
+    // Administrators: the audit log.
+    "/admin/audit" [GET] => get(pages::admin::audit_log),
+    "/admin/audit.csv" [GET] => get(pages::admin::audit_csv),
     // Owner, experts and results.
     "/owner" [GET] => get(pages::owner::list_calls),
     "/owner/{call}" [GET] => get(pages::owner::dashboard),

@@ -1063,3 +1063,113 @@ pub const TOTP_LOGIN_EXPIRED: &str = "登录已超时，请重新输入用户名
 pub const TOTP_SUBMIT: &str = "验证并登录";
 /// Second factor: link on the account page.
 pub const TOTP_LINK: &str = "第二重验证";
+
+// ---- administrator: audit log ---------------------------------------------------------------
+
+/// Navigation: the audit log (administrators).
+pub const NAV_AUDIT: &str = "审计日志";
+/// Audit page: title.
+pub const AUDIT_TITLE: &str = "审计日志";
+/// Audit page: introduction.
+pub const AUDIT_INTRO: &str = "平台上的登录、注册、上传、提交、审核等操作，按时间从新到旧排列。日志以哈希链方式防篡改，可在服务器上用 shenbao audit verify 校验其完整性。";
+/// Audit page: actor filter.
+pub const AUDIT_ACTOR: &str = "操作人";
+/// Audit page: hint of the actor filter.
+pub const AUDIT_ACTOR_HINT: &str = "账号、姓名或用户编号";
+/// Audit page: action filter.
+pub const AUDIT_ACTION: &str = "操作";
+/// Audit page: from date.
+pub const AUDIT_FROM: &str = "起始日期";
+/// Audit page: to date.
+pub const AUDIT_TO: &str = "截止日期";
+/// Audit page: address filter.
+pub const AUDIT_IP: &str = "IP 地址";
+/// Audit page: hint of the address filter.
+pub const AUDIT_IP_HINT: &str = "可只填开头，如 10.0.";
+/// Audit page: any action.
+pub const AUDIT_ALL: &str = "全部";
+/// Audit page: filter button.
+pub const AUDIT_FILTER: &str = "筛选";
+/// Audit page: clear the filter.
+pub const AUDIT_CLEAR: &str = "清除条件";
+/// Audit page: export button.
+pub const AUDIT_EXPORT: &str = "导出 CSV";
+/// Audit page: nothing found.
+pub const AUDIT_EMPTY: &str = "没有符合条件的记录。";
+/// Audit page: a date that is not a date.
+pub const AUDIT_BAD_DATE: &str = "日期格式应为 年-月-日，如 2025-06-30。";
+/// Audit page: the first page.
+pub const AUDIT_NEWEST: &str = "最新记录";
+/// Audit page: the next page.
+pub const AUDIT_OLDER: &str = "更早的记录";
+/// Audit page and CSV: column of the entry number.
+pub const AUDIT_COL_ID: &str = "编号";
+/// Audit page and CSV: column of the time.
+pub const AUDIT_COL_AT: &str = "时间";
+/// CSV: column of the actor's user id.
+pub const AUDIT_COL_ACTOR_ID: &str = "用户编号";
+/// CSV: column of the actor's login name.
+pub const AUDIT_COL_ACTOR_USERNAME: &str = "账号";
+/// CSV: column of the actor's name.
+pub const AUDIT_COL_ACTOR_NAME: &str = "姓名";
+/// Audit page and CSV: column of the action's code.
+pub const AUDIT_COL_ACTION_CODE: &str = "操作代码";
+/// Audit page and CSV: column of the object.
+pub const AUDIT_COL_TARGET: &str = "对象";
+/// CSV: column of the object's kind.
+pub const AUDIT_COL_TARGET_KIND: &str = "对象类型";
+/// CSV: column of the object's id.
+pub const AUDIT_COL_TARGET_ID: &str = "对象编号";
+/// Audit page and CSV: column of the details.
+pub const AUDIT_COL_DETAIL: &str = "详情";
+/// Audit page and CSV: column of the chain hash.
+pub const AUDIT_COL_HASH: &str = "哈希";
+/// Audit page: no actor (system or anonymous).
+pub const AUDIT_NO_ACTOR: &str = "（系统或未登录）";
+/// Audit page: an entry older than the hash chain.
+pub const AUDIT_NO_HASH: &str = "（早于哈希链）";
+/// CSV: file name (the date is appended).
+pub const AUDIT_CSV_NAME: &str = "审计日志";
+
+/// The Chinese name of an audit action, when it is one the platform writes.
+pub fn audit_action_label(action: &str) -> Option<&'static str> {
+    AUDIT_ACTIONS
+        .iter()
+        .find(|(code, _)| *code == action)
+        .map(|(_, label)| *label)
+}
+
+/// Every action the platform writes into the audit log, with its Chinese name, in the order
+/// the filter lists them.
+pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
+    ("login", "登录"),
+    ("login_failed", "登录失败"),
+    ("login_refused", "登录被拒绝（尝试过多）"),
+    ("logout", "退出"),
+    ("register", "单位注册"),
+    ("password_changed", "修改密码"),
+    ("email_set", "设置邮箱"),
+    ("email_cleared", "清除邮箱"),
+    ("application_created", "创建申报"),
+    ("file_uploaded", "上传附件"),
+    ("file_deleted", "删除附件"),
+    ("application_submitted", "提交申报"),
+    ("application_withdrawn", "撤回申报"),
+    ("application_returned", "退回修改"),
+    ("application_not_recommended", "不予推荐"),
+    ("application_recommended", "推荐"),
+    ("ranking_forwarded", "报送推荐名单"),
+    ("pool_expert_added", "专家加入专家库"),
+    ("pool_expert_removed", "专家移出专家库"),
+    ("expert_conflict_declared", "登记专家回避"),
+    ("expert_assigned", "分配评审专家"),
+    ("expert_unassigned", "取消专家分配"),
+    ("experts_auto_assigned", "自动分配评审专家"),
+    ("expert_recused", "专家申请回避"),
+    ("scores_submitted", "提交评分"),
+    ("applications_selected", "确定入选"),
+    ("application_unselected", "取消入选"),
+    ("results_published", "公布结果"),
+    ("audit_exported", "导出审计日志"),
+    ("audit_pruned", "按保留期限删除审计日志"),
+];

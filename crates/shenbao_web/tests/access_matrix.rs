@@ -35,13 +35,15 @@ enum Access {
 }
 
 /// Whether `role` holds what `path` names by design, so that its answer is not a leak: the
-/// administrator acts as an owner of every call (documented in `pages/owner.rs`), and a
+/// administrator reads the audit log and acts as an owner of every call (documented in
+/// `pages/owner.rs`), and a
 /// bureau inside the call's area has its own desk for the call (queue, ranking, summary,
 /// package), which must show nothing of the victim's (checked on the pages).
 fn by_design(role: &str, path: &str) -> bool {
     match role {
         "admin" => {
-            path.starts_with("/owner/")
+            path.starts_with("/admin/")
+                || path.starts_with("/owner/")
                 || path == "/review/{call}/applications/{id}"
                 || path == "/review/{call}/applications/{id}/form/{format}"
                 || path == "/review/{call}/applications/{id}/files/{file}"

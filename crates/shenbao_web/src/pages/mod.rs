@@ -1,6 +1,7 @@
 //! Page handlers, one module per audience.
 
 pub mod account;
+pub mod admin;
 pub mod application;
 pub mod assets;
 pub mod expert;
@@ -31,6 +32,8 @@ pub struct Nav {
     pub owner: bool,
     /// Whether the user is an expert (shows 评审任务).
     pub expert: bool,
+    /// Whether the user is an administrator (shows 审计日志).
+    pub admin: bool,
     /// Unread inbox entries of the logged-in user (the badge on 消息).
     pub unread: i64,
 }
@@ -56,6 +59,7 @@ impl Nav {
                 Some(shenbao_store::Role::Owner | shenbao_store::Role::Admin)
             ),
             expert: role == Some(shenbao_store::Role::Expert),
+            admin: role == Some(shenbao_store::Role::Admin),
             unread: viewer.unread,
         }
     }
@@ -70,6 +74,7 @@ impl Nav {
             bureau: false,
             owner: false,
             expert: false,
+            admin: false,
             unread: 0,
         }
     }
