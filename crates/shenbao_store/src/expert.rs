@@ -12,8 +12,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use sqlx::any::AnyRow;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 use crate::{Backend, Store, StoreError};
 

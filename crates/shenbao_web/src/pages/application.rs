@@ -722,9 +722,81 @@ pub async fn upload_file(
     Path(id): Path<i64>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let answer = receive_upload(&state, &viewer, id, &mut multipart).await;
-    drain(&mut multipart).await;
-    answer
+    match receive_upload(&state, &viewer, id, &mut multipart).await {
+        Ok(answer) => {
+            drain(&mut multipart).await;
+            Ok(answer)
+        }
+        Err(Refusal::App(e)) => {
+            drain(&mut multipart).await;
+            Err(e)
+        }
+        // Not drained: see `Refusal::PartTooLarge`.
+        Err(Refusal::PartTooLarge) => Ok(part_too_large()),
+    }
+}
+
+/// Longest value of a part other than the file: the page's hidden fields (the CSRF token,
+/// the slot id) are tens of bytes.
+const MAX_PART_BYTES: usize = 4 * 1024;
+/// Most parts other than the file that one upload may carry (the page sends two).
+const MAX_SMALL_PARTS: usize = 16;
+
+/// Why an upload was answered without keeping a file, when not by a redirect to the form.
+#[derive(Debug)]
+enum Refusal {
+    /// An answer to the user; what is left of the body is drained first (see [`drain`]).
+    App(AppError),
+    /// A part other than the file passed [`MAX_PART_BYTES`] (or there were more than
+    /// [`MAX_SMALL_PARTS`] of them). No page sends that: it is a broken or hostile client,
+    /// possibly streaming gigabytes into what should be a token. The answer goes out at once,
+    /// the rest of the body is left unread and the connection is closed, rather than drained:
+    /// draining throws the bytes away without buffering them, but would still keep reading
+    /// (up to 256 MiB, for a minute) from a client that has shown it is not a browser
+    /// waiting for its answer. A client that reads while it sends gets the 413 before its
+    /// send fails.
+    PartTooLarge,
+}
+
+impl From<AppError> for Refusal {
+    fn from(e: AppError) -> Refusal {
+        Refusal::App(e)
+    }
+}
+
+impl From<StoreError> for Refusal {
+    fn from(e: StoreError) -> Refusal {
+        Refusal::App(e.into())
+    }
+}
+
+/// The answer to [`Refusal::PartTooLarge`]: 413 with the Chinese page, and the connection
+/// closed after it.
+fn part_too_large() -> Response {
+    let mut response = AppError::Refused(s::UPLOAD_PART_TOO_LARGE.to_string()).into_response();
+    *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+    response.headers_mut().insert(
+        header::CONNECTION,
+        axum::http::HeaderValue::from_static("close"),
+    );
+    response
+}
+
+/// The text of a part other than the file, read chunk by chunk and refused as soon as it
+/// passes [`MAX_PART_BYTES`], so that nothing longer is ever held in memory.
+async fn small_part(mut field: axum::extract::multipart::Field<'_>) -> Result<String, Refusal> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field
+        .chunk()
+        .await
+        .map_err(|_| AppError::Refused(s::UPLOAD_INTERRUPTED.to_string()))?
+    {
+        if bytes.len() + chunk.len() > MAX_PART_BYTES {
+            return Err(Refusal::PartTooLarge);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// What is left of an upload that was answered before its end (refused for its count, its
@@ -732,7 +804,7 @@ pub async fn upload_file(
 /// out. hyper closes a connection whose request body was not read to the end, and a client
 /// still sending its file then sees a broken pipe or a reset instead of the refusal (a browser
 /// shows a network error page; a flaky test showed it). Past `DRAIN_BYTES` or `DRAIN_TIME`
-/// the connection is closed after all.
+/// the connection is closed after all. Chunks are dropped as they come: nothing is buffered.
 async fn drain(multipart: &mut Multipart) {
     const DRAIN_BYTES: u64 = 256 * 1024 * 1024;
     const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(60);
@@ -755,25 +827,32 @@ async fn receive_upload(
     viewer: &Viewer,
     id: i64,
     multipart: &mut Multipart,
-) -> Result<Response, AppError> {
+) -> Result<Response, Refusal> {
     let o = owned(state, viewer, id, &format!("/applications/{id}/edit")).await?;
     let back = |code: &str| {
         Redirect::to(&format!("/applications/{id}/edit?msg={code}#files")).into_response()
     };
     let mut csrf = String::new();
     let mut slot_id = String::new();
+    let mut small_parts = 0;
     while let Some(field) = multipart
         .next_field()
         .await
         .map_err(|_| AppError::Refused(s::UPLOAD_INTERRUPTED.to_string()))?
     {
+        if field.name() != Some("file") {
+            small_parts += 1;
+            if small_parts > MAX_SMALL_PARTS {
+                return Err(Refusal::PartTooLarge);
+            }
+        }
         match field.name() {
-            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
-            Some("slot") => slot_id = field.text().await.unwrap_or_default(),
+            Some("csrf") => csrf = small_part(field).await?,
+            Some("slot") => slot_id = small_part(field).await?,
             Some("file") => {
                 viewer.check_csrf(&csrf)?;
                 if !o.editable() {
-                    return Err(AppError::Refused(s::FORM_READONLY.to_string()));
+                    return Err(AppError::Refused(s::FORM_READONLY.to_string()).into());
                 }
                 let (slot, limits) = o
                     .entry
@@ -800,7 +879,7 @@ async fn receive_upload(
                     Ok(r) => r,
                     Err(UploadError::TooLarge) => return Ok(back("too_large")),
                     Err(UploadError::Interrupted(_)) => return Ok(back("interrupted")),
-                    Err(UploadError::Io(e)) => return Err(AppError::Internal(e.into())),
+                    Err(UploadError::Io(e)) => return Err(AppError::Internal(e.into()).into()),
                 };
                 if received.size == 0 {
                     state.files.discard(received).await;
@@ -844,7 +923,7 @@ async fn receive_upload(
                         // Submitted (or sent back) in another tab while the file streamed in.
                         return Err(match e {
                             StoreError::Conflict { .. } => {
-                                AppError::Refused(s::FORM_READONLY.to_string())
+                                AppError::Refused(s::FORM_READONLY.to_string()).into()
                             }
                             other => other.into(),
                         });
@@ -861,7 +940,10 @@ async fn receive_upload(
                 .await?;
                 return Ok(back("uploaded"));
             }
-            _ => {}
+            // Unknown parts are read within the same bound and thrown away.
+            _ => {
+                small_part(field).await?;
+            }
         }
     }
     Ok(back("no_file"))
