@@ -280,6 +280,16 @@ pub async fn register(
     Form(mut form): Form<RegisterForm>,
 ) -> Result<Response, AppError> {
     viewer.check_csrf(&form.csrf)?;
+    // One-line fields: control characters and line ends dropped, NFC (the password is not
+    // touched: it must match what the login form sends).
+    for value in [
+        &mut form.uscc,
+        &mut form.org_name,
+        &mut form.region,
+        &mut form.contact,
+    ] {
+        *value = shenbao_core::text::clean_line(value);
+    }
     let mut errors: BTreeMap<&'static str, &'static str> = BTreeMap::new();
     let uscc = ident::parse_uscc(&form.uscc);
     if form.uscc.trim().is_empty() {

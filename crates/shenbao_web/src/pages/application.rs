@@ -544,7 +544,7 @@ async fn posted_draft<'s>(
     raw: &[u8],
 ) -> Result<(Owned<'s>, Vec<(String, String)>, i64), AppError> {
     let o = owned(state, viewer, id, &format!("/applications/{id}/edit")).await?;
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(raw).into_owned().collect();
+    let pairs = crate::form::posted_fields(raw);
     viewer.check_csrf(field(&pairs, "csrf").unwrap_or(""))?;
     if !o.editable() {
         return Err(AppError::Refused(s::FORM_READONLY.to_string()));
@@ -1241,7 +1241,9 @@ pub async fn submit_application(
     }
     let report = full_check(&state, &o).await?;
     let mut problems = Vec::new();
-    let justification = form.justification.trim().to_string();
+    let justification = shenbao_core::text::clean(&form.justification)
+        .trim()
+        .to_string();
     if report.of(Severity::Warning).next().is_some() && justification.is_empty() {
         problems.push(s::SUBMIT_JUSTIFICATION_NEEDED);
     }

@@ -812,7 +812,7 @@ pub async fn decide(
     Path((call_id, id)): Path<(String, i64)>,
     RawForm(raw): RawForm,
 ) -> Result<Response, AppError> {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(&raw).into_owned().collect();
+    let pairs = crate::form::posted_fields(&raw);
     viewer.check_csrf(field(&pairs, "csrf"))?;
     let (reader, app) = readable(&state, &viewer, &call_id, id).await?;
     let Reader::Bureau(desk) = &reader else {
