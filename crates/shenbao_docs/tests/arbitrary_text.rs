@@ -263,13 +263,33 @@ proptest! {
                     name
                 );
                 prop_assert!(name.split('/').count() <= 2, "{} entry {:?}", what, name);
-                prop_assert!(!name.chars().any(char::is_control), "{} entry {:?}", what, name);
+                prop_assert!(
+                    name.chars().all(shenbao_core::text::visible_in_name),
+                    "{} entry {:?}",
+                    what,
+                    name
+                );
                 let mut content = Vec::new();
                 entry.read_to_end(&mut content).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 // The summary table at the root, then the application's form; the attachments
                 // after them are whatever was uploaded.
                 if i < 2 {
                     prop_assert_eq!(office_problem(&content), None, "{} {}", what, name);
+                }
+            }
+            // Attachments end with their type's extension where the type is known.
+            for (name, kind) in &names {
+                let cleaned = shenbao_core::text::file_name(name, kind);
+                if matches!(*kind, "pdf" | "jpg" | "png" | "docx" | "xlsx") {
+                    let ext = cleaned.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+                    prop_assert!(
+                        ext.as_deref() == Some(*kind)
+                            || (*kind == "jpg" && ext.as_deref() == Some("jpeg")),
+                        "{:?} as {} → {:?}",
+                        name,
+                        kind,
+                        cleaned
+                    );
                 }
             }
         }

@@ -26,6 +26,7 @@ on_both_databases!(
     guangdong_package_follows_the_ranking_and_names_files_by_the_rules,
     shandong_images_are_numbered_in_upload_order,
     control_characters_never_reach_a_document,
+    uploaded_names_end_with_the_type_found_in_the_content,
 );
 
 /// A bureau account of `region`, logged in.
@@ -353,6 +354,14 @@ async fn raw_update(url: &str, sql: &'static str, text: &str, id: i64) {
     assert_eq!(done.rows_affected(), 1, "{sql}");
 }
 
+/// A bidirectional control character (the ones that make `exe.pdf` read as `fdp.exe`).
+fn is_bidi(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+    )
+}
+
 /// Control characters typed into the registration, the answers and the bureau's opinion are
 /// dropped on the way in; and text stored with control characters before that (written here
 /// behind the store's back) still gives a valid Word form, summary tables and package: every
@@ -497,4 +506,106 @@ fn xlsx_cells(bytes: &[u8]) -> Vec<String> {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).unwrap();
     let sheet = book.worksheet_range_at(0).unwrap().unwrap();
     sheet.cells().map(|(_, _, v)| v.to_string()).collect()
+}
+
+/// A PDF uploaded as `证明.html`, `x.exe`, `报告.bat` or with a right-to-left override in its name
+/// is listed, downloaded and packaged under a name that ends in `.pdf` and has no
+/// bidirectional control; so is a name stored before names were cleaned.
+async fn uploaded_names_end_with_the_type_found_in_the_content(db: TestDb) {
+    let url = db.url.clone();
+    let app = App::start(db.store, true).await;
+    let call = "gd-2023-ai-scenarios";
+    let city = bureau(&app, "guangzhou", "440100").await;
+    let fx = renamed(
+        fixture(call, "manufacturing.valid.json"),
+        "广州名称科技有限公司",
+        "名称场景",
+    );
+    let (b, id) = apply(&app, &fx, "qiye_names").await;
+    for name in [
+        "证明.html",
+        "x.exe",
+        "报告.bat",
+        "a\u{202E}fdp.exe",
+        "旧.pdf",
+    ] {
+        let to = app
+            .upload(&b, id, "rd_capability", name, content("pdf", 2048))
+            .await;
+        assert!(to.contains("msg=uploaded"), "{name}: {to}");
+    }
+    // The last one as a row stored before names were cleaned would hold it.
+    let rows = app.store.attachments(id).await.unwrap();
+    let old = rows.iter().find(|a| a.original_name == "旧.pdf").unwrap();
+    raw_update(
+        &url,
+        "UPDATE attachments SET original_name = $1 WHERE id = $2",
+        "旧\u{202E}fdp.exe",
+        old.id,
+    )
+    .await;
+    let expected = ["证明.pdf", "x.pdf", "报告.pdf", "afdp.pdf", "旧fdp.pdf"];
+    // The attachment list.
+    let (_, html) = app.get(&b, &format!("/applications/{id}/edit")).await;
+    for name in expected {
+        assert!(html.contains(name), "{name} listed");
+    }
+    for name in ["证明.html", "x.exe", "报告.bat", "fdp.exe"] {
+        assert!(!html.contains(name), "{name} not listed");
+    }
+    assert!(!html.chars().any(is_bidi), "no bidirectional control");
+    // The downloads.
+    let rows = app.store.attachments(id).await.unwrap();
+    let mut downloaded = Vec::new();
+    for a in rows.iter().filter(|a| a.slot == "rd_capability") {
+        let r = b
+            .get(app.url(&format!("/applications/{id}/files/{}", a.id)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let disposition = r.headers()["content-disposition"].to_str().unwrap();
+        let encoded = disposition.split("filename*=UTF-8''").nth(1).unwrap();
+        let name = percent_encoding::percent_decode_str(encoded)
+            .decode_utf8()
+            .unwrap()
+            .to_string();
+        assert!(name.ends_with(".pdf"), "{disposition}: {name}");
+        assert!(!name.chars().any(is_bidi), "{name:?}");
+        assert!(disposition.contains("filename=\"file-"), "{disposition}");
+        downloaded.push(name);
+    }
+    for name in expected {
+        assert!(downloaded.iter().any(|d| d == name), "{downloaded:?}");
+    }
+    // The package.
+    let r = app.submit_application(&b, id, "已说明").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = format!("/review/{call}/applications/{id}");
+    let r = app
+        .submit(
+            &city,
+            &page,
+            &format!("{page}/decide"),
+            &[("action", "recommend"), ("opinion", "同意推荐")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let entries = package(&app, call, "city", "440100").await;
+    let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(!names.iter().any(|n| n.chars().any(is_bidi)), "{names:?}");
+    for name in expected {
+        let entry = format!("/申报单位研发能力、技术水平的相关证明材料-{name}");
+        assert!(
+            names.iter().any(|n| n.ends_with(&entry)),
+            "{entry} in {names:?}"
+        );
+    }
+    assert!(
+        names
+            .iter()
+            .filter(|n| n.contains("/申报单位研发能力"))
+            .all(|n| n.ends_with(".pdf")),
+        "{names:?}"
+    );
 }

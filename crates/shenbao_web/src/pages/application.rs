@@ -430,7 +430,7 @@ async fn edit_page(
                 .map(|a| {
                     (
                         a.id,
-                        a.original_name.clone(),
+                        shenbao_core::text::file_name(&a.original_name, &a.file_type),
                         human_size(u64::try_from(a.size).unwrap_or(0)),
                     )
                 })
@@ -907,7 +907,7 @@ async fn receive_upload(
                     .add_attachment(&NewAttachment {
                         application_id: id,
                         slot: slot.id.clone(),
-                        original_name: original.chars().take(200).collect(),
+                        original_name: shenbao_core::text::file_name(&original, kind),
                         storage_key: key.clone(),
                         size: i64::try_from(received.size).unwrap_or(i64::MAX),
                         sha256: received.sha256.clone(),
@@ -1030,8 +1030,9 @@ pub(crate) async fn send_attachment(
         "mp4" => "video/mp4",
         _ => "application/octet-stream",
     };
+    // Stored names are cleaned again: those stored before uploads were may hold anything.
     let disposition = crate::documents::attachment_disposition(
-        &a.original_name,
+        &shenbao_core::text::file_name(&a.original_name, &a.file_type),
         &format!("file-{}.{}", a.id, a.file_type),
     );
     Ok((
@@ -1568,7 +1569,8 @@ pub async fn show_application(
                 .iter()
                 .find(|f| f.id == a.slot)
                 .map_or(a.slot, |f| f.label.clone());
-            (a.id, slot, a.original_name, a.sha256)
+            let name = shenbao_core::text::file_name(&a.original_name, &a.file_type);
+            (a.id, slot, name, a.sha256)
         })
         .collect();
     render(ShowPage {
