@@ -7,7 +7,7 @@ mod common;
 
 use std::sync::atomic::Ordering;
 
-use common::applicant::{apply, content, fixture, with_uscc};
+use common::applicant::{Overlong, apply, content, fixture, with_uscc};
 use common::{App, csrf_of, location};
 use reqwest::StatusCode;
 use serde_json::Value as Json;
@@ -432,7 +432,9 @@ async fn a_refused_upload_is_answered_and_the_connection_stays_open(db: TestDb) 
 /// A part other than the file (here `csrf`) longer than any page sends is refused as soon as
 /// it passes its small limit: the 413 with the Chinese message comes back while the client is
 /// still sending its 64 MB, and the server reads no further (the part is generated while it
-/// is sent, so the test holds none of it in memory). The server goes on answering.
+/// is sent, so the test holds none of it in memory). The same for a part's header that never
+/// ends and for a preamble before the first boundary, which the multipart parser would
+/// otherwise buffer whole. The server goes on answering.
 async fn an_overlong_form_part_is_refused_before_it_is_read(db: TestDb) {
     let app = App::start(db.store, true).await;
     let fx = fixture("gd-2023-ai-scenarios", "manufacturing.valid.json");
@@ -441,18 +443,24 @@ async fn an_overlong_form_part_is_refused_before_it_is_read(db: TestDb) {
     let id = app.start_app(&b, fx.call, "manufacturing").await;
     let cookie = app.session_cookie(&jar);
     const PART: u64 = 64 * 1024 * 1024;
-    let answer = app.upload_with_long_part(&cookie, id, PART).await;
-    assert!(answer.head.starts_with("HTTP/1.1 413"), "{}", answer.head);
-    assert!(
-        answer.body.contains("表单内容超出允许的长度"),
-        "{}",
-        answer.body
-    );
-    assert!(
-        answer.sent_when_answered < PART,
-        "answered only after {} of {PART} bytes were sent",
-        answer.sent_when_answered
-    );
+    for at in [Overlong::Value, Overlong::Header, Overlong::Preamble] {
+        let answer = app.upload_with_overlong(&cookie, id, PART, at).await;
+        assert!(
+            answer.head.starts_with("HTTP/1.1 413"),
+            "{at:?}: {}",
+            answer.head
+        );
+        assert!(
+            answer.body.contains("表单内容超出允许的长度"),
+            "{at:?}: {}",
+            answer.body
+        );
+        assert!(
+            answer.sent_when_answered < PART,
+            "{at:?}: answered only after {} of {PART} bytes were sent",
+            answer.sent_when_answered
+        );
+    }
     assert!(
         app.store
             .attachments(id)

@@ -715,14 +715,39 @@ fn computed_only(
 
 // ---- files ------------------------------------------------------------------------------
 
-/// `POST /applications/{id}/files`: one file into one slot, streamed to disk.
+/// `POST /applications/{id}/files`: one file into one slot, streamed to disk. The body goes
+/// through [`crate::files::guard_multipart`] first, so that no preamble or part header is
+/// buffered past a small bound either.
 pub async fn upload_file(
     State(state): State<ServerState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-    mut multipart: Multipart,
+    request: axum::extract::Request,
 ) -> Result<Response, AppError> {
-    match receive_upload(&state, &viewer, id, &mut multipart).await {
+    use axum::extract::FromRequest;
+    let tripped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (parts, body) = request.into_parts();
+    let boundary = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::files::multipart_boundary);
+    let body = match &boundary {
+        Some(b) => crate::files::guard_multipart(body, b, std::sync::Arc::clone(&tripped)),
+        None => body,
+    };
+    let mut multipart = match Multipart::from_request(
+        axum::extract::Request::from_parts(parts, body),
+        &state,
+    )
+    .await
+    {
+        Ok(m) => m,
+        Err(rejection) => return Ok(rejection.into_response()),
+    };
+    match receive_upload(&state, &viewer, id, &mut multipart, &tripped).await {
+        // Not drained: see `Refusal::PartTooLarge`.
+        Err(Refusal::PartTooLarge) => Ok(part_too_large()),
         Ok(answer) => {
             drain(&mut multipart).await;
             Ok(answer)
@@ -731,8 +756,6 @@ pub async fn upload_file(
             drain(&mut multipart).await;
             Err(e)
         }
-        // Not drained: see `Refusal::PartTooLarge`.
-        Err(Refusal::PartTooLarge) => Ok(part_too_large()),
     }
 }
 
@@ -748,13 +771,14 @@ enum Refusal {
     /// An answer to the user; what is left of the body is drained first (see [`drain`]).
     App(AppError),
     /// A part other than the file passed [`MAX_PART_BYTES`] (or there were more than
-    /// [`MAX_SMALL_PARTS`] of them). No page sends that: it is a broken or hostile client,
-    /// possibly streaming gigabytes into what should be a token. The answer goes out at once,
-    /// the rest of the body is left unread and the connection is closed, rather than drained:
-    /// draining throws the bytes away without buffering them, but would still keep reading
-    /// (up to 256 MiB, for a minute) from a client that has shown it is not a browser
-    /// waiting for its answer. A client that reads while it sends gets the 413 before its
-    /// send fails.
+    /// [`MAX_SMALL_PARTS`] of them), or the preamble or a part's headers passed
+    /// [`crate::files::MAX_MULTIPART_OVERHEAD`]. No page sends that: it is a broken or
+    /// hostile client, possibly streaming gigabytes into what should be a token. The answer
+    /// goes out at once, the rest of the body is left unread and the connection is closed,
+    /// rather than drained: draining throws the bytes away without buffering them, but would
+    /// still keep reading (up to 256 MiB, for a minute) from a client that has shown it is
+    /// not a browser waiting for its answer. A client that reads while it sends gets the 413
+    /// before its send fails.
     PartTooLarge,
 }
 
@@ -782,15 +806,24 @@ fn part_too_large() -> Response {
     response
 }
 
+/// Why the multipart stream failed: the guard tripped (`tripped`, see
+/// [`crate::files::guard_multipart`]), or the upload was interrupted.
+fn broken_stream(tripped: &std::sync::atomic::AtomicBool) -> Refusal {
+    if tripped.load(std::sync::atomic::Ordering::SeqCst) {
+        Refusal::PartTooLarge
+    } else {
+        Refusal::App(AppError::Refused(s::UPLOAD_INTERRUPTED.to_string()))
+    }
+}
+
 /// The text of a part other than the file, read chunk by chunk and refused as soon as it
 /// passes [`MAX_PART_BYTES`], so that nothing longer is ever held in memory.
-async fn small_part(mut field: axum::extract::multipart::Field<'_>) -> Result<String, Refusal> {
+async fn small_part(
+    mut field: axum::extract::multipart::Field<'_>,
+    tripped: &std::sync::atomic::AtomicBool,
+) -> Result<String, Refusal> {
     let mut bytes = Vec::new();
-    while let Some(chunk) = field
-        .chunk()
-        .await
-        .map_err(|_| AppError::Refused(s::UPLOAD_INTERRUPTED.to_string()))?
-    {
+    while let Some(chunk) = field.chunk().await.map_err(|_| broken_stream(tripped))? {
         if bytes.len() + chunk.len() > MAX_PART_BYTES {
             return Err(Refusal::PartTooLarge);
         }
@@ -827,6 +860,7 @@ async fn receive_upload(
     viewer: &Viewer,
     id: i64,
     multipart: &mut Multipart,
+    tripped: &std::sync::atomic::AtomicBool,
 ) -> Result<Response, Refusal> {
     let o = owned(state, viewer, id, &format!("/applications/{id}/edit")).await?;
     let back = |code: &str| {
@@ -838,7 +872,7 @@ async fn receive_upload(
     while let Some(field) = multipart
         .next_field()
         .await
-        .map_err(|_| AppError::Refused(s::UPLOAD_INTERRUPTED.to_string()))?
+        .map_err(|_| broken_stream(tripped))?
     {
         if field.name() != Some("file") {
             small_parts += 1;
@@ -847,8 +881,8 @@ async fn receive_upload(
             }
         }
         match field.name() {
-            Some("csrf") => csrf = small_part(field).await?,
-            Some("slot") => slot_id = small_part(field).await?,
+            Some("csrf") => csrf = small_part(field, tripped).await?,
+            Some("slot") => slot_id = small_part(field, tripped).await?,
             Some("file") => {
                 viewer.check_csrf(&csrf)?;
                 if !o.editable() {
@@ -878,7 +912,12 @@ async fn receive_upload(
                 let received = match state.files.receive(field, limit).await {
                     Ok(r) => r,
                     Err(UploadError::TooLarge) => return Ok(back("too_large")),
-                    Err(UploadError::Interrupted(_)) => return Ok(back("interrupted")),
+                    Err(UploadError::Interrupted(_)) => {
+                        return match broken_stream(tripped) {
+                            Refusal::PartTooLarge => Err(Refusal::PartTooLarge),
+                            Refusal::App(_) => Ok(back("interrupted")),
+                        };
+                    }
                     Err(UploadError::Io(e)) => return Err(AppError::Internal(e.into()).into()),
                 };
                 if received.size == 0 {
@@ -942,7 +981,7 @@ async fn receive_upload(
             }
             // Unknown parts are read within the same bound and thrown away.
             _ => {
-                small_part(field).await?;
+                small_part(field, tripped).await?;
             }
         }
     }

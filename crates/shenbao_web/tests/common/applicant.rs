@@ -322,6 +322,17 @@ pub async fn apply(app: &App, fx: &Fixture, username: &str) -> (reqwest::Client,
     (b, id)
 }
 
+/// Where an overlong upload puts its bytes (see [`App::upload_with_overlong`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlong {
+    /// The value of the `csrf` part.
+    Value,
+    /// A header line of the `csrf` part that never ends.
+    Header,
+    /// Before the first boundary (the preamble).
+    Preamble,
+}
+
 /// What came back for an upload whose `csrf` part was too long (see
 /// [`App::upload_with_long_part`]).
 pub struct LongPartAnswer {
@@ -344,6 +355,19 @@ impl App {
         cookie: &str,
         id: i64,
         part_bytes: u64,
+    ) -> LongPartAnswer {
+        self.upload_with_overlong(cookie, id, part_bytes, Overlong::Value)
+            .await
+    }
+
+    /// [`App::upload_with_long_part`] with the `part_bytes` where `at` says: the `csrf`
+    /// value, a header line of that part, or the preamble before the first boundary.
+    pub async fn upload_with_overlong(
+        &self,
+        cookie: &str,
+        id: i64,
+        part_bytes: u64,
+        at: Overlong,
     ) -> LongPartAnswer {
         use std::sync::Arc;
         use std::sync::atomic::{AtomicU64, Ordering};
@@ -371,9 +395,19 @@ impl App {
                 out
             }
             writer.write_all(head.as_bytes()).await?;
-            let start =
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n");
-            writer.write_all(&chunk(start.as_bytes())).await?;
+            let start = match at {
+                Overlong::Value => {
+                    format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n")
+                }
+                Overlong::Header => format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\nX-Long: "
+                ),
+                Overlong::Preamble => String::new(),
+            };
+            // An empty chunk would end the body.
+            if !start.is_empty() {
+                writer.write_all(&chunk(start.as_bytes())).await?;
+            }
             let block = vec![b'a'; 64 * 1024];
             let mut left = part_bytes;
             while left > 0 {
@@ -382,8 +416,15 @@ impl App {
                 counter.fetch_add(n as u64, Ordering::SeqCst);
                 left -= n as u64;
             }
+            let close = match at {
+                Overlong::Value => String::new(),
+                Overlong::Header => "\r\n\r\n".to_string(),
+                Overlong::Preamble => format!(
+                    "\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nx"
+                ),
+            };
             let mut end = format!(
-                "\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"slot\"\r\n\r\n\
+                "{close}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"slot\"\r\n\r\n\
                  business_license\r\n--{boundary}\r\nContent-Disposition: form-data; \
                  name=\"file\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
             )
