@@ -207,6 +207,8 @@ pub mod file {
     pub fn unknown_slot(slot: &str) -> String {
         format!("本申报书没有“{slot}”这一附件项")
     }
+    /// The name of an uploaded file whose own name had nothing left once cleaned.
+    pub const UNNAMED: &str = "附件";
 }
 
 /// Messages about per-applicant limits.

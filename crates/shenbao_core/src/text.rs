@@ -23,6 +23,11 @@
 //!
 //! A second mode, 字符数(不计空格), simply counts the characters that are not whitespace.
 //!
+//! The module also holds what every free text goes through: [`clean`] (and [`clean_line`]) on
+//! the way in, for whatever a user posts; [`xml_safe`] on the way out, in every document
+//! writer, for text stored before cleaning existed; and [`file_name`], the name an uploaded
+//! file is stored and offered under.
+//!
 //! | text                                            | [`word_zi`] | [`chars_no_spaces`] |
 //! |-------------------------------------------------|------------:|--------------------:|
 //! | `人工智能大模型`                                  |           7 |                   7 |
@@ -174,6 +179,231 @@ pub fn count_zi(s: &str, mode: ZiCount) -> usize {
     match mode {
         ZiCount::Word => word_zi(s),
         ZiCount::CharsNoSpaces => chars_no_spaces(s),
+    }
+}
+
+// ---- text on the way in and out ----------------------------------------------------------
+
+/// Whether `c` is a Unicode noncharacter (U+FDD0–U+FDEF and the last two code points of every
+/// plane, U+FFFE and U+FFFF among them): never text, and U+FFFE/U+FFFF are not XML.
+fn is_noncharacter(c: char) -> bool {
+    let n = u32::from(c);
+    (0xFDD0..=0xFDEF).contains(&n) || n & 0xFFFE == 0xFFFE
+}
+
+/// `text` with line ends as `\n` (CRLF and a lone CR both become LF), without control
+/// characters other than tab and line feed (C0, DEL, C1) and without noncharacters. Every
+/// character left is one XML 1.0 allows.
+fn strip_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push('\n');
+                }
+            }
+            '\t' | '\n' => out.push(c),
+            c if c.is_control() || is_noncharacter(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text a user posted, as it is stored: line ends as `\n` (CRLF and a lone CR become LF),
+/// control characters other than tab and line feed removed (C0 such as U+0001 or the
+/// vertical tab U+000B, DEL, C1), noncharacters (U+FFFE, U+FFFF…) removed, and Unicode NFC,
+/// so that the same words are stored as the same characters. Every free text a user posts
+/// goes through it: registration fields, form answers, justifications, review comments and
+/// opinions, scores' comments, the owner's entries. Bidirectional and other format
+/// characters are left in free text (Uyghur or Arabic names need them); file names lose them
+/// ([`file_name`]).
+///
+/// ```
+/// use shenbao_core::text::clean;
+/// assert_eq!(clean("甲\u{1}乙\u{b}丙\r\n丁\r戊\t己\u{7f}\u{ffff}"), "甲乙丙\n丁\n戊\t己");
+/// assert_eq!(clean("e\u{301}"), "\u{e9}");
+/// ```
+pub fn clean(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let stripped = strip_controls(text);
+    if unicode_normalization::is_nfc(&stripped) {
+        stripped
+    } else {
+        stripped.nfc().collect()
+    }
+}
+
+/// [`clean`] for a one-line field (a name, a code, a contact): tabs and line ends become
+/// spaces, and the ends are trimmed.
+///
+/// ```
+/// use shenbao_core::text::clean_line;
+/// assert_eq!(clean_line(" 济南\r\n科技\t有限公司\u{0} "), "济南 科技 有限公司");
+/// ```
+pub fn clean_line(text: &str) -> String {
+    clean(text)
+        .chars()
+        .map(|c| if matches!(c, '\t' | '\n') { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// `text` with every character that XML 1.0 forbids (or discourages) dropped: C0 controls
+/// other than tab and line feed (a CR becomes a line feed, as an XML parser would read it),
+/// DEL and C1, and noncharacters such as U+FFFE and U+FFFF. Document writers (DOCX, XLSX,
+/// the PDF's input, names in a ZIP) put every text through it, so that data stored before
+/// input was [`clean`]ed still makes valid documents. Borrowed when nothing changes.
+///
+/// ```
+/// use shenbao_core::text::xml_safe;
+/// assert_eq!(xml_safe("公司\u{1}名称\u{b}"), "公司名称");
+/// assert!(matches!(xml_safe("公司名称"), std::borrow::Cow::Borrowed(_)));
+/// ```
+pub fn xml_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if text
+        .chars()
+        .all(|c| matches!(c, '\t' | '\n') || !(c.is_control() || is_noncharacter(c)))
+    {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(strip_controls(text))
+    }
+}
+
+/// Whether `c` stays in a file name (or a folder name of a package): no control, format
+/// character (the bidirectional controls U+202A–U+202E, U+2066–U+2069, U+200E, U+200F and
+/// U+061C, zero-width characters, U+FEFF, the soft hyphen…), line or paragraph separator,
+/// noncharacter, private-use or unassigned code point, nor one of the invisible fillers and
+/// joiners that are letters or marks by category (Hangul fillers, the combining grapheme
+/// joiner, variation selectors).
+pub fn visible_in_name(c: char) -> bool {
+    use unicode_properties::{GeneralCategory as G, UnicodeGeneralCategory};
+    !matches!(
+        c.general_category(),
+        G::Control
+            | G::Format
+            | G::LineSeparator
+            | G::ParagraphSeparator
+            | G::PrivateUse
+            | G::Surrogate
+            | G::Unassigned
+    ) && !is_noncharacter(c)
+        && !matches!(
+            c,
+            '\u{034F}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FFA0}'
+                | '\u{E0100}'..='\u{E01EF}'
+        )
+}
+
+/// The file-name extensions of a type decided by content, the usual one first.
+fn extensions_of(kind: &str) -> &[&str] {
+    match kind {
+        "jpg" => &["jpg", "jpeg"],
+        "mp4" => &["mp4", "m4v"],
+        "pdf" => &["pdf"],
+        "png" => &["png"],
+        "doc" => &["doc"],
+        "docx" => &["docx"],
+        "xls" => &["xls"],
+        "xlsx" => &["xlsx"],
+        "zip" => &["zip"],
+        "ofd" => &["ofd"],
+        _ => &[],
+    }
+}
+
+/// Longest file name kept, in characters (file systems count bytes: 200 CJK characters are
+/// 600 bytes in UTF-8, so the package shortens them again).
+const MAX_FILE_NAME_CHARS: usize = 200;
+
+/// The name an uploaded file of type `kind` (decided by its content: `pdf`, `jpg`, …) is stored
+/// and offered under, from the name its sender gave: invisible characters removed (see
+/// `visible_in_name`: controls, the bidirectional overrides that make `exe.pdf` read as
+/// `fdp.exe`, zero-width characters, U+FEFF…), path separators and the characters Windows
+/// refuses (`\ / : * ? " < > |`) replaced by `_`, NFC, no leading dots or spaces, at most
+/// 200 characters; and it ends with the extension of its type: an extension of that type is
+/// kept as written (`报告.PDF`, `照片.jpeg`), any other extension is replaced (`证明.html` →
+/// `证明.pdf`), and a name without one gets it (`x` → `x.pdf`). A stem of digits after the last
+/// dot (`2024.03.01`) is not taken for an extension. Another type (of letters and digits)
+/// is its own extension; an empty one (a row that never had a type) keeps the name's own
+/// extension. A name with nothing left is `附件`.
+/// The web layer applies it at upload time and again to stored names it shows or sends, and
+/// the package writer to the names it writes, so names stored before it existed are cleaned
+/// too.
+///
+/// ```
+/// use shenbao_core::text::file_name;
+/// assert_eq!(file_name("证明.html", "pdf"), "证明.pdf");
+/// assert_eq!(file_name("报告.PDF", "pdf"), "报告.PDF");
+/// assert_eq!(file_name("x", "pdf"), "x.pdf");
+/// assert_eq!(file_name("a\u{202E}fdp.exe", "pdf"), "afdp.pdf");
+/// assert_eq!(file_name("照片.jpeg", "jpg"), "照片.jpeg");
+/// assert_eq!(file_name("../../etc/passwd", "pdf"), "_.._etc_passwd.pdf");
+/// ```
+pub fn file_name(name: &str, kind: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let cleaned: String = name
+        .chars()
+        .filter(|c| visible_in_name(*c))
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .nfc()
+        .collect();
+    let cleaned = cleaned.trim();
+    // The name's own extension: 1 to 8 ASCII letters and digits, at least one letter.
+    let (stem, own) = match cleaned.rsplit_once('.') {
+        Some((stem, ext))
+            if (1..=8).contains(&ext.len())
+                && ext.chars().all(|c| c.is_ascii_alphanumeric())
+                && ext.chars().any(|c| c.is_ascii_alphabetic()) =>
+        {
+            (stem, Some(ext))
+        }
+        _ => (cleaned, None),
+    };
+    let allowed = extensions_of(kind);
+    let ext: Option<String> = match (allowed.first(), own) {
+        (Some(_), Some(own)) if allowed.iter().any(|e| own.eq_ignore_ascii_case(e)) => {
+            Some(own.to_string())
+        }
+        (Some(usual), _) => Some((*usual).to_string()),
+        (None, _) if !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphanumeric()) => {
+            match own {
+                Some(own) if own.eq_ignore_ascii_case(kind) => Some(own.to_string()),
+                _ => Some(kind.to_ascii_lowercase()),
+            }
+        }
+        (None, _) => own.map(str::to_string),
+    };
+    let stem = stem.trim_matches(|c: char| c == '.' || c.is_whitespace());
+    let stem = if stem.is_empty() {
+        crate::messages::file::UNNAMED
+    } else {
+        stem
+    };
+    let room = MAX_FILE_NAME_CHARS - ext.as_ref().map_or(0, |e| e.chars().count() + 1);
+    let stem: String = stem.chars().take(room).collect();
+    let stem = stem.trim_end_matches(|c: char| c == '.' || c.is_whitespace());
+    match ext {
+        Some(ext) => format!("{stem}.{ext}"),
+        None => stem.to_string(),
     }
 }
 
@@ -360,5 +590,92 @@ mod tests {
             prop_assert_eq!(word_zi(&joined), word_zi(&a) + word_zi(&b));
             prop_assert!(word_zi(&a) <= chars_no_spaces(&a));
         }
+
+        #[test]
+        fn cleaned_text_is_xml_and_stable(
+            text in "\\PC{0,40}|[\\u{0}-\\u{9f}\\u{fffe}\\u{ffff}\\u{202e}e\\u{301}]{0,40}",
+        ) {
+            let once = clean(&text);
+            prop_assert_eq!(clean(&once), once.clone(), "idempotent");
+            let safe = xml_safe(&once);
+            prop_assert_eq!(safe.as_ref(), once.as_str(), "nothing left to drop");
+            prop_assert!(once.chars().all(|c| c == '\t' || c == '\n' || !c.is_control()));
+            prop_assert!(unicode_normalization::is_nfc(&once));
+        }
+
+        #[test]
+        fn file_names_end_with_their_type(
+            name in "\\PC{0,30}|[a./\\\\\\u{202e}\\u{200b}\\u{feff}\\u{0}-\\u{1f}报告]{0,30}",
+            kind in prop::sample::select(vec!["pdf", "jpg", "png", "docx", "ofd"]),
+        ) {
+            let clean = file_name(&name, kind);
+            let ext = clean.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+            prop_assert!(ext.is_some_and(|e| extensions_of(kind).contains(&e.as_str())), "{clean}");
+            prop_assert!(clean.chars().all(visible_in_name), "{clean:?}");
+            prop_assert!(!clean.contains(['/', '\\']) && !clean.starts_with('.'), "{clean}");
+            prop_assert_eq!(file_name(&clean, kind), clean.clone(), "idempotent");
+        }
+    }
+
+    #[test]
+    fn what_users_type_is_cleaned() {
+        assert_eq!(clean("a\u{0}b\u{1}c\u{b}d\u{c}e\u{1b}f"), "abcdef");
+        assert_eq!(clean("一\r\n二\r三\n四\t五"), "一\n二\n三\n四\t五");
+        assert_eq!(
+            clean("\u{85}\u{9f}\u{7f}x\u{fffe}\u{ffff}\u{fdd0}\u{1fffe}"),
+            "x"
+        );
+        // NFC: a decomposed é is composed; CJK text is unchanged.
+        assert_eq!(clean("Cafe\u{301} 人工智能"), "Caf\u{e9} 人工智能");
+        // Bidirectional controls stay in free text (and are valid XML).
+        assert_eq!(clean("\u{202b}مرحبا\u{202c}"), "\u{202b}مرحبا\u{202c}");
+        assert_eq!(clean_line("\t甲\n乙\r\n"), "甲 乙");
+    }
+
+    #[test]
+    fn documents_drop_what_xml_forbids() {
+        assert_eq!(xml_safe("名\u{1}称\u{b}\u{c}\u{0}"), "名称");
+        assert_eq!(xml_safe("行\r\n行\r"), "行\n行\n");
+        assert_eq!(xml_safe("\u{fffe}\u{ffff}ok\t"), "ok\t");
+        assert!(matches!(
+            xml_safe("正常\n文字\t"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn file_names_are_cleaned_and_typed() {
+        for (name, kind, expected) in [
+            ("证明.html", "pdf", "证明.pdf"),
+            ("x.exe", "pdf", "x.pdf"),
+            ("报告.bat", "pdf", "报告.pdf"),
+            ("报告.PDF", "pdf", "报告.PDF"),
+            ("x", "pdf", "x.pdf"),
+            ("a\u{202E}fdp.exe", "pdf", "afdp.pdf"),
+            (
+                "\u{2067}合同\u{2069}\u{200e}\u{200f}\u{61c}.pdf",
+                "pdf",
+                "合同.pdf",
+            ),
+            ("照\u{200b}片\u{feff}.jpeg", "jpg", "照片.jpeg"),
+            ("照片.JPG", "jpg", "照片.JPG"),
+            ("照片.png", "jpg", "照片.jpg"),
+            ("scan\u{0}\u{7}.pdf", "pdf", "scan.pdf"),
+            ("dir/sub\\name.pdf", "pdf", "dir_sub_name.pdf"),
+            ("2024.03.01", "pdf", "2024.03.01.pdf"),
+            (".pdf", "pdf", "附件.pdf"),
+            ("\u{202e}", "pdf", "附件.pdf"),
+            ("  .hidden.docx ", "docx", "hidden.docx"),
+            ("视频.mp4", "mp4", "视频.mp4"),
+            // Types this function does not know keep or get their own name.
+            ("old.bin", "", "old.bin"),
+            ("old", "txt", "old.txt"),
+        ] {
+            assert_eq!(file_name(name, kind), expected, "{name:?} as {kind}");
+        }
+        let long = format!("{}.pdf", "长".repeat(300));
+        let name = file_name(&long, "pdf");
+        assert_eq!(name.chars().count(), 200);
+        assert!(name.ends_with("长.pdf"));
     }
 }

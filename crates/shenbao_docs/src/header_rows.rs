@@ -69,6 +69,12 @@ struct Tag<'a> {
 /// keeps its own count of open tables).
 fn next_tag(xml: &str, from: usize) -> Result<Option<Tag<'_>>, String> {
     use quick_xml::events::Event;
+    // quick-xml drops a byte order mark at the start of what it reads, and its positions then
+    // no longer count from `from`: text (a cell) that starts with U+FEFF is skipped here.
+    let mut from = from;
+    while xml.get(from..).is_some_and(|r| r.starts_with('\u{FEFF}')) {
+        from += '\u{FEFF}'.len_utf8();
+    }
     let rest = xml.get(from..).ok_or("a position outside the document")?;
     let mut reader = quick_xml::Reader::from_str(rest);
     let config = reader.config_mut();
@@ -373,6 +379,18 @@ mod tests {
         );
         assert!(marked.contains(between), "the paragraph is untouched");
         assert_eq!(mark(&xml, &[0, 0, 0]).expect("none"), xml);
+    }
+
+    #[test]
+    fn text_starting_with_a_byte_order_mark_is_read_as_text() {
+        let xml = document(&table(&[
+            row("<w:trPr />", "\u{FEFF}a"),
+            row("<w:trPr />", "\u{FEFF}\u{FEFF}b"),
+        ]))
+        .replace("<w:tr>", "<w:tr>\u{FEFF}");
+        let marked = mark(&xml, &[1]).expect("marked");
+        assert_eq!(marked.matches(TBL_HEADER).count(), 1, "{marked}");
+        assert!(marked.contains("\u{FEFF}\u{FEFF}b"), "text kept");
     }
 
     #[test]

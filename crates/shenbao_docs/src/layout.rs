@@ -8,6 +8,7 @@
 //! it, as in typst, so a cell spanning down leaves the rows below without it.
 
 use serde::Serialize;
+use shenbao_core::text::xml_safe;
 
 /// The text width between the A4 margins, in twentieths of a point.
 pub(crate) const TEXT_WIDTH: usize = 8844;
@@ -54,7 +55,8 @@ pub(crate) enum Style {
 /// A run of text in a paragraph.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct Span {
-    /// The text, never markup.
+    /// The text, never markup, without what XML 1.0 forbids ([`xml_safe`]: every constructor
+    /// drops it, so that stored text with control characters still makes valid DOCX and PDF).
     pub text: String,
     /// Underlined (the values of cover lines).
     pub underline: bool,
@@ -78,7 +80,7 @@ impl Para {
             Vec::new()
         } else {
             vec![Span {
-                text: text.to_string(),
+                text: xml_safe(text).into_owned(),
                 underline: false,
                 keep: false,
             }]
@@ -90,7 +92,7 @@ impl Para {
     pub fn span(mut self, text: &str, underline: bool) -> Self {
         if !text.is_empty() {
             self.spans.push(Span {
-                text: text.to_string(),
+                text: xml_safe(text).into_owned(),
                 underline,
                 keep: false,
             });
@@ -102,7 +104,7 @@ impl Para {
     pub fn kept(mut self, text: &str) -> Self {
         if !text.is_empty() {
             self.spans.push(Span {
-                text: text.to_string(),
+                text: xml_safe(text).into_owned(),
                 underline: false,
                 keep: true,
             });

@@ -16,6 +16,7 @@ use shenbao_core::call::Call;
 use shenbao_core::call::definition::GroupBy;
 use shenbao_core::output::{RowContext, summary_cells};
 use shenbao_core::region;
+use shenbao_core::text::xml_safe;
 
 mod fonts;
 mod form;
@@ -233,7 +234,7 @@ pub fn summary_xlsx(call: &Call, table: usize, rows: &[SummaryRow]) -> Result<Ve
     let name: String = def
         .title
         .chars()
-        .filter(|c| !"[]:*?/\\".contains(*c))
+        .filter(|c| !"[]:*?/\\".contains(*c) && !c.is_control())
         .take(31)
         .collect();
     sheet.set_name(&name)?;
@@ -265,7 +266,7 @@ pub fn summary_xlsx(call: &Call, table: usize, rows: &[SummaryRow]) -> Result<Ve
             SummaryRow::Cells(cells) => {
                 for (i, text) in cells.iter().enumerate() {
                     let c = u16::try_from(i).unwrap_or(u16::MAX);
-                    sheet.write_string_with_format(r, c, text, &cell)?;
+                    sheet.write_string_with_format(r, c, xml_safe(text), &cell)?;
                 }
             }
         }
@@ -286,10 +287,13 @@ fn merged(
     text: &str,
     format: &Format,
 ) -> Result<(), XlsxError> {
+    // rust_xlsxwriter writes control characters as `_x0001_`; they are dropped instead, as in
+    // the DOCX, so both files show the same text.
+    let text = xml_safe(text);
     if last == 0 {
         sheet.write_string_with_format(r, 0, text, format)?;
     } else {
-        sheet.merge_range(r, 0, r, last, text, format)?;
+        sheet.merge_range(r, 0, r, last, &text, format)?;
     }
     Ok(())
 }

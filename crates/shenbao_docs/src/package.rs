@@ -7,9 +7,11 @@
 //! [`FormRenderer`] produces (`单位名称-案例名称.docx`, `.pdf`) and the attachments renamed by
 //! the call's naming rules: a file slot's `naming` template (`{scene_name}-{n}`, `图{n}`) with
 //! `{n}` the file's number in its slot in upload order and `{field_id}` an answer, plus the
-//! original extension; slots without a rule keep `slot label-original name`. Every name is made
-//! safe (no `/`, `\`, `..`, control characters or characters Windows refuses) and unique in its
-//! folder (`name(2).ext`).
+//! extension of the file's type; slots without a rule keep `slot label-original name`, the
+//! original name cleaned as uploads are (`shenbao_core::text::file_name`: no bidirectional
+//! overrides, the extension of the type decided by content). Every name is made safe (no `/`,
+//! `\`, `..`, control, bidirectional or other invisible characters, or characters Windows
+//! refuses) and unique in its folder (`name(2).ext`).
 //!
 //! The ZIP is written in streaming mode (data descriptors, no seeking), with UTF-8 names.
 //! Attachments are copied from disk through a fixed 64 KiB buffer; already-compressed types
@@ -30,6 +32,7 @@ use serde_json::Value as Json;
 use shenbao_core::call::{Call, Target};
 use shenbao_core::form::{Application, FileMeta};
 use shenbao_core::output::text_of;
+use shenbao_core::text::{file_name, visible_in_name};
 use zip::write::{SimpleFileOptions, StreamWriter};
 use zip::{CompressionMethod, ZipWriter};
 
@@ -246,8 +249,9 @@ fn options(name: &str, size: u64) -> SimpleFileOptions {
 }
 
 /// The package names of an application's files (same order as `files`), before making them
-/// unique: the slot's naming rule with the original extension, or `slot label-original name`
-/// (the label without its explanation in parentheses).
+/// unique: the slot's naming rule with the extension of the file's type, or `slot
+/// label-original name` (the label without its explanation in parentheses), the original name
+/// cleaned by [`file_name`] first.
 pub fn attachment_names(call: &Call, answers: &Json, files: &[FileMeta]) -> Vec<String> {
     let mut counts: Vec<(&str, usize)> = Vec::new();
     files
@@ -266,15 +270,18 @@ pub fn attachment_names(call: &Call, answers: &Json, files: &[FileMeta]) -> Vec<
             let slot = call.def().files.iter().find(|s| s.id == f.slot);
             let label = slot.map_or(f.slot.as_str(), |s| short_label(&s.label));
             let fallback = format!("{label}-{n}");
+            // The name as uploads are named (cleaned, with the extension of the type decided by
+            // content), also for names stored before uploads were.
+            let original = file_name(&f.name, &f.kind);
             match slot.and_then(|s| s.naming.as_deref()) {
                 Some(rule) => {
                     let stem = safe_name(&fill(rule, n, answers), &fallback);
-                    match extension(&f.name) {
+                    match extension(&original) {
                         "" => stem,
                         ext => format!("{stem}.{}", safe_name(ext, "")),
                     }
                 }
-                None => safe_name(&format!("{label}-{}", f.name), &fallback),
+                None => safe_name(&format!("{label}-{original}"), &fallback),
             }
         })
         .collect()
@@ -317,14 +324,15 @@ fn extension(name: &str) -> &str {
     }
 }
 
-/// `name` made safe as one path component: control characters dropped, separators and the
+/// `name` made safe as one path component: invisible characters dropped (controls, the
+/// bidirectional and other format characters: [`visible_in_name`]), separators and the
 /// characters Windows refuses replaced by `_`, runs of dots collapsed, no leading or trailing
 /// dots or spaces, at most [`MAX_NAME_CHARS`] characters (the extension kept); `fallback` when
 /// nothing is left.
 pub fn safe_name(name: &str, fallback: &str) -> String {
     let mut out = String::new();
     for c in name.chars() {
-        if c.is_control() {
+        if !visible_in_name(c) {
             continue;
         }
         let c = if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {

@@ -12,6 +12,7 @@ use docx_rs::{
     TableLayoutType, TableRow, VAlignType, WidthType,
 };
 use shenbao_core::call::Call;
+use shenbao_core::text::xml_safe;
 
 use crate::render_docx::{BODY_FONT, TITLE_FONT, fonts};
 use crate::{DocError, SummaryRow};
@@ -54,7 +55,7 @@ pub fn summary_docx(call: &Call, table: usize, rows: &[SummaryRow]) -> Result<Ve
     doc = doc.add_paragraph(
         Paragraph::new().align(AlignmentType::Center).add_run(
             Run::new()
-                .add_text(&def.title)
+                .add_text(xml_safe(&def.title))
                 .fonts(fonts(TITLE_FONT))
                 .size(SIZE_TITLE),
         ),
@@ -119,7 +120,10 @@ fn column_widths(hints: impl Iterator<Item = f64>) -> Vec<usize> {
 }
 
 fn run(text: &str, size: usize) -> Run {
-    Run::new().add_text(text).fonts(fonts(BODY_FONT)).size(size)
+    Run::new()
+        .add_text(xml_safe(text))
+        .fonts(fonts(BODY_FONT))
+        .size(size)
 }
 
 /// A bordered cell of text, one paragraph per line.

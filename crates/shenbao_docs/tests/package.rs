@@ -143,14 +143,14 @@ fn guangdong_package_names_folders_forms_and_files_by_the_rules_in_ranking_order
             dir.path(),
             "customer_list",
             "../..\\客户\u{7}清单.txt",
-            "xlsx",
+            "xls",
             &[b'a'; 4000],
         ),
         upload(
             dir.path(),
             "customer_list",
             "../..\\客户\u{7}清单.txt",
-            "xlsx",
+            "xls",
             b"second",
         ),
     ];
@@ -201,8 +201,10 @@ fn guangdong_package_names_folders_forms_and_files_by_the_rules_in_ranking_order
             format!("{m}/{m_title}.mp4"),
             // The uploaded Word file follows the same rule as the generated one: made unique.
             format!("{m}/{m_base}(2).docx"),
-            format!("{m}/2020-2022年度该应用场景主要推广服务用户清单-._._客户清单.txt"),
-            format!("{m}/2020-2022年度该应用场景主要推广服务用户清单-._._客户清单(2).txt"),
+            // Uploaded as `../..\\客户\u{7}清单.txt`, an XLS by its content: cleaned, and
+            // with the extension of its type.
+            format!("{m}/2020-2022年度该应用场景主要推广服务用户清单-_._客户清单.xls"),
+            format!("{m}/2020-2022年度该应用场景主要推广服务用户清单-_._客户清单(2).xls"),
         ]
         .iter()
         .map(String::as_str)
@@ -230,11 +232,11 @@ fn guangdong_package_names_folders_forms_and_files_by_the_rules_in_ranking_order
     let jpg = by_name(&format!("{m}/{m_title}-1.jpg"));
     assert_eq!(jpg.2, photo);
     assert_eq!(jpg.1, CompressionMethod::Stored);
-    let txt = by_name(&format!(
-        "{m}/2020-2022年度该应用场景主要推广服务用户清单-._._客户清单.txt"
+    let xls = by_name(&format!(
+        "{m}/2020-2022年度该应用场景主要推广服务用户清单-_._客户清单.xls"
     ));
-    assert_eq!(txt.2, vec![b'a'; 4000]);
-    assert_eq!(txt.1, CompressionMethod::Deflated);
+    assert_eq!(xls.2, vec![b'a'; 4000]);
+    assert_eq!(xls.1, CompressionMethod::Deflated);
     assert_eq!(by_name("推荐汇总表.xlsx").1, CompressionMethod::Stored);
 }
 
@@ -284,7 +286,8 @@ fn shandong_images_become_tu_1_tu_2_in_upload_order() {
             ),
             format!("{folder}/图1.jpg"),
             format!("{folder}/图2.png"),
-            format!("{folder}/图3"),
+            // Uploaded without an extension: it gets its type's.
+            format!("{folder}/图3.png"),
         ]
         .iter()
         .map(String::as_str)

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde_json::{Value as Json, json};
 use shenbao_core::call::{Call, Target};
 use shenbao_core::form::FileMeta;
+use shenbao_core::text::{file_name, visible_in_name};
 use shenbao_docs::{FormFormat, Letter};
 use shenbao_store::{ApplicationRow, AttachmentRow, OrganisationRow};
 
@@ -105,18 +106,14 @@ const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// A `Content-Disposition: attachment` value naming the file `name` (any Unicode) with the
-/// ASCII `fallback` for clients that do not read `filename*`. Path separators and control
-/// characters in `name` become `_`; the fallback keeps only safe ASCII.
+/// ASCII `fallback` for clients that do not read `filename*`. Control, bidirectional and other
+/// invisible characters in `name` are dropped (`shenbao_core::text::visible_in_name`) and path
+/// separators become `_`; the fallback keeps only safe ASCII.
 pub fn attachment_disposition(name: &str, fallback: &str) -> String {
     let name: String = name
         .chars()
-        .map(|c| {
-            if c == '/' || c == '\\' || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
+        .filter(|c| visible_in_name(*c))
+        .map(|c| if c == '/' || c == '\\' { '_' } else { c })
         .collect();
     let fallback: String = fallback
         .chars()
@@ -187,7 +184,7 @@ pub fn attachment_metas(rows: &[AttachmentRow]) -> Vec<FileMeta> {
     rows.iter()
         .map(|a| FileMeta {
             slot: a.slot.clone(),
-            name: a.original_name.clone(),
+            name: file_name(&a.original_name, &a.file_type),
             size: u64::try_from(a.size).unwrap_or(0),
             kind: a.file_type.clone(),
         })
@@ -200,7 +197,10 @@ pub fn snapshot_file_metas(files: &[Json]) -> Vec<FileMeta> {
         .iter()
         .map(|f| FileMeta {
             slot: f["slot"].as_str().unwrap_or_default().to_string(),
-            name: f["name"].as_str().unwrap_or_default().to_string(),
+            name: file_name(
+                f["name"].as_str().unwrap_or_default(),
+                f["type"].as_str().unwrap_or_default(),
+            ),
             size: f["size"].as_u64().unwrap_or_default(),
             kind: f["type"].as_str().unwrap_or_default().to_string(),
         })

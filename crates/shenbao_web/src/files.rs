@@ -134,6 +134,127 @@ impl FileStore {
     }
 }
 
+/// Longest preamble before the first boundary of an upload, and longest header block of one
+/// of its parts: browsers send no preamble and headers of a few hundred bytes.
+pub const MAX_MULTIPART_OVERHEAD: usize = 16 * 1024;
+
+/// The body of a `multipart/form-data` request with the preamble and each part's headers
+/// bounded to [`MAX_MULTIPART_OVERHEAD`] bytes. The multipart parser (multer, under axum's
+/// `Multipart`) keeps everything it reads before the first boundary and before the blank line
+/// that ends a part's headers in one growing buffer, and searches all of it again on every
+/// read: a header line that never ends made it hold a 64 MB part whole and spend minutes
+/// on it. This guard watches the bytes on their way to the parser, finds the boundaries
+/// itself (memchr), and fails the stream, setting `tripped`, as soon as a preamble or a
+/// header block passes the bound; the parser then reports an error and the caller answers
+/// (see `pages::application::upload_file`). The parts' data are not bounded here: the file
+/// streams through untouched, and the other parts are bounded by their reader.
+pub fn guard_multipart(
+    body: axum::body::Body,
+    boundary: &str,
+    tripped: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> axum::body::Body {
+    use futures_util::StreamExt;
+    let mut scanner = MultipartScanner::new(boundary);
+    let stream = body.into_data_stream().map(move |chunk| {
+        let chunk = chunk.map_err(std::io::Error::other)?;
+        if scanner.feed(&chunk).is_err() {
+            tripped.store(true, std::sync::atomic::Ordering::SeqCst);
+            return Err(std::io::Error::other(
+                "multipart preamble or headers too long",
+            ));
+        }
+        Ok(chunk)
+    });
+    axum::body::Body::from_stream(stream)
+}
+
+/// The boundary of a `multipart/form-data` content type (`boundary=…`, quotes removed).
+pub fn multipart_boundary(content_type: &str) -> Option<String> {
+    let mut params = content_type.split(';');
+    let kind = params.next()?.trim();
+    if !kind.eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    params.find_map(|p| {
+        let (key, value) = p.split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| value.trim().trim_matches('"').to_string())
+            .filter(|b| !b.is_empty())
+    })
+}
+
+/// Where a multipart stream is: before the first boundary, in a part's headers, or in its
+/// data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Preamble,
+    Headers,
+    Data,
+}
+
+/// Follows a multipart stream chunk by chunk (see [`guard_multipart`]): a delimiter
+/// (`CRLF--boundary`) opens a part's headers, a blank line (`CRLF CRLF`) ends them.
+#[derive(Debug)]
+struct MultipartScanner {
+    /// `\r\n--` and the boundary.
+    delimiter: Vec<u8>,
+    stage: Stage,
+    /// Bytes of the current preamble or header block so far.
+    run: usize,
+    /// The end of what was read, which may hold the start of the next pattern.
+    tail: Vec<u8>,
+}
+
+/// A preamble or a header block passed [`MAX_MULTIPART_OVERHEAD`].
+#[derive(Debug, PartialEq, Eq)]
+struct Overlong;
+
+impl MultipartScanner {
+    fn new(boundary: &str) -> Self {
+        MultipartScanner {
+            delimiter: format!("\r\n--{boundary}").into_bytes(),
+            stage: Stage::Preamble,
+            run: 0,
+            // The body starts as if after a line end, so a first `--boundary` is a delimiter.
+            tail: b"\r\n".to_vec(),
+        }
+    }
+
+    fn feed(&mut self, chunk: &[u8]) -> Result<(), Overlong> {
+        let mut buf = std::mem::take(&mut self.tail);
+        // Bytes before `seen` were counted already (the tail of the previous chunk).
+        let seen = buf.len();
+        buf.extend_from_slice(chunk);
+        let mut at = 0;
+        loop {
+            let pattern: &[u8] = match self.stage {
+                Stage::Headers => b"\r\n\r\n",
+                Stage::Preamble | Stage::Data => &self.delimiter,
+            };
+            let found = memchr::memmem::find(&buf[at..], pattern);
+            let end = found.map_or(buf.len(), |i| at + i + pattern.len());
+            if self.stage != Stage::Data {
+                self.run += end.saturating_sub(at.max(seen));
+                if self.run > MAX_MULTIPART_OVERHEAD {
+                    return Err(Overlong);
+                }
+            }
+            if found.is_none() {
+                let keep = buf.len().saturating_sub(pattern.len() - 1).max(at);
+                self.tail = buf[keep..].to_vec();
+                return Ok(());
+            }
+            self.stage = match self.stage {
+                Stage::Headers => Stage::Data,
+                Stage::Preamble | Stage::Data => Stage::Headers,
+            };
+            self.run = 0;
+            at = end;
+        }
+    }
+}
+
 /// The file type by content, in the words of call definitions.
 pub fn detect(head: &[u8]) -> Option<&'static str> {
     let kind = infer::get(head)?;
@@ -155,7 +276,53 @@ pub fn detect(head: &[u8]) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::detect;
+    use super::{MAX_MULTIPART_OVERHEAD, MultipartScanner, Overlong, detect, multipart_boundary};
+
+    /// Feeds `body` to a scanner in chunks of `size` bytes.
+    fn scan(body: &[u8], size: usize) -> Result<(), Overlong> {
+        let mut s = MultipartScanner::new("XyZ");
+        body.chunks(size.max(1)).try_for_each(|c| s.feed(c))
+    }
+
+    #[test]
+    fn multipart_preambles_and_headers_are_bounded() {
+        let part = |headers: &str, data: &str| format!("--XyZ\r\n{headers}\r\n\r\n{data}\r\n");
+        let big = "a".repeat(3 * MAX_MULTIPART_OVERHEAD);
+        let ok = format!(
+            "{}{}{}--XyZ--\r\n",
+            part("Content-Disposition: form-data; name=\"csrf\"", "token"),
+            part("", ""),
+            part(
+                "Content-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"",
+                &big
+            ),
+        );
+        let headers = format!("--XyZ\r\nX-Long: {big}\r\n\r\ndata\r\n--XyZ--\r\n");
+        let late_headers = format!("{}{}", part("", "x"), &headers[..]);
+        let preamble = format!("{big}\r\n{}--XyZ--\r\n", part("", "x"));
+        let small_preamble = format!("hello\r\n{}--XyZ--\r\n", part("", "x"));
+        for size in [1, 2, 3, 7, 64, 4096, usize::MAX] {
+            assert_eq!(scan(ok.as_bytes(), size), Ok(()), "{size}");
+            assert_eq!(scan(small_preamble.as_bytes(), size), Ok(()), "{size}");
+            assert_eq!(scan(headers.as_bytes(), size), Err(Overlong), "{size}");
+            assert_eq!(scan(late_headers.as_bytes(), size), Err(Overlong), "{size}");
+            assert_eq!(scan(preamble.as_bytes(), size), Err(Overlong), "{size}");
+        }
+    }
+
+    #[test]
+    fn boundaries_come_from_the_content_type() {
+        assert_eq!(
+            multipart_boundary("multipart/form-data; boundary=----WebKitFormBoundaryA1"),
+            Some("----WebKitFormBoundaryA1".to_string())
+        );
+        assert_eq!(
+            multipart_boundary("Multipart/Form-Data;charset=utf-8; BOUNDARY=\"a b\""),
+            Some("a b".to_string())
+        );
+        assert_eq!(multipart_boundary("application/json; boundary=x"), None);
+        assert_eq!(multipart_boundary("multipart/form-data"), None);
+    }
 
     #[test]
     fn types_come_from_content_not_names() {

@@ -15,17 +15,29 @@ use serde_json::{Map, Value as Json};
 use shenbao_core::call::definition::{FieldDef, FieldKind};
 use shenbao_core::call::{Call, Target};
 use shenbao_core::form::{Problem, Severity};
+use shenbao_core::text::clean;
 
 use crate::strings as s;
 
 /// Rows shown for an empty repeating-rows field.
 const DEFAULT_ROWS: usize = 1;
 
-/// Posted form fields → answers JSON (only the fields of `target`'s form).
+/// The fields of a posted `application/x-www-form-urlencoded` body, repeated names kept, every
+/// value [`clean`]ed (control characters dropped, CRLF as LF, NFC): what every handler that
+/// reads free text from a raw form starts from.
+pub fn posted_fields(raw: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(raw)
+        .map(|(k, v)| (k.into_owned(), clean(&v)))
+        .collect()
+}
+
+/// Posted form fields → answers JSON (only the fields of `target`'s form). Every value is
+/// [`clean`]ed here too, whoever parsed the fields.
 pub fn parse(call: &Call, target: &Target<'_>, pairs: &[(String, String)]) -> Json {
+    let cleaned: Vec<(&str, String)> = pairs.iter().map(|(k, v)| (k.as_str(), clean(v))).collect();
     let mut by_name: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (k, v) in pairs {
-        by_name.entry(k.as_str()).or_default().push(v.as_str());
+    for (k, v) in &cleaned {
+        by_name.entry(k).or_default().push(v.as_str());
     }
     let one = |name: &str| -> Option<String> {
         by_name
@@ -717,5 +729,139 @@ mod calendar_tests {
             ("text", "去年春天".to_string())
         );
         assert_eq!(calendar_input(FieldKind::Date, ""), ("date", String::new()));
+    }
+}
+
+#[cfg(test)]
+mod cleaning_tests {
+    use proptest::prelude::*;
+    use serde_json::Value as Json;
+    use shenbao_core::call::{Target, builtin};
+    use shenbao_core::text::{clean, xml_safe};
+
+    use super::{parse, posted_fields};
+
+    /// Characters that have broken documents, or could.
+    const NASTY: &[char] = &[
+        '\u{0}',
+        '\u{1}',
+        '\u{b}',
+        '\u{c}',
+        '\r',
+        '\n',
+        '\t',
+        '\u{7f}',
+        '\u{85}',
+        '\u{202e}',
+        '\u{2066}',
+        '\u{200b}',
+        '\u{feff}',
+        '\u{fffe}',
+        '\u{ffff}',
+        '\u{1fffe}',
+        '\u{1f600}',
+        '\u{20000}',
+        'e',
+        '\u{301}',
+        '\u{f900}',
+        '<',
+        '&',
+        '%',
+        '+',
+        '=',
+        '报',
+        ' ',
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![2 => any::<char>(), 3 => prop::sample::select(NASTY)],
+            0..16,
+        )
+        .prop_map(String::from_iter)
+    }
+
+    /// Every field name the form of `target` posts (one row of repeating rows).
+    fn names(call: &shenbao_core::call::Call, target: &Target<'_>) -> Vec<String> {
+        let mut out = Vec::new();
+        for f in call.sections_for(target).flat_map(|s| s.fields.iter()) {
+            let base = format!("f.{}", f.id);
+            out.push(base.clone());
+            out.push(format!("{base}_other"));
+            out.push(format!("{base}.start"));
+            out.push(format!("{base}.end"));
+            let columns: Vec<String> = f
+                .columns
+                .iter()
+                .map(|c| c.id.clone())
+                .chain(f.years.iter().map(|y| y.to_string()))
+                .collect();
+            for r in &f.rows {
+                for c in &columns {
+                    out.push(format!("{base}.{}.{c}", r.id));
+                }
+            }
+            for c in &columns {
+                out.push(format!("{base}[0].{c}"));
+                out.push(format!("{base}[0].{c}_other"));
+            }
+        }
+        out
+    }
+
+    /// Whether every string in `v` is cleaned text.
+    fn all_clean(v: &Json) -> bool {
+        match v {
+            Json::String(s) => clean(s) == *s && xml_safe(s) == s.as_str(),
+            Json::Array(a) => a.iter().all(all_clean),
+            Json::Object(o) => o.values().all(all_clean),
+            _ => true,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        /// Whatever is posted into whichever field, the answers hold cleaned text only.
+        #[test]
+        fn posted_answers_are_cleaned(
+            values in prop::collection::vec(text(), 1..40),
+            seed in any::<usize>(),
+        ) {
+            for call in builtin::all().flatten() {
+                let d = &call.def().directions[seed % call.def().directions.len()];
+                let target = Target {
+                    direction: &d.id,
+                    subdirection: d.subdirections.first().map(|s| s.id.as_str()),
+                };
+                let names = names(call, &target);
+                let mut pairs: Vec<(String, String)> = names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| (n.clone(), values[(i + seed) % values.len()].clone()))
+                    .collect();
+                pairs.extend(
+                    call.sections_for(&target)
+                        .flat_map(|s| s.fields.iter())
+                        .map(|f| (format!("n.{}", f.id), "1".to_string())),
+                );
+                let answers = parse(call, &target, &pairs);
+                prop_assert!(all_clean(&answers), "{}", answers);
+            }
+        }
+
+        /// A raw urlencoded body of arbitrary fields comes out with every value cleaned.
+        #[test]
+        fn posted_fields_are_cleaned(fields in prop::collection::vec((text(), text()), 0..8)) {
+            let raw = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(&fields)
+                .finish();
+            let parsed = posted_fields(raw.as_bytes());
+            prop_assert_eq!(parsed.len(), fields.len());
+            for ((k, v), (k0, v0)) in parsed.iter().zip(&fields) {
+                prop_assert_eq!(k, k0);
+                prop_assert_eq!(v, &clean(v0));
+            }
+        }
     }
 }

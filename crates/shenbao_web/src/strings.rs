@@ -334,6 +334,10 @@ pub const UPLOAD_NO_FILE: &str = "请选择要上传的文件";
 pub const UPLOAD_DONE: &str = "文件已上传";
 /// Upload: interrupted.
 pub const UPLOAD_INTERRUPTED: &str = "上传中断，请重试";
+/// Upload: refused at once, a form part other than the file (the page's hidden fields) was
+/// longer than any real form sends.
+pub const UPLOAD_PART_TOO_LARGE: &str =
+    "上传请求中的表单内容超出允许的长度，已停止接收，文件未保存。请刷新页面后重新选择文件上传。";
 
 /// Submit page: title.
 pub const SUBMIT_TITLE: &str = "检查并提交";

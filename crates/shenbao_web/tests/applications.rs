@@ -7,7 +7,7 @@ mod common;
 
 use std::sync::atomic::Ordering;
 
-use common::applicant::{apply, content, fixture, with_uscc};
+use common::applicant::{Overlong, apply, content, fixture, with_uscc};
 use common::{App, csrf_of, location};
 use reqwest::StatusCode;
 use serde_json::Value as Json;
@@ -429,6 +429,50 @@ async fn a_refused_upload_is_answered_and_the_connection_stays_open(db: TestDb) 
     );
 }
 
+/// A part other than the file (here `csrf`) longer than any page sends is refused as soon as
+/// it passes its small limit: the 413 with the Chinese message comes back while the client is
+/// still sending its 64 MB, and the server reads no further (the part is generated while it
+/// is sent, so the test holds none of it in memory). The same for a part's header that never
+/// ends and for a preamble before the first boundary, which the multipart parser would
+/// otherwise buffer whole. The server goes on answering.
+async fn an_overlong_form_part_is_refused_before_it_is_read(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let fx = fixture("gd-2023-ai-scenarios", "manufacturing.valid.json");
+    let (b, jar) = app.browser_with_jar();
+    app.register_org(&b, &fx.profile, "longpart").await;
+    let id = app.start_app(&b, fx.call, "manufacturing").await;
+    let cookie = app.session_cookie(&jar);
+    const PART: u64 = 64 * 1024 * 1024;
+    for at in [Overlong::Value, Overlong::Header, Overlong::Preamble] {
+        let answer = app.upload_with_overlong(&cookie, id, PART, at).await;
+        assert!(
+            answer.head.starts_with("HTTP/1.1 413"),
+            "{at:?}: {}",
+            answer.head
+        );
+        assert!(
+            answer.body.contains("表单内容超出允许的长度"),
+            "{at:?}: {}",
+            answer.body
+        );
+        assert!(
+            answer.sent_when_answered < PART,
+            "{at:?}: answered only after {} of {PART} bytes were sent",
+            answer.sent_when_answered
+        );
+    }
+    assert!(
+        app.store
+            .attachments(id)
+            .await
+            .expect("attachments")
+            .is_empty(),
+        "nothing was kept"
+    );
+    let (status, _) = app.get(&b, &format!("/applications/{id}/edit")).await;
+    assert_eq!(status, StatusCode::OK, "the server goes on answering");
+}
+
 /// A call covers an area: its page names it, and an organisation registered elsewhere cannot
 /// start an application (济南 for 泉州's call), with the reason in Chinese.
 async fn organisations_outside_the_call_area_cannot_apply(db: TestDb) {
@@ -724,6 +768,7 @@ on_both_databases!(
     a_stale_save_from_another_tab_is_told_of_the_conflict,
     uploads_are_checked_by_size_count_and_content,
     a_refused_upload_is_answered_and_the_connection_stays_open,
+    an_overlong_form_part_is_refused_before_it_is_read,
     organisations_outside_the_call_area_cannot_apply,
     requests_refused_before_a_handler_are_answered_in_chinese,
     another_organisation_and_other_roles_cannot_reach_an_application,

@@ -25,6 +25,8 @@ use shenbao_store::{NewUser, Role};
 on_both_databases!(
     guangdong_package_follows_the_ranking_and_names_files_by_the_rules,
     shandong_images_are_numbered_in_upload_order,
+    control_characters_never_reach_a_document,
+    uploaded_names_end_with_the_type_found_in_the_content,
 );
 
 /// A bureau account of `region`, logged in.
@@ -335,4 +337,275 @@ async fn shandong_images_are_numbered_in_upload_order(db: TestDb) {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("不支持的格式 odt"), "{err}");
+}
+
+/// Runs `sql` with `text` and `id` bound ($1, $2) on the test database, behind the store's
+/// back: data as it may have been stored before input was cleaned.
+async fn raw_update(url: &str, sql: &'static str, text: &str, id: i64) {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(url).await.unwrap();
+    let done = sqlx::query(sql)
+        .bind(text.to_string())
+        .bind(id)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(done.rows_affected(), 1, "{sql}");
+}
+
+/// A bidirectional control character (the ones that make `exe.pdf` read as `fdp.exe`).
+fn is_bidi(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+    )
+}
+
+/// Control characters typed into the registration, the answers and the bureau's opinion are
+/// dropped on the way in; and text stored with control characters before that (written here
+/// behind the store's back) still gives a valid Word form, summary tables and package: every
+/// XML part well-formed with no character XML forbids, the Excel cells without them.
+async fn control_characters_never_reach_a_document(db: TestDb) {
+    let url = db.url.clone();
+    let app = App::start(db.store, true).await;
+    let call = "gd-2023-ai-scenarios";
+    let city = bureau(&app, "guangzhou", "440100").await;
+    let mut fx = renamed(
+        fixture(call, "manufacturing.valid.json"),
+        "广州控制字符科技有限公司",
+        "控制字符场景",
+    );
+    let typed_name = "广州\u{1}控制\u{b}字符科技\u{7f}有限公司";
+    fx.profile["name"] = Json::from(typed_name);
+    fx.answers["company_name"] = Json::from(typed_name);
+    fx.answers["scene_name"] = Json::from("控制\u{1}字符\u{b}场景\u{ffff}");
+    let (b, id) = apply(&app, &fx, "qiye_ctrl").await;
+    let r = app.submit_application(&b, id, "").await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let page = format!("/review/{call}/applications/{id}");
+    let r = app
+        .submit(
+            &city,
+            &page,
+            &format!("{page}/decide"),
+            &[("action", "recommend"), ("opinion", "同意\u{1}推荐\r\n")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // Cleaned on the way in.
+    let row = app.store.application(id).await.unwrap().unwrap();
+    let org = app
+        .store
+        .organisation(row.organisation_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(org.name, "广州控制字符科技有限公司");
+    let answers: Json = serde_json::from_str(&row.answers).unwrap();
+    assert_eq!(answers["company_name"], "广州控制字符科技有限公司");
+    assert_eq!(answers["scene_name"], "控制字符场景");
+    let reviews = app.store.reviews_of(id).await.unwrap();
+    assert_eq!(reviews[0].opinion, "同意推荐");
+
+    // Stored before input was cleaned: the organisation and the submitted answers.
+    let old_name = "广州\u{1}旧数据\u{b}科技\u{1f}有限公司\u{fffe}";
+    raw_update(
+        &url,
+        "UPDATE organisations SET name = $1 WHERE id = $2",
+        old_name,
+        row.organisation_id,
+    )
+    .await;
+    let snapshot = app.store.latest_snapshot(id).await.unwrap().unwrap();
+    let mut frozen: Json = serde_json::from_str(&snapshot.answers).unwrap();
+    frozen["company_name"] = Json::from(old_name);
+    frozen["scene_name"] = Json::from("旧\u{1}场\u{b}景\u{c}");
+    raw_update(
+        &url,
+        "UPDATE application_snapshots SET answers = $1 WHERE application_id = $2",
+        &frozen.to_string(),
+        id,
+    )
+    .await;
+
+    // The applicant's submitted form as Word.
+    let r = b
+        .get(app.url(&format!("/applications/{id}/form/docx")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let form = r.bytes().await.unwrap();
+    common::assert_office_xml("form.docx", &form);
+    assert!(
+        document_xml(&form).contains("旧场景"),
+        "the stored text, cleaned"
+    );
+    // The bureau's summary tables, as Word and Excel.
+    let r = city
+        .get(app.url(&format!("/review/{call}/summary/summary?format=docx")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let summary = r.bytes().await.unwrap();
+    common::assert_office_xml("summary.docx", &summary);
+    assert!(document_xml(&summary).contains("旧场景"));
+    let r = city
+        .get(app.url(&format!("/review/{call}/summary/summary?format=xlsx")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let xlsx = r.bytes().await.unwrap();
+    common::assert_office_xml("summary.xlsx", &xlsx);
+    let cells = xlsx_cells(&xlsx);
+    assert!(cells.iter().any(|c| c == "旧场景"), "{cells:?}");
+    assert!(
+        cells.iter().any(|c| c == "广州旧数据科技有限公司"),
+        "{cells:?}"
+    );
+    assert!(
+        cells
+            .iter()
+            .all(|c| c.chars().all(|ch| ch == '\n' || !ch.is_control())),
+        "{cells:?}"
+    );
+    // The package: names without control characters, the summary tables (at the root) and the
+    // form (`01-单位-标题/单位-标题.docx`) valid; the uploads are the test's stand-ins.
+    let entries = package(&app, call, "city", "440100").await;
+    let is_form = |name: &str| {
+        name.split_once('/').is_some_and(|(folder, file)| {
+            folder
+                .split_once('-')
+                .is_some_and(|(_, base)| file == format!("{base}.docx"))
+        })
+    };
+    let mut checked = 0;
+    for (name, bytes) in &entries {
+        assert!(!name.chars().any(char::is_control), "{name:?}");
+        let root = !name.contains('/') && (name.ends_with(".docx") || name.ends_with(".xlsx"));
+        if root || is_form(name) {
+            common::assert_office_xml(name, bytes);
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 3, "two summary tables and the form");
+}
+
+/// Every cell of the first sheet of an XLSX file, as text.
+fn xlsx_cells(bytes: &[u8]) -> Vec<String> {
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    sheet.cells().map(|(_, _, v)| v.to_string()).collect()
+}
+
+/// A PDF uploaded as `证明.html`, `x.exe`, `报告.bat` or with a right-to-left override in its name
+/// is listed, downloaded and packaged under a name that ends in `.pdf` and has no
+/// bidirectional control; so is a name stored before names were cleaned.
+async fn uploaded_names_end_with_the_type_found_in_the_content(db: TestDb) {
+    let url = db.url.clone();
+    let app = App::start(db.store, true).await;
+    let call = "gd-2023-ai-scenarios";
+    let city = bureau(&app, "guangzhou", "440100").await;
+    let fx = renamed(
+        fixture(call, "manufacturing.valid.json"),
+        "广州名称科技有限公司",
+        "名称场景",
+    );
+    let (b, id) = apply(&app, &fx, "qiye_names").await;
+    for name in [
+        "证明.html",
+        "x.exe",
+        "报告.bat",
+        "a\u{202E}fdp.exe",
+        "旧.pdf",
+    ] {
+        let to = app
+            .upload(&b, id, "rd_capability", name, content("pdf", 2048))
+            .await;
+        assert!(to.contains("msg=uploaded"), "{name}: {to}");
+    }
+    // The last one as a row stored before names were cleaned would hold it.
+    let rows = app.store.attachments(id).await.unwrap();
+    let old = rows.iter().find(|a| a.original_name == "旧.pdf").unwrap();
+    raw_update(
+        &url,
+        "UPDATE attachments SET original_name = $1 WHERE id = $2",
+        "旧\u{202E}fdp.exe",
+        old.id,
+    )
+    .await;
+    let expected = ["证明.pdf", "x.pdf", "报告.pdf", "afdp.pdf", "旧fdp.pdf"];
+    // The attachment list.
+    let (_, html) = app.get(&b, &format!("/applications/{id}/edit")).await;
+    for name in expected {
+        assert!(html.contains(name), "{name} listed");
+    }
+    for name in ["证明.html", "x.exe", "报告.bat", "fdp.exe"] {
+        assert!(!html.contains(name), "{name} not listed");
+    }
+    assert!(!html.chars().any(is_bidi), "no bidirectional control");
+    // The downloads.
+    let rows = app.store.attachments(id).await.unwrap();
+    let mut downloaded = Vec::new();
+    for a in rows.iter().filter(|a| a.slot == "rd_capability") {
+        let r = b
+            .get(app.url(&format!("/applications/{id}/files/{}", a.id)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let disposition = r.headers()["content-disposition"].to_str().unwrap();
+        let encoded = disposition.split("filename*=UTF-8''").nth(1).unwrap();
+        let name = percent_encoding::percent_decode_str(encoded)
+            .decode_utf8()
+            .unwrap()
+            .to_string();
+        assert!(name.ends_with(".pdf"), "{disposition}: {name}");
+        assert!(!name.chars().any(is_bidi), "{name:?}");
+        assert!(disposition.contains("filename=\"file-"), "{disposition}");
+        downloaded.push(name);
+    }
+    for name in expected {
+        assert!(downloaded.iter().any(|d| d == name), "{downloaded:?}");
+    }
+    // The package.
+    let r = app.submit_application(&b, id, "已说明").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = format!("/review/{call}/applications/{id}");
+    let r = app
+        .submit(
+            &city,
+            &page,
+            &format!("{page}/decide"),
+            &[("action", "recommend"), ("opinion", "同意推荐")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let entries = package(&app, call, "city", "440100").await;
+    let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(!names.iter().any(|n| n.chars().any(is_bidi)), "{names:?}");
+    for name in expected {
+        let entry = format!("/申报单位研发能力、技术水平的相关证明材料-{name}");
+        assert!(
+            names.iter().any(|n| n.ends_with(&entry)),
+            "{entry} in {names:?}"
+        );
+    }
+    assert!(
+        names
+            .iter()
+            .filter(|n| n.contains("/申报单位研发能力"))
+            .all(|n| n.ends_with(".pdf")),
+        "{names:?}"
+    );
 }

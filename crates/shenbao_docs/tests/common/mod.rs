@@ -3,6 +3,7 @@
 #![allow(dead_code, reason = "each test binary uses part of the helpers")]
 
 pub mod summary;
+pub mod xml;
 
 use std::io::{Cursor, Read, Write};
 use std::path::PathBuf;

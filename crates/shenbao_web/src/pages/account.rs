@@ -340,6 +340,16 @@ pub async fn register(
     let ip = viewer.ip.clone().unwrap_or_else(|| "-".to_string());
     let limit = [(throttle::REGISTRATION, ip.as_str())];
     throttle::check(&state, &limit).await?;
+    // One-line fields: control characters and line ends dropped, NFC (the password is not
+    // touched: it must match what the login form sends).
+    for value in [
+        &mut form.uscc,
+        &mut form.org_name,
+        &mut form.region,
+        &mut form.contact,
+    ] {
+        *value = shenbao_core::text::clean_line(value);
+    }
     let mut errors: BTreeMap<&'static str, String> = BTreeMap::new();
     let uscc = ident::parse_uscc(&form.uscc);
     if form.uscc.trim().is_empty() {

@@ -431,7 +431,7 @@ async fn edit_page(
                 .map(|a| {
                     (
                         a.id,
-                        a.original_name.clone(),
+                        shenbao_core::text::file_name(&a.original_name, &a.file_type),
                         human_size(u64::try_from(a.size).unwrap_or(0)),
                     )
                 })
@@ -545,7 +545,7 @@ async fn posted_draft<'s>(
     raw: &[u8],
 ) -> Result<(Owned<'s>, Vec<(String, String)>, i64), AppError> {
     let o = owned(state, viewer, id, &format!("/applications/{id}/edit")).await?;
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(raw).into_owned().collect();
+    let pairs = crate::form::posted_fields(raw);
     viewer.check_csrf(field(&pairs, "csrf").unwrap_or(""))?;
     if !o.editable() {
         return Err(AppError::Refused(s::FORM_READONLY.to_string()));
@@ -716,16 +716,121 @@ fn computed_only(
 
 // ---- files ------------------------------------------------------------------------------
 
-/// `POST /applications/{id}/files`: one file into one slot, streamed to disk.
+/// `POST /applications/{id}/files`: one file into one slot, streamed to disk. The body goes
+/// through [`crate::files::guard_multipart`] first, so that no preamble or part header is
+/// buffered past a small bound either.
 pub async fn upload_file(
     State(state): State<ServerState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-    mut multipart: Multipart,
+    request: axum::extract::Request,
 ) -> Result<Response, AppError> {
-    let answer = receive_upload(&state, &viewer, id, &mut multipart).await;
-    drain(&mut multipart).await;
-    answer
+    use axum::extract::FromRequest;
+    let tripped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (parts, body) = request.into_parts();
+    let boundary = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::files::multipart_boundary);
+    let body = match &boundary {
+        Some(b) => crate::files::guard_multipart(body, b, std::sync::Arc::clone(&tripped)),
+        None => body,
+    };
+    let mut multipart = match Multipart::from_request(
+        axum::extract::Request::from_parts(parts, body),
+        &state,
+    )
+    .await
+    {
+        Ok(m) => m,
+        Err(rejection) => return Ok(rejection.into_response()),
+    };
+    match receive_upload(&state, &viewer, id, &mut multipart, &tripped).await {
+        // Not drained: see `Refusal::PartTooLarge`.
+        Err(Refusal::PartTooLarge) => Ok(part_too_large()),
+        Ok(answer) => {
+            drain(&mut multipart).await;
+            Ok(answer)
+        }
+        Err(Refusal::App(e)) => {
+            drain(&mut multipart).await;
+            Err(e)
+        }
+    }
+}
+
+/// Longest value of a part other than the file: the page's hidden fields (the CSRF token,
+/// the slot id) are tens of bytes.
+const MAX_PART_BYTES: usize = 4 * 1024;
+/// Most parts other than the file that one upload may carry (the page sends two).
+const MAX_SMALL_PARTS: usize = 16;
+
+/// Why an upload was answered without keeping a file, when not by a redirect to the form.
+#[derive(Debug)]
+enum Refusal {
+    /// An answer to the user; what is left of the body is drained first (see [`drain`]).
+    App(AppError),
+    /// A part other than the file passed [`MAX_PART_BYTES`] (or there were more than
+    /// [`MAX_SMALL_PARTS`] of them), or the preamble or a part's headers passed
+    /// [`crate::files::MAX_MULTIPART_OVERHEAD`]. No page sends that: it is a broken or
+    /// hostile client, possibly streaming gigabytes into what should be a token. The answer
+    /// goes out at once, the rest of the body is left unread and the connection is closed,
+    /// rather than drained: draining throws the bytes away without buffering them, but would
+    /// still keep reading (up to 256 MiB, for a minute) from a client that has shown it is
+    /// not a browser waiting for its answer. A client that reads while it sends gets the 413
+    /// before its send fails.
+    PartTooLarge,
+}
+
+impl From<AppError> for Refusal {
+    fn from(e: AppError) -> Refusal {
+        Refusal::App(e)
+    }
+}
+
+impl From<StoreError> for Refusal {
+    fn from(e: StoreError) -> Refusal {
+        Refusal::App(e.into())
+    }
+}
+
+/// The answer to [`Refusal::PartTooLarge`]: 413 with the Chinese page, and the connection
+/// closed after it.
+fn part_too_large() -> Response {
+    let mut response = AppError::Refused(s::UPLOAD_PART_TOO_LARGE.to_string()).into_response();
+    *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+    response.headers_mut().insert(
+        header::CONNECTION,
+        axum::http::HeaderValue::from_static("close"),
+    );
+    response
+}
+
+/// Why the multipart stream failed: the guard tripped (`tripped`, see
+/// [`crate::files::guard_multipart`]), or the upload was interrupted.
+fn broken_stream(tripped: &std::sync::atomic::AtomicBool) -> Refusal {
+    if tripped.load(std::sync::atomic::Ordering::SeqCst) {
+        Refusal::PartTooLarge
+    } else {
+        Refusal::App(AppError::Refused(s::UPLOAD_INTERRUPTED.to_string()))
+    }
+}
+
+/// The text of a part other than the file, read chunk by chunk and refused as soon as it
+/// passes [`MAX_PART_BYTES`], so that nothing longer is ever held in memory.
+async fn small_part(
+    mut field: axum::extract::multipart::Field<'_>,
+    tripped: &std::sync::atomic::AtomicBool,
+) -> Result<String, Refusal> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|_| broken_stream(tripped))? {
+        if bytes.len() + chunk.len() > MAX_PART_BYTES {
+            return Err(Refusal::PartTooLarge);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// What is left of an upload that was answered before its end (refused for its count, its
@@ -733,7 +838,7 @@ pub async fn upload_file(
 /// out. hyper closes a connection whose request body was not read to the end, and a client
 /// still sending its file then sees a broken pipe or a reset instead of the refusal (a browser
 /// shows a network error page; a flaky test showed it). Past `DRAIN_BYTES` or `DRAIN_TIME`
-/// the connection is closed after all.
+/// the connection is closed after all. Chunks are dropped as they come: nothing is buffered.
 async fn drain(multipart: &mut Multipart) {
     const DRAIN_BYTES: u64 = 256 * 1024 * 1024;
     const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(60);
@@ -756,25 +861,33 @@ async fn receive_upload(
     viewer: &Viewer,
     id: i64,
     multipart: &mut Multipart,
-) -> Result<Response, AppError> {
+    tripped: &std::sync::atomic::AtomicBool,
+) -> Result<Response, Refusal> {
     let o = owned(state, viewer, id, &format!("/applications/{id}/edit")).await?;
     let back = |code: &str| {
         Redirect::to(&format!("/applications/{id}/edit?msg={code}#files")).into_response()
     };
     let mut csrf = String::new();
     let mut slot_id = String::new();
+    let mut small_parts = 0;
     while let Some(field) = multipart
         .next_field()
         .await
-        .map_err(|_| AppError::Refused(s::UPLOAD_INTERRUPTED.to_string()))?
+        .map_err(|_| broken_stream(tripped))?
     {
+        if field.name() != Some("file") {
+            small_parts += 1;
+            if small_parts > MAX_SMALL_PARTS {
+                return Err(Refusal::PartTooLarge);
+            }
+        }
         match field.name() {
-            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
-            Some("slot") => slot_id = field.text().await.unwrap_or_default(),
+            Some("csrf") => csrf = small_part(field, tripped).await?,
+            Some("slot") => slot_id = small_part(field, tripped).await?,
             Some("file") => {
                 viewer.check_csrf(&csrf)?;
                 if !o.editable() {
-                    return Err(AppError::Refused(s::FORM_READONLY.to_string()));
+                    return Err(AppError::Refused(s::FORM_READONLY.to_string()).into());
                 }
                 let (slot, limits) = o
                     .entry
@@ -800,8 +913,13 @@ async fn receive_upload(
                 let received = match state.files.receive(field, limit).await {
                     Ok(r) => r,
                     Err(UploadError::TooLarge) => return Ok(back("too_large")),
-                    Err(UploadError::Interrupted(_)) => return Ok(back("interrupted")),
-                    Err(UploadError::Io(e)) => return Err(AppError::Internal(e.into())),
+                    Err(UploadError::Interrupted(_)) => {
+                        return match broken_stream(tripped) {
+                            Refusal::PartTooLarge => Err(Refusal::PartTooLarge),
+                            Refusal::App(_) => Ok(back("interrupted")),
+                        };
+                    }
+                    Err(UploadError::Io(e)) => return Err(AppError::Internal(e.into()).into()),
                 };
                 if received.size == 0 {
                     state.files.discard(received).await;
@@ -829,7 +947,7 @@ async fn receive_upload(
                     .add_attachment(&NewAttachment {
                         application_id: id,
                         slot: slot.id.clone(),
-                        original_name: original.chars().take(200).collect(),
+                        original_name: shenbao_core::text::file_name(&original, kind),
                         storage_key: key.clone(),
                         size: i64::try_from(received.size).unwrap_or(i64::MAX),
                         sha256: received.sha256.clone(),
@@ -845,7 +963,7 @@ async fn receive_upload(
                         // Submitted (or sent back) in another tab while the file streamed in.
                         return Err(match e {
                             StoreError::Conflict { .. } => {
-                                AppError::Refused(s::FORM_READONLY.to_string())
+                                AppError::Refused(s::FORM_READONLY.to_string()).into()
                             }
                             other => other.into(),
                         });
@@ -862,7 +980,10 @@ async fn receive_upload(
                 .await?;
                 return Ok(back("uploaded"));
             }
-            _ => {}
+            // Unknown parts are read within the same bound and thrown away.
+            _ => {
+                small_part(field, tripped).await?;
+            }
         }
     }
     Ok(back("no_file"))
@@ -949,8 +1070,9 @@ pub(crate) async fn send_attachment(
         "mp4" => "video/mp4",
         _ => "application/octet-stream",
     };
+    // Stored names are cleaned again: those stored before uploads were may hold anything.
     let disposition = crate::documents::attachment_disposition(
-        &a.original_name,
+        &shenbao_core::text::file_name(&a.original_name, &a.file_type),
         &format!("file-{}.{}", a.id, a.file_type),
     );
     Ok((
@@ -1160,7 +1282,9 @@ pub async fn submit_application(
     }
     let report = full_check(&state, &o).await?;
     let mut problems = Vec::new();
-    let justification = form.justification.trim().to_string();
+    let justification = shenbao_core::text::clean(&form.justification)
+        .trim()
+        .to_string();
     if report.of(Severity::Warning).next().is_some() && justification.is_empty() {
         problems.push(s::SUBMIT_JUSTIFICATION_NEEDED);
     }
@@ -1515,7 +1639,8 @@ pub async fn show_application(
                 .iter()
                 .find(|f| f.id == a.slot)
                 .map_or(a.slot, |f| f.label.clone());
-            (a.id, slot, a.original_name, a.sha256)
+            let name = shenbao_core::text::file_name(&a.original_name, &a.file_type);
+            (a.id, slot, name, a.sha256)
         })
         .collect();
     render(ShowPage {

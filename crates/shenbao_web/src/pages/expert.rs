@@ -278,7 +278,10 @@ async fn assignment_page(
                     .find(|(slot, _)| Some(slot.id.as_str()) == f["slot"].as_str())
                     .map(|(slot, _)| slot.label.clone())
                     .unwrap_or_default(),
-                name: f["name"].as_str()?.to_string(),
+                name: shenbao_core::text::file_name(
+                    f["name"].as_str()?,
+                    f["type"].as_str().unwrap_or_default(),
+                ),
             })
         })
         .collect();

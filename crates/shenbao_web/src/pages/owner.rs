@@ -51,9 +51,10 @@ pub(crate) fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a
         .map(|(_, v)| v.as_str())
 }
 
-/// Posted fields of a form (repeated names kept).
+/// Posted fields of a form (repeated names kept), every value cleaned
+/// ([`crate::form::posted_fields`]).
 pub(crate) fn pairs(raw: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(raw).into_owned().collect()
+    crate::form::posted_fields(raw)
 }
 
 /// The id of the call's review level held by the owner (the one with province scope).

@@ -694,7 +694,10 @@ async fn show_page(
             .iter()
             .map(|f| FileLine {
                 id: f["id"].as_i64().unwrap_or_default(),
-                name: f["name"].as_str().unwrap_or_default().to_string(),
+                name: shenbao_core::text::file_name(
+                    f["name"].as_str().unwrap_or_default(),
+                    f["type"].as_str().unwrap_or_default(),
+                ),
                 size: human_size(f["size"].as_u64().unwrap_or_default()),
                 sha: f["sha256"]
                     .as_str()
@@ -729,7 +732,12 @@ fn file_changes(before: &[Json], after: &[Json]) -> Vec<(&'static str, String)> 
             f["sha256"].as_str().unwrap_or_default().to_string(),
         )
     };
-    let name = |f: &Json| f["name"].as_str().unwrap_or_default().to_string();
+    let name = |f: &Json| {
+        shenbao_core::text::file_name(
+            f["name"].as_str().unwrap_or_default(),
+            f["type"].as_str().unwrap_or_default(),
+        )
+    };
     let before_keys: Vec<_> = before.iter().map(key).collect();
     let after_keys: Vec<_> = after.iter().map(key).collect();
     let mut out: Vec<(&'static str, String)> = after
@@ -812,7 +820,7 @@ pub async fn decide(
     Path((call_id, id)): Path<(String, i64)>,
     RawForm(raw): RawForm,
 ) -> Result<Response, AppError> {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(&raw).into_owned().collect();
+    let pairs = crate::form::posted_fields(&raw);
     viewer.check_csrf(field(&pairs, "csrf"))?;
     let (reader, app) = readable(&state, &viewer, &call_id, id).await?;
     let Reader::Bureau(desk) = &reader else {

@@ -321,3 +321,171 @@ pub async fn apply(app: &App, fx: &Fixture, username: &str) -> (reqwest::Client,
     }
     (b, id)
 }
+
+/// Where an overlong upload puts its bytes (see [`App::upload_with_overlong`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlong {
+    /// The value of the `csrf` part.
+    Value,
+    /// A header line of the `csrf` part that never ends.
+    Header,
+    /// Before the first boundary (the preamble).
+    Preamble,
+}
+
+/// What came back for an upload whose `csrf` part was too long (see
+/// [`App::upload_with_long_part`]).
+pub struct LongPartAnswer {
+    /// The response head (status line and headers).
+    pub head: String,
+    /// The response body.
+    pub body: String,
+    /// Bytes of the long part that had been sent when the response head arrived.
+    pub sent_when_answered: u64,
+}
+
+impl App {
+    /// Sends, on a raw connection of `b`'s session (`cookie`), an upload to application `id`
+    /// whose `csrf` part is `part_bytes` long, generated while it is sent in HTTP chunks (never
+    /// held in memory), followed by a slot and a small PDF. Reads the answer while sending.
+    /// Waits at most ten minutes, so a server that never answers fails the test instead of
+    /// hanging it.
+    pub async fn upload_with_long_part(
+        &self,
+        cookie: &str,
+        id: i64,
+        part_bytes: u64,
+    ) -> LongPartAnswer {
+        self.upload_with_overlong(cookie, id, part_bytes, Overlong::Value)
+            .await
+    }
+
+    /// [`App::upload_with_long_part`] with the `part_bytes` where `at` says: the `csrf`
+    /// value, a header line of that part, or the preamble before the first boundary.
+    pub async fn upload_with_overlong(
+        &self,
+        cookie: &str,
+        id: i64,
+        part_bytes: u64,
+        at: Overlong,
+    ) -> LongPartAnswer {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicU64, Ordering};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let url: reqwest::Url = self.url("/").parse().expect("url");
+        let host = url.authority().to_string();
+        let socket = tokio::net::TcpStream::connect(&host)
+            .await
+            .expect("connect");
+        let (mut reader, mut writer) = socket.into_split();
+        let sent = Arc::new(AtomicU64::new(0));
+        let boundary = "shenbao-long-part";
+        let head = format!(
+            "POST /applications/{id}/files HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\n\
+             Content-Type: multipart/form-data; boundary={boundary}\r\n\
+             Transfer-Encoding: chunked\r\n\r\n"
+        );
+        let counter = Arc::clone(&sent);
+        let sending = tokio::spawn(async move {
+            fn chunk(data: &[u8]) -> Vec<u8> {
+                let mut out = format!("{:x}\r\n", data.len()).into_bytes();
+                out.extend_from_slice(data);
+                out.extend_from_slice(b"\r\n");
+                out
+            }
+            writer.write_all(head.as_bytes()).await?;
+            let start = match at {
+                Overlong::Value => {
+                    format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n")
+                }
+                Overlong::Header => format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\nX-Long: "
+                ),
+                Overlong::Preamble => String::new(),
+            };
+            // An empty chunk would end the body.
+            if !start.is_empty() {
+                writer.write_all(&chunk(start.as_bytes())).await?;
+            }
+            let block = vec![b'a'; 64 * 1024];
+            let mut left = part_bytes;
+            while left > 0 {
+                let n = usize::try_from(left.min(block.len() as u64)).expect("small");
+                writer.write_all(&chunk(&block[..n])).await?;
+                counter.fetch_add(n as u64, Ordering::SeqCst);
+                left -= n as u64;
+            }
+            let close = match at {
+                Overlong::Value => String::new(),
+                Overlong::Header => "\r\n\r\n".to_string(),
+                Overlong::Preamble => format!(
+                    "\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nx"
+                ),
+            };
+            let mut end = format!(
+                "{close}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"slot\"\r\n\r\n\
+                 business_license\r\n--{boundary}\r\nContent-Disposition: form-data; \
+                 name=\"file\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+            )
+            .into_bytes();
+            end.extend_from_slice(&content("pdf", 2048));
+            end.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+            writer.write_all(&chunk(&end)).await?;
+            writer.write_all(b"0\r\n\r\n").await?;
+            writer.flush().await?;
+            // Keep the write half open until the answer was read.
+            Ok::<_, std::io::Error>(writer)
+        });
+        let receiving = async {
+            let mut received = Vec::new();
+            let mut buf = vec![0u8; 16 * 1024];
+            let mut sent_when_answered = None;
+            loop {
+                let n = reader.read(&mut buf).await.unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                received.extend_from_slice(&buf[..n]);
+                if sent_when_answered.is_none() && received.windows(4).any(|w| w == b"\r\n\r\n") {
+                    sent_when_answered = Some(sent.load(Ordering::SeqCst));
+                }
+                if let Some(end) = received.windows(4).position(|w| w == b"\r\n\r\n") {
+                    let head = String::from_utf8_lossy(&received[..end]).to_string();
+                    let length = head.lines().find_map(|l| {
+                        let (name, value) = l.split_once(':')?;
+                        name.eq_ignore_ascii_case("content-length")
+                            .then(|| value.trim().parse::<usize>().ok())?
+                    });
+                    if length.is_some_and(|len| received.len() >= end + 4 + len) {
+                        break;
+                    }
+                }
+            }
+            let end = received
+                .windows(4)
+                .position(|w| w == b"\r\n\r\n")
+                .expect("a response head");
+            LongPartAnswer {
+                head: String::from_utf8_lossy(&received[..end]).to_string(),
+                body: String::from_utf8_lossy(&received[end + 4..]).to_string(),
+                sent_when_answered: sent_when_answered.unwrap_or(u64::MAX),
+            }
+        };
+        let answer = tokio::time::timeout(std::time::Duration::from_secs(600), receiving)
+            .await
+            .expect("the server answered");
+        sending.abort();
+        answer
+    }
+
+    /// The session cookie of a browser made with [`App::browser_with_jar`].
+    pub fn session_cookie(&self, jar: &reqwest::cookie::Jar) -> String {
+        let url: reqwest::Url = self.url("/").parse().expect("url");
+        reqwest::cookie::CookieStore::cookies(jar, &url)
+            .expect("session cookie")
+            .to_str()
+            .expect("ascii")
+            .to_string()
+    }
+}

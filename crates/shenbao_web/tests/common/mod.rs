@@ -221,3 +221,61 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+/// Whether `c` may appear in an XML 1.0 document (the `Char` production).
+fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+        || c >= '\u{10000}'
+}
+
+/// Panics unless `xml` is well-formed XML 1.0 (quick-xml) with only characters XML allows,
+/// written or as character references.
+pub fn assert_xml(what: &str, xml: &str) {
+    use quick_xml::events::Event;
+    if let Some(c) = xml.chars().find(|c| !xml_char(*c)) {
+        panic!("{what}: U+{:04X} is not an XML character", u32::from(c));
+    }
+    let mut reader = quick_xml::Reader::from_str(xml);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Eof) => break,
+            Ok(Event::Text(t)) => {
+                let text = t.xml10_content();
+                if let Some(c) = text.chars().find(|c| !xml_char(*c)) {
+                    panic!("{what}: U+{:04X} written as a reference", u32::from(c));
+                }
+            }
+            Ok(Event::GeneralRef(r)) => {
+                if let Some(c) = r
+                    .resolve_char_ref()
+                    .unwrap_or_else(|e| panic!("{what}: {e}"))
+                    .filter(|c| !xml_char(*c))
+                {
+                    panic!("{what}: U+{:04X} written as a reference", u32::from(c));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => panic!(
+                "{what}: not well-formed at {}: {e}",
+                reader.error_position()
+            ),
+        }
+    }
+}
+
+/// Panics unless every XML part of the Office file (DOCX, XLSX) `bytes` is well-formed.
+pub fn assert_office_xml(what: &str, bytes: &[u8]) {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .unwrap_or_else(|e| panic!("{what}: not a ZIP: {e}"));
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).expect("part");
+        let name = part.name().to_string();
+        if name.ends_with(".xml") || name.ends_with(".rels") {
+            let mut xml = String::new();
+            part.read_to_string(&mut xml)
+                .unwrap_or_else(|e| panic!("{what}/{name}: {e}"));
+            assert_xml(&format!("{what}/{name}"), &xml);
+        }
+    }
+}
