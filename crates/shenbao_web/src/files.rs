@@ -89,6 +89,9 @@ impl FileStore {
                 file.write_all(&chunk).await?;
             }
             file.flush().await?;
+            // On disk before the upload is acknowledged: a power cut must not leave an
+            // attachment row whose file lost its content.
+            file.sync_all().await?;
             Ok(())
         }
         .await;
@@ -115,7 +118,12 @@ impl FileStore {
         if let Some(parent) = dest.parent() {
             tokio::fs::create_dir_all(parent).await?;
         }
-        tokio::fs::rename(&received.tmp, dest).await
+        tokio::fs::rename(&received.tmp, &dest).await?;
+        // The rename itself is durable once the folder is synced.
+        if let Some(parent) = dest.parent() {
+            tokio::fs::File::open(parent).await?.sync_all().await?;
+        }
+        Ok(())
     }
 
     /// Removes a received file that will not be kept.
