@@ -63,35 +63,46 @@ fn tight() -> ServeOptions {
 }
 
 async fn half_open_connections_do_not_keep_others_out(db: TestDb) {
-    let app = App::start_with(db.store, false, WebConfig::default(), tight()).await;
+    // Long timeouts first, so that a connection closed during this part was refused by the
+    // per-address cap, not timed out, however slow the machine.
+    let patient = ServeOptions {
+        header_timeout: Duration::from_secs(120),
+        stall_timeout: Duration::from_secs(120),
+        ..tight()
+    };
+    let app = App::start_with(db.store.clone(), false, WebConfig::default(), patient).await;
     // One stranger opens 50 connections that send a request line and one header, never more.
     let mut half_open = Vec::new();
     for _ in 0..50 {
         let mut s = connect_from(&app, "127.0.0.2").await;
-        s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
-            .await
-            .expect("write");
+        // A refused connection may already be closed: the write's outcome does not matter.
+        let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").await;
         half_open.push(s);
     }
-    // Past the per-address cap the server closes them at once (before any timeout).
+    // Past the per-address cap of 20 the server closes them at once.
     let mut refused = 0;
     for s in half_open.iter_mut().skip(20) {
-        if closed_within(s, Duration::from_millis(500)).await {
+        if closed_within(s, Duration::from_secs(30)).await {
             refused += 1;
         }
     }
-    assert!(
-        refused >= 25,
-        "connections past the per-address cap of 20 are closed: {refused} of 30"
+    assert_eq!(
+        refused, 30,
+        "connections past the per-address cap are closed"
     );
     // Others still get the home page.
     let b = app.browser_from("127.0.0.1");
     let r = b.get(app.url("/")).send().await.expect("home page");
     assert_eq!(r.status(), StatusCode::OK);
-    // The unfinished requests are dropped after the header-read timeout.
-    for s in half_open.iter_mut().take(20) {
+    drop(half_open);
+
+    // With a short header-read timeout the unfinished requests are dropped.
+    let app = App::start_with(db.store, false, WebConfig::default(), tight()).await;
+    for _ in 0..5 {
+        let mut s = connect_from(&app, "127.0.0.2").await;
+        let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").await;
         assert!(
-            closed_within(s, Duration::from_secs(30)).await,
+            closed_within(&mut s, Duration::from_secs(30)).await,
             "a request whose headers never end is dropped"
         );
     }
