@@ -240,6 +240,22 @@ async fn assignment_owner(
         .transpose()?)
 }
 
+/// Why a guarded write of the expert's own assignment `id` matched no row: its scores were
+/// submitted (`assignments.submitted`), or it is gone (`NotFound`). Rolls the transaction
+/// back.
+async fn unchanged_assignment(
+    mut tx: Transaction<'static, Any>,
+    id: i64,
+) -> Result<StoreError, StoreError> {
+    let still_there = assignment_owner(&mut tx, id).await?.is_some();
+    tx.rollback().await?;
+    Ok(if still_there {
+        conflict(ASSIGNMENT_SUBMITTED)
+    } else {
+        StoreError::NotFound
+    })
+}
+
 /// `$first, $first+1, …` for `n` values, for an `IN (…)` list of bound ids.
 pub(crate) fn placeholders(first: usize, n: usize) -> String {
     (first..first + n)
@@ -829,13 +845,7 @@ impl Store {
         let Some(row) = row else {
             // Submitted, or removed meanwhile (PostgreSQL: by a writer that committed after
             // the look-up above).
-            let still_there = assignment_owner(&mut tx, id).await?.is_some();
-            tx.rollback().await?;
-            return Err(if still_there {
-                conflict(ASSIGNMENT_SUBMITTED)
-            } else {
-                StoreError::NotFound
-            });
+            return Err(unchanged_assignment(tx, id).await?);
         };
         let saved = assignment_from_row(&row)?;
         tx.commit().await?;
@@ -879,13 +889,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
-            let still_there = assignment_owner(&mut tx, id).await?.is_some();
-            tx.rollback().await?;
-            return Err(if still_there {
-                conflict(ASSIGNMENT_SUBMITTED)
-            } else {
-                StoreError::NotFound
-            });
+            return Err(unchanged_assignment(tx, id).await?);
         };
         let removed = assignment_from_row(&row)?;
         sqlx::query(
