@@ -77,6 +77,34 @@ impl ServeOptions {
     }
 }
 
+/// How often refusals by the per-address cap are reported in the log at most.
+const REFUSAL_REPORT_EVERY: Duration = Duration::from_secs(10);
+
+/// Counts refusals by the per-address cap and says when to report them: one line at most every
+/// [`REFUSAL_REPORT_EVERY`] with the count since the last one, instead of a line per refusal
+/// (a client opening thousands of connections a second would otherwise flood the log).
+/// (`tracing` has no rate limit of its own; this is the few lines it takes.)
+#[derive(Default)]
+struct RefusalReport {
+    since_last: u64,
+    last: Option<Instant>,
+}
+
+impl RefusalReport {
+    /// Notes one refusal at `now`; returns the number to report when a line is due.
+    fn note(&mut self, now: Instant) -> Option<u64> {
+        self.since_last += 1;
+        let due = self
+            .last
+            .is_none_or(|last| now.duration_since(last) >= REFUSAL_REPORT_EVERY);
+        if !due {
+            return None;
+        }
+        self.last = Some(now);
+        Some(std::mem::take(&mut self.since_last))
+    }
+}
+
 /// Open connections per client address.
 #[derive(Default)]
 struct PerIp(Mutex<HashMap<IpAddr, usize>>);
@@ -128,6 +156,7 @@ pub async fn run(
     let (closing_tx, closing_rx) = tokio::sync::watch::channel(false);
     let mut shutdown = std::pin::pin!(shutdown);
     let mut backoff = Duration::from_millis(10);
+    let mut refusals = RefusalReport::default();
     loop {
         let permit = tokio::select! {
             p = Arc::clone(&slots).acquire_owned() => match p {
@@ -155,7 +184,13 @@ pub async fn run(
             match PerIp::take(&per_ip, addr.ip(), options.max_connections_per_ip) {
                 Some(s) => Some(s),
                 None => {
-                    tracing::warn!(client = %addr.ip(), "too many connections from one address; closed");
+                    if let Some(refused) = refusals.note(Instant::now()) {
+                        tracing::warn!(
+                            client = %addr.ip(),
+                            refused,
+                            "too many connections from one address; closed (refusals since the last such line, from any address)"
+                        );
+                    }
                     drop(stream);
                     continue;
                 }
@@ -315,5 +350,27 @@ impl AsyncWrite for Watched {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_are_reported_once_per_period_with_their_count() {
+        let mut report = RefusalReport::default();
+        let start = Instant::now();
+        assert_eq!(report.note(start), Some(1), "the first is reported at once");
+        for n in 0..10_000u64 {
+            let now = start + Duration::from_millis(n % 9_000);
+            assert_eq!(report.note(now), None, "a flood within the period is quiet");
+        }
+        assert_eq!(
+            report.note(start + REFUSAL_REPORT_EVERY),
+            Some(10_001),
+            "then one line counts them all"
+        );
+        assert_eq!(report.note(start + REFUSAL_REPORT_EVERY), None);
     }
 }
