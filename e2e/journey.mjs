@@ -410,6 +410,8 @@ export async function register(j, { username, password, org, contact }) {
   const body = await p.locator("main, body").first().textContent();
   assert.ok(body.includes(org.uscc), "the account page shows the organisation's code");
   assert.ok(body.includes(org.name), "the account page shows the organisation's name");
+  const login = (await p.locator(".welcome-login .login-name").textContent()).trim();
+  assert.match(login, new RegExp(`^${username.replace(/[.]/g, "\\.")}-\\d{4,6}$`), "the login name given is shown");
   return p;
 }
 

@@ -71,11 +71,14 @@ where
 }
 
 impl Store {
-    /// Creates an applicant organisation and its first account in one transaction: if either
-    /// insert fails (a taken USCC or username) neither row is kept.
+    /// Creates an applicant organisation and its first account in one transaction: if the
+    /// user insert fails (a taken username) the organisation is not kept either.
     ///
+    /// Every registration gets an organisation of its own, even when another account already
+    /// registered the same USCC (see migration 0006: a refusal would tell strangers who has
+    /// registered, and would let whoever typed a code first lock the enterprise out).
     /// `user.organisation_id` is ignored and set to the new organisation. Errors:
-    /// `Conflict { constraint: "organisations.uscc" }` or `"users.username"`.
+    /// `Conflict { constraint: "users.username" }`.
     pub async fn register_applicant(
         &self,
         org: &NewOrganisation,
@@ -168,17 +171,41 @@ impl Store {
         Ok(row.as_ref().map(organisation_from_row).transpose()?)
     }
 
-    /// The organisation registered with this USCC, if any.
+    /// The first organisation registered with this USCC, if any (several accounts may share a
+    /// code; conflicts of interest declared against one cover them all).
     pub async fn organisation_by_uscc(
         &self,
         uscc: &str,
     ) -> Result<Option<OrganisationRow>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, uscc, name, region, created_at FROM organisations WHERE uscc = $1",
+            "SELECT id, uscc, name, region, created_at FROM organisations WHERE uscc = $1 \
+             ORDER BY id LIMIT 1",
         )
         .bind(uscc)
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.as_ref().map(organisation_from_row).transpose()?)
+    }
+
+    /// The other organisations registered with the same USCC as `organisation_id`, oldest
+    /// first, at most `limit`: what a reviewer checks against the stamped papers.
+    pub async fn organisations_sharing_uscc(
+        &self,
+        organisation_id: i64,
+        limit: i64,
+    ) -> Result<Vec<OrganisationRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT o.id, o.uscc, o.name, o.region, o.created_at \
+             FROM organisations me JOIN organisations o ON o.uscc = me.uscc AND o.id <> me.id \
+             WHERE me.id = $1 ORDER BY o.id LIMIT $2",
+        )
+        .bind(organisation_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(organisation_from_row)
+            .collect::<Result<_, _>>()?)
     }
 }

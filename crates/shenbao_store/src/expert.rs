@@ -473,10 +473,14 @@ impl Store {
                  assigned_at, assigned_by) \
              SELECT a.id, $2, a.call_id, a.direction, $3, $4 FROM applications a \
              WHERE a.id = $1 \
-               AND NOT EXISTS (SELECT 1 FROM expert_conflicts c WHERE c.call_id = a.call_id \
-                   AND c.user_id = $2 AND c.organisation_id = a.organisation_id) \
-               AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = $2 \
-                   AND u.organisation_id = a.organisation_id) \
+               AND NOT EXISTS (SELECT 1 FROM expert_conflicts c \
+                   JOIN organisations co ON co.id = c.organisation_id \
+                   JOIN organisations ao ON ao.id = a.organisation_id \
+                   WHERE c.call_id = a.call_id AND c.user_id = $2 AND co.uscc = ao.uscc) \
+               AND NOT EXISTS (SELECT 1 FROM users u \
+                   JOIN organisations uo ON uo.id = u.organisation_id \
+                   JOIN organisations ao ON ao.id = a.organisation_id \
+                   WHERE u.id = $2 AND uo.uscc = ao.uscc) \
              RETURNING ",
             assignment_columns!()
         ))
@@ -559,16 +563,19 @@ impl Store {
         // IMMEDIATE already serialises writers.)
         let pool_sql = match self.backend {
             Backend::Postgres => {
-                "SELECT ce.user_id, u.organisation_id FROM call_experts ce \
-                 JOIN users u ON u.id = ce.user_id WHERE ce.call_id = $1 \
+                "SELECT ce.user_id, o.uscc FROM call_experts ce \
+                 JOIN users u ON u.id = ce.user_id \
+                 LEFT JOIN organisations o ON o.id = u.organisation_id WHERE ce.call_id = $1 \
                  ORDER BY ce.user_id FOR UPDATE OF ce"
             }
             Backend::Sqlite => {
-                "SELECT ce.user_id, u.organisation_id FROM call_experts ce \
-                 JOIN users u ON u.id = ce.user_id WHERE ce.call_id = $1 ORDER BY ce.user_id"
+                "SELECT ce.user_id, o.uscc FROM call_experts ce \
+                 JOIN users u ON u.id = ce.user_id \
+                 LEFT JOIN organisations o ON o.id = u.organisation_id \
+                 WHERE ce.call_id = $1 ORDER BY ce.user_id"
             }
         };
-        let experts: Vec<(i64, Option<i64>)> = sqlx::query(pool_sql)
+        let experts: Vec<(i64, Option<String>)> = sqlx::query(pool_sql)
             .bind(&job.call_id)
             .fetch_all(&mut *tx)
             .await?
@@ -576,12 +583,14 @@ impl Store {
             .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
             .collect::<Result<_, sqlx::Error>>()?;
 
-        let apps: Vec<(i64, i64)> = match &job.direction {
+        // Organisations are compared by USCC: several accounts may share one code.
+        let apps: Vec<(i64, String)> = match &job.direction {
             Some(direction) => {
                 sqlx::query(
-                    "SELECT id, organisation_id FROM applications \
-                     WHERE call_id = $1 AND level = $2 AND unit = '*' AND status = 'submitted' \
-                         AND direction = $3 ORDER BY id",
+                    "SELECT a.id, o.uscc FROM applications a \
+                     JOIN organisations o ON o.id = a.organisation_id \
+                     WHERE a.call_id = $1 AND a.level = $2 AND a.unit = '*' \
+                         AND a.status = 'submitted' AND a.direction = $3 ORDER BY a.id",
                 )
                 .bind(&job.call_id)
                 .bind(&job.level)
@@ -591,9 +600,10 @@ impl Store {
             }
             None => {
                 sqlx::query(
-                    "SELECT id, organisation_id FROM applications \
-                     WHERE call_id = $1 AND level = $2 AND unit = '*' AND status = 'submitted' \
-                     ORDER BY id",
+                    "SELECT a.id, o.uscc FROM applications a \
+                     JOIN organisations o ON o.id = a.organisation_id \
+                     WHERE a.call_id = $1 AND a.level = $2 AND a.unit = '*' \
+                         AND a.status = 'submitted' ORDER BY a.id",
                 )
                 .bind(&job.call_id)
                 .bind(&job.level)
@@ -605,14 +615,16 @@ impl Store {
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
         .collect::<Result<_, sqlx::Error>>()?;
 
-        let conflicts: HashSet<(i64, i64)> =
-            sqlx::query("SELECT user_id, organisation_id FROM expert_conflicts WHERE call_id = $1")
-                .bind(&job.call_id)
-                .fetch_all(&mut *tx)
-                .await?
-                .iter()
-                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-                .collect::<Result<_, sqlx::Error>>()?;
+        let conflicts: HashSet<(i64, String)> = sqlx::query(
+            "SELECT c.user_id, o.uscc FROM expert_conflicts c \
+             JOIN organisations o ON o.id = c.organisation_id WHERE c.call_id = $1",
+        )
+        .bind(&job.call_id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<Result<_, sqlx::Error>>()?;
 
         let mut load: BTreeMap<i64, i64> = experts.iter().map(|(id, _)| (*id, 0)).collect();
         let mut on_app: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
@@ -627,15 +639,15 @@ impl Store {
         }
 
         let mut outcome = AutoAssignOutcome::default();
-        for (app_id, org_id) in apps {
+        for (app_id, uscc) in apps {
             let have = on_app.entry(app_id).or_default();
             while have.len() < job.per_application {
                 let pick = experts
                     .iter()
                     .filter(|(e, e_org)| {
                         !have.contains(e)
-                            && *e_org != Some(org_id)
-                            && !conflicts.contains(&(*e, org_id))
+                            && e_org.as_deref() != Some(uscc.as_str())
+                            && !conflicts.contains(&(*e, uscc.clone()))
                     })
                     .min_by_key(|(e, _)| (load.get(e).copied().unwrap_or(0), *e))
                     .map(|(e, _)| *e);

@@ -20,7 +20,7 @@
 //!   `sqlx::migrate!` (one `Migrator` per backend) and run by [`Store::connect`]. A test checks
 //!   that both trees list the same files, so they cannot drift apart unnoticed.
 //! - **Errors are mapped once.** `From<sqlx::Error> for StoreError` turns unique violations into
-//!   [`StoreError::Conflict`] with a stable name (`organisations.uscc`, `users.username`)
+//!   [`StoreError::Conflict`] with a stable name (`users.username`, `attachments.storage_key`)
 //!   whichever backend reported them, so every `?` in this crate maps the same way.
 //! - **Optimistic concurrency for applications.** Every write of an application increments its
 //!   `version`, and writes are `UPDATE … WHERE version = $expected AND status = …`: a stale

@@ -44,7 +44,7 @@ macro_rules! conformance {
 conformance!(
     the_backend_follows_the_url_scheme,
     registering_an_applicant_stores_the_organisation_and_its_user,
-    a_taken_uscc_is_a_conflict_and_leaves_no_user_behind,
+    a_registered_uscc_can_register_again_as_an_organisation_of_its_own,
     a_taken_username_in_registration_leaves_no_organisation_behind,
     a_taken_username_is_a_conflict,
     every_role_and_scope_round_trips,
@@ -175,17 +175,53 @@ async fn registering_an_applicant_stores_the_organisation_and_its_user(db: TestD
     assert_eq!(db.store.user_by_username("nobody").await.unwrap(), None);
 }
 
-async fn a_taken_uscc_is_a_conflict_and_leaves_no_user_behind(db: TestDb) {
-    db.store
+/// Registering a USCC that another account has registered is not refused (a refusal would
+/// tell a stranger who has registered): it gets an organisation of its own, the two see each
+/// other as sharing a code, and the first stays what `organisation_by_uscc` finds.
+async fn a_registered_uscc_can_register_again_as_an_organisation_of_its_own(db: TestDb) {
+    let (first, first_user) = db
+        .store
         .register_applicant(&org(USCC), &user("first", Role::Applicant))
         .await
         .unwrap();
-    let again = db
+    let (second, second_user) = db
         .store
         .register_applicant(&org(USCC), &user("second", Role::Applicant))
-        .await;
-    assert_conflict(again, "organisations.uscc");
-    assert_eq!(db.store.user_by_username("second").await.unwrap(), None);
+        .await
+        .unwrap();
+    assert_ne!(first.id, second.id);
+    assert_eq!(first_user.organisation_id, Some(first.id));
+    assert_eq!(second_user.organisation_id, Some(second.id));
+    assert_eq!(
+        db.store.organisation_by_uscc(USCC).await.unwrap(),
+        Some(first.clone())
+    );
+    assert_eq!(
+        db.store
+            .organisations_sharing_uscc(first.id, 10)
+            .await
+            .unwrap(),
+        vec![second.clone()]
+    );
+    assert_eq!(
+        db.store
+            .organisations_sharing_uscc(second.id, 10)
+            .await
+            .unwrap(),
+        vec![first]
+    );
+    let (lone, _) = db
+        .store
+        .register_applicant(&org(OTHER_USCC), &user("third", Role::Applicant))
+        .await
+        .unwrap();
+    assert!(
+        db.store
+            .organisations_sharing_uscc(lone.id, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn a_taken_username_in_registration_leaves_no_organisation_behind(db: TestDb) {
@@ -1164,4 +1200,74 @@ async fn an_unknown_url_scheme_is_refused_without_echoing_the_url() {
         .await
         .unwrap_err();
     assert!(!error.to_string().contains("secret"), "{error}");
+}
+
+/// Migration 0006 rebuilds `organisations` on SQLite (to drop the USCC's uniqueness) while
+/// accounts and conflicts point at it: on a database migrated to 0005 with data, it keeps
+/// every organisation and every reference, foreign keys stay enforced, and a second
+/// organisation with the same code can then be added.
+#[tokio::test]
+async fn the_sqlite_uscc_migration_keeps_organisations_and_their_references() {
+    use sqlx::Connection;
+    use std::str::FromStr;
+    let dir = tempfile::tempdir().expect("dir");
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(&format!(
+        "sqlite://{}/m.db?mode=rwc",
+        dir.path().display()
+    ))
+    .expect("url")
+    .foreign_keys(true);
+    let mut conn = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .expect("connect");
+    let all = sqlx::migrate!("./migrations/sqlite");
+    let mut before = sqlx::migrate!("./migrations/sqlite");
+    before.migrations = all
+        .migrations
+        .iter()
+        .filter(|m| m.version < 6)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before.run(&mut conn).await.expect("migrations up to 0005");
+    for sql in [
+        "INSERT INTO organisations (uscc, name, region, created_at) \
+         VALUES ('91370102MA3DEM0015', '甲公司', '370102', 1)",
+        "INSERT INTO users (username, password_hash, display_name, role, organisation_id, \
+             created_at, password_changed_at) VALUES ('a', 'h', '甲', 'applicant', 1, 1, 1)",
+        "INSERT INTO users (username, password_hash, display_name, role, organisation_id, \
+             created_at, password_changed_at) VALUES ('e', 'h', '专家', 'expert', NULL, 1, 1)",
+        "INSERT INTO expert_conflicts (call_id, user_id, organisation_id, reason, declared_at) \
+         VALUES ('c', 2, 1, NULL, 1)",
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut conn)
+            .await
+            .expect(sql);
+    }
+    all.run(&mut conn).await.expect("migration 0006 on data");
+    let orphans: Vec<(String,)> = sqlx::query_as("PRAGMA foreign_key_check")
+        .fetch_all(&mut conn)
+        .await
+        .expect("check");
+    assert!(orphans.is_empty(), "{orphans:?}");
+    let kept: (i64, String) = sqlx::query_as("SELECT id, name FROM organisations")
+        .fetch_one(&mut conn)
+        .await
+        .expect("kept");
+    assert_eq!(kept, (1, "甲公司".to_string()));
+    sqlx::query(
+        "INSERT INTO organisations (uscc, name, region, created_at) \
+         VALUES ('91370102MA3DEM0015', '乙公司', '370102', 2)",
+    )
+    .execute(&mut conn)
+    .await
+    .expect("the same code again");
+    let dangling = sqlx::query(
+        "INSERT INTO users (username, password_hash, display_name, role, organisation_id, \
+             created_at, password_changed_at) VALUES ('x', 'h', 'x', 'applicant', 99, 1, 1)",
+    )
+    .execute(&mut conn)
+    .await;
+    assert!(dangling.is_err(), "foreign keys are still enforced");
 }

@@ -114,7 +114,7 @@ pub fn too_many(secs: u64) -> String {
 pub const REGISTER_TITLE: &str = "申报单位注册";
 /// Register intro.
 pub const REGISTER_INTRO: &str =
-    "请按营业执照（法人登记证书）填写单位信息。一个统一社会信用代码只能注册一次。";
+    "请按营业执照（法人登记证书）填写单位信息。各级主管部门将对照盖章材料核实单位身份。";
 /// Register: organisation section.
 pub const REGISTER_ORG: &str = "单位信息";
 /// Register: USCC.
@@ -137,8 +137,11 @@ pub const REGISTER_COUNTY: &str = "请选择区县";
 pub const REGISTER_ACCOUNT: &str = "登录账号";
 /// Register: contact name.
 pub const REGISTER_CONTACT: &str = "联系人姓名";
-/// Register: username hint.
-pub const REGISTER_USERNAME_HINT: &str = "3至32位字母、数字或 _ . @ -，可用手机号或邮箱";
+/// Register: the login name the applicant chooses, before the system's digits.
+pub const REGISTER_USERNAME: &str = "登录名";
+/// Register: username hint (the system appends digits, so that registering never tells a
+/// stranger which names are taken).
+pub const REGISTER_USERNAME_HINT: &str = "3至32位字母、数字或 _ . @ -。系统会在后面加上几位数字作为您的登录账号（如 zhangsan-4821），注册成功后显示";
 /// Register: password hint.
 pub const REGISTER_PASSWORD_HINT: &str = "至少8位";
 /// Register: confirm password.
@@ -150,12 +153,8 @@ pub const FORM_HAS_ERRORS: &str = "请修改标出的内容后再提交";
 
 /// Validation: required.
 pub const ERR_REQUIRED: &str = "请填写此项";
-/// Registration refused because the USCC or the user name is taken. One sentence for both,
-/// so that the answer does not tell a stranger which organisations have registered.
-pub const ERR_REGISTRATION_TAKEN: &str = "未能注册：该统一社会信用代码已注册，或该用户名已被使用。\
-     如贵单位已注册，请使用已有账号登录或联系本单位的账号管理人；否则请更换用户名后重试";
 /// Validation: bad username.
-pub const ERR_USERNAME: &str = "用户名应为3至32位字母、数字或 _ . @ -";
+pub const ERR_USERNAME: &str = "登录名应为3至32位字母、数字或 _ . @ -";
 /// Validation: short password.
 pub const ERR_PASSWORD_SHORT: &str = "密码至少8位";
 /// Validation: a password that is easy to guess, with the estimator's reason after it.
@@ -200,8 +199,17 @@ pub const ACCOUNT_ROLE: &str = "角色";
 pub const ACCOUNT_ORG: &str = "所属单位";
 /// Account: scope.
 pub const ACCOUNT_SCOPE: &str = "管辖范围";
+/// Review: other accounts registered with the application's USCC.
+pub const REVIEW_SAME_CODE: &str =
+    "另有以下单位账号使用同一统一社会信用代码注册，请对照盖章材料核实申报单位身份：";
 /// Welcome after registration.
 pub const WELCOME: &str = "注册成功，已为您登录";
+/// Welcome: the login name the system gave, before the name itself.
+pub const WELCOME_LOGIN_NAME: &str = "您的登录账号是";
+/// Welcome: after the login name.
+pub const WELCOME_LOGIN_NAME_KEEP: &str = "请记下，今后用它和密码登录。";
+/// Registration: no free login name found after many random tries (a name crowded by others).
+pub const ERR_REGISTRATION_NAME_CROWDED: &str = "暂时无法分配登录账号，请换一个登录名后重试";
 
 /// Error page: title.
 pub const ERROR_TITLE: &str = "出错了";

@@ -44,13 +44,15 @@ async fn admin(app: &App) -> reqwest::Client {
 /// An applicant who registers, then logs in on another browser, over HTTP: a `register` and a
 /// `login` entry.
 async fn applicant(app: &App) -> reqwest::Client {
+    let first = app.browser();
     assert_eq!(
-        app.register(&app.browser(), USCC, "qiye01").await.status(),
+        app.register(&first, USCC, "qiye01").await.status(),
         StatusCode::SEE_OTHER
     );
+    let name = app.login_name(&first).await;
     let b = app.browser();
     assert_eq!(
-        app.login(&b, "qiye01", PASSWORD).await.status(),
+        app.login(&b, &name, PASSWORD).await.status(),
         StatusCode::SEE_OTHER
     );
     b

@@ -656,13 +656,14 @@ async fn another_organisation_and_other_roles_cannot_reach_an_application(db: Te
 async fn the_deadline_is_enforced_by_the_server_clock(db: TestDb) {
     let app = App::start(db.store, true).await;
     let fx = fixture("sd-2024-llm-survey", "enterprise.valid.json");
-    let (_, id) = apply(&app, &fx, "late").await;
+    let (first, id) = apply(&app, &fx, "late").await;
+    let late = app.login_name(&first).await;
     // The demo deadline is 30 days after NOW; go past its end.
     app.clock.fetch_add(31 * 24 * 3600 * 1000, Ordering::SeqCst);
     // A month later the session has long expired: log in again.
     let b = app.browser();
     assert_eq!(
-        app.login(&b, "late", "secret-123").await.status(),
+        app.login(&b, &late, "secret-123").await.status(),
         StatusCode::SEE_OTHER
     );
     let r = app.submit_application(&b, id, "").await;

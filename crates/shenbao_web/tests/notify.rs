@@ -43,7 +43,7 @@ fn notice(title: &str, link: Option<&str>) -> Notice {
 /// Registers applicant qiye_a in browser `b` with the address zhang@example.cn; its user id.
 async fn applicant_with_mail(app: &App, b: &reqwest::Client) -> i64 {
     app.register(b, USCC_A, "qiye_a").await;
-    let id = user_id(&app.store, "qiye_a").await;
+    let id = user_id(app, b).await;
     app.store
         .set_user_email(id, Some("zhang@example.cn"))
         .await
@@ -51,9 +51,10 @@ async fn applicant_with_mail(app: &App, b: &reqwest::Client) -> i64 {
     id
 }
 
-async fn user_id(store: &Store, username: &str) -> i64 {
-    store
-        .user_by_username(username)
+/// The user id of the account logged in with `b`.
+async fn user_id(app: &App, b: &reqwest::Client) -> i64 {
+    app.store
+        .user_by_username(&app.login_name(b).await)
         .await
         .expect("lookup")
         .expect("user exists")
@@ -204,10 +205,7 @@ async fn notices_show_in_the_inbox_with_a_badge_and_are_marked_read(db: TestDb) 
     let b = app.browser();
     app.register(&a, USCC_A, "qiye_a").await;
     app.register(&b, USCC_B, "qiye_b").await;
-    let (ida, idb) = (
-        user_id(&app.store, "qiye_a").await,
-        user_id(&app.store, "qiye_b").await,
-    );
+    let (ida, idb) = (user_id(&app, &a).await, user_id(&app, &b).await);
 
     let (_, home) = app.get(&a, "/").await;
     assert_eq!(badge(&home), None, "no badge without unread notices");
@@ -326,7 +324,7 @@ async fn the_inbox_pages_by_twenty_newest_first(db: TestDb) {
     let app = App::start(db.store.clone(), false).await;
     let a = app.browser();
     app.register(&a, USCC_A, "qiye_a").await;
-    let ida = user_id(&app.store, "qiye_a").await;
+    let ida = user_id(&app, &a).await;
     let notifier = Notifier::default();
     for i in 1..=25 {
         notifier
@@ -364,7 +362,7 @@ async fn the_notification_email_is_validated_set_and_cleared(db: TestDb) {
     let app = App::start(db.store.clone(), false).await;
     let a = app.browser();
     app.register(&a, USCC_A, "qiye_a").await;
-    let ida = user_id(&app.store, "qiye_a").await;
+    let ida = user_id(&app, &a).await;
 
     let (_, account) = app.get(&a, "/account").await;
     assert!(account.contains("action=\"/account/email\""));
@@ -423,10 +421,7 @@ async fn notices_are_mailed_to_users_with_an_address(db: TestDb) {
     let b = app.browser();
     app.register(&a, USCC_A, "qiye_a").await;
     app.register(&b, USCC_B, "qiye_b").await;
-    let (ida, idb) = (
-        user_id(&app.store, "qiye_a").await,
-        user_id(&app.store, "qiye_b").await,
-    );
+    let (ida, idb) = (user_id(&app, &a).await, user_id(&app, &b).await);
     app.store
         .set_user_email(ida, Some("zhang@example.cn"))
         .await

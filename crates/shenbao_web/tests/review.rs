@@ -27,6 +27,7 @@ on_both_databases!(
     nobody_acts_outside_their_unit_or_after_forwarding,
     forwarding_closes_with_the_level_deadline,
     a_submission_to_a_unit_that_forwarded_is_refused_and_changes_nothing,
+    a_reviewer_sees_the_other_accounts_with_the_same_code,
 );
 
 const SECTOR: &str = "泉州市交通运输局";
@@ -899,4 +900,52 @@ async fn a_submission_to_a_unit_that_forwarded_is_refused_and_changes_nothing(db
         at("returned", "county", "350503")
     );
     assert_eq!(where_is(&app, draft).await.0, "draft");
+}
+
+/// Registration no longer refuses a USCC that another account registered (issue 11: the
+/// refusal told strangers who had registered, and let whoever typed a code first lock the
+/// enterprise out). The two accounts are two organisations that never see each other's
+/// applications, and the reviewer of either is told about the other.
+async fn a_reviewer_sees_the_other_accounts_with_the_same_code(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let call = "sd-2024-llm-cases";
+    let genuine = fixture(call, "case.valid.json");
+    let mut other = fixture(call, "case.valid.json");
+    other.profile["name"] = "冒用代码的有限公司".into();
+    let (genuine_b, genuine_id) = apply(&app, &genuine, "zhenqiye").await;
+    let (other_b, other_id) = apply(&app, &other, "maoyong").await;
+    assert_ne!(
+        app.get(&other_b, &format!("/applications/{genuine_id}"))
+            .await
+            .0,
+        StatusCode::OK,
+        "a second account with the code does not see the first one's application"
+    );
+    assert_ne!(
+        app.get(&genuine_b, &format!("/applications/{other_id}"))
+            .await
+            .0,
+        StatusCode::OK,
+        "nor the other way round"
+    );
+    submit(&app, &other_b, other_id, None).await;
+    let city = reviewer(&app, "shi_jinan", Role::Bureau, Some("370100"), None).await;
+    let (status, html) = app
+        .get(&city, &format!("/review/{call}/applications/{other_id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(shenbao_web::strings::REVIEW_SAME_CODE),
+        "{html}"
+    );
+    let genuine_name = genuine.profile["name"].as_str().expect("name");
+    assert!(html.contains(genuine_name), "the other account is named");
+    // An application whose code nobody else registered carries no such notice.
+    let lone = with_uscc(fixture(call, "case.valid.json"), "91440300708461136T");
+    let (lone_b, lone_id) = apply(&app, &lone, "dandu").await;
+    submit(&app, &lone_b, lone_id, None).await;
+    let (_, html) = app
+        .get(&city, &format!("/review/{call}/applications/{lone_id}"))
+        .await;
+    assert!(!html.contains(shenbao_web::strings::REVIEW_SAME_CODE));
 }

@@ -323,6 +323,22 @@ pub async fn register_form(viewer: Viewer) -> Result<Html<String>, AppError> {
     })
 }
 
+/// How many random login names registration tries before asking for another chosen name.
+const LOGIN_NAME_TRIES: u32 = 16;
+
+/// The login name for the `attempt`-th try: `chosen-NNNN`, with six digits after the first
+/// half of the tries so that a crowded name still finds a free one.
+fn login_name(chosen: &str, attempt: u32) -> String {
+    let (low, span) = if attempt < LOGIN_NAME_TRIES / 2 {
+        (1_000, 9_000)
+    } else {
+        (100_000, 900_000)
+    };
+    let mut bytes = [0u8; 4];
+    getrandom::fill(&mut bytes).expect("operating system random source");
+    format!("{chosen}-{}", low + u32::from_le_bytes(bytes) % span)
+}
+
 fn valid_username(u: &str) -> bool {
     (3..=32).contains(&u.chars().count())
         && u.chars()
@@ -378,18 +394,17 @@ pub async fn register(
         errors.insert("confirm", s::ERR_PASSWORD_MISMATCH.into());
     }
     if errors.is_empty() {
-        // Every attempt that gets this far costs a hash and may probe who has registered.
+        // Every attempt that gets this far costs a hash.
         throttle::record(&state, &limit).await?;
         let now = state.now();
-        let code = uscc.map(|u| u.code().to_string()).unwrap_or_default();
         let org = NewOrganisation {
-            uscc: code.clone(),
+            uscc: uscc.map(|u| u.code().to_string()).unwrap_or_default(),
             name: form.org_name.trim().to_string(),
             region: form.region.trim().to_string(),
             created_at: now,
         };
-        let user = NewUser {
-            username: username.clone(),
+        let mut user = NewUser {
+            username: String::new(),
             password_hash: auth::hash_password_async(&form.password).await?,
             display_name: form.contact.trim().to_string(),
             role: Role::Applicant,
@@ -399,36 +414,31 @@ pub async fn register(
             email: None,
             created_at: now,
         };
-        match state.store.register_applicant(&org, &user).await {
-            Ok((org, user)) => {
-                audit(
-                    &state,
-                    &viewer,
-                    Some(user.id),
-                    "register",
-                    Some(("organisation", org.id.to_string())),
-                    Some(serde_json::json!({ "uscc": org.uscc, "name": org.name }).to_string()),
-                )
-                .await?;
-                let jar = open_session(&state, jar, user.id).await?;
-                return Ok((jar, Redirect::to("/account?welcome=1")).into_response());
+        // The login name is the chosen one with random digits after it, every time: a refusal
+        // of a taken name (or of a registered USCC, which the store no longer refuses) would
+        // tell a stranger who has an account. A taken combination is retried with new digits,
+        // which says nothing about the chosen name.
+        for attempt in 0..LOGIN_NAME_TRIES {
+            user.username = login_name(&username, attempt);
+            match state.store.register_applicant(&org, &user).await {
+                Ok((org, user)) => {
+                    audit(
+                        &state,
+                        &viewer,
+                        Some(user.id),
+                        "register",
+                        Some(("organisation", org.id.to_string())),
+                        Some(serde_json::json!({ "uscc": org.uscc, "name": org.name }).to_string()),
+                    )
+                    .await?;
+                    let jar = open_session(&state, jar, user.id).await?;
+                    return Ok((jar, Redirect::to("/account?welcome=1")).into_response());
+                }
+                Err(StoreError::Conflict { .. }) => continue,
+                Err(e) => return Err(e.into()),
             }
-            // The same answer whether the USCC or the user name is taken: which organisations
-            // have registered is not for strangers to find out.
-            Err(StoreError::Conflict { .. }) => {
-                errors.insert("uscc", s::ERR_REGISTRATION_TAKEN.into());
-                audit(
-                    &state,
-                    &viewer,
-                    None,
-                    "register_refused",
-                    Some(("organisation", code)),
-                    None,
-                )
-                .await?;
-            }
-            Err(e) => return Err(e.into()),
         }
+        errors.insert("username", s::ERR_REGISTRATION_NAME_CROWDED.into());
     }
     form.password.clear();
     form.confirm.clear();
@@ -457,6 +467,8 @@ struct AccountPage {
     /// The notification e-mail address shown in the form (stored, or as typed after an error).
     email: String,
     email_error: Option<&'static str>,
+    /// Just registered: the login name the system gave is shown prominently.
+    welcome: bool,
 }
 
 /// Query of the account page.
@@ -521,6 +533,7 @@ async fn account_page(
         notice,
         email,
         email_error,
+        welcome: notice == Some(s::WELCOME),
     })
 }
 

@@ -437,6 +437,9 @@ pub struct Typed {
     signatures: Vec<String>,
 }
 
+/// How many other accounts with the same USCC the review page lists.
+const SAME_CODE_SHOWN: i64 = 10;
+
 #[derive(Template)]
 #[template(path = "review/show.html")]
 struct ShowPage {
@@ -446,6 +449,10 @@ struct ShowPage {
     id: i64,
     title: String,
     organisation: String,
+    uscc: String,
+    /// Other accounts registered with the same USCC (name, place): the reviewer checks the
+    /// stamped papers to tell which one is the enterprise.
+    same_code: Vec<(String, String)>,
     region: String,
     direction: String,
     status: &'static str,
@@ -534,6 +541,16 @@ async fn show_page(
         .organisation(app.organisation_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let same_code = state
+        .store
+        .organisations_sharing_uscc(org.id, SAME_CODE_SHOWN)
+        .await?
+        .into_iter()
+        .map(|o| {
+            let place = shenbao_core::region::full_name(&o.region).unwrap_or(o.region);
+            (o.name, place)
+        })
+        .collect();
     let snapshots = state.store.last_two_snapshots(app.id).await?;
     let snapshot = snapshots.first().ok_or(AppError::NotFound)?;
     let answers: Json = serde_json::from_str(&snapshot.answers).unwrap_or_else(|_| json!({}));
@@ -667,6 +684,8 @@ async fn show_page(
         id: app.id,
         title: app.title.clone().unwrap_or_default(),
         organisation: org.name.clone(),
+        uscc: org.uscc.clone(),
+        same_code,
         region: shenbao_core::region::full_name(&org.region).unwrap_or(org.region.clone()),
         direction: direction_name(entry, &app.direction),
         status: status_label(&app.status),

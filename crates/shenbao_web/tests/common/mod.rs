@@ -147,6 +147,19 @@ impl App {
         .await
     }
 
+    /// The login name of the account logged in with `b`, as its account page shows it
+    /// (registration adds random digits to the name chosen).
+    pub async fn login_name(&self, b: &reqwest::Client) -> String {
+        let (status, html) = self.get(b, "/account").await;
+        assert_eq!(status, StatusCode::OK, "logged in");
+        let start = html
+            .find("class=\"login-name\">")
+            .expect("login name shown")
+            + 19;
+        let end = start + html[start..].find('<').expect("end of login name");
+        html[start..end].to_string()
+    }
+
     pub async fn login(
         &self,
         b: &reqwest::Client,
