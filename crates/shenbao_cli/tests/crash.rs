@@ -1055,7 +1055,7 @@ async fn acknowledged_writes_survive_kill_9_mid_surge() {
     for s in &ledger.submissions {
         let row = &apps[&s.app];
         assert!(
-            row.status != "draft" && row.submitted_at.is_some(),
+            row.status != shenbao_store::ApplicationStatus::Draft && row.submitted_at.is_some(),
             "LOST SUBMISSION: application {} is {}",
             s.app,
             row.status

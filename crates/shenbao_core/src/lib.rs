@@ -16,3 +16,4 @@ pub mod region;
 pub mod review;
 pub mod routing;
 pub mod text;
+pub mod workflow;

@@ -66,7 +66,7 @@ pub(crate) fn application_from_row(row: &AnyRow) -> Result<ApplicationRow, sqlx:
         subdirection: row.try_get("subdirection")?,
         organisation_id: row.try_get("organisation_id")?,
         created_by: row.try_get("created_by")?,
-        status: row.try_get("status")?,
+        status: crate::model::status_column(row, "status")?,
         answers: row.try_get("answers")?,
         justification: row.try_get("justification")?,
         version: row.try_get("version")?,
@@ -382,7 +382,7 @@ impl Store {
         .bind(&submission.unit)
         .bind(&submission.sector)
         .bind(&submission.title)
-        .bind(&submission.from_status)
+        .bind(submission.from_status.as_str())
         .bind(applicant.and_then(|a| a.justification.clone()))
         .bind(applicant.is_some())
         .fetch_optional(&mut *tx)
@@ -427,7 +427,7 @@ impl Store {
             &mut *tx,
             id,
             event,
-            Some(&submission.from_status),
+            Some(submission.from_status.as_str()),
             "submitted",
         )
         .await?;

@@ -84,10 +84,10 @@ pub use expert::{
     NewConflict, PoolExpertRow,
 };
 pub use model::{
-    ApplicantSubmission, ApplicationEvent, ApplicationRow, AttachmentRow, AuditRow, CallRow,
-    EventRow, NewApplication, NewAttachment, NewAuditEntry, NewOrganisation, NewSession,
-    NewSnapshot, NewUser, OrganisationRow, ParseRoleError, Role, SessionRow, SnapshotRow,
-    Submission, UserRow,
+    ApplicantSubmission, ApplicationEvent, ApplicationRow, ApplicationStatus, AttachmentRow,
+    AuditRow, CallRow, EventRow, NewApplication, NewAttachment, NewAuditEntry, NewOrganisation,
+    NewSession, NewSnapshot, NewUser, OrganisationRow, ParseRoleError, Role, SessionRow,
+    SnapshotRow, Submission, UserRow,
 };
 pub use notification::{MailRow, NewMail, NewNotification, NotificationRow};
 pub use review::{

@@ -4,77 +4,20 @@
 //! leaves out the tokens, so rows can be logged with `{:?}`.
 
 use std::fmt;
-use std::str::FromStr;
 
-/// What an account may do. Stored as its [`Role::as_str`] text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// 申报单位: an enterprise account that fills in and submits applications.
-    Applicant,
-    /// 审核单位: a bureau reviewer, limited to its `scope_region` (and `scope_sector`).
-    Bureau,
-    /// 征集单位: the department that publishes a call and decides on it.
-    Owner,
-    /// 评审专家: an expert who scores applications assigned to them.
-    Expert,
-    /// 管理员: manages accounts and calls.
-    Admin,
-}
+pub use shenbao_core::workflow::{ApplicationStatus, ParseRoleError, Role};
 
-impl Role {
-    /// Every role, in the order above.
-    pub const ALL: [Role; 5] = [
-        Role::Applicant,
-        Role::Bureau,
-        Role::Owner,
-        Role::Expert,
-        Role::Admin,
-    ];
-
-    /// The stored and serialised name: `applicant`, `bureau`, `owner`, `expert`, `admin`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Applicant => "applicant",
-            Role::Bureau => "bureau",
-            Role::Owner => "owner",
-            Role::Expert => "expert",
-            Role::Admin => "admin",
-        }
-    }
-
-    /// The Chinese name shown in pages.
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Applicant => "申报单位",
-            Role::Bureau => "审核单位",
-            Role::Owner => "征集单位",
-            Role::Expert => "评审专家",
-            Role::Admin => "管理员",
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The text was not one of the [`Role::as_str`] names.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role {0:?}")]
-pub struct ParseRoleError(pub String);
-
-impl FromStr for Role {
-    type Err = ParseRoleError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|role| role.as_str() == s)
-            .ok_or_else(|| ParseRoleError(s.to_owned()))
-    }
+/// Reads a status column (`status`, `from_status`…) as an [`ApplicationStatus`].
+pub(crate) fn status_column(
+    row: &sqlx::any::AnyRow,
+    column: &str,
+) -> Result<ApplicationStatus, sqlx::Error> {
+    use sqlx::Row;
+    let text: String = row.try_get(column)?;
+    text.parse().map_err(|e| sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: Box::new(e),
+    })
 }
 
 /// An organisation to insert (see [`crate::Store::register_applicant`]).
@@ -333,8 +276,8 @@ pub struct ApplicationRow {
     pub organisation_id: i64,
     /// The account that created it.
     pub created_by: i64,
-    /// `draft`, `submitted`, `returned`, `not_recommended`, `recommended` or `selected`.
-    pub status: String,
+    /// Where it stands.
+    pub status: ApplicationStatus,
     /// The answers as JSON text.
     pub answers: String,
     /// The applicant's written reasons for the warnings the rules raised.
@@ -362,8 +305,8 @@ pub struct ApplicationRow {
 /// Where a submission goes (see [`crate::Store::submit_application`]).
 #[derive(Debug, Clone)]
 pub struct Submission {
-    /// The status it is submitted from: `draft`, or `returned` for a resubmission.
-    pub from_status: String,
+    /// The status it is submitted from: draft, or returned for a resubmission.
+    pub from_status: ApplicationStatus,
     /// The review level that receives it.
     pub level: String,
     /// The reviewing unit at that level (division code, sector name, or `*`).

@@ -10,13 +10,17 @@
 //! Must not: decide who may act for which unit (the web layer maps accounts to units), read the
 //! clock, or look inside the answers.
 
+use std::collections::BTreeMap;
+
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row, Transaction};
 
 use crate::application::{
     application_columns, application_from_row, insert_event, snapshot_from_row,
 };
-use crate::{ApplicationEvent, ApplicationRow, LockClass, Store, StoreError, UserRow};
+use crate::{
+    ApplicationEvent, ApplicationRow, ApplicationStatus, LockClass, Store, StoreError, UserRow,
+};
 
 /// The conflict reported when a unit tries to forward a list it already forwarded, or to
 /// change anything in it afterwards.
@@ -79,7 +83,7 @@ pub struct LowerRow {
     /// The application's title.
     pub title: Option<String>,
     /// Its current status.
-    pub status: String,
+    pub status: ApplicationStatus,
     /// The applicant's name.
     pub organisation_name: String,
 }
@@ -100,8 +104,7 @@ pub struct ForwardRow {
 /// Where forwarded applications go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NextUnit {
-    /// The city bureau of the applicant's registered region (its division code with the last
-    /// two digits `00`).
+    /// The city bureau of the applicant's registered region ([`shenbao_core::routing::city_of`]).
     ApplicantCity,
     /// A fixed unit, such as `*` for the call owner.
     Fixed(String),
@@ -157,7 +160,7 @@ pub struct QueueCount {
     /// Direction.
     pub direction: String,
     /// Status.
-    pub status: String,
+    pub status: ApplicationStatus,
     /// How many.
     pub count: i64,
 }
@@ -579,22 +582,47 @@ impl Store {
         .fetch_all(&mut *tx)
         .await?;
         let moved = match next_unit {
-            NextUnit::ApplicantCity => sqlx::query(
-                "UPDATE applications SET level = $1, status = 'submitted', \
-                     version = version + 1, \
-                     unit = (SELECT substr(o.region, 1, 4) || '00' FROM organisations o \
-                             WHERE o.id = applications.organisation_id) \
-                 WHERE call_id = $2 AND level = $3 AND unit = $4 AND direction = $5 \
-                   AND status = 'recommended'",
-            )
-            .bind(next_level)
-            .bind(&at.call_id)
-            .bind(&at.level)
-            .bind(&at.unit)
-            .bind(direction)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected(),
+            // Each application goes to its applicant's city, by the rule in core
+            // (`routing::city_of`): one UPDATE per city of the forwarded list.
+            NextUnit::ApplicantCity => {
+                let regions = sqlx::query(
+                    "SELECT a.id, o.region FROM applications a \
+                     JOIN organisations o ON o.id = a.organisation_id \
+                     WHERE a.call_id = $1 AND a.level = $2 AND a.unit = $3 \
+                       AND a.direction = $4 AND a.status = 'recommended'",
+                )
+                .bind(&at.call_id)
+                .bind(&at.level)
+                .bind(&at.unit)
+                .bind(direction)
+                .fetch_all(&mut *tx)
+                .await?;
+                let mut by_city: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+                for row in &regions {
+                    let region: String = row.try_get("region")?;
+                    by_city
+                        .entry(shenbao_core::routing::city_of(&region))
+                        .or_default()
+                        .push(row.try_get("id")?);
+                }
+                let mut moved = 0;
+                for (city, ids) in &by_city {
+                    let sql = format!(
+                        "UPDATE applications SET level = $1, status = 'submitted', \
+                             version = version + 1, unit = $2 \
+                         WHERE status = 'recommended' AND id IN ({})",
+                        crate::expert::placeholders(3, ids.len())
+                    );
+                    let mut update = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(next_level)
+                        .bind(city);
+                    for id in ids {
+                        update = update.bind(id);
+                    }
+                    moved += update.execute(&mut *tx).await?.rows_affected();
+                }
+                moved
+            }
             NextUnit::Fixed(unit) => sqlx::query(
                 "UPDATE applications SET level = $1, status = 'submitted', \
                      version = version + 1, unit = $6 \
@@ -701,7 +729,7 @@ impl Store {
                 Ok(LowerRow {
                     review: review_from_row(r)?,
                     title: r.try_get("title")?,
-                    status: r.try_get("status")?,
+                    status: crate::model::status_column(r, "status")?,
                     organisation_name: r.try_get("organisation_name")?,
                 })
             })
@@ -826,7 +854,7 @@ impl Store {
             .map(|r| {
                 Ok(QueueCount {
                     direction: r.try_get("direction")?,
-                    status: r.try_get("status")?,
+                    status: crate::model::status_column(r, "status")?,
                     count: r.try_get("n")?,
                 })
             })

@@ -14,12 +14,14 @@
 //! Must not: decide which level is the owner's (the caller passes the level id of the call's
 //! province-scope level), rank applications, or read the clock.
 
+use std::collections::BTreeMap;
+
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::application::{application_columns, application_from_row, insert_event};
 use crate::expert::placeholders;
-use crate::{ApplicationEvent, ApplicationRow, LockClass, Store, StoreError};
+use crate::{ApplicationEvent, ApplicationRow, ApplicationStatus, LockClass, Store, StoreError};
 
 /// The call's results are published: selection is frozen, and a second publication refused.
 pub const PUBLISHED: &str = "publications.call_id";
@@ -44,8 +46,8 @@ pub struct OwnerApplicationRow {
     pub direction: String,
     /// Case or project name.
     pub title: Option<String>,
-    /// `submitted` (waiting for the owner) or `selected`.
-    pub status: String,
+    /// Submitted (waiting for the owner) or selected.
+    pub status: ApplicationStatus,
     /// Unix milliseconds of the submission (with `id`, the page key).
     pub submitted_at: i64,
     /// The applicant organisation.
@@ -77,7 +79,7 @@ pub struct CountRow {
     /// The level holding them; `None` for drafts.
     pub level: Option<String>,
     /// The status.
-    pub status: String,
+    pub status: ApplicationStatus,
     /// The direction.
     pub direction: String,
     /// The applicant's city: the first four digits of its division code and `00`.
@@ -417,31 +419,44 @@ impl Store {
     }
 
     /// How many applications of a call are in each (level, status, direction, applicant's
-    /// city), in one grouped query.
+    /// city), in one grouped query by the applicant's region; the regions are gathered into
+    /// their cities by [`shenbao_core::routing::city_of`], the one place that rule lives.
     pub async fn owner_counts(&self, call_id: &str) -> Result<Vec<CountRow>, StoreError> {
         let rows = sqlx::query(
-            "SELECT a.level, a.status, a.direction, \
-                 SUBSTR(o.region, 1, 4) || '00' AS city, COUNT(*) AS n \
+            "SELECT a.level, a.status, a.direction, o.region, COUNT(*) AS n \
              FROM applications a JOIN organisations o ON o.id = a.organisation_id \
              WHERE a.call_id = $1 \
-             GROUP BY a.level, a.status, a.direction, SUBSTR(o.region, 1, 4) || '00' \
-             ORDER BY a.level, a.status, a.direction, city",
+             GROUP BY a.level, a.status, a.direction, o.region",
         )
         .bind(call_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(CountRow {
-                    level: row.try_get("level")?,
-                    status: row.try_get("status")?,
-                    direction: row.try_get("direction")?,
-                    city: row.try_get("city")?,
-                    count: row.try_get("n")?,
+        let mut counts: BTreeMap<(Option<String>, &'static str, String, String), CountRow> =
+            BTreeMap::new();
+        for row in &rows {
+            let status = crate::model::status_column(row, "status")?;
+            let region: String = row.try_get("region")?;
+            let city = shenbao_core::routing::city_of(&region);
+            let level: Option<String> = row.try_get("level")?;
+            let direction: String = row.try_get("direction")?;
+            let n: i64 = row.try_get("n")?;
+            counts
+                .entry((
+                    level.clone(),
+                    status.as_str(),
+                    direction.clone(),
+                    city.clone(),
+                ))
+                .or_insert(CountRow {
+                    level,
+                    status,
+                    direction,
+                    city,
+                    count: 0,
                 })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+                .count += n;
+        }
+        Ok(counts.into_values().collect())
     }
 }
 
@@ -450,7 +465,7 @@ fn owner_application_from_row(row: &AnyRow) -> Result<OwnerApplicationRow, sqlx:
         id: row.try_get("id")?,
         direction: row.try_get("direction")?,
         title: row.try_get("title")?,
-        status: row.try_get("status")?,
+        status: crate::model::status_column(row, "status")?,
         submitted_at: row.try_get("submitted_at")?,
         organisation_id: row.try_get("organisation_id")?,
         organisation_name: row.try_get("name")?,

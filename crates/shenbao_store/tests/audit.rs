@@ -451,7 +451,7 @@ async fn every_status_change_of_the_workflow_is_chained(db: TestDb) {
                 id,
                 1,
                 &Submission {
-                    from_status: "draft".to_owned(),
+                    from_status: shenbao_store::ApplicationStatus::Draft,
                     level: "city".to_owned(),
                     unit: "370100".to_owned(),
                     sector: None,

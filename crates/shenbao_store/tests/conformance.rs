@@ -87,7 +87,7 @@ fn org(uscc: &str) -> NewOrganisation {
 /// A first submission to the city bureau of 济南.
 fn to_city() -> Submission {
     Submission {
-        from_status: "draft".into(),
+        from_status: shenbao_store::ApplicationStatus::Draft,
         level: "city".into(),
         unit: "370100".into(),
         sector: None,
@@ -634,7 +634,7 @@ async fn creating_an_application_stores_a_draft_and_its_first_event(db: TestDb) 
             subdirection: Some("制造业".to_owned()),
             organisation_id,
             created_by: user_id,
-            status: "draft".to_owned(),
+            status: shenbao_store::ApplicationStatus::Draft,
             answers: r#"{"project_name":"智算平台"}"#.to_owned(),
             justification: None,
             version: 1,
@@ -708,7 +708,7 @@ async fn saving_a_draft_increments_the_version_and_refuses_a_stale_one(db: TestD
     assert_eq!(stored.justification.as_deref(), Some("理由"));
     assert_eq!(stored.version, 2);
     assert_eq!((stored.created_at, stored.updated_at), (2_000, 2_500));
-    assert_eq!(stored.status, "draft");
+    assert_eq!(stored.status, shenbao_store::ApplicationStatus::Draft);
 
     // Reloaded at version 2, the second tab saves; the justification can be cleared.
     assert_eq!(
@@ -751,7 +751,7 @@ async fn submitting_stores_the_snapshot_and_the_event_and_refuses_a_stale_versio
     assert_eq!(db.store.application_events(id).await.unwrap().len(), 1);
     assert_eq!(
         db.store.application(id).await.unwrap().unwrap().status,
-        "draft"
+        shenbao_store::ApplicationStatus::Draft
     );
 
     let submitted = db
@@ -765,7 +765,10 @@ async fn submitting_stores_the_snapshot_and_the_event_and_refuses_a_stale_versio
         )
         .await
         .unwrap();
-    assert_eq!(submitted.status, "submitted");
+    assert_eq!(
+        submitted.status,
+        shenbao_store::ApplicationStatus::Submitted
+    );
     assert_eq!(submitted.version, v2 + 1);
     assert_eq!(submitted.submitted_at, Some(4_000));
     assert_eq!(submitted.updated_at, 4_000);
@@ -867,7 +870,7 @@ async fn withdrawing_goes_back_to_draft_with_an_event_and_a_new_version(db: Test
         .withdraw_application(id, "city", &event(5_000, Some(user_id), Some("补充材料")))
         .await
         .unwrap();
-    assert_eq!(withdrawn.status, "draft");
+    assert_eq!(withdrawn.status, shenbao_store::ApplicationStatus::Draft);
     assert_eq!(withdrawn.version, submitted.version + 1);
     assert_eq!(withdrawn.submitted_at, None);
     assert_eq!(withdrawn.updated_at, 5_000);

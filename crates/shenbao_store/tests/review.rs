@@ -97,7 +97,7 @@ async fn submitted(db: &TestDb, n: usize, region: &str, name: &str, at: i64) -> 
 /// A first submission of the application of `name` to the county bureau of `region`.
 fn to_county(region: &str, name: &str) -> Submission {
     Submission {
-        from_status: "draft".into(),
+        from_status: shenbao_store::ApplicationStatus::Draft,
         level: "county".into(),
         unit: region.into(),
         sector: None,
@@ -184,7 +184,7 @@ async fn recommending_ranks_in_order_and_moving_swaps_neighbours(db: TestDb) {
             )
             .await
             .unwrap();
-        assert_eq!(row.status, "recommended");
+        assert_eq!(row.status, shenbao_store::ApplicationStatus::Recommended);
     }
     assert_eq!(
         ranked_ids(&db, &at).await,
@@ -243,14 +243,14 @@ async fn not_recommending_or_returning_leaves_the_ranking_closed_up(db: TestDb) 
         .decide(a, &at, &no, &event(110, None))
         .await
         .unwrap();
-    assert_eq!(row.status, "not_recommended");
+    assert_eq!(row.status, shenbao_store::ApplicationStatus::NotRecommended);
     assert_eq!(ranked_ids(&db, &at).await, vec![(b, Some(1)), (c, Some(2))]);
     let row = db
         .store
         .return_application(b, &at, &event(120, Some("请补充算力合同")))
         .await
         .unwrap();
-    assert_eq!(row.status, "returned");
+    assert_eq!(row.status, shenbao_store::ApplicationStatus::Returned);
     assert_eq!(ranked_ids(&db, &at).await, vec![(c, Some(1))]);
     assert!(db.store.reviews_of(b).await.unwrap().is_empty());
     let events = db.store.application_events(b).await.unwrap();
@@ -286,7 +286,7 @@ async fn a_returned_application_is_resubmitted_to_the_same_unit(db: TestDb) {
             a,
             version,
             &Submission {
-                from_status: "returned".into(),
+                from_status: shenbao_store::ApplicationStatus::Returned,
                 level: "county".into(),
                 unit: "350503".into(),
                 sector: None,
@@ -302,7 +302,7 @@ async fn a_returned_application_is_resubmitted_to_the_same_unit(db: TestDb) {
         )
         .await
         .unwrap();
-    assert_eq!(row.status, "submitted");
+    assert_eq!(row.status, shenbao_store::ApplicationStatus::Submitted);
     assert_eq!(row.level.as_deref(), Some("county"));
     assert_eq!(row.title.as_deref(), Some("新名称"));
     let snaps = db.store.last_two_snapshots(a).await.unwrap();
@@ -460,7 +460,7 @@ async fn forwarding_moves_the_recommended_up_and_freezes_the_list(db: TestDb) {
         .unwrap();
     assert_eq!(lower.len(), 2);
     assert_eq!(lower[0].review.application_id, c);
-    assert_eq!(lower[0].status, "submitted");
+    assert_eq!(lower[0].status, shenbao_store::ApplicationStatus::Submitted);
 }
 
 /// Everything a submission writes about application `id`: the row, its events, its latest
@@ -545,7 +545,7 @@ async fn a_submission_to_a_unit_that_forwarded_is_refused_and_writes_nothing(db:
                 returned,
                 returned_row.version,
                 &Submission {
-                    from_status: "returned".into(),
+                    from_status: shenbao_store::ApplicationStatus::Returned,
                     ..to_county("350503", "乙公司")
                 },
                 &snapshot,
@@ -778,7 +778,7 @@ async fn the_queue_filters_and_pages_by_keyset(db: TestDb) {
     assert!(
         counts
             .iter()
-            .any(|c| c.status == "recommended" && c.count == 1)
+            .any(|c| c.status == shenbao_store::ApplicationStatus::Recommended && c.count == 1)
     );
 }
 

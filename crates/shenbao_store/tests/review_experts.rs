@@ -136,7 +136,7 @@ impl World {
                 created.id,
                 1,
                 &shenbao_store::Submission {
-                    from_status: "draft".into(),
+                    from_status: shenbao_store::ApplicationStatus::Draft,
                     level: "city".into(),
                     unit: "370100".into(),
                     sector: None,
@@ -712,7 +712,7 @@ async fn selecting_and_unselecting_write_events_and_need_the_owner_level(db: Tes
         .select_application(app, &event(9_000))
         .await
         .unwrap();
-    assert_eq!(selected.status, "selected");
+    assert_eq!(selected.status, shenbao_store::ApplicationStatus::Selected);
     assert_eq!(selected.updated_at, 9_000);
     assert_eq!(selected.version, 3);
     assert_conflict(
@@ -724,7 +724,7 @@ async fn selecting_and_unselecting_write_events_and_need_the_owner_level(db: Tes
         .unselect_application(app, &event(9_002))
         .await
         .unwrap();
-    assert_eq!(back.status, "submitted");
+    assert_eq!(back.status, shenbao_store::ApplicationStatus::Submitted);
     assert_conflict(
         w.store.unselect_application(app, &event(9_003)).await,
         "applications.version",
@@ -769,11 +769,11 @@ async fn selecting_many_is_all_or_nothing(db: TestDb) {
     );
     assert_eq!(
         w.store.application(a).await.unwrap().unwrap().status,
-        "submitted"
+        shenbao_store::ApplicationStatus::Submitted
     );
     assert_eq!(
         w.store.application(c).await.unwrap().unwrap().status,
-        "submitted"
+        shenbao_store::ApplicationStatus::Submitted
     );
 
     let changed = w
@@ -785,7 +785,7 @@ async fn selecting_many_is_all_or_nothing(db: TestDb) {
     for id in [a, b, c] {
         assert_eq!(
             w.store.application(id).await.unwrap().unwrap().status,
-            "selected"
+            shenbao_store::ApplicationStatus::Selected
         );
     }
 }
@@ -819,11 +819,11 @@ async fn publication_freezes_selection_and_happens_once(db: TestDb) {
     );
     assert_eq!(
         w.store.application(a).await.unwrap().unwrap().status,
-        "selected"
+        shenbao_store::ApplicationStatus::Selected
     );
     assert_eq!(
         w.store.application(b).await.unwrap().unwrap().status,
-        "submitted"
+        shenbao_store::ApplicationStatus::Submitted
     );
     // Another call is not affected.
     assert_eq!(w.store.publication("other-call").await.unwrap(), None);

@@ -1537,7 +1537,7 @@ async fn seed_queue(store: &Store, now: i64) -> Result<QueueSeed> {
                     row.id,
                     row.version,
                     &Submission {
-                        from_status: "draft".to_string(),
+                        from_status: shenbao_store::ApplicationStatus::Draft,
                         level: QUEUE_LEVEL.to_string(),
                         unit: unit.to_string(),
                         sector: None,

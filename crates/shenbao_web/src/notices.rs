@@ -8,6 +8,7 @@
 
 use shenbao_core::call::definition::{LevelScope, ReviewLevel};
 use shenbao_core::routing;
+use shenbao_store::ApplicationStatus;
 use shenbao_store::{ApplicationRow, StoreError, UserRow};
 
 use crate::ServerState;
@@ -220,7 +221,7 @@ pub async fn published(state: &ServerState, entry: &CallEntry, owner_level: &str
         };
         after = Some((last.submitted_at, last.id));
         for row in &page {
-            let selected = row.status == "selected";
+            let selected = row.status == ApplicationStatus::Selected;
             let recipients = ids(state.store.users_of_organisation(row.organisation_id).await);
             let name = row
                 .title

@@ -290,10 +290,6 @@ pub const APPS_CHOOSE_SUBDIRECTION: &str = "选择子方向";
 pub const APPS_EDIT: &str = "填写";
 /// Applications: view.
 pub const APPS_VIEW: &str = "查看";
-/// Status: draft.
-pub const STATUS_DRAFT: &str = "草稿";
-/// Status: submitted.
-pub const STATUS_SUBMITTED: &str = "已提交";
 /// Application page: history.
 pub const APP_HISTORY: &str = "办理记录";
 /// Application page: files.
@@ -374,20 +370,12 @@ pub const FORM_REGION_PICK: &str = "请依次选择省、市、区县";
 
 // ---- review: statuses and the applicant's side ----------------------------------------------
 
-/// Status: returned for revision.
-pub const STATUS_RETURNED: &str = "退回修改";
-/// Status: not recommended.
-pub const STATUS_NOT_RECOMMENDED: &str = "不予推荐";
-/// Status: recommended, waiting to be forwarded.
-pub const STATUS_RECOMMENDED: &str = "已推荐";
 /// Status shown to the applicant at the owner before publication.
 pub const STATUS_IN_EXPERT_REVIEW: &str = "评审中";
 /// Outcome shown to the applicant after publication: selected.
 pub const STATUS_OUTCOME_SELECTED: &str = "入选";
 /// Outcome shown to the applicant after publication: not selected.
 pub const STATUS_OUTCOME_NOT_SELECTED: &str = "未入选";
-/// Status: selected by the call owner.
-pub const STATUS_SELECTED: &str = "拟入选";
 /// Submit refused: the call defines no review level for the direction.
 /// An organisation registered outside the call's area: the area's name, then the region's.
 pub fn apply_out_of_area(area: &str, region: &str) -> String {
@@ -742,20 +730,10 @@ pub const OWNER_DIRECTION: &str = "申报方向";
 pub const OWNER_STATUS: &str = "状态";
 /// Owner: column, level.
 pub const OWNER_LEVEL: &str = "所在环节";
-/// Status: draft.
-pub const OWNER_STATUS_DRAFT: &str = "草稿";
-/// Status: submitted, waiting at its level.
-pub const OWNER_STATUS_SUBMITTED: &str = "待评审";
-/// Status: returned.
-pub const OWNER_STATUS_RETURNED: &str = "退回修改";
-/// Status: not recommended.
-pub const OWNER_STATUS_NOT_RECOMMENDED: &str = "不予推荐";
-/// Status: recommended.
-pub const OWNER_STATUS_RECOMMENDED: &str = "已推荐";
 /// Status: selected.
 pub const OWNER_STATUS_SELECTED: &str = "入选";
 /// Status: unknown.
-pub const OWNER_STATUS_OTHER: &str = "其他";
+pub const STATUS_OTHER: &str = "其他";
 /// Owner: the expert pool.
 pub const OWNER_POOL: &str = "专家库";
 /// Owner: empty pool.

@@ -191,7 +191,7 @@ async fn objects(app: &App) -> Objects {
             submitted.id,
             1,
             &shenbao_store::Submission {
-                from_status: "draft".into(),
+                from_status: shenbao_store::ApplicationStatus::Draft,
                 level: "city".into(),
                 unit: "440100".into(),
                 sector: None,

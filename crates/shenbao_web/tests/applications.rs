@@ -75,7 +75,7 @@ async fn every_seed_call_takes_a_complete_application(db: TestDb) {
             .await
             .expect("query")
             .expect("row");
-        assert_eq!(row.status, "submitted");
+        assert_eq!(row.status, shenbao_store::ApplicationStatus::Submitted);
     }
     let actions: Vec<String> = app
         .store
@@ -676,7 +676,7 @@ async fn the_deadline_is_enforced_by_the_server_clock(db: TestDb) {
             .expect("q")
             .expect("row")
             .status,
-        "draft"
+        shenbao_store::ApplicationStatus::Draft
     );
     let r = app
         .submit(

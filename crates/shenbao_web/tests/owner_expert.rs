@@ -116,7 +116,7 @@ async fn application(app: &App, organisation: (i64, i64), direction: &str, title
             created.id,
             1,
             &shenbao_store::Submission {
-                from_status: "draft".into(),
+                from_status: shenbao_store::ApplicationStatus::Draft,
                 level: "city".into(),
                 unit: "370100".into(),
                 sector: None,
@@ -161,6 +161,8 @@ async fn status_of(app: &App, id: i64) -> String {
         .expect("read")
         .expect("exists")
         .status
+        .as_str()
+        .to_string()
 }
 
 /// The `<tr id="{prefix}-{id}" …>…</tr>` row of a page.
@@ -470,7 +472,7 @@ async fn experts_score_only_their_own_assignments_and_submission_freezes(db: Tes
             created.id,
             1,
             &shenbao_store::Submission {
-                from_status: "draft".into(),
+                from_status: shenbao_store::ApplicationStatus::Draft,
                 level: "city".into(),
                 unit: "370100".into(),
                 sector: None,

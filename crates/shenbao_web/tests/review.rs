@@ -277,7 +277,7 @@ async fn owner_to_publication(
         let (_, page) = app.get(b, &format!("/applications/{id}")).await;
         let (_, inbox) = app.get(b, "/inbox").await;
         let title = row.title.clone().unwrap_or_default();
-        if row.status == "selected" {
+        if row.status == shenbao_store::ApplicationStatus::Selected {
             assert!(results.contains(&title), "{call}: {title} is public");
             assert!(
                 page.contains("入选"),
@@ -320,7 +320,7 @@ async fn summary_cells(app: &App, b: &reqwest::Client, path: &str) -> Vec<Vec<St
 
 async fn where_is(app: &App, id: i64) -> (String, Option<String>, Option<String>) {
     let row = app.store.application(id).await.unwrap().unwrap();
-    (row.status, row.level, row.unit)
+    (row.status.as_str().to_string(), row.level, row.unit)
 }
 
 fn at(status: &str, level: &str, unit: &str) -> (String, Option<String>, Option<String>) {

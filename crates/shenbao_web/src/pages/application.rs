@@ -20,6 +20,7 @@ use shenbao_core::call::{SlotLimits, Target};
 use shenbao_core::form::{self, Application, Report, Severity};
 use shenbao_core::limits::{OtherApplication, check_limits};
 use shenbao_core::{region, routing};
+use shenbao_store::ApplicationStatus;
 use shenbao_store::{
     ApplicantSubmission, ApplicationEvent, ApplicationRow, AttachmentRow, FORWARDED,
     NewApplication, NewAttachment, NewAuditEntry, NewSnapshot, Role, StoreError, Submission,
@@ -50,7 +51,7 @@ struct Owned<'a> {
 impl Owned<'_> {
     /// Whether the applicant may change it: a draft, or returned for revision.
     fn editable(&self) -> bool {
-        matches!(self.app.status.as_str(), "draft" | "returned")
+        self.app.status.is_editable()
     }
 
     fn target(&self) -> Target<'_> {
@@ -108,26 +109,27 @@ async fn applicant_status(
     app: &ApplicationRow,
 ) -> Result<&'static str, AppError> {
     let at_owner = app.unit.as_deref() == Some(routing::OWNER);
-    if !at_owner || !matches!(app.status.as_str(), "submitted" | "selected") {
-        return Ok(status_label(&app.status));
+    if !at_owner
+        || !matches!(
+            app.status,
+            ApplicationStatus::Submitted | ApplicationStatus::Selected
+        )
+    {
+        return Ok(app.status.label());
     }
     Ok(match state.store.publication(&app.call_id).await? {
-        Some(_) if app.status == "selected" => s::STATUS_OUTCOME_SELECTED,
+        Some(_) if app.status == ApplicationStatus::Selected => s::STATUS_OUTCOME_SELECTED,
         Some(_) => s::STATUS_OUTCOME_NOT_SELECTED,
         None => s::STATUS_IN_EXPERT_REVIEW,
     })
 }
 
-/// The applicant's name for a status.
+/// The name of a status given as text (a review's decision, a filter): the one name each
+/// status has ([`ApplicationStatus::label`]).
 pub(crate) fn status_label(status: &str) -> &'static str {
-    match status {
-        "submitted" => s::STATUS_SUBMITTED,
-        "returned" => s::STATUS_RETURNED,
-        "not_recommended" => s::STATUS_NOT_RECOMMENDED,
-        "recommended" => s::STATUS_RECOMMENDED,
-        "selected" => s::STATUS_SELECTED,
-        _ => s::STATUS_DRAFT,
-    }
+    status
+        .parse::<ApplicationStatus>()
+        .map_or(s::STATUS_OTHER, ApplicationStatus::label)
 }
 
 pub(crate) fn fmt_time(ms: i64) -> String {
@@ -192,7 +194,7 @@ pub async fn list_applications(
                 .unwrap_or_default(),
             status: applicant_status(&state, &a).await?,
             updated: fmt_time(a.updated_at),
-            draft: a.status == "draft",
+            draft: a.status == ApplicationStatus::Draft,
         });
     }
     render(ListPage {
@@ -1193,10 +1195,10 @@ async fn submit_page(
         commitment_text,
         justification,
         problems,
-        open: o.app.status == "returned" || o.entry.is_open(state.now()),
+        open: o.app.status == ApplicationStatus::Returned || o.entry.is_open(state.now()),
         sectors: sector_choices(state, o).await?,
         sector: o.app.sector.clone().unwrap_or_default(),
-        resubmission: o.app.status == "returned",
+        resubmission: o.app.status == ApplicationStatus::Returned,
     })?;
     Ok((page, report))
 }
@@ -1220,7 +1222,7 @@ async fn full_check(state: &ServerState, o: &Owned<'_>) -> Result<Report, AppErr
         .applications_of_organisation(o.app.organisation_id, Some(&o.app.call_id))
         .await?
         .into_iter()
-        .filter(|a| a.id != o.app.id && a.status != "draft")
+        .filter(|a| a.id != o.app.id && a.status != ApplicationStatus::Draft)
         .map(|a| OtherApplication {
             direction: a.direction,
         })
@@ -1277,7 +1279,7 @@ pub async fn submit_application(
     }
     // A first submission must meet the call's deadline; a resubmission after a return goes back
     // to the level that returned it, which may do so until it forwards.
-    if o.app.status == "draft" && !o.entry.is_open(state.now()) {
+    if o.app.status == ApplicationStatus::Draft && !o.entry.is_open(state.now()) {
         return Err(AppError::Refused(s::SUBMIT_CLOSED.to_string()));
     }
     let report = full_check(&state, &o).await?;
@@ -1408,7 +1410,7 @@ async fn submission_refused(
                 .find(|l| l.id == route.level)
                 .map(|l| super::review::unit_label(l, &route.unit))
                 .unwrap_or_else(|| route.unit.clone());
-            AppError::Refused(if route.from_status == "returned" {
+            AppError::Refused(if route.from_status == ApplicationStatus::Returned {
                 s::resubmit_unit_forwarded(&unit)
             } else {
                 s::submit_unit_forwarded(&unit)
@@ -1434,7 +1436,7 @@ async fn submission_route(
     o: &Owned<'_>,
     sector: &str,
 ) -> Result<Result<Submission, &'static str>, AppError> {
-    if o.app.status == "returned" {
+    if o.app.status == ApplicationStatus::Returned {
         let (Some(level), Some(unit)) = (o.app.level.clone(), o.app.unit.clone()) else {
             return Ok(Err(s::SUBMIT_NO_LEVEL));
         };
@@ -1450,7 +1452,7 @@ async fn submission_route(
             return Ok(Err(s::SUBMIT_LEVEL_CLOSED));
         }
         return Ok(Ok(Submission {
-            from_status: "returned".into(),
+            from_status: ApplicationStatus::Returned,
             level,
             unit,
             sector: o.app.sector.clone(),
@@ -1494,7 +1496,7 @@ async fn submission_route(
         return Ok(Err(s::SUBMIT_LEVEL_CLOSED));
     }
     Ok(Ok(Submission {
-        from_status: "draft".into(),
+        from_status: ApplicationStatus::Draft,
         level: level.id.clone(),
         unit,
         sector,
@@ -1522,7 +1524,8 @@ pub async fn withdraw_application(
     let o = owned(&state, &viewer, id, &format!("/applications/{id}")).await?;
     viewer.check_csrf(&form.csrf)?;
     let first = o.entry.call.levels_for(&o.app.direction).next();
-    if o.app.status != "submitted" || first.map(|l| &l.id) != o.app.level.as_ref() {
+    if o.app.status != ApplicationStatus::Submitted || first.map(|l| &l.id) != o.app.level.as_ref()
+    {
         return Err(AppError::Refused(s::WITHDRAW_TOO_LATE.to_string()));
     }
     if !o.entry.is_open(state.now()) {
@@ -1612,7 +1615,7 @@ pub async fn show_application(
             note: e.note.unwrap_or_default(),
         })
         .collect::<Vec<_>>();
-    let returned_comment = (o.app.status == "returned")
+    let returned_comment = (o.app.status == ApplicationStatus::Returned)
         .then(|| events.iter().rev().find(|e| e.what == s::EVENT_RETURNED))
         .flatten()
         .map(|e| e.note.clone());
@@ -1658,7 +1661,7 @@ pub async fn show_application(
         files,
         returned_comment,
         editable: o.editable(),
-        withdrawable: o.app.status == "submitted"
+        withdrawable: o.app.status == ApplicationStatus::Submitted
             && o.entry
                 .call
                 .levels_for(&o.app.direction)

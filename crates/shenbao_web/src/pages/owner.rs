@@ -17,6 +17,7 @@ use serde::Deserialize;
 use shenbao_core::call::Call;
 use shenbao_core::call::definition::LevelScope;
 use shenbao_core::region;
+use shenbao_store::ApplicationStatus;
 use shenbao_store::{
     ASSIGNMENT_CONFLICT, ASSIGNMENT_SUBMITTED, ASSIGNMENT_TAKEN, ApplicationEvent, AutoAssign,
     CountRow, NewAssignment, NewConflict, OwnerApplicationRow, PUBLISHED, Role, StoreError,
@@ -71,19 +72,6 @@ pub(crate) fn direction_name(call: &Call, id: &str) -> String {
     call.direction(id)
         .map(|d| d.name.clone())
         .unwrap_or_else(|| id.to_string())
-}
-
-/// The Chinese label of an application status.
-pub(crate) fn status_label(status: &str) -> &'static str {
-    match status {
-        "draft" => s::OWNER_STATUS_DRAFT,
-        "submitted" => s::OWNER_STATUS_SUBMITTED,
-        "returned" => s::OWNER_STATUS_RETURNED,
-        "not_recommended" => s::OWNER_STATUS_NOT_RECOMMENDED,
-        "recommended" => s::OWNER_STATUS_RECOMMENDED,
-        "selected" => s::OWNER_STATUS_SELECTED,
-        _ => s::OWNER_STATUS_OTHER,
-    }
 }
 
 /// The name of a division code (`440300` → 深圳市), or the code when unknown.
@@ -253,7 +241,7 @@ pub async fn list_calls(
             title: entry.call.def().title.clone(),
             total: counts
                 .iter()
-                .filter(|c| c.status != "draft")
+                .filter(|c| c.status != ApplicationStatus::Draft)
                 .map(|c| c.count)
                 .sum(),
             at_owner: counts
@@ -263,7 +251,7 @@ pub async fn list_calls(
                 .sum(),
             selected: counts
                 .iter()
-                .filter(|c| c.status == "selected")
+                .filter(|c| c.status == ApplicationStatus::Selected)
                 .map(|c| c.count)
                 .sum(),
             published: state.store.publication(id).await?.is_some(),
@@ -291,7 +279,10 @@ fn count_lines(
     key: impl Fn(&CountRow) -> String,
 ) -> Vec<CountLine> {
     let mut by: BTreeMap<String, CountLine> = BTreeMap::new();
-    for c in counts.iter().filter(|c| c.status != "draft") {
+    for c in counts
+        .iter()
+        .filter(|c| c.status != ApplicationStatus::Draft)
+    {
         let name = key(c);
         let line = by.entry(name.clone()).or_insert(CountLine {
             name,
@@ -303,7 +294,7 @@ fn count_lines(
         if c.level.as_deref() == Some(level) {
             line.at_owner += c.count;
         }
-        if c.status == "selected" {
+        if c.status == ApplicationStatus::Selected {
             line.selected += c.count;
         }
     }
@@ -341,7 +332,7 @@ pub async fn dashboard(
     let mut status: BTreeMap<&'static str, i64> = BTreeMap::new();
     let mut levels: BTreeMap<String, i64> = BTreeMap::new();
     for c in &counts {
-        *status.entry(status_label(&c.status)).or_default() += c.count;
+        *status.entry(c.status.label()).or_default() += c.count;
         if let Some(l) = &c.level {
             let name = call
                 .def()
@@ -359,7 +350,7 @@ pub async fn dashboard(
         published: state.store.publication(&call_id).await?.is_some(),
         drafts: counts
             .iter()
-            .filter(|c| c.status == "draft")
+            .filter(|c| c.status == ApplicationStatus::Draft)
             .map(|c| c.count)
             .sum(),
         call_id,
@@ -724,7 +715,7 @@ async fn assignments_page_html(
             title: a.title.unwrap_or_default(),
             organisation: a.organisation_name,
             direction: direction_name(call, &a.direction),
-            status: status_label(&a.status),
+            status: a.status.label(),
             experts: experts.remove(&a.id).unwrap_or_default(),
         })
         .collect();
@@ -815,7 +806,7 @@ pub async fn assign(
         a.call_id == call_id
             && a.level.as_deref() == Some(owner_level(entry.call))
             && a.unit.as_deref() == Some("*")
-            && a.status == "submitted"
+            && a.status == ApplicationStatus::Submitted
     }) else {
         return refuse_assignment(&state, &viewer, entry, s::OWNER_APPLICATION_UNKNOWN, input)
             .await;
@@ -1208,7 +1199,7 @@ async fn ranking_page_html(
         z: r.and_then(|r| r.normalised)
             .map(|z| format!("{z:.3}"))
             .unwrap_or_default(),
-        selected: a.status == "selected",
+        selected: a.status == ApplicationStatus::Selected,
     };
     for r in &ranked {
         if let Some(a) = by_id.remove(&r.application_id) {

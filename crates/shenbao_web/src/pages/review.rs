@@ -20,6 +20,7 @@ use shenbao_core::call::Target;
 use shenbao_core::call::definition::{LevelScope, ReviewLevel};
 use shenbao_core::form::{self, Application, Severity};
 use shenbao_core::routing;
+use shenbao_store::ApplicationStatus;
 use shenbao_store::{
     ApplicationEvent, ApplicationRow, Decision, FORWARDED, NextUnit, PENDING, QueueQuery,
     QueueSort, Role, StoreError, UnitRef,
@@ -220,7 +221,7 @@ pub async fn index(
         };
         let mut by_status: BTreeMap<&'static str, i64> = BTreeMap::new();
         for c in state.store.queue_counts(&at).await? {
-            *by_status.entry(status_label(&c.status)).or_default() += c.count;
+            *by_status.entry(c.status.label()).or_default() += c.count;
         }
         calls.push(DeskCall {
             id: entry.call.id().to_string(),
@@ -339,7 +340,7 @@ pub async fn queue(
             region: shenbao_core::region::full_name(&r.organisation_region)
                 .unwrap_or(r.organisation_region),
             direction: direction_name(desk.entry, &r.application.direction),
-            status: status_label(&r.application.status),
+            status: r.application.status.label(),
             submitted: r.application.submitted_at.map(fmt_time).unwrap_or_default(),
             rank: r.rank.map(|x| x.to_string()).unwrap_or_default(),
         })
@@ -361,7 +362,7 @@ pub async fn queue(
         .map(|c| {
             (
                 direction_name(desk.entry, &c.direction),
-                status_label(&c.status),
+                c.status.label(),
                 c.count,
             )
         })
@@ -688,7 +689,7 @@ async fn show_page(
         same_code,
         region: shenbao_core::region::full_name(&org.region).unwrap_or(org.region.clone()),
         direction: direction_name(entry, &app.direction),
-        status: status_label(&app.status),
+        status: app.status.label(),
         at_level: app
             .level
             .as_deref()
@@ -1033,7 +1034,7 @@ pub async fn ranking(
                     .unwrap_or_default(),
                 title: r.title.unwrap_or_default(),
                 organisation: r.organisation_name,
-                status: status_label(&r.status),
+                status: r.status.label(),
             })
             .collect(),
         None => Vec::new(),
@@ -1065,7 +1066,7 @@ pub async fn ranking(
         .queue_counts(&at)
         .await?
         .iter()
-        .filter(|c| c.direction == direction.0 && c.status == "submitted")
+        .filter(|c| c.direction == direction.0 && c.status == ApplicationStatus::Submitted)
         .map(|c| c.count)
         .sum();
     let forwarded = state
