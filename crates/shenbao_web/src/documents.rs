@@ -191,22 +191,6 @@ pub fn attachment_metas(rows: &[AttachmentRow]) -> Vec<FileMeta> {
         .collect()
 }
 
-/// The files of a snapshot (its JSON list) as the form engine describes them.
-pub fn snapshot_file_metas(files: &[Json]) -> Vec<FileMeta> {
-    files
-        .iter()
-        .map(|f| FileMeta {
-            slot: f["slot"].as_str().unwrap_or_default().to_string(),
-            name: file_name(
-                f["name"].as_str().unwrap_or_default(),
-                f["type"].as_str().unwrap_or_default(),
-            ),
-            size: f["size"].as_u64().unwrap_or_default(),
-            kind: f["type"].as_str().unwrap_or_default().to_string(),
-        })
-        .collect()
-}
-
 /// Which answers of an application a document prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Version {

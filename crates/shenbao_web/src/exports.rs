@@ -16,7 +16,7 @@ use shenbao_docs::{
 };
 use shenbao_store::{ApplicationRow, Store, UnitRef};
 
-use crate::documents::{Version, attachment_metas, snapshot_file_metas};
+use crate::documents::{Version, attachment_metas};
 
 /// The formats an application form is rendered in, for packages and downloads. Adding a
 /// format is one line here.
@@ -231,11 +231,10 @@ async fn snapshot_attachments(
     files_dir: &Path,
     files: &str,
 ) -> anyhow::Result<Vec<PackageAttachment>> {
-    let listed: Vec<Json> = serde_json::from_str(files).unwrap_or_default();
+    let listed = shenbao_app::snapshot::files(files);
     let mut out = Vec::with_capacity(listed.len());
     for f in &listed {
-        let Some(id) = f["id"].as_i64() else { continue };
-        let Some(row) = store.attachment(id).await? else {
+        let Some(row) = store.attachment(f.id).await? else {
             continue;
         };
         out.push(PackageAttachment {
@@ -282,8 +281,14 @@ impl FormSource {
                 let Some(snapshot) = store.latest_snapshot(app.id).await? else {
                     return Ok(None);
                 };
-                let listed: Vec<Json> = serde_json::from_str(&snapshot.files).unwrap_or_default();
-                (snapshot.answers, snapshot_file_metas(&listed))
+                let listed = shenbao_app::snapshot::files(&snapshot.files);
+                (
+                    snapshot.answers,
+                    listed
+                        .iter()
+                        .map(shenbao_app::snapshot::SnapshotFile::meta)
+                        .collect(),
+                )
             }
         };
         Ok(Some(FormSource {

@@ -22,8 +22,9 @@ pub struct FileMeta {
     pub kind: String,
 }
 
-/// A size in words people use: 2MB, 500KB.
-fn human(bytes: u64) -> String {
+/// A size in words people use: 2MB, 1.5MB, 500KB. Every page and message writes sizes
+/// with this one function.
+pub fn human_size(bytes: u64) -> String {
     const MB: u64 = 1024 * 1024;
     if bytes >= MB && bytes.is_multiple_of(MB) {
         format!("{}MB", bytes / MB)
@@ -111,7 +112,7 @@ pub fn check_files(
                     fp.clone(),
                     "file_too_small",
                     Severity::Error,
-                    msg::too_small(&slot.label, &f.name, &human(limits.min_size)),
+                    msg::too_small(&slot.label, &f.name, &human_size(limits.min_size)),
                 ));
             }
             if f.size > limits.max_size {
@@ -119,7 +120,7 @@ pub fn check_files(
                     fp,
                     "file_too_large",
                     Severity::Error,
-                    msg::too_large(&slot.label, &f.name, &human(limits.max_size)),
+                    msg::too_large(&slot.label, &f.name, &human_size(limits.max_size)),
                 ));
             }
         }

@@ -20,7 +20,7 @@ use crate::call::{Call, Target};
 use crate::messages::answer as msg;
 
 pub use fields::selected;
-pub use files::{FileMeta, check_files};
+pub use files::{FileMeta, check_files, human_size};
 pub use rules::check_rules;
 
 /// How serious a problem is.

@@ -14,7 +14,6 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value as Json, json};
-use sha2::{Digest, Sha256};
 use shenbao_core::call::definition::{Commitment, FileSlot};
 use shenbao_core::call::{SlotLimits, Target};
 use shenbao_core::form::{self, Application, Report, Severity};
@@ -23,8 +22,7 @@ use shenbao_core::{region, routing};
 use shenbao_store::ApplicationStatus;
 use shenbao_store::{
     ApplicantSubmission, ApplicationEvent, ApplicationRow, AttachmentRow, FORWARDED,
-    NewApplication, NewAttachment, NewAuditEntry, NewSnapshot, Role, StoreError, Submission,
-    UserRow,
+    NewApplication, NewAttachment, NewAuditEntry, Role, StoreError, Submission, UserRow,
 };
 
 use super::Nav;
@@ -331,15 +329,6 @@ pub struct EditQuery {
     rows: Option<String>,
 }
 
-fn human_size(bytes: u64) -> String {
-    const MB: u64 = 1024 * 1024;
-    if bytes >= MB {
-        format!("{}MB", bytes.div_ceil(MB))
-    } else {
-        format!("{}KB", bytes.div_ceil(1024))
-    }
-}
-
 fn limits_text(slot: &FileSlot, l: &SlotLimits) -> String {
     let mut parts = vec![format!(
         "{}：{}",
@@ -353,9 +342,13 @@ fn limits_text(slot: &FileSlot, l: &SlotLimits) -> String {
         l.max_count
     ));
     let size = if l.min_size > 0 {
-        format!("{}–{}", human_size(l.min_size), human_size(l.max_size))
+        format!(
+            "{}–{}",
+            shenbao_core::form::human_size(l.min_size),
+            shenbao_core::form::human_size(l.max_size)
+        )
     } else {
-        format!("≤{}", human_size(l.max_size))
+        format!("≤{}", shenbao_core::form::human_size(l.max_size))
     };
     parts.push(format!("{}：{size}", s::UPLOAD_SIZE));
     parts.join("　")
@@ -434,7 +427,7 @@ async fn edit_page(
                     (
                         a.id,
                         shenbao_core::text::file_name(&a.original_name, &a.file_type),
-                        human_size(u64::try_from(a.size).unwrap_or(0)),
+                        shenbao_core::form::human_size(u64::try_from(a.size).unwrap_or(0)),
                     )
                 })
                 .collect();
@@ -1013,12 +1006,9 @@ pub async fn delete_file(
     }
     // A file frozen in an earlier submission stays on disk: the snapshot still names it.
     let frozen = state.store.latest_snapshot(id).await?.is_some_and(|snap| {
-        serde_json::from_str::<Json>(&snap.files)
-            .ok()
-            .and_then(|f| f.as_array().cloned())
-            .unwrap_or_default()
+        shenbao_app::snapshot::files(&snap.files)
             .iter()
-            .any(|f| f["id"].as_i64() == Some(file_id))
+            .any(|f| f.id == file_id)
     });
     if let Some(row) = state.store.delete_attachment(file_id).await? {
         if !frozen {
@@ -1326,29 +1316,16 @@ pub async fn submit_application(
     .title;
     route.title = Some(title).filter(|t| !t.is_empty());
     let attachments = state.store.attachments(id).await?;
-    let files: Vec<Json> = attachments
-        .iter()
-        .map(|a| json!({ "id": a.id, "slot": a.slot, "name": a.original_name, "size": a.size, "sha256": a.sha256, "type": a.file_type }))
-        .collect();
-    let answers_text = Json::Object(report.answers.clone()).to_string();
-    let files_text = Json::Array(files).to_string();
-    let canonical = json!({
-        "call": o.app.call_id,
-        "direction": o.app.direction,
-        "subdirection": o.app.subdirection,
-        "organisation": o.app.organisation_id,
-        "answers": report.answers,
-        "files": serde_json::from_str::<Json>(&files_text).unwrap_or_default(),
-        "justification": justification,
-    })
-    .to_string();
-    let hash: String = Sha256::digest(canonical.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let version = o.app.version + 1;
+    let sealed = shenbao_app::snapshot::seal(
+        &o.app,
+        &report.answers,
+        &attachments,
+        &justification,
+        version,
+    );
     // One transaction stores the justification, the status change, the snapshot, the event
     // and the audit entry, or, when refused, nothing.
-    let version = o.app.version + 1;
     let event = event(&state, &viewer, None);
     let audit = NewAuditEntry {
         at: event.at,
@@ -1358,7 +1335,7 @@ pub async fn submit_application(
         target_kind: Some("application".to_string()),
         target_id: Some(id.to_string()),
         detail: Some(
-            json!({ "hash": hash, "version": version, "level": route.level, "unit": route.unit })
+            json!({ "hash": sealed.content_hash, "version": version, "level": route.level, "unit": route.unit })
                 .to_string(),
         ),
     };
@@ -1368,12 +1345,7 @@ pub async fn submit_application(
             id,
             o.app.version,
             &route,
-            &NewSnapshot {
-                version,
-                answers: answers_text,
-                files: files_text,
-                content_hash: hash,
-            },
+            &sealed,
             &event,
             &ApplicantSubmission {
                 justification: Some(justification).filter(|j| !j.is_empty()),

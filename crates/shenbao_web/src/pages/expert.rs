@@ -266,23 +266,17 @@ async fn assignment_page(
     );
     let files = snapshot
         .as_ref()
-        .and_then(|s| serde_json::from_str::<Json>(&s.files).ok())
-        .and_then(|f| f.as_array().cloned())
+        .map(|s| shenbao_app::snapshot::files(&s.files))
         .unwrap_or_default()
         .iter()
-        .filter_map(|f| {
-            Some(FileLine {
-                id: f["id"].as_i64()?,
-                slot: call
-                    .files_for(&m.app.direction)
-                    .find(|(slot, _)| Some(slot.id.as_str()) == f["slot"].as_str())
-                    .map(|(slot, _)| slot.label.clone())
-                    .unwrap_or_default(),
-                name: shenbao_core::text::file_name(
-                    f["name"].as_str()?,
-                    f["type"].as_str().unwrap_or_default(),
-                ),
-            })
+        .map(|f| FileLine {
+            id: f.id,
+            slot: call
+                .files_for(&m.app.direction)
+                .find(|(slot, _)| slot.id == f.slot)
+                .map(|(slot, _)| slot.label.clone())
+                .unwrap_or_default(),
+            name: f.display_name(),
         })
         .collect();
     let criteria = scoring::criteria_for(call, &m.app.direction);

@@ -16,6 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
+use shenbao_app::snapshot::{self, SnapshotFile};
 use shenbao_core::call::Target;
 use shenbao_core::call::definition::{LevelScope, ReviewLevel};
 use shenbao_core::form::{self, Application, Severity};
@@ -33,9 +34,7 @@ use super::public::render;
 use crate::ServerState;
 use crate::auth::Viewer;
 use crate::calls::CallEntry;
-use crate::documents::{
-    Format, FormatQuery, Version, application_download, profile_json, snapshot_file_metas,
-};
+use crate::documents::{Format, FormatQuery, Version, application_download, profile_json};
 use crate::error::AppError;
 use crate::form::FormView;
 use crate::strings as s;
@@ -555,8 +554,8 @@ async fn show_page(
     let snapshots = state.store.last_two_snapshots(app.id).await?;
     let snapshot = snapshots.first().ok_or(AppError::NotFound)?;
     let answers: Json = serde_json::from_str(&snapshot.answers).unwrap_or_else(|_| json!({}));
-    let files: Vec<Json> = serde_json::from_str(&snapshot.files).unwrap_or_default();
-    let metas = snapshot_file_metas(&files);
+    let files = snapshot::files(&snapshot.files);
+    let metas: Vec<_> = files.iter().map(SnapshotFile::meta).collect();
     let profile = profile_json(&org);
     let target = Target {
         direction: &app.direction,
@@ -629,8 +628,10 @@ async fn show_page(
                     .into_iter()
                     .map(|c| (c.label, c.before, c.after))
                     .collect();
-            let before_files: Vec<Json> = serde_json::from_str(&before.files).unwrap_or_default();
-            (changes, file_changes(&before_files, &files))
+            (
+                changes,
+                file_changes(&snapshot::files(&before.files), &files),
+            )
         }
         None => (Vec::new(), Vec::new()),
     };
@@ -645,10 +646,7 @@ async fn show_page(
                 .await?
                 .iter()
                 .any(|f| f.direction == app.direction);
-            let decidable = matches!(
-                app.status.as_str(),
-                "submitted" | "recommended" | "not_recommended"
-            );
+            let decidable = ApplicationStatus::DECIDABLE.contains(&app.status);
             let reason = if !holds {
                 s::REVIEW_NOT_HERE
             } else if forwarded {
@@ -713,18 +711,10 @@ async fn show_page(
         files: files
             .iter()
             .map(|f| FileLine {
-                id: f["id"].as_i64().unwrap_or_default(),
-                name: shenbao_core::text::file_name(
-                    f["name"].as_str().unwrap_or_default(),
-                    f["type"].as_str().unwrap_or_default(),
-                ),
-                size: human_size(f["size"].as_u64().unwrap_or_default()),
-                sha: f["sha256"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .chars()
-                    .take(12)
-                    .collect(),
+                id: f.id,
+                name: f.display_name(),
+                size: shenbao_core::form::human_size(u64::try_from(f.size).unwrap_or(0)),
+                sha: f.sha256.chars().take(12).collect(),
             })
             .collect(),
         history,
@@ -745,42 +735,22 @@ async fn show_page(
 
 /// Files added to or removed from the submission, by content (a file renamed but unchanged is
 /// not a change): (`新增`/`删除`, name).
-fn file_changes(before: &[Json], after: &[Json]) -> Vec<(&'static str, String)> {
-    let key = |f: &Json| {
-        (
-            f["slot"].as_str().unwrap_or_default().to_string(),
-            f["sha256"].as_str().unwrap_or_default().to_string(),
-        )
-    };
-    let name = |f: &Json| {
-        shenbao_core::text::file_name(
-            f["name"].as_str().unwrap_or_default(),
-            f["type"].as_str().unwrap_or_default(),
-        )
-    };
+fn file_changes(before: &[SnapshotFile], after: &[SnapshotFile]) -> Vec<(&'static str, String)> {
+    let key = |f: &SnapshotFile| (f.slot.clone(), f.sha256.clone());
     let before_keys: Vec<_> = before.iter().map(key).collect();
     let after_keys: Vec<_> = after.iter().map(key).collect();
     let mut out: Vec<(&'static str, String)> = after
         .iter()
         .filter(|f| !before_keys.contains(&key(f)))
-        .map(|f| (s::REVIEW_FILE_ADDED, name(f)))
+        .map(|f| (s::REVIEW_FILE_ADDED, f.display_name()))
         .collect();
     out.extend(
         before
             .iter()
             .filter(|f| !after_keys.contains(&key(f)))
-            .map(|f| (s::REVIEW_FILE_REMOVED, name(f))),
+            .map(|f| (s::REVIEW_FILE_REMOVED, f.display_name())),
     );
     out
-}
-
-fn human_size(bytes: u64) -> String {
-    const MB: u64 = 1024 * 1024;
-    if bytes >= MB {
-        format!("{:.1} MB", bytes as f64 / MB as f64)
-    } else {
-        format!("{:.0} KB", (bytes as f64 / 1024.0).ceil())
-    }
 }
 
 /// `GET /review/{call}/applications/{id}`: the whole submitted application for review.
