@@ -149,6 +149,40 @@ async fn a_stalled_upload_and_an_idle_connection_are_dropped(db: TestDb) {
     );
 }
 
+/// Registers an organisation with [`USCC`] and the password [`PASSWORD`] from browser `b` at
+/// `base` (its own registration form first, for the CSRF token); `confirm` is what the
+/// confirmation field says. Returns the status.
+async fn post_registration(
+    b: &reqwest::Client,
+    base: &str,
+    username: &str,
+    confirm: &str,
+) -> StatusCode {
+    let html = b
+        .get(format!("{base}/register"))
+        .send()
+        .await
+        .expect("form")
+        .text()
+        .await
+        .expect("body");
+    b.post(format!("{base}/register"))
+        .form(&[
+            ("csrf", csrf_of(&html).as_str()),
+            ("uscc", USCC),
+            ("org_name", "冒名单位"),
+            ("region", "370102"),
+            ("contact", "某人"),
+            ("username", username),
+            ("password", PASSWORD),
+            ("confirm", confirm),
+        ])
+        .send()
+        .await
+        .expect("post")
+        .status()
+}
+
 async fn a_crowd_registering_leaves_other_writes_working(db: TestDb) {
     let app = App::start(db.store, false).await;
     let owner = app.browser();
@@ -166,30 +200,8 @@ async fn a_crowd_registering_leaves_other_writes_working(db: TestDb) {
         crowd.push(tokio::spawn(async move {
             let mut statuses = Vec::new();
             for n in 0..4 {
-                let html = b
-                    .get(format!("{base}/register"))
-                    .send()
-                    .await
-                    .expect("form")
-                    .text()
-                    .await
-                    .expect("body");
-                let r = b
-                    .post(format!("{base}/register"))
-                    .form(&[
-                        ("csrf", csrf_of(&html).as_str()),
-                        ("uscc", USCC),
-                        ("org_name", "冒名单位"),
-                        ("region", "370102"),
-                        ("contact", "某人"),
-                        ("username", &format!("crowd{i}x{n}")),
-                        ("password", PASSWORD),
-                        ("confirm", PASSWORD),
-                    ])
-                    .send()
-                    .await
-                    .expect("post");
-                statuses.push(r.status());
+                let name = format!("crowd{i}x{n}");
+                statuses.push(post_registration(&b, &base, &name, PASSWORD).await);
             }
             statuses
         }));
@@ -887,30 +899,8 @@ fn password_hashing_leaves_the_request_threads_free() {
                         )
                         .build()
                         .expect("client");
-                    let html = b
-                        .get(format!("{base}/register"))
-                        .send()
-                        .await
-                        .expect("form")
-                        .text()
-                        .await
-                        .expect("body");
-                    let r = b
-                        .post(format!("{base}/register"))
-                        .form(&[
-                            ("csrf", csrf_of(&html).as_str()),
-                            ("uscc", USCC),
-                            ("org_name", "济南测试科技有限公司"),
-                            ("region", "370102"),
-                            ("contact", "某人"),
-                            ("username", &format!("{round}{i}")),
-                            ("password", "蓝色-长江-晚霞-17"),
-                            ("confirm", confirm),
-                        ])
-                        .send()
-                        .await
-                        .expect("post");
-                    r.status()
+                    let name = format!("{round}{i}");
+                    post_registration(&b, &base, &name, confirm).await
                 }));
             }
             let mut statuses = Vec::new();
@@ -936,7 +926,7 @@ fn password_hashing_leaves_the_request_threads_free() {
     let (hashing, without, with) = client.block_on(async {
         let started = std::time::Instant::now();
         for _ in 0..CLIENTS {
-            shenbao_web::auth::hash_password("蓝色-长江-晚霞-17").expect("hash");
+            shenbao_web::auth::hash_password(PASSWORD).expect("hash");
         }
         let hashing = started.elapsed();
         let before = busy().await;
@@ -949,7 +939,7 @@ fn password_hashing_leaves_the_request_threads_free() {
             "{statuses:?}"
         );
         let before = busy().await;
-        let statuses = crowd("hash", "蓝色-长江-晚霞-17").await;
+        let statuses = crowd("hash", PASSWORD).await;
         let with = busy().await - before;
         assert!(
             statuses.iter().all(|s| *s == StatusCode::SEE_OTHER),
