@@ -21,8 +21,8 @@ use crate::audit::insert_audit;
 use crate::chain::{self, Chain};
 use crate::review::unit_list_key;
 use crate::{
-    ApplicantSubmission, ApplicationEvent, ApplicationRow, EventRow, FORWARDED, LockClass,
-    NewApplication, NewSnapshot, SnapshotRow, Store, StoreError, Submission,
+    ApplicantSubmission, ApplicationEvent, ApplicationRow, ApplicationStatus, EventRow, FORWARDED,
+    LockClass, NewApplication, NewSnapshot, SnapshotRow, Store, StoreError, Submission,
 };
 
 /// The conflict reported when a guarded write finds another version or status than expected.
@@ -87,8 +87,11 @@ pub(crate) fn event_from_row(row: &AnyRow) -> Result<EventRow, sqlx::Error> {
         at: row.try_get("at")?,
         actor_user_id: row.try_get("actor_user_id")?,
         actor_ip: row.try_get("actor_ip")?,
-        from_status: row.try_get("from_status")?,
-        to_status: row.try_get("to_status")?,
+        from_status: row
+            .try_get::<Option<String>, _>("from_status")?
+            .map(|_| crate::model::status_column(row, "from_status"))
+            .transpose()?,
+        to_status: crate::model::status_column(row, "to_status")?,
         note: row.try_get("note")?,
     })
 }
@@ -113,8 +116,8 @@ pub(crate) async fn insert_event(
     mut conn: impl DerefMut<Target = AnyConnection>,
     application_id: i64,
     event: &ApplicationEvent,
-    from_status: Option<&str>,
-    to_status: &str,
+    from_status: Option<ApplicationStatus>,
+    to_status: ApplicationStatus,
 ) -> Result<(), StoreError> {
     let conn = &mut *conn;
     let prev_hash = chain::lock_head(conn, Chain::ApplicationEvents).await?;
@@ -128,8 +131,8 @@ pub(crate) async fn insert_event(
     .bind(event.at)
     .bind(event.actor_user_id)
     .bind(&event.actor_ip)
-    .bind(from_status)
-    .bind(to_status)
+    .bind(from_status.map(ApplicationStatus::as_str))
+    .bind(to_status.as_str())
     .bind(&event.note)
     .bind(&prev_hash)
     .fetch_one(&mut *conn)
@@ -140,8 +143,8 @@ pub(crate) async fn insert_event(
         at: event.at,
         actor_user_id: event.actor_user_id,
         actor_ip: event.actor_ip.clone(),
-        from_status: from_status.map(str::to_owned),
-        to_status: to_status.to_owned(),
+        from_status,
+        to_status,
         note: event.note.clone(),
     };
     let hash = chain::event_hash(&row, &prev_hash);
@@ -181,7 +184,7 @@ impl Store {
             "INSERT INTO applications (call_id, direction, subdirection, organisation_id, \
                  created_by, status, answers, justification, version, created_at, updated_at, \
                  submitted_at) \
-             VALUES ($1, $2, $3, $4, $5, 'draft', $6, NULL, 1, $7, $7, NULL) \
+             VALUES ($1, $2, $3, $4, $5, $8, $6, NULL, 1, $7, $7, NULL) \
              RETURNING ",
             application_columns!()
         ))
@@ -192,10 +195,18 @@ impl Store {
         .bind(new.created_by)
         .bind(&new.answers)
         .bind(new.created_at)
+        .bind(ApplicationStatus::Draft.as_str())
         .fetch_one(&mut *tx)
         .await?;
         let application = application_from_row(&row)?;
-        insert_event(&mut *tx, application.id, event, None, "draft").await?;
+        insert_event(
+            &mut *tx,
+            application.id,
+            event,
+            None,
+            ApplicationStatus::Draft,
+        )
+        .await?;
         tx.commit().await?;
         Ok(application)
     }
@@ -269,7 +280,7 @@ impl Store {
         let version: Option<i64> = sqlx::query_scalar(
             "UPDATE applications \
              SET answers = $1, justification = $2, version = version + 1, updated_at = $3 \
-             WHERE id = $4 AND version = $5 AND status IN ('draft', 'returned') \
+             WHERE id = $4 AND version = $5 AND status IN ($6, $7) \
              RETURNING version",
         )
         .bind(answers)
@@ -277,6 +288,8 @@ impl Store {
         .bind(now_ms)
         .bind(id)
         .bind(expected_version)
+        .bind(ApplicationStatus::EDITABLE[0].as_str())
+        .bind(ApplicationStatus::EDITABLE[1].as_str())
         .fetch_optional(&self.pool)
         .await?;
         match version {
@@ -367,7 +380,7 @@ impl Store {
         // ($10); a submission made for the tests' set-up leaves it as it is.
         let row = sqlx::query(concat!(
             "UPDATE applications \
-             SET status = 'submitted', version = version + 1, updated_at = $1, \
+             SET status = $11, version = version + 1, updated_at = $1, \
                  submitted_at = $1, level = $4, unit = $5, sector = $6, title = $7, \
                  justification = CASE WHEN $10 THEN $9 ELSE justification END \
              WHERE id = $2 AND version = $3 AND status = $8 AND ",
@@ -385,6 +398,7 @@ impl Store {
         .bind(submission.from_status.as_str())
         .bind(applicant.and_then(|a| a.justification.clone()))
         .bind(applicant.is_some())
+        .bind(ApplicationStatus::Submitted.as_str())
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
@@ -427,8 +441,8 @@ impl Store {
             &mut *tx,
             id,
             event,
-            Some(submission.from_status.as_str()),
-            "submitted",
+            Some(submission.from_status),
+            ApplicationStatus::Submitted,
         )
         .await?;
         if let Some(applicant) = applicant {
@@ -455,15 +469,17 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(concat!(
             "UPDATE applications \
-             SET status = 'draft', version = version + 1, updated_at = $1, submitted_at = NULL, \
+             SET status = $4, version = version + 1, updated_at = $1, submitted_at = NULL, \
                  level = NULL, unit = NULL \
-             WHERE id = $2 AND status = 'submitted' AND level = $3 \
+             WHERE id = $2 AND status = $5 AND level = $3 \
              RETURNING ",
             application_columns!()
         ))
         .bind(event.at)
         .bind(id)
         .bind(level)
+        .bind(ApplicationStatus::Draft.as_str())
+        .bind(ApplicationStatus::Submitted.as_str())
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
@@ -471,7 +487,14 @@ impl Store {
             return Err(self.refusal(id).await);
         };
         let application = application_from_row(&row)?;
-        insert_event(&mut *tx, id, event, Some("submitted"), "draft").await?;
+        insert_event(
+            &mut *tx,
+            id,
+            event,
+            Some(ApplicationStatus::Submitted),
+            ApplicationStatus::Draft,
+        )
+        .await?;
         tx.commit().await?;
         Ok(application)
     }

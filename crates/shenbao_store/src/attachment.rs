@@ -14,7 +14,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::application::VERSION_CONFLICT;
-use crate::{AttachmentRow, NewAttachment, Store, StoreError};
+use crate::{ApplicationStatus, AttachmentRow, NewAttachment, Store, StoreError};
 
 macro_rules! attachment_columns {
     () => {
@@ -50,7 +50,7 @@ impl Store {
             "INSERT INTO attachments (application_id, slot, original_name, storage_key, size, \
                  sha256, file_type, created_at, uploaded_by) \
              SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 \
-             WHERE EXISTS (SELECT 1 FROM applications WHERE id = $1 AND status IN ('draft', 'returned')) \
+             WHERE EXISTS (SELECT 1 FROM applications WHERE id = $1 AND status IN ($10, $11)) \
              RETURNING ",
             attachment_columns!()
         ))
@@ -63,6 +63,8 @@ impl Store {
         .bind(&a.file_type)
         .bind(a.created_at)
         .bind(a.uploaded_by)
+        .bind(ApplicationStatus::EDITABLE[0].as_str())
+        .bind(ApplicationStatus::EDITABLE[1].as_str())
         .fetch_optional(&self.pool)
         .await?;
         match row {
@@ -110,11 +112,13 @@ impl Store {
             "DELETE FROM attachments \
              WHERE id = $1 AND EXISTS (SELECT 1 FROM applications \
                  WHERE applications.id = attachments.application_id \
-                     AND applications.status IN ('draft', 'returned')) \
+                     AND applications.status IN ($2, $3)) \
              RETURNING ",
             attachment_columns!()
         ))
         .bind(id)
+        .bind(ApplicationStatus::EDITABLE[0].as_str())
+        .bind(ApplicationStatus::EDITABLE[1].as_str())
         .fetch_optional(&self.pool)
         .await?;
         match row {

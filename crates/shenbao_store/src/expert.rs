@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use crate::{Backend, Store, StoreError};
+use crate::{ApplicationStatus, Backend, Store, StoreError};
 
 /// An expert assigned where they declared a conflict or where they work.
 pub const ASSIGNMENT_CONFLICT: &str = "assignments.conflict";
@@ -590,11 +590,12 @@ impl Store {
                     "SELECT a.id, o.uscc FROM applications a \
                      JOIN organisations o ON o.id = a.organisation_id \
                      WHERE a.call_id = $1 AND a.level = $2 AND a.unit = '*' \
-                         AND a.status = 'submitted' AND a.direction = $3 ORDER BY a.id",
+                         AND a.status = $4 AND a.direction = $3 ORDER BY a.id",
                 )
                 .bind(&job.call_id)
                 .bind(&job.level)
                 .bind(direction)
+                .bind(ApplicationStatus::Submitted.as_str())
                 .fetch_all(&mut *tx)
                 .await?
             }
@@ -603,10 +604,11 @@ impl Store {
                     "SELECT a.id, o.uscc FROM applications a \
                      JOIN organisations o ON o.id = a.organisation_id \
                      WHERE a.call_id = $1 AND a.level = $2 AND a.unit = '*' \
-                         AND a.status = 'submitted' ORDER BY a.id",
+                         AND a.status = $3 ORDER BY a.id",
                 )
                 .bind(&job.call_id)
                 .bind(&job.level)
+                .bind(ApplicationStatus::Submitted.as_str())
                 .fetch_all(&mut *tx)
                 .await?
             }

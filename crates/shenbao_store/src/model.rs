@@ -356,9 +356,9 @@ pub struct EventRow {
     /// Client IP.
     pub actor_ip: Option<String>,
     /// The status before; `None` for the creation event.
-    pub from_status: Option<String>,
+    pub from_status: Option<ApplicationStatus>,
     /// The status after.
-    pub to_status: String,
+    pub to_status: ApplicationStatus,
     /// Free text.
     pub note: Option<String>,
 }

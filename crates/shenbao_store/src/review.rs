@@ -12,6 +12,8 @@
 
 use std::collections::BTreeMap;
 
+use shenbao_core::workflow::Action;
+
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row, Transaction};
 
@@ -127,7 +129,7 @@ pub struct QueueQuery {
     /// Only this direction.
     pub direction: Option<String>,
     /// Only this status.
-    pub status: Option<String>,
+    pub status: Option<ApplicationStatus>,
     /// Only applicants registered in this division (a county of a city's queue).
     pub region: Option<String>,
     /// Only applicants or titles containing this text.
@@ -262,21 +264,25 @@ async fn guarded_status(
     tx: &mut Transaction<'_, Any>,
     id: i64,
     at: &UnitRef,
-    status: &str,
+    status: ApplicationStatus,
 ) -> Result<Option<ApplicationRow>, StoreError> {
+    let [a, b, c] = ApplicationStatus::DECIDABLE;
     let row = sqlx::query(concat!(
         "UPDATE applications SET status = $1, version = version + 1 \
          WHERE id = $2 AND call_id = $3 AND level = $4 AND unit = $5 \
-           AND status IN ('submitted', 'recommended', 'not_recommended') AND ",
+           AND status IN ($6, $7, $8) AND ",
         not_forwarded!(),
         " RETURNING ",
         application_columns!()
     ))
-    .bind(status)
+    .bind(status.as_str())
     .bind(id)
     .bind(&at.call_id)
     .bind(&at.level)
     .bind(&at.unit)
+    .bind(a.as_str())
+    .bind(b.as_str())
+    .bind(c.as_str())
     .fetch_optional(&mut **tx)
     .await?;
     Ok(row.as_ref().map(application_from_row).transpose()?)
@@ -355,11 +361,15 @@ impl Store {
         decision: &Decision,
         event: &ApplicationEvent,
     ) -> Result<ApplicationRow, StoreError> {
-        let status = if decision.recommended {
-            "recommended"
+        let action = if decision.recommended {
+            Action::Recommend
         } else {
-            "not_recommended"
+            Action::NotRecommend
         };
+        // Every status a unit decides on leads to the same one.
+        let status = ApplicationStatus::Submitted
+            .after(action)
+            .expect("a submitted application can be decided on");
         let mut tx = self.begin_write().await?;
         let Some(application) = guarded_status(&mut tx, id, at, status).await? else {
             tx.rollback().await?;
@@ -368,8 +378,8 @@ impl Store {
         let previous = previous_decision(&mut tx, id, &at.level).await?;
         let from = previous
             .as_ref()
-            .map_or("submitted", |(d, _)| d.as_str())
-            .to_owned();
+            .map_or(Ok(ApplicationStatus::Submitted), |(d, _)| d.parse())
+            .map_err(|e| StoreError::Other(sqlx::Error::Decode(Box::new(e))))?;
         match (decision.recommended, previous) {
             // Recommended again: the same place in the ranking, the new opinion.
             (true, Some((_, Some(_)))) => {
@@ -378,7 +388,7 @@ impl Store {
                          decided_by = $4, decided_at = $5 \
                      WHERE application_id = $6 AND level = $7",
                 )
-                .bind(status)
+                .bind(status.as_str())
                 .bind(&decision.opinion)
                 .bind(&decision.signatures)
                 .bind(event.actor_user_id.unwrap_or_default())
@@ -417,7 +427,7 @@ impl Store {
                 .bind(&at.call_id)
                 .bind(&at.unit)
                 .bind(&application.direction)
-                .bind(status)
+                .bind(status.as_str())
                 .bind(&decision.opinion)
                 .bind(&decision.signatures)
                 .bind(rank)
@@ -427,7 +437,7 @@ impl Store {
                 .await?;
             }
         }
-        insert_event(&mut *tx, id, event, Some(&from), status).await?;
+        insert_event(&mut *tx, id, event, Some(from), status).await?;
         tx.commit().await?;
         Ok(application)
     }
@@ -443,15 +453,20 @@ impl Store {
         event: &ApplicationEvent,
     ) -> Result<ApplicationRow, StoreError> {
         let mut tx = self.begin_write().await?;
-        let Some(application) = guarded_status(&mut tx, id, at, "returned").await? else {
+        let to = ApplicationStatus::Submitted
+            .after(Action::Return)
+            .expect("a submitted application can be returned");
+        let Some(application) = guarded_status(&mut tx, id, at, to).await? else {
             tx.rollback().await?;
             return Err(self.review_refusal(id, at).await);
         };
         let from = match remove_decision(&mut tx, id, at, &application.direction).await? {
-            Some((decision, _)) => decision,
-            None => "submitted".to_owned(),
+            Some((decision, _)) => decision
+                .parse()
+                .map_err(|e| StoreError::Other(sqlx::Error::Decode(Box::new(e))))?,
+            None => ApplicationStatus::Submitted,
         };
-        insert_event(&mut *tx, id, event, Some(&from), "returned").await?;
+        insert_event(&mut *tx, id, event, Some(from), to).await?;
         tx.commit().await?;
         Ok(application)
     }
@@ -466,13 +481,14 @@ impl Store {
         let touched = sqlx::query(concat!(
             "UPDATE applications SET version = version + 1 \
              WHERE id = $1 AND call_id = $2 AND level = $3 AND unit = $4 \
-               AND status = 'recommended' AND ",
+               AND status = $5 AND ",
             not_forwarded!()
         ))
         .bind(id)
         .bind(&at.call_id)
         .bind(&at.level)
         .bind(&at.unit)
+        .bind(ApplicationStatus::Recommended.as_str())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -553,15 +569,21 @@ impl Store {
         .bind(event.actor_user_id.unwrap_or_default())
         .execute(&mut *tx)
         .await?;
+        // What forwarding moves on, and what it becomes at the next level.
+        let forwarded = ApplicationStatus::allowing(Action::Forward)
+            .next()
+            .expect("the workflow forwards one status");
+        let arrives = forwarded.after(Action::Forward).expect("allowed");
         let pending: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM applications \
              WHERE call_id = $1 AND level = $2 AND unit = $3 AND direction = $4 \
-               AND status = 'submitted'",
+               AND status = $5",
         )
         .bind(&at.call_id)
         .bind(&at.level)
         .bind(&at.unit)
         .bind(direction)
+        .bind(ApplicationStatus::Submitted.as_str())
         .fetch_one(&mut *tx)
         .await?;
         if pending > 0 {
@@ -573,12 +595,13 @@ impl Store {
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM applications \
              WHERE call_id = $1 AND level = $2 AND unit = $3 AND direction = $4 \
-               AND status = 'recommended' ORDER BY id",
+               AND status = $5 ORDER BY id",
         )
         .bind(&at.call_id)
         .bind(&at.level)
         .bind(&at.unit)
         .bind(direction)
+        .bind(forwarded.as_str())
         .fetch_all(&mut *tx)
         .await?;
         let moved = match next_unit {
@@ -589,12 +612,13 @@ impl Store {
                     "SELECT a.id, o.region FROM applications a \
                      JOIN organisations o ON o.id = a.organisation_id \
                      WHERE a.call_id = $1 AND a.level = $2 AND a.unit = $3 \
-                       AND a.direction = $4 AND a.status = 'recommended'",
+                       AND a.direction = $4 AND a.status = $5",
                 )
                 .bind(&at.call_id)
                 .bind(&at.level)
                 .bind(&at.unit)
                 .bind(direction)
+                .bind(forwarded.as_str())
                 .fetch_all(&mut *tx)
                 .await?;
                 let mut by_city: BTreeMap<String, Vec<i64>> = BTreeMap::new();
@@ -608,14 +632,16 @@ impl Store {
                 let mut moved = 0;
                 for (city, ids) in &by_city {
                     let sql = format!(
-                        "UPDATE applications SET level = $1, status = 'submitted', \
+                        "UPDATE applications SET level = $1, status = $3, \
                              version = version + 1, unit = $2 \
-                         WHERE status = 'recommended' AND id IN ({})",
-                        crate::expert::placeholders(3, ids.len())
+                         WHERE status = $4 AND id IN ({})",
+                        crate::expert::placeholders(5, ids.len())
                     );
                     let mut update = sqlx::query(sqlx::AssertSqlSafe(sql))
                         .bind(next_level)
-                        .bind(city);
+                        .bind(city)
+                        .bind(arrives.as_str())
+                        .bind(forwarded.as_str());
                     for id in ids {
                         update = update.bind(id);
                     }
@@ -624,10 +650,10 @@ impl Store {
                 moved
             }
             NextUnit::Fixed(unit) => sqlx::query(
-                "UPDATE applications SET level = $1, status = 'submitted', \
+                "UPDATE applications SET level = $1, status = $7, \
                      version = version + 1, unit = $6 \
                  WHERE call_id = $2 AND level = $3 AND unit = $4 AND direction = $5 \
-                   AND status = 'recommended'",
+                   AND status = $8",
             )
             .bind(next_level)
             .bind(&at.call_id)
@@ -635,6 +661,8 @@ impl Store {
             .bind(&at.unit)
             .bind(direction)
             .bind(unit)
+            .bind(arrives.as_str())
+            .bind(forwarded.as_str())
             .execute(&mut *tx)
             .await?
             .rows_affected(),
@@ -653,7 +681,7 @@ impl Store {
         .await?;
         // The events last: appending them holds the chain's lock to the commit.
         for &id in &ids {
-            insert_event(&mut *tx, id, event, Some("recommended"), "submitted").await?;
+            insert_event(&mut *tx, id, event, Some(forwarded), arrives).await?;
         }
         tx.commit().await?;
         debug_assert_eq!(usize::try_from(moved).unwrap_or_default(), ids.len());
@@ -822,8 +850,8 @@ impl Store {
         if let Some(d) = &q.direction {
             query = query.bind(d);
         }
-        if let Some(s) = &q.status {
-            query = query.bind(s);
+        if let Some(s) = q.status {
+            query = query.bind(s.as_str());
         }
         if let Some(r) = &q.region {
             query = query.bind(r);

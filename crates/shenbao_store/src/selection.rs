@@ -16,6 +16,8 @@
 
 use std::collections::BTreeMap;
 
+use shenbao_core::workflow::Action;
+
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
@@ -157,8 +159,7 @@ impl Store {
         id: i64,
         event: &ApplicationEvent,
     ) -> Result<ApplicationRow, StoreError> {
-        self.move_selection(id, event, "submitted", "selected")
-            .await
+        self.move_selection(id, event, Action::Select).await
     }
 
     /// Undoes a selection: `selected → submitted`. Errors as for
@@ -168,17 +169,20 @@ impl Store {
         id: i64,
         event: &ApplicationEvent,
     ) -> Result<ApplicationRow, StoreError> {
-        self.move_selection(id, event, "selected", "submitted")
-            .await
+        self.move_selection(id, event, Action::Unselect).await
     }
 
     async fn move_selection(
         &self,
         id: i64,
         event: &ApplicationEvent,
-        from: &str,
-        to: &str,
+        action: Action,
     ) -> Result<ApplicationRow, StoreError> {
+        // The one status each of select and unselect starts from, and where it leads.
+        let from = ApplicationStatus::allowing(action)
+            .next()
+            .expect("the workflow allows select and unselect from one status");
+        let to = from.after(action).expect("allowed");
         let mut tx = self.begin_write().await?;
         let Some(call_id) = Self::call_of_application(&mut tx, id).await? else {
             tx.rollback().await?;
@@ -196,10 +200,10 @@ impl Store {
              RETURNING ",
             application_columns!()
         ))
-        .bind(to)
+        .bind(to.as_str())
         .bind(event.at)
         .bind(id)
-        .bind(from)
+        .bind(from.as_str())
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
@@ -242,15 +246,17 @@ impl Store {
         let mut changed = Vec::new();
         for &id in ids {
             let row: Option<i64> = sqlx::query_scalar(
-                "UPDATE applications SET status = 'selected', version = version + 1, \
+                "UPDATE applications SET status = $3, version = version + 1, \
                      updated_at = $1 \
-                 WHERE id = $2 AND status = 'submitted' AND unit = '*' \
+                 WHERE id = $2 AND status = $4 AND unit = '*' \
                    AND NOT EXISTS (SELECT 1 FROM publications p \
                        WHERE p.call_id = applications.call_id) \
                  RETURNING id",
             )
             .bind(event.at)
             .bind(id)
+            .bind(ApplicationStatus::Selected.as_str())
+            .bind(ApplicationStatus::Submitted.as_str())
             .fetch_optional(&mut *tx)
             .await?;
             if row.is_some() {
@@ -258,11 +264,12 @@ impl Store {
                 continue;
             }
             let already = sqlx::query(
-                "SELECT 1 FROM applications a WHERE a.id = $1 AND a.status = 'selected' \
+                "SELECT 1 FROM applications a WHERE a.id = $1 AND a.status = $2 \
                    AND a.unit = '*' \
                    AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.call_id = a.call_id)",
             )
             .bind(id)
+            .bind(ApplicationStatus::Selected.as_str())
             .fetch_optional(&mut *tx)
             .await?;
             if already.is_none() {
@@ -272,7 +279,14 @@ impl Store {
         }
         // The events last: appending them holds the chain's lock to the commit.
         for &id in &changed {
-            insert_event(&mut *tx, id, event, Some("submitted"), "selected").await?;
+            insert_event(
+                &mut *tx,
+                id,
+                event,
+                Some(ApplicationStatus::Submitted),
+                ApplicationStatus::Selected,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(changed)
@@ -346,7 +360,7 @@ impl Store {
                          a.organisation_id, o.name, o.region \
                      FROM applications a JOIN organisations o ON o.id = a.organisation_id \
                      WHERE a.call_id = $1 AND a.level = $2 AND a.unit = '*' \
-                       AND a.status IN ('submitted', 'selected') \
+                       AND a.status IN ($7, $8) \
                        AND (a.submitted_at, a.id) > ($3, $4) AND a.direction = $6 \
                      ORDER BY a.submitted_at, a.id LIMIT $5",
                 )
@@ -356,6 +370,8 @@ impl Store {
                 .bind(after_id)
                 .bind(limit.max(0))
                 .bind(direction)
+                .bind(ApplicationStatus::Submitted.as_str())
+                .bind(ApplicationStatus::Selected.as_str())
                 .fetch_all(&self.pool)
                 .await?
             }
@@ -365,7 +381,7 @@ impl Store {
                          a.organisation_id, o.name, o.region \
                      FROM applications a JOIN organisations o ON o.id = a.organisation_id \
                      WHERE a.call_id = $1 AND a.level = $2 AND a.unit = '*' \
-                       AND a.status IN ('submitted', 'selected') \
+                       AND a.status IN ($6, $7) \
                        AND (a.submitted_at, a.id) > ($3, $4) \
                      ORDER BY a.submitted_at, a.id LIMIT $5",
                 )
@@ -374,6 +390,8 @@ impl Store {
                 .bind(after_at)
                 .bind(after_id)
                 .bind(limit.max(0))
+                .bind(ApplicationStatus::Submitted.as_str())
+                .bind(ApplicationStatus::Selected.as_str())
                 .fetch_all(&self.pool)
                 .await?
             }
@@ -396,12 +414,13 @@ impl Store {
         let rows = sqlx::query(
             "SELECT a.id, a.title, a.direction, o.name, o.region \
              FROM applications a JOIN organisations o ON o.id = a.organisation_id \
-             WHERE a.call_id = $1 AND a.status = 'selected' AND a.id > $2 \
+             WHERE a.call_id = $1 AND a.status = $4 AND a.id > $2 \
              ORDER BY a.id LIMIT $3",
         )
         .bind(call_id)
         .bind(after_id.unwrap_or(i64::MIN))
         .bind(limit.max(0))
+        .bind(ApplicationStatus::Selected.as_str())
         .fetch_all(&self.pool)
         .await?;
         rows.iter()

@@ -224,6 +224,21 @@ async fn a_changed_middle_row_is_found_at_that_row(db: TestDb) {
             problem: ChainProblem::HashMismatch
         }
     );
+    // A status that is no status (statuses are typed when read) is a changed row too, not a
+    // failed walk.
+    let second = third - 1;
+    execute_raw(
+        store,
+        &format!("UPDATE application_events SET to_status = 'withdrawn' WHERE id = {second}"),
+    )
+    .await;
+    assert_eq!(
+        broken(store, Chain::ApplicationEvents).await,
+        ChainBreak {
+            id: second,
+            problem: ChainProblem::HashMismatch
+        }
+    );
 }
 
 async fn a_deleted_row_is_found_wherever_it_was(db: TestDb) {

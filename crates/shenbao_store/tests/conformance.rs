@@ -662,7 +662,7 @@ async fn creating_an_application_stores_a_draft_and_its_first_event(db: TestDb) 
     assert_eq!(first.actor_user_id, Some(user_id));
     assert_eq!(first.actor_ip.as_deref(), Some("10.0.0.7"));
     assert_eq!(first.from_status, None);
-    assert_eq!(first.to_status, "draft");
+    assert_eq!(first.to_status, shenbao_store::ApplicationStatus::Draft);
     assert_eq!(first.note.as_deref(), Some("新建"));
     assert_eq!(db.store.latest_snapshot(created.id).await.unwrap(), None);
 
@@ -793,7 +793,7 @@ async fn submitting_stores_the_snapshot_and_the_event_and_refuses_a_stale_versio
     let events = db.store.application_events(id).await.unwrap();
     let steps: Vec<(Option<&str>, &str)> = events
         .iter()
-        .map(|e| (e.from_status.as_deref(), e.to_status.as_str()))
+        .map(|e| (e.from_status.map(|s| s.as_str()), e.to_status.as_str()))
         .collect();
     assert_eq!(steps, [(None, "draft"), (Some("draft"), "submitted")]);
     assert_eq!(events[1].at, 4_000);
@@ -886,8 +886,11 @@ async fn withdrawing_goes_back_to_draft_with_an_event_and_a_new_version(db: Test
         .unwrap()
         .pop()
         .unwrap();
-    assert_eq!(last.from_status.as_deref(), Some("submitted"));
-    assert_eq!(last.to_status, "draft");
+    assert_eq!(
+        last.from_status,
+        Some(shenbao_store::ApplicationStatus::Submitted)
+    );
+    assert_eq!(last.to_status, shenbao_store::ApplicationStatus::Draft);
     assert_eq!(last.note.as_deref(), Some("补充材料"));
     assert_eq!(last.at, 5_000);
 

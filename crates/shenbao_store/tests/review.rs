@@ -217,8 +217,11 @@ async fn recommending_ranks_in_order_and_moving_swaps_neighbours(db: TestDb) {
     let events = db.store.application_events(b).await.unwrap();
     let last = events.last().unwrap();
     assert_eq!(
-        (last.from_status.as_deref(), last.to_status.as_str()),
-        (Some("recommended"), "recommended")
+        (last.from_status, last.to_status),
+        (
+            Some(shenbao_store::ApplicationStatus::Recommended),
+            shenbao_store::ApplicationStatus::Recommended
+        )
     );
 }
 
@@ -311,7 +314,10 @@ async fn a_returned_application_is_resubmitted_to_the_same_unit(db: TestDb) {
     assert_eq!(snaps[1].answers, "{}");
     let events = db.store.application_events(a).await.unwrap();
     let last = events.last().unwrap();
-    assert_eq!(last.from_status.as_deref(), Some("returned"));
+    assert_eq!(
+        last.from_status,
+        Some(shenbao_store::ApplicationStatus::Returned)
+    );
 }
 
 async fn forwarding_moves_the_recommended_up_and_freezes_the_list(db: TestDb) {
@@ -618,7 +624,10 @@ async fn a_submission_to_a_unit_that_forwarded_is_refused_and_writes_nothing(db:
     assert_eq!(row.answers, r#"{"x":1}"#);
     let (stored, events, snap, audit) = footprint(&db, other).await;
     assert_eq!(stored, row);
-    assert_eq!(events.last().unwrap().to_status, "submitted");
+    assert_eq!(
+        events.last().unwrap().to_status,
+        shenbao_store::ApplicationStatus::Submitted
+    );
     assert_eq!(snap.unwrap().version, 3);
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].target_id.as_deref(), Some("accepted"));
@@ -762,7 +771,7 @@ async fn the_queue_filters_and_pages_by_keyset(db: TestDb) {
         .review_queue(
             &at,
             &QueueQuery {
-                status: Some("recommended".into()),
+                status: Some(shenbao_store::ApplicationStatus::Recommended),
                 direction: Some("compute_service".into()),
                 limit: 20,
                 ..QueueQuery::default()

@@ -732,7 +732,7 @@ async fn selecting_and_unselecting_write_events_and_need_the_owner_level(db: Tes
     let events = w.store.application_events(app).await.unwrap();
     let moves: Vec<(Option<&str>, &str)> = events
         .iter()
-        .map(|e| (e.from_status.as_deref(), e.to_status.as_str()))
+        .map(|e| (e.from_status.map(|s| s.as_str()), e.to_status.as_str()))
         .collect();
     assert_eq!(
         moves[2..],

@@ -1757,7 +1757,7 @@ async fn store_timings(store: &Store, seeded: &QueueSeed) -> Result<()> {
         ..first.clone()
     };
     let filtered = QueueQuery {
-        status: Some("recommended".to_string()),
+        status: Some(shenbao_store::ApplicationStatus::Recommended),
         keyword: Some(KEYWORD.to_string()),
         sort: QueueSort::Oldest,
         ..first.clone()

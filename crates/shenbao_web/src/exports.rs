@@ -14,7 +14,7 @@ use shenbao_docs::{
     FilledOpinion, FormExtras, FormFormat, FormRenderer, PackageApplication, PackageAttachment,
     PackageWriter, SummaryRow,
 };
-use shenbao_store::{ApplicationRow, Store, UnitRef};
+use shenbao_store::{ApplicationRow, ApplicationStatus, Store, UnitRef};
 
 use crate::documents::{Version, attachment_metas};
 
@@ -30,7 +30,7 @@ pub async fn form_extras(store: &Store, id: i64) -> anyhow::Result<FormExtras> {
         .reviews_of(id)
         .await?
         .into_iter()
-        .filter(|r| r.decision == "recommended")
+        .filter(|r| r.decision == ApplicationStatus::Recommended.as_str())
         .map(|r| {
             let signatures: BTreeMap<String, String> = r
                 .signatures

@@ -1525,17 +1525,18 @@ pub async fn withdraw_application(
 }
 
 /// What a history line says, from its two statuses.
-pub(crate) fn event_label(from: Option<&str>, to: &str) -> &'static str {
+pub(crate) fn event_label(from: Option<ApplicationStatus>, to: ApplicationStatus) -> &'static str {
+    use ApplicationStatus as S;
     match (from, to) {
         (None, _) => s::EVENT_CREATED,
-        (Some("returned"), "submitted") => s::EVENT_RESUBMITTED,
-        (Some("draft"), "submitted") => s::EVENT_SUBMITTED,
-        (Some("recommended"), "submitted") => s::EVENT_FORWARDED,
-        (_, "returned") => s::EVENT_RETURNED,
-        (_, "recommended") => s::EVENT_RECOMMENDED,
-        (_, "not_recommended") => s::EVENT_NOT_RECOMMENDED,
-        (_, "selected") => s::EVENT_SELECTED,
-        (Some("selected"), _) => s::EVENT_UNSELECTED,
+        (Some(S::Returned), S::Submitted) => s::EVENT_RESUBMITTED,
+        (Some(S::Draft), S::Submitted) => s::EVENT_SUBMITTED,
+        (Some(S::Recommended), S::Submitted) => s::EVENT_FORWARDED,
+        (_, S::Returned) => s::EVENT_RETURNED,
+        (_, S::Recommended) => s::EVENT_RECOMMENDED,
+        (_, S::NotRecommended) => s::EVENT_NOT_RECOMMENDED,
+        (_, S::Selected) => s::EVENT_SELECTED,
+        (Some(S::Selected), _) => s::EVENT_UNSELECTED,
         _ => s::EVENT_WITHDRAWN,
     }
 }
@@ -1583,7 +1584,7 @@ pub async fn show_application(
         .into_iter()
         .map(|e| EventView {
             at: fmt_time(e.at),
-            what: event_label(e.from_status.as_deref(), &e.to_status),
+            what: event_label(e.from_status, e.to_status),
             note: e.note.unwrap_or_default(),
         })
         .collect::<Vec<_>>();

@@ -291,7 +291,12 @@ struct QueuePage {
     summaries: Vec<(String, String)>,
 }
 
-const STATUSES: [&str; 4] = ["submitted", "recommended", "not_recommended", "returned"];
+const STATUSES: [ApplicationStatus; 4] = [
+    ApplicationStatus::Submitted,
+    ApplicationStatus::Recommended,
+    ApplicationStatus::NotRecommended,
+    ApplicationStatus::Returned,
+];
 
 /// `GET /review/{call}`: the unit's applications, filtered, sorted and paged by keyset.
 pub async fn queue(
@@ -309,7 +314,12 @@ pub async fn queue(
         .and_then(|(t, id)| Some((t.parse::<i64>().ok()?, id.parse::<i64>().ok()?)));
     let query = QueueQuery {
         direction: pick(&params.direction),
-        status: pick(&params.status).filter(|x| STATUSES.contains(&x.as_str())),
+        status: params
+            .status
+            .trim()
+            .parse::<ApplicationStatus>()
+            .ok()
+            .filter(|x| STATUSES.contains(x)),
         region: pick(&params.region),
         keyword: pick(&params.q),
         sort: if params.sort == "oldest" {
@@ -389,7 +399,7 @@ pub async fn queue(
         open: desk.open(state.now()),
         ranks: desk.level.ranks,
         directions: desk.directions(),
-        statuses: STATUSES.iter().map(|x| (*x, status_label(x))).collect(),
+        statuses: STATUSES.iter().map(|x| (x.as_str(), x.label())).collect(),
         regions,
         params,
         rows,
@@ -615,7 +625,7 @@ async fn show_page(
         .into_iter()
         .map(|e| HistoryLine {
             at: fmt_time(e.at),
-            what: event_label(e.from_status.as_deref(), &e.to_status),
+            what: event_label(e.from_status, e.to_status),
             note: e.note.unwrap_or_default(),
         })
         .collect();
