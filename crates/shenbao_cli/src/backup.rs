@@ -220,7 +220,7 @@ pub async fn backup(args: BackupArgs) -> Result<()> {
         format: FORMAT,
         created_at: chrono::DateTime::from_timestamp_millis(started)
             .unwrap_or_default()
-            .with_timezone(&shenbao_web::calls::beijing())
+            .with_timezone(&shenbao_core::time::beijing())
             .to_rfc3339(),
         created_at_ms: started,
         database: String::new(),

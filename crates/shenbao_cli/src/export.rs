@@ -130,11 +130,11 @@ pub async fn run(cmd: ExportCommand) -> Result<()> {
             let store = open(&data.settings(None, None)?).await?;
             let bytes = match format {
                 SummaryFormat::Xlsx => {
-                    shenbao_web::exports::unit_summary_xlsx(&store, call, level_def, unit, index)
+                    shenbao_app::exports::unit_summary_xlsx(&store, call, level_def, unit, index)
                         .await?
                 }
                 SummaryFormat::Docx => {
-                    shenbao_web::exports::unit_summary_docx(&store, call, level_def, unit, index)
+                    shenbao_app::exports::unit_summary_docx(&store, call, level_def, unit, index)
                         .await?
                 }
             };
@@ -149,14 +149,14 @@ pub async fn run(cmd: ExportCommand) -> Result<()> {
             let store = open(&settings).await?;
             let file = File::create(&out).with_context(|| format!("写入 {}", out.display()))?;
             let mut writer = BufWriter::new(file);
-            let count = shenbao_web::exports::write_unit_package(
+            let count = shenbao_app::exports::write_unit_package(
                 &store,
                 &settings.data_dir.join("files"),
                 call,
                 level_def,
                 unit,
                 &mut writer,
-                shenbao_web::exports::FORM_FORMATS,
+                shenbao_app::exports::FORM_FORMATS,
             )
             .await?;
             writer
@@ -172,7 +172,7 @@ pub async fn run(cmd: ExportCommand) -> Result<()> {
         } => {
             let store = open(&data.settings(None, None)?).await?;
             let bytes =
-                shenbao_web::exports::application_form(&store, application, &extension(&out))
+                shenbao_app::exports::application_form(&store, application, &extension(&out))
                     .await?
                     .with_context(|| format!("没有编号为 {application} 的申报"))?;
             std::fs::write(&out, &bytes).with_context(|| format!("写入 {}", out.display()))?;

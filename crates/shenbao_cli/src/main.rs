@@ -6,6 +6,7 @@
 mod audit;
 mod backup;
 mod export;
+mod retention;
 mod serve;
 mod user;
 

@@ -212,7 +212,7 @@ impl ServeArgs {
             s.audit_retention_days = days;
         }
         if s.audit_retention_days != 0 {
-            crate::audit::check_retention(s.audit_retention_days)?;
+            crate::retention::check_retention(s.audit_retention_days)?;
         }
         Ok(s)
     }
@@ -267,7 +267,7 @@ impl DataArgs {
             max_connections_per_ip: fc.max_connections_per_ip,
             audit_retention_days: fc
                 .audit_retention_days
-                .unwrap_or(crate::audit::MIN_RETENTION_DAYS),
+                .unwrap_or(crate::retention::MIN_RETENTION_DAYS),
         })
     }
 }
@@ -317,7 +317,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     if args.demo {
         println!(
             "演示模式：各通知的申报截止时间已顺延至 {}",
-            shenbao_web::calls::date_after(now, shenbao_web::calls::DEMO_DAYS)
+            shenbao_core::time::date_after(now, shenbao_web::calls::DEMO_DAYS)
         );
         create_demo_accounts(&store, now).await?;
     }
@@ -357,7 +357,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         0 => println!("审计日志：永久保留"),
         days => println!("审计日志：保留 {days} 天，更早的记录由服务器定期删除"),
     }
-    crate::audit::spawn_retention(state.store.clone(), settings.audit_retention_days);
+    crate::retention::spawn_retention(state.store.clone(), settings.audit_retention_days);
     let db = state.store.clone();
     let served = shenbao_web::serve_with(state, listener, options).await;
     // SQLite checkpoints its WAL when the last connection closes.

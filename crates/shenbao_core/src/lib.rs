@@ -16,4 +16,5 @@ pub mod region;
 pub mod review;
 pub mod routing;
 pub mod text;
+pub mod time;
 pub mod workflow;

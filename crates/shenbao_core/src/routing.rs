@@ -8,6 +8,7 @@
 
 use crate::call::Call;
 use crate::call::definition::{LevelScope, ReviewLevel, Routing};
+use crate::workflow::Role;
 
 /// The unit of the call owner (the issuing department).
 pub const OWNER: &str = "*";
@@ -19,6 +20,20 @@ pub enum RouteError {
     NoLevel,
     /// The direction goes to a sector department and none was chosen.
     SectorMissing,
+}
+
+/// Whether an account of `role` limited to `scope_region` (an owner of one region, or none)
+/// runs `call`: an administrator and an owner without a region run every call, a regional
+/// owner the calls whose area lies within its region.
+pub fn owns_call(role: Role, scope_region: Option<&str>, call: &Call) -> bool {
+    match (role, scope_region) {
+        (Role::Admin, _) | (_, None) => true,
+        (_, Some(region)) => call
+            .def()
+            .area
+            .as_deref()
+            .is_some_and(|area| crate::region::is_within(area, region)),
+    }
 }
 
 /// The city of a division code: its first four digits and `00`.

@@ -20,8 +20,7 @@ use std::net::SocketAddr;
 use crate::ServerState;
 use crate::error::AppError;
 
-/// Where a user sets up the second factor.
-pub const SECOND_FACTOR_SETUP: &str = "/account/second-factor";
+pub use crate::second_factor::SECOND_FACTOR_SETUP;
 /// Cookie of a login waiting for its second factor.
 pub const PENDING_COOKIE: &str = "sb_pending";
 /// Session cookie name.

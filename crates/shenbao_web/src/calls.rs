@@ -1,7 +1,7 @@
 //! The calls this installation runs: the built-in seed calls with their state from the
 //! database (a demo deadline when started with `--demo`).
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use shenbao_core::call::definition::ReviewLevel;
 use shenbao_core::call::{Call, builtin};
 use shenbao_store::Store;
@@ -70,28 +70,7 @@ impl CallEntry {
     }
 }
 
-/// Beijing time (UTC+8), in which every deadline of a call is meant.
-pub fn beijing() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"))
-}
-
-/// The first millisecond after `date` (YYYY-MM-DD) ends in Beijing.
-pub fn end_of_day_ms(date: &str) -> Option<i64> {
-    let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
-    let next = d.succ_opt()?.and_hms_opt(0, 0, 0)?;
-    beijing()
-        .from_local_datetime(&next)
-        .single()
-        .map(|t| t.timestamp_millis())
-}
-
-/// The date `days` after `now_ms`, Beijing time.
-pub fn date_after(now_ms: i64, days: i64) -> String {
-    let now: DateTime<Utc> = DateTime::from_timestamp_millis(now_ms).unwrap_or_default();
-    (now.with_timezone(&beijing()) + Duration::days(days))
-        .format("%Y-%m-%d")
-        .to_string()
-}
+use shenbao_core::time::{date_after, end_of_day_ms};
 
 /// Every call of the installation, in listing order.
 #[derive(Debug, Default)]
@@ -127,23 +106,5 @@ impl CallRegistry {
     /// A call by id.
     pub fn get(&self, id: &str) -> Option<&CallEntry> {
         self.entries.iter().find(|e| e.call.id() == id)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn deadlines_end_at_midnight_beijing() {
-        // 2024-11-20 24:00 +08:00 = 2024-11-20T16:00:00Z.
-        assert_eq!(end_of_day_ms("2024-11-20"), Some(1_732_118_400_000));
-        assert_eq!(end_of_day_ms("2024-02-30"), None);
-    }
-
-    #[test]
-    fn demo_dates_count_in_beijing() {
-        // 2026-11-22T17:00:00Z is already 2026-11-23 in Beijing.
-        assert_eq!(date_after(1_795_366_800_000, 1), "2026-11-24");
     }
 }

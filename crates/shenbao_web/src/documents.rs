@@ -10,16 +10,14 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
-use serde_json::{Value as Json, json};
+use shenbao_app::exports::{FormSource, Version};
 use shenbao_core::call::{Call, Target};
-use shenbao_core::form::FileMeta;
-use shenbao_core::text::{file_name, visible_in_name};
+use shenbao_core::text::visible_in_name;
 use shenbao_docs::{FormFormat, Letter};
-use shenbao_store::{ApplicationRow, AttachmentRow, OrganisationRow};
+use shenbao_store::{ApplicationRow, AttachmentRow};
 
 use crate::ServerState;
 use crate::error::AppError;
-use crate::exports::FormSource;
 
 /// A document format that can be downloaded. Forms come as [`Format::Docx`]; summary tables
 /// as [`Format::Xlsx`] or [`Format::Docx`].
@@ -158,7 +156,7 @@ pub fn form_title(call: &Call, direction: &str) -> String {
 
 /// The renderer of forms in `format`; 404 for a format forms do not come in.
 pub fn form_format(format: Format) -> Result<&'static FormFormat, AppError> {
-    crate::exports::FORM_FORMATS
+    shenbao_app::exports::FORM_FORMATS
         .iter()
         .find(|f| f.extension == format.extension())
         .ok_or(AppError::NotFound)
@@ -172,32 +170,6 @@ fn render_error(e: shenbao_docs::DocError) -> AppError {
         return AppError::Refused(crate::strings::DOC_PDF_NO_FONTS.to_string());
     }
     AppError::Internal(anyhow::Error::new(e))
-}
-
-/// The applicant's profile as forms and rules read it: `uscc`, `name`, `region`.
-pub fn profile_json(org: &OrganisationRow) -> Json {
-    json!({ "uscc": org.uscc, "name": org.name, "region": org.region })
-}
-
-/// Attachments as the form engine describes them.
-pub fn attachment_metas(rows: &[AttachmentRow]) -> Vec<FileMeta> {
-    rows.iter()
-        .map(|a| FileMeta {
-            slot: a.slot.clone(),
-            name: file_name(&a.original_name, &a.file_type),
-            size: u64::try_from(a.size).unwrap_or(0),
-            kind: a.file_type.clone(),
-        })
-        .collect()
-}
-
-/// Which answers of an application a document prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Version {
-    /// The latest saved answers and the attachments now (the applicant's draft).
-    Draft,
-    /// The latest submitted snapshot; 404 when never submitted.
-    Submitted,
 }
 
 /// The application form of `app` in `format`, named after the form and the applicant: what
@@ -413,6 +385,38 @@ pub fn blank_download(
         fallback.push_str(&s.id);
     }
     Ok(download(format, &name, &fallback, bytes))
+}
+
+/// Streams an attachment's file as a download (shared with the experts' pages); the caller
+/// has checked that the viewer may see it.
+pub(crate) async fn send_attachment(
+    state: &ServerState,
+    a: &AttachmentRow,
+) -> Result<Response, AppError> {
+    let file = tokio::fs::File::open(state.files.path(&a.storage_key))
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    let mime = match a.file_type.as_str() {
+        "pdf" => "application/pdf",
+        "jpg" => "image/jpeg",
+        "png" => "image/png",
+        "mp4" => "video/mp4",
+        _ => "application/octet-stream",
+    };
+    // Stored names are cleaned again: those stored before uploads were may hold anything.
+    let disposition = crate::documents::attachment_disposition(
+        &shenbao_core::text::file_name(&a.original_name, &a.file_type),
+        &format!("file-{}.{}", a.id, a.file_type),
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 #[cfg(test)]

@@ -46,14 +46,14 @@ impl From<shenbao_store::StoreError> for AppError {
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
     message: &'a str,
-    nav: crate::pages::Nav,
+    nav: crate::nav::Nav,
 }
 
 /// The Chinese error page with `status`.
 fn error_page(status: StatusCode, message: &str) -> Response {
     let page = ErrorPage {
         message,
-        nav: crate::pages::Nav::anonymous(String::new()),
+        nav: crate::nav::Nav::anonymous(String::new()),
     };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
@@ -171,7 +171,7 @@ impl IntoResponse for AppError {
                 return Redirect::to(&format!("/login?next={}", urlencode(next))).into_response();
             }
             AppError::SecondFactorSetup => {
-                return Redirect::to(crate::auth::SECOND_FACTOR_SETUP).into_response();
+                return Redirect::to(crate::second_factor::SECOND_FACTOR_SETUP).into_response();
             }
             AppError::Csrf => (StatusCode::FORBIDDEN, strings::ERROR_CSRF),
             AppError::TooMany(secs) => {

@@ -62,7 +62,7 @@ async fn unit_accounts(
         return ids(owners.map(|users| {
             users
                 .into_iter()
-                .filter(|u| crate::pages::owner::owns(u, entry.call))
+                .filter(|u| routing::owns_call(u.role, u.scope_region.as_deref(), entry.call))
                 .collect()
         }));
     }

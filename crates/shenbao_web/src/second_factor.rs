@@ -6,6 +6,9 @@
 //! over someone's shoulder cannot be used again. Recovery codes are random (50 bits each), so
 //! they are stored as SHA-256 hashes.
 
+/// Where a user sets up the second factor.
+pub const SECOND_FACTOR_SETUP: &str = "/account/second-factor";
+
 use sha2::{Digest, Sha256};
 use shenbao_store::Role;
 use totp_rs::{Builder, Secret, Totp};

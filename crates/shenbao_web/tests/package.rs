@@ -83,14 +83,14 @@ async fn package(app: &App, call: &str, level: &str, unit: &str) -> Vec<(String,
         .find(|l| l.id == level)
         .unwrap();
     let mut out = Vec::new();
-    shenbao_web::exports::write_unit_package(
+    shenbao_app::exports::write_unit_package(
         &app.store,
         app.files.path(),
         call,
         level,
         unit,
         &mut out,
-        shenbao_web::exports::FORM_FORMATS,
+        shenbao_app::exports::FORM_FORMATS,
     )
     .await
     .unwrap();
@@ -314,7 +314,7 @@ async fn shandong_images_are_numbered_in_upload_order(db: TestDb) {
     assert_ne!(r.status(), StatusCode::OK, "login required");
 
     // The form alone, as `shenbao export form` writes it.
-    let form = shenbao_web::exports::application_form(&app.store, id, "docx")
+    let form = shenbao_app::exports::application_form(&app.store, id, "docx")
         .await
         .unwrap()
         .unwrap();
@@ -328,12 +328,12 @@ async fn shandong_images_are_numbered_in_upload_order(db: TestDb) {
         "the same document as in the package"
     );
     assert!(
-        shenbao_web::exports::application_form(&app.store, id + 1000, "docx")
+        shenbao_app::exports::application_form(&app.store, id + 1000, "docx")
             .await
             .unwrap()
             .is_none()
     );
-    let err = shenbao_web::exports::application_form(&app.store, id, "odt")
+    let err = shenbao_app::exports::application_form(&app.store, id, "odt")
         .await
         .unwrap_err();
     assert!(err.to_string().contains("不支持的格式 odt"), "{err}");

@@ -17,9 +17,9 @@ use super::account::audit;
 use super::public::render;
 use crate::ServerState;
 use crate::auth::Viewer;
-use crate::calls::{beijing, end_of_day_ms};
 use crate::error::AppError;
 use crate::strings as s;
+use shenbao_core::time::{beijing, end_of_day_ms};
 
 /// Entries per page.
 pub const AUDIT_PAGE: i64 = 50;
@@ -321,7 +321,7 @@ pub async fn audit_csv(
             tracing::warn!("audit export cut short: {e:#}");
         }
     });
-    let date = crate::calls::date_after(state.now(), 0);
+    let date = shenbao_core::time::date_after(state.now(), 0);
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

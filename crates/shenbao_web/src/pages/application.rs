@@ -21,23 +21,24 @@ use shenbao_core::limits::{OtherApplication, check_limits};
 use shenbao_core::{region, routing};
 use shenbao_store::ApplicationStatus;
 use shenbao_store::{
-    ApplicantSubmission, ApplicationEvent, ApplicationRow, AttachmentRow, FORWARDED,
-    NewApplication, NewAttachment, NewAuditEntry, Role, StoreError, Submission, UserRow,
+    ApplicantSubmission, ApplicationEvent, ApplicationRow, FORWARDED, NewApplication,
+    NewAttachment, NewAuditEntry, Role, StoreError, Submission, UserRow,
 };
 
 use super::Nav;
 use super::account::audit;
 use super::public::render;
+use super::view::{event_label, fmt_time};
 use crate::ServerState;
 use crate::auth::Viewer;
 use crate::calls::CallEntry;
-use crate::documents::{
-    Format, Version, application_download, attachment_metas, letter_download, letter_kind,
-};
+use crate::documents::send_attachment;
+use crate::documents::{Format, application_download, letter_download, letter_kind};
 use crate::error::AppError;
 use crate::files::UploadError;
 use crate::form::{FormView, parse, remove_row};
 use crate::strings as s;
+use shenbao_app::exports::{Version, attachment_metas};
 
 /// The application, its call, and the user, after the ownership check.
 struct Owned<'a> {
@@ -122,24 +123,6 @@ async fn applicant_status(
     })
 }
 
-/// The name of a status given as text (a review's decision, a filter): the one name each
-/// status has ([`ApplicationStatus::label`]).
-pub(crate) fn status_label(status: &str) -> &'static str {
-    status
-        .parse::<ApplicationStatus>()
-        .map_or(s::STATUS_OTHER, ApplicationStatus::label)
-}
-
-pub(crate) fn fmt_time(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| {
-            t.with_timezone(&crate::calls::beijing())
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
-}
-
 async fn profile_of(state: &ServerState, user: &UserRow) -> Result<Json, AppError> {
     let org = match user.organisation_id {
         Some(id) => state.store.organisation(id).await?,
@@ -147,7 +130,7 @@ async fn profile_of(state: &ServerState, user: &UserRow) -> Result<Json, AppErro
     };
     Ok(org
         .as_ref()
-        .map(crate::documents::profile_json)
+        .map(shenbao_app::exports::profile_json)
         .unwrap_or_else(|| json!({})))
 }
 
@@ -1045,38 +1028,6 @@ pub async fn download_file(
     send_attachment(&state, &a).await
 }
 
-/// Streams an attachment's file as a download (shared with the experts' pages); the caller
-/// has checked that the viewer may see it.
-pub(crate) async fn send_attachment(
-    state: &ServerState,
-    a: &AttachmentRow,
-) -> Result<Response, AppError> {
-    let file = tokio::fs::File::open(state.files.path(&a.storage_key))
-        .await
-        .map_err(|_| AppError::NotFound)?;
-    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
-    let mime = match a.file_type.as_str() {
-        "pdf" => "application/pdf",
-        "jpg" => "image/jpeg",
-        "png" => "image/png",
-        "mp4" => "video/mp4",
-        _ => "application/octet-stream",
-    };
-    // Stored names are cleaned again: those stored before uploads were may hold anything.
-    let disposition = crate::documents::attachment_disposition(
-        &shenbao_core::text::file_name(&a.original_name, &a.file_type),
-        &format!("file-{}.{}", a.id, a.file_type),
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, mime.to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response())
-}
-
 /// `GET /applications/{id}/form/{format}`: the application form filled in, to its owner: the
 /// latest saved answers while the applicant may still change them, else the submitted snapshot.
 pub async fn download_form(
@@ -1380,7 +1331,7 @@ async fn submission_refused(
                 .review_levels
                 .iter()
                 .find(|l| l.id == route.level)
-                .map(|l| super::review::unit_label(l, &route.unit))
+                .map(|l| super::view::unit_label(l, &route.unit))
                 .unwrap_or_else(|| route.unit.clone());
             AppError::Refused(if route.from_status == ApplicationStatus::Returned {
                 s::resubmit_unit_forwarded(&unit)
@@ -1522,23 +1473,6 @@ pub async fn withdraw_application(
     )
     .await?;
     Ok(Redirect::to(&format!("/applications/{id}/edit?msg=withdrawn")).into_response())
-}
-
-/// What a history line says, from its two statuses.
-pub(crate) fn event_label(from: Option<ApplicationStatus>, to: ApplicationStatus) -> &'static str {
-    use ApplicationStatus as S;
-    match (from, to) {
-        (None, _) => s::EVENT_CREATED,
-        (Some(S::Returned), S::Submitted) => s::EVENT_RESUBMITTED,
-        (Some(S::Draft), S::Submitted) => s::EVENT_SUBMITTED,
-        (Some(S::Recommended), S::Submitted) => s::EVENT_FORWARDED,
-        (_, S::Returned) => s::EVENT_RETURNED,
-        (_, S::Recommended) => s::EVENT_RECOMMENDED,
-        (_, S::NotRecommended) => s::EVENT_NOT_RECOMMENDED,
-        (_, S::Selected) => s::EVENT_SELECTED,
-        (Some(S::Selected), _) => s::EVENT_UNSELECTED,
-        _ => s::EVENT_WITHDRAWN,
-    }
 }
 
 /// A history line.

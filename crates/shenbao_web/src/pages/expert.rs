@@ -493,7 +493,7 @@ pub async fn download_file(
         .await?
         .filter(|a| a.application_id == m.app.id)
         .ok_or(AppError::NotFound)?;
-    super::application::send_attachment(&state, &a).await
+    crate::documents::send_attachment(&state, &a).await
 }
 
 /// `GET /expert/assignments/{id}/form/{format}`: the submitted application form, to the
@@ -509,7 +509,7 @@ pub async fn download_form(
         &state,
         m.entry.call,
         &m.app,
-        crate::documents::Version::Submitted,
+        shenbao_app::exports::Version::Submitted,
         format,
     )
     .await

@@ -8,8 +8,8 @@ use serde::Deserialize;
 
 use super::Nav;
 use super::account::CsrfForm;
-use super::application::fmt_time;
 use super::public::render;
+use super::view::fmt_time;
 use crate::ServerState;
 use crate::auth::Viewer;
 use crate::error::AppError;

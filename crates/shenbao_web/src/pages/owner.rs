@@ -89,16 +89,10 @@ fn owner<'v>(viewer: &'v Viewer, here: &str) -> Result<&'v UserRow, AppError> {
     viewer.user_with_role(here, &[Role::Owner, Role::Admin])
 }
 
-/// Whether `user` (an owner or admin) owns `call`: see the module documentation.
+/// Whether `user` (an owner or admin) owns `call`: see the module documentation and
+/// [`shenbao_core::routing::owns_call`].
 pub(crate) fn owns(user: &UserRow, call: &Call) -> bool {
-    match (user.role, user.scope_region.as_deref()) {
-        (Role::Admin, _) | (_, None) => true,
-        (_, Some(region)) => call
-            .def()
-            .area
-            .as_deref()
-            .is_some_and(|area| region::is_within(area, region)),
-    }
+    shenbao_core::routing::owns_call(user.role, user.scope_region.as_deref(), call)
 }
 
 /// The call `call_id`, if it exists and the logged-in owner owns it.

@@ -77,7 +77,7 @@ pub async fn show_results(
     render(ResultsPage {
         nav: Nav::of(&viewer),
         title: call.def().title.clone(),
-        published: publication.map(|p| crate::pages::application::fmt_time(p.published_at)),
+        published: publication.map(|p| crate::pages::view::fmt_time(p.published_at)),
         call_id,
         rows,
         next,

@@ -29,15 +29,17 @@ use shenbao_store::{
 
 use super::Nav;
 use super::account::audit;
-use super::application::{event_label, fmt_time, send_attachment, status_label};
 use super::public::render;
+use super::view::{event_label, fmt_time, status_label, unit_label};
 use crate::ServerState;
 use crate::auth::Viewer;
 use crate::calls::CallEntry;
-use crate::documents::{Format, FormatQuery, Version, application_download, profile_json};
+use crate::documents::send_attachment;
+use crate::documents::{Format, FormatQuery, application_download};
 use crate::error::AppError;
 use crate::form::FormView;
 use crate::strings as s;
+use shenbao_app::exports::{Version, profile_json};
 
 /// Rows per queue page.
 const PAGE: i64 = 20;
@@ -102,15 +104,6 @@ impl Desk<'_> {
             _ => NextUnit::ApplicantCity,
         };
         Some((next, unit))
-    }
-}
-
-/// How a unit is named on pages: a division's full name, or the sector department's name.
-pub(crate) fn unit_label(level: &ReviewLevel, unit: &str) -> String {
-    match level.scope {
-        LevelScope::Sector => unit.to_string(),
-        LevelScope::Province => level.name.clone(),
-        _ => shenbao_core::region::full_name(unit).unwrap_or_else(|| unit.to_string()),
     }
 }
 
@@ -1224,12 +1217,24 @@ pub async fn summary(
         .ok_or(AppError::NotFound)?;
     let bytes = match format {
         Format::Xlsx => {
-            crate::exports::unit_summary_xlsx(&state.store, call, desk.level, &desk.unit, table)
-                .await
+            shenbao_app::exports::unit_summary_xlsx(
+                &state.store,
+                call,
+                desk.level,
+                &desk.unit,
+                table,
+            )
+            .await
         }
         Format::Docx => {
-            crate::exports::unit_summary_docx(&state.store, call, desk.level, &desk.unit, table)
-                .await
+            shenbao_app::exports::unit_summary_docx(
+                &state.store,
+                call,
+                desk.level,
+                &desk.unit,
+                table,
+            )
+            .await
         }
         Format::Pdf => return Err(AppError::NotFound),
     }
@@ -1268,14 +1273,14 @@ pub async fn package(
     let (store, dir) = (state.store.clone(), state.files.root().to_path_buf());
     let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
-        let written = runtime.block_on(crate::exports::write_unit_package(
+        let written = runtime.block_on(shenbao_app::exports::write_unit_package(
             &store,
             &dir,
             call,
             level,
             &unit,
             std::io::BufWriter::with_capacity(64 * 1024, writer),
-            crate::exports::FORM_FORMATS,
+            shenbao_app::exports::FORM_FORMATS,
         ));
         if let Err(e) = written {
             tracing::warn!(call = call.id(), unit, "package cut short: {e:#}");

@@ -10,13 +10,40 @@ use serde_json::{Map, Value as Json, json};
 use shenbao_core::call::definition::ReviewLevel;
 use shenbao_core::call::{Call, Target};
 use shenbao_core::form::{Application, FileMeta};
+use shenbao_core::text::file_name;
 use shenbao_docs::{
     FilledOpinion, FormExtras, FormFormat, FormRenderer, PackageApplication, PackageAttachment,
     PackageWriter, SummaryRow,
 };
-use shenbao_store::{ApplicationRow, ApplicationStatus, Store, UnitRef};
+use shenbao_store::{
+    ApplicationRow, ApplicationStatus, AttachmentRow, OrganisationRow, Store, UnitRef,
+};
 
-use crate::documents::{Version, attachment_metas};
+/// The applicant's profile as forms and rules read it: `uscc`, `name`, `region`.
+pub fn profile_json(org: &OrganisationRow) -> Json {
+    json!({ "uscc": org.uscc, "name": org.name, "region": org.region })
+}
+
+/// Attachments as the form engine describes them.
+pub fn attachment_metas(rows: &[AttachmentRow]) -> Vec<FileMeta> {
+    rows.iter()
+        .map(|a| FileMeta {
+            slot: a.slot.clone(),
+            name: file_name(&a.original_name, &a.file_type),
+            size: u64::try_from(a.size).unwrap_or(0),
+            kind: a.file_type.clone(),
+        })
+        .collect()
+}
+
+/// Which answers of an application a document prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// The latest saved answers and the attachments now (the applicant's draft).
+    Draft,
+    /// The latest submitted snapshot; 404 when never submitted.
+    Submitted,
+}
 
 /// The formats an application form is rendered in, for packages and downloads. Adding a
 /// format is one line here.
@@ -42,7 +69,7 @@ pub async fn form_extras(store: &Store, id: i64) -> anyhow::Result<FormExtras> {
                 text: r.opinion,
                 signatures: signatures.into_iter().collect(),
                 date: chrono::DateTime::from_timestamp_millis(r.decided_at).map(|t| {
-                    t.with_timezone(&crate::calls::beijing())
+                    t.with_timezone(&shenbao_core::time::beijing())
                         .format("%Y年%-m月%-d日")
                         .to_string()
                 }),
@@ -220,7 +247,8 @@ async fn profile_of(store: &Store, organisation_id: i64) -> anyhow::Result<Json>
     Ok(store
         .organisation(organisation_id)
         .await?
-        .map(|o| json!({ "uscc": o.uscc, "name": o.name, "region": o.region }))
+        .as_ref()
+        .map(profile_json)
         .unwrap_or_else(|| json!({})))
 }
 
@@ -231,7 +259,7 @@ async fn snapshot_attachments(
     files_dir: &Path,
     files: &str,
 ) -> anyhow::Result<Vec<PackageAttachment>> {
-    let listed = shenbao_app::snapshot::files(files);
+    let listed = crate::snapshot::files(files);
     let mut out = Vec::with_capacity(listed.len());
     for f in &listed {
         let Some(row) = store.attachment(f.id).await? else {
@@ -281,12 +309,12 @@ impl FormSource {
                 let Some(snapshot) = store.latest_snapshot(app.id).await? else {
                     return Ok(None);
                 };
-                let listed = shenbao_app::snapshot::files(&snapshot.files);
+                let listed = crate::snapshot::files(&snapshot.files);
                 (
                     snapshot.answers,
                     listed
                         .iter()
-                        .map(shenbao_app::snapshot::SnapshotFile::meta)
+                        .map(crate::snapshot::SnapshotFile::meta)
                         .collect(),
                 )
             }

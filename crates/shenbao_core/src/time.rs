@@ -1,0 +1,46 @@
+//! Calls' dates in the time they are meant in: Beijing time (UTC+8). Deadlines are dates
+//! (`YYYY-MM-DD`) that end at the end of their day in Beijing, whatever the server's zone.
+//! The clock is never read here: callers pass "now" in.
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
+
+/// Beijing time (UTC+8), in which every deadline of a call is meant.
+pub fn beijing() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"))
+}
+
+/// The first millisecond after `date` (YYYY-MM-DD) ends in Beijing.
+pub fn end_of_day_ms(date: &str) -> Option<i64> {
+    let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let next = d.succ_opt()?.and_hms_opt(0, 0, 0)?;
+    beijing()
+        .from_local_datetime(&next)
+        .single()
+        .map(|t| t.timestamp_millis())
+}
+
+/// The date `days` after `now_ms`, Beijing time.
+pub fn date_after(now_ms: i64, days: i64) -> String {
+    let now: DateTime<Utc> = DateTime::from_timestamp_millis(now_ms).unwrap_or_default();
+    (now.with_timezone(&beijing()) + Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deadlines_end_at_midnight_beijing() {
+        // 2024-11-20 24:00 +08:00 = 2024-11-20T16:00:00Z.
+        assert_eq!(end_of_day_ms("2024-11-20"), Some(1_732_118_400_000));
+        assert_eq!(end_of_day_ms("2024-02-30"), None);
+    }
+
+    #[test]
+    fn dates_count_in_beijing() {
+        // 2026-11-22T17:00:00Z is already 2026-11-23 in Beijing.
+        assert_eq!(date_after(1_795_366_800_000, 1), "2026-11-24");
+    }
+}
