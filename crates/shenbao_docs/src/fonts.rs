@@ -12,7 +12,9 @@ use typst::text::Font;
 use typst_as_lib::{TypstEngine, TypstTemplateMainFile};
 
 use crate::DocError;
-use crate::render_pdf::TEMPLATE;
+
+/// The template every PDF document is rendered with: the engine is built around it.
+const TEMPLATE: &str = include_str!("form.typ");
 
 /// The environment variable naming a directory that holds the font files (same file names).
 pub const FONT_DIR_ENV: &str = "SHENBAO_FONT_DIR";

@@ -9,9 +9,6 @@ use crate::DocError;
 use crate::fonts::Fonts;
 use crate::layout::Document;
 
-/// The template every PDF document is rendered with.
-pub(crate) const TEMPLATE: &str = include_str!("form.typ");
-
 /// `doc` as a PDF.
 pub(crate) fn pdf(fonts: &Fonts, doc: &Document) -> Result<Vec<u8>, DocError> {
     let json = serde_json::to_string(doc).map_err(|e| DocError::Pdf(e.to_string()))?;

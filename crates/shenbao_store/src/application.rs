@@ -19,7 +19,8 @@ use sqlx::{AnyConnection, Row};
 
 use crate::audit::insert_audit;
 use crate::chain::{self, Chain};
-use crate::review::unit_list_key;
+use crate::model::event_from_row;
+use crate::sql::unit_list_key;
 use crate::{
     ApplicantSubmission, ApplicationEvent, ApplicationRow, ApplicationStatus, EventRow, FORWARDED,
     LockClass, NewApplication, NewSnapshot, SnapshotRow, Store, StoreError, Submission,
@@ -77,22 +78,6 @@ pub(crate) fn application_from_row(row: &AnyRow) -> Result<ApplicationRow, sqlx:
         unit: row.try_get("unit")?,
         sector: row.try_get("sector")?,
         title: row.try_get("title")?,
-    })
-}
-
-pub(crate) fn event_from_row(row: &AnyRow) -> Result<EventRow, sqlx::Error> {
-    Ok(EventRow {
-        id: row.try_get("id")?,
-        application_id: row.try_get("application_id")?,
-        at: row.try_get("at")?,
-        actor_user_id: row.try_get("actor_user_id")?,
-        actor_ip: row.try_get("actor_ip")?,
-        from_status: row
-            .try_get::<Option<String>, _>("from_status")?
-            .map(|_| crate::model::status_column(row, "from_status"))
-            .transpose()?,
-        to_status: crate::model::status_column(row, "to_status")?,
-        note: row.try_get("note")?,
     })
 }
 

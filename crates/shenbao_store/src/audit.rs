@@ -5,13 +5,13 @@
 //! (`Store::prune_audit_log` in `chain.rs`), which deletes the oldest entries and records
 //! where the chain now starts.
 
-use sqlx::any::AnyRow;
 use std::ops::DerefMut;
 
 use sqlx::{AnyConnection, Row};
 
 use crate::chain::{self, Chain};
-use crate::review::like_pattern;
+use crate::model::audit_from_row;
+use crate::sql::like_pattern;
 use crate::{AuditRow, NewAuditEntry, Store, StoreError};
 
 /// Who did it, as the administrator's filter names them.
@@ -55,19 +55,6 @@ pub struct AuditListRow {
     pub actor_name: Option<String>,
     /// The entry's hash in the chain.
     pub hash: Option<String>,
-}
-
-pub(crate) fn audit_from_row(row: &AnyRow) -> Result<AuditRow, sqlx::Error> {
-    Ok(AuditRow {
-        id: row.try_get("id")?,
-        at: row.try_get("at")?,
-        actor_user_id: row.try_get("actor_user_id")?,
-        actor_ip: row.try_get("actor_ip")?,
-        action: row.try_get("action")?,
-        target_kind: row.try_get("target_kind")?,
-        target_id: row.try_get("target_id")?,
-        detail: row.try_get("detail")?,
-    })
 }
 
 /// Appends one entry to the hash chain, inside the caller's write transaction (the chain's

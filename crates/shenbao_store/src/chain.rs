@@ -275,11 +275,11 @@ fn stored(chain: Chain, row: &AnyRow) -> Result<Stored, sqlx::Error> {
     let hash: Option<String> = row.try_get("hash")?;
     let (id, computed) = match chain {
         Chain::AuditLog => {
-            let r = crate::audit::audit_from_row(row)?;
+            let r = crate::model::audit_from_row(row)?;
             let computed = prev_hash.as_deref().map(|p| audit_hash(&r, p));
             (r.id, computed)
         }
-        Chain::ApplicationEvents => match crate::application::event_from_row(row) {
+        Chain::ApplicationEvents => match crate::model::event_from_row(row) {
             Ok(r) => {
                 let computed = prev_hash.as_deref().map(|p| event_hash(&r, p));
                 (r.id, computed)

@@ -72,6 +72,7 @@ mod review;
 mod second_factor;
 mod selection;
 mod session;
+mod sql;
 pub mod testing;
 
 pub use audit::{AuditActor, AuditListRow, AuditQuery};

@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use sqlx::Row;
+
 pub use shenbao_core::workflow::{ApplicationStatus, ParseRoleError, Role};
 
 /// Reads a status column (`status`, `from_status`…) as an [`ApplicationStatus`].
@@ -442,6 +444,37 @@ pub struct AttachmentRow {
     pub created_at: i64,
     /// The uploading account.
     pub uploaded_by: i64,
+}
+
+/// An audit entry as stored.
+pub(crate) fn audit_from_row(row: &sqlx::any::AnyRow) -> Result<AuditRow, sqlx::Error> {
+    Ok(AuditRow {
+        id: row.try_get("id")?,
+        at: row.try_get("at")?,
+        actor_user_id: row.try_get("actor_user_id")?,
+        actor_ip: row.try_get("actor_ip")?,
+        action: row.try_get("action")?,
+        target_kind: row.try_get("target_kind")?,
+        target_id: row.try_get("target_id")?,
+        detail: row.try_get("detail")?,
+    })
+}
+
+/// An application event as stored.
+pub(crate) fn event_from_row(row: &sqlx::any::AnyRow) -> Result<EventRow, sqlx::Error> {
+    Ok(EventRow {
+        id: row.try_get("id")?,
+        application_id: row.try_get("application_id")?,
+        at: row.try_get("at")?,
+        actor_user_id: row.try_get("actor_user_id")?,
+        actor_ip: row.try_get("actor_ip")?,
+        from_status: row
+            .try_get::<Option<String>, _>("from_status")?
+            .map(|_| status_column(row, "from_status"))
+            .transpose()?,
+        to_status: status_column(row, "to_status")?,
+        note: row.try_get("note")?,
+    })
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ use sqlx::{Any, Executor, Row, Transaction};
 use crate::application::{
     application_columns, application_from_row, insert_event, snapshot_from_row,
 };
+use crate::sql::{like_pattern, unit_list_key};
 use crate::{
     ApplicationEvent, ApplicationRow, ApplicationStatus, LockClass, Store, StoreError, UserRow,
 };
@@ -202,20 +203,6 @@ fn queue_row(row: &AnyRow) -> Result<QueueRow, sqlx::Error> {
     })
 }
 
-/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
-pub(crate) fn like_pattern(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('%');
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
-
 /// Closes the gap a removed rank leaves, inside the caller's transaction.
 async fn close_rank_gap<'e, E>(
     executor: E,
@@ -238,12 +225,6 @@ where
     .execute(executor)
     .await?;
     Ok(())
-}
-
-/// The key of a unit's list of one direction for [`Store::lock_key`].
-pub(crate) fn unit_list_key(call_id: &str, level: &str, unit: &str, direction: &str) -> String {
-    // The unit separator cannot occur in ids, division codes or sector names.
-    [call_id, level, unit, direction].join("\u{1f}")
 }
 
 /// The SQL guard "the unit has not forwarded this application's direction", as a literal for
