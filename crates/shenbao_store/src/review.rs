@@ -573,10 +573,13 @@ impl Store {
                 constraint: PENDING.to_owned(),
             });
         }
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM applications \
-             WHERE call_id = $1 AND level = $2 AND unit = $3 AND direction = $4 \
-               AND status = $5 ORDER BY id",
+        // The forwarded list with each applicant's region (the city it goes to, when the next
+        // level is the applicants' cities).
+        let listed: Vec<(i64, String)> = sqlx::query(
+            "SELECT a.id, o.region FROM applications a \
+             JOIN organisations o ON o.id = a.organisation_id \
+             WHERE a.call_id = $1 AND a.level = $2 AND a.unit = $3 AND a.direction = $4 \
+               AND a.status = $5 ORDER BY a.id",
         )
         .bind(&at.call_id)
         .bind(&at.level)
@@ -584,31 +587,21 @@ impl Store {
         .bind(direction)
         .bind(forwarded.as_str())
         .fetch_all(&mut *tx)
-        .await?;
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("region")?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+        let ids: Vec<i64> = listed.iter().map(|(id, _)| *id).collect();
         let moved = match next_unit {
             // Each application goes to its applicant's city, by the rule in core
             // (`routing::city_of`): one UPDATE per city of the forwarded list.
             NextUnit::ApplicantCity => {
-                let regions = sqlx::query(
-                    "SELECT a.id, o.region FROM applications a \
-                     JOIN organisations o ON o.id = a.organisation_id \
-                     WHERE a.call_id = $1 AND a.level = $2 AND a.unit = $3 \
-                       AND a.direction = $4 AND a.status = $5",
-                )
-                .bind(&at.call_id)
-                .bind(&at.level)
-                .bind(&at.unit)
-                .bind(direction)
-                .bind(forwarded.as_str())
-                .fetch_all(&mut *tx)
-                .await?;
                 let mut by_city: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-                for row in &regions {
-                    let region: String = row.try_get("region")?;
+                for (id, region) in &listed {
                     by_city
-                        .entry(shenbao_core::routing::city_of(&region))
+                        .entry(shenbao_core::routing::city_of(region))
                         .or_default()
-                        .push(row.try_get("id")?);
+                        .push(*id);
                 }
                 let mut moved = 0;
                 for (city, ids) in &by_city {

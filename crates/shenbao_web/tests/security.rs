@@ -526,7 +526,7 @@ async fn registration_tells_strangers_nothing_and_is_throttled(db: TestDb) {
                     ],
                 )
                 .await;
-            (r.status(), r.text().await.expect("body"))
+            (r.status(), location(&r))
         }
     };
     let stranger = app.browser_from("127.0.0.2");
@@ -539,23 +539,7 @@ async fn registration_tells_strangers_nothing_and_is_throttled(db: TestDb) {
         ("91440300708461136T", "newname3"),
     ] {
         let b = app.browser_from("127.0.0.2");
-        let r = app
-            .submit(
-                &b,
-                "/register",
-                "/register",
-                &[
-                    ("uscc", uscc),
-                    ("org_name", "某某公司"),
-                    ("region", "370102"),
-                    ("contact", "某人"),
-                    ("username", name),
-                    ("password", PASSWORD),
-                    ("confirm", PASSWORD),
-                ],
-            )
-            .await;
-        answers.push((r.status(), location(&r)));
+        answers.push(register(b.clone(), uscc, name).await);
         let given = app.login_name(&b).await;
         assert!(given.starts_with(&format!("{name}-")), "{given}");
         assert_ne!(given, lisi);
