@@ -17,13 +17,12 @@ use std::ops::DerefMut;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::audit::insert_audit;
 use crate::chain::{self, Chain};
 use crate::model::event_from_row;
 use crate::sql::unit_list_key;
 use crate::{
     ApplicantSubmission, ApplicationEvent, ApplicationRow, ApplicationStatus, EventRow, FORWARDED,
-    LockClass, NewApplication, NewSnapshot, SnapshotRow, Store, StoreError, Submission,
+    LockClass, NewApplication, NewSnapshot, SnapshotRow, Store, StoreError, Submission, Tx,
 };
 
 /// The conflict reported when a guarded write finds another version or status than expected.
@@ -136,21 +135,30 @@ pub(crate) async fn insert_event(
     chain::seal(conn, Chain::ApplicationEvents, id, &hash).await
 }
 
+/// Why a guarded write of application `id` matched no row: `NotFound` when there is no such
+/// application, otherwise `Conflict { constraint: "applications.version" }` (another version or
+/// status than the caller expected). Applications are never deleted, so the answer cannot go
+/// stale between the write and this look-up. Read on `conn`: inside a refused transaction, on
+/// its own connection (a pool of one would otherwise wait for itself).
+pub(crate) async fn refusal_on(conn: &mut AnyConnection, id: i64) -> StoreError {
+    let exists = sqlx::query("SELECT 1 FROM applications WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await;
+    match exists {
+        Ok(Some(_)) => StoreError::Conflict {
+            constraint: VERSION_CONFLICT.to_owned(),
+        },
+        Ok(None) => StoreError::NotFound,
+        Err(error) => error.into(),
+    }
+}
+
 impl Store {
-    /// Why a guarded write of application `id` matched no row: `NotFound` when there is no such
-    /// application, otherwise `Conflict { constraint: "applications.version" }` (another
-    /// version or status than the caller expected). Applications are never deleted, so the
-    /// answer cannot go stale between the write and this look-up.
+    /// As [`refusal_on`], on a pooled connection (after the refused transaction ended).
     pub(crate) async fn refusal(&self, id: i64) -> StoreError {
-        let exists = sqlx::query("SELECT 1 FROM applications WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await;
-        match exists {
-            Ok(Some(_)) => StoreError::Conflict {
-                constraint: VERSION_CONFLICT.to_owned(),
-            },
-            Ok(None) => StoreError::NotFound,
+        match self.pool.acquire().await {
+            Ok(mut conn) => refusal_on(&mut conn, id).await,
             Err(error) => error.into(),
         }
     }
@@ -248,12 +256,8 @@ impl Store {
             .collect::<Result<_, _>>()?)
     }
 
-    /// Saves the answers and justification of a draft if its version is still
-    /// `expected_version`, and returns the new version (`expected_version + 1`).
-    ///
-    /// Errors: `Conflict { constraint: "applications.version" }` when the version moved on
-    /// (another tab or process saved first) or the application is not a draft; `NotFound` when
-    /// there is no such application.
+    /// Saves the answers and justification of a draft in a transaction of its own: see
+    /// [`Tx::save_draft`].
     pub async fn save_draft(
         &self,
         id: i64,
@@ -262,42 +266,17 @@ impl Store {
         justification: Option<&str>,
         now_ms: i64,
     ) -> Result<i64, StoreError> {
-        let version: Option<i64> = sqlx::query_scalar(
-            "UPDATE applications \
-             SET answers = $1, justification = $2, version = version + 1, updated_at = $3 \
-             WHERE id = $4 AND version = $5 AND status IN ($6, $7) \
-             RETURNING version",
-        )
-        .bind(answers)
-        .bind(justification)
-        .bind(now_ms)
-        .bind(id)
-        .bind(expected_version)
-        .bind(ApplicationStatus::EDITABLE[0].as_str())
-        .bind(ApplicationStatus::EDITABLE[1].as_str())
-        .fetch_optional(&self.pool)
-        .await?;
-        match version {
-            Some(version) => Ok(version),
-            None => Err(self.refusal(id).await),
-        }
+        let mut tx = self.begin().await?;
+        let version = tx
+            .save_draft(id, expected_version, answers, justification, now_ms)
+            .await?;
+        tx.commit().await?;
+        Ok(version)
     }
 
-    /// Submits a draft (or an application returned for revision) still at `expected_version`
-    /// and in status `submission.from_status`: status `submitted` at `submission.level` /
-    /// `submission.unit`, version incremented, `submitted_at` and `updated_at` set to
-    /// `event.at`, `sector` and `title` stored; stores `snapshot` (created at `event.at`) and
-    /// the event `from_status → submitted`, all in one transaction. Returns the updated row.
-    ///
-    /// The answers and the justification are left as saved: build the snapshot from the row
-    /// at `expected_version`. The applicant's submit page uses
-    /// [`Store::submit_application_as_applicant`], which also stores the justification and the
-    /// audit entry in the same transaction.
-    ///
-    /// Errors: `Conflict { constraint: "forwards.pkey" }` ([`crate::FORWARDED`]) when that unit
-    /// has already forwarded the application's direction (nothing sent there afterwards would
-    /// ever be reviewed); otherwise as for [`Store::save_draft`]. A refused submission changes
-    /// nothing.
+    /// Submits application `id` in a transaction of its own, leaving its justification as
+    /// saved: see [`Tx::submit`]. For set-up and tests; the applicant's submission is a use
+    /// case (`shenbao_app::actions::submit`).
     pub async fn submit_application(
         &self,
         id: i64,
@@ -306,15 +285,18 @@ impl Store {
         snapshot: &NewSnapshot,
         event: &ApplicationEvent,
     ) -> Result<ApplicationRow, StoreError> {
-        self.submit(id, expected_version, submission, snapshot, event, None)
-            .await
+        let mut tx = self.begin().await?;
+        let row = tx
+            .submit(id, expected_version, submission, snapshot, event, None)
+            .await?;
+        tx.commit().await?;
+        Ok(row)
     }
 
     /// The applicant's submission: as [`Store::submit_application`], and in the same
     /// transaction the application's justification is set to `applicant.justification` and
     /// `applicant.audit` is appended to the audit log. Either everything is written or, when
     /// refused, nothing: not the justification, not the version, no event, no audit entry.
-    /// Errors as for [`Store::submit_application`].
     pub async fn submit_application_as_applicant(
         &self,
         id: i64,
@@ -324,164 +306,33 @@ impl Store {
         event: &ApplicationEvent,
         applicant: &ApplicantSubmission,
     ) -> Result<ApplicationRow, StoreError> {
-        self.submit(
-            id,
-            expected_version,
-            submission,
-            snapshot,
-            event,
-            Some(applicant),
-        )
-        .await
-    }
-
-    async fn submit(
-        &self,
-        id: i64,
-        expected_version: i64,
-        submission: &Submission,
-        snapshot: &NewSnapshot,
-        event: &ApplicationEvent,
-        applicant: Option<&ApplicantSubmission>,
-    ) -> Result<ApplicationRow, StoreError> {
-        let mut tx = self.begin_write().await?;
-        // The unit's list of the direction must not be forwarded while this submission is
-        // on its way there (see `Store::forward`, which takes this lock exclusively).
-        let target: Option<(String, String)> =
-            sqlx::query("SELECT call_id, direction FROM applications WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
-                .transpose()?;
-        let Some((call_id, direction)) = target else {
-            tx.rollback().await?;
-            return Err(StoreError::NotFound);
-        };
-        let key = unit_list_key(&call_id, &submission.level, &submission.unit, &direction);
-        self.lock_key(&mut tx, LockClass::UnitList, &key, false)
-            .await?;
-        // The applicant's own submission also stores the justification it was made with
-        // ($10); a submission made for the tests' set-up leaves it as it is.
-        let row = sqlx::query(concat!(
-            "UPDATE applications \
-             SET status = $11, version = version + 1, updated_at = $1, \
-                 submitted_at = $1, level = $4, unit = $5, sector = $6, title = $7, \
-                 justification = CASE WHEN $10 THEN $9 ELSE justification END \
-             WHERE id = $2 AND version = $3 AND status = $8 AND ",
-            not_forwarded_to!(),
-            " RETURNING ",
-            application_columns!()
-        ))
-        .bind(event.at)
-        .bind(id)
-        .bind(expected_version)
-        .bind(&submission.level)
-        .bind(&submission.unit)
-        .bind(&submission.sector)
-        .bind(&submission.title)
-        .bind(submission.from_status.as_str())
-        .bind(applicant.and_then(|a| a.justification.clone()))
-        .bind(applicant.is_some())
-        .bind(ApplicationStatus::Submitted.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
-            // Why, read under the same lock: the forwarded list is the refusal nothing on the
-            // applicant's side can put right, so it is named first.
-            let forwarded = sqlx::query(
-                "SELECT 1 FROM forwards \
-                 WHERE call_id = $1 AND level = $2 AND unit = $3 AND direction = $4",
+        let mut tx = self.begin().await?;
+        let row = tx
+            .submit(
+                id,
+                expected_version,
+                submission,
+                snapshot,
+                event,
+                Some(applicant.justification.as_deref()),
             )
-            .bind(&call_id)
-            .bind(&submission.level)
-            .bind(&submission.unit)
-            .bind(&direction)
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_some();
-            tx.rollback().await?;
-            if forwarded {
-                return Err(StoreError::Conflict {
-                    constraint: FORWARDED.to_owned(),
-                });
-            }
-            return Err(self.refusal(id).await);
-        };
-        let application = application_from_row(&row)?;
-        sqlx::query(
-            "INSERT INTO application_snapshots \
-                 (application_id, version, answers, files, content_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(id)
-        .bind(snapshot.version)
-        .bind(&snapshot.answers)
-        .bind(&snapshot.files)
-        .bind(&snapshot.content_hash)
-        .bind(event.at)
-        .execute(&mut *tx)
-        .await?;
-        insert_event(
-            &mut *tx,
-            id,
-            event,
-            Some(submission.from_status),
-            ApplicationStatus::Submitted,
-        )
-        .await?;
-        if let Some(applicant) = applicant {
-            insert_audit(&mut *tx, &applicant.audit).await?;
-        }
+            .await?;
+        tx.audit(&applicant.audit).await?;
         tx.commit().await?;
-        Ok(application)
+        Ok(row)
     }
 
-    /// Withdraws a submitted application back to `draft` while it waits, undecided, at
-    /// `level` (the first review level: the web layer decides that): version incremented,
-    /// `submitted_at`, `level` and `unit` cleared, `updated_at` set to `event.at`, with the
-    /// event `submitted → draft`, in one transaction. Returns the updated row. Snapshots are
-    /// kept.
-    ///
-    /// Errors: `Conflict { constraint: "applications.version" }` when it is not submitted or not
-    /// at that level; `NotFound` when there is no such application.
+    /// Withdraws application `id` in a transaction of its own: see [`Tx::withdraw`].
     pub async fn withdraw_application(
         &self,
         id: i64,
         level: &str,
         event: &ApplicationEvent,
     ) -> Result<ApplicationRow, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let row = sqlx::query(concat!(
-            "UPDATE applications \
-             SET status = $4, version = version + 1, updated_at = $1, submitted_at = NULL, \
-                 level = NULL, unit = NULL \
-             WHERE id = $2 AND status = $5 AND level = $3 \
-             RETURNING ",
-            application_columns!()
-        ))
-        .bind(event.at)
-        .bind(id)
-        .bind(level)
-        .bind(ApplicationStatus::Draft.as_str())
-        .bind(ApplicationStatus::Submitted.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
-            tx.rollback().await?;
-            return Err(self.refusal(id).await);
-        };
-        let application = application_from_row(&row)?;
-        insert_event(
-            &mut *tx,
-            id,
-            event,
-            Some(ApplicationStatus::Submitted),
-            ApplicationStatus::Draft,
-        )
-        .await?;
+        let mut tx = self.begin().await?;
+        let row = tx.withdraw(id, level, event).await?;
         tx.commit().await?;
-        Ok(application)
+        Ok(row)
     }
 
     /// An application's events, oldest first.
@@ -522,5 +373,191 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         Ok(count)
+    }
+}
+
+impl Tx {
+    /// Saves the answers and justification of a draft if its version is still
+    /// `expected_version`, and returns the new version (`expected_version + 1`).
+    ///
+    /// Errors: `Conflict { constraint: "applications.version" }` when the version moved on
+    /// (another tab or process saved first) or the application is not a draft; `NotFound` when
+    /// there is no such application.
+    pub async fn save_draft(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        answers: &str,
+        justification: Option<&str>,
+        now_ms: i64,
+    ) -> Result<i64, StoreError> {
+        let version: Option<i64> = sqlx::query_scalar(
+            "UPDATE applications \
+             SET answers = $1, justification = $2, version = version + 1, updated_at = $3 \
+             WHERE id = $4 AND version = $5 AND status IN ($6, $7) \
+             RETURNING version",
+        )
+        .bind(answers)
+        .bind(justification)
+        .bind(now_ms)
+        .bind(id)
+        .bind(expected_version)
+        .bind(ApplicationStatus::EDITABLE[0].as_str())
+        .bind(ApplicationStatus::EDITABLE[1].as_str())
+        .fetch_optional(&mut **self)
+        .await?;
+        match version {
+            Some(version) => Ok(version),
+            None => Err(refusal_on(self, id).await),
+        }
+    }
+
+    /// Submits a draft (or an application returned for revision) still at `expected_version`
+    /// and in status `submission.from_status`: status `submitted` at `submission.level` /
+    /// `submission.unit`, version incremented, `submitted_at` and `updated_at` set to
+    /// `event.at`, `sector` and `title` stored, the justification set to `justification` when
+    /// that is `Some` (left as saved when `None`); stores `snapshot` (created at `event.at`)
+    /// and the event `from_status → submitted`. Returns the updated row.
+    ///
+    /// The answers are left as saved: build the snapshot from the row at `expected_version`.
+    ///
+    /// Errors: `Conflict { constraint: "forwards.pkey" }` ([`crate::FORWARDED`]) when that unit
+    /// has already forwarded the application's direction (nothing sent there afterwards would
+    /// ever be reviewed); otherwise as for [`Tx::save_draft`].
+    pub async fn submit(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        submission: &Submission,
+        snapshot: &NewSnapshot,
+        event: &ApplicationEvent,
+        justification: Option<Option<&str>>,
+    ) -> Result<ApplicationRow, StoreError> {
+        // The unit's list of the direction must not be forwarded while this submission is
+        // on its way there (see `Tx::forward`, which takes this lock exclusively).
+        let target: Option<(String, String)> =
+            sqlx::query("SELECT call_id, direction FROM applications WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut **self)
+                .await?
+                .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
+                .transpose()?;
+        let Some((call_id, direction)) = target else {
+            return Err(StoreError::NotFound);
+        };
+        let key = unit_list_key(&call_id, &submission.level, &submission.unit, &direction);
+        self.lock(LockClass::UnitList, &key, false).await?;
+        // The applicant's own submission also stores the justification it was made with
+        // ($10); a submission made for the tests' set-up leaves it as it is.
+        let row = sqlx::query(concat!(
+            "UPDATE applications \
+             SET status = $11, version = version + 1, updated_at = $1, \
+                 submitted_at = $1, level = $4, unit = $5, sector = $6, title = $7, \
+                 justification = CASE WHEN $10 THEN $9 ELSE justification END \
+             WHERE id = $2 AND version = $3 AND status = $8 AND ",
+            not_forwarded_to!(),
+            " RETURNING ",
+            application_columns!()
+        ))
+        .bind(event.at)
+        .bind(id)
+        .bind(expected_version)
+        .bind(&submission.level)
+        .bind(&submission.unit)
+        .bind(&submission.sector)
+        .bind(&submission.title)
+        .bind(submission.from_status.as_str())
+        .bind(justification.flatten())
+        .bind(justification.is_some())
+        .bind(ApplicationStatus::Submitted.as_str())
+        .fetch_optional(&mut **self)
+        .await?;
+        let Some(row) = row else {
+            // Why, read under the same lock: the forwarded list is the refusal nothing on the
+            // applicant's side can put right, so it is named first.
+            let forwarded = sqlx::query(
+                "SELECT 1 FROM forwards \
+                 WHERE call_id = $1 AND level = $2 AND unit = $3 AND direction = $4",
+            )
+            .bind(&call_id)
+            .bind(&submission.level)
+            .bind(&submission.unit)
+            .bind(&direction)
+            .fetch_optional(&mut **self)
+            .await?
+            .is_some();
+            if forwarded {
+                return Err(StoreError::Conflict {
+                    constraint: FORWARDED.to_owned(),
+                });
+            }
+            return Err(refusal_on(self, id).await);
+        };
+        let application = application_from_row(&row)?;
+        sqlx::query(
+            "INSERT INTO application_snapshots \
+                 (application_id, version, answers, files, content_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(snapshot.version)
+        .bind(&snapshot.answers)
+        .bind(&snapshot.files)
+        .bind(&snapshot.content_hash)
+        .bind(event.at)
+        .execute(&mut **self)
+        .await?;
+        insert_event(
+            &mut **self,
+            id,
+            event,
+            Some(submission.from_status),
+            ApplicationStatus::Submitted,
+        )
+        .await?;
+        Ok(application)
+    }
+
+    /// Withdraws a submitted application back to `draft` while it waits, undecided, at
+    /// `level` (the first review level: the caller decides that): version incremented,
+    /// `submitted_at`, `level` and `unit` cleared, `updated_at` set to `event.at`, with the
+    /// event `submitted → draft`. Returns the updated row. Snapshots are kept.
+    ///
+    /// Errors: `Conflict { constraint: "applications.version" }` when it is not submitted or not
+    /// at that level; `NotFound` when there is no such application.
+    pub async fn withdraw(
+        &mut self,
+        id: i64,
+        level: &str,
+        event: &ApplicationEvent,
+    ) -> Result<ApplicationRow, StoreError> {
+        let row = sqlx::query(concat!(
+            "UPDATE applications \
+             SET status = $4, version = version + 1, updated_at = $1, submitted_at = NULL, \
+                 level = NULL, unit = NULL \
+             WHERE id = $2 AND status = $5 AND level = $3 \
+             RETURNING ",
+            application_columns!()
+        ))
+        .bind(event.at)
+        .bind(id)
+        .bind(level)
+        .bind(ApplicationStatus::Draft.as_str())
+        .bind(ApplicationStatus::Submitted.as_str())
+        .fetch_optional(&mut **self)
+        .await?;
+        let Some(row) = row else {
+            return Err(refusal_on(self, id).await);
+        };
+        let application = application_from_row(&row)?;
+        insert_event(
+            &mut **self,
+            id,
+            event,
+            Some(ApplicationStatus::Submitted),
+            ApplicationStatus::Draft,
+        )
+        .await?;
+        Ok(application)
     }
 }

@@ -68,12 +68,14 @@ mod error;
 mod expert;
 mod model;
 mod notification;
+mod outbox;
 mod review;
 mod second_factor;
 mod selection;
 mod session;
 mod sql;
 pub mod testing;
+mod tx;
 
 pub use audit::{AuditActor, AuditListRow, AuditQuery};
 pub use backup::{StoredFile, sqlite_copy_files, sqlite_path};
@@ -91,12 +93,14 @@ pub use model::{
     SnapshotRow, Submission, UserRow,
 };
 pub use notification::{MailRow, NewMail, NewNotification, NotificationRow};
+pub use outbox::OutboxRow;
 pub use review::{
     Decision, FORWARDED, ForwardRow, LowerRow, NextUnit, PENDING, QueueCount, QueueQuery, QueueRow,
     QueueSort, ReviewRow, UnitRef,
 };
 pub use second_factor::TotpRow;
 pub use selection::{CountRow, OwnerApplicationRow, PUBLISHED, PublicationRow, SelectedRow};
+pub use tx::{NewOutbox, Tx};
 
 use sqlx::AnyPool;
 

@@ -5,8 +5,8 @@
 //! Must not: decide who is told what, format messages, send mail or choose retry delays (the
 //! web layer's notifier and mail worker do; they pass every time in).
 
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
 use crate::account::user_from_row;
 use crate::{Store, StoreError, UserRow};
@@ -108,6 +108,48 @@ fn mail_from_row(row: &AnyRow) -> Result<MailRow, sqlx::Error> {
     })
 }
 
+/// Inserts inbox entries inside the caller's transaction.
+pub(crate) async fn insert_notifications(
+    conn: &mut AnyConnection,
+    notices: &[NewNotification],
+) -> Result<(), StoreError> {
+    for n in notices {
+        sqlx::query(
+            "INSERT INTO notifications (user_id, at, title, body, link, read_at) \
+             VALUES ($1, $2, $3, $4, $5, NULL)",
+        )
+        .bind(n.user_id)
+        .bind(n.at)
+        .bind(&n.title)
+        .bind(&n.body)
+        .bind(&n.link)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Queues e-mails inside the caller's transaction, each due at its `created_at`.
+pub(crate) async fn insert_mail(
+    conn: &mut AnyConnection,
+    mails: &[NewMail],
+) -> Result<(), StoreError> {
+    for m in mails {
+        sqlx::query(
+            "INSERT INTO mail_outbox (to_address, subject, body, created_at, attempts, \
+                 next_attempt_at, sent_at, last_error) \
+             VALUES ($1, $2, $3, $4, 0, $4, NULL, NULL)",
+        )
+        .bind(&m.to_address)
+        .bind(&m.subject)
+        .bind(&m.body)
+        .bind(m.created_at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 impl Store {
     // ---- inbox ------------------------------------------------------------------------------
 
@@ -118,19 +160,7 @@ impl Store {
             return Ok(());
         }
         let mut tx = self.begin_write().await?;
-        for n in notices {
-            sqlx::query(
-                "INSERT INTO notifications (user_id, at, title, body, link, read_at) \
-                 VALUES ($1, $2, $3, $4, $5, NULL)",
-            )
-            .bind(n.user_id)
-            .bind(n.at)
-            .bind(&n.title)
-            .bind(&n.body)
-            .bind(&n.link)
-            .execute(&mut *tx)
-            .await?;
-        }
+        insert_notifications(&mut tx, notices).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -214,19 +244,7 @@ impl Store {
             return Ok(());
         }
         let mut tx = self.begin_write().await?;
-        for m in mails {
-            sqlx::query(
-                "INSERT INTO mail_outbox (to_address, subject, body, created_at, attempts, \
-                     next_attempt_at, sent_at, last_error) \
-                 VALUES ($1, $2, $3, $4, 0, $4, NULL, NULL)",
-            )
-            .bind(&m.to_address)
-            .bind(&m.subject)
-            .bind(&m.body)
-            .bind(m.created_at)
-            .execute(&mut *tx)
-            .await?;
-        }
+        insert_mail(&mut tx, mails).await?;
         tx.commit().await?;
         Ok(())
     }
