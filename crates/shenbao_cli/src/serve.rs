@@ -358,6 +358,8 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         days => println!("审计日志：保留 {days} 天，更早的记录由服务器定期删除"),
     }
     crate::retention::spawn_retention(state.store.clone(), settings.audit_retention_days);
+    // Notices whose action committed but whose delivery did not happen (a crash in between).
+    shenbao_web::notices::spawn_outbox_sweeper(state.clone());
     let db = state.store.clone();
     let served = shenbao_web::serve_with(state, listener, options).await;
     // SQLite checkpoints its WAL when the last connection closes.

@@ -36,8 +36,12 @@ pub enum ApplicationStatus {
     Selected,
 }
 
-/// What someone does to an application.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// What someone does to an application. Serialised in `snake_case` (`not_recommend`) where it
+/// is stored, in a notification outbox row.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Action {
     /// The applicant saves its answers or files.
     Save,

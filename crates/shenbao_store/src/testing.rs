@@ -35,6 +35,36 @@ pub struct TestDb {
     pub url: String,
 }
 
+/// Generates `sqlite::<name>` and `postgres::<name>` tests from `async fn <name>(TestDb)`
+/// bodies: the one way every crate runs a test on both databases. The PostgreSQL ones run when
+/// [`DATABASE_URL_VAR`] is set (CI sets it) and otherwise pass after saying they were skipped.
+///
+/// ```text
+/// async fn a_draft_saves(db: TestDb) { … }
+/// shenbao_store::on_both_databases!(a_draft_saves);
+/// ```
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    $crate::testing::run_sqlite(super::$name).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    $crate::testing::run_postgres(super::$name).await;
+                }
+            )*
+        }
+    };
+}
+
 /// Runs `body` on a fresh SQLite file.
 pub async fn run_sqlite<F, Fut>(body: F)
 where

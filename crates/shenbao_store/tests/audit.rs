@@ -16,28 +16,7 @@ use shenbao_store::{
     Submission, UnitRef,
 };
 
-macro_rules! both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    shenbao_store::testing::run_sqlite(super::$name).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    shenbao_store::testing::run_postgres(super::$name).await;
-                }
-            )*
-        }
-    };
-}
-
-both!(
+shenbao_store::on_both_databases!(
     a_long_chain_of_both_tables_verifies,
     a_changed_middle_row_is_found_at_that_row,
     a_deleted_row_is_found_wherever_it_was,

@@ -12,36 +12,13 @@
 
 use std::path::Path;
 
-use shenbao_store::testing::{TestDb, run_postgres, run_sqlite};
+use shenbao_store::testing::TestDb;
 use shenbao_store::{
     ApplicationEvent, ApplicationRow, Backend, NewApplication, NewAttachment, NewAuditEntry,
     NewOrganisation, NewSession, NewSnapshot, NewUser, Role, Store, StoreError, Submission,
 };
 
-macro_rules! conformance {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            use super::run_sqlite;
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    run_sqlite(super::$name).await;
-                }
-            )*
-        }
-        mod postgres {
-            use super::run_postgres;
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    run_postgres(super::$name).await;
-                }
-            )*
-        }
-    };
-}
-
-conformance!(
+shenbao_store::on_both_databases!(
     the_backend_follows_the_url_scheme,
     registering_an_applicant_stores_the_organisation_and_its_user,
     a_registered_uscc_can_register_again_as_an_organisation_of_its_own,

@@ -6,35 +6,12 @@
               allow-unwrap-in-tests does not reach; a failed unwrap is a failed test"
 )]
 
-use shenbao_store::testing::{TestDb, run_postgres, run_sqlite};
+use shenbao_store::testing::TestDb;
 use shenbao_store::{
     NewMail, NewNotification, NewOrganisation, NewUser, Role, Store, StoreError, UserRow,
 };
 
-macro_rules! conformance {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            use super::run_sqlite;
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    run_sqlite(super::$name).await;
-                }
-            )*
-        }
-        mod postgres {
-            use super::run_postgres;
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    run_postgres(super::$name).await;
-                }
-            )*
-        }
-    };
-}
-
-conformance!(
+shenbao_store::on_both_databases!(
     notifications_page_newest_first_by_id_per_user,
     an_unknown_recipient_keeps_none_of_the_batch,
     marking_read_touches_only_the_owners_row_and_keeps_the_first_time,

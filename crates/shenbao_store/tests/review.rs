@@ -6,35 +6,14 @@
               allow-unwrap-in-tests does not reach; a failed unwrap is a failed test"
 )]
 
-use shenbao_store::testing::{TestDb, run_postgres, run_sqlite};
+use shenbao_store::testing::TestDb;
 use shenbao_store::{
     ApplicantSubmission, ApplicationEvent, ApplicationRow, AuditRow, Backend, Decision, EventRow,
     FORWARDED, NewApplication, NewAuditEntry, NewOrganisation, NewSnapshot, NewUser, NextUnit,
     PENDING, QueueQuery, QueueSort, Role, SnapshotRow, StoreError, Submission, UnitRef,
 };
 
-macro_rules! both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    super::run_sqlite(super::$name).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    super::run_postgres(super::$name).await;
-                }
-            )*
-        }
-    };
-}
-
-both!(
+shenbao_store::on_both_databases!(
     recommending_ranks_in_order_and_moving_swaps_neighbours,
     not_recommending_or_returning_leaves_the_ranking_closed_up,
     a_returned_application_is_resubmitted_to_the_same_unit,

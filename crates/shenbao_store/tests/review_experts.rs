@@ -9,36 +9,13 @@
 
 use std::collections::BTreeMap;
 
-use shenbao_store::testing::{TestDb, place_at_owner_level, run_postgres, run_sqlite};
+use shenbao_store::testing::{TestDb, place_at_owner_level};
 use shenbao_store::{
     ApplicationEvent, AutoAssign, Backend, NewApplication, NewAssignment, NewConflict,
     NewOrganisation, NewSnapshot, NewUser, Role, Store, StoreError,
 };
 
-macro_rules! conformance {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            use super::run_sqlite;
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    run_sqlite(super::$name).await;
-                }
-            )*
-        }
-        mod postgres {
-            use super::run_postgres;
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    run_postgres(super::$name).await;
-                }
-            )*
-        }
-    };
-}
-
-conformance!(
+shenbao_store::on_both_databases!(
     the_pool_adds_lists_with_load_and_removes,
     conflicts_are_declared_replaced_listed_and_removed,
     assigning_refuses_conflicts_the_own_organisation_and_duplicates,

@@ -5,7 +5,8 @@
 //! tests can move the clock.
 
 pub mod auth;
-pub mod calls;
+/// The calls this installation runs (they live in the use-case layer).
+pub use shenbao_app::calls;
 pub mod documents;
 pub mod error;
 pub mod files;

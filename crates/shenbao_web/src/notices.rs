@@ -2,18 +2,29 @@
 //! returned, decided, forwarded, or when results come out; the reviewers of a unit when
 //! applications reach it; experts when they are given work.
 //!
-//! Everything goes through [`crate::notify::Notifier`] (the inbox, and e-mail when
-//! configured), which never fails: a lost notice is logged, and the action that caused it
-//! stands. Recipient look-ups that fail are logged the same way.
+//! The actions of `shenbao_app::actions` announce what happened in their own transaction, as a
+//! notification outbox row ([`News`]); [`deliver`] turns the rows an action wrote into inbox
+//! entries (and queued e-mail) right after its commit, marking each delivered in the same
+//! transaction, and the sweeper ([`spawn_outbox_sweeper`]) delivers any that a crash left
+//! behind. Delivery never fails the action: a row that cannot be delivered is logged and
+//! stays for the next sweep.
+//!
+//! Expert assignment and published results do not go through the outbox yet: they call
+//! [`crate::notify::Notifier`] directly after their commit, which logs and swallows errors.
 
+use std::time::Duration;
+
+use shenbao_app::news::News;
 use shenbao_core::call::definition::{LevelScope, ReviewLevel};
 use shenbao_core::routing;
+use shenbao_core::workflow::Action;
 use shenbao_store::ApplicationStatus;
-use shenbao_store::{ApplicationRow, StoreError, UserRow};
+use shenbao_store::{ApplicationRow, OutboxRow, StoreError, UserRow};
+use tokio::task::JoinHandle;
 
 use crate::ServerState;
 use crate::calls::CallEntry;
-use crate::notify::Notice;
+use crate::notify::{NOTIFY_TIMEOUT, Notice};
 use crate::strings as s;
 
 /// The name of an application in a notice: its title, else its number.
@@ -24,14 +35,8 @@ fn name_of(app: &ApplicationRow) -> String {
         .unwrap_or_else(|| format!("#{}", app.id))
 }
 
-fn ids(users: Result<Vec<UserRow>, StoreError>) -> Vec<i64> {
-    match users {
-        Ok(users) => users.into_iter().map(|u| u.id).collect(),
-        Err(error) => {
-            tracing::warn!(%error, "notification recipients could not be read");
-            Vec::new()
-        }
-    }
+fn ids(users: Vec<UserRow>) -> Vec<i64> {
+    users.into_iter().map(|u| u.id).collect()
 }
 
 async fn send(state: &ServerState, recipients: &[i64], notice: Notice) {
@@ -45,8 +50,14 @@ async fn send(state: &ServerState, recipients: &[i64], notice: Notice) {
 }
 
 /// The accounts of the applicant organisation.
-async fn applicant_accounts(state: &ServerState, app: &ApplicationRow) -> Vec<i64> {
-    ids(state.store.users_of_organisation(app.organisation_id).await)
+async fn applicant_accounts(
+    state: &ServerState,
+    app: &ApplicationRow,
+) -> Result<Vec<i64>, StoreError> {
+    Ok(ids(state
+        .store
+        .users_of_organisation(app.organisation_id)
+        .await?))
 }
 
 /// The accounts that review for `unit` at `level` of `entry`'s call: at the provincial level
@@ -56,20 +67,18 @@ async fn unit_accounts(
     entry: &CallEntry,
     level: &ReviewLevel,
     unit: &str,
-) -> Vec<i64> {
+) -> Result<Vec<i64>, StoreError> {
     if level.scope == LevelScope::Province {
-        let owners = state.store.unit_reviewers(routing::OWNER, false).await;
-        return ids(owners.map(|users| {
-            users
-                .into_iter()
-                .filter(|u| routing::owns_call(u.role, u.scope_region.as_deref(), entry.call))
-                .collect()
-        }));
+        let owners = state.store.unit_reviewers(routing::OWNER, false).await?;
+        return Ok(ids(owners
+            .into_iter()
+            .filter(|u| routing::owns_call(u.role, u.scope_region.as_deref(), entry.call))
+            .collect()));
     }
-    ids(state
+    Ok(ids(state
         .store
         .unit_reviewers(unit, level.scope == LevelScope::Sector)
-        .await)
+        .await?))
 }
 
 fn level_of<'c>(entry: &'c CallEntry, id: Option<&str>) -> Option<&'c ReviewLevel> {
@@ -86,91 +95,230 @@ fn review_link(level: &ReviewLevel, app: &ApplicationRow) -> String {
     }
 }
 
-/// A submission (or resubmission) reached its unit: tell the unit's reviewers.
-pub async fn arrived(state: &ServerState, entry: &CallEntry, app: &ApplicationRow) {
+// ---- the outbox -------------------------------------------------------------------------
+
+/// How often the sweeper looks for outbox rows that were not delivered.
+pub const OUTBOX_SWEEP_INTERVAL: Duration = Duration::from_secs(30);
+/// A row younger than this is left to the request that wrote it.
+pub const OUTBOX_GRACE_MS: i64 = 10_000;
+/// Rows read per page of a sweep.
+const OUTBOX_PAGE: i64 = 100;
+
+/// Delivers the outbox rows `ids` that an action just committed. Never fails: a row that
+/// cannot be delivered now is logged and stays for the sweeper.
+pub async fn deliver(state: &ServerState, ids: &[i64]) {
+    for &id in ids {
+        match state.store.outbox_row(id).await {
+            Ok(Some(row)) => {
+                deliver_row(state, &row).await;
+            }
+            Ok(None) => tracing::warn!(id, "outbox row to deliver is missing"),
+            Err(error) => tracing::warn!(%error, id, "outbox row could not be read"),
+        }
+    }
+}
+
+/// Delivers every row still waiting that is older than `grace_ms` (all of them with 0): the
+/// rows whose request died between its commit and their delivery. Returns how many it
+/// delivered.
+pub async fn sweep(state: &ServerState, grace_ms: i64) -> usize {
+    let mut after = 0;
+    let mut delivered = 0;
+    let cutoff = state.now().saturating_sub(grace_ms);
+    loop {
+        let page = match state.store.pending_outbox(after, OUTBOX_PAGE).await {
+            Ok(page) => page,
+            Err(error) => {
+                tracing::warn!(%error, "the outbox could not be read");
+                return delivered;
+            }
+        };
+        let Some(last) = page.last() else {
+            return delivered;
+        };
+        after = last.id;
+        for row in page.iter().filter(|r| r.at <= cutoff) {
+            if deliver_row(state, row).await {
+                delivered += 1;
+            }
+        }
+    }
+}
+
+/// Starts the sweeper: at once (rows left by the last run), then every
+/// [`OUTBOX_SWEEP_INTERVAL`].
+pub fn spawn_outbox_sweeper(state: ServerState) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut grace = 0;
+        loop {
+            let n = sweep(&state, grace).await;
+            if n > 0 {
+                tracing::info!(delivered = n, "outbox rows delivered by the sweeper");
+            }
+            grace = OUTBOX_GRACE_MS;
+            tokio::time::sleep(OUTBOX_SWEEP_INTERVAL).await;
+        }
+    })
+}
+
+/// Delivers one row: who hears what, written with the row marked delivered, in one
+/// transaction. `true` when this call delivered it.
+async fn deliver_row(state: &ServerState, row: &OutboxRow) -> bool {
+    if row.delivered_at.is_some() {
+        return false;
+    }
+    let news = match News::from_row(row) {
+        Ok(news) => news,
+        Err(error) => {
+            tracing::error!(%error, id = row.id, kind = %row.kind, "outbox row not understood");
+            return false;
+        }
+    };
+    let work = async {
+        let now = state.now();
+        let mut rows = Vec::new();
+        let mut mails = Vec::new();
+        for (mut recipients, notice) in tell(state, &news).await? {
+            recipients.sort_unstable();
+            recipients.dedup();
+            let (r, m) = state
+                .notifier
+                .rows(&state.store, now, &recipients, &notice)
+                .await?;
+            rows.extend(r);
+            mails.extend(m);
+        }
+        state.store.deliver_outbox(row.id, now, &rows, &mails).await
+    };
+    match tokio::time::timeout(NOTIFY_TIMEOUT, work).await {
+        Ok(Ok(delivered)) => delivered,
+        Ok(Err(error)) => {
+            tracing::error!(%error, id = row.id, "outbox row could not be delivered");
+            false
+        }
+        Err(_) => {
+            tracing::error!(id = row.id, "outbox delivery timed out");
+            false
+        }
+    }
+}
+
+/// Who must hear about `news`, and what.
+async fn tell(state: &ServerState, news: &News) -> Result<Vec<(Vec<i64>, Notice)>, StoreError> {
+    Ok(match news {
+        News::Arrived { application_id } => match application(state, *application_id).await? {
+            Some((app, entry)) => arrived(state, entry, &app).await?,
+            None => Vec::new(),
+        },
+        News::Decided {
+            application_id,
+            action,
+            text,
+        } => match application(state, *application_id).await? {
+            Some((app, entry)) => decided(state, entry, &app, *action, text).await?,
+            None => Vec::new(),
+        },
+        News::Forwarded {
+            call_id,
+            application_ids,
+        } => match state.calls.get(call_id) {
+            Some(entry) => forwarded(state, entry, application_ids).await?,
+            None => Vec::new(),
+        },
+    })
+}
+
+async fn application(
+    state: &ServerState,
+    id: i64,
+) -> Result<Option<(ApplicationRow, &CallEntry)>, StoreError> {
+    let Some(app) = state.store.application(id).await? else {
+        return Ok(None);
+    };
+    Ok(state.calls.get(&app.call_id).map(|entry| (app, entry)))
+}
+
+/// A submission (or resubmission) reached its unit: its reviewers.
+async fn arrived(
+    state: &ServerState,
+    entry: &CallEntry,
+    app: &ApplicationRow,
+) -> Result<Vec<(Vec<i64>, Notice)>, StoreError> {
     let Some(level) = level_of(entry, app.level.as_deref()) else {
-        return;
+        return Ok(Vec::new());
     };
     let unit = app.unit.as_deref().unwrap_or_default();
-    let recipients = unit_accounts(state, entry, level, unit).await;
-    send(
-        state,
-        &recipients,
+    let recipients = unit_accounts(state, entry, level, unit).await?;
+    Ok(vec![(
+        recipients,
         Notice {
             title: format!("{}{}", s::NOTICE_ARRIVED, name_of(app)),
             body: format!("{}：{}", entry.call.def().title, name_of(app)),
             link: Some(review_link(level, app)),
         },
-    )
-    .await;
+    )])
 }
 
-/// A unit returned, recommended or declined an application: tell the applicant, with the
-/// comment or opinion.
-pub async fn decided(
+/// A unit returned, recommended or declined an application: the applicant, with the comment
+/// or opinion.
+async fn decided(
     state: &ServerState,
     entry: &CallEntry,
     app: &ApplicationRow,
-    action: &str,
+    action: Action,
     text: &str,
-) {
+) -> Result<Vec<(Vec<i64>, Notice)>, StoreError> {
     let what = match action {
-        "return" => s::NOTICE_RETURNED,
-        "reject" => s::NOTICE_NOT_RECOMMENDED,
+        Action::Return => s::NOTICE_RETURNED,
+        Action::NotRecommend => s::NOTICE_NOT_RECOMMENDED,
         _ => s::NOTICE_RECOMMENDED,
     };
+    // The level that decided: where the application still is (a return keeps it there).
     let level = level_of(entry, app.level.as_deref())
         .map(|l| l.name.clone())
         .unwrap_or_default();
-    let recipients = applicant_accounts(state, app).await;
-    send(
-        state,
-        &recipients,
+    let recipients = applicant_accounts(state, app).await?;
+    Ok(vec![(
+        recipients,
         Notice {
             title: format!("{what}：{}", name_of(app)),
             body: format!("{level}：{text}"),
             link: Some(format!("/applications/{}", app.id)),
         },
-    )
-    .await;
+    )])
 }
 
-/// A unit forwarded its list: tell each applicant, and the reviewers of every unit that
-/// received applications (once per unit).
-pub async fn forwarded(state: &ServerState, entry: &CallEntry, moved: &[i64]) {
+/// A unit forwarded its list: each applicant, and the reviewers of every unit that received
+/// applications (once per unit).
+async fn forwarded(
+    state: &ServerState,
+    entry: &CallEntry,
+    moved: &[i64],
+) -> Result<Vec<(Vec<i64>, Notice)>, StoreError> {
+    let mut out = Vec::new();
     let mut told_units: Vec<(String, String)> = Vec::new();
     for id in moved {
-        let app = match state.store.application(*id).await {
-            Ok(Some(app)) => app,
-            Ok(None) => continue,
-            Err(error) => {
-                tracing::warn!(%error, "forwarded application could not be read");
-                continue;
-            }
+        let Some(app) = state.store.application(*id).await? else {
+            continue;
         };
         let Some(level) = level_of(entry, app.level.as_deref()) else {
             continue;
         };
-        let recipients = applicant_accounts(state, &app).await;
-        send(
-            state,
-            &recipients,
+        out.push((
+            applicant_accounts(state, &app).await?,
             Notice {
                 title: format!("{}{}", s::NOTICE_FORWARDED, level.name),
                 body: format!("{}：{}", entry.call.def().title, name_of(&app)),
                 link: Some(format!("/applications/{}", app.id)),
             },
-        )
-        .await;
+        ));
         let unit = app.unit.clone().unwrap_or_default();
         if told_units.iter().any(|(l, u)| *l == level.id && *u == unit) {
             continue;
         }
         told_units.push((level.id.clone(), unit.clone()));
-        let recipients = unit_accounts(state, entry, level, &unit).await;
-        send(
-            state,
-            &recipients,
+        out.push((
+            unit_accounts(state, entry, level, &unit).await?,
             Notice {
                 title: format!("{}{}", s::NOTICE_LIST_ARRIVED, entry.call.def().title),
                 body: format!("{}：{}", s::NOTICE_LIST_ARRIVED_BODY, level.name),
@@ -180,9 +328,9 @@ pub async fn forwarded(state: &ServerState, entry: &CallEntry, moved: &[i64]) {
                     format!("/review/{}", app.call_id)
                 }),
             },
-        )
-        .await;
+        ));
     }
+    Ok(out)
 }
 
 /// Experts were given applications to score.
@@ -222,7 +370,13 @@ pub async fn published(state: &ServerState, entry: &CallEntry, owner_level: &str
         after = Some((last.submitted_at, last.id));
         for row in &page {
             let selected = row.status == ApplicationStatus::Selected;
-            let recipients = ids(state.store.users_of_organisation(row.organisation_id).await);
+            let recipients = match state.store.users_of_organisation(row.organisation_id).await {
+                Ok(users) => ids(users),
+                Err(error) => {
+                    tracing::warn!(%error, "notification recipients could not be read");
+                    continue;
+                }
+            };
             let name = row
                 .title
                 .clone()

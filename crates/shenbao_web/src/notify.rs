@@ -112,6 +112,31 @@ impl Notifier {
     }
 
     async fn notify_inner(&self, store: &Store, now: i64, ids: &[i64], notice: &Notice) {
+        let (rows, mails) = match self.rows(store, now, ids, notice).await {
+            Ok(rows) => rows,
+            Err(error) => {
+                tracing::error!(?error, "looking up notification recipients failed");
+                return;
+            }
+        };
+        if let Err(error) = store.add_notifications(&rows).await {
+            tracing::error!(?error, title = %notice.title, "storing notifications failed");
+        }
+        if let Err(error) = store.enqueue_mail(&mails).await {
+            tracing::error!(?error, title = %notice.title, "queueing notification e-mail failed");
+        }
+    }
+
+    /// What telling `ids` (distinct user ids) about `notice` writes: one inbox entry each and,
+    /// when mail is configured, one e-mail for each that has an address. Unknown ids get an
+    /// inbox entry only (which the database then refuses); their look-up is logged.
+    pub async fn rows(
+        &self,
+        store: &Store,
+        now: i64,
+        ids: &[i64],
+        notice: &Notice,
+    ) -> Result<(Vec<NewNotification>, Vec<NewMail>), shenbao_store::StoreError> {
         let rows: Vec<NewNotification> = ids
             .iter()
             .map(|&user_id| NewNotification {
@@ -122,16 +147,13 @@ impl Notifier {
                 link: notice.link.clone(),
             })
             .collect();
-        if let Err(error) = store.add_notifications(&rows).await {
-            tracing::error!(?error, title = %notice.title, "storing notifications failed");
-        }
         let Some(options) = &self.mail else {
-            return;
+            return Ok((rows, Vec::new()));
         };
         let mut mails = Vec::new();
         for &id in ids {
-            match store.user(id).await {
-                Ok(Some(user)) => {
+            match store.user(id).await? {
+                Some(user) => {
                     if let Some(address) = user.email.filter(|e| !e.trim().is_empty()) {
                         mails.push(NewMail {
                             to_address: address,
@@ -141,16 +163,10 @@ impl Notifier {
                         });
                     }
                 }
-                Ok(None) => tracing::warn!(user_id = id, "notification for an unknown user"),
-                Err(error) => {
-                    tracing::error!(?error, "looking up notification recipients failed");
-                    return;
-                }
+                None => tracing::warn!(user_id = id, "notification for an unknown user"),
             }
         }
-        if let Err(error) = store.enqueue_mail(&mails).await {
-            tracing::error!(?error, title = %notice.title, "queueing notification e-mail failed");
-        }
+        Ok((rows, mails))
     }
 }
 

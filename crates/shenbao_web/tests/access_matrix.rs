@@ -498,4 +498,4 @@ async fn every_route_refuses_every_role_on_objects_not_theirs(db: TestDb) {
     );
 }
 
-on_both_databases!(every_route_refuses_every_role_on_objects_not_theirs);
+shenbao_store::on_both_databases!(every_route_refuses_every_role_on_objects_not_theirs);

@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use shenbao_store::testing::TestDb;
 use shenbao_store::{Chain, NewAuditEntry, NewUser, Role};
 
-on_both_databases!(
+shenbao_store::on_both_databases!(
     an_admin_reads_filters_and_pages_the_audit_log,
     the_csv_export_holds_every_filtered_row,
     only_admins_see_the_audit_log,

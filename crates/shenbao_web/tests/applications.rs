@@ -761,7 +761,7 @@ async fn rows_are_added_and_removed_without_javascript(db: TestDb) {
     );
 }
 
-on_both_databases!(
+shenbao_store::on_both_databases!(
     every_seed_call_takes_a_complete_application,
     withdrawing_returns_to_draft_and_history_shows_it,
     warnings_need_a_justification_and_the_commitment_must_be_accepted,

@@ -22,7 +22,7 @@ use shenbao_core::call::builtin;
 use shenbao_store::testing::TestDb;
 use shenbao_store::{NewAssignment, NewUser, Role};
 
-on_both_databases!(
+shenbao_store::on_both_databases!(
     applicants_download_their_own_form_only,
     reviewers_download_the_submitted_form_within_their_scope,
     blank_forms_of_every_direction_download_without_login,

@@ -408,7 +408,7 @@ async fn two_server_processes_share_sessions_through_the_database(db: TestDb) {
     );
 }
 
-on_both_databases!(
+shenbao_store::on_both_databases!(
     public_pages_list_and_show_every_seed_call,
     demo_mode_opens_calls_and_says_so,
     an_applicant_registers_logs_out_and_logs_in_again,

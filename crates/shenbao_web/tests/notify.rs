@@ -18,7 +18,7 @@ use shenbao_web::notify::{Mailer, Notice, SmtpSettings, deliver_due, spawn_mail_
 const USCC_A: &str = "91370102MA3DEM0015";
 const USCC_B: &str = "91350502MA3DEM003P";
 
-on_both_databases!(
+shenbao_store::on_both_databases!(
     notices_show_in_the_inbox_with_a_badge_and_are_marked_read,
     the_inbox_pages_by_twenty_newest_first,
     the_notification_email_is_validated_set_and_cleared,
@@ -27,6 +27,7 @@ on_both_databases!(
     concurrent_senders_deliver_each_mail_once,
     the_worker_delivers_queued_mail,
     notifying_never_fails_the_caller,
+    the_sweeper_delivers_what_a_crash_left_in_the_outbox_once,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -640,4 +641,151 @@ async fn notifying_never_fails_the_caller(db: TestDb) {
     );
     let (_, inbox) = app.get(&a, "/inbox").await;
     assert!(inbox.contains("邮件发不出"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The outbox
+
+/// A submission committed with its outbox row, and the process died before delivering it: the
+/// sweeper (at start-up, then every half minute for rows older than the grace period) tells
+/// the unit's reviewers, once.
+async fn the_sweeper_delivers_what_a_crash_left_in_the_outbox_once(db: TestDb) {
+    use shenbao_app::news::News;
+    use shenbao_store::{
+        ApplicationEvent, ApplicationStatus, NewApplication, NewOrganisation, NewSnapshot, NewUser,
+        Role, Submission,
+    };
+    let store = &db.store;
+    let calls = shenbao_web::CallRegistry::load(store, true, NOW)
+        .await
+        .expect("outbox test step");
+    let files = tempfile::tempdir().expect("outbox test step");
+    let clock = Arc::new(std::sync::atomic::AtomicI64::new(NOW));
+    let c = Arc::clone(&clock);
+    let state = shenbao_web::ServerState::with_clock(
+        store.clone(),
+        calls,
+        shenbao_web::FileStore::new(files.path(), 1024),
+        Arc::new(move || c.load(std::sync::atomic::Ordering::SeqCst)),
+    );
+    let user = |name: &str, role, region: Option<&str>| NewUser {
+        username: name.to_string(),
+        password_hash: "x".to_string(),
+        display_name: name.to_string(),
+        role,
+        organisation_id: None,
+        scope_region: region.map(str::to_string),
+        scope_sector: None,
+        email: None,
+        created_at: NOW,
+    };
+    let bureau = store
+        .create_user(&user("qingdao", Role::Bureau, Some("370200")))
+        .await
+        .expect("outbox test step");
+    let (org, applicant) = store
+        .register_applicant(
+            &NewOrganisation {
+                uscc: USCC_A.to_string(),
+                name: "青岛测试公司".to_string(),
+                region: "370212".to_string(),
+                created_at: NOW,
+            },
+            &user("qiye", Role::Applicant, None),
+        )
+        .await
+        .expect("outbox test step");
+    let event = ApplicationEvent {
+        at: NOW,
+        actor_user_id: Some(applicant.id),
+        actor_ip: None,
+        note: None,
+    };
+    let app = store
+        .create_application(
+            &NewApplication {
+                call_id: "sd-2024-llm-survey".to_string(),
+                direction: "enterprise".to_string(),
+                subdirection: None,
+                organisation_id: org.id,
+                created_by: applicant.id,
+                answers: "{}".to_string(),
+                created_at: NOW,
+            },
+            &event,
+        )
+        .await
+        .expect("outbox test step");
+    let mut tx = store.begin().await.expect("outbox test step");
+    tx.submit(
+        app.id,
+        app.version,
+        &Submission {
+            from_status: ApplicationStatus::Draft,
+            level: "city".to_string(),
+            unit: "370200".to_string(),
+            sector: None,
+            title: Some("海智大模型".to_string()),
+        },
+        &NewSnapshot {
+            version: app.version + 1,
+            answers: "{}".to_string(),
+            files: "[]".to_string(),
+            content_hash: "0".repeat(64),
+        },
+        &event,
+        None,
+    )
+    .await
+    .expect("outbox test step");
+    tx.announce(
+        &News::Arrived {
+            application_id: app.id,
+        }
+        .to_outbox(NOW),
+    )
+    .await
+    .expect("outbox test step");
+    tx.commit().await.expect("outbox test step");
+    assert_eq!(
+        store.undelivered_outbox().await.expect("outbox test step"),
+        1
+    );
+
+    // Within the grace period the row is left to the request that wrote it.
+    let grace = shenbao_web::notices::OUTBOX_GRACE_MS;
+    assert_eq!(shenbao_web::notices::sweep(&state, grace).await, 0);
+    assert_eq!(
+        store
+            .unread_notifications(bureau.id)
+            .await
+            .expect("outbox test step"),
+        0
+    );
+    // After it, or at start-up (no grace), the sweeper delivers it, once.
+    clock.store(NOW + grace + 1, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(shenbao_web::notices::sweep(&state, grace).await, 1);
+    assert_eq!(shenbao_web::notices::sweep(&state, 0).await, 0);
+    assert_eq!(
+        store.undelivered_outbox().await.expect("outbox test step"),
+        0
+    );
+    let inbox = store
+        .notifications_page(bureau.id, None, 10)
+        .await
+        .expect("outbox test step");
+    assert_eq!(inbox.len(), 1, "{inbox:?}");
+    assert!(inbox[0].title.contains("海智大模型"), "{:?}", inbox[0]);
+    assert_eq!(
+        inbox[0].link.as_deref(),
+        Some(format!("/review/sd-2024-llm-survey/applications/{}", app.id).as_str())
+    );
+    // The applicant is not told of its own submission.
+    assert_eq!(
+        store
+            .unread_notifications(applicant.id)
+            .await
+            .expect("outbox test step"),
+        0
+    );
 }

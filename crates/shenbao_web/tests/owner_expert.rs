@@ -14,7 +14,7 @@ use shenbao_store::{
     NewUser, Role,
 };
 
-on_both_databases!(
+shenbao_store::on_both_databases!(
     the_pool_and_conflicts_keep_experts_off_their_conflicts,
     automatic_assignment_balances_the_load,
     experts_score_only_their_own_assignments_and_submission_freezes,

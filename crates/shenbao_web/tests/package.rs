@@ -22,7 +22,7 @@ use shenbao_core::call::builtin;
 use shenbao_store::testing::TestDb;
 use shenbao_store::{NewUser, Role};
 
-on_both_databases!(
+shenbao_store::on_both_databases!(
     guangdong_package_follows_the_ranking_and_names_files_by_the_rules,
     shandong_images_are_numbered_in_upload_order,
     control_characters_never_reach_a_document,

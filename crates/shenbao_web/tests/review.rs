@@ -20,7 +20,7 @@ use reqwest::StatusCode;
 use shenbao_store::testing::TestDb;
 use shenbao_store::{NewUser, Role};
 
-on_both_databases!(
+shenbao_store::on_both_databases!(
     quanzhou_goes_county_or_sector_then_city_then_province,
     single_city_calls_go_from_the_city_to_the_owner,
     a_returned_application_comes_back_with_its_changes,

@@ -817,7 +817,7 @@ async fn staff_with_a_required_second_factor_log_in_with_a_code(db: TestDb) {
     assert!(actions.contains(&"second_factor_failed".to_string()));
 }
 
-on_both_databases!(
+shenbao_store::on_both_databases!(
     staff_with_a_required_second_factor_log_in_with_a_code,
     half_open_connections_do_not_keep_others_out,
     a_stalled_upload_and_an_idle_connection_are_dropped,

@@ -18,17 +18,16 @@ use shenbao_core::call::definition::{Commitment, FileSlot};
 use shenbao_core::call::{SlotLimits, Target};
 use shenbao_core::form::{self, Application, Report, Severity};
 use shenbao_core::limits::{OtherApplication, check_limits};
-use shenbao_core::{region, routing};
+use shenbao_core::routing;
 use shenbao_store::ApplicationStatus;
 use shenbao_store::{
-    ApplicantSubmission, ApplicationEvent, ApplicationRow, FORWARDED, NewApplication,
-    NewAttachment, NewAuditEntry, Role, StoreError, Submission, UserRow,
+    ApplicationEvent, ApplicationRow, NewApplication, NewAttachment, Role, StoreError, UserRow,
 };
 
 use super::Nav;
 use super::account::audit;
 use super::public::render;
-use super::view::{event_label, fmt_time};
+use super::view::{action_error, event_label, fmt_time, problem_text, refusal_text};
 use crate::ServerState;
 use crate::auth::Viewer;
 use crate::calls::CallEntry;
@@ -38,6 +37,8 @@ use crate::error::AppError;
 use crate::files::UploadError;
 use crate::form::{FormView, parse, remove_row};
 use crate::strings as s;
+use shenbao_app::actions::applicant::{self, SubmitInput};
+use shenbao_app::actions::{ActionError, Actor, Refusal as ActionRefusal};
 use shenbao_app::exports::{Version, attachment_metas};
 
 /// The application, its call, and the user, after the ownership check.
@@ -214,8 +215,8 @@ pub async fn start_application(
         .organisation(org)
         .await?
         .ok_or(AppError::Forbidden)?;
-    if let Some(refusal) = out_of_area(entry, &organisation.region) {
-        return Err(AppError::Refused(refusal));
+    if let Some(refusal) = applicant::out_of_area(entry, &organisation.region) {
+        return Err(AppError::Refused(refusal_text(Some(entry), &refusal)));
     }
     let (direction, sub) = match form.direction.split_once('/') {
         Some((d, s)) => (d.to_string(), Some(s.to_string())),
@@ -568,17 +569,14 @@ pub async fn save_application(
             .unwrap_or(0);
         rows_wanted.insert(fid.to_string(), left);
     }
-    let text = answers.to_string();
-    match state
-        .store
-        .save_draft(
-            id,
-            version,
-            &text,
-            o.app.justification.as_deref(),
-            state.now(),
-        )
-        .await
+    match applicant::save_draft(
+        &state.store,
+        actor(&state, &viewer, &o),
+        &o.app,
+        version,
+        &answers,
+    )
+    .await
     {
         Ok(_) => {
             if action == "submit" {
@@ -595,7 +593,7 @@ pub async fn save_application(
             }
             Ok(Redirect::to(&to).into_response())
         }
-        Err(StoreError::Conflict { .. }) => {
+        Err(ActionError::Refused(ActionRefusal::VersionMoved)) => {
             // Another tab saved first: show what this one typed, with the current version,
             // so saving again is a deliberate choice.
             let current = state
@@ -618,7 +616,7 @@ pub async fn save_application(
             .await?;
             Ok((StatusCode::CONFLICT, page).into_response())
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(action_error(Some(o.entry), e)),
     }
 }
 
@@ -642,16 +640,14 @@ pub async fn autosave_application(
     let (o, pairs, version) = posted_draft(&state, &viewer, id, &raw).await?;
     let answers = parse(o.entry.call, &o.target(), &pairs);
     let report = form::validate(o.entry.call, o.target(), &answers);
-    match state
-        .store
-        .save_draft(
-            id,
-            version,
-            &answers.to_string(),
-            o.app.justification.as_deref(),
-            state.now(),
-        )
-        .await
+    match applicant::save_draft(
+        &state.store,
+        actor(&state, &viewer, &o),
+        &o.app,
+        version,
+        &answers,
+    )
+    .await
     {
         Ok(v) => Ok(JsonBody(AutosaveView {
             saved: true,
@@ -661,7 +657,7 @@ pub async fn autosave_application(
             computed: computed_only(o.entry.call, &report),
         })
         .into_response()),
-        Err(StoreError::Conflict { .. }) => Ok((
+        Err(ActionError::Refused(ActionRefusal::VersionMoved)) => Ok((
             StatusCode::CONFLICT,
             JsonBody(AutosaveView {
                 saved: false,
@@ -672,7 +668,7 @@ pub async fn autosave_application(
             }),
         )
             .into_response()),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(action_error(Some(o.entry), e)),
     }
 }
 
@@ -1086,23 +1082,6 @@ struct SubmitPage {
     resubmission: bool,
 }
 
-/// The sector departments an applicant of `o` may send to, when its direction is routed by
-/// sector: those with accounts in the applicant's city.
-async fn sector_choices(state: &ServerState, o: &Owned<'_>) -> Result<Vec<String>, AppError> {
-    if !routing::routed_by_sector(o.entry.call, &o.app.direction) {
-        return Ok(Vec::new());
-    }
-    let org = state
-        .store
-        .organisation(o.app.organisation_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(state
-        .store
-        .sector_units(&routing::city_of(&org.region))
-        .await?)
-}
-
 async fn submit_page(
     state: &ServerState,
     viewer: &Viewer,
@@ -1110,7 +1089,7 @@ async fn submit_page(
     justification: String,
     problems: Vec<&'static str>,
 ) -> Result<(Html<String>, Report), AppError> {
-    let report = full_check(state, o).await?;
+    let report = applicant::check(&state.store, o.entry, &o.app).await?;
     let answers = serde_json::from_str::<Json>(&o.app.answers).unwrap_or_default();
     let commitment = o.entry.call.def().commitment.clone();
     let mut commitment_text = commitment.text.clone();
@@ -1137,41 +1116,13 @@ async fn submit_page(
         justification,
         problems,
         open: o.app.status == ApplicationStatus::Returned || o.entry.is_open(state.now()),
-        sectors: sector_choices(state, o).await?,
+        sectors: applicant::sector_choices(&state.store, o.entry, &o.app)
+            .await
+            .map_err(|e| action_error(Some(o.entry), e))?,
         sector: o.app.sector.clone().unwrap_or_default(),
         resubmission: o.app.status == ApplicationStatus::Returned,
     })?;
     Ok((page, report))
-}
-
-/// Everything checked before submission: fields, rules with the profile, files, limits.
-async fn full_check(state: &ServerState, o: &Owned<'_>) -> Result<Report, AppError> {
-    let answers: Json = serde_json::from_str(&o.app.answers).unwrap_or_else(|_| json!({}));
-    let metas = attachment_metas(&state.store.attachments(o.app.id).await?);
-    let profile = profile_of(state, &o.user).await?;
-    let mut report = form::check(
-        o.entry.call,
-        &Application {
-            target: o.target(),
-            answers: &answers,
-            profile: Some(&profile),
-            files: Some(&metas),
-        },
-    );
-    let others: Vec<OtherApplication> = state
-        .store
-        .applications_of_organisation(o.app.organisation_id, Some(&o.app.call_id))
-        .await?
-        .into_iter()
-        .filter(|a| a.id != o.app.id && a.status != ApplicationStatus::Draft)
-        .map(|a| OtherApplication {
-            direction: a.direction,
-        })
-        .collect();
-    report
-        .problems
-        .extend(check_limits(o.entry.call, &o.app.direction, &others));
-    Ok(report)
 }
 
 /// `GET /applications/{id}/submit`: the final check, the warnings to justify and the
@@ -1206,7 +1157,8 @@ pub struct SubmitForm {
 }
 
 /// `POST /applications/{id}/submit`: freezes the application as a snapshot with a content
-/// hash, if it passes every check before the deadline.
+/// hash, if it passes every check before the deadline (the use case
+/// [`applicant::submit`]); shows the page again with what is missing.
 pub async fn submit_application(
     State(state): State<ServerState>,
     viewer: Viewer,
@@ -1215,229 +1167,48 @@ pub async fn submit_application(
 ) -> Result<Response, AppError> {
     let o = owned(&state, &viewer, id, &format!("/applications/{id}/submit")).await?;
     viewer.check_csrf(&form.csrf)?;
-    if !o.editable() {
-        return Err(AppError::Refused(s::FORM_READONLY.to_string()));
-    }
-    // A first submission must meet the call's deadline; a resubmission after a return goes back
-    // to the level that returned it, which may do so until it forwards.
-    if o.app.status == ApplicationStatus::Draft && !o.entry.is_open(state.now()) {
-        return Err(AppError::Refused(s::SUBMIT_CLOSED.to_string()));
-    }
-    let report = full_check(&state, &o).await?;
-    let mut problems = Vec::new();
-    let justification = shenbao_core::text::clean(&form.justification)
-        .trim()
-        .to_string();
-    if report.of(Severity::Warning).next().is_some() && justification.is_empty() {
-        problems.push(s::SUBMIT_JUSTIFICATION_NEEDED);
-    }
-    if form.accept.is_none() {
-        problems.push(s::SUBMIT_ACCEPT_NEEDED);
-    }
-    let route = submission_route(&state, &o, form.sector.trim()).await?;
-    let route = match route {
-        Ok(route) => Some(route),
-        Err(problem) => {
-            problems.push(problem);
-            None
-        }
+    let input = SubmitInput {
+        version: form.version,
+        justification: form.justification,
+        accepted: form.accept.is_some(),
+        sector: form.sector,
     };
-    if report.has_errors() || !problems.is_empty() || form.version != o.app.version {
-        let _ = &route;
-        if form.version != o.app.version {
-            problems.push(s::SUBMIT_CONFLICT);
-        }
-        let (page, _) = submit_page(&state, &viewer, &o, justification, problems).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    }
-    let Some(mut route) = route else {
-        return Err(AppError::Refused(s::SUBMIT_CONFLICT.to_string()));
-    };
-    let profile = profile_of(&state, &o.user).await?;
-    let answers_json = Json::Object(report.answers.clone());
-    let title = shenbao_core::output::publication(
-        o.entry.call,
-        &Application {
-            target: o.target(),
-            answers: &answers_json,
-            profile: Some(&profile),
-            files: None,
-        },
+    match applicant::submit(
+        &state.store,
+        &state.calls,
+        actor(&state, &viewer, &o),
+        id,
+        &input,
     )
-    .title;
-    route.title = Some(title).filter(|t| !t.is_empty());
-    let attachments = state.store.attachments(id).await?;
-    let version = o.app.version + 1;
-    let sealed = shenbao_app::snapshot::seal(
-        &o.app,
-        &report.answers,
-        &attachments,
-        &justification,
-        version,
-    );
-    // One transaction stores the justification, the status change, the snapshot, the event
-    // and the audit entry, or, when refused, nothing.
-    let event = event(&state, &viewer, None);
-    let audit = NewAuditEntry {
-        at: event.at,
-        actor_user_id: Some(o.user.id),
-        actor_ip: viewer.ip.clone(),
-        action: "application_submitted".to_string(),
-        target_kind: Some("application".to_string()),
-        target_id: Some(id.to_string()),
-        detail: Some(
-            json!({ "hash": sealed.content_hash, "version": version, "level": route.level, "unit": route.unit })
-                .to_string(),
-        ),
-    };
-    let submitted = state
-        .store
-        .submit_application_as_applicant(
-            id,
-            o.app.version,
-            &route,
-            &sealed,
-            &event,
-            &ApplicantSubmission {
-                justification: Some(justification).filter(|j| !j.is_empty()),
-                audit,
-            },
-        )
-        .await;
-    let row = match submitted {
-        Ok(row) => row,
-        Err(e) => return Err(submission_refused(&state, &o, &route, e).await),
-    };
-    crate::notices::arrived(&state, o.entry, &row).await;
-    Ok(Redirect::to(&format!("/applications/{id}")).into_response())
-}
-
-/// Why the store refused the submission of `o` to `route`, in the applicant's words: the
-/// receiving unit has forwarded the direction's list (it receives nothing more), the
-/// application is no longer a draft or returned (submitted or withdrawn in another tab), or
-/// it was saved in another tab since the submit page was loaded.
-async fn submission_refused(
-    state: &ServerState,
-    o: &Owned<'_>,
-    route: &Submission,
-    error: StoreError,
-) -> AppError {
-    match error {
-        StoreError::Conflict { constraint } if constraint == FORWARDED => {
-            let unit = o
-                .entry
-                .call
-                .def()
-                .review_levels
-                .iter()
-                .find(|l| l.id == route.level)
-                .map(|l| super::view::unit_label(l, &route.unit))
-                .unwrap_or_else(|| route.unit.clone());
-            AppError::Refused(if route.from_status == ApplicationStatus::Returned {
-                s::resubmit_unit_forwarded(&unit)
-            } else {
-                s::submit_unit_forwarded(&unit)
-            })
+    .await
+    {
+        Ok(done) => {
+            crate::notices::deliver(&state, &done.outbox).await;
+            Ok(Redirect::to(&format!("/applications/{id}")).into_response())
         }
-        StoreError::Conflict { .. } => match state.store.application(o.app.id).await {
-            Ok(Some(now)) if now.status != o.app.status => {
-                AppError::Refused(s::SUBMIT_STATUS_CHANGED.to_string())
-            }
-            Ok(Some(_)) => AppError::Refused(s::SUBMIT_CONFLICT.to_string()),
-            Ok(None) => AppError::NotFound,
-            Err(e) => e.into(),
-        },
-        other => other.into(),
+        Err(ActionError::Incomplete(problems)) => {
+            let justification = shenbao_core::text::clean(&input.justification)
+                .trim()
+                .to_string();
+            let problems = problems.into_iter().filter_map(problem_text).collect();
+            let (page, _) = submit_page(&state, &viewer, &o, justification, problems).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(error) => Err(action_error(Some(o.entry), error)),
     }
 }
 
-/// Where a submission of `o` goes: the level that returned it (a resubmission), else the first
-/// level of its direction and the unit responsible for the applicant. `Err` is the problem to
-/// show on the submit page.
-async fn submission_route(
-    state: &ServerState,
-    o: &Owned<'_>,
-    sector: &str,
-) -> Result<Result<Submission, &'static str>, AppError> {
-    if o.app.status == ApplicationStatus::Returned {
-        let (Some(level), Some(unit)) = (o.app.level.clone(), o.app.unit.clone()) else {
-            return Ok(Err(s::SUBMIT_NO_LEVEL));
-        };
-        let open = o
-            .entry
-            .call
-            .def()
-            .review_levels
-            .iter()
-            .find(|l| l.id == level)
-            .is_some_and(|l| o.entry.level_open(l, state.now()));
-        if !open {
-            return Ok(Err(s::SUBMIT_LEVEL_CLOSED));
-        }
-        return Ok(Ok(Submission {
-            from_status: ApplicationStatus::Returned,
-            level,
-            unit,
-            sector: o.app.sector.clone(),
-            title: None,
-        }));
+/// The viewer as the actor of an action on `o`.
+fn actor<'v>(state: &ServerState, viewer: &'v Viewer, o: &'v Owned<'_>) -> Actor<'v> {
+    Actor {
+        user: &o.user,
+        ip: viewer.ip.as_deref(),
+        now: state.now(),
     }
-    let org = state
-        .store
-        .organisation(o.app.organisation_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    // Refused at the start already; here for an application started before the call's area
-    // was set, which nothing on the form can put right.
-    if let Some(refusal) = out_of_area(o.entry, &org.region) {
-        return Err(AppError::Refused(refusal));
-    }
-    let sector = if routing::routed_by_sector(o.entry.call, &o.app.direction) {
-        let choices = sector_choices(state, o).await?;
-        if !choices.iter().any(|c| c == sector) {
-            return Ok(Err(if choices.is_empty() {
-                s::SUBMIT_NO_SECTOR
-            } else {
-                s::SUBMIT_SECTOR_NEEDED
-            }));
-        }
-        Some(sector.to_string())
-    } else {
-        None
-    };
-    let (level, unit) = match routing::first_stop(
-        o.entry.call,
-        &o.app.direction,
-        &org.region,
-        sector.as_deref(),
-    ) {
-        Ok(stop) => stop,
-        Err(routing::RouteError::NoLevel) => return Ok(Err(s::SUBMIT_NO_LEVEL)),
-        Err(routing::RouteError::SectorMissing) => return Ok(Err(s::SUBMIT_SECTOR_NEEDED)),
-    };
-    if !o.entry.level_open(level, state.now()) {
-        return Ok(Err(s::SUBMIT_LEVEL_CLOSED));
-    }
-    Ok(Ok(Submission {
-        from_status: ApplicationStatus::Draft,
-        level: level.id.clone(),
-        unit,
-        sector,
-        title: None,
-    }))
-}
-
-/// Why an organisation registered in `region` cannot apply to the call, if it cannot.
-fn out_of_area(entry: &CallEntry, region: &str) -> Option<String> {
-    let area = entry.call.def().area.as_deref()?;
-    (!entry.call.covers(region)).then(|| {
-        let name = |code: &str| region::full_name(code).unwrap_or_else(|| code.to_string());
-        s::apply_out_of_area(&name(area), &name(region))
-    })
 }
 
 /// `POST /applications/{id}/withdraw`: back to draft, before the deadline, while the first
-/// level has not decided.
+/// level has not decided (the use case [`applicant::withdraw`]).
 pub async fn withdraw_application(
     State(state): State<ServerState>,
     viewer: Viewer,
@@ -1446,32 +1217,9 @@ pub async fn withdraw_application(
 ) -> Result<Response, AppError> {
     let o = owned(&state, &viewer, id, &format!("/applications/{id}")).await?;
     viewer.check_csrf(&form.csrf)?;
-    let first = o.entry.call.levels_for(&o.app.direction).next();
-    if o.app.status != ApplicationStatus::Submitted || first.map(|l| &l.id) != o.app.level.as_ref()
-    {
-        return Err(AppError::Refused(s::WITHDRAW_TOO_LATE.to_string()));
-    }
-    if !o.entry.is_open(state.now()) {
-        return Err(AppError::Refused(s::SUBMIT_CLOSED.to_string()));
-    }
-    let level = o.app.level.clone().unwrap_or_default();
-    state
-        .store
-        .withdraw_application(id, &level, &event(&state, &viewer, None))
+    applicant::withdraw(&state.store, &state.calls, actor(&state, &viewer, &o), id)
         .await
-        .map_err(|e| match e {
-            StoreError::Conflict { .. } => AppError::Refused(s::WITHDRAW_TOO_LATE.to_string()),
-            other => other.into(),
-        })?;
-    audit(
-        &state,
-        &viewer,
-        None,
-        "application_withdrawn",
-        Some(("application", id.to_string())),
-        None,
-    )
-    .await?;
+        .map_err(|e| action_error(Some(o.entry), e))?;
     Ok(Redirect::to(&format!("/applications/{id}/edit?msg=withdrawn")).into_response())
 }
 

@@ -18,19 +18,15 @@ use serde::Deserialize;
 use serde_json::{Value as Json, json};
 use shenbao_app::snapshot::{self, SnapshotFile};
 use shenbao_core::call::Target;
-use shenbao_core::call::definition::{LevelScope, ReviewLevel};
+use shenbao_core::call::definition::LevelScope;
 use shenbao_core::form::{self, Application, Severity};
 use shenbao_core::routing;
 use shenbao_store::ApplicationStatus;
-use shenbao_store::{
-    ApplicationEvent, ApplicationRow, Decision, FORWARDED, NextUnit, PENDING, QueueQuery,
-    QueueSort, Role, StoreError, UnitRef,
-};
+use shenbao_store::{ApplicationRow, QueueQuery, QueueSort, Role, UnitRef};
 
 use super::Nav;
-use super::account::audit;
 use super::public::render;
-use super::view::{event_label, fmt_time, status_label, unit_label};
+use super::view::{action_error, event_label, fmt_time, problem_text, status_label, unit_label};
 use crate::ServerState;
 use crate::auth::Viewer;
 use crate::calls::CallEntry;
@@ -39,73 +35,12 @@ use crate::documents::{Format, FormatQuery, application_download};
 use crate::error::AppError;
 use crate::form::FormView;
 use crate::strings as s;
+use shenbao_app::actions::review::{self, Desk, Verdict};
+use shenbao_app::actions::{ActionError, Actor};
 use shenbao_app::exports::{Version, profile_json};
 
 /// Rows per queue page.
 const PAGE: i64 = 20;
-
-/// A bureau account at its unit of one call.
-struct Desk<'a> {
-    entry: &'a CallEntry,
-    level: &'a ReviewLevel,
-    unit: String,
-}
-
-impl Desk<'_> {
-    fn at(&self) -> UnitRef {
-        UnitRef {
-            call_id: self.entry.call.id().to_string(),
-            level: self.level.id.clone(),
-            unit: self.unit.clone(),
-        }
-    }
-
-    fn unit_label(&self) -> String {
-        unit_label(self.level, &self.unit)
-    }
-
-    fn deadline(&self) -> Option<String> {
-        self.entry.level_deadline(self.level)
-    }
-
-    fn open(&self, now: i64) -> bool {
-        self.entry.level_open(self.level, now)
-    }
-
-    /// The summary tables (汇总表) this level fills in: (id, title).
-    fn summaries(&self) -> Vec<(String, String)> {
-        self.entry
-            .call
-            .def()
-            .summaries
-            .iter()
-            .filter(|t| t.level.as_deref() == Some(self.level.id.as_str()))
-            .map(|t| (t.id.clone(), t.title.clone()))
-            .collect()
-    }
-
-    /// The directions that pass through this level.
-    fn directions(&self) -> Vec<(String, String)> {
-        self.entry
-            .call
-            .def()
-            .directions
-            .iter()
-            .filter(|d| shenbao_core::call::applies(&self.level.directions, &d.id))
-            .map(|d| (d.id.clone(), d.name.clone()))
-            .collect()
-    }
-
-    /// Where a forwarded list of `direction` goes.
-    fn next(&self, direction: &str) -> Option<(&ReviewLevel, NextUnit)> {
-        let next = routing::next_level(self.entry.call, direction, &self.level.id)?;
-        let unit = match next.scope {
-            LevelScope::Province => NextUnit::Fixed(routing::OWNER.to_string()),
-            _ => NextUnit::ApplicantCity,
-        };
-        Some((next, unit))
-    }
-}
 
 /// The bureau account's unit for call `call_id`; 404 when it reviews nothing there.
 fn desk<'s>(
@@ -114,26 +49,22 @@ fn desk<'s>(
     call_id: &str,
     here: &str,
 ) -> Result<Desk<'s>, AppError> {
-    let user = viewer.user_with_role(here, &[Role::Bureau])?.clone();
-    let entry = state.calls.get(call_id).ok_or(AppError::NotFound)?;
-    let (level, unit) = routing::bureau_levels(
-        entry.call,
-        user.scope_region.as_deref(),
-        user.scope_sector.as_deref(),
-    )
-    .into_iter()
-    .next()
-    .ok_or(AppError::NotFound)?;
-    Ok(Desk { entry, level, unit })
+    let user = viewer.user_with_role(here, &[Role::Bureau])?;
+    Desk::of(&state.calls, user, call_id).ok_or(AppError::NotFound)
 }
 
-fn review_event(state: &ServerState, viewer: &Viewer, note: Option<String>) -> ApplicationEvent {
-    ApplicationEvent {
-        at: state.now(),
-        actor_user_id: viewer.login.as_ref().map(|(u, _)| u.id),
-        actor_ip: viewer.ip.clone(),
-        note,
-    }
+/// How the desk's unit is named on pages.
+fn desk_label(desk: &Desk<'_>) -> String {
+    unit_label(desk.level, &desk.unit)
+}
+
+/// The viewer (a bureau account, checked by [`desk`]) as the actor of an action.
+fn actor<'v>(state: &ServerState, viewer: &'v Viewer, here: &str) -> Result<Actor<'v>, AppError> {
+    Ok(Actor {
+        user: viewer.user_with_role(here, &[Role::Bureau])?,
+        ip: viewer.ip.as_deref(),
+        now: state.now(),
+    })
 }
 
 fn direction_name(entry: &CallEntry, id: &str) -> String {
@@ -153,21 +84,6 @@ fn level_name(entry: &CallEntry, id: &str) -> String {
         .find(|l| l.id == id)
         .map(|l| l.name.clone())
         .unwrap_or_else(|| id.to_string())
-}
-
-/// The store's refusals of a review action, in the reviewer's words.
-fn refused(error: StoreError) -> AppError {
-    match error {
-        StoreError::Conflict { constraint } if constraint == FORWARDED => {
-            AppError::Refused(s::REVIEW_FORWARDED.to_string())
-        }
-        StoreError::Conflict { constraint } if constraint == PENDING => {
-            AppError::Refused(s::REVIEW_PENDING.to_string())
-        }
-        StoreError::Conflict { .. } => AppError::Refused(s::REVIEW_MOVED_ON.to_string()),
-        StoreError::NotFound => AppError::NotFound,
-        other => other.into(),
-    }
 }
 
 // ---- the list of calls -------------------------------------------------------------------
@@ -387,7 +303,7 @@ pub async fn queue(
         call_id: call_id.clone(),
         call_title: desk.entry.call.def().title.clone(),
         level: desk.level.name.clone(),
-        unit: desk.unit_label(),
+        unit: desk_label(&desk),
         deadline: desk.deadline().unwrap_or_default(),
         open: desk.open(state.now()),
         ranks: desk.level.ranks,
@@ -819,9 +735,6 @@ pub async fn decide(
     let Reader::Bureau(desk) = &reader else {
         return Err(AppError::Forbidden);
     };
-    if !desk.open(state.now()) {
-        return Err(AppError::Refused(s::REVIEW_CLOSED.to_string()));
-    }
     let opinion_block = desk.level.opinion.as_ref();
     let typed = Typed {
         comment: field(&pairs, "comment").to_string(),
@@ -832,87 +745,47 @@ pub async fn decide(
             .collect(),
     };
     let action = field(&pairs, "action");
-    let missing = match action {
-        "return" if typed.comment.is_empty() => Some(s::REVIEW_COMMENT_NEEDED),
-        "reject" if typed.reason.is_empty() => Some(s::REVIEW_REASON_NEEDED),
-        "recommend" if typed.opinion.is_empty() => Some(s::REVIEW_OPINION_NEEDED),
-        "recommend" if typed.signatures.iter().any(String::is_empty) => {
-            Some(s::REVIEW_SIGNATURE_NEEDED)
-        }
-        "return" | "reject" | "recommend" => None,
-        _ => Some(s::REVIEW_UNKNOWN_ACTION),
-    };
-    if let Some(problem) = missing {
-        let page = show_page(&state, &viewer, &reader, &app, problem, typed).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    }
-    let at = desk.at();
-    let row = match action {
-        "return" => {
-            state
-                .store
-                .return_application(
-                    id,
-                    &at,
-                    &review_event(&state, &viewer, Some(typed.comment.clone())),
-                )
-                .await
-        }
-        _ => {
-            let recommended = action == "recommend";
-            let signatures = (recommended && !typed.signatures.is_empty()).then(|| {
-                let map: BTreeMap<&str, &str> = opinion_block
-                    .map(|o| {
-                        o.signatures
-                            .iter()
-                            .map(String::as_str)
-                            .zip(typed.signatures.iter().map(String::as_str))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                serde_json::to_string(&map).unwrap_or_default()
-            });
-            let text = if recommended {
-                typed.opinion.clone()
-            } else {
-                typed.reason.clone()
-            };
-            state
-                .store
-                .decide(
-                    id,
-                    &at,
-                    &Decision {
-                        recommended,
-                        opinion: text.clone(),
-                        signatures,
-                    },
-                    &review_event(&state, &viewer, Some(text)),
-                )
-                .await
-        }
-    }
-    .map_err(refused)?;
-    audit(
-        &state,
-        &viewer,
-        None,
-        match action {
-            "return" => "application_returned",
-            "reject" => "application_not_recommended",
-            _ => "application_recommended",
+    let verdict = match action {
+        "return" => Verdict::Return {
+            comment: typed.comment.clone(),
         },
-        Some(("application", id.to_string())),
-        Some(json!({ "level": desk.level.id, "unit": desk.unit }).to_string()),
-    )
-    .await?;
-    let text = match action {
-        "return" => &typed.comment,
-        "reject" => &typed.reason,
-        _ => &typed.opinion,
+        "reject" => Verdict::NotRecommend {
+            reason: typed.reason.clone(),
+        },
+        "recommend" => Verdict::Recommend {
+            opinion: typed.opinion.clone(),
+            signatures: typed.signatures.clone(),
+        },
+        _ => {
+            let page = show_page(
+                &state,
+                &viewer,
+                &reader,
+                &app,
+                s::REVIEW_UNKNOWN_ACTION,
+                typed,
+            )
+            .await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
     };
-    crate::notices::decided(&state, desk.entry, &row, action, text).await;
-    Ok(Redirect::to(&format!("/review/{call_id}/applications/{id}")).into_response())
+    let here = format!("/review/{call_id}/applications/{id}");
+    let actor = actor(&state, &viewer, &here)?;
+    match review::decide(&state.store, &state.calls, actor, &call_id, id, &verdict).await {
+        Ok(done) => {
+            crate::notices::deliver(&state, &done.outbox).await;
+            Ok(Redirect::to(&here).into_response())
+        }
+        Err(ActionError::Incomplete(problems)) => {
+            let problem = problems
+                .into_iter()
+                .find_map(problem_text)
+                .unwrap_or(s::REVIEW_UNKNOWN_ACTION);
+            let page = show_page(&state, &viewer, &reader, &app, problem, typed).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(error) => Err(action_error(Some(desk.entry), error)),
+    }
 }
 
 // ---- ranking and forwarding ---------------------------------------------------------------
@@ -1054,7 +927,7 @@ pub async fn ranking(
         call_id: call_id.clone(),
         call_title: desk.entry.call.def().title.clone(),
         level: desk.level.name.clone(),
-        unit: desk.unit_label(),
+        unit: desk_label(&desk),
         ranks: desk.level.ranks,
         directions: directions.clone(),
         direction_name: direction.1.clone(),
@@ -1096,23 +969,17 @@ pub async fn move_rank(
     axum::Form(form): axum::Form<MoveForm>,
 ) -> Result<Response, AppError> {
     viewer.check_csrf(&form.csrf)?;
-    let desk = desk(
-        &state,
-        &viewer,
+    let actor = actor(&state, &viewer, &format!("/review/{call_id}/ranking"))?;
+    review::move_in_ranking(
+        &state.store,
+        &state.calls,
+        actor,
         &call_id,
-        &format!("/review/{call_id}/ranking"),
-    )?;
-    if !desk.level.ranks {
-        return Err(AppError::NotFound);
-    }
-    if !desk.open(state.now()) {
-        return Err(AppError::Refused(s::REVIEW_CLOSED.to_string()));
-    }
-    state
-        .store
-        .move_in_ranking(form.id, &desk.at(), form.to == "up")
-        .await
-        .map_err(refused)?;
+        form.id,
+        form.to == "up",
+    )
+    .await
+    .map_err(|e| action_error(state.calls.get(&call_id), e))?;
     Ok(Redirect::to(&format!(
         "/review/{call_id}/ranking?direction={}",
         crate::error::urlencode(&form.direction)
@@ -1140,53 +1007,19 @@ pub async fn forward(
     axum::Form(form): axum::Form<ForwardForm>,
 ) -> Result<Response, AppError> {
     viewer.check_csrf(&form.csrf)?;
-    let desk = desk(
-        &state,
-        &viewer,
+    let actor = actor(&state, &viewer, &format!("/review/{call_id}/ranking"))?;
+    let done = review::forward(
+        &state.store,
+        &state.calls,
+        actor,
         &call_id,
-        &format!("/review/{call_id}/ranking"),
-    )?;
-    if form.confirm.is_none() {
-        return Err(AppError::Refused(s::REVIEW_CONFIRM_NEEDED.to_string()));
-    }
-    if !desk
-        .directions()
-        .iter()
-        .any(|(id, _)| *id == form.direction)
-    {
-        return Err(AppError::NotFound);
-    }
-    if !desk.open(state.now()) {
-        return Err(AppError::Refused(s::REVIEW_CLOSED.to_string()));
-    }
-    let (next, unit) = desk
-        .next(&form.direction)
-        .ok_or_else(|| AppError::Refused(s::REVIEW_NO_NEXT.to_string()))?;
-    let note = format!("{} → {}", desk.unit_label(), next.name);
-    let moved = state
-        .store
-        .forward(
-            &desk.at(),
-            &form.direction,
-            &next.id,
-            &unit,
-            &review_event(&state, &viewer, Some(note)),
-        )
-        .await
-        .map_err(refused)?;
-    audit(
-        &state,
-        &viewer,
-        None,
-        "ranking_forwarded",
-        Some(("call", call_id.clone())),
-        Some(
-            json!({ "level": desk.level.id, "unit": desk.unit, "direction": form.direction, "count": moved.len() })
-                .to_string(),
-        ),
+        &form.direction,
+        form.confirm.is_some(),
+        |desk, next| format!("{} → {}", desk_label(desk), next.name),
     )
-    .await?;
-    crate::notices::forwarded(&state, desk.entry, &moved).await;
+    .await
+    .map_err(|e| action_error(state.calls.get(&call_id), e))?;
+    crate::notices::deliver(&state, &done.outbox).await;
     Ok(Redirect::to(&format!(
         "/review/{call_id}/ranking?direction={}",
         crate::error::urlencode(&form.direction)
@@ -1241,7 +1074,7 @@ pub async fn summary(
     .map_err(AppError::Internal)?;
     Ok(crate::documents::download(
         format,
-        &format!("{}-{}", def.title, desk.unit_label()),
+        &format!("{}-{}", def.title, desk_label(&desk)),
         &format!("summary-{call_id}-{table_id}"),
         bytes,
     ))
@@ -1266,7 +1099,7 @@ pub async fn package(
         .find(|l| l.id == desk.level.id)
         .ok_or(AppError::NotFound)?;
     let unit = desk.unit.clone();
-    let name = format!("{}-{}", desk.unit_label(), s::REVIEW_PACKAGE_NAME);
+    let name = format!("{}-{}", desk_label(&desk), s::REVIEW_PACKAGE_NAME);
     let (reader, writer) = std::io::pipe().map_err(|e| AppError::Internal(e.into()))?;
     let body = tokio::net::unix::pipe::Receiver::from_owned_fd(reader.into())
         .map_err(|e| AppError::Internal(e.into()))?;

@@ -1,8 +1,12 @@
 //! What several pages show the same way: times, statuses, history lines and unit names.
 
+use shenbao_app::actions::{ActionError, Problem, Refusal};
 use shenbao_core::call::definition::{LevelScope, ReviewLevel};
+use shenbao_core::region;
 use shenbao_store::ApplicationStatus;
 
+use crate::calls::CallEntry;
+use crate::error::AppError;
 use crate::strings as s;
 
 /// The name of a status given as text (a review's decision, a filter): the one name each
@@ -46,5 +50,78 @@ pub(crate) fn unit_label(level: &ReviewLevel, unit: &str) -> String {
         LevelScope::Sector => unit.to_string(),
         LevelScope::Province => level.name.clone(),
         _ => shenbao_core::region::full_name(unit).unwrap_or_else(|| unit.to_string()),
+    }
+}
+
+/// A refused action in the user's words. `entry` is the call it happened in, for naming a
+/// unit.
+pub(crate) fn refusal_text(entry: Option<&CallEntry>, refusal: &Refusal) -> String {
+    match refusal {
+        Refusal::NotEditable => s::FORM_READONLY.to_string(),
+        Refusal::CallClosed => s::SUBMIT_CLOSED.to_string(),
+        Refusal::OutOfArea { area, region } => {
+            let name = |code: &str| region::full_name(code).unwrap_or_else(|| code.to_string());
+            s::apply_out_of_area(&name(area), &name(region))
+        }
+        Refusal::UnitForwarded {
+            level,
+            unit,
+            resubmission,
+        } => {
+            let unit = entry
+                .and_then(|e| e.call.def().review_levels.iter().find(|l| &l.id == level))
+                .map(|l| unit_label(l, unit))
+                .unwrap_or_else(|| unit.clone());
+            if *resubmission {
+                s::resubmit_unit_forwarded(&unit)
+            } else {
+                s::submit_unit_forwarded(&unit)
+            }
+        }
+        Refusal::StatusChanged => s::SUBMIT_STATUS_CHANGED.to_string(),
+        Refusal::VersionMoved => s::SUBMIT_CONFLICT.to_string(),
+        Refusal::TooLateToWithdraw => s::WITHDRAW_TOO_LATE.to_string(),
+        Refusal::LevelClosed => s::REVIEW_CLOSED.to_string(),
+        Refusal::ListForwarded => s::REVIEW_FORWARDED.to_string(),
+        Refusal::DecisionsPending => s::REVIEW_PENDING.to_string(),
+        Refusal::MovedOn => s::REVIEW_MOVED_ON.to_string(),
+        Refusal::ConfirmationNeeded => s::REVIEW_CONFIRM_NEEDED.to_string(),
+        Refusal::NoNextLevel => s::REVIEW_NO_NEXT.to_string(),
+    }
+}
+
+/// What a page says about a problem with its input; `None` for problems the page shows
+/// itself (the form's own errors).
+pub(crate) fn problem_text(problem: Problem) -> Option<&'static str> {
+    Some(match problem {
+        Problem::FormHasErrors => return None,
+        Problem::JustificationNeeded => s::SUBMIT_JUSTIFICATION_NEEDED,
+        Problem::AcceptanceNeeded => s::SUBMIT_ACCEPT_NEEDED,
+        Problem::VersionMoved => s::SUBMIT_CONFLICT,
+        Problem::NoLevel => s::SUBMIT_NO_LEVEL,
+        Problem::LevelClosed => s::SUBMIT_LEVEL_CLOSED,
+        Problem::NoSector => s::SUBMIT_NO_SECTOR,
+        Problem::SectorNeeded => s::SUBMIT_SECTOR_NEEDED,
+        Problem::CommentNeeded => s::REVIEW_COMMENT_NEEDED,
+        Problem::ReasonNeeded => s::REVIEW_REASON_NEEDED,
+        Problem::OpinionNeeded => s::REVIEW_OPINION_NEEDED,
+        Problem::SignatureNeeded => s::REVIEW_SIGNATURE_NEEDED,
+    })
+}
+
+/// An action that did not succeed, as the error page shows it (a page that shows the form
+/// again handles [`ActionError::Incomplete`] itself; here it becomes its first problem).
+pub(crate) fn action_error(entry: Option<&CallEntry>, error: ActionError) -> AppError {
+    match error {
+        ActionError::NotFound => AppError::NotFound,
+        ActionError::Refused(refusal) => AppError::Refused(refusal_text(entry, &refusal)),
+        ActionError::Incomplete(problems) => AppError::Refused(
+            problems
+                .into_iter()
+                .find_map(problem_text)
+                .unwrap_or(s::FORM_HAS_ERRORS)
+                .to_string(),
+        ),
+        ActionError::Store(error) => error.into(),
     }
 }

@@ -211,30 +211,6 @@ pub fn location(r: &reqwest::Response) -> String {
         .to_string()
 }
 
-/// Generates `sqlite::<name>` and `postgres::<name>` tests from one `async fn <name>(TestDb)`;
-/// the PostgreSQL ones run when `SHENBAO_TEST_DATABASE_URL` is set (CI sets it).
-#[macro_export]
-macro_rules! on_both_databases {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    shenbao_store::testing::run_sqlite(super::$name).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    shenbao_store::testing::run_postgres(super::$name).await;
-                }
-            )*
-        }
-    };
-}
-
 /// Whether `c` may appear in an XML 1.0 document (the `Char` production).
 fn xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')

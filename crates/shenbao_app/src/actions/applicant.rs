@@ -1,0 +1,412 @@
+//! The applicant's actions: save a draft, submit, withdraw; and the checks the submit page
+//! shows before anything is sent.
+
+use serde_json::{Value as Json, json};
+use shenbao_core::call::Target;
+use shenbao_core::form::{self, Application, Report, Severity};
+use shenbao_core::limits::{OtherApplication, check_limits};
+use shenbao_core::routing;
+use shenbao_store::{
+    ApplicationRow, ApplicationStatus, FORWARDED, Role, Store, StoreError, Submission, UserRow,
+};
+
+use super::{ActionError, Actor, Done, Problem, Refusal};
+use crate::calls::{CallEntry, CallRegistry};
+use crate::exports::{attachment_metas, profile_json};
+use crate::news::News;
+
+/// Application `id` with its call, if `user` is an applicant of the organisation that owns
+/// it; [`ActionError::NotFound`] for anyone else, so ids cannot be probed.
+pub async fn load<'c>(
+    store: &Store,
+    calls: &'c CallRegistry,
+    user: &UserRow,
+    id: i64,
+) -> Result<(ApplicationRow, &'c CallEntry), ActionError> {
+    if user.role != Role::Applicant {
+        return Err(ActionError::NotFound);
+    }
+    let app = store.application(id).await?.ok_or(ActionError::NotFound)?;
+    if user.organisation_id != Some(app.organisation_id) {
+        return Err(ActionError::NotFound);
+    }
+    let entry = calls.get(&app.call_id).ok_or(ActionError::NotFound)?;
+    Ok((app, entry))
+}
+
+fn target(app: &ApplicationRow) -> Target<'_> {
+    Target {
+        direction: &app.direction,
+        subdirection: app.subdirection.as_deref(),
+    }
+}
+
+/// The profile of the organisation that owns `app`, as the form engine reads it.
+async fn profile(store: &Store, app: &ApplicationRow) -> Result<Json, StoreError> {
+    Ok(store
+        .organisation(app.organisation_id)
+        .await?
+        .as_ref()
+        .map(profile_json)
+        .unwrap_or_else(|| json!({})))
+}
+
+/// Everything checked before submission: the fields, the rules with the applicant's profile,
+/// the files, and the call's limits on the organisation's other applications.
+pub async fn check(
+    store: &Store,
+    entry: &CallEntry,
+    app: &ApplicationRow,
+) -> Result<Report, StoreError> {
+    let answers: Json = serde_json::from_str(&app.answers).unwrap_or_else(|_| json!({}));
+    let metas = attachment_metas(&store.attachments(app.id).await?);
+    let profile = profile(store, app).await?;
+    let mut report = form::check(
+        entry.call,
+        &Application {
+            target: target(app),
+            answers: &answers,
+            profile: Some(&profile),
+            files: Some(&metas),
+        },
+    );
+    let others: Vec<OtherApplication> = store
+        .applications_of_organisation(app.organisation_id, Some(&app.call_id))
+        .await?
+        .into_iter()
+        .filter(|a| a.id != app.id && a.status != ApplicationStatus::Draft)
+        .map(|a| OtherApplication {
+            direction: a.direction,
+        })
+        .collect();
+    report
+        .problems
+        .extend(check_limits(entry.call, &app.direction, &others));
+    Ok(report)
+}
+
+/// The sector departments `app` may be sent to, when its direction is routed by sector: those
+/// with accounts in the applicant's city. Empty otherwise.
+pub async fn sector_choices(
+    store: &Store,
+    entry: &CallEntry,
+    app: &ApplicationRow,
+) -> Result<Vec<String>, ActionError> {
+    if !routing::routed_by_sector(entry.call, &app.direction) {
+        return Ok(Vec::new());
+    }
+    let org = store
+        .organisation(app.organisation_id)
+        .await?
+        .ok_or(ActionError::NotFound)?;
+    Ok(store.sector_units(&routing::city_of(&org.region)).await?)
+}
+
+/// Why an organisation registered in `region` cannot apply to the call, if it cannot.
+pub fn out_of_area(entry: &CallEntry, region: &str) -> Option<Refusal> {
+    let area = entry.call.def().area.as_deref()?;
+    (!entry.call.covers(region)).then(|| Refusal::OutOfArea {
+        area: area.to_string(),
+        region: region.to_string(),
+    })
+}
+
+/// Saves `answers` (the form's JSON object) into the draft `app`, loaded at `version`;
+/// returns the new version. The justification stays as saved.
+///
+/// Refused when `app` is not the actor's ([`ActionError::NotFound`]) or no longer editable;
+/// a version that moved on (another tab saved first) is [`Refusal::VersionMoved`].
+pub async fn save_draft(
+    store: &Store,
+    actor: Actor<'_>,
+    app: &ApplicationRow,
+    version: i64,
+    answers: &Json,
+) -> Result<i64, ActionError> {
+    if actor.user.role != Role::Applicant || actor.user.organisation_id != Some(app.organisation_id)
+    {
+        return Err(ActionError::NotFound);
+    }
+    if !app.status.is_editable() {
+        return Err(ActionError::Refused(Refusal::NotEditable));
+    }
+    let mut tx = store.begin().await?;
+    let saved = tx
+        .save_draft(
+            app.id,
+            version,
+            &answers.to_string(),
+            app.justification.as_deref(),
+            actor.now,
+        )
+        .await;
+    let version = match saved {
+        Ok(version) => version,
+        Err(StoreError::Conflict { .. }) => {
+            return Err(ActionError::Refused(Refusal::VersionMoved));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    tx.commit().await?;
+    Ok(version)
+}
+
+/// What the applicant sends with a submission.
+#[derive(Debug, Clone, Default)]
+pub struct SubmitInput {
+    /// The version the submit page was loaded at.
+    pub version: i64,
+    /// The written justification of the form's warnings (cleaned and trimmed here).
+    pub justification: String,
+    /// Whether the commitment letter was accepted.
+    pub accepted: bool,
+    /// The sector department chosen, for directions routed by sector.
+    pub sector: String,
+}
+
+/// Submits application `id`: it must be the actor's, editable, within the call's deadline (a
+/// resubmission after a return: within the returning level's), pass every check of
+/// [`check`], carry a justification when there are warnings and the accepted commitment.
+/// Freezes a snapshot with its content hash and, in one transaction, writes the status, the
+/// snapshot, the event, the outbox row ([`News::Arrived`]) and the audit entry.
+pub async fn submit(
+    store: &Store,
+    calls: &CallRegistry,
+    actor: Actor<'_>,
+    id: i64,
+    input: &SubmitInput,
+) -> Result<Done<ApplicationRow>, ActionError> {
+    let (app, entry) = load(store, calls, actor.user, id).await?;
+    if !app.status.is_editable() {
+        return Err(ActionError::Refused(Refusal::NotEditable));
+    }
+    // A first submission must meet the call's deadline; a resubmission after a return goes
+    // back to the level that returned it, which may take it until it forwards.
+    if app.status == ApplicationStatus::Draft && !entry.is_open(actor.now) {
+        return Err(ActionError::Refused(Refusal::CallClosed));
+    }
+    let report = check(store, entry, &app).await?;
+    let justification = shenbao_core::text::clean(&input.justification)
+        .trim()
+        .to_string();
+    let mut problems = Vec::new();
+    if report.has_errors() {
+        problems.push(Problem::FormHasErrors);
+    }
+    if report.of(Severity::Warning).next().is_some() && justification.is_empty() {
+        problems.push(Problem::JustificationNeeded);
+    }
+    if !input.accepted {
+        problems.push(Problem::AcceptanceNeeded);
+    }
+    let route = route(store, entry, &app, input.sector.trim(), actor.now).await?;
+    let mut route = match route {
+        Ok(route) => Some(route),
+        Err(problem) => {
+            problems.push(problem);
+            None
+        }
+    };
+    if input.version != app.version {
+        problems.push(Problem::VersionMoved);
+    }
+    let Some(route) = route.as_mut().filter(|_| problems.is_empty()) else {
+        return Err(ActionError::Incomplete(problems));
+    };
+    let profile = profile(store, &app).await?;
+    let answers = Json::Object(report.answers.clone());
+    let title = shenbao_core::output::publication(
+        entry.call,
+        &Application {
+            target: target(&app),
+            answers: &answers,
+            profile: Some(&profile),
+            files: None,
+        },
+    )
+    .title;
+    route.title = Some(title).filter(|t| !t.is_empty());
+    let attachments = store.attachments(id).await?;
+    let version = app.version + 1;
+    let sealed =
+        crate::snapshot::seal(&app, &report.answers, &attachments, &justification, version);
+    let mut tx = store.begin().await?;
+    let submitted = tx
+        .submit(
+            id,
+            app.version,
+            route,
+            &sealed,
+            &actor.event(None),
+            Some(Some(justification.as_str()).filter(|j| !j.is_empty())),
+        )
+        .await;
+    let row = match submitted {
+        Ok(row) => row,
+        Err(error) => {
+            drop(tx);
+            return Err(submission_refused(store, &app, route, error).await);
+        }
+    };
+    let outbox = tx
+        .announce(&News::Arrived { application_id: id }.to_outbox(actor.now))
+        .await?;
+    tx.audit(&actor.audit(
+        "application_submitted",
+        ("application", id.to_string()),
+        Some(json!({
+            "hash": sealed.content_hash,
+            "version": version,
+            "level": route.level,
+            "unit": route.unit,
+        })),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(Done {
+        value: row,
+        outbox: vec![outbox],
+    })
+}
+
+/// Why the store refused the submission of `app` to `route`: the receiving unit forwarded the
+/// direction's list (it receives nothing more), the application is no longer a draft or
+/// returned (submitted or withdrawn in another tab), or it was saved in another tab since the
+/// submit page was loaded.
+async fn submission_refused(
+    store: &Store,
+    app: &ApplicationRow,
+    route: &Submission,
+    error: StoreError,
+) -> ActionError {
+    match error {
+        StoreError::Conflict { constraint } if constraint == FORWARDED => {
+            ActionError::Refused(Refusal::UnitForwarded {
+                level: route.level.clone(),
+                unit: route.unit.clone(),
+                resubmission: route.from_status == ApplicationStatus::Returned,
+            })
+        }
+        StoreError::Conflict { .. } => match store.application(app.id).await {
+            Ok(Some(now)) if now.status != app.status => {
+                ActionError::Refused(Refusal::StatusChanged)
+            }
+            Ok(Some(_)) => ActionError::Refused(Refusal::VersionMoved),
+            Ok(None) => ActionError::NotFound,
+            Err(e) => e.into(),
+        },
+        StoreError::NotFound => ActionError::NotFound,
+        other => other.into(),
+    }
+}
+
+/// Where a submission of `app` goes: the level that returned it (a resubmission), else the
+/// first level of its direction and the unit responsible for the applicant. The inner `Err`
+/// is the problem to show on the submit page.
+async fn route(
+    store: &Store,
+    entry: &CallEntry,
+    app: &ApplicationRow,
+    sector: &str,
+    now: i64,
+) -> Result<Result<Submission, Problem>, ActionError> {
+    if app.status == ApplicationStatus::Returned {
+        let (Some(level), Some(unit)) = (app.level.clone(), app.unit.clone()) else {
+            return Ok(Err(Problem::NoLevel));
+        };
+        let open = entry
+            .call
+            .def()
+            .review_levels
+            .iter()
+            .find(|l| l.id == level)
+            .is_some_and(|l| entry.level_open(l, now));
+        if !open {
+            return Ok(Err(Problem::LevelClosed));
+        }
+        return Ok(Ok(Submission {
+            from_status: ApplicationStatus::Returned,
+            level,
+            unit,
+            sector: app.sector.clone(),
+            title: None,
+        }));
+    }
+    let org = store
+        .organisation(app.organisation_id)
+        .await?
+        .ok_or(ActionError::NotFound)?;
+    // Refused at the start already; here for an application started before the call's area
+    // was set, which nothing on the form can put right.
+    if let Some(refusal) = out_of_area(entry, &org.region) {
+        return Err(ActionError::Refused(refusal));
+    }
+    let sector = if routing::routed_by_sector(entry.call, &app.direction) {
+        let choices = store.sector_units(&routing::city_of(&org.region)).await?;
+        if !choices.iter().any(|c| c == sector) {
+            return Ok(Err(if choices.is_empty() {
+                Problem::NoSector
+            } else {
+                Problem::SectorNeeded
+            }));
+        }
+        Some(sector.to_string())
+    } else {
+        None
+    };
+    let (level, unit) =
+        match routing::first_stop(entry.call, &app.direction, &org.region, sector.as_deref()) {
+            Ok(stop) => stop,
+            Err(routing::RouteError::NoLevel) => return Ok(Err(Problem::NoLevel)),
+            Err(routing::RouteError::SectorMissing) => return Ok(Err(Problem::SectorNeeded)),
+        };
+    if !entry.level_open(level, now) {
+        return Ok(Err(Problem::LevelClosed));
+    }
+    Ok(Ok(Submission {
+        from_status: ApplicationStatus::Draft,
+        level: level.id.clone(),
+        unit,
+        sector,
+        title: None,
+    }))
+}
+
+/// Takes submitted application `id` back to a draft: before the call's deadline, while it
+/// waits undecided at its direction's first level. Writes the status, the event and the audit
+/// entry in one transaction.
+pub async fn withdraw(
+    store: &Store,
+    calls: &CallRegistry,
+    actor: Actor<'_>,
+    id: i64,
+) -> Result<Done<ApplicationRow>, ActionError> {
+    let (app, entry) = load(store, calls, actor.user, id).await?;
+    let first = entry.call.levels_for(&app.direction).next();
+    if app.status != ApplicationStatus::Submitted || first.map(|l| &l.id) != app.level.as_ref() {
+        return Err(ActionError::Refused(Refusal::TooLateToWithdraw));
+    }
+    if !entry.is_open(actor.now) {
+        return Err(ActionError::Refused(Refusal::CallClosed));
+    }
+    let level = app.level.clone().unwrap_or_default();
+    let mut tx = store.begin().await?;
+    let row = match tx.withdraw(id, &level, &actor.event(None)).await {
+        Ok(row) => row,
+        Err(StoreError::Conflict { .. }) => {
+            return Err(ActionError::Refused(Refusal::TooLateToWithdraw));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    tx.audit(&actor.audit(
+        "application_withdrawn",
+        ("application", id.to_string()),
+        None,
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(Done {
+        value: row,
+        outbox: Vec::new(),
+    })
+}

@@ -1,0 +1,167 @@
+//! The actions on an application, one function each: who may take it, what must hold, and
+//! everything it writes, in one transaction.
+//!
+//! Each action takes the store, the acting user ([`Actor`]) and its input. It checks the
+//! actor's right to act (an application of another organisation or unit is
+//! [`ActionError::NotFound`], so ids cannot be probed), the rules (deadlines, the form's checks,
+//! the workflow's guards), and then commits, in one [`shenbao_store::Tx`]: the state change
+//! with its application events, the notification outbox row ([`crate::news::News`]) and the
+//! audit entry. A refused or failing action leaves no trace. The outbox rows are returned so
+//! that the caller can deliver them right after the commit; a background sweep delivers any
+//! that a crash left behind.
+//!
+//! | action | module | writes |
+//! |---|---|---|
+//! | save a draft | [`applicant::save_draft`] | answers, version |
+//! | submit | [`applicant::submit`] | status, snapshot, event, outbox `arrived`, audit |
+//! | withdraw | [`applicant::withdraw`] | status, event, audit |
+//! | return, recommend, not recommend | [`review::decide`] | status, decision, event, outbox `decided`, audit |
+//! | move in the ranking | [`review::move_in_ranking`] | ranks |
+//! | forward a list | [`review::forward`] | statuses, freeze, events, outbox `forwarded`, audit |
+//!
+//! Must not: know HTTP or pages, or hold words shown to users: refusals are typed
+//! ([`Refusal`], [`Problem`]) and the front end words them.
+
+pub mod applicant;
+pub mod review;
+
+use shenbao_store::{ApplicationEvent, NewAuditEntry, StoreError, UserRow};
+
+/// Who acts, from where, and when.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    /// The signed-in user.
+    pub user: &'a UserRow,
+    /// The client's address, as the front end determined it.
+    pub ip: Option<&'a str>,
+    /// Unix milliseconds: the time of every row the action writes.
+    pub now: i64,
+}
+
+impl Actor<'_> {
+    /// The event of a status change made by this actor, with `note`.
+    pub fn event(&self, note: Option<String>) -> ApplicationEvent {
+        ApplicationEvent {
+            at: self.now,
+            actor_user_id: Some(self.user.id),
+            actor_ip: self.ip.map(str::to_string),
+            note,
+        }
+    }
+
+    /// The audit entry of `action` by this actor on `target` (kind, id).
+    pub fn audit(
+        &self,
+        action: &str,
+        target: (&str, String),
+        detail: Option<serde_json::Value>,
+    ) -> NewAuditEntry {
+        NewAuditEntry {
+            at: self.now,
+            actor_user_id: Some(self.user.id),
+            actor_ip: self.ip.map(str::to_string),
+            action: action.to_string(),
+            target_kind: Some(target.0.to_string()),
+            target_id: Some(target.1),
+            detail: detail.map(|d| d.to_string()),
+        }
+    }
+}
+
+/// Why an action was refused, for the front end to word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The application can no longer be changed by the applicant (not a draft, not returned).
+    NotEditable,
+    /// The call's applicant deadline has passed.
+    CallClosed,
+    /// The applicant's registered region is outside the call's area (both division codes).
+    OutOfArea {
+        /// The call's area.
+        area: String,
+        /// The applicant's region.
+        region: String,
+    },
+    /// The unit a submission would go to has forwarded the direction's list already.
+    UnitForwarded {
+        /// The level of that unit.
+        level: String,
+        /// The unit.
+        unit: String,
+        /// Whether it was a resubmission after a return.
+        resubmission: bool,
+    },
+    /// The application's status changed since the page was loaded (another tab).
+    StatusChanged,
+    /// The application was saved since the page was loaded (another tab).
+    VersionMoved,
+    /// A withdrawal after the first level decided or forwarded.
+    TooLateToWithdraw,
+    /// The reviewing level's deadline has passed.
+    LevelClosed,
+    /// The unit has forwarded the direction's list: it is frozen.
+    ListForwarded,
+    /// Forwarding while applications of the direction still wait for a decision.
+    DecisionsPending,
+    /// The application is no longer where the reviewer acts (moved on, or decided elsewhere).
+    MovedOn,
+    /// Forwarding without ticking the confirmation.
+    ConfirmationNeeded,
+    /// Forwarding from the last level.
+    NoNextLevel,
+}
+
+/// What is missing from an action's input: the form is shown again with these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    /// The form has errors (shown by the page's own check).
+    FormHasErrors,
+    /// Warnings need a written justification.
+    JustificationNeeded,
+    /// The commitment letter was not accepted.
+    AcceptanceNeeded,
+    /// The page was loaded at another version.
+    VersionMoved,
+    /// No review level takes the application's direction.
+    NoLevel,
+    /// The receiving level's deadline has passed.
+    LevelClosed,
+    /// The direction is routed by sector and the applicant's city has no sector department.
+    NoSector,
+    /// The direction is routed by sector and none was chosen.
+    SectorNeeded,
+    /// A return without a comment.
+    CommentNeeded,
+    /// A "not recommended" without a reason.
+    ReasonNeeded,
+    /// A recommendation without an opinion.
+    OpinionNeeded,
+    /// A recommendation with an empty signature line.
+    SignatureNeeded,
+}
+
+/// How an action ends when it does not succeed. Nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum ActionError {
+    /// Nothing the actor may act on (no such application, or not theirs).
+    #[error("not found")]
+    NotFound,
+    /// Refused, with a reason the actor can read.
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
+    /// The input is incomplete: show the form again with these problems.
+    #[error("incomplete: {0:?}")]
+    Incomplete(Vec<Problem>),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The outcome of an action that wrote: the value and the outbox rows to deliver.
+#[derive(Debug)]
+pub struct Done<T> {
+    /// What the action returns.
+    pub value: T,
+    /// The outbox rows the action wrote, for the caller to deliver after the commit.
+    pub outbox: Vec<i64>,
+}

@@ -1,0 +1,356 @@
+//! The reviewing units' actions: decide on an application (return, recommend, not
+//! recommend), move it in the unit's ranking, forward the unit's list to the next level.
+//!
+//! A bureau account acts for one unit at one level of a call ([`Desk`], found from its region
+//! or sector by [`routing::bureau_levels`]). Every action re-checks that the level's deadline
+//! has not passed; the store's guards check that the application is at that unit now and
+//! that the unit has not forwarded the direction.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+use shenbao_core::call::definition::{LevelScope, ReviewLevel};
+use shenbao_core::routing;
+use shenbao_core::workflow::Action;
+use shenbao_store::{
+    ApplicationRow, Decision, FORWARDED, NextUnit, PENDING, Role, Store, StoreError, UnitRef,
+    UserRow,
+};
+
+use super::{ActionError, Actor, Done, Problem, Refusal};
+use crate::calls::{CallEntry, CallRegistry};
+use crate::news::News;
+
+/// A bureau account at its unit of one call.
+#[derive(Debug, Clone)]
+pub struct Desk<'a> {
+    /// The call.
+    pub entry: &'a CallEntry,
+    /// The level the account reviews at.
+    pub level: &'a ReviewLevel,
+    /// The unit it reviews for: a division code, or a sector department.
+    pub unit: String,
+}
+
+impl<'a> Desk<'a> {
+    /// The desk of `user` at call `call_id`; `None` when it reviews nothing there (not a
+    /// bureau account, or outside the call's levels and area).
+    pub fn of(calls: &'a CallRegistry, user: &UserRow, call_id: &str) -> Option<Desk<'a>> {
+        if user.role != Role::Bureau {
+            return None;
+        }
+        let entry = calls.get(call_id)?;
+        let (level, unit) = routing::bureau_levels(
+            entry.call,
+            user.scope_region.as_deref(),
+            user.scope_sector.as_deref(),
+        )
+        .into_iter()
+        .next()?;
+        Some(Desk { entry, level, unit })
+    }
+
+    /// The unit and level, as the store's guards take them.
+    pub fn at(&self) -> UnitRef {
+        UnitRef {
+            call_id: self.entry.call.id().to_string(),
+            level: self.level.id.clone(),
+            unit: self.unit.clone(),
+        }
+    }
+
+    /// The level's deadline in force (`YYYY-MM-DD`), if it has one.
+    pub fn deadline(&self) -> Option<String> {
+        self.entry.level_deadline(self.level)
+    }
+
+    /// Whether the level may still act at `now`.
+    pub fn open(&self, now: i64) -> bool {
+        self.entry.level_open(self.level, now)
+    }
+
+    /// The summary tables (汇总表) this level fills in: (id, title).
+    pub fn summaries(&self) -> Vec<(String, String)> {
+        self.entry
+            .call
+            .def()
+            .summaries
+            .iter()
+            .filter(|t| t.level.as_deref() == Some(self.level.id.as_str()))
+            .map(|t| (t.id.clone(), t.title.clone()))
+            .collect()
+    }
+
+    /// The directions that pass through this level: (id, name).
+    pub fn directions(&self) -> Vec<(String, String)> {
+        self.entry
+            .call
+            .def()
+            .directions
+            .iter()
+            .filter(|d| shenbao_core::call::applies(&self.level.directions, &d.id))
+            .map(|d| (d.id.clone(), d.name.clone()))
+            .collect()
+    }
+
+    /// Where a forwarded list of `direction` goes: the next level, and the unit there (the
+    /// call owner, or each applicant's city).
+    pub fn next(&self, direction: &str) -> Option<(&'a ReviewLevel, NextUnit)> {
+        let next = routing::next_level(self.entry.call, direction, &self.level.id)?;
+        let unit = match next.scope {
+            LevelScope::Province => NextUnit::Fixed(routing::OWNER.to_string()),
+            _ => NextUnit::ApplicantCity,
+        };
+        Some((next, unit))
+    }
+}
+
+/// The desk of the actor at `call_id`, or [`ActionError::NotFound`].
+fn desk<'c>(
+    calls: &'c CallRegistry,
+    actor: &Actor<'_>,
+    call_id: &str,
+) -> Result<Desk<'c>, ActionError> {
+    Desk::of(calls, actor.user, call_id).ok_or(ActionError::NotFound)
+}
+
+/// The store's refusals of a review write.
+fn refused(error: StoreError) -> ActionError {
+    match error {
+        StoreError::Conflict { constraint } if constraint == FORWARDED => {
+            ActionError::Refused(Refusal::ListForwarded)
+        }
+        StoreError::Conflict { constraint } if constraint == PENDING => {
+            ActionError::Refused(Refusal::DecisionsPending)
+        }
+        StoreError::Conflict { .. } => ActionError::Refused(Refusal::MovedOn),
+        StoreError::NotFound => ActionError::NotFound,
+        other => other.into(),
+    }
+}
+
+/// A unit's decision as typed on the review page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Back to the applicant for changes, with a comment.
+    Return {
+        /// Required.
+        comment: String,
+    },
+    /// Not recommended (不予推荐), with a reason.
+    NotRecommend {
+        /// Required.
+        reason: String,
+    },
+    /// Recommended (推荐), with the opinion and the opinion block's signature lines in the
+    /// call's order.
+    Recommend {
+        /// Required.
+        opinion: String,
+        /// One per signature line of the level's opinion block; none may be empty.
+        signatures: Vec<String>,
+    },
+}
+
+impl Verdict {
+    /// The workflow action it is.
+    pub fn action(&self) -> Action {
+        match self {
+            Verdict::Return { .. } => Action::Return,
+            Verdict::NotRecommend { .. } => Action::NotRecommend,
+            Verdict::Recommend { .. } => Action::Recommend,
+        }
+    }
+
+    /// The comment, reason or opinion.
+    pub fn text(&self) -> &str {
+        match self {
+            Verdict::Return { comment } => comment,
+            Verdict::NotRecommend { reason } => reason,
+            Verdict::Recommend { opinion, .. } => opinion,
+        }
+    }
+
+    /// What is missing, if anything.
+    fn problem(&self) -> Option<Problem> {
+        match self {
+            Verdict::Return { comment } if comment.trim().is_empty() => {
+                Some(Problem::CommentNeeded)
+            }
+            Verdict::NotRecommend { reason } if reason.trim().is_empty() => {
+                Some(Problem::ReasonNeeded)
+            }
+            Verdict::Recommend { opinion, .. } if opinion.trim().is_empty() => {
+                Some(Problem::OpinionNeeded)
+            }
+            Verdict::Recommend { signatures, .. }
+                if signatures.iter().any(|s| s.trim().is_empty()) =>
+            {
+                Some(Problem::SignatureNeeded)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Decides on application `id` for the actor's unit at call `call_id`: before the level's
+/// deadline, while the application is at that unit and its list is not forwarded. Writes the
+/// status, the decision (and the ranking), the event, the outbox row ([`News::Decided`]) and
+/// the audit entry in one transaction.
+pub async fn decide(
+    store: &Store,
+    calls: &CallRegistry,
+    actor: Actor<'_>,
+    call_id: &str,
+    id: i64,
+    verdict: &Verdict,
+) -> Result<Done<ApplicationRow>, ActionError> {
+    let desk = desk(calls, &actor, call_id)?;
+    if !desk.open(actor.now) {
+        return Err(ActionError::Refused(Refusal::LevelClosed));
+    }
+    if let Some(problem) = verdict.problem() {
+        return Err(ActionError::Incomplete(vec![problem]));
+    }
+    let at = desk.at();
+    let event = actor.event(Some(verdict.text().to_string()));
+    let mut tx = store.begin().await?;
+    let written = match verdict {
+        Verdict::Return { .. } => tx.return_application(id, &at, &event).await,
+        Verdict::NotRecommend { reason } => {
+            let decision = Decision {
+                recommended: false,
+                opinion: reason.clone(),
+                signatures: None,
+            };
+            tx.decide(id, &at, &decision, &event).await
+        }
+        Verdict::Recommend {
+            opinion,
+            signatures,
+        } => {
+            let block = desk.level.opinion.as_ref();
+            let signatures = (!signatures.is_empty()).then(|| {
+                let map: BTreeMap<&str, &str> = block
+                    .map(|o| {
+                        o.signatures
+                            .iter()
+                            .map(String::as_str)
+                            .zip(signatures.iter().map(String::as_str))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                serde_json::to_string(&map).unwrap_or_default()
+            });
+            let decision = Decision {
+                recommended: true,
+                opinion: opinion.clone(),
+                signatures,
+            };
+            tx.decide(id, &at, &decision, &event).await
+        }
+    };
+    let row = written.map_err(refused)?;
+    let news = News::Decided {
+        application_id: id,
+        action: verdict.action(),
+        text: verdict.text().to_string(),
+    };
+    let outbox = tx.announce(&news.to_outbox(actor.now)).await?;
+    let audit_action = match verdict {
+        Verdict::Return { .. } => "application_returned",
+        Verdict::NotRecommend { .. } => "application_not_recommended",
+        Verdict::Recommend { .. } => "application_recommended",
+    };
+    tx.audit(&actor.audit(
+        audit_action,
+        ("application", id.to_string()),
+        Some(json!({ "level": desk.level.id, "unit": desk.unit })),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(Done {
+        value: row,
+        outbox: vec![outbox],
+    })
+}
+
+/// Moves application `id` one place up (`up`) or down in the actor's unit's ranking, before
+/// the level's deadline. [`ActionError::NotFound`] at a level that does not rank.
+pub async fn move_in_ranking(
+    store: &Store,
+    calls: &CallRegistry,
+    actor: Actor<'_>,
+    call_id: &str,
+    id: i64,
+    up: bool,
+) -> Result<(), ActionError> {
+    let desk = desk(calls, &actor, call_id)?;
+    if !desk.level.ranks {
+        return Err(ActionError::NotFound);
+    }
+    if !desk.open(actor.now) {
+        return Err(ActionError::Refused(Refusal::LevelClosed));
+    }
+    let mut tx = store.begin().await?;
+    tx.move_in_ranking(id, &desk.at(), up)
+        .await
+        .map_err(refused)?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Forwards the actor's unit's list of `direction` to the next level, confirmed, before the
+/// level's deadline, when nothing of the direction waits for a decision. Writes the moves,
+/// the freeze, an event per application, the outbox row ([`News::Forwarded`]) and the audit
+/// entry in one transaction. Returns the ids that went up.
+pub async fn forward(
+    store: &Store,
+    calls: &CallRegistry,
+    actor: Actor<'_>,
+    call_id: &str,
+    direction: &str,
+    confirmed: bool,
+    note: impl FnOnce(&Desk<'_>, &ReviewLevel) -> String,
+) -> Result<Done<Vec<i64>>, ActionError> {
+    let desk = desk(calls, &actor, call_id)?;
+    if !confirmed {
+        return Err(ActionError::Refused(Refusal::ConfirmationNeeded));
+    }
+    if !desk.directions().iter().any(|(id, _)| id == direction) {
+        return Err(ActionError::NotFound);
+    }
+    if !desk.open(actor.now) {
+        return Err(ActionError::Refused(Refusal::LevelClosed));
+    }
+    let (next, unit) = desk
+        .next(direction)
+        .ok_or(ActionError::Refused(Refusal::NoNextLevel))?;
+    let event = actor.event(Some(note(&desk, next)));
+    let mut tx = store.begin().await?;
+    let moved = tx
+        .forward(&desk.at(), direction, &next.id, &unit, &event)
+        .await
+        .map_err(refused)?;
+    let news = News::Forwarded {
+        call_id: call_id.to_string(),
+        application_ids: moved.clone(),
+    };
+    let outbox = tx.announce(&news.to_outbox(actor.now)).await?;
+    tx.audit(&actor.audit(
+        "ranking_forwarded",
+        ("call", call_id.to_string()),
+        Some(json!({
+            "level": desk.level.id,
+            "unit": desk.unit,
+            "direction": direction,
+            "count": moved.len(),
+        })),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(Done {
+        value: moved,
+        outbox: vec![outbox],
+    })
+}
