@@ -10,7 +10,7 @@ use shenbao_app::actions::{ActionError, Actor, Problem, Refusal};
 use shenbao_app::calls::CallRegistry;
 use shenbao_app::news::News;
 use shenbao_core::workflow::Action;
-use shenbao_store::testing::{TestDb, execute_raw};
+use shenbao_store::testing::{TestDb, execute_raw, new_user};
 use shenbao_store::{
     ApplicationEvent, ApplicationStatus, Backend, Chain, NewApplication, NewAttachment,
     NewOrganisation, NewUser, Role, Store, UserRow,
@@ -38,17 +38,7 @@ fn fixture() -> Json {
 }
 
 fn user(name: &str, role: Role, region: Option<&str>) -> NewUser {
-    NewUser {
-        username: name.to_string(),
-        password_hash: "x".to_string(),
-        display_name: name.to_string(),
-        role,
-        organisation_id: None,
-        scope_region: region.map(str::to_string),
-        scope_sector: None,
-        email: None,
-        created_at: NOW,
-    }
+    new_user(name, role, region, NOW)
 }
 
 async fn world(store: &Store) -> World {

@@ -20,7 +20,7 @@ use std::task::{Context, Poll};
 
 use sqlx::Connection;
 
-use crate::Store;
+use crate::{NewUser, Role, Store};
 
 /// The environment variable holding the PostgreSQL URL that tests may use.
 pub const DATABASE_URL_VAR: &str = "SHENBAO_TEST_DATABASE_URL";
@@ -144,6 +144,22 @@ impl<F: Future> Future for CatchUnwind<F> {
             Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
             Err(panic) => Poll::Ready(Err(panic)),
         }
+    }
+}
+
+/// An account to insert in a test: `name` as login and display name, a placeholder password
+/// hash, the role and (for bureaus) the division it reviews.
+pub fn new_user(name: &str, role: Role, scope_region: Option<&str>, created_at: i64) -> NewUser {
+    NewUser {
+        username: name.to_string(),
+        password_hash: "x".to_string(),
+        display_name: name.to_string(),
+        role,
+        organisation_id: None,
+        scope_region: scope_region.map(str::to_string),
+        scope_sector: None,
+        email: None,
+        created_at,
     }
 }
 

@@ -652,8 +652,8 @@ async fn notifying_never_fails_the_caller(db: TestDb) {
 async fn the_sweeper_delivers_what_a_crash_left_in_the_outbox_once(db: TestDb) {
     use shenbao_app::news::News;
     use shenbao_store::{
-        ApplicationEvent, ApplicationStatus, NewApplication, NewOrganisation, NewSnapshot, NewUser,
-        Role, Submission,
+        ApplicationEvent, ApplicationStatus, NewApplication, NewOrganisation, NewSnapshot, Role,
+        Submission,
     };
     let store = &db.store;
     let calls = shenbao_web::CallRegistry::load(store, true, NOW)
@@ -668,17 +668,7 @@ async fn the_sweeper_delivers_what_a_crash_left_in_the_outbox_once(db: TestDb) {
         shenbao_web::FileStore::new(files.path(), 1024),
         Arc::new(move || c.load(std::sync::atomic::Ordering::SeqCst)),
     );
-    let user = |name: &str, role, region: Option<&str>| NewUser {
-        username: name.to_string(),
-        password_hash: "x".to_string(),
-        display_name: name.to_string(),
-        role,
-        organisation_id: None,
-        scope_region: region.map(str::to_string),
-        scope_sector: None,
-        email: None,
-        created_at: NOW,
-    };
+    let user = |name: &str, role, region| shenbao_store::testing::new_user(name, role, region, NOW);
     let bureau = store
         .create_user(&user("qingdao", Role::Bureau, Some("370200")))
         .await
