@@ -40,6 +40,19 @@ pub enum News {
         /// The applications that went up.
         application_ids: Vec<i64>,
     },
+    /// Experts were given applications to score: tell them.
+    Assigned {
+        /// The call.
+        call_id: String,
+        /// The experts given work.
+        experts: Vec<i64>,
+    },
+    /// The owner published the call's results: tell every applicant that reached the owner
+    /// whether it was selected.
+    Published {
+        /// The call.
+        call_id: String,
+    },
 }
 
 impl News {
@@ -49,6 +62,8 @@ impl News {
             News::Arrived { .. } => "arrived",
             News::Decided { .. } => "decided",
             News::Forwarded { .. } => "forwarded",
+            News::Assigned { .. } => "assigned",
+            News::Published { .. } => "published",
         }
     }
 

@@ -7,6 +7,7 @@ use serde_json::Value as Json;
 use shenbao_app::actions::applicant::{self, SubmitInput};
 use shenbao_app::actions::review::{self, Verdict};
 use shenbao_app::actions::{ActionError, Actor, Problem, Refusal};
+use shenbao_app::actions::{expert, owner};
 use shenbao_app::calls::CallRegistry;
 use shenbao_app::news::News;
 use shenbao_core::workflow::Action;
@@ -607,7 +608,219 @@ async fn an_outbox_row_is_delivered_exactly_once(db: TestDb) {
     );
 }
 
+/// The owner's side: the application submitted and placed at the owner level, an owner of
+/// the province and an expert in the call's pool.
+struct OwnerSide {
+    owner: UserRow,
+    expert: UserRow,
+}
+
+async fn at_owner_level(store: &Store, w: &World) -> OwnerSide {
+    submitted(store, w).await;
+    shenbao_store::testing::place_at_owner_level(store, w.id, "province", "海智大模型").await;
+    let owner = store
+        .create_user(&user("owner", Role::Owner, Some("370000")))
+        .await
+        .expect("owner");
+    let expert = store
+        .create_user(&user("expert", Role::Expert, None))
+        .await
+        .expect("expert");
+    store
+        .add_pool_expert(CALL, expert.id, NOW)
+        .await
+        .expect("pool");
+    OwnerSide { owner, expert }
+}
+
+/// Assignments by the owner and score sheets by the expert of application `id`.
+async fn sheets(store: &Store, id: i64) -> Vec<(i64, bool)> {
+    store
+        .experts_of_applications(&[id])
+        .await
+        .expect("test step")
+        .iter()
+        .map(|e| (e.expert_id, e.submitted_at.is_some()))
+        .collect()
+}
+
+async fn assigning_scoring_and_publishing_are_each_all_or_nothing(db: TestDb) {
+    let store = &db.store;
+    let w = world(store).await;
+    let o = at_owner_level(store, &w).await;
+    let owner = actor(&o.owner);
+    // Rights and input: a bureau account sees nothing; a wrong name is named.
+    let err = owner::assign(
+        store,
+        &w.calls,
+        actor(&w.bureau),
+        CALL,
+        Some(w.id),
+        "expert",
+    )
+    .await;
+    assert!(matches!(err, Err(ActionError::NotFound)), "{err:?}");
+    let err = owner::assign(store, &w.calls, owner, CALL, Some(w.id), "nobody").await;
+    assert!(
+        matches!(&err, Err(ActionError::Incomplete(p)) if p == &[Problem::UserUnknown]),
+        "{err:?}"
+    );
+    let err = owner::assign(store, &w.calls, owner, CALL, Some(w.id), "applicant").await;
+    assert!(
+        matches!(&err, Err(ActionError::Incomplete(p)) if p == &[Problem::NotAnExpert]),
+        "{err:?}"
+    );
+    // A failure after the assignment is written keeps nothing of it.
+    let before = trace(store, w.id).await;
+    fail_inserts_into(store, "audit_log").await;
+    let err = owner::assign(store, &w.calls, owner, CALL, Some(w.id), "expert").await;
+    assert!(matches!(err, Err(ActionError::Store(_))), "{err:?}");
+    heal(store, "audit_log").await;
+    assert!(sheets(store, w.id).await.is_empty());
+    assert_eq!(trace(store, w.id).await, before);
+    let done = owner::assign(store, &w.calls, owner, CALL, Some(w.id), "expert")
+        .await
+        .expect("assign");
+    let row = store
+        .outbox_row(done.outbox[0])
+        .await
+        .expect("test step")
+        .expect("row");
+    assert_eq!(
+        News::from_row(&row).expect("news"),
+        News::Assigned {
+            call_id: CALL.to_string(),
+            experts: vec![o.expert.id],
+        }
+    );
+    let err = owner::assign(store, &w.calls, owner, CALL, Some(w.id), "expert").await;
+    assert!(
+        matches!(&err, Err(ActionError::Incomplete(p)) if p == &[Problem::ExpertAlreadyAssigned]),
+        "{err:?}"
+    );
+    // The expert's submission: an audit failure leaves the sheet unsubmitted.
+    let criteria =
+        shenbao_core::review::criteria_for(w.calls.get(CALL).expect("call").call, "enterprise");
+    let sheet = expert::Sheet {
+        scores: criteria.iter().map(|c| (c.id.clone(), 0.0)).collect(),
+        comments: Default::default(),
+    };
+    let me = actor(&o.expert);
+    let assignment = done.value.id;
+    let err = expert::save_scores(store, &w.calls, actor(&o.owner), assignment, &sheet, true).await;
+    assert!(matches!(err, Err(ActionError::NotFound)), "{err:?}");
+    fail_inserts_into(store, "audit_log").await;
+    let err = expert::save_scores(store, &w.calls, me, assignment, &sheet, true).await;
+    assert!(matches!(err, Err(ActionError::Store(_))), "{err:?}");
+    heal(store, "audit_log").await;
+    assert_eq!(sheets(store, w.id).await, [(o.expert.id, false)]);
+    expert::save_scores(store, &w.calls, me, assignment, &sheet, true)
+        .await
+        .expect("submit scores");
+    assert_eq!(sheets(store, w.id).await, [(o.expert.id, true)]);
+    let err = owner::unassign(store, &w.calls, owner, CALL, assignment).await;
+    assert!(
+        matches!(&err, Err(ActionError::Incomplete(p)) if p == &[Problem::AssignmentSubmitted]),
+        "{err:?}"
+    );
+    // Selection, then publication: an outbox failure leaves the call unpublished.
+    assert_eq!(
+        owner::select(store, &w.calls, owner, CALL, &[w.id])
+            .await
+            .expect("select"),
+        [w.id]
+    );
+    let err = owner::publish(store, &w.calls, owner, CALL, false).await;
+    assert!(
+        matches!(&err, Err(ActionError::Incomplete(p)) if p == &[Problem::ConfirmationNeeded]),
+        "{err:?}"
+    );
+    let selected = trace(store, w.id).await;
+    fail_inserts_into(store, "outbox").await;
+    let err = owner::publish(store, &w.calls, owner, CALL, true).await;
+    assert!(matches!(err, Err(ActionError::Store(_))), "{err:?}");
+    heal(store, "outbox").await;
+    assert!(store.publication(CALL).await.expect("test step").is_none());
+    assert_eq!(trace(store, w.id).await, selected);
+    let done = owner::publish(store, &w.calls, owner, CALL, true)
+        .await
+        .expect("publish");
+    assert_eq!(done.outbox.len(), 1);
+    // Published: everything it rests on is frozen.
+    let published = trace(store, w.id).await;
+    let err = owner::unselect(store, &w.calls, owner, CALL, w.id).await;
+    assert!(
+        matches!(err, Err(ActionError::Refused(Refusal::Published))),
+        "{err:?}"
+    );
+    let err = owner::publish(store, &w.calls, owner, CALL, true).await;
+    assert!(
+        matches!(err, Err(ActionError::Refused(Refusal::Published))),
+        "{err:?}"
+    );
+    assert_eq!(trace(store, w.id).await, published);
+}
+
+async fn automatic_assignment_announces_the_experts_it_gave_work(db: TestDb) {
+    let store = &db.store;
+    let w = world(store).await;
+    let o = at_owner_level(store, &w).await;
+    let owner = actor(&o.owner);
+    let err = owner::auto_assign(store, &w.calls, owner, CALL, 0, None).await;
+    assert!(
+        matches!(&err, Err(ActionError::Incomplete(p)) if p == &[Problem::PerApplicationOutOfRange]),
+        "{err:?}"
+    );
+    let done = owner::auto_assign(store, &w.calls, owner, CALL, 1, Some("enterprise"))
+        .await
+        .expect("auto");
+    assert_eq!(done.value.assigned, 1);
+    assert_eq!(
+        done.value.experts.iter().copied().collect::<Vec<_>>(),
+        [o.expert.id]
+    );
+    let row = store
+        .outbox_row(done.outbox[0])
+        .await
+        .expect("test step")
+        .expect("row");
+    assert_eq!(
+        News::from_row(&row).expect("news"),
+        News::Assigned {
+            call_id: CALL.to_string(),
+            experts: vec![o.expert.id],
+        }
+    );
+    // Nothing more to give: no news.
+    let again = owner::auto_assign(store, &w.calls, owner, CALL, 1, None)
+        .await
+        .expect("auto again");
+    assert_eq!(again.value.assigned, 0);
+    assert!(again.outbox.is_empty());
+    // The expert withdraws for a conflict: the assignment goes, the conflict stays.
+    let assignment = sheets(store, w.id).await;
+    assert_eq!(assignment.len(), 1);
+    let id = store
+        .assignment_of(w.id, o.expert.id)
+        .await
+        .expect("test step")
+        .expect("assigned")
+        .id;
+    let err = expert::recuse(store, actor(&o.expert), id, " ").await;
+    assert!(
+        matches!(&err, Err(ActionError::Incomplete(p)) if p == &[Problem::ReasonNeeded]),
+        "{err:?}"
+    );
+    expert::recuse(store, actor(&o.expert), id, "曾任该公司顾问")
+        .await
+        .expect("recuse");
+    assert!(sheets(store, w.id).await.is_empty());
+    assert_eq!(store.conflicts(CALL).await.expect("test step").len(), 1);
+}
+
 shenbao_store::on_both_databases!(
+    assigning_scoring_and_publishing_are_each_all_or_nothing,
+    automatic_assignment_announces_the_experts_it_gave_work,
     a_submission_writes_its_state_event_snapshot_outbox_and_audit_together,
     refused_submissions_leave_no_trace,
     a_failure_after_the_state_change_rolls_the_whole_submission_back,

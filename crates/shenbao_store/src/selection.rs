@@ -19,11 +19,30 @@ use std::collections::BTreeMap;
 use shenbao_core::workflow::Action;
 
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, AnyConnection, Row, Transaction};
 
-use crate::application::{application_columns, application_from_row, insert_event};
+use crate::application::{application_columns, application_from_row, insert_event, refusal_on};
 use crate::expert::placeholders;
-use crate::{ApplicationEvent, ApplicationRow, ApplicationStatus, LockClass, Store, StoreError};
+use crate::{
+    ApplicationEvent, ApplicationRow, ApplicationStatus, LockClass, Store, StoreError, Tx,
+};
+
+/// Why a selection write of application `id` matched no row: published, otherwise as
+/// [`refusal_on`]. Read inside the refused transaction.
+async fn selection_refusal(conn: &mut AnyConnection, id: i64) -> StoreError {
+    let row = sqlx::query(
+        "SELECT 1 FROM applications a JOIN publications p ON p.call_id = a.call_id \
+         WHERE a.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await;
+    match row {
+        Ok(Some(_)) => published(),
+        Ok(None) => refusal_on(conn, id).await,
+        Err(error) => error.into(),
+    }
+}
 
 /// The call's results are published: selection is frozen, and a second publication refused.
 pub const PUBLISHED: &str = "publications.call_id";
@@ -131,194 +150,55 @@ impl Store {
         )
     }
 
-    /// Why a selection write of application `id` matched no row: published, otherwise as
-    /// [`Store::refusal`].
-    async fn selection_refusal(&self, id: i64) -> StoreError {
-        let row = sqlx::query(
-            "SELECT 1 FROM applications a JOIN publications p ON p.call_id = a.call_id \
-             WHERE a.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await;
-        match row {
-            Ok(Some(_)) => published(),
-            Ok(None) => self.refusal(id).await,
-            Err(error) => error.into(),
-        }
-    }
-
-    /// Selects one application at the owner level: `submitted → selected`, version
-    /// incremented, `updated_at = event.at`, with its event, in one transaction.
-    ///
-    /// Errors: `Conflict { constraint: "publications.call_id" }` once the call's results are
-    /// published; `Conflict { constraint: "applications.version" }` when it is not submitted
-    /// at the owner level; `NotFound` when there is no such application.
+    /// As [`Tx::select_application`], in a transaction of its own.
     pub async fn select_application(
         &self,
         id: i64,
         event: &ApplicationEvent,
     ) -> Result<ApplicationRow, StoreError> {
-        self.move_selection(id, event, Action::Select).await
+        let mut tx = self.begin().await?;
+        let done = tx.select_application(id, event).await?;
+        tx.commit().await?;
+        Ok(done)
     }
 
-    /// Undoes a selection: `selected → submitted`. Errors as for
-    /// [`Store::select_application`].
+    /// As [`Tx::unselect_application`], in a transaction of its own.
     pub async fn unselect_application(
         &self,
         id: i64,
         event: &ApplicationEvent,
     ) -> Result<ApplicationRow, StoreError> {
-        self.move_selection(id, event, Action::Unselect).await
-    }
-
-    async fn move_selection(
-        &self,
-        id: i64,
-        event: &ApplicationEvent,
-        action: Action,
-    ) -> Result<ApplicationRow, StoreError> {
-        // The one status each of select and unselect starts from, and where it leads.
-        let from = ApplicationStatus::allowing(action)
-            .next()
-            .expect("the workflow allows select and unselect from one status");
-        let to = from.after(action).expect("allowed");
-        let mut tx = self.begin_write().await?;
-        let Some(call_id) = Self::call_of_application(&mut tx, id).await? else {
-            tx.rollback().await?;
-            return Err(StoreError::NotFound);
-        };
-        if let Err(refused) = self.refuse_if_published(&mut tx, &call_id).await {
-            tx.rollback().await?;
-            return Err(refused);
-        }
-        let row = sqlx::query(concat!(
-            "UPDATE applications SET status = $1, version = version + 1, updated_at = $2 \
-             WHERE id = $3 AND status = $4 AND unit = '*' \
-               AND NOT EXISTS (SELECT 1 FROM publications p \
-                   WHERE p.call_id = applications.call_id) \
-             RETURNING ",
-            application_columns!()
-        ))
-        .bind(to.as_str())
-        .bind(event.at)
-        .bind(id)
-        .bind(from.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
-            tx.rollback().await?;
-            return Err(self.selection_refusal(id).await);
-        };
-        let application = application_from_row(&row)?;
-        insert_event(&mut *tx, id, event, Some(from), to).await?;
+        let mut tx = self.begin().await?;
+        let done = tx.unselect_application(id, event).await?;
         tx.commit().await?;
-        Ok(application)
+        Ok(done)
     }
 
-    /// Selects several applications in one transaction and returns the ids that changed;
-    /// ids already selected at the owner level are left as they are. If any other id cannot
-    /// be selected, nothing changes and the error is that of [`Store::select_application`].
+    /// As [`Tx::select_applications`], in a transaction of its own.
     pub async fn select_applications(
         &self,
         ids: &[i64],
         event: &ApplicationEvent,
     ) -> Result<Vec<i64>, StoreError> {
-        let mut tx = self.begin_write().await?;
-        if !ids.is_empty() {
-            // Only `$n` placeholders are formatted in; the ids are bound.
-            let sql = format!(
-                "SELECT DISTINCT call_id FROM applications WHERE id IN ({}) ORDER BY call_id",
-                placeholders(1, ids.len())
-            );
-            let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
-            for id in ids {
-                query = query.bind(*id);
-            }
-            let calls: Vec<String> = query.fetch_all(&mut *tx).await?;
-            for call_id in calls {
-                if let Err(refused) = self.refuse_if_published(&mut tx, &call_id).await {
-                    tx.rollback().await?;
-                    return Err(refused);
-                }
-            }
-        }
-        let mut changed = Vec::new();
-        for &id in ids {
-            let row: Option<i64> = sqlx::query_scalar(
-                "UPDATE applications SET status = $3, version = version + 1, \
-                     updated_at = $1 \
-                 WHERE id = $2 AND status = $4 AND unit = '*' \
-                   AND NOT EXISTS (SELECT 1 FROM publications p \
-                       WHERE p.call_id = applications.call_id) \
-                 RETURNING id",
-            )
-            .bind(event.at)
-            .bind(id)
-            .bind(ApplicationStatus::Selected.as_str())
-            .bind(ApplicationStatus::Submitted.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
-            if row.is_some() {
-                changed.push(id);
-                continue;
-            }
-            let already = sqlx::query(
-                "SELECT 1 FROM applications a WHERE a.id = $1 AND a.status = $2 \
-                   AND a.unit = '*' \
-                   AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.call_id = a.call_id)",
-            )
-            .bind(id)
-            .bind(ApplicationStatus::Selected.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
-            if already.is_none() {
-                tx.rollback().await?;
-                return Err(self.selection_refusal(id).await);
-            }
-        }
-        // The events last: appending them holds the chain's lock to the commit.
-        for &id in &changed {
-            insert_event(
-                &mut *tx,
-                id,
-                event,
-                Some(ApplicationStatus::Submitted),
-                ApplicationStatus::Selected,
-            )
-            .await?;
-        }
+        let mut tx = self.begin().await?;
+        let done = tx.select_applications(ids, event).await?;
         tx.commit().await?;
-        Ok(changed)
+        Ok(done)
     }
 
-    /// Publishes a call's results, freezing its selection, scores and assignments. On
-    /// PostgreSQL it first waits for the writes of the call under way (the exclusive
-    /// publication lock). Errors: `Conflict { constraint: "publications.call_id" }` when
-    /// already published.
+    /// As [`Tx::publish_results`], in a transaction of its own.
     pub async fn publish_results(
         &self,
         call_id: &str,
         published_at: i64,
         published_by: i64,
     ) -> Result<PublicationRow, StoreError> {
-        let mut tx = self.begin_write().await?;
-        self.lock_key(&mut tx, LockClass::Publication, call_id, true)
+        let mut tx = self.begin().await?;
+        let done = tx
+            .publish_results(call_id, published_at, published_by)
             .await?;
-        sqlx::query(
-            "INSERT INTO publications (call_id, published_at, published_by) VALUES ($1, $2, $3)",
-        )
-        .bind(call_id)
-        .bind(published_at)
-        .bind(published_by)
-        .execute(&mut *tx)
-        .await?;
         tx.commit().await?;
-        Ok(PublicationRow {
-            call_id: call_id.to_owned(),
-            published_at,
-            published_by,
-        })
+        Ok(done)
     }
 
     /// A call's publication, if its results are published.
@@ -490,4 +370,169 @@ fn owner_application_from_row(row: &AnyRow) -> Result<OwnerApplicationRow, sqlx:
         organisation_name: row.try_get("name")?,
         region: row.try_get("region")?,
     })
+}
+
+impl Tx {
+    /// Selects one application at the owner level: `submitted → selected`, version
+    /// incremented, `updated_at = event.at`, with its event, in one transaction.
+    ///
+    /// Errors: `Conflict { constraint: "publications.call_id" }` once the call's results are
+    /// published; `Conflict { constraint: "applications.version" }` when it is not submitted
+    /// at the owner level; `NotFound` when there is no such application.
+    pub async fn select_application(
+        &mut self,
+        id: i64,
+        event: &ApplicationEvent,
+    ) -> Result<ApplicationRow, StoreError> {
+        self.move_selection(id, event, Action::Select).await
+    }
+
+    /// Undoes a selection: `selected → submitted`. Errors as for
+    /// [`Store::select_application`].
+    pub async fn unselect_application(
+        &mut self,
+        id: i64,
+        event: &ApplicationEvent,
+    ) -> Result<ApplicationRow, StoreError> {
+        self.move_selection(id, event, Action::Unselect).await
+    }
+
+    async fn move_selection(
+        &mut self,
+        id: i64,
+        event: &ApplicationEvent,
+        action: Action,
+    ) -> Result<ApplicationRow, StoreError> {
+        // The one status each of select and unselect starts from, and where it leads.
+        let from = ApplicationStatus::allowing(action)
+            .next()
+            .expect("the workflow allows select and unselect from one status");
+        let to = from.after(action).expect("allowed");
+        let Some(call_id) = Store::call_of_application(&mut self.inner, id).await? else {
+            return Err(StoreError::NotFound);
+        };
+        self.store
+            .refuse_if_published(&mut self.inner, &call_id)
+            .await?;
+        let row = sqlx::query(concat!(
+            "UPDATE applications SET status = $1, version = version + 1, updated_at = $2 \
+             WHERE id = $3 AND status = $4 AND unit = '*' \
+               AND NOT EXISTS (SELECT 1 FROM publications p \
+                   WHERE p.call_id = applications.call_id) \
+             RETURNING ",
+            application_columns!()
+        ))
+        .bind(to.as_str())
+        .bind(event.at)
+        .bind(id)
+        .bind(from.as_str())
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        let Some(row) = row else {
+            return Err(selection_refusal(&mut self.inner, id).await);
+        };
+        let application = application_from_row(&row)?;
+        insert_event(&mut *self.inner, id, event, Some(from), to).await?;
+        Ok(application)
+    }
+
+    /// Selects several applications in one transaction and returns the ids that changed;
+    /// ids already selected at the owner level are left as they are. If any other id cannot
+    /// be selected, nothing changes and the error is that of [`Store::select_application`].
+    pub async fn select_applications(
+        &mut self,
+        ids: &[i64],
+        event: &ApplicationEvent,
+    ) -> Result<Vec<i64>, StoreError> {
+        if !ids.is_empty() {
+            // Only `$n` placeholders are formatted in; the ids are bound.
+            let sql = format!(
+                "SELECT DISTINCT call_id FROM applications WHERE id IN ({}) ORDER BY call_id",
+                placeholders(1, ids.len())
+            );
+            let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
+            for id in ids {
+                query = query.bind(*id);
+            }
+            let calls: Vec<String> = query.fetch_all(&mut *self.inner).await?;
+            for call_id in calls {
+                self.store
+                    .refuse_if_published(&mut self.inner, &call_id)
+                    .await?;
+            }
+        }
+        let mut changed = Vec::new();
+        for &id in ids {
+            let row: Option<i64> = sqlx::query_scalar(
+                "UPDATE applications SET status = $3, version = version + 1, \
+                     updated_at = $1 \
+                 WHERE id = $2 AND status = $4 AND unit = '*' \
+                   AND NOT EXISTS (SELECT 1 FROM publications p \
+                       WHERE p.call_id = applications.call_id) \
+                 RETURNING id",
+            )
+            .bind(event.at)
+            .bind(id)
+            .bind(ApplicationStatus::Selected.as_str())
+            .bind(ApplicationStatus::Submitted.as_str())
+            .fetch_optional(&mut *self.inner)
+            .await?;
+            if row.is_some() {
+                changed.push(id);
+                continue;
+            }
+            let already = sqlx::query(
+                "SELECT 1 FROM applications a WHERE a.id = $1 AND a.status = $2 \
+                   AND a.unit = '*' \
+                   AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.call_id = a.call_id)",
+            )
+            .bind(id)
+            .bind(ApplicationStatus::Selected.as_str())
+            .fetch_optional(&mut *self.inner)
+            .await?;
+            if already.is_none() {
+                return Err(selection_refusal(&mut self.inner, id).await);
+            }
+        }
+        // The events last: appending them holds the chain's lock to the commit.
+        for &id in &changed {
+            insert_event(
+                &mut *self.inner,
+                id,
+                event,
+                Some(ApplicationStatus::Submitted),
+                ApplicationStatus::Selected,
+            )
+            .await?;
+        }
+        Ok(changed)
+    }
+
+    /// Publishes a call's results, freezing its selection, scores and assignments. On
+    /// PostgreSQL it first waits for the writes of the call under way (the exclusive
+    /// publication lock). Errors: `Conflict { constraint: "publications.call_id" }` when
+    /// already published.
+    pub async fn publish_results(
+        &mut self,
+        call_id: &str,
+        published_at: i64,
+        published_by: i64,
+    ) -> Result<PublicationRow, StoreError> {
+        self.store
+            .lock_key(&mut self.inner, LockClass::Publication, call_id, true)
+            .await?;
+        sqlx::query(
+            "INSERT INTO publications (call_id, published_at, published_by) VALUES ($1, $2, $3)",
+        )
+        .bind(call_id)
+        .bind(published_at)
+        .bind(published_by)
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(PublicationRow {
+            call_id: call_id.to_owned(),
+            published_at,
+            published_by,
+        })
+    }
 }

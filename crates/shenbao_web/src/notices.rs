@@ -9,8 +9,6 @@
 //! behind. Delivery never fails the action: a row that cannot be delivered is logged and
 //! stays for the next sweep.
 //!
-//! Expert assignment and published results do not go through the outbox yet: they call
-//! [`crate::notify::Notifier`] directly after their commit, which logs and swallows errors.
 
 use std::time::Duration;
 
@@ -37,16 +35,6 @@ fn name_of(app: &ApplicationRow) -> String {
 
 fn ids(users: Vec<UserRow>) -> Vec<i64> {
     users.into_iter().map(|u| u.id).collect()
-}
-
-async fn send(state: &ServerState, recipients: &[i64], notice: Notice) {
-    if recipients.is_empty() {
-        return;
-    }
-    state
-        .notifier
-        .notify(&state.store, state.now(), recipients, &notice)
-        .await;
 }
 
 /// The accounts of the applicant organisation.
@@ -103,6 +91,10 @@ pub const OUTBOX_SWEEP_INTERVAL: Duration = Duration::from_secs(30);
 pub const OUTBOX_GRACE_MS: i64 = 10_000;
 /// Rows read per page of a sweep.
 const OUTBOX_PAGE: i64 = 100;
+/// Longest the sweeper spends on one row (a publication tells every applicant of a call);
+/// the request that wrote a row gives it [`NOTIFY_TIMEOUT`] and leaves the rest to the
+/// sweeper.
+pub const OUTBOX_DELIVERY_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Delivers the outbox rows `ids` that an action just committed. Never fails: a row that
 /// cannot be delivered now is logged and stays for the sweeper.
@@ -110,7 +102,7 @@ pub async fn deliver(state: &ServerState, ids: &[i64]) {
     for &id in ids {
         match state.store.outbox_row(id).await {
             Ok(Some(row)) => {
-                deliver_row(state, &row).await;
+                deliver_row(state, &row, NOTIFY_TIMEOUT).await;
             }
             Ok(None) => tracing::warn!(id, "outbox row to deliver is missing"),
             Err(error) => tracing::warn!(%error, id, "outbox row could not be read"),
@@ -138,7 +130,7 @@ pub async fn sweep(state: &ServerState, grace_ms: i64) -> usize {
         };
         after = last.id;
         for row in page.iter().filter(|r| r.at <= cutoff) {
-            if deliver_row(state, row).await {
+            if deliver_row(state, row, OUTBOX_DELIVERY_TIMEOUT).await {
                 delivered += 1;
             }
         }
@@ -163,7 +155,7 @@ pub fn spawn_outbox_sweeper(state: ServerState) -> JoinHandle<()> {
 
 /// Delivers one row: who hears what, written with the row marked delivered, in one
 /// transaction. `true` when this call delivered it.
-async fn deliver_row(state: &ServerState, row: &OutboxRow) -> bool {
+async fn deliver_row(state: &ServerState, row: &OutboxRow, limit: Duration) -> bool {
     if row.delivered_at.is_some() {
         return false;
     }
@@ -190,7 +182,7 @@ async fn deliver_row(state: &ServerState, row: &OutboxRow) -> bool {
         }
         state.store.deliver_outbox(row.id, now, &rows, &mails).await
     };
-    match tokio::time::timeout(NOTIFY_TIMEOUT, work).await {
+    match tokio::time::timeout(limit, work).await {
         Ok(Ok(delivered)) => delivered,
         Ok(Err(error)) => {
             tracing::error!(%error, id = row.id, "outbox row could not be delivered");
@@ -223,6 +215,14 @@ async fn tell(state: &ServerState, news: &News) -> Result<Vec<(Vec<i64>, Notice)
             application_ids,
         } => match state.calls.get(call_id) {
             Some(entry) => forwarded(state, entry, application_ids).await?,
+            None => Vec::new(),
+        },
+        News::Assigned { call_id, experts } => match state.calls.get(call_id) {
+            Some(entry) => assigned(entry, experts),
+            None => Vec::new(),
+        },
+        News::Published { call_id } => match state.calls.get(call_id) {
+            Some(entry) => published(state, entry).await?,
             None => Vec::new(),
         },
     })
@@ -334,72 +334,60 @@ async fn forwarded(
 }
 
 /// Experts were given applications to score.
-pub async fn assigned(state: &ServerState, entry: &CallEntry, experts: &[i64]) {
-    send(
-        state,
-        experts,
+fn assigned(entry: &CallEntry, experts: &[i64]) -> Vec<(Vec<i64>, Notice)> {
+    vec![(
+        experts.to_vec(),
         Notice {
             title: format!("{}{}", s::NOTICE_ASSIGNED, entry.call.def().title),
             body: s::NOTICE_ASSIGNED_BODY.to_string(),
             link: Some("/expert".to_string()),
         },
-    )
-    .await;
+    )]
 }
 
-/// The owner published the results: tell every applicant that reached the owner whether it
-/// was selected.
-pub async fn published(state: &ServerState, entry: &CallEntry, owner_level: &str) {
+/// The owner published the results: every applicant that reached the owner, whether it was
+/// selected (a page of applications at a time).
+async fn published(
+    state: &ServerState,
+    entry: &CallEntry,
+) -> Result<Vec<(Vec<i64>, Notice)>, StoreError> {
     let call_id = entry.call.id();
+    let owner_level = shenbao_app::actions::owner::owner_level(entry.call);
+    let mut out = Vec::new();
     let mut after = None;
     loop {
-        let page = match state
+        let page = state
             .store
             .owner_applications(call_id, owner_level, None, after, 500)
-            .await
-        {
-            Ok(page) => page,
-            Err(error) => {
-                tracing::warn!(%error, "published applications could not be read");
-                return;
-            }
-        };
+            .await?;
         let Some(last) = page.last() else {
-            return;
+            return Ok(out);
         };
         after = Some((last.submitted_at, last.id));
         for row in &page {
             let selected = row.status == ApplicationStatus::Selected;
-            let recipients = match state.store.users_of_organisation(row.organisation_id).await {
-                Ok(users) => ids(users),
-                Err(error) => {
-                    tracing::warn!(%error, "notification recipients could not be read");
-                    continue;
-                }
-            };
+            let recipients = ids(state
+                .store
+                .users_of_organisation(row.organisation_id)
+                .await?);
             let name = row
                 .title
                 .clone()
                 .filter(|t| !t.is_empty())
                 .unwrap_or_else(|| format!("#{}", row.id));
-            send(
-                state,
-                &recipients,
+            let what = if selected {
+                s::NOTICE_SELECTED
+            } else {
+                s::NOTICE_NOT_SELECTED
+            };
+            out.push((
+                recipients,
                 Notice {
-                    title: format!(
-                        "{}{}",
-                        if selected {
-                            s::NOTICE_SELECTED
-                        } else {
-                            s::NOTICE_NOT_SELECTED
-                        },
-                        name
-                    ),
+                    title: format!("{what}{name}"),
                     body: entry.call.def().title.clone(),
                     link: Some(format!("/calls/{call_id}/results")),
                 },
-            )
-            .await;
+            ));
         }
     }
 }

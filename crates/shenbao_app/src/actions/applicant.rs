@@ -253,7 +253,7 @@ pub async fn submit(
         .await?;
     tx.audit(&actor.audit(
         "application_submitted",
-        ("application", id.to_string()),
+        Some(("application", id.to_string())),
         Some(json!({
             "hash": sealed.content_hash,
             "version": version,
@@ -400,7 +400,7 @@ pub async fn withdraw(
     };
     tx.audit(&actor.audit(
         "application_withdrawn",
-        ("application", id.to_string()),
+        Some(("application", id.to_string())),
         None,
     ))
     .await?;

@@ -18,11 +18,20 @@
 //! | return, recommend, not recommend | [`review::decide`] | status, decision, event, outbox `decided`, audit |
 //! | move in the ranking | [`review::move_in_ranking`] | ranks |
 //! | forward a list | [`review::forward`] | statuses, freeze, events, outbox `forwarded`, audit |
+//! | give an application to an expert | [`owner::assign`] | assignment, outbox `assigned`, audit |
+//! | take an assignment back | [`owner::unassign`] | assignment, audit |
+//! | assign automatically | [`owner::auto_assign`] | assignments, outbox `assigned`, audit |
+//! | select, unselect | [`owner::select`], [`owner::unselect`] | statuses, events, audit |
+//! | publish the results | [`owner::publish`] | publication, outbox `published`, audit |
+//! | save or submit scores | [`expert::save_scores`] | sheet (audit on submission) |
+//! | withdraw for a conflict | [`expert::recuse`] | conflict, assignment, audit |
 //!
 //! Must not: know HTTP or pages, or hold words shown to users: refusals are typed
 //! ([`Refusal`], [`Problem`]) and the front end words them.
 
 pub mod applicant;
+pub mod expert;
+pub mod owner;
 pub mod review;
 
 use shenbao_store::{ApplicationEvent, NewAuditEntry, StoreError, UserRow};
@@ -49,20 +58,21 @@ impl Actor<'_> {
         }
     }
 
-    /// The audit entry of `action` by this actor on `target` (kind, id).
+    /// The audit entry of `action` by this actor on `target` (kind, id), if it has one.
     pub fn audit(
         &self,
         action: &str,
-        target: (&str, String),
+        target: Option<(&str, String)>,
         detail: Option<serde_json::Value>,
     ) -> NewAuditEntry {
+        let (kind, id) = target.unzip();
         NewAuditEntry {
             at: self.now,
             actor_user_id: Some(self.user.id),
             actor_ip: self.ip.map(str::to_string),
             action: action.to_string(),
-            target_kind: Some(target.0.to_string()),
-            target_id: Some(target.1),
+            target_kind: kind.map(str::to_string),
+            target_id: id,
             detail: detail.map(|d| d.to_string()),
         }
     }
@@ -109,6 +119,12 @@ pub enum Refusal {
     ConfirmationNeeded,
     /// Forwarding from the last level.
     NoNextLevel,
+    /// The call's results are published: selection, scores and assignments are frozen.
+    Published,
+    /// A selection changed meanwhile (another owner's tab): nothing was selected.
+    SelectionStale,
+    /// The expert's scores are submitted: the sheet is frozen.
+    ScoresSubmitted,
 }
 
 /// What is missing from an action's input: the form is shown again with these.
@@ -138,6 +154,32 @@ pub enum Problem {
     OpinionNeeded,
     /// A recommendation with an empty signature line.
     SignatureNeeded,
+    /// An assignment to an application that is not waiting at the owner level of the call.
+    ApplicationUnknown,
+    /// An assignment without the expert's login name.
+    UsernameNeeded,
+    /// An assignment to a login name nobody has.
+    UserUnknown,
+    /// An assignment to an account that is not an expert.
+    NotAnExpert,
+    /// An assignment to an expert outside the call's pool.
+    NotInPool,
+    /// The expert declared a conflict with the applicant, or works there.
+    ExpertConflicted,
+    /// The expert already has the application.
+    ExpertAlreadyAssigned,
+    /// The assignment was refused for another reason.
+    AssignmentRefused,
+    /// Taking back an assignment whose scores are submitted.
+    AssignmentSubmitted,
+    /// Automatic assignment asked for fewer than one or too many experts per application.
+    PerApplicationOutOfRange,
+    /// A selection of nothing.
+    NothingSelected,
+    /// Publishing without ticking the confirmation.
+    ConfirmationNeeded,
+    /// A score sheet with a score that is not a number in range, or (submitted) incomplete.
+    ScoresInvalid,
 }
 
 /// How an action ends when it does not succeed. Nothing was written.

@@ -264,7 +264,7 @@ pub async fn decide(
     };
     tx.audit(&actor.audit(
         audit_action,
-        ("application", id.to_string()),
+        Some(("application", id.to_string())),
         Some(json!({ "level": desk.level.id, "unit": desk.unit })),
     ))
     .await?;
@@ -339,7 +339,7 @@ pub async fn forward(
     let outbox = tx.announce(&news.to_outbox(actor.now)).await?;
     tx.audit(&actor.audit(
         "ranking_forwarded",
-        ("call", call_id.to_string()),
+        Some(("call", call_id.to_string())),
         Some(json!({
             "level": desk.level.id,
             "unit": desk.unit,

@@ -15,14 +15,12 @@ use serde::Deserialize;
 use serde_json::{Map, Value as Json, json};
 use shenbao_core::call::Target;
 use shenbao_core::form::{self, Application};
-use shenbao_store::{
-    ASSIGNMENT_SUBMITTED, ApplicationRow, AssignmentRow, PUBLISHED, Role, StoreError, UserRow,
-};
+use shenbao_store::{ApplicationRow, AssignmentRow, Role, UserRow};
 
 use super::Nav;
-use super::account::audit;
 use super::owner::{PAGE, direction_name, field, pairs};
 use super::public::render;
+use super::view::action_error;
 use crate::ServerState;
 use crate::auth::Viewer;
 use crate::calls::CallEntry;
@@ -30,6 +28,8 @@ use crate::error::AppError;
 use crate::form::FormView;
 use crate::scoring::{self, trim_number};
 use crate::strings as s;
+use shenbao_app::actions::expert::{self, Sheet};
+use shenbao_app::actions::{ActionError, Actor, Refusal};
 
 /// Longest comment kept, in characters.
 const MAX_COMMENT: usize = 2_000;
@@ -440,41 +440,23 @@ pub async fn save_assignment(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
 
-    let scores_text = json!(scores).to_string();
-    let comments_text = json!(input.comments).to_string();
-    let now = state.now();
-    let result = if submit {
-        state
-            .store
-            .submit_scores(id, m.user.id, &scores_text, &comments_text, now)
-            .await
-    } else {
-        state
-            .store
-            .save_scores(id, m.user.id, &scores_text, &comments_text, now)
-            .await
+    let sheet = Sheet {
+        scores,
+        comments: input.comments,
     };
-    match result {
-        Ok(_) => {}
-        Err(StoreError::Conflict { constraint }) if constraint == ASSIGNMENT_SUBMITTED => {
-            return Err(AppError::Refused(s::EXPERT_READONLY.to_string()));
-        }
-        Err(StoreError::Conflict { constraint }) if constraint == PUBLISHED => {
-            return Err(AppError::Refused(s::EXPERT_PUBLISHED_LOCKED.to_string()));
-        }
-        Err(e) => return Err(e.into()),
-    }
-    if submit {
-        audit(
-            &state,
-            &viewer,
-            None,
-            "scores_submitted",
-            Some(("assignment", id.to_string())),
-            None,
-        )
-        .await?;
-    }
+    let actor = Actor {
+        user: &m.user,
+        ip: viewer.ip.as_deref(),
+        now: state.now(),
+    };
+    expert::save_scores(&state.store, &state.calls, actor, id, &sheet, submit)
+        .await
+        .map_err(|e| match e {
+            ActionError::Refused(Refusal::Published) => {
+                AppError::Refused(s::EXPERT_PUBLISHED_LOCKED.to_string())
+            }
+            other => action_error(Some(m.entry), other),
+        })?;
     let msg = if submit { "submitted" } else { "saved" };
     Ok(Redirect::to(&format!("{here}?msg={msg}")).into_response())
 }
@@ -548,28 +530,18 @@ pub async fn recuse(
         .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    match state
-        .store
-        .recuse(id, m.user.id, Some(&reason), state.now())
+    let actor = Actor {
+        user: &m.user,
+        ip: viewer.ip.as_deref(),
+        now: state.now(),
+    };
+    expert::recuse(&state.store, actor, id, &reason)
         .await
-    {
-        Ok(_) => {}
-        Err(StoreError::Conflict { constraint }) if constraint == PUBLISHED => {
-            return Err(AppError::Refused(s::EXPERT_RECUSE_PUBLISHED.to_string()));
-        }
-        Err(StoreError::Conflict { .. }) => {
-            return Err(AppError::Refused(s::EXPERT_READONLY.to_string()));
-        }
-        Err(e) => return Err(e.into()),
-    }
-    audit(
-        &state,
-        &viewer,
-        None,
-        "expert_recused",
-        Some(("application", m.app.id.to_string())),
-        None,
-    )
-    .await?;
+        .map_err(|e| match e {
+            ActionError::Refused(Refusal::Published) => {
+                AppError::Refused(s::EXPERT_RECUSE_PUBLISHED.to_string())
+            }
+            other => action_error(Some(m.entry), other),
+        })?;
     Ok(Redirect::to("/expert?msg=recused").into_response())
 }

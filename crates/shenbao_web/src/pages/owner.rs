@@ -15,29 +15,25 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use shenbao_core::call::Call;
-use shenbao_core::call::definition::LevelScope;
 use shenbao_core::region;
 use shenbao_store::ApplicationStatus;
-use shenbao_store::{
-    ASSIGNMENT_CONFLICT, ASSIGNMENT_SUBMITTED, ASSIGNMENT_TAKEN, ApplicationEvent, AutoAssign,
-    CountRow, NewAssignment, NewConflict, OwnerApplicationRow, PUBLISHED, Role, StoreError,
-    UserRow,
-};
+use shenbao_store::{CountRow, NewConflict, OwnerApplicationRow, Role, UserRow};
 
 use super::Nav;
 use super::account::audit;
 use super::public::render;
+use super::view::{action_error, problem_text};
 use crate::ServerState;
 use crate::auth::Viewer;
 use crate::calls::CallEntry;
 use crate::error::AppError;
 use crate::scoring::{self, Method, Options, Sheet};
 use crate::strings as s;
+use shenbao_app::actions::owner::{self, owner_level};
+use shenbao_app::actions::{ActionError, Actor, Problem, Refusal};
 
 /// Rows per page of the owner's lists.
 pub const PAGE: i64 = 20;
-/// Most experts automatic assignment gives one application.
-const MAX_PER_APPLICATION: usize = 20;
 /// Most applications a ranking holds (one direction at the owner level).
 const MAX_RANKED: i64 = 100_000;
 
@@ -56,15 +52,6 @@ pub(crate) fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a
 /// ([`crate::form::posted_fields`]).
 pub(crate) fn pairs(raw: &[u8]) -> Vec<(String, String)> {
     crate::form::posted_fields(raw)
-}
-
-/// The id of the call's review level held by the owner (the one with province scope).
-pub(crate) fn owner_level(call: &Call) -> &str {
-    call.def()
-        .review_levels
-        .iter()
-        .find(|l| l.scope == LevelScope::Province)
-        .map_or("province", |l| l.id.as_str())
 }
 
 /// A direction's name, or its id when unknown.
@@ -124,34 +111,13 @@ fn posted<'s>(
     Ok((user, entry))
 }
 
-/// Refuses a change once the call's results are published. The store refuses it too, inside
-/// the write's transaction ([`published_locked`] words that refusal), so a publication that
-/// commits between this check and the write still wins.
+/// Refuses a page of changes once the call's results are published (the actions refuse the
+/// change itself, inside its transaction).
 async fn refuse_if_published(state: &ServerState, call_id: &str) -> Result<(), AppError> {
     if state.store.publication(call_id).await?.is_some() {
         return Err(AppError::Refused(s::OWNER_PUBLISHED_LOCKED.to_string()));
     }
     Ok(())
-}
-
-/// The store's refusal of a write because the call's results are published, in the owner's
-/// words; any other error as it is.
-fn published_locked(error: StoreError) -> AppError {
-    match error {
-        StoreError::Conflict { constraint } if constraint == PUBLISHED => {
-            AppError::Refused(s::OWNER_PUBLISHED_LOCKED.to_string())
-        }
-        other => other.into(),
-    }
-}
-
-fn event(state: &ServerState, viewer: &Viewer) -> ApplicationEvent {
-    ApplicationEvent {
-        at: state.now(),
-        actor_user_id: viewer.login.as_ref().map(|(u, _)| u.id),
-        actor_ip: viewer.ip.clone(),
-        note: None,
-    }
 }
 
 /// A notice at the top of a page and its class (`ok`, `error`).
@@ -783,7 +749,6 @@ pub async fn assign(
     let here = format!("/owner/{call_id}/assignments");
     let pairs = pairs(&raw);
     let (user, entry) = posted(&state, &viewer, &call_id, &here, &pairs)?;
-    refuse_if_published(&state, &call_id).await?;
     let input = AssignInput {
         application: field(&pairs, "application")
             .unwrap_or("")
@@ -792,64 +757,43 @@ pub async fn assign(
         username: field(&pairs, "username").unwrap_or("").trim().to_string(),
         ..AssignInput::default()
     };
-    let app = match input.application.parse::<i64>() {
-        Ok(id) => state.store.application(id).await?,
-        Err(_) => None,
-    };
-    let Some(app) = app.filter(|a| {
-        a.call_id == call_id
-            && a.level.as_deref() == Some(owner_level(entry.call))
-            && a.unit.as_deref() == Some("*")
-            && a.status == ApplicationStatus::Submitted
-    }) else {
-        return refuse_assignment(&state, &viewer, entry, s::OWNER_APPLICATION_UNKNOWN, input)
-            .await;
-    };
-    let expert = match expert_by_username(&state, &input.username).await? {
-        Ok(u) => u,
-        Err(m) => return refuse_assignment(&state, &viewer, entry, m, input).await,
-    };
-    if !state.store.is_pool_expert(&call_id, expert.id).await? {
-        return refuse_assignment(&state, &viewer, entry, s::OWNER_NOT_IN_POOL, input).await;
-    }
-    let result = state
-        .store
-        .assign_expert(&NewAssignment {
-            application_id: app.id,
-            expert_id: expert.id,
-            assigned_at: state.now(),
-            assigned_by: user.id,
-        })
-        .await;
-    let assignment = match result {
-        Ok(a) => a,
-        Err(StoreError::Conflict { constraint }) if constraint == PUBLISHED => {
-            return Err(AppError::Refused(s::OWNER_PUBLISHED_LOCKED.to_string()));
-        }
-        Err(StoreError::Conflict { constraint }) => {
-            let message = match constraint.as_str() {
-                ASSIGNMENT_CONFLICT => s::OWNER_ASSIGN_CONFLICT,
-                ASSIGNMENT_TAKEN => s::OWNER_ASSIGN_TAKEN,
-                _ => s::OWNER_ASSIGN_REFUSED,
-            };
-            return refuse_assignment(&state, &viewer, entry, message, input).await;
-        }
-        Err(e) => return Err(e.into()),
-    };
-    audit(
-        &state,
-        &viewer,
-        None,
-        "expert_assigned",
-        Some(("assignment", assignment.id.to_string())),
-        Some(format!(
-            "{{\"application\":{},\"expert\":{}}}",
-            app.id, expert.id
-        )),
+    let assigned = owner::assign(
+        &state.store,
+        &state.calls,
+        actor(&state, &viewer, &user),
+        &call_id,
+        input.application.parse().ok(),
+        &input.username,
     )
-    .await?;
-    crate::notices::assigned(&state, entry, &[expert.id]).await;
-    Ok(Redirect::to(&format!("{here}?msg=assigned")).into_response())
+    .await;
+    match assigned {
+        Ok(done) => {
+            crate::notices::deliver(&state, &done.outbox).await;
+            Ok(Redirect::to(&format!("{here}?msg=assigned")).into_response())
+        }
+        Err(ActionError::Incomplete(problems)) => {
+            let message = first_problem(problems);
+            refuse_assignment(&state, &viewer, entry, message, input).await
+        }
+        Err(error) => Err(action_error(Some(entry), error)),
+    }
+}
+
+/// The first problem's words.
+fn first_problem(problems: Vec<Problem>) -> &'static str {
+    problems
+        .into_iter()
+        .find_map(problem_text)
+        .unwrap_or(s::OWNER_ASSIGN_REFUSED)
+}
+
+/// The owner as the actor of an action.
+fn actor<'v>(state: &ServerState, viewer: &'v Viewer, user: &'v UserRow) -> Actor<'v> {
+    Actor {
+        user,
+        ip: viewer.ip.as_deref(),
+        now: state.now(),
+    }
 }
 
 /// `POST /owner/{call}/assignments/unassign`: removes an assignment not yet submitted.
@@ -861,39 +805,19 @@ pub async fn unassign(
 ) -> Result<Response, AppError> {
     let here = format!("/owner/{call_id}/assignments");
     let pairs = pairs(&raw);
-    let (_, entry) = posted(&state, &viewer, &call_id, &here, &pairs)?;
-    refuse_if_published(&state, &call_id).await?;
+    let (user, entry) = posted(&state, &viewer, &call_id, &here, &pairs)?;
     let id: i64 = field(&pairs, "assignment")
         .and_then(|v| v.parse().ok())
         .ok_or(AppError::NotFound)?;
-    let a = state.store.assignment(id).await?;
-    if a.as_ref().is_none_or(|a| a.call_id != call_id) {
-        return Err(AppError::NotFound);
-    }
-    match state.store.unassign(id).await {
-        Ok(_) => {}
-        Err(StoreError::Conflict { constraint }) if constraint == ASSIGNMENT_SUBMITTED => {
-            return refuse_assignment(
-                &state,
-                &viewer,
-                entry,
-                s::OWNER_UNASSIGN_SUBMITTED,
-                AssignInput::default(),
-            )
-            .await;
+    let actor = actor(&state, &viewer, &user);
+    match owner::unassign(&state.store, &state.calls, actor, &call_id, id).await {
+        Ok(()) => Ok(Redirect::to(&format!("{here}?msg=unassigned")).into_response()),
+        Err(ActionError::Incomplete(problems)) => {
+            let message = first_problem(problems);
+            refuse_assignment(&state, &viewer, entry, message, AssignInput::default()).await
         }
-        Err(e) => return Err(published_locked(e)),
+        Err(error) => Err(action_error(Some(entry), error)),
     }
-    audit(
-        &state,
-        &viewer,
-        None,
-        "expert_unassigned",
-        Some(("assignment", id.to_string())),
-        None,
-    )
-    .await?;
-    Ok(Redirect::to(&format!("{here}?msg=unassigned")).into_response())
 }
 
 /// An application automatic assignment could not fill.
@@ -926,7 +850,6 @@ pub async fn auto_assign(
     let here = format!("/owner/{call_id}/assignments");
     let pairs = pairs(&raw);
     let (user, entry) = posted(&state, &viewer, &call_id, &here, &pairs)?;
-    refuse_if_published(&state, &call_id).await?;
     let input = AssignInput {
         per_application: field(&pairs, "per_application")
             .unwrap_or("")
@@ -935,65 +858,21 @@ pub async fn auto_assign(
         direction: field(&pairs, "direction").unwrap_or("").to_string(),
         ..AssignInput::default()
     };
-    let n = match input.per_application.parse::<usize>() {
-        Ok(n) if (1..=MAX_PER_APPLICATION).contains(&n) => n,
-        _ => {
-            return refuse_assignment(&state, &viewer, entry, s::OWNER_AUTO_BAD_N, input).await;
-        }
-    };
-    let direction = Some(input.direction.clone()).filter(|d| !d.is_empty());
-    if direction
-        .as_deref()
-        .is_some_and(|d| entry.call.direction(d).is_none())
-    {
-        return Err(AppError::NotFound);
-    }
-    let load_before: Vec<(i64, i64)> = state
-        .store
-        .pool_experts(&call_id)
-        .await?
-        .iter()
-        .map(|e| (e.user_id, e.assigned))
-        .collect();
-    let outcome = state
-        .store
-        .auto_assign(&AutoAssign {
-            call_id: call_id.clone(),
-            level: owner_level(entry.call).to_string(),
-            direction: direction.clone(),
-            per_application: n,
-            assigned_at: state.now(),
-            assigned_by: user.id,
-        })
-        .await
-        .map_err(published_locked)?;
-    audit(
-        &state,
-        &viewer,
-        None,
-        "experts_auto_assigned",
-        None,
-        Some(format!(
-            "{{\"call\":\"{call_id}\",\"per_application\":{n},\"assigned\":{},\"unfilled\":{}}}",
-            outcome.assigned,
-            outcome.unfilled.len()
-        )),
-    )
-    .await?;
-    let given: Vec<i64> = state
-        .store
-        .pool_experts(&call_id)
-        .await?
-        .iter()
-        .filter(|e| {
-            load_before
-                .iter()
-                .find(|(id, _)| *id == e.user_id)
-                .is_none_or(|(_, before)| e.assigned > *before)
-        })
-        .map(|e| e.user_id)
-        .collect();
-    crate::notices::assigned(&state, entry, &given).await;
+    // Not a number: out of range (0), refused by the action with the same words.
+    let n = input.per_application.parse::<usize>().unwrap_or(0);
+    let direction = Some(input.direction.as_str()).filter(|d| !d.is_empty());
+    let actor = actor(&state, &viewer, &user);
+    let done =
+        match owner::auto_assign(&state.store, &state.calls, actor, &call_id, n, direction).await {
+            Ok(done) => done,
+            Err(ActionError::Incomplete(problems)) => {
+                let message = first_problem(problems);
+                return refuse_assignment(&state, &viewer, entry, message, input).await;
+            }
+            Err(error) => return Err(action_error(Some(entry), error)),
+        };
+    crate::notices::deliver(&state, &done.outbox).await;
+    let outcome = done.value;
     let mut unfilled = Vec::new();
     for (id, have) in &outcome.unfilled {
         let title = state
@@ -1263,7 +1142,7 @@ pub async fn select(
 ) -> Result<Response, AppError> {
     let here = format!("/owner/{call_id}/ranking");
     let pairs = pairs(&raw);
-    let (_, entry) = posted(&state, &viewer, &call_id, &here, &pairs)?;
+    let (user, entry) = posted(&state, &viewer, &call_id, &here, &pairs)?;
     refuse_if_published(&state, &call_id).await?;
     let q = RankingQuery::from_pairs(&pairs);
     let direction = q
@@ -1304,30 +1183,22 @@ pub async fn select(
             _ => return refuse(s::OWNER_CUTOFF_BAD, cutoff).await,
         }
     };
-    if ids.is_empty() {
-        return refuse(s::OWNER_SELECT_NONE, cutoff).await;
-    }
-    let changed = match state
-        .store
-        .select_applications(&ids, &event(&state, &viewer))
-        .await
+    let changed = match owner::select(
+        &state.store,
+        &state.calls,
+        actor(&state, &viewer, &user),
+        &call_id,
+        &ids,
+    )
+    .await
     {
         Ok(changed) => changed,
-        Err(StoreError::Conflict { constraint }) if constraint == PUBLISHED => {
-            return Err(AppError::Refused(s::OWNER_PUBLISHED_LOCKED.to_string()));
+        Err(ActionError::Incomplete(_)) => return refuse(s::OWNER_SELECT_NONE, cutoff).await,
+        Err(ActionError::Refused(Refusal::SelectionStale)) => {
+            return refuse(s::OWNER_SELECT_STALE, cutoff).await;
         }
-        Err(StoreError::Conflict { .. }) => return refuse(s::OWNER_SELECT_STALE, cutoff).await,
-        Err(e) => return Err(e.into()),
+        Err(error) => return Err(action_error(Some(entry), error)),
     };
-    audit(
-        &state,
-        &viewer,
-        None,
-        "applications_selected",
-        None,
-        Some(format!("{{\"call\":\"{call_id}\",\"ids\":{changed:?}}}")),
-    )
-    .await?;
     Ok(Redirect::to(&format!(
         "{here}?{}&msg=selected&n={}",
         q.query_string(&direction),
@@ -1345,8 +1216,7 @@ pub async fn unselect(
 ) -> Result<Response, AppError> {
     let here = format!("/owner/{call_id}/ranking");
     let pairs = pairs(&raw);
-    let (_, entry) = posted(&state, &viewer, &call_id, &here, &pairs)?;
-    refuse_if_published(&state, &call_id).await?;
+    let (user, entry) = posted(&state, &viewer, &call_id, &here, &pairs)?;
     let q = RankingQuery::from_pairs(&pairs);
     let direction = q
         .direction(entry.call)
@@ -1355,37 +1225,15 @@ pub async fn unselect(
     let id: i64 = field(&pairs, "id")
         .and_then(|v| v.parse().ok())
         .ok_or(AppError::NotFound)?;
-    let app = state
-        .store
-        .application(id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if app.call_id != call_id {
-        return Err(AppError::NotFound);
-    }
-    match state
-        .store
-        .unselect_application(id, &event(&state, &viewer))
-        .await
-    {
-        Ok(_) => {}
-        Err(StoreError::Conflict { constraint }) if constraint == PUBLISHED => {
-            return Err(AppError::Refused(s::OWNER_PUBLISHED_LOCKED.to_string()));
-        }
-        Err(StoreError::Conflict { .. }) => {
-            return Err(AppError::Refused(s::OWNER_SELECT_STALE.to_string()));
-        }
-        Err(e) => return Err(e.into()),
-    }
-    audit(
-        &state,
-        &viewer,
-        None,
-        "application_unselected",
-        Some(("application", id.to_string())),
-        None,
+    owner::unselect(
+        &state.store,
+        &state.calls,
+        actor(&state, &viewer, &user),
+        &call_id,
+        id,
     )
-    .await?;
+    .await
+    .map_err(|e| action_error(Some(entry), e))?;
     Ok(Redirect::to(&format!(
         "{here}?{}&msg=unselected",
         q.query_string(&direction)
@@ -1469,37 +1317,18 @@ pub async fn publish(
     let here = format!("/owner/{call_id}/publish");
     let pairs = pairs(&raw);
     let (user, entry) = posted(&state, &viewer, &call_id, &here, &pairs)?;
-    refuse_if_published(&state, &call_id).await?;
-    if field(&pairs, "confirm") != Some("1") {
-        let page = publish_page_html(
-            &state,
-            &viewer,
-            entry,
-            Some(s::OWNER_PUBLISH_CONFIRM_NEEDED),
-        )
-        .await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    }
-    match state
-        .store
-        .publish_results(&call_id, state.now(), user.id)
-        .await
-    {
-        Ok(_) => {}
-        Err(StoreError::Conflict { .. }) => {
-            return Err(AppError::Refused(s::OWNER_PUBLISHED_LOCKED.to_string()));
+    let confirmed = field(&pairs, "confirm") == Some("1");
+    let actor = actor(&state, &viewer, &user);
+    match owner::publish(&state.store, &state.calls, actor, &call_id, confirmed).await {
+        Ok(done) => {
+            crate::notices::deliver(&state, &done.outbox).await;
+            Ok(Redirect::to(&format!("/owner/{call_id}?msg=published")).into_response())
         }
-        Err(e) => return Err(e.into()),
+        Err(ActionError::Incomplete(_)) => {
+            let needed = Some(s::OWNER_PUBLISH_CONFIRM_NEEDED);
+            let page = publish_page_html(&state, &viewer, entry, needed).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(error) => Err(action_error(Some(entry), error)),
     }
-    audit(
-        &state,
-        &viewer,
-        None,
-        "results_published",
-        Some(("call", call_id.clone())),
-        None,
-    )
-    .await?;
-    crate::notices::published(&state, entry, owner_level(entry.call)).await;
-    Ok(Redirect::to(&format!("/owner/{call_id}?msg=published")).into_response())
 }

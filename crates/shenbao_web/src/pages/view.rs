@@ -87,6 +87,9 @@ pub(crate) fn refusal_text(entry: Option<&CallEntry>, refusal: &Refusal) -> Stri
         Refusal::MovedOn => s::REVIEW_MOVED_ON.to_string(),
         Refusal::ConfirmationNeeded => s::REVIEW_CONFIRM_NEEDED.to_string(),
         Refusal::NoNextLevel => s::REVIEW_NO_NEXT.to_string(),
+        Refusal::Published => s::OWNER_PUBLISHED_LOCKED.to_string(),
+        Refusal::SelectionStale => s::OWNER_SELECT_STALE.to_string(),
+        Refusal::ScoresSubmitted => s::EXPERT_READONLY.to_string(),
     }
 }
 
@@ -106,6 +109,19 @@ pub(crate) fn problem_text(problem: Problem) -> Option<&'static str> {
         Problem::ReasonNeeded => s::REVIEW_REASON_NEEDED,
         Problem::OpinionNeeded => s::REVIEW_OPINION_NEEDED,
         Problem::SignatureNeeded => s::REVIEW_SIGNATURE_NEEDED,
+        Problem::ApplicationUnknown => s::OWNER_APPLICATION_UNKNOWN,
+        Problem::UsernameNeeded => s::OWNER_USERNAME_NEEDED,
+        Problem::UserUnknown => s::OWNER_USER_UNKNOWN,
+        Problem::NotAnExpert => s::OWNER_USER_NOT_EXPERT,
+        Problem::NotInPool => s::OWNER_NOT_IN_POOL,
+        Problem::ExpertConflicted => s::OWNER_ASSIGN_CONFLICT,
+        Problem::ExpertAlreadyAssigned => s::OWNER_ASSIGN_TAKEN,
+        Problem::AssignmentRefused => s::OWNER_ASSIGN_REFUSED,
+        Problem::AssignmentSubmitted => s::OWNER_UNASSIGN_SUBMITTED,
+        Problem::PerApplicationOutOfRange => s::OWNER_AUTO_BAD_N,
+        Problem::NothingSelected => s::OWNER_SELECT_NONE,
+        Problem::ConfirmationNeeded => s::OWNER_PUBLISH_CONFIRM_NEEDED,
+        Problem::ScoresInvalid => s::EXPERT_SHEET_REFUSED,
     })
 }
 
