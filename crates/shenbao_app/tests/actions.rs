@@ -818,7 +818,80 @@ async fn automatic_assignment_announces_the_experts_it_gave_work(db: TestDb) {
     assert_eq!(store.conflicts(CALL).await.expect("test step").len(), 1);
 }
 
+async fn attaching_and_removing_files_write_with_their_audit_entry(db: TestDb) {
+    let store = &db.store;
+    let w = world(store).await;
+    let me = actor(&w.applicant);
+    let app = store
+        .application(w.id)
+        .await
+        .expect("test step")
+        .expect("app");
+    let files = store.attachments(w.id).await.expect("test step");
+    let file = NewAttachment {
+        application_id: w.id,
+        slot: files[0].slot.clone(),
+        original_name: "补充.pdf".to_string(),
+        storage_key: "key-extra".to_string(),
+        size: 2048,
+        sha256: "f".repeat(64),
+        file_type: "pdf".to_string(),
+        created_at: NOW,
+        uploaded_by: w.applicant.id,
+    };
+    // A failing audit entry keeps no attachment; the next try keeps both.
+    fail_inserts_into(store, "audit_log").await;
+    let err = applicant::attach(store, me, &app, &file).await;
+    assert!(matches!(err, Err(ActionError::Store(_))), "{err:?}");
+    heal(store, "audit_log").await;
+    assert_eq!(
+        store.attachments(w.id).await.expect("test step").len(),
+        files.len()
+    );
+    let audit = store.audit_page(None, 1000).await.expect("test step").len();
+    let row = applicant::attach(store, me, &app, &file)
+        .await
+        .expect("attach");
+    assert_eq!(
+        store.audit_page(None, 1000).await.expect("test step").len(),
+        audit + 1
+    );
+    // Someone else's application: nothing to see.
+    let err = applicant::detach(store, actor(&w.bureau), &app, row.id).await;
+    assert!(matches!(err, Err(ActionError::NotFound)), "{err:?}");
+    let removed = applicant::detach(store, me, &app, row.id)
+        .await
+        .expect("detach");
+    assert_eq!(removed.map(|r| r.id), Some(row.id));
+    assert_eq!(
+        store.attachments(w.id).await.expect("test step").len(),
+        files.len()
+    );
+    // Submitted: the files are frozen.
+    submitted(store, &w).await;
+    let now = store
+        .application(w.id)
+        .await
+        .expect("test step")
+        .expect("app");
+    let err = applicant::attach(store, me, &now, &file).await;
+    assert!(
+        matches!(err, Err(ActionError::Refused(Refusal::NotEditable))),
+        "{err:?}"
+    );
+    let err = applicant::detach(store, me, &now, files[0].id).await;
+    assert!(
+        matches!(err, Err(ActionError::Refused(Refusal::NotEditable))),
+        "{err:?}"
+    );
+    assert_eq!(
+        store.attachments(w.id).await.expect("test step").len(),
+        files.len()
+    );
+}
+
 shenbao_store::on_both_databases!(
+    attaching_and_removing_files_write_with_their_audit_entry,
     assigning_scoring_and_publishing_are_each_all_or_nothing,
     automatic_assignment_announces_the_experts_it_gave_work,
     a_submission_writes_its_state_event_snapshot_outbox_and_audit_together,

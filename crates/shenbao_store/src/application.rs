@@ -138,8 +138,9 @@ pub(crate) async fn insert_event(
 /// Why a guarded write of application `id` matched no row: `NotFound` when there is no such
 /// application, otherwise `Conflict { constraint: "applications.version" }` (another version or
 /// status than the caller expected). Applications are never deleted, so the answer cannot go
-/// stale between the write and this look-up. Read on `conn`: inside a refused transaction, on
-/// its own connection (a pool of one would otherwise wait for itself).
+/// stale between the write and this look-up. Read inside the refused transaction, on its own
+/// connection (from the pool, a pool of one would wait for itself, and a busy pool could
+/// run out while every connection waits for a second).
 pub(crate) async fn refusal_on(conn: &mut AnyConnection, id: i64) -> StoreError {
     let exists = sqlx::query("SELECT 1 FROM applications WHERE id = $1")
         .bind(id)
@@ -155,14 +156,6 @@ pub(crate) async fn refusal_on(conn: &mut AnyConnection, id: i64) -> StoreError 
 }
 
 impl Store {
-    /// As [`refusal_on`], on a pooled connection (after the refused transaction ended).
-    pub(crate) async fn refusal(&self, id: i64) -> StoreError {
-        match self.pool.acquire().await {
-            Ok(mut conn) => refusal_on(&mut conn, id).await,
-            Err(error) => error.into(),
-        }
-    }
-
     /// Creates a draft (status `draft`, version 1, `updated_at = created_at`) and its first
     /// event (`None → draft`) in one transaction.
     ///

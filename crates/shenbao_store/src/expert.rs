@@ -268,38 +268,29 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
 impl Store {
     // ---- the pool --------------------------------------------------------------------------
 
-    /// Adds a user to a call's expert pool; `false` when already there. The caller checks
-    /// that the user is an expert. An unknown user is `Other` (a foreign-key violation).
+    /// As [`Tx::add_pool_expert`], in a transaction of its own.
     pub async fn add_pool_expert(
         &self,
         call_id: &str,
         user_id: i64,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "INSERT INTO call_experts (call_id, user_id, added_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (call_id, user_id) DO NOTHING",
-        )
-        .bind(call_id)
-        .bind(user_id)
-        .bind(now_ms)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() > 0)
+        let mut tx = self.begin().await?;
+        let done = tx.add_pool_expert(call_id, user_id, now_ms).await?;
+        tx.commit().await?;
+        Ok(done)
     }
 
-    /// Removes a user from a call's pool; `false` when not there. Their assignments stay.
+    /// As [`Tx::remove_pool_expert`], in a transaction of its own.
     pub async fn remove_pool_expert(
         &self,
         call_id: &str,
         user_id: i64,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM call_experts WHERE call_id = $1 AND user_id = $2")
-            .bind(call_id)
-            .bind(user_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected() > 0)
+        let mut tx = self.begin().await?;
+        let done = tx.remove_pool_expert(call_id, user_id).await?;
+        tx.commit().await?;
+        Ok(done)
     }
 
     /// A call's pool with each expert's account, employer and load in the call, ordered by
@@ -351,65 +342,27 @@ impl Store {
 
     // ---- conflicts -------------------------------------------------------------------------
 
-    /// Declares a conflict, or replaces the reason of one already declared, and removes the
-    /// expert's unsubmitted assignments to that organisation's applications in the call, in one
-    /// transaction. Returns how many assignments were removed. Submitted score sheets stay:
-    /// they are the record of what happened, and the owner decides about them. Once the call's
-    /// results are published no assignment is removed (0).
+    /// As [`Tx::declare_conflict`], in a transaction of its own.
     pub async fn declare_conflict(&self, c: &NewConflict) -> Result<u64, StoreError> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO expert_conflicts (call_id, user_id, organisation_id, reason, declared_at) \
-             VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (call_id, user_id, organisation_id) DO UPDATE \
-                 SET reason = excluded.reason, declared_at = excluded.declared_at",
-        )
-        .bind(&c.call_id)
-        .bind(c.user_id)
-        .bind(c.organisation_id)
-        .bind(&c.reason)
-        .bind(c.declared_at)
-        .execute(&mut *tx)
-        .await?;
-        // After publication the assignments are frozen with the results: the conflict is
-        // recorded, nothing is removed.
-        let removed = match self.refuse_if_published(&mut tx, &c.call_id).await {
-            Err(StoreError::Conflict { .. }) => 0,
-            Err(other) => return Err(other),
-            Ok(()) => sqlx::query(
-                "DELETE FROM assignments \
-                 WHERE call_id = $1 AND expert_id = $2 AND submitted_at IS NULL \
-                   AND application_id IN \
-                       (SELECT id FROM applications WHERE call_id = $1 AND organisation_id = $3)",
-            )
-            .bind(&c.call_id)
-            .bind(c.user_id)
-            .bind(c.organisation_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected(),
-        };
+        let mut tx = self.begin().await?;
+        let done = tx.declare_conflict(c).await?;
         tx.commit().await?;
-        Ok(removed)
+        Ok(done)
     }
 
-    /// Removes a declared conflict; `false` when there was none.
+    /// As [`Tx::remove_conflict`], in a transaction of its own.
     pub async fn remove_conflict(
         &self,
         call_id: &str,
         user_id: i64,
         organisation_id: i64,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "DELETE FROM expert_conflicts \
-             WHERE call_id = $1 AND user_id = $2 AND organisation_id = $3",
-        )
-        .bind(call_id)
-        .bind(user_id)
-        .bind(organisation_id)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() > 0)
+        let mut tx = self.begin().await?;
+        let done = tx
+            .remove_conflict(call_id, user_id, organisation_id)
+            .await?;
+        tx.commit().await?;
+        Ok(done)
     }
 
     /// A call's declared conflicts, by expert then organisation.
@@ -998,5 +951,104 @@ impl Tx {
         .execute(&mut *self.inner)
         .await?;
         Ok(removed)
+    }
+}
+
+impl Tx {
+    /// Adds a user to a call's expert pool; `false` when already there. The caller checks
+    /// that the user is an expert. An unknown user is `Other` (a foreign-key violation).
+    pub async fn add_pool_expert(
+        &mut self,
+        call_id: &str,
+        user_id: i64,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO call_experts (call_id, user_id, added_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (call_id, user_id) DO NOTHING",
+        )
+        .bind(call_id)
+        .bind(user_id)
+        .bind(now_ms)
+        .execute(&mut **self)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Removes a user from a call's pool; `false` when not there. Their assignments stay.
+    pub async fn remove_pool_expert(
+        &mut self,
+        call_id: &str,
+        user_id: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM call_experts WHERE call_id = $1 AND user_id = $2")
+            .bind(call_id)
+            .bind(user_id)
+            .execute(&mut **self)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Declares a conflict, or replaces the reason of one already declared, and removes the
+    /// expert's unsubmitted assignments to that organisation's applications in the call, in one
+    /// transaction. Returns how many assignments were removed. Submitted score sheets stay:
+    /// they are the record of what happened, and the owner decides about them. Once the call's
+    /// results are published no assignment is removed (0).
+    pub async fn declare_conflict(&mut self, c: &NewConflict) -> Result<u64, StoreError> {
+        sqlx::query(
+            "INSERT INTO expert_conflicts (call_id, user_id, organisation_id, reason, declared_at) \
+             VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (call_id, user_id, organisation_id) DO UPDATE \
+                 SET reason = excluded.reason, declared_at = excluded.declared_at",
+        )
+        .bind(&c.call_id)
+        .bind(c.user_id)
+        .bind(c.organisation_id)
+        .bind(&c.reason)
+        .bind(c.declared_at)
+        .execute(&mut *self.inner)
+        .await?;
+        // After publication the assignments are frozen with the results: the conflict is
+        // recorded, nothing is removed.
+        let removed = match self
+            .store
+            .refuse_if_published(&mut self.inner, &c.call_id)
+            .await
+        {
+            Err(StoreError::Conflict { .. }) => 0,
+            Err(other) => return Err(other),
+            Ok(()) => sqlx::query(
+                "DELETE FROM assignments \
+                 WHERE call_id = $1 AND expert_id = $2 AND submitted_at IS NULL \
+                   AND application_id IN \
+                       (SELECT id FROM applications WHERE call_id = $1 AND organisation_id = $3)",
+            )
+            .bind(&c.call_id)
+            .bind(c.user_id)
+            .bind(c.organisation_id)
+            .execute(&mut *self.inner)
+            .await?
+            .rows_affected(),
+        };
+        Ok(removed)
+    }
+
+    /// Removes a declared conflict; `false` when there was none.
+    pub async fn remove_conflict(
+        &mut self,
+        call_id: &str,
+        user_id: i64,
+        organisation_id: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM expert_conflicts \
+             WHERE call_id = $1 AND user_id = $2 AND organisation_id = $3",
+        )
+        .bind(call_id)
+        .bind(user_id)
+        .bind(organisation_id)
+        .execute(&mut **self)
+        .await?;
+        Ok(done.rows_affected() > 0)
     }
 }

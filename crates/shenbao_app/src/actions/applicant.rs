@@ -7,7 +7,8 @@ use shenbao_core::form::{self, Application, Report, Severity};
 use shenbao_core::limits::{OtherApplication, check_limits};
 use shenbao_core::routing;
 use shenbao_store::{
-    ApplicationRow, ApplicationStatus, FORWARDED, Role, Store, StoreError, Submission, UserRow,
+    ApplicationRow, ApplicationStatus, AttachmentRow, FORWARDED, NewAttachment, Role, Store,
+    StoreError, Submission, UserRow,
 };
 
 use super::{ActionError, Actor, Done, Problem, Refusal};
@@ -409,4 +410,88 @@ pub async fn withdraw(
         value: row,
         outbox: Vec::new(),
     })
+}
+
+/// Records a file the front end has stored (under `file.storage_key`) as an attachment of the
+/// actor's editable application `app`, with the audit entry, in one transaction. The caller
+/// checked the slot, the file's type, size and count against the call, and deletes the stored
+/// file when this fails.
+pub async fn attach(
+    store: &Store,
+    actor: Actor<'_>,
+    app: &ApplicationRow,
+    file: &NewAttachment,
+) -> Result<AttachmentRow, ActionError> {
+    if actor.user.role != Role::Applicant
+        || actor.user.organisation_id != Some(app.organisation_id)
+        || file.application_id != app.id
+    {
+        return Err(ActionError::NotFound);
+    }
+    let mut tx = store.begin().await?;
+    let row = match tx.add_attachment(file).await {
+        Ok(row) => row,
+        // Submitted (or sent back) in another tab while the file streamed in.
+        Err(StoreError::Conflict { .. }) => {
+            return Err(ActionError::Refused(Refusal::NotEditable));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    tx.audit(&actor.audit(
+        "file_uploaded",
+        Some(("attachment", row.id.to_string())),
+        Some(json!({
+            "application": app.id,
+            "slot": row.slot,
+            "name": row.original_name,
+            "size": row.size,
+            "sha256": row.sha256,
+        })),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Removes attachment `file_id` of the actor's editable application `app`, with the audit
+/// entry, in one transaction; returns the removed row (the caller deletes the stored file
+/// unless a submitted snapshot still names it) or `None` when it was already gone.
+pub async fn detach(
+    store: &Store,
+    actor: Actor<'_>,
+    app: &ApplicationRow,
+    file_id: i64,
+) -> Result<Option<AttachmentRow>, ActionError> {
+    if actor.user.role != Role::Applicant || actor.user.organisation_id != Some(app.organisation_id)
+    {
+        return Err(ActionError::NotFound);
+    }
+    if !app.status.is_editable() {
+        return Err(ActionError::Refused(Refusal::NotEditable));
+    }
+    if store
+        .attachment(file_id)
+        .await?
+        .is_none_or(|a| a.application_id != app.id)
+    {
+        return Err(ActionError::NotFound);
+    }
+    let mut tx = store.begin().await?;
+    let removed = match tx.delete_attachment(file_id).await {
+        Ok(removed) => removed,
+        Err(StoreError::Conflict { .. }) => {
+            return Err(ActionError::Refused(Refusal::NotEditable));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(row) = &removed {
+        tx.audit(&actor.audit(
+            "file_deleted",
+            Some(("attachment", row.id.to_string())),
+            None,
+        ))
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(removed)
 }

@@ -160,6 +160,10 @@ pub enum Problem {
     UsernameNeeded,
     /// An assignment to a login name nobody has.
     UserUnknown,
+    /// A conflict declared without the organisation's USCC.
+    UsccNeeded,
+    /// A conflict declared with an organisation nobody registered.
+    OrganisationUnknown,
     /// An assignment to an account that is not an expert.
     NotAnExpert,
     /// An assignment to an expert outside the call's pool.

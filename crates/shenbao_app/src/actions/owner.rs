@@ -10,7 +10,8 @@ use shenbao_core::call::Call;
 use shenbao_core::call::definition::LevelScope;
 use shenbao_store::{
     ASSIGNMENT_CONFLICT, ASSIGNMENT_SUBMITTED, ASSIGNMENT_TAKEN, ApplicationStatus, AssignmentRow,
-    AutoAssign, AutoAssignOutcome, NewAssignment, PUBLISHED, Role, Store, StoreError, UserRow,
+    AutoAssign, AutoAssignOutcome, NewAssignment, NewConflict, PUBLISHED, Role, Store, StoreError,
+    UserRow,
 };
 
 use super::{ActionError, Actor, Done, Problem, Refusal};
@@ -66,6 +67,148 @@ fn frozen(error: StoreError) -> ActionError {
     }
 }
 
+/// The expert with login name `username`, or the problem with it.
+async fn expert_named(store: &Store, username: &str) -> Result<UserRow, ActionError> {
+    let username = username.trim();
+    if username.is_empty() {
+        return Err(ActionError::Incomplete(vec![Problem::UsernameNeeded]));
+    }
+    match store.user_by_username(username).await? {
+        None => Err(ActionError::Incomplete(vec![Problem::UserUnknown])),
+        Some(u) if u.role != Role::Expert => {
+            Err(ActionError::Incomplete(vec![Problem::NotAnExpert]))
+        }
+        Some(u) => Ok(u),
+    }
+}
+
+/// Adds the expert with login name `username` to call `call_id`'s pool, with the audit
+/// entry; `false` when already there.
+pub async fn add_to_pool(
+    store: &Store,
+    calls: &CallRegistry,
+    actor: Actor<'_>,
+    call_id: &str,
+    username: &str,
+) -> Result<bool, ActionError> {
+    owned_call(calls, actor.user, call_id)?;
+    let expert = expert_named(store, username).await?;
+    let mut tx = store.begin().await?;
+    let added = tx.add_pool_expert(call_id, expert.id, actor.now).await?;
+    tx.audit(&actor.audit(
+        "pool_expert_added",
+        Some(("user", expert.id.to_string())),
+        Some(json!({ "call": call_id })),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(added)
+}
+
+/// Removes user `user_id` from call `call_id`'s pool (their assignments stay), with the audit
+/// entry.
+pub async fn remove_from_pool(
+    store: &Store,
+    calls: &CallRegistry,
+    actor: Actor<'_>,
+    call_id: &str,
+    user_id: i64,
+) -> Result<(), ActionError> {
+    owned_call(calls, actor.user, call_id)?;
+    let mut tx = store.begin().await?;
+    tx.remove_pool_expert(call_id, user_id).await?;
+    tx.audit(&actor.audit(
+        "pool_expert_removed",
+        Some(("user", user_id.to_string())),
+        Some(json!({ "call": call_id })),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The organisation a conflict is declared with: picked from a list (its id), or typed as a
+/// USCC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrganisationRef {
+    /// An organisation's id.
+    Id(i64),
+    /// A USCC as typed (case does not matter); the first organisation registered with it.
+    Uscc(String),
+}
+
+/// Records, for call `call_id`, that the expert named `username` has a conflict of interest
+/// with `organisation` (with its `reason`); the expert's unsubmitted assignments to that
+/// organisation go. Writes both and the audit entry together.
+pub async fn declare_conflict(
+    store: &Store,
+    calls: &CallRegistry,
+    actor: Actor<'_>,
+    call_id: &str,
+    username: &str,
+    organisation: &OrganisationRef,
+    reason: &str,
+) -> Result<(), ActionError> {
+    owned_call(calls, actor.user, call_id)?;
+    let expert = expert_named(store, username).await?;
+    let organisation = match organisation {
+        OrganisationRef::Id(id) => store.organisation(*id).await?,
+        OrganisationRef::Uscc(uscc) if uscc.trim().is_empty() => {
+            return Err(ActionError::Incomplete(vec![Problem::UsccNeeded]));
+        }
+        OrganisationRef::Uscc(uscc) => {
+            store
+                .organisation_by_uscc(&uscc.trim().to_uppercase())
+                .await?
+        }
+    };
+    let Some(organisation) = organisation else {
+        return Err(ActionError::Incomplete(vec![Problem::OrganisationUnknown]));
+    };
+    let organisation_id = organisation.id;
+    let mut tx = store.begin().await?;
+    tx.declare_conflict(&NewConflict {
+        call_id: call_id.to_string(),
+        user_id: expert.id,
+        organisation_id,
+        reason: Some(reason.trim().to_string()).filter(|r| !r.is_empty()),
+        declared_at: actor.now,
+    })
+    .await?;
+    tx.audit(&actor.audit(
+        "expert_conflict_declared",
+        Some(("user", expert.id.to_string())),
+        Some(json!({ "call": call_id, "organisation": organisation_id })),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes a declared conflict of user `user_id` with organisation `organisation_id` in call
+/// `call_id`, with the audit entry.
+pub async fn remove_conflict(
+    store: &Store,
+    calls: &CallRegistry,
+    actor: Actor<'_>,
+    call_id: &str,
+    user_id: i64,
+    organisation_id: i64,
+) -> Result<(), ActionError> {
+    owned_call(calls, actor.user, call_id)?;
+    let mut tx = store.begin().await?;
+    tx.remove_conflict(call_id, user_id, organisation_id)
+        .await?;
+    tx.audit(&actor.audit(
+        "expert_conflict_removed",
+        Some(("user", user_id.to_string())),
+        Some(json!({ "call": call_id, "organisation": organisation_id })),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Gives application `application_id` (at the owner level, waiting; `None` when the form's
 /// number did not parse) to the expert with login name `username`, who must be in the call's
 /// pool, without a conflict with the applicant and not yet on it. Writes the assignment, the
@@ -93,17 +236,7 @@ pub async fn assign(
     let Some(app) = app else {
         return Err(ActionError::Incomplete(vec![Problem::ApplicationUnknown]));
     };
-    let username = username.trim();
-    if username.is_empty() {
-        return Err(ActionError::Incomplete(vec![Problem::UsernameNeeded]));
-    }
-    let expert = match store.user_by_username(username).await? {
-        None => return Err(ActionError::Incomplete(vec![Problem::UserUnknown])),
-        Some(u) if u.role != Role::Expert => {
-            return Err(ActionError::Incomplete(vec![Problem::NotAnExpert]));
-        }
-        Some(u) => u,
-    };
+    let expert = expert_named(store, username).await?;
     if !store.is_pool_expert(call_id, expert.id).await? {
         return Err(ActionError::Incomplete(vec![Problem::NotInPool]));
     }

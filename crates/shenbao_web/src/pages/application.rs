@@ -916,42 +916,26 @@ async fn receive_upload(
                     .persist(&received, &key)
                     .await
                     .map_err(|e| AppError::Internal(e.into()))?;
-                let row = state
-                    .store
-                    .add_attachment(&NewAttachment {
-                        application_id: id,
-                        slot: slot.id.clone(),
-                        original_name: shenbao_core::text::file_name(&original, kind),
-                        storage_key: key.clone(),
-                        size: i64::try_from(received.size).unwrap_or(i64::MAX),
-                        sha256: received.sha256.clone(),
-                        file_type: kind.to_string(),
-                        created_at: state.now(),
-                        uploaded_by: o.user.id,
-                    })
-                    .await;
-                let row = match row {
-                    Ok(r) => r,
-                    Err(e) => {
-                        state.files.delete(&key).await;
-                        // Submitted (or sent back) in another tab while the file streamed in.
-                        return Err(match e {
-                            StoreError::Conflict { .. } => {
-                                AppError::Refused(s::FORM_READONLY.to_string()).into()
-                            }
-                            other => other.into(),
-                        });
-                    }
+                let file = NewAttachment {
+                    application_id: id,
+                    slot: slot.id.clone(),
+                    original_name: shenbao_core::text::file_name(&original, kind),
+                    storage_key: key.clone(),
+                    size: i64::try_from(received.size).unwrap_or(i64::MAX),
+                    sha256: received.sha256.clone(),
+                    file_type: kind.to_string(),
+                    created_at: state.now(),
+                    uploaded_by: o.user.id,
                 };
-                audit(
-                    state,
-                    viewer,
-                    None,
-                    "file_uploaded",
-                    Some(("attachment", row.id.to_string())),
-                    Some(json!({ "application": id, "slot": row.slot, "name": row.original_name, "size": row.size, "sha256": row.sha256 }).to_string()),
-                )
-                .await?;
+                let actor = Actor {
+                    user: &o.user,
+                    ip: viewer.ip.as_deref(),
+                    now: state.now(),
+                };
+                if let Err(error) = applicant::attach(&state.store, actor, &o.app, &file).await {
+                    state.files.delete(&key).await;
+                    return Err(action_error(Some(o.entry), error).into());
+                }
                 return Ok(back("uploaded"));
             }
             // Unknown parts are read within the same bound and thrown away.
@@ -972,36 +956,19 @@ pub async fn delete_file(
 ) -> Result<Response, AppError> {
     let o = owned(&state, &viewer, id, &format!("/applications/{id}/edit")).await?;
     viewer.check_csrf(&form.csrf)?;
-    if !o.editable() {
-        return Err(AppError::Refused(s::FORM_READONLY.to_string()));
-    }
-    let a = state
-        .store
-        .attachment(file_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if a.application_id != id {
-        return Err(AppError::NotFound);
-    }
     // A file frozen in an earlier submission stays on disk: the snapshot still names it.
     let frozen = state.store.latest_snapshot(id).await?.is_some_and(|snap| {
         shenbao_app::snapshot::files(&snap.files)
             .iter()
             .any(|f| f.id == file_id)
     });
-    if let Some(row) = state.store.delete_attachment(file_id).await? {
-        if !frozen {
-            state.files.delete(&row.storage_key).await;
-        }
-        audit(
-            &state,
-            &viewer,
-            None,
-            "file_deleted",
-            Some(("attachment", row.id.to_string())),
-            None,
-        )
-        .await?;
+    let removed = applicant::detach(&state.store, actor(&state, &viewer, &o), &o.app, file_id)
+        .await
+        .map_err(|e| action_error(Some(o.entry), e))?;
+    if let Some(row) = removed
+        && !frozen
+    {
+        state.files.delete(&row.storage_key).await;
     }
     Ok(Redirect::to(&format!("/applications/{id}/edit#files")).into_response())
 }

@@ -17,10 +17,9 @@ use serde::Deserialize;
 use shenbao_core::call::Call;
 use shenbao_core::region;
 use shenbao_store::ApplicationStatus;
-use shenbao_store::{CountRow, NewConflict, OwnerApplicationRow, Role, UserRow};
+use shenbao_store::{CountRow, OwnerApplicationRow, Role, UserRow};
 
 use super::Nav;
-use super::account::audit;
 use super::public::render;
 use super::view::{action_error, problem_text};
 use crate::ServerState;
@@ -434,22 +433,6 @@ pub async fn experts_page(
     .await
 }
 
-/// An expert account by user name, or the reason it cannot be one.
-async fn expert_by_username(
-    state: &ServerState,
-    username: &str,
-) -> Result<Result<UserRow, &'static str>, AppError> {
-    let username = username.trim();
-    if username.is_empty() {
-        return Ok(Err(s::OWNER_USERNAME_NEEDED));
-    }
-    Ok(match state.store.user_by_username(username).await? {
-        None => Err(s::OWNER_USER_UNKNOWN),
-        Some(u) if u.role != Role::Expert => Err(s::OWNER_USER_NOT_EXPERT),
-        Some(u) => Ok(u),
-    })
-}
-
 /// `POST /owner/{call}/experts`: `action` = `add` (username), `remove` (user), `conflict`
 /// (expert username, organisation USCC or id, reason) or `unconflict` (user, organisation).
 pub async fn experts_action(
@@ -460,7 +443,7 @@ pub async fn experts_action(
 ) -> Result<Response, AppError> {
     let here = format!("/owner/{call_id}/experts");
     let pairs = pairs(&raw);
-    let (_, entry) = posted(&state, &viewer, &call_id, &here, &pairs)?;
+    let (user, entry) = posted(&state, &viewer, &call_id, &here, &pairs)?;
     let get = |name: &str| field(&pairs, name).unwrap_or("").trim().to_string();
     let input = ExpertsInput {
         username: get("username"),
@@ -479,95 +462,45 @@ pub async fn experts_action(
         }
     };
     let done = |msg: &str| Ok(Redirect::to(&format!("{here}?msg={msg}")).into_response());
-    let now = state.now();
-    match get("action").as_str() {
-        "add" => {
-            let user = match expert_by_username(&state, &input.username).await? {
-                Ok(u) => u,
-                Err(m) => return refuse(m, input).await,
-            };
-            let added = state.store.add_pool_expert(&call_id, user.id, now).await?;
-            audit(
-                &state,
-                &viewer,
-                None,
-                "pool_expert_added",
-                Some(("user", user.id.to_string())),
-                Some(format!("{{\"call\":\"{call_id}\"}}")),
-            )
-            .await?;
-            done(if added { "added" } else { "already" })
-        }
-        "remove" => {
-            let user_id: i64 = get("user").parse().map_err(|_| AppError::NotFound)?;
-            state.store.remove_pool_expert(&call_id, user_id).await?;
-            audit(
-                &state,
-                &viewer,
-                None,
-                "pool_expert_removed",
-                Some(("user", user_id.to_string())),
-                Some(format!("{{\"call\":\"{call_id}\"}}")),
-            )
-            .await?;
-            done("removed")
-        }
+    let actor = actor(&state, &viewer, &user);
+    let (store, calls) = (&state.store, &state.calls);
+    let id = |name: &str| get(name).parse::<i64>().map_err(|_| AppError::NotFound);
+    let outcome = match get("action").as_str() {
+        "add" => owner::add_to_pool(store, calls, actor, &call_id, &input.username)
+            .await
+            .map(|added| if added { "added" } else { "already" }),
+        "remove" => owner::remove_from_pool(store, calls, actor, &call_id, id("user")?)
+            .await
+            .map(|()| "removed"),
         "conflict" => {
-            let user = match expert_by_username(&state, &input.conflict_expert).await? {
-                Ok(u) => u,
-                Err(m) => return refuse(m, input).await,
-            };
             let organisation = match get("organisation").parse::<i64>() {
-                Ok(id) => state.store.organisation(id).await?,
-                Err(_) if input.uscc.is_empty() => {
-                    return refuse(s::OWNER_USCC_NEEDED, input).await;
-                }
-                Err(_) => {
-                    state
-                        .store
-                        .organisation_by_uscc(&input.uscc.to_uppercase())
-                        .await?
-                }
+                Ok(id) => owner::OrganisationRef::Id(id),
+                Err(_) => owner::OrganisationRef::Uscc(input.uscc.clone()),
             };
-            let Some(organisation) = organisation else {
-                return refuse(s::OWNER_ORGANISATION_UNKNOWN, input).await;
-            };
-            state
-                .store
-                .declare_conflict(&NewConflict {
-                    call_id: call_id.clone(),
-                    user_id: user.id,
-                    organisation_id: organisation.id,
-                    reason: Some(input.reason.clone()).filter(|r| !r.is_empty()),
-                    declared_at: now,
-                })
-                .await?;
-            audit(
-                &state,
-                &viewer,
-                None,
-                "expert_conflict_declared",
-                Some(("user", user.id.to_string())),
-                Some(format!(
-                    "{{\"call\":\"{call_id}\",\"organisation\":{}}}",
-                    organisation.id
-                )),
+            owner::declare_conflict(
+                store,
+                calls,
+                actor,
+                &call_id,
+                &input.conflict_expert,
+                &organisation,
+                &input.reason,
             )
-            .await?;
-            done("conflict")
+            .await
+            .map(|()| "conflict")
         }
         "unconflict" => {
-            let user_id: i64 = get("user").parse().map_err(|_| AppError::NotFound)?;
-            let org_id: i64 = get("organisation")
-                .parse()
-                .map_err(|_| AppError::NotFound)?;
-            state
-                .store
-                .remove_conflict(&call_id, user_id, org_id)
-                .await?;
-            done("unconflict")
+            let (user_id, org_id) = (id("user")?, id("organisation")?);
+            owner::remove_conflict(store, calls, actor, &call_id, user_id, org_id)
+                .await
+                .map(|()| "unconflict")
         }
-        _ => Err(AppError::NotFound),
+        _ => return Err(AppError::NotFound),
+    };
+    match outcome {
+        Ok(msg) => done(msg),
+        Err(ActionError::Incomplete(problems)) => refuse(first_problem(problems), input).await,
+        Err(error) => Err(action_error(Some(entry), error)),
     }
 }
 

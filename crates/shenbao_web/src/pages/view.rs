@@ -112,6 +112,8 @@ pub(crate) fn problem_text(problem: Problem) -> Option<&'static str> {
         Problem::ApplicationUnknown => s::OWNER_APPLICATION_UNKNOWN,
         Problem::UsernameNeeded => s::OWNER_USERNAME_NEEDED,
         Problem::UserUnknown => s::OWNER_USER_UNKNOWN,
+        Problem::UsccNeeded => s::OWNER_USCC_NEEDED,
+        Problem::OrganisationUnknown => s::OWNER_ORGANISATION_UNKNOWN,
         Problem::NotAnExpert => s::OWNER_USER_NOT_EXPERT,
         Problem::NotInPool => s::OWNER_NOT_IN_POOL,
         Problem::ExpertConflicted => s::OWNER_ASSIGN_CONFLICT,
