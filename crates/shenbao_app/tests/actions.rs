@@ -890,7 +890,52 @@ async fn attaching_and_removing_files_write_with_their_audit_entry(db: TestDb) {
     );
 }
 
+async fn starting_a_draft_checks_the_call_and_writes_with_its_audit_entry(db: TestDb) {
+    let store = &db.store;
+    let w = world(store).await;
+    let me = actor(&w.applicant);
+    let count = store.count_applications().await.expect("test step");
+    let err = applicant::start(store, &w.calls, me, CALL, "no-such-direction", None).await;
+    assert!(matches!(err, Err(ActionError::NotFound)), "{err:?}");
+    let err = applicant::start(store, &w.calls, actor(&w.bureau), CALL, "enterprise", None).await;
+    assert!(matches!(err, Err(ActionError::NotFound)), "{err:?}");
+    // A Guangdong call does not take a Qingdao enterprise.
+    let gd = "gd-2023-ai-scenarios";
+    let err = applicant::start(store, &w.calls, me, gd, "manufacturing", None).await;
+    assert!(
+        matches!(
+            &err,
+            Err(ActionError::Refused(Refusal::OutOfArea { area, region }))
+                if area == "440000" && region == "370212"
+        ),
+        "{err:?}"
+    );
+    // Another call, with a failing audit entry: no draft is left behind.
+    fail_inserts_into(store, "audit_log").await;
+    let err = applicant::start(store, &w.calls, me, "sd-2024-llm-cases", "case", None).await;
+    assert!(matches!(err, Err(ActionError::Store(_))), "{err:?}");
+    heal(store, "audit_log").await;
+    assert_eq!(store.count_applications().await.expect("test step"), count);
+    let app = applicant::start(store, &w.calls, me, "sd-2024-llm-cases", "case", None)
+        .await
+        .expect("start");
+    assert_eq!(app.status, ApplicationStatus::Draft);
+    assert_eq!(
+        store
+            .application_events(app.id)
+            .await
+            .expect("test step")
+            .len(),
+        1
+    );
+    assert_eq!(
+        store.count_applications().await.expect("test step"),
+        count + 1
+    );
+}
+
 shenbao_store::on_both_databases!(
+    starting_a_draft_checks_the_call_and_writes_with_its_audit_entry,
     attaching_and_removing_files_write_with_their_audit_entry,
     assigning_scoring_and_publishing_are_each_all_or_nothing,
     automatic_assignment_announces_the_experts_it_gave_work,

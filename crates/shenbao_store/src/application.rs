@@ -156,45 +156,16 @@ pub(crate) async fn refusal_on(conn: &mut AnyConnection, id: i64) -> StoreError 
 }
 
 impl Store {
-    /// Creates a draft (status `draft`, version 1, `updated_at = created_at`) and its first
-    /// event (`None → draft`) in one transaction.
-    ///
-    /// An unknown organisation or user is `Other` (a foreign-key violation).
+    /// As [`Tx::create_application`], in a transaction of its own.
     pub async fn create_application(
         &self,
         new: &NewApplication,
         event: &ApplicationEvent,
     ) -> Result<ApplicationRow, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let row = sqlx::query(concat!(
-            "INSERT INTO applications (call_id, direction, subdirection, organisation_id, \
-                 created_by, status, answers, justification, version, created_at, updated_at, \
-                 submitted_at) \
-             VALUES ($1, $2, $3, $4, $5, $8, $6, NULL, 1, $7, $7, NULL) \
-             RETURNING ",
-            application_columns!()
-        ))
-        .bind(&new.call_id)
-        .bind(&new.direction)
-        .bind(&new.subdirection)
-        .bind(new.organisation_id)
-        .bind(new.created_by)
-        .bind(&new.answers)
-        .bind(new.created_at)
-        .bind(ApplicationStatus::Draft.as_str())
-        .fetch_one(&mut *tx)
-        .await?;
-        let application = application_from_row(&row)?;
-        insert_event(
-            &mut *tx,
-            application.id,
-            event,
-            None,
-            ApplicationStatus::Draft,
-        )
-        .await?;
+        let mut tx = self.begin().await?;
+        let done = tx.create_application(new, event).await?;
         tx.commit().await?;
-        Ok(application)
+        Ok(done)
     }
 
     /// The application with this id, if any.
@@ -548,6 +519,47 @@ impl Tx {
             id,
             event,
             Some(ApplicationStatus::Submitted),
+            ApplicationStatus::Draft,
+        )
+        .await?;
+        Ok(application)
+    }
+}
+
+impl Tx {
+    /// Creates a draft (status `draft`, version 1, `updated_at = created_at`) and its first
+    /// event (`None → draft`) in one transaction.
+    ///
+    /// An unknown organisation or user is `Other` (a foreign-key violation).
+    pub async fn create_application(
+        &mut self,
+        new: &NewApplication,
+        event: &ApplicationEvent,
+    ) -> Result<ApplicationRow, StoreError> {
+        let row = sqlx::query(concat!(
+            "INSERT INTO applications (call_id, direction, subdirection, organisation_id, \
+                 created_by, status, answers, justification, version, created_at, updated_at, \
+                 submitted_at) \
+             VALUES ($1, $2, $3, $4, $5, $8, $6, NULL, 1, $7, $7, NULL) \
+             RETURNING ",
+            application_columns!()
+        ))
+        .bind(&new.call_id)
+        .bind(&new.direction)
+        .bind(&new.subdirection)
+        .bind(new.organisation_id)
+        .bind(new.created_by)
+        .bind(&new.answers)
+        .bind(new.created_at)
+        .bind(ApplicationStatus::Draft.as_str())
+        .fetch_one(&mut *self.inner)
+        .await?;
+        let application = application_from_row(&row)?;
+        insert_event(
+            &mut *self.inner,
+            application.id,
+            event,
+            None,
             ApplicationStatus::Draft,
         )
         .await?;

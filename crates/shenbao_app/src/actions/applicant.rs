@@ -7,8 +7,8 @@ use shenbao_core::form::{self, Application, Report, Severity};
 use shenbao_core::limits::{OtherApplication, check_limits};
 use shenbao_core::routing;
 use shenbao_store::{
-    ApplicationRow, ApplicationStatus, AttachmentRow, FORWARDED, NewAttachment, Role, Store,
-    StoreError, Submission, UserRow,
+    ApplicationRow, ApplicationStatus, AttachmentRow, FORWARDED, NewApplication, NewAttachment,
+    Role, Store, StoreError, Submission, UserRow,
 };
 
 use super::{ActionError, Actor, Done, Problem, Refusal};
@@ -33,6 +33,83 @@ pub async fn load<'c>(
     }
     let entry = calls.get(&app.call_id).ok_or(ActionError::NotFound)?;
     Ok((app, entry))
+}
+
+/// Starts a draft for the actor's organisation in call `call_id`, direction `direction`
+/// (`subdirection` when the direction has them): before the deadline, inside the call's area
+/// and within the call's limits on applications per organisation. Writes the draft, its first
+/// event and the audit entry together.
+pub async fn start(
+    store: &Store,
+    calls: &CallRegistry,
+    actor: Actor<'_>,
+    call_id: &str,
+    direction: &str,
+    subdirection: Option<&str>,
+) -> Result<ApplicationRow, ActionError> {
+    let (Role::Applicant, Some(organisation_id)) = (actor.user.role, actor.user.organisation_id)
+    else {
+        return Err(ActionError::NotFound);
+    };
+    let entry = calls.get(call_id).ok_or(ActionError::NotFound)?;
+    if !entry.is_open(actor.now) {
+        return Err(ActionError::Refused(Refusal::CallClosed));
+    }
+    let organisation = store
+        .organisation(organisation_id)
+        .await?
+        .ok_or(ActionError::NotFound)?;
+    if let Some(refusal) = out_of_area(entry, &organisation.region) {
+        return Err(ActionError::Refused(refusal));
+    }
+    let d = entry
+        .call
+        .direction(direction)
+        .ok_or(ActionError::NotFound)?;
+    let known = match subdirection {
+        None => d.subdirections.is_empty(),
+        Some(x) => d.subdirections.iter().any(|y| y.id == x),
+    };
+    if !known {
+        return Err(ActionError::NotFound);
+    }
+    let others: Vec<OtherApplication> = store
+        .applications_of_organisation(organisation_id, Some(call_id))
+        .await?
+        .into_iter()
+        .map(|a| OtherApplication {
+            direction: a.direction,
+        })
+        .collect();
+    let broken = check_limits(entry.call, direction, &others);
+    if !broken.is_empty() {
+        return Err(ActionError::Refused(Refusal::Limits(
+            broken.into_iter().map(|p| p.message).collect(),
+        )));
+    }
+    let mut tx = store.begin().await?;
+    let app = tx
+        .create_application(
+            &NewApplication {
+                call_id: call_id.to_string(),
+                direction: direction.to_string(),
+                subdirection: subdirection.map(str::to_string),
+                organisation_id,
+                created_by: actor.user.id,
+                answers: "{}".into(),
+                created_at: actor.now,
+            },
+            &actor.event(None),
+        )
+        .await?;
+    tx.audit(&actor.audit(
+        "application_created",
+        Some(("application", app.id.to_string())),
+        None,
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(app)
 }
 
 fn target(app: &ApplicationRow) -> Target<'_> {

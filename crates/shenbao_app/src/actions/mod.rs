@@ -12,7 +12,9 @@
 //!
 //! | action | module | writes |
 //! |---|---|---|
+//! | start a draft | [`applicant::start`] | draft, event, audit |
 //! | save a draft | [`applicant::save_draft`] | answers, version |
+//! | attach, remove a file | [`applicant::attach`], [`applicant::detach`] | attachment, audit |
 //! | submit | [`applicant::submit`] | status, snapshot, event, outbox `arrived`, audit |
 //! | withdraw | [`applicant::withdraw`] | status, event, audit |
 //! | return, recommend, not recommend | [`review::decide`] | status, decision, event, outbox `decided`, audit |
@@ -83,6 +85,8 @@ impl Actor<'_> {
 pub enum Refusal {
     /// The application can no longer be changed by the applicant (not a draft, not returned).
     NotEditable,
+    /// The call's limits on applications per organisation (the core's words for each).
+    Limits(Vec<String>),
     /// The call's applicant deadline has passed.
     CallClosed,
     /// The applicant's registered region is outside the call's area (both division codes).

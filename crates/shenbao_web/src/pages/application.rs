@@ -17,17 +17,13 @@ use serde_json::{Value as Json, json};
 use shenbao_core::call::definition::{Commitment, FileSlot};
 use shenbao_core::call::{SlotLimits, Target};
 use shenbao_core::form::{self, Application, Report, Severity};
-use shenbao_core::limits::{OtherApplication, check_limits};
 use shenbao_core::routing;
 use shenbao_store::ApplicationStatus;
-use shenbao_store::{
-    ApplicationEvent, ApplicationRow, NewApplication, NewAttachment, Role, StoreError, UserRow,
-};
+use shenbao_store::{ApplicationRow, NewAttachment, Role, StoreError, UserRow};
 
 use super::Nav;
-use super::account::audit;
 use super::public::render;
-use super::view::{action_error, event_label, fmt_time, problem_text, refusal_text};
+use super::view::{action_error, event_label, fmt_time, problem_text};
 use crate::ServerState;
 use crate::auth::Viewer;
 use crate::calls::CallEntry;
@@ -91,15 +87,6 @@ async fn owned<'s>(
     }
     let entry = state.calls.get(&app.call_id).ok_or(AppError::NotFound)?;
     Ok(Owned { user, app, entry })
-}
-
-fn event(state: &ServerState, viewer: &Viewer, note: Option<String>) -> ApplicationEvent {
-    ApplicationEvent {
-        at: state.now(),
-        actor_user_id: viewer.login.as_ref().map(|(u, _)| u.id),
-        actor_ip: viewer.ip.clone(),
-        note,
-    }
 }
 
 /// The status as the applicant may see it: the owner's selection stays internal until the
@@ -202,76 +189,20 @@ pub async fn start_application(
     axum::Form(form): axum::Form<StartForm>,
 ) -> Result<Response, AppError> {
     let here = format!("/calls/{call_id}");
-    let user = viewer.user_with_role(&here, &[Role::Applicant])?.clone();
+    let user = viewer.user_with_role(&here, &[Role::Applicant])?;
     viewer.check_csrf(&form.csrf)?;
-    let entry = state.calls.get(&call_id).ok_or(AppError::NotFound)?;
-    let org = user.organisation_id.ok_or(AppError::Forbidden)?;
-    let now = state.now();
-    if !entry.is_open(now) {
-        return Err(AppError::Refused(s::SUBMIT_CLOSED.to_string()));
-    }
-    let organisation = state
-        .store
-        .organisation(org)
-        .await?
-        .ok_or(AppError::Forbidden)?;
-    if let Some(refusal) = applicant::out_of_area(entry, &organisation.region) {
-        return Err(AppError::Refused(refusal_text(Some(entry), &refusal)));
-    }
     let (direction, sub) = match form.direction.split_once('/') {
-        Some((d, s)) => (d.to_string(), Some(s.to_string())),
-        None => (form.direction.clone(), None),
+        Some((d, s)) => (d, Some(s)),
+        None => (form.direction.as_str(), None),
     };
-    let d = entry.call.direction(&direction).ok_or(AppError::NotFound)?;
-    let sub_ok = match &sub {
-        None => d.subdirections.is_empty(),
-        Some(x) => d.subdirections.iter().any(|y| &y.id == x),
+    let actor = Actor {
+        user,
+        ip: viewer.ip.as_deref(),
+        now: state.now(),
     };
-    if !sub_ok {
-        return Err(AppError::NotFound);
-    }
-    let others: Vec<OtherApplication> = state
-        .store
-        .applications_of_organisation(org, Some(&call_id))
-        .await?
-        .into_iter()
-        .map(|a| OtherApplication {
-            direction: a.direction,
-        })
-        .collect();
-    let broken = check_limits(entry.call, &direction, &others);
-    if !broken.is_empty() {
-        let text: Vec<String> = broken.into_iter().map(|p| p.message).collect();
-        return Err(AppError::Refused(format!(
-            "{}{}",
-            s::SUBMIT_LIMIT,
-            text.join("；")
-        )));
-    }
-    let app = state
-        .store
-        .create_application(
-            &NewApplication {
-                call_id: call_id.clone(),
-                direction,
-                subdirection: sub,
-                organisation_id: org,
-                created_by: user.id,
-                answers: "{}".into(),
-                created_at: now,
-            },
-            &event(&state, &viewer, None),
-        )
-        .await?;
-    audit(
-        &state,
-        &viewer,
-        None,
-        "application_created",
-        Some(("application", app.id.to_string())),
-        None,
-    )
-    .await?;
+    let app = applicant::start(&state.store, &state.calls, actor, &call_id, direction, sub)
+        .await
+        .map_err(|e| action_error(state.calls.get(&call_id), e))?;
     Ok(Redirect::to(&format!("/applications/{}/edit", app.id)).into_response())
 }
 

@@ -58,6 +58,7 @@ pub(crate) fn unit_label(level: &ReviewLevel, unit: &str) -> String {
 pub(crate) fn refusal_text(entry: Option<&CallEntry>, refusal: &Refusal) -> String {
     match refusal {
         Refusal::NotEditable => s::FORM_READONLY.to_string(),
+        Refusal::Limits(broken) => format!("{}{}", s::SUBMIT_LIMIT, broken.join("；")),
         Refusal::CallClosed => s::SUBMIT_CLOSED.to_string(),
         Refusal::OutOfArea { area, region } => {
             let name = |code: &str| region::full_name(code).unwrap_or_else(|| code.to_string());
