@@ -11,6 +11,7 @@ pub mod documents;
 pub mod error;
 pub mod files;
 pub mod form;
+pub mod guard;
 pub mod nav;
 pub mod notices;
 pub mod notify;

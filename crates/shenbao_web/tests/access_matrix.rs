@@ -498,4 +498,85 @@ async fn every_route_refuses_every_role_on_objects_not_theirs(db: TestDb) {
     );
 }
 
-shenbao_store::on_both_databases!(every_route_refuses_every_role_on_objects_not_theirs);
+/// Every form that changes something refuses a request whose CSRF token is not the visitor's
+/// (403), before anything else, even from the rightful holders of the objects: the guard is
+/// in each handler's signature (`shenbao_web::guard::Posted`; the upload checks the token in
+/// its stream). Nothing changes, and nobody is logged out.
+async fn every_form_refuses_a_foreign_csrf_token(db: TestDb) {
+    let app = App::start(db.store, false).await;
+    let o = objects(&app).await;
+    let before = fingerprint(&app, &o).await;
+    let forged = "0".repeat(64);
+    let mut accepted = Vec::new();
+    let mut checked = 0;
+    for who in ["anonymous", "victim", "assigned_expert", "rightful_owner"] {
+        let b = app.browser();
+        if who != "anonymous" {
+            assert_eq!(
+                app.login(&b, who, PASSWORD).await.status(),
+                StatusCode::SEE_OTHER,
+                "{who} logs in"
+            );
+        }
+        for (path, methods) in shenbao_web::ROUTES.iter() {
+            if !methods.contains(&"POST") {
+                continue;
+            }
+            let url = app.url(&fill(path, &o));
+            let r = if path.ends_with("/files") {
+                let form = reqwest::multipart::Form::new()
+                    .text("csrf", forged.clone())
+                    .text("slot", "license")
+                    .part(
+                        "file",
+                        reqwest::multipart::Part::bytes(b"%PDF-1.4 x".to_vec()).file_name("x.pdf"),
+                    );
+                b.post(&url).multipart(form).send().await.expect("upload")
+            } else {
+                b.post(&url)
+                    .form(&[
+                        ("csrf", forged.as_str()),
+                        ("version", "1"),
+                        ("action", "recommend"),
+                        ("opinion", "同意"),
+                        ("confirm", "1"),
+                        ("accept", "1"),
+                        ("application", &o.submitted.to_string()),
+                        ("email", "x@example.cn"),
+                    ])
+                    .send()
+                    .await
+                    .expect("post")
+            };
+            checked += 1;
+            // The upload asks who is there before it reads the stream: a visitor who is not
+            // logged in is sent to the login page first.
+            let to_login = who == "anonymous"
+                && path.ends_with("/files")
+                && r.status() == StatusCode::SEE_OTHER
+                && common::location(&r).starts_with("/login?next=");
+            if r.status() != StatusCode::FORBIDDEN && !to_login {
+                accepted.push(format!("{who} POST {path}: {}", r.status()));
+            }
+        }
+        if who != "anonymous" {
+            assert_eq!(
+                app.get(&b, "/account").await.0,
+                StatusCode::OK,
+                "{who} is still logged in"
+            );
+        }
+    }
+    assert!(
+        accepted.is_empty(),
+        "forms that took a forged token:\n{}",
+        accepted.join("\n")
+    );
+    assert!(checked >= 4 * 25, "every form was tried: {checked}");
+    assert_eq!(fingerprint(&app, &o).await, before, "nothing changed");
+}
+
+shenbao_store::on_both_databases!(
+    every_route_refuses_every_role_on_objects_not_theirs,
+    every_form_refuses_a_foreign_csrf_token,
+);

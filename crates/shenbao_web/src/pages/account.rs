@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
@@ -16,6 +15,7 @@ use super::public::render;
 use crate::ServerState;
 use crate::auth::{self, Viewer};
 use crate::error::AppError;
+use crate::guard::Posted;
 use crate::strings as s;
 use crate::throttle;
 
@@ -114,8 +114,6 @@ pub async fn login_form(
 #[derive(Deserialize)]
 pub struct LoginForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     username: String,
     #[serde(default)]
     password: String,
@@ -126,11 +124,9 @@ pub struct LoginForm {
 /// `POST /login`: checks the password, rate-limits failures, opens a session.
 pub async fn login(
     State(state): State<ServerState>,
-    viewer: Viewer,
     jar: CookieJar,
-    Form(form): Form<LoginForm>,
+    Posted { viewer, form, .. }: Posted<LoginForm>,
 ) -> Result<Response, AppError> {
-    viewer.check_csrf(&form.csrf)?;
     let username = form.username.trim().to_string();
     let ip = viewer.ip.clone().unwrap_or_else(|| "-".to_string());
     let pair = format!("{username}|{ip}");
@@ -244,22 +240,12 @@ pub(crate) async fn open_session(
     Ok(jar.add(auth::session_cookie(id, state.config.secure_cookies)))
 }
 
-/// A form that carries only its CSRF token.
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    /// The token.
-    #[serde(default)]
-    pub csrf: String,
-}
-
 /// `POST /logout`.
 pub async fn logout(
     State(state): State<ServerState>,
-    viewer: Viewer,
     jar: CookieJar,
-    Form(form): Form<CsrfForm>,
+    Posted { viewer, .. }: Posted,
 ) -> Result<Response, AppError> {
-    viewer.check_csrf(&form.csrf)?;
     if let Some((user, session)) = &viewer.login {
         state.store.delete_session(&session.id).await?;
         audit(
@@ -295,8 +281,6 @@ impl RegisterPage {
 /// The registration form (also what the page shows back after an error).
 #[derive(Deserialize, Default, Clone)]
 pub struct RegisterForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     uscc: String,
     #[serde(default)]
@@ -348,11 +332,11 @@ fn valid_username(u: &str) -> bool {
 /// `POST /register`: an applicant organisation and its first user, in one transaction.
 pub async fn register(
     State(state): State<ServerState>,
-    viewer: Viewer,
     jar: CookieJar,
-    Form(mut form): Form<RegisterForm>,
+    Posted {
+        viewer, mut form, ..
+    }: Posted<RegisterForm>,
 ) -> Result<Response, AppError> {
-    viewer.check_csrf(&form.csrf)?;
     let ip = viewer.ip.clone().unwrap_or_else(|| "-".to_string());
     let limit = [(throttle::REGISTRATION, ip.as_str())];
     throttle::check(&state, &limit).await?;
@@ -544,19 +528,15 @@ const MAX_EMAIL_LEN: usize = 254;
 #[derive(Deserialize)]
 pub struct EmailForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     email: String,
 }
 
 /// `POST /account/email`: sets the notification e-mail address, or clears it when empty.
 pub async fn set_email(
     State(state): State<ServerState>,
-    viewer: Viewer,
-    Form(form): Form<EmailForm>,
+    Posted { viewer, form, .. }: Posted<EmailForm>,
 ) -> Result<Response, AppError> {
     let user = viewer.user("/account")?.clone();
-    viewer.check_csrf(&form.csrf)?;
     let email = form.email.trim();
     if !email.is_empty() && (email.len() > MAX_EMAIL_LEN || !ident::is_email(email)) {
         let page = account_page(
@@ -618,8 +598,6 @@ pub async fn password_form(viewer: Viewer) -> Result<Html<String>, AppError> {
 #[derive(Deserialize)]
 pub struct PasswordForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     old: String,
     #[serde(default)]
     new: String,
@@ -631,11 +609,9 @@ pub struct PasswordForm {
 /// other sessions.
 pub async fn change_password(
     State(state): State<ServerState>,
-    viewer: Viewer,
-    Form(form): Form<PasswordForm>,
+    Posted { viewer, form, .. }: Posted<PasswordForm>,
 ) -> Result<Response, AppError> {
     let user = viewer.user("/account/password")?.clone();
-    viewer.check_csrf(&form.csrf)?;
     let subject = user.id.to_string();
     let limit = [(throttle::PASSWORD_CHANGE, subject.as_str())];
     throttle::check(&state, &limit).await?;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Json as JsonBody;
-use axum::extract::{Multipart, Path, Query, RawForm, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
@@ -32,6 +32,7 @@ use crate::documents::{Format, application_download, letter_download, letter_kin
 use crate::error::AppError;
 use crate::files::UploadError;
 use crate::form::{FormView, parse, remove_row};
+use crate::guard::Posted;
 use crate::strings as s;
 use shenbao_app::actions::applicant::{self, SubmitInput};
 use shenbao_app::actions::{ActionError, Actor, Refusal as ActionRefusal};
@@ -176,21 +177,17 @@ pub async fn list_applications(
 #[derive(Deserialize)]
 pub struct StartForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     direction: String,
 }
 
 /// `POST /calls/{id}/applications`: a new draft, if the call is open and the limits allow.
 pub async fn start_application(
     State(state): State<ServerState>,
-    viewer: Viewer,
     Path(call_id): Path<String>,
-    axum::Form(form): axum::Form<StartForm>,
+    Posted { viewer, form, .. }: Posted<StartForm>,
 ) -> Result<Response, AppError> {
     let here = format!("/calls/{call_id}");
     let user = viewer.user_with_role(&here, &[Role::Applicant])?;
-    viewer.check_csrf(&form.csrf)?;
     let (direction, sub) = match form.direction.split_once('/') {
         Some((d, s)) => (d, Some(s)),
         None => (form.direction.as_str(), None),
@@ -446,17 +443,15 @@ fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// A posted draft form: the owned application (still a draft), the form's fields after the
-/// CSRF check, and the version the form was loaded at.
+/// A posted draft form (its CSRF token checked by [`Posted`]): the owned application (still a
+/// draft), the form's fields, and the version the form was loaded at.
 async fn posted_draft<'s>(
     state: &'s ServerState,
     viewer: &Viewer,
     id: i64,
-    raw: &[u8],
+    pairs: Vec<(String, String)>,
 ) -> Result<(Owned<'s>, Vec<(String, String)>, i64), AppError> {
     let o = owned(state, viewer, id, &format!("/applications/{id}/edit")).await?;
-    let pairs = crate::form::posted_fields(raw);
-    viewer.check_csrf(field(&pairs, "csrf").unwrap_or(""))?;
     if !o.editable() {
         return Err(AppError::Refused(s::FORM_READONLY.to_string()));
     }
@@ -470,11 +465,10 @@ async fn posted_draft<'s>(
 /// problems), or adds/removes a row, or goes on to submission.
 pub async fn save_application(
     State(state): State<ServerState>,
-    viewer: Viewer,
     Path(id): Path<i64>,
-    RawForm(raw): RawForm,
+    Posted { viewer, fields, .. }: Posted,
 ) -> Result<Response, AppError> {
-    let (o, pairs, version) = posted_draft(&state, &viewer, id, &raw).await?;
+    let (o, pairs, version) = posted_draft(&state, &viewer, id, fields).await?;
     let mut answers = parse(o.entry.call, &o.target(), &pairs);
     let action = field(&pairs, "action").unwrap_or("save").to_string();
     let mut rows_wanted = BTreeMap::new();
@@ -564,11 +558,10 @@ pub struct AutosaveView {
 /// `POST /applications/{id}/autosave`: the same fields as the form, answered in JSON.
 pub async fn autosave_application(
     State(state): State<ServerState>,
-    viewer: Viewer,
     Path(id): Path<i64>,
-    RawForm(raw): RawForm,
+    Posted { viewer, fields, .. }: Posted,
 ) -> Result<Response, AppError> {
-    let (o, pairs, version) = posted_draft(&state, &viewer, id, &raw).await?;
+    let (o, pairs, version) = posted_draft(&state, &viewer, id, fields).await?;
     let answers = parse(o.entry.call, &o.target(), &pairs);
     let report = form::validate(o.entry.call, o.target(), &answers);
     match applicant::save_draft(
@@ -881,12 +874,10 @@ async fn receive_upload(
 /// `POST /applications/{id}/files/{file}/delete`: while a draft.
 pub async fn delete_file(
     State(state): State<ServerState>,
-    viewer: Viewer,
     Path((id, file_id)): Path<(i64, i64)>,
-    axum::Form(form): axum::Form<super::account::CsrfForm>,
+    Posted { viewer, .. }: Posted,
 ) -> Result<Response, AppError> {
     let o = owned(&state, &viewer, id, &format!("/applications/{id}/edit")).await?;
-    viewer.check_csrf(&form.csrf)?;
     // A file frozen in an earlier submission stays on disk: the snapshot still names it.
     let frozen = state.store.latest_snapshot(id).await?.is_some_and(|snap| {
         shenbao_app::snapshot::files(&snap.files)
@@ -1042,8 +1033,6 @@ pub async fn submit_form(
 #[derive(Deserialize)]
 pub struct SubmitForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     version: i64,
     #[serde(default)]
     justification: String,
@@ -1059,12 +1048,10 @@ pub struct SubmitForm {
 /// [`applicant::submit`]); shows the page again with what is missing.
 pub async fn submit_application(
     State(state): State<ServerState>,
-    viewer: Viewer,
     Path(id): Path<i64>,
-    axum::Form(form): axum::Form<SubmitForm>,
+    Posted { viewer, form, .. }: Posted<SubmitForm>,
 ) -> Result<Response, AppError> {
     let o = owned(&state, &viewer, id, &format!("/applications/{id}/submit")).await?;
-    viewer.check_csrf(&form.csrf)?;
     let input = SubmitInput {
         version: form.version,
         justification: form.justification,
@@ -1109,12 +1096,10 @@ fn actor<'v>(state: &ServerState, viewer: &'v Viewer, o: &'v Owned<'_>) -> Actor
 /// level has not decided (the use case [`applicant::withdraw`]).
 pub async fn withdraw_application(
     State(state): State<ServerState>,
-    viewer: Viewer,
     Path(id): Path<i64>,
-    axum::Form(form): axum::Form<super::account::CsrfForm>,
+    Posted { viewer, .. }: Posted,
 ) -> Result<Response, AppError> {
     let o = owned(&state, &viewer, id, &format!("/applications/{id}")).await?;
-    viewer.check_csrf(&form.csrf)?;
     applicant::withdraw(&state.store, &state.calls, actor(&state, &viewer, &o), id)
         .await
         .map_err(|e| action_error(Some(o.entry), e))?;

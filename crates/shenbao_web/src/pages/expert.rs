@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, RawForm, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -18,7 +18,7 @@ use shenbao_core::form::{self, Application};
 use shenbao_store::{ApplicationRow, AssignmentRow, Role, UserRow};
 
 use super::Nav;
-use super::owner::{PAGE, direction_name, field, pairs};
+use super::owner::{PAGE, direction_name, field};
 use super::public::render;
 use super::view::action_error;
 use crate::ServerState;
@@ -26,6 +26,7 @@ use crate::auth::Viewer;
 use crate::calls::CallEntry;
 use crate::error::AppError;
 use crate::form::FormView;
+use crate::guard::Posted;
 use crate::scoring::{self, trim_number};
 use crate::strings as s;
 use shenbao_app::actions::expert::{self, Sheet};
@@ -359,14 +360,15 @@ pub async fn show_assignment(
 /// published (the store refuses the latter too, inside its transaction).
 pub async fn save_assignment(
     State(state): State<ServerState>,
-    viewer: Viewer,
     Path(id): Path<i64>,
-    RawForm(raw): RawForm,
+    Posted {
+        viewer,
+        fields: pairs,
+        ..
+    }: Posted,
 ) -> Result<Response, AppError> {
     let here = format!("/expert/assignments/{id}");
     let m = mine(&state, &viewer, id, &here).await?;
-    let pairs = pairs(&raw);
-    viewer.check_csrf(field(&pairs, "csrf").unwrap_or(""))?;
     if m.published {
         return Err(AppError::Refused(s::EXPERT_PUBLISHED_LOCKED.to_string()));
     }
@@ -502,14 +504,15 @@ pub async fn download_form(
 /// results are not published.
 pub async fn recuse(
     State(state): State<ServerState>,
-    viewer: Viewer,
     Path(id): Path<i64>,
-    RawForm(raw): RawForm,
+    Posted {
+        viewer,
+        fields: pairs,
+        ..
+    }: Posted,
 ) -> Result<Response, AppError> {
     let here = format!("/expert/assignments/{id}");
     let m = mine(&state, &viewer, id, &here).await?;
-    let pairs = pairs(&raw);
-    viewer.check_csrf(field(&pairs, "csrf").unwrap_or(""))?;
     if m.published {
         return Err(AppError::Refused(s::EXPERT_RECUSE_PUBLISHED.to_string()));
     }

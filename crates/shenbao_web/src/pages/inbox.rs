@@ -1,18 +1,17 @@
 //! The inbox: the logged-in user's notifications, newest first, and marking them read.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Redirect};
 use serde::Deserialize;
 
 use super::Nav;
-use super::account::CsrfForm;
 use super::public::render;
 use super::view::fmt_time;
 use crate::ServerState;
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::guard::Posted;
 
 /// Entries per inbox page.
 pub const INBOX_PAGE: i64 = 20;
@@ -93,12 +92,10 @@ pub async fn show_inbox(
 /// Another user's entry is not found.
 pub async fn read_one(
     State(state): State<ServerState>,
-    viewer: Viewer,
     Path(id): Path<i64>,
-    Form(form): Form<CsrfForm>,
+    Posted { viewer, .. }: Posted,
 ) -> Result<Redirect, AppError> {
     let user = viewer.user("/inbox")?;
-    viewer.check_csrf(&form.csrf)?;
     let row = state
         .store
         .mark_notification_read(user.id, id, state.now())
@@ -110,11 +107,9 @@ pub async fn read_one(
 /// `POST /inbox/read-all`: marks every entry read.
 pub async fn read_all(
     State(state): State<ServerState>,
-    viewer: Viewer,
-    Form(form): Form<CsrfForm>,
+    Posted { viewer, .. }: Posted,
 ) -> Result<Redirect, AppError> {
     let user = viewer.user("/inbox")?;
-    viewer.check_csrf(&form.csrf)?;
     state
         .store
         .mark_all_notifications_read(user.id, state.now())

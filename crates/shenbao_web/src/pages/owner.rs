@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
-use axum::extract::{Path, Query, RawForm, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -26,6 +26,7 @@ use crate::ServerState;
 use crate::auth::Viewer;
 use crate::calls::CallEntry;
 use crate::error::AppError;
+use crate::guard::Posted;
 use crate::scoring::{self, Method, Options, Sheet};
 use crate::strings as s;
 use shenbao_app::actions::owner::{self, owner_level};
@@ -45,12 +46,6 @@ pub(crate) fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a
         .rev()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
-}
-
-/// Posted fields of a form (repeated names kept), every value cleaned
-/// ([`crate::form::posted_fields`]).
-pub(crate) fn pairs(raw: &[u8]) -> Vec<(String, String)> {
-    crate::form::posted_fields(raw)
 }
 
 /// A direction's name, or its id when unknown.
@@ -96,16 +91,14 @@ fn owned_call<'s>(
         .ok_or(AppError::NotFound)
 }
 
-/// The owner, the call, after the CSRF check of a posted form.
+/// The owner and the call of a posted form (its CSRF token checked by [`Posted`]).
 fn posted<'s>(
     state: &'s ServerState,
     viewer: &Viewer,
     call_id: &str,
     here: &str,
-    pairs: &[(String, String)],
 ) -> Result<(UserRow, &'s CallEntry), AppError> {
     let user = owner(viewer, here)?.clone();
-    viewer.check_csrf(field(pairs, "csrf").unwrap_or(""))?;
     let entry = owned_call(state, viewer, here, call_id)?;
     Ok((user, entry))
 }
@@ -437,13 +430,15 @@ pub async fn experts_page(
 /// (expert username, organisation USCC or id, reason) or `unconflict` (user, organisation).
 pub async fn experts_action(
     State(state): State<ServerState>,
-    viewer: Viewer,
     Path(call_id): Path<String>,
-    RawForm(raw): RawForm,
+    Posted {
+        viewer,
+        fields: pairs,
+        ..
+    }: Posted,
 ) -> Result<Response, AppError> {
     let here = format!("/owner/{call_id}/experts");
-    let pairs = pairs(&raw);
-    let (user, entry) = posted(&state, &viewer, &call_id, &here, &pairs)?;
+    let (user, entry) = posted(&state, &viewer, &call_id, &here)?;
     let get = |name: &str| field(&pairs, name).unwrap_or("").trim().to_string();
     let input = ExpertsInput {
         username: get("username"),
@@ -675,13 +670,15 @@ async fn refuse_assignment(
 /// application at the owner level.
 pub async fn assign(
     State(state): State<ServerState>,
-    viewer: Viewer,
     Path(call_id): Path<String>,
-    RawForm(raw): RawForm,
+    Posted {
+        viewer,
+        fields: pairs,
+        ..
+    }: Posted,
 ) -> Result<Response, AppError> {
     let here = format!("/owner/{call_id}/assignments");
-    let pairs = pairs(&raw);
-    let (user, entry) = posted(&state, &viewer, &call_id, &here, &pairs)?;
+    let (user, entry) = posted(&state, &viewer, &call_id, &here)?;
     let input = AssignInput {
         application: field(&pairs, "application")
             .unwrap_or("")
@@ -732,13 +729,15 @@ fn actor<'v>(state: &ServerState, viewer: &'v Viewer, user: &'v UserRow) -> Acto
 /// `POST /owner/{call}/assignments/unassign`: removes an assignment not yet submitted.
 pub async fn unassign(
     State(state): State<ServerState>,
-    viewer: Viewer,
     Path(call_id): Path<String>,
-    RawForm(raw): RawForm,
+    Posted {
+        viewer,
+        fields: pairs,
+        ..
+    }: Posted,
 ) -> Result<Response, AppError> {
     let here = format!("/owner/{call_id}/assignments");
-    let pairs = pairs(&raw);
-    let (user, entry) = posted(&state, &viewer, &call_id, &here, &pairs)?;
+    let (user, entry) = posted(&state, &viewer, &call_id, &here)?;
     let id: i64 = field(&pairs, "assignment")
         .and_then(|v| v.parse().ok())
         .ok_or(AppError::NotFound)?;
@@ -776,13 +775,15 @@ struct AutoResultPage {
 /// not be filled.
 pub async fn auto_assign(
     State(state): State<ServerState>,
-    viewer: Viewer,
     Path(call_id): Path<String>,
-    RawForm(raw): RawForm,
+    Posted {
+        viewer,
+        fields: pairs,
+        ..
+    }: Posted,
 ) -> Result<Response, AppError> {
     let here = format!("/owner/{call_id}/assignments");
-    let pairs = pairs(&raw);
-    let (user, entry) = posted(&state, &viewer, &call_id, &here, &pairs)?;
+    let (user, entry) = posted(&state, &viewer, &call_id, &here)?;
     let input = AssignInput {
         per_application: field(&pairs, "per_application")
             .unwrap_or("")
@@ -1069,13 +1070,15 @@ pub async fn ranking_page(
 /// at or above the cut-off rank, in one transaction.
 pub async fn select(
     State(state): State<ServerState>,
-    viewer: Viewer,
     Path(call_id): Path<String>,
-    RawForm(raw): RawForm,
+    Posted {
+        viewer,
+        fields: pairs,
+        ..
+    }: Posted,
 ) -> Result<Response, AppError> {
     let here = format!("/owner/{call_id}/ranking");
-    let pairs = pairs(&raw);
-    let (user, entry) = posted(&state, &viewer, &call_id, &here, &pairs)?;
+    let (user, entry) = posted(&state, &viewer, &call_id, &here)?;
     refuse_if_published(&state, &call_id).await?;
     let q = RankingQuery::from_pairs(&pairs);
     let direction = q
@@ -1143,13 +1146,15 @@ pub async fn select(
 /// `POST /owner/{call}/ranking/unselect`: undoes one selection.
 pub async fn unselect(
     State(state): State<ServerState>,
-    viewer: Viewer,
     Path(call_id): Path<String>,
-    RawForm(raw): RawForm,
+    Posted {
+        viewer,
+        fields: pairs,
+        ..
+    }: Posted,
 ) -> Result<Response, AppError> {
     let here = format!("/owner/{call_id}/ranking");
-    let pairs = pairs(&raw);
-    let (user, entry) = posted(&state, &viewer, &call_id, &here, &pairs)?;
+    let (user, entry) = posted(&state, &viewer, &call_id, &here)?;
     let q = RankingQuery::from_pairs(&pairs);
     let direction = q
         .direction(entry.call)
@@ -1243,13 +1248,15 @@ pub async fn publish_form(
 /// `POST /owner/{call}/publish`: publishes the selected applications once confirmed.
 pub async fn publish(
     State(state): State<ServerState>,
-    viewer: Viewer,
     Path(call_id): Path<String>,
-    RawForm(raw): RawForm,
+    Posted {
+        viewer,
+        fields: pairs,
+        ..
+    }: Posted,
 ) -> Result<Response, AppError> {
     let here = format!("/owner/{call_id}/publish");
-    let pairs = pairs(&raw);
-    let (user, entry) = posted(&state, &viewer, &call_id, &here, &pairs)?;
+    let (user, entry) = posted(&state, &viewer, &call_id, &here)?;
     let confirmed = field(&pairs, "confirm") == Some("1");
     let actor = actor(&state, &viewer, &user);
     match owner::publish(&state.store, &state.calls, actor, &call_id, confirmed).await {

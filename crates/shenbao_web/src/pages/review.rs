@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, RawForm, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -34,6 +34,7 @@ use crate::documents::send_attachment;
 use crate::documents::{Format, FormatQuery, application_download};
 use crate::error::AppError;
 use crate::form::FormView;
+use crate::guard::Posted;
 use crate::strings as s;
 use shenbao_app::actions::review::{self, Desk, Verdict};
 use shenbao_app::actions::{ActionError, Actor};
@@ -725,12 +726,13 @@ fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
 /// signature lines `sig.0`, `sig.1`…).
 pub async fn decide(
     State(state): State<ServerState>,
-    viewer: Viewer,
     Path((call_id, id)): Path<(String, i64)>,
-    RawForm(raw): RawForm,
+    Posted {
+        viewer,
+        fields: pairs,
+        ..
+    }: Posted,
 ) -> Result<Response, AppError> {
-    let pairs = crate::form::posted_fields(&raw);
-    viewer.check_csrf(field(&pairs, "csrf"))?;
     let (reader, app) = readable(&state, &viewer, &call_id, id).await?;
     let Reader::Bureau(desk) = &reader else {
         return Err(AppError::Forbidden);
@@ -951,8 +953,6 @@ pub async fn ranking(
 #[derive(Deserialize)]
 pub struct MoveForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     id: i64,
     #[serde(default)]
     direction: String,
@@ -964,11 +964,9 @@ pub struct MoveForm {
 /// `POST /review/{call}/ranking/move`: one place up or down.
 pub async fn move_rank(
     State(state): State<ServerState>,
-    viewer: Viewer,
     Path(call_id): Path<String>,
-    axum::Form(form): axum::Form<MoveForm>,
+    Posted { viewer, form, .. }: Posted<MoveForm>,
 ) -> Result<Response, AppError> {
-    viewer.check_csrf(&form.csrf)?;
     let actor = actor(&state, &viewer, &format!("/review/{call_id}/ranking"))?;
     review::move_in_ranking(
         &state.store,
@@ -991,8 +989,6 @@ pub async fn move_rank(
 #[derive(Deserialize)]
 pub struct ForwardForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     direction: String,
     #[serde(default)]
     confirm: Option<String>,
@@ -1002,11 +998,9 @@ pub struct ForwardForm {
 /// before the level's deadline; the list is frozen afterwards.
 pub async fn forward(
     State(state): State<ServerState>,
-    viewer: Viewer,
     Path(call_id): Path<String>,
-    axum::Form(form): axum::Form<ForwardForm>,
+    Posted { viewer, form, .. }: Posted<ForwardForm>,
 ) -> Result<Response, AppError> {
-    viewer.check_csrf(&form.csrf)?;
     let actor = actor(&state, &viewer, &format!("/review/{call_id}/ranking"))?;
     let done = review::forward(
         &state.store,

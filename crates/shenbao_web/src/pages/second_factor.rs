@@ -2,7 +2,6 @@
 //! code after the password.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
@@ -14,6 +13,7 @@ use super::public::render;
 use crate::ServerState;
 use crate::auth::{self, Viewer};
 use crate::error::AppError;
+use crate::guard::Posted;
 use crate::second_factor as sf;
 use crate::strings as s;
 use crate::throttle;
@@ -37,8 +37,6 @@ struct SetupPage {
 /// The set-up form.
 #[derive(Deserialize)]
 pub struct SetupForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     action: String,
     #[serde(default)]
@@ -100,11 +98,9 @@ async fn page(
 /// codes are shown once), or `action=disable` with a current code where the role allows it.
 pub async fn setup(
     State(state): State<ServerState>,
-    viewer: Viewer,
-    Form(form): Form<SetupForm>,
+    Posted { viewer, form, .. }: Posted<SetupForm>,
 ) -> Result<Response, AppError> {
     let user = viewer.user(auth::SECOND_FACTOR_SETUP)?.clone();
-    viewer.check_csrf(&form.csrf)?;
     let subject = user.id.to_string();
     let limit = [(throttle::SECOND_FACTOR, subject.as_str())];
     throttle::check(&state, &limit).await?;
@@ -190,8 +186,6 @@ pub struct NextQuery {
 #[derive(Deserialize)]
 pub struct LoginStepForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     code: String,
     #[serde(default)]
     next: String,
@@ -231,11 +225,9 @@ pub async fn login_form(
 /// code opens the session; wrong codes are slowed down like wrong passwords.
 pub async fn login(
     State(state): State<ServerState>,
-    viewer: Viewer,
     jar: CookieJar,
-    Form(form): Form<LoginStepForm>,
+    Posted { viewer, form, .. }: Posted<LoginStepForm>,
 ) -> Result<Response, AppError> {
-    viewer.check_csrf(&form.csrf)?;
     let Some((pending_id, user_id)) = pending(&state, &jar).await? else {
         return Err(AppError::Refused(s::TOTP_LOGIN_EXPIRED.to_string()));
     };
