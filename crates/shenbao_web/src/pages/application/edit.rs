@@ -1,0 +1,410 @@
+//! The form: the edit page, saving, autosave, rows added and removed.
+
+use super::*;
+
+/// One file slot with its files, on the form page.
+pub struct SlotView {
+    slot: FileSlot,
+    limits_text: String,
+    files: Vec<(i64, String, String)>,
+    problems: Vec<String>,
+    full: bool,
+}
+
+#[derive(Template)]
+#[template(path = "application/edit.html")]
+pub(super) struct EditPage {
+    nav: Nav,
+    id: i64,
+    /// Letters to print and sign: (URL name, title).
+    letters: Vec<(&'static str, String)>,
+    call_title: String,
+    direction: String,
+    version: i64,
+    form_html: String,
+    notice: Option<String>,
+    notice_class: &'static str,
+    errors: Vec<(String, String)>,
+    editable: bool,
+    slots: Vec<SlotView>,
+    upload_error: Option<String>,
+}
+
+/// Query of the edit page: a message to show after a redirect, and rows to show for a
+/// repeating-rows field after "add row" without JavaScript (`field:count`).
+#[derive(Deserialize)]
+pub struct EditQuery {
+    msg: Option<String>,
+    rows: Option<String>,
+}
+
+pub(super) fn limits_text(slot: &FileSlot, l: &SlotLimits) -> String {
+    let mut parts = vec![format!(
+        "{}：{}",
+        s::UPLOAD_TYPES,
+        slot.types.join("/").to_uppercase()
+    )];
+    parts.push(format!(
+        "{}：{}–{}",
+        s::UPLOAD_COUNT,
+        l.min_count,
+        l.max_count
+    ));
+    let size = if l.min_size > 0 {
+        format!(
+            "{}–{}",
+            shenbao_core::form::human_size(l.min_size),
+            shenbao_core::form::human_size(l.max_size)
+        )
+    } else {
+        format!("≤{}", shenbao_core::form::human_size(l.max_size))
+    };
+    parts.push(format!("{}：{size}", s::UPLOAD_SIZE));
+    parts.join("　")
+}
+
+/// What the edit page shows besides the answers.
+#[derive(Default)]
+pub(super) struct EditExtras {
+    /// A message at the top and its class (ok, error).
+    notice: Option<(String, &'static str)>,
+    /// Rows to show per repeating-rows field (after add/remove without JavaScript).
+    rows_wanted: BTreeMap<String, usize>,
+    /// A refused upload, shown in the files section.
+    upload_error: Option<String>,
+}
+
+/// Builds the edit page for `answers` with the engine's report.
+pub(super) async fn edit_page(
+    state: &ServerState,
+    viewer: &Viewer,
+    o: &Owned<'_>,
+    answers: &Json,
+    version: i64,
+    extras: EditExtras,
+) -> Result<Html<String>, AppError> {
+    let EditExtras {
+        notice,
+        rows_wanted,
+        upload_error,
+    } = extras;
+    let attachments = state.store.attachments(o.app.id).await?;
+    let metas = attachment_metas(&attachments);
+    let profile = profile_of(state, &o.user).await?;
+    let report = form::check(
+        o.entry.call,
+        &Application {
+            target: o.target(),
+            answers,
+            profile: Some(&profile),
+            files: Some(&metas),
+        },
+    );
+    let editable = o.editable();
+    let html = crate::form::render(
+        o.entry.call,
+        &o.target(),
+        answers,
+        &FormView {
+            problems: &report.problems,
+            hidden: &report.hidden,
+            computed: &report.answers,
+            editable,
+            rows_wanted: &rows_wanted,
+        },
+    );
+    let errors = report
+        .problems
+        .iter()
+        .filter(|p| p.severity != Severity::Info && !p.path.starts_with("files."))
+        .map(|p| {
+            (
+                p.path.split(['.', '[']).next().unwrap_or("").to_string(),
+                p.message.clone(),
+            )
+        })
+        .collect();
+    let slots = o
+        .entry
+        .call
+        .files_for(&o.app.direction)
+        .map(|(slot, limits)| {
+            let files: Vec<(i64, String, String)> = attachments
+                .iter()
+                .filter(|a| a.slot == slot.id)
+                .map(|a| {
+                    (
+                        a.id,
+                        shenbao_core::text::file_name(&a.original_name, &a.file_type),
+                        shenbao_core::form::human_size(u64::try_from(a.size).unwrap_or(0)),
+                    )
+                })
+                .collect();
+            let full = files.len() as u64 >= u64::from(limits.max_count);
+            SlotView {
+                limits_text: limits_text(slot, &limits),
+                problems: report
+                    .problems
+                    .iter()
+                    .filter(|p| {
+                        p.path == format!("files.{}", slot.id)
+                            || p.path.starts_with(&format!("files.{}[", slot.id))
+                    })
+                    .map(|p| p.message.clone())
+                    .collect(),
+                slot: slot.clone(),
+                files,
+                full,
+            }
+        })
+        .collect();
+    let (notice, notice_class) = match notice {
+        Some((n, c)) => (Some(n), c),
+        None if !editable => (Some(s::FORM_READONLY.to_string()), "ok"),
+        None => (None, ""),
+    };
+    render(EditPage {
+        nav: Nav::of(viewer),
+        id: o.app.id,
+        letters: crate::documents::letters(o.entry.call),
+        call_title: o.entry.call.def().title.clone(),
+        direction: o.direction_name(),
+        version,
+        form_html: html,
+        notice,
+        notice_class,
+        errors,
+        editable,
+        slots,
+        upload_error,
+    })
+}
+
+pub(super) fn message_for(code: &str) -> Option<(String, &'static str)> {
+    let (text, class) = match code {
+        "saved" => (s::FORM_SAVED, "ok"),
+        "uploaded" => (s::UPLOAD_DONE, "ok"),
+        "withdrawn" => (s::APP_WITHDRAWN, "ok"),
+        "too_large" => (s::UPLOAD_TOO_LARGE, "error"),
+        "too_small" => (s::UPLOAD_TOO_SMALL, "error"),
+        "wrong_type" => (s::UPLOAD_WRONG_TYPE, "error"),
+        "too_many" => (s::UPLOAD_TOO_MANY, "error"),
+        "no_file" => (s::UPLOAD_NO_FILE, "error"),
+        "interrupted" => (s::UPLOAD_INTERRUPTED, "error"),
+        _ => return None,
+    };
+    Some((text.to_string(), class))
+}
+
+/// `GET /applications/{id}/edit`.
+pub async fn edit_application(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<EditQuery>,
+) -> Result<Html<String>, AppError> {
+    let o = owned(&state, &viewer, id, &format!("/applications/{id}/edit")).await?;
+    let answers: Json = serde_json::from_str(&o.app.answers).unwrap_or_else(|_| json!({}));
+    let notice = q.msg.as_deref().and_then(message_for);
+    let (upload_error, notice) = match notice {
+        Some((t, "error")) => (Some(t), None),
+        other => (None, other),
+    };
+    let rows_wanted = q
+        .rows
+        .as_deref()
+        .and_then(|r| r.rsplit_once(':'))
+        .and_then(|(f, n)| Some((f.to_string(), n.parse::<usize>().ok()?)))
+        .into_iter()
+        .collect();
+    edit_page(
+        &state,
+        &viewer,
+        &o,
+        &answers,
+        o.app.version,
+        EditExtras {
+            notice,
+            upload_error,
+            rows_wanted,
+        },
+    )
+    .await
+}
+
+pub(super) fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// A posted draft form (its CSRF token checked by [`Posted`]): the owned application (still a
+/// draft), the form's fields, and the version the form was loaded at.
+pub(super) async fn posted_draft<'s>(
+    state: &'s ServerState,
+    viewer: &Viewer,
+    id: i64,
+    pairs: Vec<(String, String)>,
+) -> Result<(Owned<'s>, Vec<(String, String)>, i64), AppError> {
+    let o = owned(state, viewer, id, &format!("/applications/{id}/edit")).await?;
+    if !o.editable() {
+        return Err(AppError::Refused(s::FORM_READONLY.to_string()));
+    }
+    let version = field(&pairs, "version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(-1);
+    Ok((o, pairs, version))
+}
+
+/// `POST /applications/{id}/edit`: saves the draft (keeping everything typed, even with
+/// problems), or adds/removes a row, or goes on to submission.
+pub async fn save_application(
+    State(state): State<ServerState>,
+    Path(id): Path<i64>,
+    Posted { viewer, fields, .. }: Posted,
+) -> Result<Response, AppError> {
+    let (o, pairs, version) = posted_draft(&state, &viewer, id, fields).await?;
+    let mut answers = parse(o.entry.call, &o.target(), &pairs);
+    let action = field(&pairs, "action").unwrap_or("save").to_string();
+    let mut rows_wanted = BTreeMap::new();
+    if let Some(fid) = action.strip_prefix("add_row:") {
+        let current = answers
+            .get(fid)
+            .and_then(Json::as_array)
+            .map(Vec::len)
+            .unwrap_or(0);
+        let shown = field(&pairs, &format!("n.{fid}"))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(current);
+        rows_wanted.insert(fid.to_string(), shown.max(current) + 1);
+    } else if let Some(rest) = action.strip_prefix("remove_row:")
+        && let Some((fid, idx)) = rest.rsplit_once(':')
+        && let Ok(i) = idx.parse::<usize>()
+    {
+        remove_row(&mut answers, fid, i);
+        let left = answers
+            .get(fid)
+            .and_then(Json::as_array)
+            .map(Vec::len)
+            .unwrap_or(0);
+        rows_wanted.insert(fid.to_string(), left);
+    }
+    match applicant::save_draft(
+        &state.store,
+        actor(&state, &viewer, &o),
+        &o.app,
+        version,
+        &answers,
+    )
+    .await
+    {
+        Ok(_) => {
+            if action == "submit" {
+                return Ok(Redirect::to(&format!("/applications/{id}/submit")).into_response());
+            }
+            // Post/redirect/get: reloading the page never re-sends a save.
+            let mut to = format!("/applications/{id}/edit?msg=saved");
+            if let Some((fid, n)) = rows_wanted.iter().next() {
+                to.push_str(&format!(
+                    "&rows={}:{n}#field-{}",
+                    crate::error::urlencode(fid),
+                    crate::error::urlencode(fid)
+                ));
+            }
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(ActionError::Refused(ActionRefusal::VersionMoved)) => {
+            // Another tab saved first: show what this one typed, with the current version,
+            // so saving again is a deliberate choice.
+            let current = state
+                .store
+                .application(id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let page = edit_page(
+                &state,
+                &viewer,
+                &o,
+                &answers,
+                current.version,
+                EditExtras {
+                    notice: Some((s::FORM_CONFLICT.to_string(), "error")),
+                    rows_wanted: rows_wanted.clone(),
+                    upload_error: None,
+                },
+            )
+            .await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(e) => Err(action_error(Some(o.entry), e)),
+    }
+}
+
+/// What autosave answers.
+#[derive(Serialize)]
+pub struct AutosaveView {
+    saved: bool,
+    version: i64,
+    message: &'static str,
+    errors: usize,
+    computed: serde_json::Map<String, Json>,
+}
+
+/// `POST /applications/{id}/autosave`: the same fields as the form, answered in JSON.
+pub async fn autosave_application(
+    State(state): State<ServerState>,
+    Path(id): Path<i64>,
+    Posted { viewer, fields, .. }: Posted,
+) -> Result<Response, AppError> {
+    let (o, pairs, version) = posted_draft(&state, &viewer, id, fields).await?;
+    let answers = parse(o.entry.call, &o.target(), &pairs);
+    let report = form::validate(o.entry.call, o.target(), &answers);
+    match applicant::save_draft(
+        &state.store,
+        actor(&state, &viewer, &o),
+        &o.app,
+        version,
+        &answers,
+    )
+    .await
+    {
+        Ok(v) => Ok(JsonBody(AutosaveView {
+            saved: true,
+            version: v,
+            message: s::FORM_AUTOSAVED,
+            errors: report.of(Severity::Error).count(),
+            computed: computed_only(o.entry.call, &report),
+        })
+        .into_response()),
+        Err(ActionError::Refused(ActionRefusal::VersionMoved)) => Ok((
+            StatusCode::CONFLICT,
+            JsonBody(AutosaveView {
+                saved: false,
+                version,
+                message: s::FORM_CONFLICT,
+                errors: 0,
+                computed: serde_json::Map::new(),
+            }),
+        )
+            .into_response()),
+        Err(e) => Err(action_error(Some(o.entry), e)),
+    }
+}
+
+pub(super) fn computed_only(
+    call: &shenbao_core::call::Call,
+    report: &Report,
+) -> serde_json::Map<String, Json> {
+    report
+        .answers
+        .iter()
+        .filter(|(k, _)| {
+            call.field(k).is_some_and(|(_, f)| {
+                f.kind == Some(shenbao_core::call::definition::FieldKind::Computed)
+            })
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}

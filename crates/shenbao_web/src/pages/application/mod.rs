@@ -1,0 +1,134 @@
+//! The applicant's side of an application: start one for a direction, fill in the official
+//! form (explicit save, autosave, rows added and removed, optimistic concurrency), attach
+//! evidence, submit before the deadline, withdraw, and follow its history.
+//!
+//! An application is only ever shown to users of the organisation that owns it; any other
+//! id answers 404, so ids cannot be probed.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Json as JsonBody;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value as Json, json};
+use shenbao_core::call::definition::{Commitment, FileSlot};
+use shenbao_core::call::{SlotLimits, Target};
+use shenbao_core::form::{self, Application, Report, Severity};
+use shenbao_core::routing;
+use shenbao_store::ApplicationStatus;
+use shenbao_store::{ApplicationRow, NewAttachment, Role, StoreError, UserRow};
+
+use super::Nav;
+use super::public::render;
+use super::view::{action_error, event_label, fmt_time, problem_text};
+use crate::ServerState;
+use crate::auth::Viewer;
+use crate::calls::CallEntry;
+use crate::documents::send_attachment;
+use crate::documents::{Format, application_download, letter_download, letter_kind};
+use crate::error::AppError;
+use crate::files::UploadError;
+use crate::form::{FormView, parse, remove_row};
+use crate::guard::Posted;
+use crate::strings as s;
+use shenbao_app::actions::applicant::{self, SubmitInput};
+use shenbao_app::actions::{ActionError, Actor, Refusal as ActionRefusal};
+use shenbao_app::exports::{Version, attachment_metas};
+
+mod edit;
+mod files;
+mod list;
+mod submit;
+
+pub use edit::*;
+pub use files::*;
+pub use list::*;
+pub use submit::*;
+
+/// The application, its call, and the user, after the ownership check.
+struct Owned<'a> {
+    user: UserRow,
+    app: ApplicationRow,
+    entry: &'a CallEntry,
+}
+
+impl Owned<'_> {
+    /// Whether the applicant may change it: a draft, or returned for revision.
+    fn editable(&self) -> bool {
+        self.app.status.is_editable()
+    }
+
+    fn target(&self) -> Target<'_> {
+        Target {
+            direction: &self.app.direction,
+            subdirection: self.app.subdirection.as_deref(),
+        }
+    }
+
+    fn direction_name(&self) -> String {
+        let d = self.entry.call.direction(&self.app.direction);
+        let mut name = d.map(|d| d.name.clone()).unwrap_or_default();
+        if let (Some(d), Some(sub)) = (d, &self.app.subdirection)
+            && let Some(x) = d.subdirections.iter().find(|x| &x.id == sub)
+        {
+            name = format!("{name}（{}）", x.name);
+        }
+        name
+    }
+}
+
+/// Loads application `id` if it belongs to the viewer's organisation; 404 otherwise.
+async fn owned<'s>(
+    state: &'s ServerState,
+    viewer: &Viewer,
+    id: i64,
+    here: &str,
+) -> Result<Owned<'s>, AppError> {
+    let user = viewer.user_with_role(here, &[Role::Applicant])?.clone();
+    let app = state
+        .store
+        .application(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if user.organisation_id != Some(app.organisation_id) {
+        return Err(AppError::NotFound);
+    }
+    let entry = state.calls.get(&app.call_id).ok_or(AppError::NotFound)?;
+    Ok(Owned { user, app, entry })
+}
+
+/// The status as the applicant may see it: the owner's selection stays internal until the
+/// results are published, then the application shows 入选 or 未入选.
+async fn applicant_status(
+    state: &ServerState,
+    app: &ApplicationRow,
+) -> Result<&'static str, AppError> {
+    let at_owner = app.unit.as_deref() == Some(routing::OWNER);
+    if !at_owner
+        || !matches!(
+            app.status,
+            ApplicationStatus::Submitted | ApplicationStatus::Selected
+        )
+    {
+        return Ok(app.status.label());
+    }
+    Ok(match state.store.publication(&app.call_id).await? {
+        Some(_) if app.status == ApplicationStatus::Selected => s::STATUS_OUTCOME_SELECTED,
+        Some(_) => s::STATUS_OUTCOME_NOT_SELECTED,
+        None => s::STATUS_IN_EXPERT_REVIEW,
+    })
+}
+
+async fn profile_of(state: &ServerState, user: &UserRow) -> Result<Json, AppError> {
+    let org = match user.organisation_id {
+        Some(id) => state.store.organisation(id).await?,
+        None => None,
+    };
+    Ok(org
+        .as_ref()
+        .map(shenbao_app::exports::profile_json)
+        .unwrap_or_else(|| json!({})))
+}

@@ -1,0 +1,271 @@
+//! The final check and submission, withdrawal, and the application's page with its history.
+
+use super::*;
+
+#[derive(Template)]
+#[template(path = "application/submit.html")]
+pub(super) struct SubmitPage {
+    nav: Nav,
+    id: i64,
+    version: i64,
+    call_title: String,
+    direction: String,
+    errors: Vec<String>,
+    warnings: Vec<String>,
+    commitment: Commitment,
+    commitment_text: String,
+    justification: String,
+    problems: Vec<&'static str>,
+    open: bool,
+    /// Sector departments to choose from, for a direction routed by sector.
+    sectors: Vec<String>,
+    sector: String,
+    resubmission: bool,
+}
+
+pub(super) async fn submit_page(
+    state: &ServerState,
+    viewer: &Viewer,
+    o: &Owned<'_>,
+    justification: String,
+    problems: Vec<&'static str>,
+) -> Result<(Html<String>, Report), AppError> {
+    let report = applicant::check(&state.store, o.entry, &o.app).await?;
+    let answers = serde_json::from_str::<Json>(&o.app.answers).unwrap_or_default();
+    let commitment = o.entry.call.def().commitment.clone();
+    let mut commitment_text = commitment.text.clone();
+    for p in shenbao_core::call::compile::placeholders(&commitment.text) {
+        let v = answers.get(p).and_then(Json::as_str).unwrap_or("____");
+        commitment_text = commitment_text.replace(&format!("{{{p}}}"), v);
+    }
+    let page = render(SubmitPage {
+        nav: Nav::of(viewer),
+        id: o.app.id,
+        version: o.app.version,
+        call_title: o.entry.call.def().title.clone(),
+        direction: o.direction_name(),
+        errors: report
+            .of(Severity::Error)
+            .map(|p| p.message.clone())
+            .collect(),
+        warnings: report
+            .of(Severity::Warning)
+            .map(|p| p.message.clone())
+            .collect(),
+        commitment,
+        commitment_text,
+        justification,
+        problems,
+        open: o.app.status == ApplicationStatus::Returned || o.entry.is_open(state.now()),
+        sectors: applicant::sector_choices(&state.store, o.entry, &o.app)
+            .await
+            .map_err(|e| action_error(Some(o.entry), e))?,
+        sector: o.app.sector.clone().unwrap_or_default(),
+        resubmission: o.app.status == ApplicationStatus::Returned,
+    })?;
+    Ok((page, report))
+}
+
+/// `GET /applications/{id}/submit`: the final check, the warnings to justify and the
+/// commitment.
+pub async fn submit_form(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let o = owned(&state, &viewer, id, &format!("/applications/{id}/submit")).await?;
+    if !o.editable() {
+        return Err(AppError::Refused(s::FORM_READONLY.to_string()));
+    }
+    let j = o.app.justification.clone().unwrap_or_default();
+    Ok(submit_page(&state, &viewer, &o, j, Vec::new()).await?.0)
+}
+
+/// The submit form.
+#[derive(Deserialize)]
+pub struct SubmitForm {
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    justification: String,
+    #[serde(default)]
+    accept: Option<String>,
+    /// The sector department, for directions routed by sector.
+    #[serde(default)]
+    sector: String,
+}
+
+/// `POST /applications/{id}/submit`: freezes the application as a snapshot with a content
+/// hash, if it passes every check before the deadline (the use case
+/// [`applicant::submit`]); shows the page again with what is missing.
+pub async fn submit_application(
+    State(state): State<ServerState>,
+    Path(id): Path<i64>,
+    Posted { viewer, form, .. }: Posted<SubmitForm>,
+) -> Result<Response, AppError> {
+    let o = owned(&state, &viewer, id, &format!("/applications/{id}/submit")).await?;
+    let input = SubmitInput {
+        version: form.version,
+        justification: form.justification,
+        accepted: form.accept.is_some(),
+        sector: form.sector,
+    };
+    match applicant::submit(
+        &state.store,
+        &state.calls,
+        actor(&state, &viewer, &o),
+        id,
+        &input,
+    )
+    .await
+    {
+        Ok(done) => {
+            crate::notices::deliver(&state, &done.outbox).await;
+            Ok(Redirect::to(&format!("/applications/{id}")).into_response())
+        }
+        Err(ActionError::Incomplete(problems)) => {
+            let justification = shenbao_core::text::clean(&input.justification)
+                .trim()
+                .to_string();
+            let problems = problems.into_iter().filter_map(problem_text).collect();
+            let (page, _) = submit_page(&state, &viewer, &o, justification, problems).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(error) => Err(action_error(Some(o.entry), error)),
+    }
+}
+
+/// The viewer as the actor of an action on `o`.
+pub(super) fn actor<'v>(state: &ServerState, viewer: &'v Viewer, o: &'v Owned<'_>) -> Actor<'v> {
+    Actor {
+        user: &o.user,
+        ip: viewer.ip.as_deref(),
+        now: state.now(),
+    }
+}
+
+/// `POST /applications/{id}/withdraw`: back to draft, before the deadline, while the first
+/// level has not decided (the use case [`applicant::withdraw`]).
+pub async fn withdraw_application(
+    State(state): State<ServerState>,
+    Path(id): Path<i64>,
+    Posted { viewer, .. }: Posted,
+) -> Result<Response, AppError> {
+    let o = owned(&state, &viewer, id, &format!("/applications/{id}")).await?;
+    applicant::withdraw(&state.store, &state.calls, actor(&state, &viewer, &o), id)
+        .await
+        .map_err(|e| action_error(Some(o.entry), e))?;
+    Ok(Redirect::to(&format!("/applications/{id}/edit?msg=withdrawn")).into_response())
+}
+
+/// A history line.
+pub struct EventView {
+    at: String,
+    what: &'static str,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "application/show.html")]
+pub(super) struct ShowPage {
+    nav: Nav,
+    id: i64,
+    /// Letters to print and sign: (URL name, title).
+    letters: Vec<(&'static str, String)>,
+    call_title: String,
+    direction: String,
+    status: &'static str,
+    submitted: bool,
+    open: bool,
+    updated: String,
+    hash: Option<String>,
+    events: Vec<EventView>,
+    files: Vec<(i64, String, String, String)>,
+    returned_comment: Option<String>,
+    editable: bool,
+    withdrawable: bool,
+    now_at: Option<String>,
+}
+
+/// `GET /applications/{id}`: status, history, files, and what can be done now.
+pub async fn show_application(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let o = owned(&state, &viewer, id, &format!("/applications/{id}")).await?;
+    let events = state
+        .store
+        .application_events(id)
+        .await?
+        .into_iter()
+        .map(|e| EventView {
+            at: fmt_time(e.at),
+            what: event_label(e.from_status, e.to_status),
+            note: e.note.unwrap_or_default(),
+        })
+        .collect::<Vec<_>>();
+    let returned_comment = (o.app.status == ApplicationStatus::Returned)
+        .then(|| events.iter().rev().find(|e| e.what == s::EVENT_RETURNED))
+        .flatten()
+        .map(|e| e.note.clone());
+    let hash = if !o.editable() {
+        state
+            .store
+            .latest_snapshot(id)
+            .await?
+            .map(|s| s.content_hash)
+    } else {
+        None
+    };
+    let files = state
+        .store
+        .attachments(id)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let slot = o
+                .entry
+                .call
+                .def()
+                .files
+                .iter()
+                .find(|f| f.id == a.slot)
+                .map_or(a.slot, |f| f.label.clone());
+            let name = shenbao_core::text::file_name(&a.original_name, &a.file_type);
+            (a.id, slot, name, a.sha256)
+        })
+        .collect();
+    render(ShowPage {
+        nav: Nav::of(&viewer),
+        id,
+        letters: crate::documents::letters(o.entry.call),
+        call_title: o.entry.call.def().title.clone(),
+        direction: o.direction_name(),
+        status: applicant_status(&state, &o.app).await?,
+        submitted: !o.editable(),
+        open: o.entry.is_open(state.now()),
+        updated: fmt_time(o.app.updated_at),
+        hash,
+        events,
+        files,
+        returned_comment,
+        editable: o.editable(),
+        withdrawable: o.app.status == ApplicationStatus::Submitted
+            && o.entry
+                .call
+                .levels_for(&o.app.direction)
+                .next()
+                .map(|l| &l.id)
+                == o.app.level.as_ref(),
+        now_at: o.app.level.as_ref().and_then(|l| {
+            o.entry
+                .call
+                .def()
+                .review_levels
+                .iter()
+                .find(|x| &x.id == l)
+                .map(|x| x.name.clone())
+        }),
+    })
+}

@@ -1,0 +1,232 @@
+//! The unit's ranking (择优排序) and forwarding to the next level.
+
+use super::*;
+
+/// Query string of the ranking page.
+#[derive(Debug, Default, Deserialize)]
+pub struct RankingParams {
+    #[serde(default)]
+    direction: String,
+}
+
+/// A ranked application.
+pub struct RankLine {
+    id: i64,
+    rank: i64,
+    title: String,
+    organisation: String,
+    region: String,
+    lower: String,
+}
+
+#[derive(Template)]
+#[template(path = "review/ranking.html")]
+pub(super) struct RankingPage {
+    nav: Nav,
+    call_id: String,
+    call_title: String,
+    level: String,
+    unit: String,
+    ranks: bool,
+    directions: Vec<(String, String)>,
+    direction: String,
+    direction_name: String,
+    rows: Vec<RankLine>,
+    pending: i64,
+    forwarded: Option<String>,
+    deadline: String,
+    open: bool,
+    next_level: String,
+    lower_level: String,
+    received: Vec<ReceivedLine>,
+    /// The summary tables (汇总表) to download: (id, title).
+    summaries: Vec<(String, String)>,
+}
+
+/// An application the lower level sent up, with its rank there.
+pub struct ReceivedLine {
+    id: i64,
+    unit: String,
+    rank: String,
+    title: String,
+    organisation: String,
+    status: &'static str,
+}
+
+/// `GET /review/{call}/ranking?direction=`: the unit's recommended applications of a
+/// direction in order, with the lower level's ranks, and the forward button.
+pub async fn ranking(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path(call_id): Path<String>,
+    Query(params): Query<RankingParams>,
+) -> Result<Html<String>, AppError> {
+    let desk = desk(
+        &state,
+        &viewer,
+        &call_id,
+        &format!("/review/{call_id}/ranking"),
+    )?;
+    let directions = desk.directions();
+    let direction = directions
+        .iter()
+        .find(|(id, _)| *id == params.direction)
+        .or(directions.first())
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    let at = desk.at();
+    let lower = routing::previous_level(desk.entry.call, &direction.0, &desk.level.id);
+    let received: Vec<ReceivedLine> = match lower {
+        Some(l) => state
+            .store
+            .lower_reviews(&at, &direction.0, &l.id)
+            .await?
+            .into_iter()
+            .map(|r| ReceivedLine {
+                id: r.review.application_id,
+                unit: unit_label(l, &r.review.unit),
+                rank: r
+                    .review
+                    .rank
+                    .map(|x| format!("第{x}位"))
+                    .unwrap_or_default(),
+                title: r.title.unwrap_or_default(),
+                organisation: r.organisation_name,
+                status: r.status.label(),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let lower_ranks: BTreeMap<i64, String> = received
+        .iter()
+        .map(|r| (r.id, format!("{} {}", r.unit, r.rank)))
+        .collect();
+    let rows = state
+        .store
+        .ranking(&at, &direction.0)
+        .await?
+        .into_iter()
+        .map(|r| RankLine {
+            id: r.application.id,
+            rank: r.rank.unwrap_or_default(),
+            title: r.application.title.clone().unwrap_or_default(),
+            organisation: r.organisation_name,
+            region: shenbao_core::region::full_name(&r.organisation_region)
+                .unwrap_or(r.organisation_region),
+            lower: lower_ranks
+                .get(&r.application.id)
+                .cloned()
+                .unwrap_or_default(),
+        })
+        .collect();
+    let pending = state
+        .store
+        .queue_counts(&at)
+        .await?
+        .iter()
+        .filter(|c| c.direction == direction.0 && c.status == ApplicationStatus::Submitted)
+        .map(|c| c.count)
+        .sum();
+    let forwarded = state
+        .store
+        .forwards_of_unit(&at)
+        .await?
+        .into_iter()
+        .find(|f| f.direction == direction.0)
+        .map(|f| fmt_time(f.forwarded_at));
+    render(RankingPage {
+        nav: Nav::of(&viewer),
+        call_id: call_id.clone(),
+        call_title: desk.entry.call.def().title.clone(),
+        level: desk.level.name.clone(),
+        unit: desk_label(&desk),
+        ranks: desk.level.ranks,
+        directions: directions.clone(),
+        direction_name: direction.1.clone(),
+        next_level: desk
+            .next(&direction.0)
+            .map(|(l, _)| l.name.clone())
+            .unwrap_or_default(),
+        direction: direction.0,
+        rows,
+        pending,
+        forwarded,
+        deadline: desk.deadline().unwrap_or_default(),
+        open: desk.open(state.now()),
+        lower_level: lower.map(|l| l.name.clone()).unwrap_or_default(),
+        received,
+        summaries: desk.summaries(),
+    })
+}
+
+/// The move form.
+#[derive(Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    id: i64,
+    #[serde(default)]
+    direction: String,
+    /// `up` or `down`.
+    #[serde(default)]
+    to: String,
+}
+
+/// `POST /review/{call}/ranking/move`: one place up or down.
+pub async fn move_rank(
+    State(state): State<ServerState>,
+    Path(call_id): Path<String>,
+    Posted { viewer, form, .. }: Posted<MoveForm>,
+) -> Result<Response, AppError> {
+    let actor = actor(&state, &viewer, &format!("/review/{call_id}/ranking"))?;
+    review::move_in_ranking(
+        &state.store,
+        &state.calls,
+        actor,
+        &call_id,
+        form.id,
+        form.to == "up",
+    )
+    .await
+    .map_err(|e| action_error(state.calls.get(&call_id), e))?;
+    Ok(Redirect::to(&format!(
+        "/review/{call_id}/ranking?direction={}",
+        crate::error::urlencode(&form.direction)
+    ))
+    .into_response())
+}
+
+/// The forward form.
+#[derive(Deserialize)]
+pub struct ForwardForm {
+    #[serde(default)]
+    direction: String,
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+/// `POST /review/{call}/forward`: sends the ranked list of a direction to the next level,
+/// before the level's deadline; the list is frozen afterwards.
+pub async fn forward(
+    State(state): State<ServerState>,
+    Path(call_id): Path<String>,
+    Posted { viewer, form, .. }: Posted<ForwardForm>,
+) -> Result<Response, AppError> {
+    let actor = actor(&state, &viewer, &format!("/review/{call_id}/ranking"))?;
+    let done = review::forward(
+        &state.store,
+        &state.calls,
+        actor,
+        &call_id,
+        &form.direction,
+        form.confirm.is_some(),
+        |desk, next| format!("{} → {}", desk_label(desk), next.name),
+    )
+    .await
+    .map_err(|e| action_error(state.calls.get(&call_id), e))?;
+    crate::notices::deliver(&state, &done.outbox).await;
+    Ok(Redirect::to(&format!(
+        "/review/{call_id}/ranking?direction={}",
+        crate::error::urlencode(&form.direction)
+    ))
+    .into_response())
+}

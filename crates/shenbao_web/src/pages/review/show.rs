@@ -1,0 +1,474 @@
+//! The review page: the whole submitted form, the changes since the last submission, the decision.
+
+use super::*;
+
+/// A decision of a level, as shown.
+pub struct DecisionView {
+    level: String,
+    unit: String,
+    decision: &'static str,
+    rank: String,
+    opinion: String,
+    signatures: Vec<(String, String)>,
+    at: String,
+}
+
+/// A history line.
+pub struct HistoryLine {
+    at: String,
+    what: &'static str,
+    note: String,
+}
+
+/// A file of the submitted snapshot.
+pub struct FileLine {
+    id: i64,
+    name: String,
+    size: String,
+    sha: String,
+}
+
+/// What the reviewer typed, kept when the page comes back with a problem.
+#[derive(Debug, Default, Clone)]
+pub struct Typed {
+    comment: String,
+    reason: String,
+    opinion: String,
+    signatures: Vec<String>,
+}
+
+/// How many other accounts with the same USCC the review page lists.
+pub(super) const SAME_CODE_SHOWN: i64 = 10;
+
+#[derive(Template)]
+#[template(path = "review/show.html")]
+pub(super) struct ShowPage {
+    nav: Nav,
+    call_id: String,
+    call_title: String,
+    id: i64,
+    title: String,
+    organisation: String,
+    uscc: String,
+    /// Other accounts registered with the same USCC (name, place): the reviewer checks the
+    /// stamped papers to tell which one is the enterprise.
+    same_code: Vec<(String, String)>,
+    region: String,
+    direction: String,
+    status: &'static str,
+    at_level: String,
+    submitted: String,
+    hash: String,
+    justification: String,
+    errors: Vec<String>,
+    warnings: Vec<String>,
+    decisions: Vec<DecisionView>,
+    changes: Vec<(String, String, String)>,
+    file_changes: Vec<(&'static str, String)>,
+    resubmitted: bool,
+    files: Vec<FileLine>,
+    history: Vec<HistoryLine>,
+    form_html: String,
+    can_act: bool,
+    closed_reason: String,
+    opinion_title: String,
+    signature_lines: Vec<(String, String)>,
+    stamp: String,
+    problem: String,
+    typed: Typed,
+    back: String,
+}
+
+/// Who is looking at an application on the review side.
+pub(super) enum Reader<'a> {
+    /// A bureau at its unit.
+    Bureau(Desk<'a>),
+    /// A call owner (read-only here).
+    Owner,
+}
+
+/// Loads application `id` of `call_id` for a reviewer: a bureau that holds it now or decided
+/// on it before, or a call owner once it is routed. 404 for anyone else.
+pub(super) async fn readable<'s>(
+    state: &'s ServerState,
+    viewer: &Viewer,
+    call_id: &str,
+    id: i64,
+) -> Result<(Reader<'s>, ApplicationRow), AppError> {
+    let here = format!("/review/{call_id}/applications/{id}");
+    let user = viewer.user_with_role(&here, &[Role::Bureau, Role::Owner, Role::Admin])?;
+    let app = state
+        .store
+        .application(id)
+        .await?
+        .filter(|a| a.call_id == call_id && a.level.is_some())
+        .ok_or(AppError::NotFound)?;
+    if user.role != Role::Bureau {
+        let entry = state.calls.get(call_id).ok_or(AppError::NotFound)?;
+        if !crate::pages::owner::owns(user, entry.call) {
+            return Err(AppError::NotFound);
+        }
+        return Ok((Reader::Owner, app));
+    }
+    let desk = desk(state, viewer, call_id, &here)?;
+    let holds = app.level.as_deref() == Some(desk.level.id.as_str())
+        && app.unit.as_deref() == Some(desk.unit.as_str());
+    let decided = holds
+        || state
+            .store
+            .reviews_of(id)
+            .await?
+            .iter()
+            .any(|r| r.level == desk.level.id && r.unit == desk.unit);
+    if !decided {
+        return Err(AppError::NotFound);
+    }
+    Ok((Reader::Bureau(desk), app))
+}
+
+pub(super) async fn show_page(
+    state: &ServerState,
+    viewer: &Viewer,
+    reader: &Reader<'_>,
+    app: &ApplicationRow,
+    problem: &str,
+    typed: Typed,
+) -> Result<Html<String>, AppError> {
+    let entry = state.calls.get(&app.call_id).ok_or(AppError::NotFound)?;
+    let call = entry.call;
+    let org = state
+        .store
+        .organisation(app.organisation_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let same_code = state
+        .store
+        .organisations_sharing_uscc(org.id, SAME_CODE_SHOWN)
+        .await?
+        .into_iter()
+        .map(|o| {
+            let place = shenbao_core::region::full_name(&o.region).unwrap_or(o.region);
+            (o.name, place)
+        })
+        .collect();
+    let snapshots = state.store.last_two_snapshots(app.id).await?;
+    let snapshot = snapshots.first().ok_or(AppError::NotFound)?;
+    let answers: Json = serde_json::from_str(&snapshot.answers).unwrap_or_else(|_| json!({}));
+    let files = snapshot::files(&snapshot.files);
+    let metas: Vec<_> = files.iter().map(SnapshotFile::meta).collect();
+    let profile = profile_json(&org);
+    let target = Target {
+        direction: &app.direction,
+        subdirection: app.subdirection.as_deref(),
+    };
+    let report = form::check(
+        call,
+        &Application {
+            target,
+            answers: &answers,
+            profile: Some(&profile),
+            files: Some(&metas),
+        },
+    );
+    let rows_wanted = BTreeMap::new();
+    let form_html = crate::form::render(
+        call,
+        &target,
+        &answers,
+        &FormView {
+            problems: &[],
+            hidden: &report.hidden,
+            computed: &report.answers,
+            editable: false,
+            rows_wanted: &rows_wanted,
+        },
+    );
+    let decisions = state
+        .store
+        .reviews_of(app.id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let level = call.def().review_levels.iter().find(|l| l.id == r.level);
+            let signatures: BTreeMap<String, String> = r
+                .signatures
+                .as_deref()
+                .and_then(|x| serde_json::from_str(x).ok())
+                .unwrap_or_default();
+            DecisionView {
+                level: level.map(|l| l.name.clone()).unwrap_or(r.level.clone()),
+                unit: level
+                    .map(|l| unit_label(l, &r.unit))
+                    .unwrap_or(r.unit.clone()),
+                decision: status_label(&r.decision),
+                rank: r.rank.map(|x| x.to_string()).unwrap_or_default(),
+                opinion: r.opinion,
+                signatures: signatures.into_iter().collect(),
+                at: fmt_time(r.decided_at),
+            }
+        })
+        .collect();
+    let history: Vec<HistoryLine> = state
+        .store
+        .application_events(app.id)
+        .await?
+        .into_iter()
+        .map(|e| HistoryLine {
+            at: fmt_time(e.at),
+            what: event_label(e.from_status, e.to_status),
+            note: e.note.unwrap_or_default(),
+        })
+        .collect();
+    let resubmitted = snapshots.len() > 1;
+    let (changes, file_changes) = match snapshots.get(1) {
+        Some(before) => {
+            let before_answers: Json = serde_json::from_str(&before.answers).unwrap_or_default();
+            let changes =
+                shenbao_core::diff::diff_answers(call, &target, &before_answers, &answers)
+                    .into_iter()
+                    .map(|c| (c.label, c.before, c.after))
+                    .collect();
+            (
+                changes,
+                file_changes(&snapshot::files(&before.files), &files),
+            )
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    let (can_act, closed_reason, level) = match reader {
+        Reader::Owner => (false, String::new(), None),
+        Reader::Bureau(desk) => {
+            let holds = app.level.as_deref() == Some(desk.level.id.as_str())
+                && app.unit.as_deref() == Some(desk.unit.as_str());
+            let forwarded = state
+                .store
+                .forwards_of_unit(&desk.at())
+                .await?
+                .iter()
+                .any(|f| f.direction == app.direction);
+            let decidable = ApplicationStatus::DECIDABLE.contains(&app.status);
+            let reason = if !holds {
+                s::REVIEW_NOT_HERE
+            } else if forwarded {
+                s::REVIEW_FORWARDED
+            } else if !desk.open(state.now()) {
+                s::REVIEW_CLOSED
+            } else if !decidable {
+                s::REVIEW_WAITING_APPLICANT
+            } else {
+                ""
+            };
+            (reason.is_empty(), reason.to_string(), Some(desk.level))
+        }
+    };
+    let opinion = level.and_then(|l| l.opinion.as_ref());
+    let signature_lines = opinion
+        .map(|o| {
+            o.signatures
+                .iter()
+                .enumerate()
+                .map(|(i, line)| {
+                    (
+                        line.clone(),
+                        typed.signatures.get(i).cloned().unwrap_or_default(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    render(ShowPage {
+        nav: Nav::of(viewer),
+        call_id: app.call_id.clone(),
+        call_title: call.def().title.clone(),
+        id: app.id,
+        title: app.title.clone().unwrap_or_default(),
+        organisation: org.name.clone(),
+        uscc: org.uscc.clone(),
+        same_code,
+        region: shenbao_core::region::full_name(&org.region).unwrap_or(org.region.clone()),
+        direction: direction_name(entry, &app.direction),
+        status: app.status.label(),
+        at_level: app
+            .level
+            .as_deref()
+            .map(|l| level_name(entry, l))
+            .unwrap_or_default(),
+        submitted: app.submitted_at.map(fmt_time).unwrap_or_default(),
+        hash: snapshot.content_hash.clone(),
+        justification: app.justification.clone().unwrap_or_default(),
+        errors: report
+            .of(Severity::Error)
+            .map(|p| p.message.clone())
+            .collect(),
+        warnings: report
+            .of(Severity::Warning)
+            .map(|p| p.message.clone())
+            .collect(),
+        decisions,
+        changes,
+        file_changes,
+        resubmitted,
+        files: files
+            .iter()
+            .map(|f| FileLine {
+                id: f.id,
+                name: f.display_name(),
+                size: shenbao_core::form::human_size(u64::try_from(f.size).unwrap_or(0)),
+                sha: f.sha256.chars().take(12).collect(),
+            })
+            .collect(),
+        history,
+        form_html,
+        can_act,
+        closed_reason,
+        opinion_title: opinion.map(|o| o.title.clone()).unwrap_or_default(),
+        signature_lines,
+        stamp: opinion.and_then(|o| o.stamp.clone()).unwrap_or_default(),
+        problem: problem.to_string(),
+        typed,
+        back: match reader {
+            Reader::Bureau(_) => format!("/review/{}", app.call_id),
+            Reader::Owner => "/".to_string(),
+        },
+    })
+}
+
+/// Files added to or removed from the submission, by content (a file renamed but unchanged is
+/// not a change): (`新增`/`删除`, name).
+pub(super) fn file_changes(
+    before: &[SnapshotFile],
+    after: &[SnapshotFile],
+) -> Vec<(&'static str, String)> {
+    let key = |f: &SnapshotFile| (f.slot.clone(), f.sha256.clone());
+    let before_keys: Vec<_> = before.iter().map(key).collect();
+    let after_keys: Vec<_> = after.iter().map(key).collect();
+    let mut out: Vec<(&'static str, String)> = after
+        .iter()
+        .filter(|f| !before_keys.contains(&key(f)))
+        .map(|f| (s::REVIEW_FILE_ADDED, f.display_name()))
+        .collect();
+    out.extend(
+        before
+            .iter()
+            .filter(|f| !after_keys.contains(&key(f)))
+            .map(|f| (s::REVIEW_FILE_REMOVED, f.display_name())),
+    );
+    out
+}
+
+/// `GET /review/{call}/applications/{id}`: the whole submitted application for review.
+pub async fn show(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path((call_id, id)): Path<(String, i64)>,
+) -> Result<Html<String>, AppError> {
+    let (reader, app) = readable(&state, &viewer, &call_id, id).await?;
+    show_page(&state, &viewer, &reader, &app, "", Typed::default()).await
+}
+
+/// `GET /review/{call}/applications/{id}/files/{file}`: a file of the submitted snapshot.
+pub async fn download(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path((call_id, id, file_id)): Path<(String, i64, i64)>,
+) -> Result<Response, AppError> {
+    readable(&state, &viewer, &call_id, id).await?;
+    let a = state
+        .store
+        .attachment(file_id)
+        .await?
+        .filter(|a| a.application_id == id)
+        .ok_or(AppError::NotFound)?;
+    send_attachment(&state, &a).await
+}
+
+/// `GET /review/{call}/applications/{id}/form/{format}`: the submitted application form, to
+/// whoever may open the review page.
+pub async fn download_form(
+    State(state): State<ServerState>,
+    viewer: Viewer,
+    Path((call_id, id, format)): Path<(String, i64, String)>,
+) -> Result<Response, AppError> {
+    let (_, app) = readable(&state, &viewer, &call_id, id).await?;
+    let format = Format::parse(&format)?;
+    let entry = state.calls.get(&app.call_id).ok_or(AppError::NotFound)?;
+    application_download(&state, entry.call, &app, Version::Submitted, format).await
+}
+
+pub(super) fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim())
+        .unwrap_or("")
+}
+
+/// `POST /review/{call}/applications/{id}/decide`: `action` = `return` (comment required),
+/// `reject` (reason required) or `recommend` (opinion required, with the opinion block's
+/// signature lines `sig.0`, `sig.1`…).
+pub async fn decide(
+    State(state): State<ServerState>,
+    Path((call_id, id)): Path<(String, i64)>,
+    Posted {
+        viewer,
+        fields: pairs,
+        ..
+    }: Posted,
+) -> Result<Response, AppError> {
+    let (reader, app) = readable(&state, &viewer, &call_id, id).await?;
+    let Reader::Bureau(desk) = &reader else {
+        return Err(AppError::Forbidden);
+    };
+    let opinion_block = desk.level.opinion.as_ref();
+    let typed = Typed {
+        comment: field(&pairs, "comment").to_string(),
+        reason: field(&pairs, "reason").to_string(),
+        opinion: field(&pairs, "opinion").to_string(),
+        signatures: (0..opinion_block.map_or(0, |o| o.signatures.len()))
+            .map(|i| field(&pairs, &format!("sig.{i}")).to_string())
+            .collect(),
+    };
+    let action = field(&pairs, "action");
+    let verdict = match action {
+        "return" => Verdict::Return {
+            comment: typed.comment.clone(),
+        },
+        "reject" => Verdict::NotRecommend {
+            reason: typed.reason.clone(),
+        },
+        "recommend" => Verdict::Recommend {
+            opinion: typed.opinion.clone(),
+            signatures: typed.signatures.clone(),
+        },
+        _ => {
+            let page = show_page(
+                &state,
+                &viewer,
+                &reader,
+                &app,
+                s::REVIEW_UNKNOWN_ACTION,
+                typed,
+            )
+            .await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let here = format!("/review/{call_id}/applications/{id}");
+    let actor = actor(&state, &viewer, &here)?;
+    match review::decide(&state.store, &state.calls, actor, &call_id, id, &verdict).await {
+        Ok(done) => {
+            crate::notices::deliver(&state, &done.outbox).await;
+            Ok(Redirect::to(&here).into_response())
+        }
+        Err(ActionError::Incomplete(problems)) => {
+            let problem = problems
+                .into_iter()
+                .find_map(problem_text)
+                .unwrap_or(s::REVIEW_UNKNOWN_ACTION);
+            let page = show_page(&state, &viewer, &reader, &app, problem, typed).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(error) => Err(action_error(Some(desk.entry), error)),
+    }
+}
