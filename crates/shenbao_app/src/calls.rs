@@ -14,63 +14,50 @@ pub const DEMO_DAYS: i64 = 30;
 pub struct CallEntry {
     /// The compiled definition.
     pub call: &'static Call,
-    /// The deadline used instead of the real one in demo mode, `YYYY-MM-DD`.
-    pub demo_deadline: Option<String>,
+    /// The deadline used instead of the real one in demo mode.
+    pub demo_deadline: Option<NaiveDate>,
 }
 
 impl CallEntry {
-    /// The applicant deadline in force (`YYYY-MM-DD`), if any.
-    pub fn deadline(&self) -> Option<&str> {
+    /// The applicant deadline in force, if any.
+    pub fn deadline(&self) -> Option<NaiveDate> {
         self.demo_deadline
-            .as_deref()
             .or_else(|| self.call.applicant_deadline())
     }
 
-    /// The deadline of a review level in force (`YYYY-MM-DD`), if it has one. In demo mode it
-    /// keeps its distance from the applicant deadline: a level due five days after the
-    /// applicants is due five days after the demo deadline.
-    pub fn level_deadline(&self, level: &ReviewLevel) -> Option<String> {
-        let real = level.deadline.as_deref()?;
-        let Some(demo) = &self.demo_deadline else {
-            return Some(real.to_string());
+    /// The deadline of a review level in force, if it has one. In demo mode it keeps its
+    /// distance from the applicant deadline: a level due five days after the applicants is due
+    /// five days after the demo deadline.
+    pub fn level_deadline(&self, level: &ReviewLevel) -> Option<NaiveDate> {
+        let real = self.call.level_deadline(&level.id)?;
+        let Some(demo) = self.demo_deadline else {
+            return Some(real);
         };
-        let parse = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
-        let shifted = match (
-            parse(demo),
-            parse(real),
-            self.call.applicant_deadline().and_then(parse),
-        ) {
-            (Some(demo), Some(real), Some(base)) => demo + (real - base),
-            (Some(demo), _, _) => demo,
-            _ => return Some(real.to_string()),
-        };
-        Some(shifted.format("%Y-%m-%d").to_string())
+        Some(match self.call.applicant_deadline() {
+            Some(base) => demo + (real - base),
+            None => demo,
+        })
     }
 
     /// Whether `level` may still act (receive submissions, decide, forward) at `now_ms`: until
     /// the end of its deadline day, Beijing time; always when it has none.
     pub fn level_open(&self, level: &ReviewLevel, now_ms: i64) -> bool {
-        match self
-            .level_deadline(level)
-            .as_deref()
-            .and_then(end_of_day_ms)
-        {
-            Some(end) => now_ms < end,
-            None => true,
-        }
+        open_at(self.level_deadline(level), now_ms)
     }
 
     /// Whether applicants may still submit at `now_ms`: until the end of the deadline day,
     /// Beijing time. A call without a deadline stays open.
     pub fn is_open(&self, now_ms: i64) -> bool {
-        match self.deadline().and_then(end_of_day_ms) {
-            Some(end) => now_ms < end,
-            None => true,
-        }
+        open_at(self.deadline(), now_ms)
     }
 }
 
-use shenbao_core::time::{date_after, end_of_day_ms};
+/// Before the end of `deadline`'s day in Beijing; always without one.
+fn open_at(deadline: Option<NaiveDate>, now_ms: i64) -> bool {
+    deadline.and_then(end_of_day).is_none_or(|end| now_ms < end)
+}
+
+use shenbao_core::time::{date_after, end_of_day};
 
 /// Every call of the installation, in listing order.
 #[derive(Debug, Default)]
@@ -87,8 +74,9 @@ impl CallRegistry {
             let call = r.map_err(|e| anyhow::anyhow!("{e}"))?;
             let (_, _, source) = builtin::SOURCES[i];
             let demo_deadline = demo.then(|| date_after(now_ms, DEMO_DAYS));
+            let demo_text = demo_deadline.map(|d| d.format("%Y-%m-%d").to_string());
             store
-                .upsert_call(call.id(), source, demo_deadline.as_deref(), now_ms)
+                .upsert_call(call.id(), source, demo_text.as_deref(), now_ms)
                 .await?;
             entries.push(CallEntry {
                 call,

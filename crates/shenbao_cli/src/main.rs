@@ -179,7 +179,8 @@ fn list_calls() -> Result<ExitCode> {
                     c.id(),
                     d.issuer,
                     d.title,
-                    c.applicant_deadline().unwrap_or("未定"),
+                    c.applicant_deadline()
+                        .map_or_else(|| "未定".to_string(), |d| d.to_string()),
                     dirs.join("、")
                 );
             }

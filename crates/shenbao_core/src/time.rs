@@ -9,22 +9,24 @@ pub fn beijing() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"))
 }
 
-/// The first millisecond after `date` (YYYY-MM-DD) ends in Beijing.
-pub fn end_of_day_ms(date: &str) -> Option<i64> {
-    let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
-    let next = d.succ_opt()?.and_hms_opt(0, 0, 0)?;
+/// The first millisecond after `date` ends in Beijing (`None` only at the end of time).
+pub fn end_of_day(date: NaiveDate) -> Option<i64> {
+    let next = date.succ_opt()?.and_hms_opt(0, 0, 0)?;
     beijing()
         .from_local_datetime(&next)
         .single()
         .map(|t| t.timestamp_millis())
 }
 
+/// As [`end_of_day`], for a date written `YYYY-MM-DD`; `None` when it is not a date.
+pub fn end_of_day_ms(date: &str) -> Option<i64> {
+    end_of_day(NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?)
+}
+
 /// The date `days` after `now_ms`, Beijing time.
-pub fn date_after(now_ms: i64, days: i64) -> String {
+pub fn date_after(now_ms: i64, days: i64) -> NaiveDate {
     let now: DateTime<Utc> = DateTime::from_timestamp_millis(now_ms).unwrap_or_default();
-    (now.with_timezone(&beijing()) + Duration::days(days))
-        .format("%Y-%m-%d")
-        .to_string()
+    (now.with_timezone(&beijing()) + Duration::days(days)).date_naive()
 }
 
 #[cfg(test)]
@@ -41,6 +43,11 @@ mod tests {
     #[test]
     fn dates_count_in_beijing() {
         // 2026-11-22T17:00:00Z is already 2026-11-23 in Beijing.
-        assert_eq!(date_after(1_795_366_800_000, 1), "2026-11-24");
+        assert_eq!(
+            date_after(1_795_366_800_000, 1)
+                .format("%Y-%m-%d")
+                .to_string(),
+            "2026-11-24"
+        );
     }
 }

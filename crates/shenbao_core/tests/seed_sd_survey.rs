@@ -106,3 +106,20 @@ fn every_seed_label_is_in_the_definition() {
 fn answer_fixtures_give_exactly_the_expected_problems() {
     common::check_fixtures("sd-2024-llm-survey");
 }
+
+/// The notice sets no applicant deadline, only the cities' (6月10日): applicants are held to
+/// the first level's. Both are dates once the call is compiled, ending at midnight Beijing.
+#[test]
+fn deadlines_are_dates_once_compiled() {
+    let call = common::call("sd-2024-llm-survey");
+    let june_10 = chrono::NaiveDate::from_ymd_opt(2024, 6, 10);
+    assert_eq!(call.level_deadline("city"), june_10);
+    assert_eq!(call.level_deadline("province"), None);
+    assert_eq!(call.applicant_deadline(), june_10);
+    // 2024-06-10 24:00 +08:00 = 2024-06-10T16:00:00Z.
+    assert_eq!(
+        call.applicant_deadline()
+            .and_then(shenbao_core::time::end_of_day),
+        Some(1_718_035_200_000)
+    );
+}

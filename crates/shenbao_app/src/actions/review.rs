@@ -59,8 +59,8 @@ impl<'a> Desk<'a> {
         }
     }
 
-    /// The level's deadline in force (`YYYY-MM-DD`), if it has one.
-    pub fn deadline(&self) -> Option<String> {
+    /// The level's deadline in force, if it has one.
+    pub fn deadline(&self) -> Option<chrono::NaiveDate> {
         self.entry.level_deadline(self.level)
     }
 

@@ -2,6 +2,7 @@
 //! attribute, date, size and expression is checked here, and all problems are reported at
 //! once with their paths. A `Call` that exists is consistent; the form engine relies on it.
 
+use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
 
 use super::definition::*;
@@ -67,6 +68,10 @@ pub struct Call {
     cover: Vec<Option<Expr>>,
     publication: Option<CompiledPublication>,
     slot_limits: Vec<SlotLimits>,
+    /// The applicants' deadline, parsed when compiled (see [`Call::applicant_deadline`]).
+    applicant_deadline: Option<NaiveDate>,
+    /// Each review level's deadline by level id, parsed when compiled.
+    level_deadlines: HashMap<String, NaiveDate>,
 }
 
 /// The compiled expressions of the `[publication]` block.
@@ -178,14 +183,15 @@ impl Call {
         self.publication.as_ref()
     }
 
-    /// The applicants' deadline (`YYYY-MM-DD`): the stated one, else the first review level's.
-    pub fn applicant_deadline(&self) -> Option<&str> {
-        self.def.deadlines.applicant.as_deref().or_else(|| {
-            self.def
-                .review_levels
-                .iter()
-                .find_map(|l| l.deadline.as_deref())
-        })
+    /// The applicants' deadline: the stated one, else the first review level's. A date that
+    /// ends at the end of its day in Beijing ([`crate::time::end_of_day`]).
+    pub fn applicant_deadline(&self) -> Option<NaiveDate> {
+        self.applicant_deadline
+    }
+
+    /// The deadline of review level `level` (its id), if it has one.
+    pub fn level_deadline(&self, level: &str) -> Option<NaiveDate> {
+        self.level_deadlines.get(level).copied()
     }
 
     /// The review levels an application of `direction` passes through, in order.
@@ -729,6 +735,18 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
     if !c.problems.is_empty() {
         return Err(c.into_error(file));
     }
+    // Checked above (`Checker::date`): every deadline parses.
+    let date = |d: Option<&str>| d.and_then(crate::ident::parse_date);
+    let applicant_deadline = date(def.deadlines.applicant.as_deref()).or_else(|| {
+        def.review_levels
+            .iter()
+            .find_map(|l| date(l.deadline.as_deref()))
+    });
+    let level_deadlines = def
+        .review_levels
+        .iter()
+        .filter_map(|l| Some((l.id.clone(), date(l.deadline.as_deref())?)))
+        .collect();
     Ok(Call {
         def,
         field_index,
@@ -738,6 +756,8 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
         cover,
         publication,
         slot_limits,
+        applicant_deadline,
+        level_deadlines,
     })
 }
 

@@ -134,14 +134,13 @@ pub async fn show_call(
             names.join("、")
         ));
     }
-    let demo = entry.demo_deadline.as_ref().map(|d| {
+    let demo = entry.demo_deadline.map(|d| {
         (
-            d.clone(),
-            entry
-                .call
-                .applicant_deadline()
-                .unwrap_or(crate::strings::DEADLINE_UNKNOWN)
-                .to_string(),
+            d.to_string(),
+            entry.call.applicant_deadline().map_or_else(
+                || crate::strings::DEADLINE_UNKNOWN.to_string(),
+                |real| real.to_string(),
+            ),
         )
     });
     render(CallPage {

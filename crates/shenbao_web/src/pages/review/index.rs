@@ -50,7 +50,10 @@ pub async fn index(
             title: entry.call.def().title.clone(),
             level: level.name.clone(),
             unit: unit_label(level, &unit),
-            deadline: entry.level_deadline(level).unwrap_or_default(),
+            deadline: entry
+                .level_deadline(level)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             counts: by_status.into_iter().collect(),
         });
     }

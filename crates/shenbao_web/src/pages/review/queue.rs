@@ -158,7 +158,7 @@ pub async fn queue(
         call_title: desk.entry.call.def().title.clone(),
         level: desk.level.name.clone(),
         unit: desk_label(&desk),
-        deadline: desk.deadline().unwrap_or_default(),
+        deadline: desk.deadline().map(|d| d.to_string()).unwrap_or_default(),
         open: desk.open(state.now()),
         ranks: desk.level.ranks,
         directions: desk.directions(),

@@ -151,7 +151,7 @@ pub async fn ranking(
         rows,
         pending,
         forwarded,
-        deadline: desk.deadline().unwrap_or_default(),
+        deadline: desk.deadline().map(|d| d.to_string()).unwrap_or_default(),
         open: desk.open(state.now()),
         lower_level: lower.map(|l| l.name.clone()).unwrap_or_default(),
         received,
