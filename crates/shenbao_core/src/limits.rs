@@ -1,6 +1,7 @@
 //! Per-applicant limits: one application per call, one per direction, directions that
 //! exclude each other. A pure function over the applicant's other applications.
 
+use crate::form::Code;
 use serde::{Deserialize, Serialize};
 
 use crate::call::Call;
@@ -30,7 +31,7 @@ pub fn check_limits(call: &Call, direction: &str, others: &[OtherApplication]) -
     {
         out.push(Problem::new(
             "",
-            "limit_per_call",
+            Code::LimitPerCall,
             Severity::Error,
             msg::per_call(max),
         ));
@@ -40,7 +41,7 @@ pub fn check_limits(call: &Call, direction: &str, others: &[OtherApplication]) -
         if same as u64 >= u64::from(max) {
             out.push(Problem::new(
                 "",
-                "limit_per_direction",
+                Code::LimitPerDirection,
                 Severity::Error,
                 msg::per_direction(&name(direction), max),
             ));
@@ -56,7 +57,7 @@ pub fn check_limits(call: &Call, direction: &str, others: &[OtherApplication]) -
         {
             out.push(Problem::new(
                 "",
-                "limit_exclusive",
+                Code::LimitExclusive,
                 Severity::Error,
                 msg::exclusive(&name(direction), &name(&o.direction)),
             ));

@@ -9,6 +9,7 @@
 //! The arithmetic (mean, population standard deviation, trimming) is hand-written: it is a
 //! few lines, and a statistics crate would add a dependency for three functions.
 
+use crate::form::Code;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -108,19 +109,19 @@ pub fn check_scores(criteria: &[&Criterion], scores: &BTreeMap<String, f64>) -> 
         match scores.get(&c.id) {
             None => out.push(Problem::new(
                 c.id.clone(),
-                "score_missing",
+                Code::ScoreMissing,
                 Severity::Error,
                 msg::score_missing(&c.name),
             )),
             Some(s) if !s.is_finite() => out.push(Problem::new(
                 c.id.clone(),
-                "score_not_a_number",
+                Code::ScoreNotANumber,
                 Severity::Error,
                 msg::score_not_a_number(&c.name),
             )),
             Some(s) if *s < 0.0 || *s > c.max_score => out.push(Problem::new(
                 c.id.clone(),
-                "score_out_of_range",
+                Code::ScoreOutOfRange,
                 Severity::Error,
                 msg::score_out_of_range(&c.name, c.max_score),
             )),
@@ -131,7 +132,7 @@ pub fn check_scores(criteria: &[&Criterion], scores: &BTreeMap<String, f64>) -> 
         if !criteria.iter().any(|c| &c.id == id) {
             out.push(Problem::new(
                 id.clone(),
-                "unknown_criterion",
+                Code::UnknownCriterion,
                 Severity::Error,
                 msg::unknown_criterion(id),
             ));

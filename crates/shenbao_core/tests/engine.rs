@@ -345,7 +345,7 @@ fn problems(call: &Call, answers: &Json) -> Vec<(String, String)> {
     let mut v: Vec<_> = form::validate(call, target("a"), answers)
         .problems
         .into_iter()
-        .map(|p| (p.path, p.code))
+        .map(|p| (p.path, p.code.to_string()))
         .collect();
     v.sort();
     v
@@ -789,7 +789,7 @@ fn file_problems(answers: &Json, files: &[FileMeta]) -> Vec<(String, String)> {
     )
     .problems
     .into_iter()
-    .map(|p| (p.path, p.code))
+    .map(|p| (p.path, p.code.to_string()))
     .collect();
     v.sort();
     v
@@ -925,4 +925,32 @@ fn every_message_is_chinese() {
             p.message
         );
     }
+}
+
+/// The codes are a closed vocabulary: each is documented for the people who write calls and
+/// read reports, and each is written in reports as its snake_case name.
+#[test]
+fn every_problem_code_is_documented_and_written_as_its_name() {
+    use shenbao_core::form::Code;
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/call-format.md"
+    ))
+    .expect("docs/call-format.md");
+    let missing: Vec<&str> = Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|c| !doc.contains(&format!("`{c}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes not in docs/call-format.md: {missing:?}"
+    );
+    for code in Code::ALL {
+        let written = serde_json::to_value(code).expect("serialise");
+        assert_eq!(written, serde_json::json!(code.as_str()));
+        let read: Code = serde_json::from_value(written).expect("deserialise");
+        assert_eq!(read, *code);
+    }
+    assert!(serde_json::from_value::<Code>(serde_json::json!("requried")).is_err());
 }

@@ -2,6 +2,7 @@
 //! Each check returns the answer as the engine understood it (numbers as numbers, codes
 //! normalised) or `None` when it is missing or invalid.
 
+use crate::form::Code;
 use std::collections::HashSet;
 
 use serde_json::{Map, Value as Json};
@@ -86,7 +87,7 @@ fn required_msg(f: &FieldDef, kind: FieldKind) -> String {
     }
 }
 
-fn push(out: &mut Vec<Problem>, path: &str, code: &str, message: String) {
+fn push(out: &mut Vec<Problem>, path: &str, code: Code, message: String) {
     out.push(Problem::new(path, code, Severity::Error, message));
 }
 
@@ -118,7 +119,7 @@ fn check_value(
     }
     let Some(v) = value.filter(|v| !is_blank(v)) else {
         if required {
-            push(out, path, "required", required_msg(f, kind));
+            push(out, path, Code::Required, required_msg(f, kind));
         }
         return None;
     };
@@ -148,7 +149,12 @@ fn check_grid(
     out: &mut Vec<Problem>,
 ) -> Option<Json> {
     let Some(obj) = v.as_object() else {
-        push(out, path, "wrong_type", msg::wrong_type(&f.label, "表格"));
+        push(
+            out,
+            path,
+            Code::WrongType,
+            msg::wrong_type(&f.label, "表格"),
+        );
         return None;
     };
     let mut result = Map::new();
@@ -190,7 +196,7 @@ fn check_grid(
                 if !cols.iter().any(|(c, _)| c == key) && r.get(key).is_some_and(|x| !is_blank(x)) {
                     out.push(Problem::new(
                         format!("{path}.{}.{key}", row.id),
-                        "unknown_field",
+                        Code::UnknownField,
                         Severity::Info,
                         msg::unknown_field(key),
                     ));
@@ -205,7 +211,7 @@ fn check_grid(
         if !rows.iter().any(|r| &r.id == key) && obj.get(key).is_some_and(|x| !is_blank(x)) {
             out.push(Problem::new(
                 format!("{path}.{key}"),
-                "unknown_field",
+                Code::UnknownField,
                 Severity::Info,
                 msg::unknown_field(key),
             ));
@@ -244,7 +250,7 @@ fn check_rows(
             push(
                 out,
                 path,
-                "wrong_type",
+                Code::WrongType,
                 msg::wrong_type(&f.label, "多行列表"),
             );
             return None;
@@ -259,9 +265,14 @@ fn check_rows(
     let min = f.min_rows.unwrap_or(u32::from(required));
     if (rows.len() as u64) < u64::from(min) {
         if rows.is_empty() && min == 1 {
-            push(out, path, "required", msg::required(&f.label));
+            push(out, path, Code::Required, msg::required(&f.label));
         } else {
-            push(out, path, "too_few_rows", msg::too_few_rows(&f.label, min));
+            push(
+                out,
+                path,
+                Code::TooFewRows,
+                msg::too_few_rows(&f.label, min),
+            );
         }
     }
     if let Some(max) = f.max_rows
@@ -270,7 +281,7 @@ fn check_rows(
         push(
             out,
             path,
-            "too_many_rows",
+            Code::TooManyRows,
             msg::too_many_rows(&f.label, max),
         );
     }
@@ -281,7 +292,7 @@ fn check_rows(
             push(
                 out,
                 &row_path,
-                "wrong_type",
+                Code::WrongType,
                 msg::wrong_type(&f.label, "一行的各列"),
             );
             continue;
@@ -299,7 +310,7 @@ fn check_rows(
                 if cell.is_some_and(|c| !is_blank(c)) {
                     out.push(Problem::new(
                         col_path,
-                        "hidden_ignored",
+                        Code::HiddenIgnored,
                         Severity::Info,
                         msg::hidden_ignored(&col.label),
                     ));
@@ -331,7 +342,7 @@ fn check_rows(
             {
                 out.push(Problem::new(
                     format!("{row_path}.{key}"),
-                    "unknown_field",
+                    Code::UnknownField,
                     Severity::Info,
                     msg::unknown_field(key),
                 ));
@@ -343,7 +354,7 @@ fn check_rows(
 }
 
 /// A format check: the parser (normalising on success), the problem code and its message.
-type FormatCheck = (fn(&str) -> Option<String>, &'static str, fn(&str) -> String);
+type FormatCheck = (fn(&str) -> Option<String>, Code, fn(&str) -> String);
 
 /// Text of a scalar answer: strings as they are, numbers as written.
 fn as_text(v: &Json) -> Option<String> {
@@ -367,19 +378,19 @@ fn check_scalar(
     match kind {
         K::Text | K::Textarea => {
             let Some(s) = v.as_str() else {
-                push(out, path, "wrong_type", msg::wrong_type(label, "文字"));
+                push(out, path, Code::WrongType, msg::wrong_type(label, "文字"));
                 return None;
             };
             let n = count_zi(s, f.zi_count.unwrap_or_default());
             if let Some(min) = f.min_zi
                 && n < min as usize
             {
-                push(out, path, "too_short", msg::too_short(label, min, n));
+                push(out, path, Code::TooShort, msg::too_short(label, min, n));
             }
             if let Some(max) = f.max_zi
                 && n > max as usize
             {
-                push(out, path, "too_long", msg::too_long(label, max, n));
+                push(out, path, Code::TooLong, msg::too_long(label, max, n));
             }
             Some(Json::String(s.trim().to_string()))
         }
@@ -389,7 +400,7 @@ fn check_scalar(
             match ident::parse_date(&s) {
                 Some(d) => Some(Json::String(d.format("%Y-%m-%d").to_string())),
                 None => {
-                    push(out, path, "invalid_date", msg::invalid_date(label));
+                    push(out, path, Code::InvalidDate, msg::invalid_date(label));
                     None
                 }
             }
@@ -399,30 +410,40 @@ fn check_scalar(
             match ident::parse_month(&s) {
                 Some((y, m)) => Some(Json::String(format!("{y:04}-{m:02}"))),
                 None => {
-                    push(out, path, "invalid_month", msg::invalid_month(label));
+                    push(out, path, Code::InvalidMonth, msg::invalid_month(label));
                     None
                 }
             }
         }
         K::DateRange => {
             let Some(obj) = v.as_object() else {
-                push(out, path, "wrong_type", msg::wrong_type(label, "起止日期"));
+                push(
+                    out,
+                    path,
+                    Code::WrongType,
+                    msg::wrong_type(label, "起止日期"),
+                );
                 return None;
             };
             let mut parts = Vec::new();
             for key in ["start", "end"] {
                 let p = format!("{path}.{key}");
                 match obj.get(key).filter(|x| !is_blank(x)) {
-                    None => push(out, &p, "required", msg::required(label)),
+                    None => push(out, &p, Code::Required, msg::required(label)),
                     Some(x) => match as_text(x).and_then(|s| ident::parse_date(&s)) {
                         Some(d) => parts.push(d),
-                        None => push(out, &p, "invalid_date", msg::invalid_date(label)),
+                        None => push(out, &p, Code::InvalidDate, msg::invalid_date(label)),
                     },
                 }
             }
             if let [start, end] = parts[..] {
                 if end < start {
-                    push(out, path, "date_range_order", msg::date_range_order(label));
+                    push(
+                        out,
+                        path,
+                        Code::DateRangeOrder,
+                        msg::date_range_order(label),
+                    );
                     return None;
                 }
                 let mut m = Map::new();
@@ -446,7 +467,7 @@ fn check_scalar(
                     if !code.org_code_ok() {
                         out.push(Problem::new(
                             path,
-                            "uscc_org_code",
+                            Code::UsccOrgCode,
                             Severity::Warning,
                             msg::uscc_org_code(label),
                         ));
@@ -457,7 +478,7 @@ fn check_scalar(
                     push(
                         out,
                         path,
-                        "invalid_uscc",
+                        Code::InvalidUscc,
                         msg::invalid_uscc(label, &uscc_detail(&e)),
                     );
                     None
@@ -466,26 +487,30 @@ fn check_scalar(
         }
         K::Mobile | K::Landline | K::Phone | K::BankAccount | K::Email | K::Url => {
             let (parse, code, message): FormatCheck = match kind {
-                K::Mobile => (ident::parse_mobile, "invalid_mobile", msg::invalid_mobile),
+                K::Mobile => (
+                    ident::parse_mobile,
+                    Code::InvalidMobile,
+                    msg::invalid_mobile,
+                ),
                 K::Landline => (
                     ident::parse_landline,
-                    "invalid_landline",
+                    Code::InvalidLandline,
                     msg::invalid_landline,
                 ),
-                K::Phone => (ident::parse_phone, "invalid_phone", msg::invalid_phone),
+                K::Phone => (ident::parse_phone, Code::InvalidPhone, msg::invalid_phone),
                 K::BankAccount => (
                     ident::parse_bank_account,
-                    "invalid_bank_account",
+                    Code::InvalidBankAccount,
                     msg::invalid_bank_account,
                 ),
                 K::Email => (
                     |s| ident::is_email(s).then(|| s.to_string()),
-                    "invalid_email",
+                    Code::InvalidEmail,
                     msg::invalid_email,
                 ),
                 _ => (
                     |s| ident::is_web_url(s).then(|| s.to_string()),
-                    "invalid_url",
+                    Code::InvalidUrl,
                     msg::invalid_url,
                 ),
             };
@@ -524,18 +549,18 @@ fn check_number(
         Json::Number(n) => n.to_string(),
         Json::String(s) => s.trim().to_string(),
         _ => {
-            push(out, path, "not_a_number", msg::not_a_number(label));
+            push(out, path, Code::NotANumber, msg::not_a_number(label));
             return None;
         }
     };
     let Some(n) = ident::parse_number(&text) else {
-        push(out, path, "not_a_number", msg::not_a_number(label));
+        push(out, path, Code::NotANumber, msg::not_a_number(label));
         return None;
     };
     let places = ident::decimal_places(&text);
     let mut ok = true;
     if kind == FieldKind::Integer && n.fract() != 0.0 {
-        push(out, path, "not_an_integer", msg::not_an_integer(label));
+        push(out, path, Code::NotAnInteger, msg::not_an_integer(label));
         ok = false;
     }
     if kind == FieldKind::Decimal
@@ -545,7 +570,7 @@ fn check_number(
         push(
             out,
             path,
-            "too_many_decimals",
+            Code::TooManyDecimals,
             msg::too_many_decimals(label, d),
         );
         ok = false;
@@ -554,13 +579,13 @@ fn check_number(
     if let Some(min) = f.min
         && n < min
     {
-        push(out, path, "below_min", msg::below_min(label, min, unit));
+        push(out, path, Code::BelowMin, msg::below_min(label, min, unit));
         ok = false;
     }
     if let Some(max) = f.max
         && n > max
     {
-        push(out, path, "above_max", msg::above_max(label, max, unit));
+        push(out, path, Code::AboveMax, msg::above_max(label, max, unit));
         ok = false;
     }
     if !ok {
@@ -591,7 +616,7 @@ fn check_choice(
             } else {
                 "选项列表"
             };
-            push(out, path, "wrong_type", msg::wrong_type(label, expected));
+            push(out, path, Code::WrongType, msg::wrong_type(label, expected));
             return None;
         }
     };
@@ -603,7 +628,7 @@ fn check_choice(
             push(
                 out,
                 path,
-                "invalid_option",
+                Code::InvalidOption,
                 msg::invalid_option(label, &val),
             );
             ok = false;
@@ -618,7 +643,7 @@ fn check_choice(
             push(
                 out,
                 path,
-                "too_few_selected",
+                Code::TooFewSelected,
                 msg::too_few_selected(label, min),
             );
             ok = false;
@@ -629,7 +654,7 @@ fn check_choice(
             push(
                 out,
                 path,
-                "too_many_selected",
+                Code::TooManySelected,
                 msg::too_many_selected(label, max),
             );
             ok = false;
@@ -651,7 +676,7 @@ fn check_choice(
             push(
                 out,
                 &p,
-                "other_text_required",
+                Code::OtherTextRequired,
                 msg::other_text_required(label, other),
             );
         }
@@ -669,7 +694,7 @@ fn check_region(f: &FieldDef, v: &Json, path: &str, out: &mut Vec<Problem>) -> O
     let label = f.label.as_str();
     let code = as_text(v).unwrap_or_default();
     let Some(div) = region::lookup(&code) else {
-        push(out, path, "invalid_region", msg::invalid_region(label));
+        push(out, path, Code::InvalidRegion, msg::invalid_region(label));
         return None;
     };
     let need = f.region_level.unwrap_or(RegionLevel::County);
@@ -689,7 +714,7 @@ fn check_region(f: &FieldDef, v: &Json, path: &str, out: &mut Vec<Problem>) -> O
         push(
             out,
             path,
-            "region_too_shallow",
+            Code::RegionTooShallow,
             msg::region_too_shallow(label, name),
         );
         return None;
@@ -701,7 +726,7 @@ fn check_region(f: &FieldDef, v: &Json, path: &str, out: &mut Vec<Problem>) -> O
         push(
             out,
             path,
-            "region_outside",
+            Code::RegionOutside,
             msg::region_outside(label, &area),
         );
         return None;

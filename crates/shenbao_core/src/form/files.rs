@@ -1,6 +1,7 @@
 //! File-slot rules checked from file metadata (the upload itself is checked by the web
 //! layer, which streams the bytes and decides the type by content).
 
+use crate::form::Code;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
@@ -53,7 +54,7 @@ pub fn check_files(
         {
             out.push(Problem::new(
                 format!("files.{}", f.slot),
-                "file_unknown_slot",
+                Code::FileUnknownSlot,
                 Severity::Error,
                 msg::unknown_slot(&f.slot),
             ));
@@ -70,7 +71,7 @@ pub fn check_files(
             if !mine.is_empty() {
                 out.push(Problem::new(
                     path,
-                    "hidden_ignored",
+                    Code::HiddenIgnored,
                     Severity::Info,
                     amsg::hidden_ignored(&slot.label),
                 ));
@@ -80,7 +81,7 @@ pub fn check_files(
         if (mine.len() as u64) < u64::from(limits.min_count) {
             out.push(Problem::new(
                 path.clone(),
-                "file_missing",
+                Code::FileMissing,
                 Severity::Error,
                 msg::missing(&slot.label, limits.min_count),
             ));
@@ -88,7 +89,7 @@ pub fn check_files(
         if mine.len() as u64 > u64::from(limits.max_count) {
             out.push(Problem::new(
                 path.clone(),
-                "file_too_many",
+                Code::FileTooMany,
                 Severity::Error,
                 msg::too_many(&slot.label, limits.max_count),
             ));
@@ -98,7 +99,7 @@ pub fn check_files(
             if !slot.types.iter().any(|t| t.eq_ignore_ascii_case(&f.kind)) {
                 out.push(Problem::new(
                     fp.clone(),
-                    "file_type_not_allowed",
+                    Code::FileTypeNotAllowed,
                     Severity::Error,
                     msg::type_not_allowed(
                         &slot.label,
@@ -110,7 +111,7 @@ pub fn check_files(
             if f.size < limits.min_size {
                 out.push(Problem::new(
                     fp.clone(),
-                    "file_too_small",
+                    Code::FileTooSmall,
                     Severity::Error,
                     msg::too_small(&slot.label, &f.name, &human_size(limits.min_size)),
                 ));
@@ -118,7 +119,7 @@ pub fn check_files(
             if f.size > limits.max_size {
                 out.push(Problem::new(
                     fp,
-                    "file_too_large",
+                    Code::FileTooLarge,
                     Severity::Error,
                     msg::too_large(&slot.label, &f.name, &human_size(limits.max_size)),
                 ));

@@ -35,13 +35,240 @@ pub enum Severity {
     Info,
 }
 
+/// What kind of problem: a stable snake_case code, the same in every version (the vocabulary
+/// is in `docs/call-format.md`; a test checks that it lists every one). Serialised as the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Code {
+    /// `required`
+    Required,
+    /// `wrong_type`
+    WrongType,
+    /// `too_short`
+    TooShort,
+    /// `too_long`
+    TooLong,
+    /// `not_a_number`
+    NotANumber,
+    /// `not_an_integer`
+    NotAnInteger,
+    /// `below_min`
+    BelowMin,
+    /// `above_max`
+    AboveMax,
+    /// `too_many_decimals`
+    TooManyDecimals,
+    /// `invalid_date`
+    InvalidDate,
+    /// `invalid_month`
+    InvalidMonth,
+    /// `date_range_order`
+    DateRangeOrder,
+    /// `invalid_option`
+    InvalidOption,
+    /// `too_few_selected`
+    TooFewSelected,
+    /// `too_many_selected`
+    TooManySelected,
+    /// `other_text_required`
+    OtherTextRequired,
+    /// `too_few_rows`
+    TooFewRows,
+    /// `too_many_rows`
+    TooManyRows,
+    /// `invalid_uscc`
+    InvalidUscc,
+    /// `uscc_org_code`
+    UsccOrgCode,
+    /// `invalid_mobile`
+    InvalidMobile,
+    /// `invalid_landline`
+    InvalidLandline,
+    /// `invalid_phone`
+    InvalidPhone,
+    /// `invalid_email`
+    InvalidEmail,
+    /// `invalid_url`
+    InvalidUrl,
+    /// `invalid_bank_account`
+    InvalidBankAccount,
+    /// `invalid_region`
+    InvalidRegion,
+    /// `region_too_shallow`
+    RegionTooShallow,
+    /// `region_outside`
+    RegionOutside,
+    /// `hidden_ignored`
+    HiddenIgnored,
+    /// `computed_ignored`
+    ComputedIgnored,
+    /// `unknown_field`
+    UnknownField,
+    /// `rule_failed`
+    RuleFailed,
+    /// `unknown_direction`
+    UnknownDirection,
+    /// `subdirection_required`
+    SubdirectionRequired,
+    /// `unknown_subdirection`
+    UnknownSubdirection,
+    /// `file_missing`
+    FileMissing,
+    /// `file_too_many`
+    FileTooMany,
+    /// `file_too_small`
+    FileTooSmall,
+    /// `file_too_large`
+    FileTooLarge,
+    /// `file_type_not_allowed`
+    FileTypeNotAllowed,
+    /// `file_unknown_slot`
+    FileUnknownSlot,
+    /// `limit_per_call`
+    LimitPerCall,
+    /// `limit_per_direction`
+    LimitPerDirection,
+    /// `limit_exclusive`
+    LimitExclusive,
+    /// `score_missing`
+    ScoreMissing,
+    /// `score_not_a_number`
+    ScoreNotANumber,
+    /// `score_out_of_range`
+    ScoreOutOfRange,
+    /// `unknown_criterion`
+    UnknownCriterion,
+}
+
+impl Code {
+    /// Every code, in the order of the documentation's table.
+    pub const ALL: &'static [Code] = &[
+        Code::Required,
+        Code::WrongType,
+        Code::TooShort,
+        Code::TooLong,
+        Code::NotANumber,
+        Code::NotAnInteger,
+        Code::BelowMin,
+        Code::AboveMax,
+        Code::TooManyDecimals,
+        Code::InvalidDate,
+        Code::InvalidMonth,
+        Code::DateRangeOrder,
+        Code::InvalidOption,
+        Code::TooFewSelected,
+        Code::TooManySelected,
+        Code::OtherTextRequired,
+        Code::TooFewRows,
+        Code::TooManyRows,
+        Code::InvalidUscc,
+        Code::UsccOrgCode,
+        Code::InvalidMobile,
+        Code::InvalidLandline,
+        Code::InvalidPhone,
+        Code::InvalidEmail,
+        Code::InvalidUrl,
+        Code::InvalidBankAccount,
+        Code::InvalidRegion,
+        Code::RegionTooShallow,
+        Code::RegionOutside,
+        Code::HiddenIgnored,
+        Code::ComputedIgnored,
+        Code::UnknownField,
+        Code::RuleFailed,
+        Code::UnknownDirection,
+        Code::SubdirectionRequired,
+        Code::UnknownSubdirection,
+        Code::FileMissing,
+        Code::FileTooMany,
+        Code::FileTooSmall,
+        Code::FileTooLarge,
+        Code::FileTypeNotAllowed,
+        Code::FileUnknownSlot,
+        Code::LimitPerCall,
+        Code::LimitPerDirection,
+        Code::LimitExclusive,
+        Code::ScoreMissing,
+        Code::ScoreNotANumber,
+        Code::ScoreOutOfRange,
+        Code::UnknownCriterion,
+    ];
+
+    /// The code as written in reports and fixtures.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Required => "required",
+            Code::WrongType => "wrong_type",
+            Code::TooShort => "too_short",
+            Code::TooLong => "too_long",
+            Code::NotANumber => "not_a_number",
+            Code::NotAnInteger => "not_an_integer",
+            Code::BelowMin => "below_min",
+            Code::AboveMax => "above_max",
+            Code::TooManyDecimals => "too_many_decimals",
+            Code::InvalidDate => "invalid_date",
+            Code::InvalidMonth => "invalid_month",
+            Code::DateRangeOrder => "date_range_order",
+            Code::InvalidOption => "invalid_option",
+            Code::TooFewSelected => "too_few_selected",
+            Code::TooManySelected => "too_many_selected",
+            Code::OtherTextRequired => "other_text_required",
+            Code::TooFewRows => "too_few_rows",
+            Code::TooManyRows => "too_many_rows",
+            Code::InvalidUscc => "invalid_uscc",
+            Code::UsccOrgCode => "uscc_org_code",
+            Code::InvalidMobile => "invalid_mobile",
+            Code::InvalidLandline => "invalid_landline",
+            Code::InvalidPhone => "invalid_phone",
+            Code::InvalidEmail => "invalid_email",
+            Code::InvalidUrl => "invalid_url",
+            Code::InvalidBankAccount => "invalid_bank_account",
+            Code::InvalidRegion => "invalid_region",
+            Code::RegionTooShallow => "region_too_shallow",
+            Code::RegionOutside => "region_outside",
+            Code::HiddenIgnored => "hidden_ignored",
+            Code::ComputedIgnored => "computed_ignored",
+            Code::UnknownField => "unknown_field",
+            Code::RuleFailed => "rule_failed",
+            Code::UnknownDirection => "unknown_direction",
+            Code::SubdirectionRequired => "subdirection_required",
+            Code::UnknownSubdirection => "unknown_subdirection",
+            Code::FileMissing => "file_missing",
+            Code::FileTooMany => "file_too_many",
+            Code::FileTooSmall => "file_too_small",
+            Code::FileTooLarge => "file_too_large",
+            Code::FileTypeNotAllowed => "file_type_not_allowed",
+            Code::FileUnknownSlot => "file_unknown_slot",
+            Code::LimitPerCall => "limit_per_call",
+            Code::LimitPerDirection => "limit_per_direction",
+            Code::LimitExclusive => "limit_exclusive",
+            Code::ScoreMissing => "score_missing",
+            Code::ScoreNotANumber => "score_not_a_number",
+            Code::ScoreOutOfRange => "score_out_of_range",
+            Code::UnknownCriterion => "unknown_criterion",
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// One problem with an application.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Problem {
     /// Where: a field id, `table.row.column`, `rows[1].column`, `files.slot`, or "".
     pub path: String,
-    /// Stable snake_case code (the vocabulary is in `docs/call-format.md`).
-    pub code: String,
+    /// What kind of problem.
+    pub code: Code,
     /// How serious it is.
     pub severity: Severity,
     /// What is wrong, in Chinese, for the applicant.
@@ -54,13 +281,13 @@ pub struct Problem {
 impl Problem {
     pub(crate) fn new(
         path: impl Into<String>,
-        code: &str,
+        code: Code,
         severity: Severity,
         message: String,
     ) -> Problem {
         Problem {
             path: path.into(),
-            code: code.to_string(),
+            code,
             severity,
             message,
             rule: None,
@@ -132,7 +359,7 @@ pub fn check(call: &Call, app: &Application<'_>) -> Report {
     let Some(direction) = call.direction(app.target.direction) else {
         report.problems.push(Problem::new(
             "",
-            "unknown_direction",
+            Code::UnknownDirection,
             Severity::Error,
             msg::unknown_direction(app.target.direction),
         ));
@@ -145,14 +372,14 @@ pub fn check(call: &Call, app: &Application<'_>) -> Report {
         match target.subdirection {
             None => report.problems.push(Problem::new(
                 "",
-                "subdirection_required",
+                Code::SubdirectionRequired,
                 Severity::Error,
                 msg::subdirection_required(&direction.name),
             )),
             Some(s) if !direction.subdirections.iter().any(|d| d.id == s) => {
                 report.problems.push(Problem::new(
                     "",
-                    "unknown_subdirection",
+                    Code::UnknownSubdirection,
                     Severity::Error,
                     msg::unknown_subdirection(&direction.name, s),
                 ));
@@ -164,7 +391,7 @@ pub fn check(call: &Call, app: &Application<'_>) -> Report {
     let Some(answers) = app.answers.as_object() else {
         report.problems.push(Problem::new(
             "",
-            "wrong_type",
+            Code::WrongType,
             Severity::Error,
             msg::not_an_object(),
         ));
@@ -190,7 +417,7 @@ pub fn check(call: &Call, app: &Application<'_>) -> Report {
             if answered {
                 report.problems.push(Problem::new(
                     f.id.clone(),
-                    "hidden_ignored",
+                    Code::HiddenIgnored,
                     Severity::Info,
                     msg::hidden_ignored(&f.label),
                 ));
@@ -200,7 +427,7 @@ pub fn check(call: &Call, app: &Application<'_>) -> Report {
             {
                 report.problems.push(Problem::new(
                     format!("{}_other", f.id),
-                    "hidden_ignored",
+                    Code::HiddenIgnored,
                     Severity::Info,
                     msg::hidden_ignored(f.other_label.as_deref().unwrap_or(&f.label)),
                 ));
@@ -212,7 +439,7 @@ pub fn check(call: &Call, app: &Application<'_>) -> Report {
                 if answered {
                     report.problems.push(Problem::new(
                         f.id.clone(),
-                        "computed_ignored",
+                        Code::ComputedIgnored,
                         Severity::Info,
                         msg::computed_ignored(&f.label),
                     ));
@@ -222,7 +449,7 @@ pub fn check(call: &Call, app: &Application<'_>) -> Report {
                 if answered {
                     report.problems.push(Problem::new(
                         f.id.clone(),
-                        "unknown_field",
+                        Code::UnknownField,
                         Severity::Info,
                         msg::unknown_field(&f.id),
                     ));
@@ -247,7 +474,7 @@ pub fn check(call: &Call, app: &Application<'_>) -> Report {
                     } else if answers.get(&key).is_some_and(|v| !fields::is_blank(v)) {
                         report.problems.push(Problem::new(
                             key,
-                            "hidden_ignored",
+                            Code::HiddenIgnored,
                             Severity::Info,
                             msg::hidden_ignored(f.other_label.as_deref().unwrap_or("其他")),
                         ));
@@ -261,7 +488,7 @@ pub fn check(call: &Call, app: &Application<'_>) -> Report {
         if !known.contains(key) && !fields::is_blank(value) {
             report.problems.push(Problem::new(
                 key.clone(),
-                "unknown_field",
+                Code::UnknownField,
                 Severity::Info,
                 msg::unknown_field(key),
             ));

@@ -1,6 +1,7 @@
 //! Eligibility rules (申报条件): the call's CEL expressions evaluated over the answers, the
 //! applicant's profile and the call.
 
+use crate::form::Code;
 use std::sync::Arc;
 
 use cel::Value;
@@ -52,7 +53,7 @@ pub fn check_rules(
             };
             let mut p = Problem::new(
                 rule.field.clone().unwrap_or_default(),
-                "rule_failed",
+                Code::RuleFailed,
                 severity,
                 rule.message.clone(),
             );

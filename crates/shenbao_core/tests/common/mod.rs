@@ -70,7 +70,8 @@ struct Fixture {
 #[serde(deny_unknown_fields)]
 struct Expected {
     path: String,
-    code: String,
+    /// A code the engine knows: a fixture with a misspelt code does not load.
+    code: shenbao_core::form::Code,
     #[serde(default)]
     rule: Option<String>,
 }
@@ -122,7 +123,7 @@ pub fn check_fixtures(id: &str) {
             .iter()
             .map(|p| Expected {
                 path: p.path.clone(),
-                code: p.code.clone(),
+                code: p.code,
                 rule: p.rule.clone(),
             })
             .collect();
@@ -137,7 +138,7 @@ pub fn check_fixtures(id: &str) {
                 .filter(|p| {
                     !want.contains(&Expected {
                         path: p.path.clone(),
-                        code: p.code.clone(),
+                        code: p.code,
                         rule: p.rule.clone(),
                     })
                 })
