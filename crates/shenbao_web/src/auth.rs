@@ -201,6 +201,16 @@ impl Viewer {
         }
     }
 
+    /// `user` (this viewer's account, as a page found it) acting from this viewer's address at
+    /// `now`: the actor of a use case.
+    pub fn actor<'a>(&'a self, user: &'a UserRow, now: i64) -> shenbao_app::actions::Actor<'a> {
+        shenbao_app::actions::Actor {
+            user,
+            ip: self.ip.as_deref(),
+            now,
+        }
+    }
+
     /// Checks a submitted CSRF token.
     pub fn check_csrf(&self, submitted: &str) -> Result<(), AppError> {
         if !submitted.is_empty() && same(submitted, &self.csrf) {

@@ -30,7 +30,7 @@ use crate::guard::Posted;
 use crate::scoring::{self, trim_number};
 use crate::strings as s;
 use shenbao_app::actions::expert::{self, Sheet};
-use shenbao_app::actions::{ActionError, Actor, Refusal};
+use shenbao_app::actions::{ActionError, Refusal};
 
 /// Longest comment kept, in characters.
 const MAX_COMMENT: usize = 2_000;
@@ -446,11 +446,7 @@ pub async fn save_assignment(
         scores,
         comments: input.comments,
     };
-    let actor = Actor {
-        user: &m.user,
-        ip: viewer.ip.as_deref(),
-        now: state.now(),
-    };
+    let actor = viewer.actor(&m.user, state.now());
     expert::save_scores(&state.store, &state.calls, actor, id, &sheet, submit)
         .await
         .map_err(|e| match e {
@@ -533,11 +529,7 @@ pub async fn recuse(
         .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    let actor = Actor {
-        user: &m.user,
-        ip: viewer.ip.as_deref(),
-        now: state.now(),
-    };
+    let actor = viewer.actor(&m.user, state.now());
     expert::recuse(&state.store, actor, id, &reason)
         .await
         .map_err(|e| match e {

@@ -239,11 +239,7 @@ pub(super) async fn receive_upload(
                     created_at: state.now(),
                     uploaded_by: o.user.id,
                 };
-                let actor = Actor {
-                    user: &o.user,
-                    ip: viewer.ip.as_deref(),
-                    now: state.now(),
-                };
+                let actor = viewer.actor(&o.user, state.now());
                 if let Err(error) = applicant::attach(&state.store, actor, &o.app, &file).await {
                     state.files.delete(&key).await;
                     return Err(action_error(Some(o.entry), error).into());

@@ -69,11 +69,7 @@ pub async fn start_application(
         Some((d, s)) => (d, Some(s)),
         None => (form.direction.as_str(), None),
     };
-    let actor = Actor {
-        user,
-        ip: viewer.ip.as_deref(),
-        now: state.now(),
-    };
+    let actor = viewer.actor(user, state.now());
     let app = applicant::start(&state.store, &state.calls, actor, &call_id, direction, sub)
         .await
         .map_err(|e| action_error(state.calls.get(&call_id), e))?;

@@ -137,11 +137,7 @@ pub async fn submit_application(
 
 /// The viewer as the actor of an action on `o`.
 pub(super) fn actor<'v>(state: &ServerState, viewer: &'v Viewer, o: &'v Owned<'_>) -> Actor<'v> {
-    Actor {
-        user: &o.user,
-        ip: viewer.ip.as_deref(),
-        now: state.now(),
-    }
+    viewer.actor(&o.user, state.now())
 }
 
 /// `POST /applications/{id}/withdraw`: back to draft, before the deadline, while the first

@@ -220,11 +220,7 @@ pub(super) fn first_problem(problems: Vec<Problem>) -> &'static str {
 
 /// The owner as the actor of an action.
 pub(super) fn actor<'v>(state: &ServerState, viewer: &'v Viewer, user: &'v UserRow) -> Actor<'v> {
-    Actor {
-        user,
-        ip: viewer.ip.as_deref(),
-        now: state.now(),
-    }
+    viewer.actor(user, state.now())
 }
 
 /// `POST /owner/{call}/assignments/unassign`: removes an assignment not yet submitted.

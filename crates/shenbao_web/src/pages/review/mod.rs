@@ -73,11 +73,8 @@ fn desk_label(desk: &Desk<'_>) -> String {
 
 /// The viewer (a bureau account, checked by [`desk`]) as the actor of an action.
 fn actor<'v>(state: &ServerState, viewer: &'v Viewer, here: &str) -> Result<Actor<'v>, AppError> {
-    Ok(Actor {
-        user: viewer.user_with_role(here, &[Role::Bureau])?,
-        ip: viewer.ip.as_deref(),
-        now: state.now(),
-    })
+    let user = viewer.user_with_role(here, &[Role::Bureau])?;
+    Ok(viewer.actor(user, state.now()))
 }
 
 fn direction_name(entry: &CallEntry, id: &str) -> String {
