@@ -9,6 +9,7 @@
 //! May: read and write through `shenbao_store`, apply `shenbao_core`'s rules. Must not: know
 //! HTTP, pages or the command line, or hold words shown to users (the front ends do).
 
+pub mod accounts;
 pub mod actions;
 pub mod calls;
 pub mod exports;

@@ -4,8 +4,8 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
+use shenbao_app::accounts::system_now;
 use shenbao_store::{Chain, ChainProblem, ChainReport, Store};
-use shenbao_web::system_now;
 
 use crate::retention::{check_retention, prune};
 use crate::serve::{DataArgs, open};

@@ -33,8 +33,8 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use shenbao_app::accounts::system_now;
 use shenbao_store::{Backend, Store, StoredFile};
-use shenbao_web::system_now;
 
 use crate::serve::{DataArgs, open};
 

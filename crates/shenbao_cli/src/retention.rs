@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use anyhow::{Result, bail};
+use shenbao_app::accounts::system_now;
 use shenbao_store::{NewAuditEntry, Store};
-use shenbao_web::system_now;
 
 /// The shortest retention allowed, in days (six months).
 pub const MIN_RETENTION_DAYS: u32 = 180;

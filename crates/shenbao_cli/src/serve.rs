@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
+use shenbao_app::accounts::{self, system_now};
 use shenbao_store::{NewOrganisation, NewUser, Role, Store};
 use shenbao_web::notify::{SmtpSettings, spawn_mail_worker};
 use shenbao_web::{
-    CallRegistry, FileStore, Notifier, ServeOptions, ServerState, TrustedProxies, WebConfig, auth,
-    system_now,
+    CallRegistry, FileStore, Notifier, ServeOptions, ServerState, TrustedProxies, WebConfig,
 };
 
 /// Where the data lives; shared by `serve` and the `user` commands.
@@ -468,10 +468,10 @@ async fn create_demo_accounts(store: &Store, now: i64) -> Result<()> {
         if store.user_by_username(username).await?.is_some() {
             continue;
         }
-        let password = auth::random_token()[..12].to_string();
+        let password = accounts::random_token()[..12].to_string();
         let user = NewUser {
             username: username.to_string(),
-            password_hash: auth::hash_password(&password)?,
+            password_hash: accounts::hash_password(&password)?,
             display_name: name.to_string(),
             role: *role,
             organisation_id: None,

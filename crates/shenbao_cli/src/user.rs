@@ -2,9 +2,10 @@
 //! and password resets.
 
 use anyhow::{Context, Result, bail};
+use shenbao_app::accounts::{self, system_now};
+use shenbao_core::password;
 use shenbao_core::region;
 use shenbao_store::{NewUser, Role, StoreError};
-use shenbao_web::{auth, system_now};
 
 use crate::serve::{DataArgs, open};
 
@@ -61,12 +62,12 @@ fn read_password(from_stdin: bool) -> Result<(String, bool)> {
         let mut s = String::new();
         std::io::stdin().read_line(&mut s).context("读取密码")?;
         let p = s.trim_end_matches(['\r', '\n']).to_string();
-        if let Some(problem) = auth::password_problem(&p, &[]) {
+        if let Some(problem) = password::problem(&p, &[]) {
             bail!("{problem}");
         }
         Ok((p, false))
     } else {
-        Ok((auth::random_token()[..16].to_string(), true))
+        Ok((accounts::random_token()[..16].to_string(), true))
     }
 }
 
@@ -100,7 +101,7 @@ pub async fn run(cmd: UserCommand) -> Result<()> {
             let store = open(&data.settings(None, None)?).await?;
             let user = NewUser {
                 username: username.clone(),
-                password_hash: auth::hash_password(&password)?,
+                password_hash: accounts::hash_password(&password)?,
                 display_name: name,
                 role,
                 organisation_id: None,
@@ -158,7 +159,7 @@ pub async fn run(cmd: UserCommand) -> Result<()> {
                 .with_context(|| format!("没有用户 {username}"))?;
             let (password, _) = read_password(false)?;
             store
-                .set_password(user.id, &auth::hash_password(&password)?, system_now())
+                .set_password(user.id, &accounts::hash_password(&password)?, system_now())
                 .await?;
             println!("用户 {username} 的新密码：{password}");
             Ok(())

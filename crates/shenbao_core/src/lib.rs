@@ -12,6 +12,7 @@ pub mod ident;
 pub mod limits;
 pub mod messages;
 pub mod output;
+pub mod password;
 pub mod region;
 pub mod review;
 pub mod routing;

@@ -362,3 +362,25 @@ pub mod definition {
         }
     }
 }
+
+/// Messages about passwords ([`crate::password`]).
+pub mod password {
+    /// A password shorter than [`crate::password::MIN_LEN`].
+    pub const SHORT: &str = "密码至少8位";
+    /// A password that is easy to guess, with the reason after it.
+    pub const WEAK: &str = "密码太容易被猜到";
+    /// Why a password is weak: a repeated character or pattern.
+    pub const REPEAT: &str = "请不要使用重复的字符或字符组合（如 11111111、abcabc）";
+    /// Why a password is weak: a sequence.
+    pub const SEQUENCE: &str = "请不要使用连续的字符（如 12345678、abcdefg）";
+    /// Why a password is weak: a keyboard pattern.
+    pub const KEYBOARD: &str = "请不要使用键盘上相邻的按键（如 qwerty、1qaz2wsx）";
+    /// Why a password is weak: a common password or word.
+    pub const COMMON: &str = "这是常见密码或常用词，请换一个";
+    /// Why a password is weak: a date or year.
+    pub const DATE: &str = "请不要使用日期或年份";
+    /// Why a password is weak: it contains the user name or the organisation.
+    pub const PERSONAL: &str = "请不要在密码中使用用户名、单位名称或信用代码";
+    /// Why a password is weak: in general.
+    pub const GENERAL: &str = "请使用更长的密码，混合字母、数字和符号，或几个不相关的词";
+}

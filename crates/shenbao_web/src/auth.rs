@@ -5,9 +5,6 @@
 //! carries the token of the `sb_csrf` cookie (double submit). Every POST must also come from
 //! this site when the browser says where it comes from (`Origin`, `Sec-Fetch-Site`).
 
-use argon2::Argon2;
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use axum::extract::{ConnectInfo, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, header};
@@ -31,58 +28,8 @@ pub const CSRF_COOKIE: &str = "sb_csrf";
 pub const SESSION_IDLE_MS: i64 = 8 * 3600 * 1000;
 /// A session's expiry is pushed forward at most this often (saves a write per request).
 const TOUCH_EVERY_MS: i64 = 5 * 60 * 1000;
-/// Shortest password accepted.
-pub const MIN_PASSWORD_LEN: usize = 8;
-
-/// Why `password` may not be used, or `None` when it is good enough: at least
-/// [`MIN_PASSWORD_LEN`] characters, and a strength estimate (zxcvbn) of at least 2 of 4, that
-/// is, more than a million guesses, which login throttling puts out of reach. `personal` are
-/// words of the user (user name, organisation, USCC) that must not make up the password.
-pub fn password_problem(password: &str, personal: &[&str]) -> Option<String> {
-    if password.chars().count() < MIN_PASSWORD_LEN {
-        return Some(crate::strings::ERR_PASSWORD_SHORT.to_string());
-    }
-    // zxcvbn's cost grows with the length; a passphrase of 64 characters is plenty to rate.
-    let rated: String = password.chars().take(64).collect();
-    let personal: Vec<&str> = personal
-        .iter()
-        .map(|w| w.trim())
-        .filter(|w| w.chars().count() >= 3)
-        .collect();
-    let entropy = zxcvbn::zxcvbn(&rated, &personal);
-    if entropy.score() >= zxcvbn::Score::Two {
-        return None;
-    }
-    use zxcvbn::feedback::Warning as W;
-    let lower = password.to_lowercase();
-    let reason = if personal.iter().any(|w| lower.contains(&w.to_lowercase())) {
-        crate::strings::WEAK_PERSONAL
-    } else {
-        match entropy.feedback().and_then(|f| f.warning()) {
-            Some(
-                W::RepeatsLikeAaaAreEasyToGuess | W::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess,
-            ) => crate::strings::WEAK_REPEAT,
-            Some(W::SequencesLikeAbcAreEasyToGuess) => crate::strings::WEAK_SEQUENCE,
-            Some(W::StraightRowsOfKeysAreEasyToGuess | W::ShortKeyboardPatternsAreEasyToGuess) => {
-                crate::strings::WEAK_KEYBOARD
-            }
-            Some(
-                W::ThisIsATop10Password
-                | W::ThisIsATop100Password
-                | W::ThisIsACommonPassword
-                | W::ThisIsSimilarToACommonlyUsedPassword
-                | W::AWordByItselfIsEasyToGuess
-                | W::NamesAndSurnamesByThemselvesAreEasyToGuess
-                | W::CommonNamesAndSurnamesAreEasyToGuess,
-            ) => crate::strings::WEAK_COMMON,
-            Some(W::RecentYearsAreEasyToGuess | W::DatesAreOftenEasyToGuess) => {
-                crate::strings::WEAK_DATE
-            }
-            None => crate::strings::WEAK_GENERAL,
-        }
-    };
-    Some(format!("{}：{reason}", crate::strings::ERR_PASSWORD_WEAK))
-}
+pub use shenbao_app::accounts::{hash_password, random_token, verify_password};
+pub use shenbao_core::password::{MIN_LEN as MIN_PASSWORD_LEN, problem as password_problem};
 
 /// Password hashes computed at once: Argon2 takes a core for tens of milliseconds, so hashes
 /// run on the blocking pool, at most one per core, and further requests wait their turn
@@ -122,32 +69,6 @@ pub async fn hash_password_async(password: &str) -> anyhow::Result<String> {
 pub async fn verify_password_async(password: &str, hash: &str) -> anyhow::Result<bool> {
     let (password, hash) = (password.to_string(), hash.to_string());
     off_the_workers(move || verify_password(&password, &hash)).await
-}
-
-/// Hashes a password with Argon2id (PHC string). Blocks for tens of milliseconds: handlers
-/// use [`hash_password_async`].
-pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| anyhow::anyhow!("hashing password: {e}"))
-}
-
-/// Whether `password` matches the stored PHC `hash`.
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
-}
-
-/// 32 random bytes as hex: session ids and CSRF tokens.
-pub fn random_token() -> String {
-    let mut b = [0u8; 32];
-    // The OS random source failing is not something a web request can recover from.
-    getrandom::fill(&mut b).expect("operating system random source");
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// Compares tokens in constant time.
@@ -232,6 +153,10 @@ impl FromRequestParts<ServerState> for Viewer {
         parts: &mut Parts,
         state: &ServerState,
     ) -> Result<Self, Self::Rejection> {
+        // A handler may take several guards that each need the viewer: it is read once.
+        if let Some(viewer) = parts.extensions.get::<Viewer>() {
+            return Ok(viewer.clone());
+        }
         let jar = CookieJar::from_headers(&parts.headers);
         let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| {
             state
@@ -285,13 +210,15 @@ impl FromRequestParts<ServerState> for Viewer {
                 .is_none_or(|t| t.enabled_at.is_none()),
             _ => false,
         };
-        Ok(Viewer {
+        let viewer = Viewer {
             login,
             csrf,
             ip,
             unread,
             must_enroll,
-        })
+        };
+        parts.extensions.insert(viewer.clone());
+        Ok(viewer)
     }
 }
 

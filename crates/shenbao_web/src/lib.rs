@@ -1,8 +1,8 @@
 //! shenbao's web platform: the axum router, pages, accounts and sessions.
 //!
-//! Handlers are short: they parse, call the core or the store, and pick a page. Page text
-//! lives in `strings.rs`; layout in `templates/`. Time comes from [`ServerState::now`] so
-//! tests can move the clock.
+//! Handlers are short: they parse, call one action of `shenbao_app`, and pick a page. A
+//! page's text is written in its template (`templates/`); `strings.rs` holds the text Rust
+//! produces. Time comes from [`ServerState::now`] so tests can move the clock.
 
 pub mod auth;
 /// The calls this installation runs (they live in the use-case layer).
@@ -113,10 +113,7 @@ impl ServerState {
     }
 }
 
-/// The system clock in Unix milliseconds.
-pub fn system_now() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
+pub use shenbao_app::accounts::system_now;
 
 /// Declares every route once: its path, its methods and its handlers. The router is built
 /// from it, and [`ROUTES`] lists it for the route × role access test, so that a route added

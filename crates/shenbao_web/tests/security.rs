@@ -817,6 +817,71 @@ async fn staff_with_a_required_second_factor_log_in_with_a_code(db: TestDb) {
     assert!(actions.contains(&"second_factor_failed".to_string()));
 }
 
+/// The guards in the handlers' signatures (`guard::SignedIn`, `guard::Posted`): a page asks
+/// for a login and comes back to itself, query included; a form is refused for its CSRF token
+/// before anyone is asked to log in, and a login asked for by a form comes back to the page the
+/// form was on; a user of another role is refused.
+async fn guards_send_a_login_back_to_the_page_that_asked_for_it(db: TestDb) {
+    let app = App::start(db.store, false).await;
+    let b = app.browser();
+    let page = "/review/qz-2024-ai-industry/ranking?direction=x";
+    let r = b.get(app.url(page)).send().await.expect("get");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "a page for bureaus");
+    assert_eq!(
+        location(&r),
+        "/login?next=/review/qz-2024-ai-industry/ranking%3Fdirection%3Dx"
+    );
+
+    let (_, login) = app.get(&b, "/login").await;
+    let anonymous_token = csrf_of(&login);
+    let forged = b
+        .post(app.url("/applications/1/withdraw"))
+        .form(&[("csrf", "forged")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(
+        forged.status(),
+        StatusCode::FORBIDDEN,
+        "the token comes first"
+    );
+    let posted = b
+        .post(app.url("/applications/1/withdraw"))
+        .header("referer", app.url("/applications/1?tab=history"))
+        .form(&[("csrf", anonymous_token.as_str())])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(posted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&posted),
+        "/login?next=/applications/1%3Ftab%3Dhistory",
+        "back to the page the form was on"
+    );
+    let elsewhere = b
+        .post(app.url("/applications/1/withdraw"))
+        .header("referer", "https://evil.example/applications/1")
+        .form(&[("csrf", anonymous_token.as_str())])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(
+        location(&elsewhere),
+        "/login?next=/",
+        "never to another site"
+    );
+
+    app.register(&b, USCC, "lisi").await;
+    let (status, _) = app.get(&b, page).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "an applicant on a bureau page"
+    );
+    let (status, _) = app.get(&b, "/applications").await;
+    assert_eq!(status, StatusCode::OK, "the applicant's own page");
+}
+
 shenbao_store::on_both_databases!(
     staff_with_a_required_second_factor_log_in_with_a_code,
     half_open_connections_do_not_keep_others_out,
@@ -829,6 +894,7 @@ shenbao_store::on_both_databases!(
     registration_tells_strangers_nothing_and_is_throttled,
     wrong_old_passwords_are_slowed_down,
     every_response_carries_the_security_headers,
+    guards_send_a_login_back_to_the_page_that_asked_for_it,
 );
 
 /// Finding 3: 16 clients registering pushed a static asset from 5.6 ms to 748 ms median,

@@ -15,7 +15,7 @@ use super::public::render;
 use crate::ServerState;
 use crate::auth::{self, Viewer};
 use crate::error::AppError;
-use crate::guard::Posted;
+use crate::guard::{Posted, SignedIn, Users};
 use crate::strings as s;
 use crate::throttle;
 
@@ -467,10 +467,9 @@ pub struct AccountQuery {
 /// `GET /account`.
 pub async fn show_account(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { viewer, user }: SignedIn<Users>,
     Query(q): Query<AccountQuery>,
 ) -> Result<Html<String>, AppError> {
-    let user = viewer.user("/account")?;
     let notice = if q.welcome.is_some() {
         Some(s::WELCOME)
     } else if q.changed.is_some() {
@@ -534,9 +533,10 @@ pub struct EmailForm {
 /// `POST /account/email`: sets the notification e-mail address, or clears it when empty.
 pub async fn set_email(
     State(state): State<ServerState>,
-    Posted { viewer, form, .. }: Posted<EmailForm>,
+    Posted {
+        viewer, user, form, ..
+    }: Posted<EmailForm, Users>,
 ) -> Result<Response, AppError> {
-    let user = viewer.user("/account")?.clone();
     let email = form.email.trim();
     if !email.is_empty() && (email.len() > MAX_EMAIL_LEN || !ident::is_email(email)) {
         let page = account_page(
@@ -586,8 +586,9 @@ impl PasswordPage {
 }
 
 /// `GET /account/password`.
-pub async fn password_form(viewer: Viewer) -> Result<Html<String>, AppError> {
-    viewer.user("/account/password")?;
+pub async fn password_form(
+    SignedIn { viewer, .. }: SignedIn<Users>,
+) -> Result<Html<String>, AppError> {
     render(PasswordPage {
         nav: Nav::of(&viewer),
         errors: BTreeMap::new(),
@@ -609,9 +610,10 @@ pub struct PasswordForm {
 /// other sessions.
 pub async fn change_password(
     State(state): State<ServerState>,
-    Posted { viewer, form, .. }: Posted<PasswordForm>,
+    Posted {
+        viewer, user, form, ..
+    }: Posted<PasswordForm, Users>,
 ) -> Result<Response, AppError> {
-    let user = viewer.user("/account/password")?.clone();
     let subject = user.id.to_string();
     let limit = [(throttle::PASSWORD_CHANGE, subject.as_str())];
     throttle::check(&state, &limit).await?;

@@ -9,15 +9,16 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
-use shenbao_store::{AuditActor, AuditListRow, AuditQuery, Role, Store};
+use shenbao_store::{AuditActor, AuditListRow, AuditQuery, Store};
 use tokio::io::AsyncWriteExt;
 
 use super::Nav;
 use super::account::audit;
 use super::public::render;
 use crate::ServerState;
-use crate::auth::Viewer;
+
 use crate::error::AppError;
+use crate::guard::{Admins, SignedIn};
 use crate::strings as s;
 use shenbao_core::time::{beijing, end_of_day_ms};
 
@@ -156,10 +157,9 @@ fn entry(r: AuditListRow) -> Entry {
 /// address prefix; `?before=<id>` for older entries.
 pub async fn audit_log(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { viewer, .. }: SignedIn<Admins>,
     Query(params): Query<AuditParams>,
 ) -> Result<Html<String>, AppError> {
-    viewer.user_with_role("/admin/audit", &[Role::Admin])?;
     let filter = params.query_string();
     let (error, entries, older) = match params.query() {
         Err(message) => (Some(message), Vec::new(), None),
@@ -298,10 +298,9 @@ async fn write_csv(
 /// intact), streamed while it is read from the database.
 pub async fn audit_csv(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { viewer, .. }: SignedIn<Admins>,
     Query(params): Query<AuditParams>,
 ) -> Result<Response, AppError> {
-    viewer.user_with_role("/admin/audit", &[Role::Admin])?;
     let q = params
         .query()
         .map_err(|message| AppError::Refused(message.to_string()))?;

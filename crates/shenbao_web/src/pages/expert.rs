@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value as Json, json};
 use shenbao_core::call::Target;
 use shenbao_core::form::{self, Application};
-use shenbao_store::{ApplicationRow, AssignmentRow, Role, UserRow};
+use shenbao_store::{ApplicationRow, AssignmentRow, UserRow};
 
 use super::Nav;
 use super::owner::{PAGE, direction_name, field};
@@ -26,7 +26,7 @@ use crate::auth::Viewer;
 use crate::calls::CallEntry;
 use crate::error::AppError;
 use crate::form::FormView;
-use crate::guard::Posted;
+use crate::guard::{Experts, Fields, Posted, SignedIn};
 use crate::scoring::{self, trim_number};
 use crate::strings as s;
 use shenbao_app::actions::expert::{self, Sheet};
@@ -34,10 +34,6 @@ use shenbao_app::actions::{ActionError, Refusal};
 
 /// Longest comment kept, in characters.
 const MAX_COMMENT: usize = 2_000;
-
-fn expert<'v>(viewer: &'v Viewer, here: &str) -> Result<&'v UserRow, AppError> {
-    viewer.user_with_role(here, &[Role::Expert])
-}
 
 fn status_of(saved_at: Option<i64>, submitted_at: Option<i64>) -> &'static str {
     match (saved_at, submitted_at) {
@@ -78,10 +74,9 @@ pub struct ListQuery {
 /// `GET /expert`: the expert's assignments across calls, twenty a page.
 pub async fn list_assignments(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { viewer, user }: SignedIn<Experts>,
     Query(q): Query<ListQuery>,
 ) -> Result<Html<String>, AppError> {
-    let user = expert(&viewer, "/expert")?;
     let rows = state.store.expert_queue(user.id, q.after, PAGE + 1).await?;
     let next = (rows.len() as i64 > PAGE)
         .then(|| rows.get(PAGE as usize - 1).map(|r| r.id))
@@ -125,13 +120,7 @@ struct Mine<'a> {
     published: bool,
 }
 
-async fn mine<'s>(
-    state: &'s ServerState,
-    viewer: &Viewer,
-    id: i64,
-    here: &str,
-) -> Result<Mine<'s>, AppError> {
-    let user = expert(viewer, here)?.clone();
+async fn mine<'s>(state: &'s ServerState, user: &UserRow, id: i64) -> Result<Mine<'s>, AppError> {
     let assignment = state
         .store
         .assignment(id)
@@ -146,7 +135,7 @@ async fn mine<'s>(
     let entry = state.calls.get(&app.call_id).ok_or(AppError::NotFound)?;
     let published = state.store.publication(&app.call_id).await?.is_some();
     Ok(Mine {
-        user,
+        user: user.clone(),
         assignment,
         app,
         entry,
@@ -338,11 +327,11 @@ pub struct MsgQuery {
 /// `GET /expert/assignments/{id}`: the application as submitted, its files, and the sheet.
 pub async fn show_assignment(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { viewer, user }: SignedIn<Experts>,
     Path(id): Path<i64>,
     Query(q): Query<MsgQuery>,
 ) -> Result<Html<String>, AppError> {
-    let m = mine(&state, &viewer, id, &format!("/expert/assignments/{id}")).await?;
+    let m = mine(&state, &user, id).await?;
     let notice = match q.msg.as_deref() {
         Some("saved") => Some((s::EXPERT_SAVED.to_string(), "ok")),
         Some("submitted") => Some((s::EXPERT_SUBMITTED.to_string(), "ok")),
@@ -363,12 +352,13 @@ pub async fn save_assignment(
     Path(id): Path<i64>,
     Posted {
         viewer,
+        user,
         fields: pairs,
         ..
-    }: Posted,
+    }: Posted<Fields, Experts>,
 ) -> Result<Response, AppError> {
     let here = format!("/expert/assignments/{id}");
-    let m = mine(&state, &viewer, id, &here).await?;
+    let m = mine(&state, &user, id).await?;
     if m.published {
         return Err(AppError::Refused(s::EXPERT_PUBLISHED_LOCKED.to_string()));
     }
@@ -463,10 +453,10 @@ pub async fn save_assignment(
 /// expert only.
 pub async fn download_file(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { user, .. }: SignedIn<Experts>,
     Path((id, file_id)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let m = mine(&state, &viewer, id, &format!("/expert/assignments/{id}")).await?;
+    let m = mine(&state, &user, id).await?;
     let a = state
         .store
         .attachment(file_id)
@@ -480,10 +470,10 @@ pub async fn download_file(
 /// assigned expert only.
 pub async fn download_form(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { user, .. }: SignedIn<Experts>,
     Path((id, format)): Path<(i64, String)>,
 ) -> Result<Response, AppError> {
-    let m = mine(&state, &viewer, id, &format!("/expert/assignments/{id}")).await?;
+    let m = mine(&state, &user, id).await?;
     let format = crate::documents::Format::parse(&format)?;
     crate::documents::application_download(
         &state,
@@ -503,12 +493,12 @@ pub async fn recuse(
     Path(id): Path<i64>,
     Posted {
         viewer,
+        user,
         fields: pairs,
         ..
-    }: Posted,
+    }: Posted<Fields, Experts>,
 ) -> Result<Response, AppError> {
-    let here = format!("/expert/assignments/{id}");
-    let m = mine(&state, &viewer, id, &here).await?;
+    let m = mine(&state, &user, id).await?;
     if m.published {
         return Err(AppError::Refused(s::EXPERT_RECUSE_PUBLISHED.to_string()));
     }

@@ -9,9 +9,9 @@ use super::Nav;
 use super::public::render;
 use super::view::fmt_time;
 use crate::ServerState;
-use crate::auth::Viewer;
+
 use crate::error::AppError;
-use crate::guard::Posted;
+use crate::guard::{Fields, Posted, SignedIn, Users};
 
 /// Entries per inbox page.
 pub const INBOX_PAGE: i64 = 20;
@@ -54,10 +54,9 @@ fn local_path(link: Option<&str>) -> &str {
 /// `GET /inbox`: 20 entries per page, newest first; `?before=<id>` for older ones.
 pub async fn show_inbox(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { viewer, user }: SignedIn<Users>,
     Query(q): Query<InboxQuery>,
 ) -> Result<Html<String>, AppError> {
-    let user = viewer.user("/inbox")?;
     let mut rows = state
         .store
         .notifications_page(user.id, q.before, INBOX_PAGE + 1)
@@ -93,9 +92,8 @@ pub async fn show_inbox(
 pub async fn read_one(
     State(state): State<ServerState>,
     Path(id): Path<i64>,
-    Posted { viewer, .. }: Posted,
+    Posted { user, .. }: Posted<Fields, Users>,
 ) -> Result<Redirect, AppError> {
-    let user = viewer.user("/inbox")?;
     let row = state
         .store
         .mark_notification_read(user.id, id, state.now())
@@ -107,9 +105,8 @@ pub async fn read_one(
 /// `POST /inbox/read-all`: marks every entry read.
 pub async fn read_all(
     State(state): State<ServerState>,
-    Posted { viewer, .. }: Posted,
+    Posted { user, .. }: Posted<Fields, Users>,
 ) -> Result<Redirect, AppError> {
-    let user = viewer.user("/inbox")?;
     state
         .store
         .mark_all_notifications_read(user.id, state.now())

@@ -199,11 +199,11 @@ pub(super) fn message_for(code: &str) -> Option<(String, &'static str)> {
 /// `GET /applications/{id}/edit`.
 pub async fn edit_application(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { viewer, user }: SignedIn<Applicants>,
     Path(id): Path<i64>,
     Query(q): Query<EditQuery>,
 ) -> Result<Html<String>, AppError> {
-    let o = owned(&state, &viewer, id, &format!("/applications/{id}/edit")).await?;
+    let o = owned(&state, &user, id).await?;
     let answers: Json = serde_json::from_str(&o.app.answers).unwrap_or_else(|_| json!({}));
     let notice = q.msg.as_deref().and_then(message_for);
     let (upload_error, notice) = match notice {
@@ -244,11 +244,11 @@ pub(super) fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a
 /// draft), the form's fields, and the version the form was loaded at.
 pub(super) async fn posted_draft<'s>(
     state: &'s ServerState,
-    viewer: &Viewer,
+    user: &UserRow,
     id: i64,
     pairs: Vec<(String, String)>,
 ) -> Result<(Owned<'s>, Vec<(String, String)>, i64), AppError> {
-    let o = owned(state, viewer, id, &format!("/applications/{id}/edit")).await?;
+    let o = owned(state, user, id).await?;
     if !o.editable() {
         return Err(AppError::Refused(s::FORM_READONLY.to_string()));
     }
@@ -263,9 +263,14 @@ pub(super) async fn posted_draft<'s>(
 pub async fn save_application(
     State(state): State<ServerState>,
     Path(id): Path<i64>,
-    Posted { viewer, fields, .. }: Posted,
+    Posted {
+        viewer,
+        user,
+        fields,
+        ..
+    }: Posted<Fields, Applicants>,
 ) -> Result<Response, AppError> {
-    let (o, pairs, version) = posted_draft(&state, &viewer, id, fields).await?;
+    let (o, pairs, version) = posted_draft(&state, &user, id, fields).await?;
     let mut answers = parse(o.entry.call, &o.target(), &pairs);
     let action = field(&pairs, "action").unwrap_or("save").to_string();
     let mut rows_wanted = BTreeMap::new();
@@ -356,9 +361,14 @@ pub struct AutosaveView {
 pub async fn autosave_application(
     State(state): State<ServerState>,
     Path(id): Path<i64>,
-    Posted { viewer, fields, .. }: Posted,
+    Posted {
+        viewer,
+        user,
+        fields,
+        ..
+    }: Posted<Fields, Applicants>,
 ) -> Result<Response, AppError> {
-    let (o, pairs, version) = posted_draft(&state, &viewer, id, fields).await?;
+    let (o, pairs, version) = posted_draft(&state, &user, id, fields).await?;
     let answers = parse(o.entry.call, &o.target(), &pairs);
     let report = form::validate(o.entry.call, o.target(), &answers);
     match applicant::save_draft(

@@ -149,7 +149,9 @@ pub(super) async fn receive_upload(
     multipart: &mut Multipart,
     tripped: &std::sync::atomic::AtomicBool,
 ) -> Result<Response, Refusal> {
-    let o = owned(state, viewer, id, &format!("/applications/{id}/edit")).await?;
+    // Not a `SignedIn` guard: a refusal must drain the body first (see [`drain`]).
+    let user = Applicants::admit(viewer, &format!("/applications/{id}/edit"))?;
+    let o = owned(state, &user, id).await?;
     let back = |code: &str| {
         Redirect::to(&format!("/applications/{id}/edit?msg={code}#files")).into_response()
     };
@@ -259,9 +261,9 @@ pub(super) async fn receive_upload(
 pub async fn delete_file(
     State(state): State<ServerState>,
     Path((id, file_id)): Path<(i64, i64)>,
-    Posted { viewer, .. }: Posted,
+    Posted { viewer, user, .. }: Posted<Fields, Applicants>,
 ) -> Result<Response, AppError> {
-    let o = owned(&state, &viewer, id, &format!("/applications/{id}/edit")).await?;
+    let o = owned(&state, &user, id).await?;
     // A file frozen in an earlier submission stays on disk: the snapshot still names it.
     let frozen = state.store.latest_snapshot(id).await?.is_some_and(|snap| {
         shenbao_app::snapshot::files(&snap.files)
@@ -282,10 +284,10 @@ pub async fn delete_file(
 /// `GET /applications/{id}/files/{file}`: streams the file back to its owner.
 pub async fn download_file(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { user, .. }: SignedIn<Applicants>,
     Path((id, file_id)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    owned(&state, &viewer, id, &format!("/applications/{id}")).await?;
+    owned(&state, &user, id).await?;
     let a = state
         .store
         .attachment(file_id)
@@ -301,10 +303,10 @@ pub async fn download_file(
 /// latest saved answers while the applicant may still change them, else the submitted snapshot.
 pub async fn download_form(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { user, .. }: SignedIn<Applicants>,
     Path((id, format)): Path<(i64, String)>,
 ) -> Result<Response, AppError> {
-    let o = owned(&state, &viewer, id, &format!("/applications/{id}")).await?;
+    let o = owned(&state, &user, id).await?;
     let format = Format::parse(&format)?;
     let version = if o.editable() {
         Version::Draft
@@ -318,10 +320,10 @@ pub async fn download_form(
 /// application (承诺书, 联合体协议书) filled in from its answers, like the form.
 pub async fn download_letter(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { user, .. }: SignedIn<Applicants>,
     Path((id, letter, format)): Path<(i64, String, String)>,
 ) -> Result<Response, AppError> {
-    let o = owned(&state, &viewer, id, &format!("/applications/{id}")).await?;
+    let o = owned(&state, &user, id).await?;
     let format = Format::parse(&format)?;
     let letter = letter_kind(&letter)?;
     let version = if o.editable() {

@@ -22,9 +22,8 @@ pub(super) struct ListPage {
 /// `GET /applications`: the organisation's applications.
 pub async fn list_applications(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { viewer, user }: SignedIn<Applicants>,
 ) -> Result<Html<String>, AppError> {
-    let user = viewer.user_with_role("/applications", &[Role::Applicant])?;
     let org = user.organisation_id.ok_or(AppError::Forbidden)?;
     let apps = state.store.applications_of_organisation(org, None).await?;
     let mut rows = Vec::with_capacity(apps.len());
@@ -61,15 +60,15 @@ pub struct StartForm {
 pub async fn start_application(
     State(state): State<ServerState>,
     Path(call_id): Path<String>,
-    Posted { viewer, form, .. }: Posted<StartForm>,
+    Posted {
+        viewer, user, form, ..
+    }: Posted<StartForm, Applicants>,
 ) -> Result<Response, AppError> {
-    let here = format!("/calls/{call_id}");
-    let user = viewer.user_with_role(&here, &[Role::Applicant])?;
     let (direction, sub) = match form.direction.split_once('/') {
         Some((d, s)) => (d, Some(s)),
         None => (form.direction.as_str(), None),
     };
-    let actor = viewer.actor(user, state.now());
+    let actor = viewer.actor(&user, state.now());
     let app = applicant::start(&state.store, &state.calls, actor, &call_id, direction, sub)
         .await
         .map_err(|e| action_error(state.calls.get(&call_id), e))?;

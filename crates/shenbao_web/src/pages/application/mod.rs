@@ -19,7 +19,7 @@ use shenbao_core::call::{SlotLimits, Target};
 use shenbao_core::form::{self, Application, Report, Severity};
 use shenbao_core::routing;
 use shenbao_store::ApplicationStatus;
-use shenbao_store::{ApplicationRow, NewAttachment, Role, StoreError, UserRow};
+use shenbao_store::{ApplicationRow, NewAttachment, StoreError, UserRow};
 
 use super::Nav;
 use super::public::render;
@@ -32,7 +32,7 @@ use crate::documents::{Format, application_download, letter_download, letter_kin
 use crate::error::AppError;
 use crate::files::UploadError;
 use crate::form::{FormView, parse, remove_row};
-use crate::guard::Posted;
+use crate::guard::{Applicants, Fields, Gate, Posted, SignedIn};
 use crate::strings as s;
 use shenbao_app::actions::applicant::{self, SubmitInput};
 use shenbao_app::actions::{ActionError, Actor, Refusal as ActionRefusal};
@@ -81,13 +81,7 @@ impl Owned<'_> {
 }
 
 /// Loads application `id` if it belongs to the viewer's organisation; 404 otherwise.
-async fn owned<'s>(
-    state: &'s ServerState,
-    viewer: &Viewer,
-    id: i64,
-    here: &str,
-) -> Result<Owned<'s>, AppError> {
-    let user = viewer.user_with_role(here, &[Role::Applicant])?.clone();
+async fn owned<'s>(state: &'s ServerState, user: &UserRow, id: i64) -> Result<Owned<'s>, AppError> {
     let app = state
         .store
         .application(id)
@@ -97,7 +91,11 @@ async fn owned<'s>(
         return Err(AppError::NotFound);
     }
     let entry = state.calls.get(&app.call_id).ok_or(AppError::NotFound)?;
-    Ok(Owned { user, app, entry })
+    Ok(Owned {
+        user: user.clone(),
+        app,
+        entry,
+    })
 }
 
 /// The status as the applicant may see it: the owner's selection stays internal until the

@@ -70,10 +70,10 @@ pub(super) async fn submit_page(
 /// commitment.
 pub async fn submit_form(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { viewer, user }: SignedIn<Applicants>,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, AppError> {
-    let o = owned(&state, &viewer, id, &format!("/applications/{id}/submit")).await?;
+    let o = owned(&state, &user, id).await?;
     if !o.editable() {
         return Err(AppError::Refused(s::FORM_READONLY.to_string()));
     }
@@ -101,9 +101,11 @@ pub struct SubmitForm {
 pub async fn submit_application(
     State(state): State<ServerState>,
     Path(id): Path<i64>,
-    Posted { viewer, form, .. }: Posted<SubmitForm>,
+    Posted {
+        viewer, user, form, ..
+    }: Posted<SubmitForm, Applicants>,
 ) -> Result<Response, AppError> {
-    let o = owned(&state, &viewer, id, &format!("/applications/{id}/submit")).await?;
+    let o = owned(&state, &user, id).await?;
     let input = SubmitInput {
         version: form.version,
         justification: form.justification,
@@ -145,9 +147,9 @@ pub(super) fn actor<'v>(state: &ServerState, viewer: &'v Viewer, o: &'v Owned<'_
 pub async fn withdraw_application(
     State(state): State<ServerState>,
     Path(id): Path<i64>,
-    Posted { viewer, .. }: Posted,
+    Posted { viewer, user, .. }: Posted<Fields, Applicants>,
 ) -> Result<Response, AppError> {
-    let o = owned(&state, &viewer, id, &format!("/applications/{id}")).await?;
+    let o = owned(&state, &user, id).await?;
     applicant::withdraw(&state.store, &state.calls, actor(&state, &viewer, &o), id)
         .await
         .map_err(|e| action_error(Some(o.entry), e))?;
@@ -186,10 +188,10 @@ pub(super) struct ShowPage {
 /// `GET /applications/{id}`: status, history, files, and what can be done now.
 pub async fn show_application(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { viewer, user }: SignedIn<Applicants>,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, AppError> {
-    let o = owned(&state, &viewer, id, &format!("/applications/{id}")).await?;
+    let o = owned(&state, &user, id).await?;
     let events = state
         .store
         .application_events(id)

@@ -131,16 +131,11 @@ pub(super) async fn assignments_page_html(
 /// their experts and whether each has submitted.
 pub async fn assignments_page(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { viewer, user }: SignedIn<Owners>,
     Path(call_id): Path<String>,
     Query(q): Query<AssignmentsQuery>,
 ) -> Result<Html<String>, AppError> {
-    let entry = owned_call(
-        &state,
-        &viewer,
-        &format!("/owner/{call_id}/assignments"),
-        &call_id,
-    )?;
+    let entry = owned_call(&state, &user, &call_id)?;
     let notice = message_for(&MsgQuery {
         msg: q.msg.clone(),
         n: None,
@@ -174,12 +169,13 @@ pub async fn assign(
     Path(call_id): Path<String>,
     Posted {
         viewer,
+        user,
         fields: pairs,
         ..
-    }: Posted,
+    }: Posted<Fields, Owners>,
 ) -> Result<Response, AppError> {
     let here = format!("/owner/{call_id}/assignments");
-    let (user, entry) = posted(&state, &viewer, &call_id, &here)?;
+    let entry = owned_call(&state, &user, &call_id)?;
     let input = AssignInput {
         application: field(&pairs, "application")
             .unwrap_or("")
@@ -229,12 +225,13 @@ pub async fn unassign(
     Path(call_id): Path<String>,
     Posted {
         viewer,
+        user,
         fields: pairs,
         ..
-    }: Posted,
+    }: Posted<Fields, Owners>,
 ) -> Result<Response, AppError> {
     let here = format!("/owner/{call_id}/assignments");
-    let (user, entry) = posted(&state, &viewer, &call_id, &here)?;
+    let entry = owned_call(&state, &user, &call_id)?;
     let id: i64 = field(&pairs, "assignment")
         .and_then(|v| v.parse().ok())
         .ok_or(AppError::NotFound)?;
@@ -275,12 +272,12 @@ pub async fn auto_assign(
     Path(call_id): Path<String>,
     Posted {
         viewer,
+        user,
         fields: pairs,
         ..
-    }: Posted,
+    }: Posted<Fields, Owners>,
 ) -> Result<Response, AppError> {
-    let here = format!("/owner/{call_id}/assignments");
-    let (user, entry) = posted(&state, &viewer, &call_id, &here)?;
+    let entry = owned_call(&state, &user, &call_id)?;
     let input = AssignInput {
         per_application: field(&pairs, "per_application")
             .unwrap_or("")

@@ -93,16 +93,11 @@ pub(super) async fn experts_page_html(
 /// `GET /owner/{call}/experts`: the pool with each expert's load, and the conflicts.
 pub async fn experts_page(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { viewer, user }: SignedIn<Owners>,
     Path(call_id): Path<String>,
     Query(q): Query<MsgQuery>,
 ) -> Result<Html<String>, AppError> {
-    let entry = owned_call(
-        &state,
-        &viewer,
-        &format!("/owner/{call_id}/experts"),
-        &call_id,
-    )?;
+    let entry = owned_call(&state, &user, &call_id)?;
     experts_page_html(
         &state,
         &viewer,
@@ -120,12 +115,13 @@ pub async fn experts_action(
     Path(call_id): Path<String>,
     Posted {
         viewer,
+        user,
         fields: pairs,
         ..
-    }: Posted,
+    }: Posted<Fields, Owners>,
 ) -> Result<Response, AppError> {
     let here = format!("/owner/{call_id}/experts");
-    let (user, entry) = posted(&state, &viewer, &call_id, &here)?;
+    let entry = owned_call(&state, &user, &call_id)?;
     let get = |name: &str| field(&pairs, name).unwrap_or("").trim().to_string();
     let input = ExpertsInput {
         username: get("username"),

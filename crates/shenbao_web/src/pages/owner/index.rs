@@ -22,11 +22,10 @@ pub(super) struct CallsPage {
 /// `GET /owner`: every call with its counts.
 pub async fn list_calls(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { viewer, user }: SignedIn<Owners>,
 ) -> Result<Html<String>, AppError> {
-    let user = owner(&viewer, "/owner")?;
     let mut calls = Vec::new();
-    for entry in state.calls.all().iter().filter(|e| owns(user, e.call)) {
+    for entry in state.calls.all().iter().filter(|e| owns(&user, e.call)) {
         let id = entry.call.id();
         let counts = state.store.owner_counts(id).await?;
         let level = owner_level(entry.call);
@@ -113,11 +112,11 @@ pub(super) struct DashboardPage {
 /// `GET /owner/{call}`: the call's counts by city, direction, status and level.
 pub async fn dashboard(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { viewer, user }: SignedIn<Owners>,
     Path(call_id): Path<String>,
     Query(q): Query<MsgQuery>,
 ) -> Result<Html<String>, AppError> {
-    let entry = owned_call(&state, &viewer, &format!("/owner/{call_id}"), &call_id)?;
+    let entry = owned_call(&state, &user, &call_id)?;
     let call = entry.call;
     let level = owner_level(call);
     let counts = state.store.owner_counts(&call_id).await?;

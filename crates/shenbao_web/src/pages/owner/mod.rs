@@ -17,7 +17,7 @@ use serde::Deserialize;
 use shenbao_core::call::Call;
 use shenbao_core::region;
 use shenbao_store::ApplicationStatus;
-use shenbao_store::{CountRow, OwnerApplicationRow, Role, UserRow};
+use shenbao_store::{CountRow, OwnerApplicationRow, UserRow};
 
 use super::Nav;
 use super::public::render;
@@ -26,7 +26,7 @@ use crate::ServerState;
 use crate::auth::Viewer;
 use crate::calls::CallEntry;
 use crate::error::AppError;
-use crate::guard::Posted;
+use crate::guard::{Fields, Owners, Posted, SignedIn};
 use crate::scoring::{self, Method, Options, Sheet};
 use crate::strings as s;
 use shenbao_app::actions::owner::{self, owner_level};
@@ -77,11 +77,6 @@ pub(crate) fn two(v: f64) -> String {
     format!("{v:.2}")
 }
 
-/// The logged-in owner (or admin).
-fn owner<'v>(viewer: &'v Viewer, here: &str) -> Result<&'v UserRow, AppError> {
-    viewer.user_with_role(here, &[Role::Owner, Role::Admin])
-}
-
 /// Whether `user` (an owner or admin) owns `call`: see the module documentation and
 /// [`shenbao_core::routing::owns_call`].
 pub(crate) fn owns(user: &UserRow, call: &Call) -> bool {
@@ -91,28 +86,14 @@ pub(crate) fn owns(user: &UserRow, call: &Call) -> bool {
 /// The call `call_id`, if it exists and the logged-in owner owns it.
 fn owned_call<'s>(
     state: &'s ServerState,
-    viewer: &Viewer,
-    here: &str,
+    user: &UserRow,
     call_id: &str,
 ) -> Result<&'s CallEntry, AppError> {
-    let user = owner(viewer, here)?;
     state
         .calls
         .get(call_id)
         .filter(|e| owns(user, e.call))
         .ok_or(AppError::NotFound)
-}
-
-/// The owner and the call of a posted form (its CSRF token checked by [`Posted`]).
-fn posted<'s>(
-    state: &'s ServerState,
-    viewer: &Viewer,
-    call_id: &str,
-    here: &str,
-) -> Result<(UserRow, &'s CallEntry), AppError> {
-    let user = owner(viewer, here)?.clone();
-    let entry = owned_call(state, viewer, here, call_id)?;
-    Ok((user, entry))
 }
 
 /// Refuses a page of changes once the call's results are published (the actions refuse the

@@ -53,15 +53,10 @@ pub(super) async fn publish_page_html(
 /// `GET /owner/{call}/publish`: what will be published, and the confirmation.
 pub async fn publish_form(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { viewer, user }: SignedIn<Owners>,
     Path(call_id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    let entry = owned_call(
-        &state,
-        &viewer,
-        &format!("/owner/{call_id}/publish"),
-        &call_id,
-    )?;
+    let entry = owned_call(&state, &user, &call_id)?;
     refuse_if_published(&state, &call_id).await?;
     publish_page_html(&state, &viewer, entry, None).await
 }
@@ -72,12 +67,12 @@ pub async fn publish(
     Path(call_id): Path<String>,
     Posted {
         viewer,
+        user,
         fields: pairs,
         ..
-    }: Posted,
+    }: Posted<Fields, Owners>,
 ) -> Result<Response, AppError> {
-    let here = format!("/owner/{call_id}/publish");
-    let (user, entry) = posted(&state, &viewer, &call_id, &here)?;
+    let entry = owned_call(&state, &user, &call_id)?;
     let confirmed = field(&pairs, "confirm") == Some("1");
     let actor = actor(&state, &viewer, &user);
     match owner::publish(&state.store, &state.calls, actor, &call_id, confirmed).await {

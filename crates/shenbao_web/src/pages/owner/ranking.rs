@@ -217,16 +217,11 @@ pub(super) async fn ranking_page_html(
 /// `GET /owner/{call}/ranking?direction=&method=mean|trimmed&normalise=1`.
 pub async fn ranking_page(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { viewer, user }: SignedIn<Owners>,
     Path(call_id): Path<String>,
     Query(q): Query<RankingQuery>,
 ) -> Result<Html<String>, AppError> {
-    let entry = owned_call(
-        &state,
-        &viewer,
-        &format!("/owner/{call_id}/ranking"),
-        &call_id,
-    )?;
+    let entry = owned_call(&state, &user, &call_id)?;
     let notice = message_for(&MsgQuery {
         msg: q.msg.clone(),
         n: q.n,
@@ -241,12 +236,13 @@ pub async fn select(
     Path(call_id): Path<String>,
     Posted {
         viewer,
+        user,
         fields: pairs,
         ..
-    }: Posted,
+    }: Posted<Fields, Owners>,
 ) -> Result<Response, AppError> {
     let here = format!("/owner/{call_id}/ranking");
-    let (user, entry) = posted(&state, &viewer, &call_id, &here)?;
+    let entry = owned_call(&state, &user, &call_id)?;
     refuse_if_published(&state, &call_id).await?;
     let q = RankingQuery::from_pairs(&pairs);
     let direction = q
@@ -317,12 +313,13 @@ pub async fn unselect(
     Path(call_id): Path<String>,
     Posted {
         viewer,
+        user,
         fields: pairs,
         ..
-    }: Posted,
+    }: Posted<Fields, Owners>,
 ) -> Result<Response, AppError> {
     let here = format!("/owner/{call_id}/ranking");
-    let (user, entry) = posted(&state, &viewer, &call_id, &here)?;
+    let entry = owned_call(&state, &user, &call_id)?;
     let q = RankingQuery::from_pairs(&pairs);
     let direction = q
         .direction(entry.call)

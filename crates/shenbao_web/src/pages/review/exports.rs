@@ -7,11 +7,11 @@ use super::*;
 /// XLSX unless asked otherwise.
 pub async fn summary(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { user, .. }: SignedIn<Bureaus>,
     Path((call_id, table_id)): Path<(String, String)>,
     Query(query): Query<FormatQuery>,
 ) -> Result<Response, AppError> {
-    let desk = desk(&state, &viewer, &call_id, &format!("/review/{call_id}"))?;
+    let desk = desk(&state, &user, &call_id)?;
     let format = query.or(Format::Xlsx)?;
     let call = desk.entry.call;
     let (table, def) = call
@@ -62,10 +62,10 @@ pub async fn summary(
 /// failure after the first bytes can only cut the download short; it is logged.
 pub async fn package(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { user, .. }: SignedIn<Bureaus>,
     Path(call_id): Path<String>,
 ) -> Result<Response, AppError> {
-    let desk = desk(&state, &viewer, &call_id, &format!("/review/{call_id}"))?;
+    let desk = desk(&state, &user, &call_id)?;
     let call = desk.entry.call;
     // The call is static; the desk's borrow of the state is not.
     let level = (call.def().review_levels.iter())

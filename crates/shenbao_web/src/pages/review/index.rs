@@ -22,9 +22,8 @@ pub(super) struct IndexPage {
 /// `GET /review`: the calls the bureau reviews, with how many applications wait.
 pub async fn index(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { viewer, user }: SignedIn<Bureaus>,
 ) -> Result<Html<String>, AppError> {
-    let user = viewer.user_with_role("/review", &[Role::Bureau])?.clone();
     let mut calls = Vec::new();
     for entry in state.calls.all() {
         let Some((level, unit)) = routing::bureau_levels(

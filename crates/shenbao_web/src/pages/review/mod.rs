@@ -22,7 +22,7 @@ use shenbao_core::call::definition::LevelScope;
 use shenbao_core::form::{self, Application, Severity};
 use shenbao_core::routing;
 use shenbao_store::ApplicationStatus;
-use shenbao_store::{ApplicationRow, QueueQuery, QueueSort, Role, UnitRef};
+use shenbao_store::{ApplicationRow, QueueQuery, QueueSort, Role, UnitRef, UserRow};
 
 use super::Nav;
 use super::public::render;
@@ -34,10 +34,10 @@ use crate::documents::send_attachment;
 use crate::documents::{Format, FormatQuery, application_download};
 use crate::error::AppError;
 use crate::form::FormView;
-use crate::guard::Posted;
+use crate::guard::{Bureaus, Fields, Posted, Reviewers, SignedIn};
 use crate::strings as s;
+use shenbao_app::actions::ActionError;
 use shenbao_app::actions::review::{self, Desk, Verdict};
-use shenbao_app::actions::{ActionError, Actor};
 use shenbao_app::exports::{Version, profile_json};
 
 mod exports;
@@ -56,25 +56,13 @@ pub use show::*;
 const PAGE: i64 = 20;
 
 /// The bureau account's unit for call `call_id`; 404 when it reviews nothing there.
-fn desk<'s>(
-    state: &'s ServerState,
-    viewer: &Viewer,
-    call_id: &str,
-    here: &str,
-) -> Result<Desk<'s>, AppError> {
-    let user = viewer.user_with_role(here, &[Role::Bureau])?;
+fn desk<'s>(state: &'s ServerState, user: &UserRow, call_id: &str) -> Result<Desk<'s>, AppError> {
     Desk::of(&state.calls, user, call_id).ok_or(AppError::NotFound)
 }
 
 /// How the desk's unit is named on pages.
 fn desk_label(desk: &Desk<'_>) -> String {
     unit_label(desk.level, &desk.unit)
-}
-
-/// The viewer (a bureau account, checked by [`desk`]) as the actor of an action.
-fn actor<'v>(state: &ServerState, viewer: &'v Viewer, here: &str) -> Result<Actor<'v>, AppError> {
-    let user = viewer.user_with_role(here, &[Role::Bureau])?;
-    Ok(viewer.actor(user, state.now()))
 }
 
 fn direction_name(entry: &CallEntry, id: &str) -> String {

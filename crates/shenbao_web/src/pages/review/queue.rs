@@ -64,11 +64,11 @@ pub(super) const STATUSES: [ApplicationStatus; 4] = [
 /// `GET /review/{call}`: the unit's applications, filtered, sorted and paged by keyset.
 pub async fn queue(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { viewer, user }: SignedIn<Bureaus>,
     Path(call_id): Path<String>,
     Query(params): Query<QueueParams>,
 ) -> Result<Html<String>, AppError> {
-    let desk = desk(&state, &viewer, &call_id, &format!("/review/{call_id}"))?;
+    let desk = desk(&state, &user, &call_id)?;
     let at = desk.at();
     let pick = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
     let after = params

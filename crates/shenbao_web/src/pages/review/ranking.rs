@@ -57,16 +57,11 @@ pub struct ReceivedLine {
 /// direction in order, with the lower level's ranks, and the forward button.
 pub async fn ranking(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { viewer, user }: SignedIn<Bureaus>,
     Path(call_id): Path<String>,
     Query(params): Query<RankingParams>,
 ) -> Result<Html<String>, AppError> {
-    let desk = desk(
-        &state,
-        &viewer,
-        &call_id,
-        &format!("/review/{call_id}/ranking"),
-    )?;
+    let desk = desk(&state, &user, &call_id)?;
     let directions = desk.directions();
     let direction = directions
         .iter()
@@ -175,9 +170,11 @@ pub struct MoveForm {
 pub async fn move_rank(
     State(state): State<ServerState>,
     Path(call_id): Path<String>,
-    Posted { viewer, form, .. }: Posted<MoveForm>,
+    Posted {
+        viewer, user, form, ..
+    }: Posted<MoveForm, Bureaus>,
 ) -> Result<Response, AppError> {
-    let actor = actor(&state, &viewer, &format!("/review/{call_id}/ranking"))?;
+    let actor = viewer.actor(&user, state.now());
     review::move_in_ranking(
         &state.store,
         &state.calls,
@@ -209,9 +206,11 @@ pub struct ForwardForm {
 pub async fn forward(
     State(state): State<ServerState>,
     Path(call_id): Path<String>,
-    Posted { viewer, form, .. }: Posted<ForwardForm>,
+    Posted {
+        viewer, user, form, ..
+    }: Posted<ForwardForm, Bureaus>,
 ) -> Result<Response, AppError> {
-    let actor = actor(&state, &viewer, &format!("/review/{call_id}/ranking"))?;
+    let actor = viewer.actor(&user, state.now());
     let done = review::forward(
         &state.store,
         &state.calls,

@@ -91,12 +91,10 @@ pub(super) enum Reader<'a> {
 /// on it before, or a call owner once it is routed. 404 for anyone else.
 pub(super) async fn readable<'s>(
     state: &'s ServerState,
-    viewer: &Viewer,
+    user: &UserRow,
     call_id: &str,
     id: i64,
 ) -> Result<(Reader<'s>, ApplicationRow), AppError> {
-    let here = format!("/review/{call_id}/applications/{id}");
-    let user = viewer.user_with_role(&here, &[Role::Bureau, Role::Owner, Role::Admin])?;
     let app = state
         .store
         .application(id)
@@ -110,7 +108,7 @@ pub(super) async fn readable<'s>(
         }
         return Ok((Reader::Owner, app));
     }
-    let desk = desk(state, viewer, call_id, &here)?;
+    let desk = desk(state, user, call_id)?;
     let holds = app.level.as_deref() == Some(desk.level.id.as_str())
         && app.unit.as_deref() == Some(desk.unit.as_str());
     let decided = holds
@@ -359,20 +357,20 @@ pub(super) fn file_changes(
 /// `GET /review/{call}/applications/{id}`: the whole submitted application for review.
 pub async fn show(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { viewer, user }: SignedIn<Reviewers>,
     Path((call_id, id)): Path<(String, i64)>,
 ) -> Result<Html<String>, AppError> {
-    let (reader, app) = readable(&state, &viewer, &call_id, id).await?;
+    let (reader, app) = readable(&state, &user, &call_id, id).await?;
     show_page(&state, &viewer, &reader, &app, "", Typed::default()).await
 }
 
 /// `GET /review/{call}/applications/{id}/files/{file}`: a file of the submitted snapshot.
 pub async fn download(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { user, .. }: SignedIn<Reviewers>,
     Path((call_id, id, file_id)): Path<(String, i64, i64)>,
 ) -> Result<Response, AppError> {
-    readable(&state, &viewer, &call_id, id).await?;
+    readable(&state, &user, &call_id, id).await?;
     let a = state
         .store
         .attachment(file_id)
@@ -386,10 +384,10 @@ pub async fn download(
 /// whoever may open the review page.
 pub async fn download_form(
     State(state): State<ServerState>,
-    viewer: Viewer,
+    SignedIn { user, .. }: SignedIn<Reviewers>,
     Path((call_id, id, format)): Path<(String, i64, String)>,
 ) -> Result<Response, AppError> {
-    let (_, app) = readable(&state, &viewer, &call_id, id).await?;
+    let (_, app) = readable(&state, &user, &call_id, id).await?;
     let format = Format::parse(&format)?;
     let entry = state.calls.get(&app.call_id).ok_or(AppError::NotFound)?;
     application_download(&state, entry.call, &app, Version::Submitted, format).await
@@ -412,11 +410,12 @@ pub async fn decide(
     Path((call_id, id)): Path<(String, i64)>,
     Posted {
         viewer,
+        user,
         fields: pairs,
         ..
-    }: Posted,
+    }: Posted<Fields, Reviewers>,
 ) -> Result<Response, AppError> {
-    let (reader, app) = readable(&state, &viewer, &call_id, id).await?;
+    let (reader, app) = readable(&state, &user, &call_id, id).await?;
     let Reader::Bureau(desk) = &reader else {
         return Err(AppError::Forbidden);
     };
@@ -455,7 +454,7 @@ pub async fn decide(
         }
     };
     let here = format!("/review/{call_id}/applications/{id}");
-    let actor = actor(&state, &viewer, &here)?;
+    let actor = viewer.actor(&user, state.now());
     match review::decide(&state.store, &state.calls, actor, &call_id, id, &verdict).await {
         Ok(done) => {
             crate::notices::deliver(&state, &done.outbox).await;
