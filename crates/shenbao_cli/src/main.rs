@@ -5,9 +5,11 @@
 
 mod audit;
 mod backup;
+mod demo;
 mod export;
 mod retention;
 mod serve;
+mod settings;
 mod user;
 
 use std::path::PathBuf;

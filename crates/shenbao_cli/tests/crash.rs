@@ -483,58 +483,6 @@ fn answers_of(plan: &Plan) -> serde_json::Map<String, Json> {
     }
 }
 
-/// Answers JSON → the form's field names (as the web tests' `form_pairs`).
-fn form_pairs(answers: &serde_json::Map<String, Json>) -> Vec<(String, String)> {
-    fn scalar(v: &Json) -> String {
-        match v {
-            Json::String(s) => s.clone(),
-            Json::Number(n) => n.to_string(),
-            Json::Bool(b) => b.to_string(),
-            _ => String::new(),
-        }
-    }
-    let mut out = Vec::new();
-    for (key, v) in answers {
-        let base = format!("f.{key}");
-        match v {
-            Json::Array(items) if items.iter().all(Json::is_object) => {
-                out.push((format!("n.{key}"), items.len().to_string()));
-                for (i, row) in items.iter().enumerate() {
-                    for (col, cell) in row.as_object().expect("row") {
-                        match cell {
-                            Json::Array(a) => {
-                                for x in a {
-                                    out.push((format!("{base}[{i}].{col}"), scalar(x)));
-                                }
-                            }
-                            _ => out.push((format!("{base}[{i}].{col}"), scalar(cell))),
-                        }
-                    }
-                }
-            }
-            Json::Array(items) => {
-                for x in items {
-                    out.push((base.clone(), scalar(x)));
-                }
-            }
-            Json::Object(m) => {
-                for (k, inner) in m {
-                    match inner {
-                        Json::Object(cells) => {
-                            for (c, cell) in cells {
-                                out.push((format!("{base}.{k}.{c}"), scalar(cell)));
-                            }
-                        }
-                        _ => out.push((format!("{base}.{k}"), scalar(inner))),
-                    }
-                }
-            }
-            _ => out.push((base, scalar(v))),
-        }
-    }
-    out
-}
-
 /// A small file of `kind` that the server recognises by its magic bytes, unique to `tag`.
 fn file_content(kind: &str, tag: &str, size: usize) -> Vec<u8> {
     let mut bytes = match kind {
@@ -694,7 +642,7 @@ async fn surge(
                 ("csrf".to_string(), ctx.csrf.clone()),
                 ("version".to_string(), version.to_string()),
             ];
-            fields.extend(form_pairs(&answers));
+            fields.extend(shenbao_web::form::fields_of(&Json::Object(answers.clone())));
             let r = ctx
                 .browser
                 .post(ctx.url(&format!("/applications/{app}/autosave")))

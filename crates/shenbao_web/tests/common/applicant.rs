@@ -37,65 +37,7 @@ pub fn fixture(call: &'static str, name: &str) -> Fixture {
 }
 
 /// Answers JSON → the form's field names (the inverse of the server's parsing).
-pub fn form_pairs(answers: &Json) -> Vec<(String, String)> {
-    fn scalar(v: &Json) -> Option<String> {
-        match v {
-            Json::String(s) => Some(s.clone()),
-            Json::Number(n) => Some(n.to_string()),
-            Json::Bool(b) => Some(b.to_string()),
-            _ => None,
-        }
-    }
-    let mut out = Vec::new();
-    for (key, v) in answers.as_object().expect("object") {
-        let base = format!("f.{key}");
-        match v {
-            Json::Array(items) if items.iter().all(Json::is_object) => {
-                out.push((format!("n.{key}"), items.len().to_string()));
-                for (i, row) in items.iter().enumerate() {
-                    for (col, cell) in row.as_object().expect("row") {
-                        match cell {
-                            Json::Array(a) => {
-                                for x in a {
-                                    out.push((
-                                        format!("{base}[{i}].{col}"),
-                                        scalar(x).unwrap_or_default(),
-                                    ));
-                                }
-                            }
-                            _ => out.push((
-                                format!("{base}[{i}].{col}"),
-                                scalar(cell).unwrap_or_default(),
-                            )),
-                        }
-                    }
-                }
-            }
-            Json::Array(items) => {
-                for x in items {
-                    out.push((base.clone(), scalar(x).unwrap_or_default()));
-                }
-            }
-            Json::Object(m) => {
-                for (k, inner) in m {
-                    match inner {
-                        Json::Object(cells) => {
-                            for (c, cell) in cells {
-                                out.push((
-                                    format!("{base}.{k}.{c}"),
-                                    scalar(cell).unwrap_or_default(),
-                                ));
-                            }
-                        }
-                        _ => out.push((format!("{base}.{k}"), scalar(inner).unwrap_or_default())),
-                    }
-                }
-            }
-            _ => out.push((base, scalar(v).unwrap_or_default())),
-        }
-    }
-    out
-}
+pub use shenbao_web::form::fields_of as form_pairs;
 
 /// File content of `kind` and `size` that the server recognises by its magic bytes.
 pub fn content(kind: &str, size: usize) -> Vec<u8> {
