@@ -1,0 +1,358 @@
+//! Checks of the form: section and field ids, every field's kind-specific attributes, the
+//! `show_if` conditions, and the compiled expressions of computed fields. The cells of tables
+//! and repeating rows are checked by [`super::tables`], which calls back into [`check_field`].
+//!
+//! Must not: evaluate an expression or look at answers; this checks the definition only.
+
+use std::collections::{HashMap, HashSet};
+
+use super::checker::Checker;
+use super::{COMPUTED_VARS, applies, tables};
+use crate::call::definition::{CallDef, Condition, FieldDef, FieldKind};
+use crate::expr::Expr;
+use crate::messages::definition as msg;
+
+/// Where each top-level field is, by id: (section index, field index in the section).
+pub(super) type FieldIndex = HashMap<String, (usize, usize)>;
+
+fn is_choice(k: Option<FieldKind>) -> bool {
+    matches!(k, Some(FieldKind::SingleChoice | FieldKind::MultiChoice))
+}
+
+fn kind_name(k: FieldKind) -> String {
+    serde_json::to_value(k)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Checks the sections' ids, directions and sub-directions and the top-level fields' ids.
+/// Returns where each field is and every id an answer may have (fields and their `_other`).
+pub(super) fn index_fields(
+    c: &mut Checker<'_>,
+    def: &CallDef,
+    directions: &HashSet<&str>,
+    all_subs: &HashSet<&str>,
+) -> (FieldIndex, HashSet<String>) {
+    let mut field_index = HashMap::new();
+    let mut all_ids: HashSet<String> = HashSet::new();
+    let mut section_ids = HashSet::new();
+    for (si, s) in def.sections.iter().enumerate() {
+        c.unique_id(
+            &mut section_ids,
+            &format!("section[{si}].id"),
+            "章节",
+            &s.id,
+        );
+        c.directions(
+            &format!("section[{si}].directions"),
+            &s.directions,
+            directions,
+        );
+        for (k, sub) in s.subdirections.iter().enumerate() {
+            if !all_subs.contains(sub.as_str()) {
+                c.err(
+                    format!("section[{si}].subdirections[{k}]"),
+                    msg::unknown_ref("子方向", sub),
+                );
+            }
+        }
+        for (fi, f) in s.fields.iter().enumerate() {
+            let path = format!("section[{si}].field[{fi}].id");
+            c.id(&path, &f.id);
+            if !all_ids.insert(f.id.clone()) {
+                c.err(path.clone(), msg::duplicate("字段", &f.id));
+            }
+            if f.other.is_some() && !all_ids.insert(format!("{}_other", f.id)) {
+                c.err(path, msg::duplicate("字段", &format!("{}_other", f.id)));
+            }
+            field_index.insert(f.id.clone(), (si, fi));
+        }
+    }
+    (field_index, all_ids)
+}
+
+/// Checks that every direction has at least one section.
+pub(super) fn check_directions_have_sections(c: &mut Checker<'_>, def: &CallDef) {
+    for d in &def.directions {
+        let has_section = def.sections.iter().any(|s| applies(&s.directions, &d.id));
+        if !has_section {
+            c.err(
+                "direction",
+                msg::other(&format!("方向 `{}` 没有任何章节", d.id)),
+            );
+        }
+    }
+}
+
+/// Checks every top-level field and compiles the expressions of computed fields, by field id.
+pub(super) fn check_fields(
+    c: &mut Checker<'_>,
+    def: &CallDef,
+    field_index: &FieldIndex,
+    answer_ids: &HashSet<String>,
+) -> HashMap<String, Expr> {
+    let mut computed = HashMap::new();
+    for (si, s) in def.sections.iter().enumerate() {
+        for (fi, f) in s.fields.iter().enumerate() {
+            let path = format!("section[{si}].field[{fi}]");
+            check_field(c, &path, f, true, def, field_index, None);
+            if f.kind == Some(FieldKind::Computed)
+                && let Some(src) = &f.expr
+                && let Some(e) = c.expr(&format!("{path}.expr"), src, COMPUTED_VARS, answer_ids)
+            {
+                computed.insert(f.id.clone(), e);
+            }
+        }
+    }
+    computed
+}
+
+/// Checks the sections' `show_if` conditions, once every field is known.
+pub(super) fn check_section_conditions(
+    c: &mut Checker<'_>,
+    def: &CallDef,
+    field_index: &FieldIndex,
+) {
+    for (si, s) in def.sections.iter().enumerate() {
+        if let Some(cond) = &s.show_if {
+            check_condition(
+                c,
+                &format!("section[{si}].show_if"),
+                cond,
+                def,
+                field_index,
+                None,
+            );
+            if s.fields.iter().any(|f| f.id == cond.field) {
+                c.err(
+                    format!("section[{si}].show_if.field"),
+                    msg::other("章节不能由它自己的字段控制显示"),
+                );
+            }
+        }
+    }
+}
+
+/// Checks a `show_if` condition: it names a choice field (a top-level one, or a sibling
+/// column when `siblings` is given) and options that field has.
+pub(super) fn check_condition(
+    c: &mut Checker<'_>,
+    path: &str,
+    cond: &Condition,
+    def: &CallDef,
+    index: &FieldIndex,
+    siblings: Option<&[FieldDef]>,
+) {
+    let target = match siblings {
+        Some(cols) => cols.iter().find(|f| f.id == cond.field),
+        None => index
+            .get(&cond.field)
+            .map(|&(s, f)| &def.sections[s].fields[f]),
+    };
+    let Some(target) = target else {
+        c.err(
+            format!("{path}.field"),
+            msg::unknown_ref("字段", &cond.field),
+        );
+        return;
+    };
+    if !is_choice(target.kind) {
+        c.err(
+            format!("{path}.field"),
+            msg::other("show_if 只能引用单选或多选字段"),
+        );
+        return;
+    }
+    if cond.any_of.is_empty() {
+        c.err(
+            format!("{path}.any_of"),
+            msg::other("any_of 至少列出一个选项"),
+        );
+    }
+    for (i, v) in cond.any_of.iter().enumerate() {
+        if !target.options.iter().any(|o| o.value() == v) {
+            c.err(format!("{path}.any_of[{i}]"), msg::unknown_ref("选项", v));
+        }
+    }
+}
+
+/// Checks one field definition. `top` is false for table rows and row columns.
+pub(super) fn check_field(
+    c: &mut Checker<'_>,
+    path: &str,
+    f: &FieldDef,
+    top: bool,
+    def: &CallDef,
+    index: &FieldIndex,
+    siblings: Option<&[FieldDef]>,
+) {
+    if !top {
+        c.id(&format!("{path}.id"), &f.id);
+    }
+    let Some(kind) = f.kind else {
+        if top {
+            c.err(format!("{path}.kind"), msg::other("缺少 kind"));
+        }
+        return;
+    };
+    let kname = kind_name(kind);
+    use FieldKind as K;
+    check_attributes(c, path, f, kind, &kname);
+    check_min_max(c, path, f);
+    check_options(c, path, f, kind, &kname);
+    if !top
+        && matches!(
+            kind,
+            K::Heading | K::YearTable | K::Matrix | K::Rows | K::Computed
+        )
+    {
+        c.err(
+            format!("{path}.kind"),
+            msg::other(&format!("表格内的单元格不能是 {kname} 类型")),
+        );
+    }
+    match kind {
+        K::YearTable => tables::check_year_table(c, path, f, &kname, def, index),
+        K::Matrix => tables::check_matrix(c, path, f, &kname, def, index),
+        K::Rows => tables::check_rows(c, path, f, &kname, def, index),
+        K::Computed if f.expr.is_none() => {
+            c.err(format!("{path}.expr"), msg::needs("expr", &kname));
+        }
+        K::Region => {
+            if let Some(w) = &f.within
+                && crate::region::lookup(w).is_none()
+            {
+                c.err(format!("{path}.within"), msg::unknown_ref("行政区划", w));
+            }
+        }
+        _ => {}
+    }
+    if let Some(cond) = &f.show_if {
+        if top {
+            check_condition(c, &format!("{path}.show_if"), cond, def, index, None);
+        } else if let Some(sib) = siblings {
+            check_condition(c, &format!("{path}.show_if"), cond, def, index, Some(sib));
+        } else {
+            c.err(
+                format!("{path}.show_if"),
+                msg::not_applicable("show_if", &kname),
+            );
+        }
+    }
+}
+
+/// Reports every attribute written on a field whose kind (`kname`) does not use it.
+fn check_attributes(c: &mut Checker<'_>, path: &str, f: &FieldDef, kind: FieldKind, kname: &str) {
+    use FieldKind as K;
+    let texty = matches!(kind, K::Text | K::Textarea);
+    let numeric = matches!(kind, K::Integer | K::Decimal);
+    let choice = matches!(kind, K::SingleChoice | K::MultiChoice);
+    // (attribute, written, applies to this kind)
+    let attributes = [
+        ("min_zi", f.min_zi.is_some(), texty),
+        ("max_zi", f.max_zi.is_some(), texty),
+        ("zi_count", f.zi_count.is_some(), texty),
+        ("min", f.min.is_some(), numeric),
+        ("max", f.max.is_some(), numeric),
+        (
+            "decimals",
+            f.decimals.is_some(),
+            matches!(kind, K::Decimal | K::Computed),
+        ),
+        (
+            "unit",
+            f.unit.is_some(),
+            numeric || matches!(kind, K::Computed | K::Text),
+        ),
+        ("options", !f.options.is_empty(), choice),
+        ("other", f.other.is_some(), choice),
+        (
+            "other_label",
+            f.other_label.is_some(),
+            choice && f.other.is_some(),
+        ),
+        ("min_select", f.min_select.is_some(), kind == K::MultiChoice),
+        ("max_select", f.max_select.is_some(), kind == K::MultiChoice),
+        ("years", !f.years.is_empty(), kind == K::YearTable),
+        (
+            "row",
+            !f.rows.is_empty(),
+            matches!(kind, K::YearTable | K::Matrix),
+        ),
+        (
+            "column",
+            !f.columns.is_empty(),
+            matches!(kind, K::Matrix | K::Rows),
+        ),
+        ("min_rows", f.min_rows.is_some(), kind == K::Rows),
+        ("max_rows", f.max_rows.is_some(), kind == K::Rows),
+        ("expr", f.expr.is_some(), kind == K::Computed),
+        ("region_level", f.region_level.is_some(), kind == K::Region),
+        ("within", f.within.is_some(), kind == K::Region),
+        ("tick_direction", f.tick_direction, kind == K::Heading),
+    ];
+    for (attr, written, applies) in attributes {
+        if written && !applies {
+            c.err(format!("{path}.{attr}"), msg::not_applicable(attr, kname));
+        }
+    }
+}
+
+/// Reports every pair of bounds whose minimum is above its maximum.
+fn check_min_max(c: &mut Checker<'_>, path: &str, f: &FieldDef) {
+    let ordered = [
+        (
+            "min_zi",
+            "max_zi",
+            f.min_zi.zip(f.max_zi).is_some_and(|(a, b)| a > b),
+        ),
+        ("min", "max", f.min.zip(f.max).is_some_and(|(a, b)| a > b)),
+        (
+            "min_select",
+            "max_select",
+            f.min_select.zip(f.max_select).is_some_and(|(a, b)| a > b),
+        ),
+        (
+            "min_rows",
+            "max_rows",
+            f.min_rows.zip(f.max_rows).is_some_and(|(a, b)| a > b),
+        ),
+    ];
+    for (min, max, wrong) in ordered {
+        if wrong {
+            c.err(format!("{path}.{min}"), msg::min_above_max(min, max));
+        }
+    }
+}
+
+/// Checks a choice field's options, its `other` option and its `max_select`.
+fn check_options(c: &mut Checker<'_>, path: &str, f: &FieldDef, kind: FieldKind, kname: &str) {
+    use FieldKind as K;
+    let choice = matches!(kind, K::SingleChoice | K::MultiChoice);
+    if choice {
+        if f.options.is_empty() {
+            c.err(format!("{path}.options"), msg::needs("options", kname));
+        }
+        let mut seen = HashSet::new();
+        for (i, o) in f.options.iter().enumerate() {
+            if o.value().trim().is_empty() || !seen.insert(o.value()) {
+                c.err(
+                    format!("{path}.options[{i}]"),
+                    msg::duplicate("选项", o.value()),
+                );
+            }
+        }
+        if let Some(other) = &f.other
+            && !f.options.iter().any(|o| o.value() == other)
+        {
+            c.err(format!("{path}.other"), msg::unknown_ref("选项", other));
+        }
+    }
+    if kind == K::MultiChoice && f.max_select.is_some_and(|m| m as usize > f.options.len()) {
+        c.err(
+            format!("{path}.max_select"),
+            msg::other("max_select 超过了选项个数"),
+        );
+    }
+}

@@ -1,0 +1,128 @@
+//! Checks of the notice itself and of what the rest of the definition refers to: the format,
+//! id, area and dates; the directions and sub-directions; the review levels and the routing
+//! that needs them; the contacts.
+//!
+//! Must not: compile expressions or look at sections, fields or files (their own modules do).
+
+use std::collections::HashSet;
+
+use super::applies;
+use super::checker::Checker;
+use crate::call::definition::{CallDef, FORMAT_VERSION, LevelScope, Routing};
+use crate::messages::definition as msg;
+
+/// Checks the format version, the call id, the area and the notice's own dates.
+pub(super) fn check_header(c: &mut Checker<'_>, def: &CallDef) {
+    if def.format != FORMAT_VERSION {
+        c.err("format", msg::format_version(def.format, FORMAT_VERSION));
+    }
+    let id_ok = !def.id.is_empty()
+        && def.id.split('-').all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit())
+        });
+    if !id_ok {
+        c.err(
+            "id",
+            msg::bad_id(&def.id, "小写字母、数字和连字符，如 sd-2024-llm-cases"),
+        );
+    }
+    if let Some(area) = &def.area
+        && crate::region::lookup(area).is_none()
+    {
+        c.err("area", msg::unknown_ref("行政区划", area));
+    }
+    c.date("published", def.published.as_deref());
+    c.date("deadlines.applicant", def.deadlines.applicant.as_deref());
+}
+
+/// Checks the directions' and sub-directions' ids. Returns the direction ids and the ids of
+/// every sub-direction of the call.
+pub(super) fn check_directions<'d>(
+    c: &mut Checker<'_>,
+    def: &'d CallDef,
+) -> (HashSet<&'d str>, HashSet<&'d str>) {
+    let mut directions: HashSet<&str> = HashSet::new();
+    if def.directions.is_empty() {
+        c.err("direction", msg::other("至少需要一个申报方向"));
+    }
+    for (i, d) in def.directions.iter().enumerate() {
+        c.unique_id(
+            &mut directions,
+            &format!("direction[{i}].id"),
+            "方向",
+            &d.id,
+        );
+        let mut subs = HashSet::new();
+        for (j, s) in d.subdirections.iter().enumerate() {
+            c.unique_id(
+                &mut subs,
+                &format!("direction[{i}].subdirection[{j}].id"),
+                "子方向",
+                &s.id,
+            );
+        }
+    }
+    let all_subs: HashSet<&str> = def
+        .directions
+        .iter()
+        .flat_map(|d| d.subdirections.iter().map(|s| s.id.as_str()))
+        .collect();
+    (directions, all_subs)
+}
+
+/// Checks the review levels' ids, directions and deadlines. Returns the level ids.
+pub(super) fn check_review_levels<'d>(
+    c: &mut Checker<'_>,
+    def: &'d CallDef,
+    directions: &HashSet<&str>,
+) -> HashSet<&'d str> {
+    let mut levels = HashSet::new();
+    for (i, l) in def.review_levels.iter().enumerate() {
+        c.unique_id(
+            &mut levels,
+            &format!("review_level[{i}].id"),
+            "评审层级",
+            &l.id,
+        );
+        c.directions(
+            &format!("review_level[{i}].directions"),
+            &l.directions,
+            directions,
+        );
+        c.date(
+            &format!("review_level[{i}].deadline"),
+            l.deadline.as_deref(),
+        );
+    }
+    levels
+}
+
+/// Checks that every direction routed to a sector department has a sector review level.
+pub(super) fn check_routing(c: &mut Checker<'_>, def: &CallDef) {
+    for (i, d) in def.directions.iter().enumerate() {
+        if d.routing == Routing::Sector
+            && !def
+                .review_levels
+                .iter()
+                .any(|l| l.scope == LevelScope::Sector && applies(&l.directions, &d.id))
+        {
+            c.err(
+                format!("direction[{i}].routing"),
+                msg::other("按行业主管部门报送的方向需要一个 scope = \"sector\" 的评审层级"),
+            );
+        }
+    }
+}
+
+/// Checks the contacts' directions.
+pub(super) fn check_contacts(c: &mut Checker<'_>, def: &CallDef, directions: &HashSet<&str>) {
+    for (i, ct) in def.contacts.iter().enumerate() {
+        c.directions(
+            &format!("contact[{i}].directions"),
+            &ct.directions,
+            directions,
+        );
+    }
+}

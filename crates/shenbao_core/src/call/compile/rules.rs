@@ -1,0 +1,57 @@
+//! Checks and compiles the eligibility rules, and checks the per-applicant limits.
+//!
+//! Must not: evaluate a rule; the form engine does, with the answers.
+
+use std::collections::HashSet;
+
+use super::checker::Checker;
+use super::{CompiledRule, RULE_VARS};
+use crate::call::definition::CallDef;
+use crate::messages::definition as msg;
+
+/// Checks every rule and compiles its guard and condition. A rule whose condition does not
+/// compile is left out (the problem is reported).
+pub(super) fn compile_rules(
+    c: &mut Checker<'_>,
+    def: &CallDef,
+    directions: &HashSet<&str>,
+    answer_ids: &HashSet<String>,
+) -> Vec<CompiledRule> {
+    let mut rule_ids = HashSet::new();
+    let mut rules = Vec::new();
+    for (i, r) in def.rules.iter().enumerate() {
+        let path = format!("rule[{i}]");
+        c.unique_id(&mut rule_ids, &format!("{path}.id"), "规则", &r.id);
+        if let Some(f) = &r.field
+            && !answer_ids.contains(f)
+        {
+            c.err(format!("{path}.field"), msg::unknown_ref("字段", f));
+        }
+        c.directions(&format!("{path}.directions"), &r.directions, directions);
+        let when = r
+            .when
+            .as_ref()
+            .and_then(|w| c.expr(&format!("{path}.when"), w, RULE_VARS, answer_ids));
+        if let Some(expr) = c.expr(&format!("{path}.expr"), &r.expr, RULE_VARS, answer_ids) {
+            rules.push(CompiledRule {
+                index: i,
+                when,
+                expr,
+            });
+        }
+    }
+    rules
+}
+
+/// Checks the groups of mutually exclusive directions.
+pub(super) fn check_limits(c: &mut Checker<'_>, def: &CallDef, directions: &HashSet<&str>) {
+    for (i, group) in def.limits.exclusive.iter().enumerate() {
+        c.directions(&format!("limits.exclusive[{i}]"), group, directions);
+        if group.len() < 2 {
+            c.err(
+                format!("limits.exclusive[{i}]"),
+                msg::other("互斥的方向至少要有两个"),
+            );
+        }
+    }
+}
