@@ -1,0 +1,284 @@
+//! The form as written: sections, the kinds of field and their attributes, choice options,
+//! `show_if` conditions, and the file slots for evidence.
+//!
+//! Must not: check an attribute against its kind or validate answers (the compiler and the
+//! form engine do).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::text::ZiCount;
+
+/// A form section: a titled block of fields.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    /// Stable id, snake_case ASCII.
+    pub id: String,
+    /// Title as printed, e.g. 一、申报单位情况表.
+    pub title: String,
+    /// Guidance printed under the title.
+    #[serde(default)]
+    pub help: Option<String>,
+    /// Directions that have this section; empty means all.
+    #[serde(default)]
+    pub directions: Vec<String>,
+    /// Sub-directions that have this section; empty means all.
+    #[serde(default)]
+    pub subdirections: Vec<String>,
+    /// Show the whole section only when a choice matches (e.g. 联合体协议书 only for a
+    /// consortium); its fields are then neither required nor kept.
+    #[serde(default)]
+    pub show_if: Option<Condition>,
+    /// Fields in order.
+    #[serde(default, rename = "field")]
+    pub fields: Vec<FieldDef>,
+}
+
+/// Every kind of field a form can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    /// A sub-heading inside a section; holds no answer.
+    Heading,
+    /// One line of text.
+    Text,
+    /// Long text with 字 limits (`min_zi`, `max_zi`).
+    Textarea,
+    /// Whole number (`min`, `max`, `unit`).
+    Integer,
+    /// Decimal number (`min`, `max`, `decimals`, `unit`).
+    Decimal,
+    /// A date, `YYYY-MM-DD`.
+    Date,
+    /// A year and month, `YYYY-MM`.
+    Month,
+    /// A date range `{ start, end }`.
+    DateRange,
+    /// Single choice (`options`, `other`).
+    SingleChoice,
+    /// Multiple choice (`options`, `min_select`, `max_select`, `other`).
+    MultiChoice,
+    /// Rows × year columns (`years`, `row`).
+    YearTable,
+    /// Rows × columns (`row`, `column`).
+    Matrix,
+    /// Repeating rows of sub-fields (`column`, `min_rows`, `max_rows`).
+    Rows,
+    /// Derived from other fields by a CEL expression (`expr`); never typed.
+    Computed,
+    /// 统一社会信用代码 (GB 32100-2015 check character).
+    Uscc,
+    /// Mainland mobile number.
+    Mobile,
+    /// Landline number.
+    Landline,
+    /// Mobile or landline.
+    Phone,
+    /// E-mail address.
+    Email,
+    /// Web address.
+    Url,
+    /// Bank account number.
+    BankAccount,
+    /// Administrative division code (省/市/县).
+    Region,
+}
+
+/// A field. Which attributes apply depends on `kind`; the compiler rejects the others.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDef {
+    /// Stable id, snake_case ASCII, unique in the call (answers are keyed by it).
+    pub id: String,
+    /// Label as printed on the form.
+    pub label: String,
+    /// Field kind; for matrix columns it may be left out when rows give the kind.
+    #[serde(default)]
+    pub kind: Option<FieldKind>,
+    /// Whether an answer is needed to submit (default true).
+    #[serde(default)]
+    pub required: Option<bool>,
+    /// Guidance printed with the field (the form's parenthesised instructions).
+    #[serde(default)]
+    pub help: Option<String>,
+    /// Example or placeholder text shown in an empty input.
+    #[serde(default)]
+    pub placeholder: Option<String>,
+    /// Unit shown after the input, e.g. 万元, 亿, TB, TFlops, 人, 家, 人次, %.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Show the field only when another field's answer matches.
+    #[serde(default)]
+    pub show_if: Option<Condition>,
+    /// Group label for a row in a table (e.g. 人才团队, 技术水平).
+    #[serde(default)]
+    pub group: Option<String>,
+
+    /// textarea/text: minimum length in 字.
+    #[serde(default)]
+    pub min_zi: Option<u32>,
+    /// textarea/text: maximum length in 字.
+    #[serde(default)]
+    pub max_zi: Option<u32>,
+    /// textarea/text: how 字 are counted (default `word`, Word's 字数 rule).
+    #[serde(default)]
+    pub zi_count: Option<ZiCount>,
+
+    /// integer/decimal: smallest allowed value.
+    #[serde(default)]
+    pub min: Option<f64>,
+    /// integer/decimal: largest allowed value.
+    #[serde(default)]
+    pub max: Option<f64>,
+    /// decimal: most digits after the decimal point.
+    #[serde(default)]
+    pub decimals: Option<u32>,
+
+    /// single_choice/multi_choice: the options, as labels or `{ value, help }` tables.
+    #[serde(default)]
+    pub options: Vec<ChoiceOption>,
+    /// multi_choice: fewest options to pick.
+    #[serde(default)]
+    pub min_select: Option<u32>,
+    /// multi_choice: most options to pick (最多选3项).
+    #[serde(default)]
+    pub max_select: Option<u32>,
+    /// single_choice/multi_choice: the option that opens a free-text box (其他：____);
+    /// its text is answered under `<id>_other`.
+    #[serde(default)]
+    pub other: Option<String>,
+    /// Label of the free-text box of `other`, e.g. 请说明.
+    #[serde(default)]
+    pub other_label: Option<String>,
+
+    /// year_table: the year columns, e.g. [2023, 2024].
+    #[serde(default)]
+    pub years: Vec<i32>,
+    /// year_table/matrix: the rows; each row is a field whose kind is the cells' kind.
+    #[serde(default, rename = "row")]
+    pub rows: Vec<FieldDef>,
+    /// matrix: the columns; rows: the sub-fields of each row.
+    #[serde(default, rename = "column")]
+    pub columns: Vec<FieldDef>,
+    /// rows: fewest rows.
+    #[serde(default)]
+    pub min_rows: Option<u32>,
+    /// rows: most rows (联合体成员 ≤ 6).
+    #[serde(default)]
+    pub max_rows: Option<u32>,
+
+    /// computed: CEL expression over `answers`, e.g. `answers.a / answers.b * 100.0`.
+    #[serde(default)]
+    pub expr: Option<String>,
+
+    /// region: the deepest level required (`province`, `city` or `county`; default `county`).
+    #[serde(default)]
+    pub region_level: Option<RegionLevel>,
+    /// region: the code the answer must lie within, e.g. "370000" for 山东省.
+    #[serde(default)]
+    pub within: Option<String>,
+    /// heading: a row that the printed form fills from the application's own direction (泉州
+    /// 申报方向（请√选一项）): every direction of the call as ☐, the application's as ☑.
+    /// Nothing to type; the web form shows the heading only.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tick_direction: bool,
+}
+
+/// How deep a region answer must go.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum RegionLevel {
+    /// 省级.
+    Province,
+    /// 地级 (市/州/盟).
+    City,
+    /// 县级 (区/县/县级市/旗).
+    County,
+}
+
+/// A choice option: a plain label, or a table with guidance.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ChoiceOption {
+    /// The label is the stored value.
+    Label(String),
+    /// A label with guidance printed after it.
+    Detailed {
+        /// The label, also the stored value.
+        value: String,
+        /// Guidance printed after the label.
+        #[serde(default)]
+        help: Option<String>,
+    },
+}
+
+impl ChoiceOption {
+    /// The stored value (which is also the printed label).
+    pub fn value(&self) -> &str {
+        match self {
+            ChoiceOption::Label(v) | ChoiceOption::Detailed { value: v, .. } => v,
+        }
+    }
+
+    /// Guidance printed after the label, if any.
+    pub fn help(&self) -> Option<&str> {
+        match self {
+            ChoiceOption::Label(_) => None,
+            ChoiceOption::Detailed { help, .. } => help.as_deref(),
+        }
+    }
+}
+
+/// Visibility condition: the field shows when `field`'s answer is (or, for multiple choice,
+/// contains) one of `any_of`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// The choice field that controls visibility.
+    pub field: String,
+    /// Option values that show the field.
+    pub any_of: Vec<String>,
+}
+
+/// A file slot: one kind of evidence with its limits.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileSlot {
+    /// Stable id, snake_case ASCII.
+    pub id: String,
+    /// Label as in the notice's list of materials.
+    pub label: String,
+    /// Guidance.
+    #[serde(default)]
+    pub help: Option<String>,
+    /// Whether at least one file is needed to submit (default true).
+    #[serde(default)]
+    pub required: Option<bool>,
+    /// Allowed types by content: pdf, jpg, png, doc, docx, xls, xlsx, mp4, zip, ofd.
+    pub types: Vec<String>,
+    /// Fewest files (default 1 if required, else 0).
+    #[serde(default)]
+    pub min_count: Option<u32>,
+    /// Most files (default 20).
+    #[serde(default)]
+    pub max_count: Option<u32>,
+    /// Smallest size of each file, e.g. "2MB" (MB = 1024×1024 bytes).
+    #[serde(default)]
+    pub min_size: Option<String>,
+    /// Largest size of each file, e.g. "100MB" (default "50MB").
+    #[serde(default)]
+    pub max_size: Option<String>,
+    /// Naming rule applied when packages are built: `{n}` is the file's number in the slot and
+    /// `{field_id}` an answer, e.g. "图{n}" or "{company_name}-{scene_name}".
+    #[serde(default)]
+    pub naming: Option<String>,
+    /// Directions that have this slot; empty means all.
+    #[serde(default)]
+    pub directions: Vec<String>,
+    /// Show (and require) the slot only when a choice matches.
+    #[serde(default)]
+    pub show_if: Option<Condition>,
+}

@@ -1,0 +1,132 @@
+//! What the reviewers work with: the review levels and their opinion blocks, the expert
+//! criteria, and the summary tables (汇总表) in the notice's layout.
+//!
+//! Must not: compute scores, rank or fill tables (`crate::review` and `crate::output` do).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Who reviews at a level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LevelScope {
+    /// A county bureau (县/市/区 工信局) sees its county.
+    County,
+    /// A city bureau (市工信局) sees its city and the counties in it.
+    City,
+    /// A sector department (市直有关单位 / 行业主管部门) sees the applications routed to it.
+    Sector,
+    /// The issuing authority (省工信厅) sees everything forwarded to it.
+    Province,
+}
+
+/// A review level (county, city, sector, province) with its deadline and outputs.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewLevel {
+    /// Stable id, e.g. `city`.
+    pub id: String,
+    /// Name shown to users, e.g. 各市工业和信息化局.
+    pub name: String,
+    /// Jurisdiction kind of the reviewers at this level.
+    pub scope: LevelScope,
+    /// Directions routed through this level; empty means all.
+    #[serde(default)]
+    pub directions: Vec<String>,
+    /// Last day to forward upward, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub deadline: Option<String>,
+    /// Whether the level ranks what it recommends (择优排序).
+    #[serde(default)]
+    pub ranks: bool,
+    /// The recommendation-opinion block printed on the form (推荐意见), if the form has one.
+    #[serde(default)]
+    pub opinion: Option<OpinionBlock>,
+    /// What the level sends upward, prose (e.g. 正式行文推荐, 一式四份).
+    #[serde(default)]
+    pub instructions: Option<String>,
+}
+
+/// The 推荐意见 block of a review level on the printed form.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpinionBlock {
+    /// Row title, e.g. 设区市工信局、平潭综合实验区经发局推荐意见.
+    pub title: String,
+    /// Signature lines, e.g. 经办人（签字）：.
+    #[serde(default)]
+    pub signatures: Vec<String>,
+    /// Stamp line, e.g. （推荐单位公章）.
+    #[serde(default)]
+    pub stamp: Option<String>,
+}
+
+/// An expert review criterion with its weight and scale.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    /// Stable id, snake_case ASCII.
+    pub id: String,
+    /// Name, e.g. 创新性.
+    pub name: String,
+    /// What the expert judges, from the notice's wording.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Weight in percent; the weights of a direction add up to 100.
+    pub weight: f64,
+    /// Highest score an expert may give (the lowest is 0).
+    pub max_score: f64,
+    /// Directions it applies to; empty means all.
+    #[serde(default)]
+    pub directions: Vec<String>,
+}
+
+/// A summary table (汇总表) in the notice's layout.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SummaryTable {
+    /// Stable id, snake_case ASCII.
+    pub id: String,
+    /// Title as printed.
+    pub title: String,
+    /// Review level that fills it in (its id), e.g. `city`.
+    #[serde(default)]
+    pub level: Option<String>,
+    /// Lines printed above the table, e.g. 推荐单位（盖章）：.
+    #[serde(default)]
+    pub header_lines: Vec<String>,
+    /// Lines printed below the table, e.g. 填表人：.
+    #[serde(default)]
+    pub footer_lines: Vec<String>,
+    /// `direction` prints a group row per direction (泉州).
+    #[serde(default)]
+    pub group_by: Option<GroupBy>,
+    /// Directions listed; empty means all.
+    #[serde(default)]
+    pub directions: Vec<String>,
+    /// Columns in order.
+    #[serde(rename = "column")]
+    pub columns: Vec<SummaryColumn>,
+}
+
+/// How rows of a summary table are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupBy {
+    /// A group row with the direction's name before its applications.
+    Direction,
+}
+
+/// A summary-table column: a title and a CEL expression giving each row's cell.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SummaryColumn {
+    /// Column title exactly as printed, e.g. 企业名称.
+    pub title: String,
+    /// CEL expression over `row` (seq, rank, direction, subdirection, city, county, region,
+    /// applicant, opinion), `answers` and `profile`, e.g. `answers.company_name`.
+    pub value: String,
+    /// Relative width hint for documents.
+    #[serde(default)]
+    pub width: Option<f64>,
+}
