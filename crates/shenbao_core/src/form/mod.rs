@@ -15,7 +15,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
-use crate::call::definition::FieldKind;
+use crate::call::definition::{FieldDef, FieldKind};
 use crate::call::{Call, Target};
 use crate::messages::answer as msg;
 
@@ -356,38 +356,9 @@ pub fn validate(call: &Call, target: Target<'_>, answers: &Json) -> Report {
 /// [`crate::limits::check_limits`].
 pub fn check(call: &Call, app: &Application<'_>) -> Report {
     let mut report = Report::default();
-    let Some(direction) = call.direction(app.target.direction) else {
-        report.problems.push(Problem::new(
-            "",
-            Code::UnknownDirection,
-            Severity::Error,
-            msg::unknown_direction(app.target.direction),
-        ));
+    let Some(target) = resolve_target(call, app.target, &mut report) else {
         return report;
     };
-    let mut target = app.target;
-    if direction.subdirections.is_empty() {
-        target.subdirection = None;
-    } else {
-        match target.subdirection {
-            None => report.problems.push(Problem::new(
-                "",
-                Code::SubdirectionRequired,
-                Severity::Error,
-                msg::subdirection_required(&direction.name),
-            )),
-            Some(s) if !direction.subdirections.iter().any(|d| d.id == s) => {
-                report.problems.push(Problem::new(
-                    "",
-                    Code::UnknownSubdirection,
-                    Severity::Error,
-                    msg::unknown_subdirection(&direction.name, s),
-                ));
-                target.subdirection = None;
-            }
-            Some(_) => {}
-        }
-    }
     let Some(answers) = app.answers.as_object() else {
         report.problems.push(Problem::new(
             "",
@@ -410,78 +381,7 @@ pub fn check(call: &Call, app: &Application<'_>) -> Report {
         if f.other.is_some() {
             known.insert(format!("{}_other", f.id));
         }
-        let value = answers.get(&f.id);
-        let answered = value.is_some_and(|v| !fields::is_blank(v));
-        if !fields::visible(call, &in_form, answers, f, 0) {
-            report.hidden.push(f.id.clone());
-            if answered {
-                report.problems.push(Problem::new(
-                    f.id.clone(),
-                    Code::HiddenIgnored,
-                    Severity::Info,
-                    msg::hidden_ignored(&f.label),
-                ));
-            }
-            if let Some(other) = answers.get(&format!("{}_other", f.id))
-                && !fields::is_blank(other)
-            {
-                report.problems.push(Problem::new(
-                    format!("{}_other", f.id),
-                    Code::HiddenIgnored,
-                    Severity::Info,
-                    msg::hidden_ignored(f.other_label.as_deref().unwrap_or(&f.label)),
-                ));
-            }
-            continue;
-        }
-        match f.kind {
-            Some(FieldKind::Computed) => {
-                if answered {
-                    report.problems.push(Problem::new(
-                        f.id.clone(),
-                        Code::ComputedIgnored,
-                        Severity::Info,
-                        msg::computed_ignored(&f.label),
-                    ));
-                }
-            }
-            Some(FieldKind::Heading) => {
-                if answered {
-                    report.problems.push(Problem::new(
-                        f.id.clone(),
-                        Code::UnknownField,
-                        Severity::Info,
-                        msg::unknown_field(&f.id),
-                    ));
-                }
-            }
-            _ => {
-                let normalized =
-                    fields::check_field(f, value, answers, &f.id, &mut report.problems);
-                if let Some(v) = normalized {
-                    report.answers.insert(f.id.clone(), v);
-                }
-                if let Some(other) = &f.other {
-                    let key = format!("{}_other", f.id);
-                    if fields::selected(value).iter().any(|s| s == other) {
-                        if let Some(t) = answers.get(&key).and_then(Json::as_str)
-                            && !t.trim().is_empty()
-                        {
-                            report
-                                .answers
-                                .insert(key, Json::String(t.trim().to_string()));
-                        }
-                    } else if answers.get(&key).is_some_and(|v| !fields::is_blank(v)) {
-                        report.problems.push(Problem::new(
-                            key,
-                            Code::HiddenIgnored,
-                            Severity::Info,
-                            msg::hidden_ignored(f.other_label.as_deref().unwrap_or("其他")),
-                        ));
-                    }
-                }
-            }
-        }
+        check_form_field(call, &in_form, answers, f, &mut report);
     }
 
     for (key, value) in answers {
@@ -495,8 +395,148 @@ pub fn check(call: &Call, app: &Application<'_>) -> Report {
         }
     }
 
-    // Computed fields, in form order, each seeing the ones before it.
-    for f in &form {
+    derive_computed(call, &form, &mut report);
+
+    report
+        .problems
+        .extend(check_rules(call, target, &report.answers, app.profile));
+    if let Some(files) = app.files {
+        report
+            .problems
+            .extend(check_files(call, target, &report.answers, files));
+    }
+    report
+}
+
+/// The target as checked: `None` (reported) for an unknown direction; the sub-direction is
+/// missing (reported) or dropped when the direction has none or does not have it (reported).
+fn resolve_target<'a>(call: &Call, target: Target<'a>, report: &mut Report) -> Option<Target<'a>> {
+    let Some(direction) = call.direction(target.direction) else {
+        report.problems.push(Problem::new(
+            "",
+            Code::UnknownDirection,
+            Severity::Error,
+            msg::unknown_direction(target.direction),
+        ));
+        return None;
+    };
+    let mut target = target;
+    if direction.subdirections.is_empty() {
+        target.subdirection = None;
+    } else {
+        match target.subdirection {
+            None => report.problems.push(Problem::new(
+                "",
+                Code::SubdirectionRequired,
+                Severity::Error,
+                msg::subdirection_required(&direction.name),
+            )),
+            Some(s) if !direction.subdirections.iter().any(|d| d.id == s) => {
+                report.problems.push(Problem::new(
+                    "",
+                    Code::UnknownSubdirection,
+                    Severity::Error,
+                    msg::unknown_subdirection(&direction.name, s),
+                ));
+                target.subdirection = None;
+            }
+            Some(_) => {}
+        }
+    }
+    Some(target)
+}
+
+/// Checks one field of the form: a hidden field's answers are ignored (and reported), a
+/// computed field or heading must not be answered, and any other field's answer is checked
+/// and kept with its `_other` text.
+fn check_form_field(
+    call: &Call,
+    in_form: &HashSet<&str>,
+    answers: &Map<String, Json>,
+    f: &FieldDef,
+    report: &mut Report,
+) {
+    let value = answers.get(&f.id);
+    let answered = value.is_some_and(|v| !fields::is_blank(v));
+    if !fields::visible(call, in_form, answers, f, 0) {
+        report_hidden(answers, f, answered, report);
+        return;
+    }
+    match f.kind {
+        Some(FieldKind::Computed) => {
+            if answered {
+                report.problems.push(Problem::new(
+                    f.id.clone(),
+                    Code::ComputedIgnored,
+                    Severity::Info,
+                    msg::computed_ignored(&f.label),
+                ));
+            }
+        }
+        Some(FieldKind::Heading) => {
+            if answered {
+                report.problems.push(Problem::new(
+                    f.id.clone(),
+                    Code::UnknownField,
+                    Severity::Info,
+                    msg::unknown_field(&f.id),
+                ));
+            }
+        }
+        _ => {
+            let normalized = fields::check_field(f, value, answers, &f.id, &mut report.problems);
+            if let Some(v) = normalized {
+                report.answers.insert(f.id.clone(), v);
+            }
+            if let Some(other) = &f.other {
+                let key = format!("{}_other", f.id);
+                if fields::selected(value).iter().any(|s| s == other) {
+                    if let Some(t) = answers.get(&key).and_then(Json::as_str)
+                        && !t.trim().is_empty()
+                    {
+                        report
+                            .answers
+                            .insert(key, Json::String(t.trim().to_string()));
+                    }
+                } else if answers.get(&key).is_some_and(|v| !fields::is_blank(v)) {
+                    report.problems.push(Problem::new(
+                        key,
+                        Code::HiddenIgnored,
+                        Severity::Info,
+                        msg::hidden_ignored(f.other_label.as_deref().unwrap_or("其他")),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Records a field hidden by the current choices, and reports its answers as ignored.
+fn report_hidden(answers: &Map<String, Json>, f: &FieldDef, answered: bool, report: &mut Report) {
+    report.hidden.push(f.id.clone());
+    if answered {
+        report.problems.push(Problem::new(
+            f.id.clone(),
+            Code::HiddenIgnored,
+            Severity::Info,
+            msg::hidden_ignored(&f.label),
+        ));
+    }
+    if let Some(other) = answers.get(&format!("{}_other", f.id))
+        && !fields::is_blank(other)
+    {
+        report.problems.push(Problem::new(
+            format!("{}_other", f.id),
+            Code::HiddenIgnored,
+            Severity::Info,
+            msg::hidden_ignored(f.other_label.as_deref().unwrap_or(&f.label)),
+        ));
+    }
+}
+
+/// Derives the computed fields that are shown, in form order, each seeing the ones before it.
+fn derive_computed(call: &Call, form: &[&FieldDef], report: &mut Report) {
+    for f in form {
         if f.kind != Some(FieldKind::Computed) || report.hidden.contains(&f.id) {
             continue;
         }
@@ -510,14 +550,4 @@ pub fn check(call: &Call, app: &Application<'_>) -> Report {
             }
         }
     }
-
-    report
-        .problems
-        .extend(check_rules(call, target, &report.answers, app.profile));
-    if let Some(files) = app.files {
-        report
-            .problems
-            .extend(check_files(call, target, &report.answers, files));
-    }
-    report
 }
