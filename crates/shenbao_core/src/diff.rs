@@ -83,77 +83,10 @@ pub fn diff_answers(call: &Call, target: &Target<'_>, before: &Json, after: &Jso
                 computed_text(f, derived_after.get(&f.id)),
             ),
             FieldKind::YearTable if grid_shaped(b) && grid_shaped(a) => {
-                for row in &f.rows {
-                    for year in &f.years {
-                        let year = year.to_string();
-                        let kind = row.kind.unwrap_or(FieldKind::Text);
-                        d.at(
-                            &format!(".{}.{year}", row.id),
-                            &[&msg::year(&year), &row.label],
-                        )
-                        .push(
-                            display(row, kind, cell(b, &row.id, &year), &empty),
-                            display(row, kind, cell(a, &row.id, &year), &empty),
-                        );
-                    }
-                }
+                diff_year_table(&mut d, f, b, a)
             }
-            FieldKind::Matrix if grid_shaped(b) && grid_shaped(a) => {
-                for row in &f.rows {
-                    for col in &f.columns {
-                        let Some(kind) = col.kind.or(row.kind) else {
-                            continue;
-                        };
-                        let mut def = if col.kind.is_some() {
-                            col.clone()
-                        } else {
-                            row.clone()
-                        };
-                        def.unit = col.unit.clone().or_else(|| row.unit.clone());
-                        d.at(
-                            &format!(".{}.{}", row.id, col.id),
-                            &[&row.label, &col.label],
-                        )
-                        .push(
-                            display(&def, kind, cell(b, &row.id, &col.id), &empty),
-                            display(&def, kind, cell(a, &row.id, &col.id), &empty),
-                        );
-                    }
-                }
-            }
-            FieldKind::Rows if rows_shaped(b) && rows_shaped(a) => {
-                let cells = |rows: Vec<&Map<String, Json>>| -> Vec<Vec<String>> {
-                    rows.into_iter().map(|row| row_cells(f, row)).collect()
-                };
-                let (rb, ra) = (cells(rows_of(b)), cells(rows_of(a)));
-                let none = vec![String::new(); f.columns.len()];
-                let mut row = |path_index: usize, label: String, x: &[String], y: &[String]| {
-                    for (k, col) in f.columns.iter().enumerate() {
-                        d.at(&format!("[{path_index}].{}", col.id), &[&label, &col.label])
-                            .push(x[k].clone(), y[k].clone());
-                    }
-                };
-                for op in similar::capture_diff_slices(similar::Algorithm::Myers, &rb, &ra) {
-                    let (_, old, new) = op.as_tag_tuple();
-                    // Within a replaced block rows are changed in place, pairwise; what is
-                    // left over on either side was removed or added.
-                    let paired = old.len().min(new.len());
-                    if !matches!(op, similar::DiffOp::Equal { .. }) {
-                        for k in 0..paired {
-                            let (i, j) = (old.start + k, new.start + k);
-                            row(j, msg::row(j + 1), &rb[i], &ra[j]);
-                        }
-                        let removed = old.start + paired..old.end;
-                        for (i, cells) in removed.clone().zip(&rb[removed]) {
-                            row(i, msg::row_removed(i + 1), cells, &none);
-                        }
-                        let added = new.start + paired..new.end;
-                        for (j, cells) in added.clone().zip(&ra[added]) {
-                            row(j, msg::row_added(j + 1), &none, cells);
-                        }
-                    }
-                }
-            }
+            FieldKind::Matrix if grid_shaped(b) && grid_shaped(a) => diff_matrix(&mut d, f, b, a),
+            FieldKind::Rows if rows_shaped(b) && rows_shaped(a) => diff_rows(&mut d, f, b, a),
             FieldKind::YearTable | FieldKind::Matrix | FieldKind::Rows => {
                 d.push(compact(b), compact(a));
             }
@@ -161,6 +94,87 @@ pub fn diff_answers(call: &Call, target: &Target<'_>, before: &Json, after: &Jso
         }
     }
     out
+}
+
+/// The cells of a year table, row by row, year by year.
+fn diff_year_table(d: &mut Differ<'_>, f: &FieldDef, b: Option<&Json>, a: Option<&Json>) {
+    let empty = Map::new();
+    for row in &f.rows {
+        for year in &f.years {
+            let year = year.to_string();
+            let kind = row.kind.unwrap_or(FieldKind::Text);
+            d.at(
+                &format!(".{}.{year}", row.id),
+                &[&msg::year(&year), &row.label],
+            )
+            .push(
+                display(row, kind, cell(b, &row.id, &year), &empty),
+                display(row, kind, cell(a, &row.id, &year), &empty),
+            );
+        }
+    }
+}
+
+/// The cells of a matrix, row by row; a cell takes its column's kind, else its row's.
+fn diff_matrix(d: &mut Differ<'_>, f: &FieldDef, b: Option<&Json>, a: Option<&Json>) {
+    let empty = Map::new();
+    for row in &f.rows {
+        for col in &f.columns {
+            let Some(kind) = col.kind.or(row.kind) else {
+                continue;
+            };
+            let mut def = if col.kind.is_some() {
+                col.clone()
+            } else {
+                row.clone()
+            };
+            def.unit = col.unit.clone().or_else(|| row.unit.clone());
+            d.at(
+                &format!(".{}.{}", row.id, col.id),
+                &[&row.label, &col.label],
+            )
+            .push(
+                display(&def, kind, cell(b, &row.id, &col.id), &empty),
+                display(&def, kind, cell(a, &row.id, &col.id), &empty),
+            );
+        }
+    }
+}
+
+/// Repeating rows, aligned by their displayed cells: rows changed in place cell by cell, rows
+/// removed or added in full.
+fn diff_rows(d: &mut Differ<'_>, f: &FieldDef, b: Option<&Json>, a: Option<&Json>) {
+    let cells = |rows: Vec<&Map<String, Json>>| -> Vec<Vec<String>> {
+        rows.into_iter().map(|row| row_cells(f, row)).collect()
+    };
+    let (rb, ra) = (cells(rows_of(b)), cells(rows_of(a)));
+    let none = vec![String::new(); f.columns.len()];
+    let mut row = |path_index: usize, label: String, x: &[String], y: &[String]| {
+        for (k, col) in f.columns.iter().enumerate() {
+            d.at(&format!("[{path_index}].{}", col.id), &[&label, &col.label])
+                .push(x[k].clone(), y[k].clone());
+        }
+    };
+    for op in similar::capture_diff_slices(similar::Algorithm::Myers, &rb, &ra) {
+        let (_, old, new) = op.as_tag_tuple();
+        // Within a replaced block rows are changed in place, pairwise; what is
+        // left over on either side was removed or added.
+        let paired = old.len().min(new.len());
+        if !matches!(op, similar::DiffOp::Equal { .. }) {
+            for k in 0..paired {
+                let (i, j) = (old.start + k, new.start + k);
+                row(j, msg::row(j + 1), &rb[i], &ra[j]);
+            }
+            let removed = old.start + paired..old.end;
+            for (i, cells) in removed.clone().zip(&rb[removed]) {
+                row(i, msg::row_removed(i + 1), cells, &none);
+            }
+            let added = new.start + paired..new.end;
+            for (j, cells) in added.clone().zip(&ra[added]) {
+                row(j, msg::row_added(j + 1), &none, cells);
+            }
+        }
+    }
 }
 
 /// Collects changes under one field's path and label.
@@ -249,7 +263,6 @@ fn cell<'v>(table: Option<&'v Json>, row: &str, col: &str) -> Option<&'v Json> {
     table.and_then(|t| t.get(row)).and_then(|r| r.get(col))
 }
 
-/// Whether a rows column is shown in a row, by its `show_if` on a sibling column.
 /// The displayed cells of one repeating row, a string per column of `f` (empty where the
 /// column has no kind or is hidden by the row's choices).
 fn row_cells(f: &FieldDef, row: &Map<String, Json>) -> Vec<String> {
@@ -262,6 +275,7 @@ fn row_cells(f: &FieldDef, row: &Map<String, Json>) -> Vec<String> {
         .collect()
 }
 
+/// Whether a rows column is shown in a row, by its `show_if` on a sibling column.
 fn column_shown(col: &FieldDef, row: &Map<String, Json>) -> bool {
     col.show_if.as_ref().is_none_or(|c| {
         let chosen = crate::form::fields::selected(row.get(&c.field));
