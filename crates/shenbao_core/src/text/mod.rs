@@ -49,10 +49,10 @@
 //!
 //! Must not: know about forms or documents; these are rules about text alone.
 
-mod clean;
+mod cleaning;
 mod names;
 mod zi;
 
-pub use clean::{clean, clean_line, xml_safe};
+pub use cleaning::{clean, clean_line, xml_safe};
 pub use names::{file_name, visible_in_name};
 pub use zi::{ZiCount, chars_no_spaces, count_zi, is_east_asian, word_zi};

@@ -3,7 +3,7 @@
 //!
 //! Must not: decide a file's type; the caller gives the type found from the content.
 
-use super::clean::is_noncharacter;
+use super::cleaning::is_noncharacter;
 
 /// Whether `c` stays in a file name (or a folder name of a package): no control, format
 /// character (the bidirectional controls U+202A–U+202E, U+2066–U+2069, U+200E, U+200F and

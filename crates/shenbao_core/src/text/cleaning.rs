@@ -39,7 +39,7 @@ fn strip_controls(text: &str) -> String {
 /// goes through it: registration fields, form answers, justifications, review comments and
 /// opinions, scores' comments, the owner's entries. Bidirectional and other format
 /// characters are left in free text (Uyghur or Arabic names need them); file names lose them
-/// ([`file_name`]).
+/// ([`file_name`](super::file_name)).
 ///
 /// ```
 /// use shenbao_core::text::clean;
