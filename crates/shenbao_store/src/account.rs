@@ -2,42 +2,9 @@
 //!
 //! Must not: hash or compare passwords (the web layer does), or decide who may create whom.
 
-use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, Executor};
 
-use crate::{NewOrganisation, NewUser, OrganisationRow, Role, Store, StoreError, UserRow};
-
-fn organisation_from_row(row: &AnyRow) -> Result<OrganisationRow, sqlx::Error> {
-    Ok(OrganisationRow {
-        id: row.try_get("id")?,
-        uscc: row.try_get("uscc")?,
-        name: row.try_get("name")?,
-        region: row.try_get("region")?,
-        created_at: row.try_get("created_at")?,
-    })
-}
-
-pub(crate) fn user_from_row(row: &AnyRow) -> Result<UserRow, sqlx::Error> {
-    let role: String = row.try_get("role")?;
-    Ok(UserRow {
-        id: row.try_get("id")?,
-        username: row.try_get("username")?,
-        password_hash: row.try_get("password_hash")?,
-        display_name: row.try_get("display_name")?,
-        role: role
-            .parse::<Role>()
-            .map_err(|e| sqlx::Error::ColumnDecode {
-                index: "role".to_owned(),
-                source: Box::new(e),
-            })?,
-        organisation_id: row.try_get("organisation_id")?,
-        scope_region: row.try_get("scope_region")?,
-        scope_sector: row.try_get("scope_sector")?,
-        email: row.try_get("email")?,
-        created_at: row.try_get("created_at")?,
-        password_changed_at: row.try_get("password_changed_at")?,
-    })
-}
+use crate::{NewOrganisation, NewUser, OrganisationRow, Store, StoreError, UserRow};
 
 /// Inserts a user with the given organisation (overriding `user.organisation_id`), on a pool
 /// or inside a transaction.
@@ -49,7 +16,7 @@ async fn insert_user<'e, E>(
 where
     E: Executor<'e, Database = Any>,
 {
-    let row = sqlx::query(
+    let user = sqlx::query_as::<_, UserRow>(
         "INSERT INTO users (username, password_hash, display_name, role, organisation_id, \
              scope_region, scope_sector, email, created_at, password_changed_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
@@ -67,7 +34,7 @@ where
     .bind(user.created_at)
     .fetch_one(executor)
     .await?;
-    Ok(user_from_row(&row)?)
+    Ok(user)
 }
 
 impl Store {
@@ -85,7 +52,7 @@ impl Store {
         user: &NewUser,
     ) -> Result<(OrganisationRow, UserRow), StoreError> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
+        let organisation = sqlx::query_as::<_, OrganisationRow>(
             "INSERT INTO organisations (uscc, name, region, created_at) \
              VALUES ($1, $2, $3, $4) \
              RETURNING id, uscc, name, region, created_at",
@@ -96,7 +63,6 @@ impl Store {
         .bind(org.created_at)
         .fetch_one(&mut *tx)
         .await?;
-        let organisation = organisation_from_row(&row)?;
         let user = insert_user(&mut *tx, user, Some(organisation.id)).await?;
         tx.commit().await?;
         Ok((organisation, user))
@@ -111,7 +77,7 @@ impl Store {
 
     /// The account with this id, if any.
     pub async fn user(&self, id: i64) -> Result<Option<UserRow>, StoreError> {
-        let row = sqlx::query(
+        let user = sqlx::query_as::<_, UserRow>(
             "SELECT id, username, password_hash, display_name, role, organisation_id, \
                  scope_region, scope_sector, email, created_at, password_changed_at \
              FROM users WHERE id = $1",
@@ -119,13 +85,13 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(user_from_row).transpose()?)
+        Ok(user)
     }
 
     /// The account with this exact login name, if any (no case folding: the web layer
     /// normalises names before storing and looking up).
     pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRow>, StoreError> {
-        let row = sqlx::query(
+        let user = sqlx::query_as::<_, UserRow>(
             "SELECT id, username, password_hash, display_name, role, organisation_id, \
                  scope_region, scope_sector, email, created_at, password_changed_at \
              FROM users WHERE username = $1",
@@ -133,7 +99,7 @@ impl Store {
         .bind(username)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(user_from_row).transpose()?)
+        Ok(user)
     }
 
     /// Replaces the password hash and records when. `NotFound` when no such user.
@@ -162,13 +128,13 @@ impl Store {
 
     /// The organisation with this id, if any.
     pub async fn organisation(&self, id: i64) -> Result<Option<OrganisationRow>, StoreError> {
-        let row = sqlx::query(
+        let organisation = sqlx::query_as::<_, OrganisationRow>(
             "SELECT id, uscc, name, region, created_at FROM organisations WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(organisation_from_row).transpose()?)
+        Ok(organisation)
     }
 
     /// The first organisation registered with this USCC, if any (several accounts may share a
@@ -177,14 +143,14 @@ impl Store {
         &self,
         uscc: &str,
     ) -> Result<Option<OrganisationRow>, StoreError> {
-        let row = sqlx::query(
+        let organisation = sqlx::query_as::<_, OrganisationRow>(
             "SELECT id, uscc, name, region, created_at FROM organisations WHERE uscc = $1 \
              ORDER BY id LIMIT 1",
         )
         .bind(uscc)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(organisation_from_row).transpose()?)
+        Ok(organisation)
     }
 
     /// The other organisations registered with the same USCC as `organisation_id`, oldest
@@ -194,7 +160,7 @@ impl Store {
         organisation_id: i64,
         limit: i64,
     ) -> Result<Vec<OrganisationRow>, StoreError> {
-        let rows = sqlx::query(
+        let organisations = sqlx::query_as::<_, OrganisationRow>(
             "SELECT o.id, o.uscc, o.name, o.region, o.created_at \
              FROM organisations me JOIN organisations o ON o.uscc = me.uscc AND o.id <> me.id \
              WHERE me.id = $1 ORDER BY o.id LIMIT $2",
@@ -203,9 +169,6 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(organisation_from_row)
-            .collect::<Result<_, _>>()?)
+        Ok(organisations)
     }
 }

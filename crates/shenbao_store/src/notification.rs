@@ -5,10 +5,8 @@
 //! Must not: decide who is told what, format messages, send mail or choose retry delays (the
 //! web layer's notifier and mail worker do; they pass every time in).
 
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
-use crate::account::user_from_row;
 use crate::{Store, StoreError, UserRow};
 
 /// An inbox entry to insert (see [`Store::add_notifications`]); it starts unread.
@@ -27,7 +25,7 @@ pub struct NewNotification {
 }
 
 /// A stored inbox entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct NotificationRow {
     /// Increasing id; the inbox is ordered and paged by it.
     pub id: i64,
@@ -60,7 +58,7 @@ pub struct NewMail {
 }
 
 /// A queued or sent e-mail.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct MailRow {
     /// Database id.
     pub id: i64,
@@ -80,32 +78,6 @@ pub struct MailRow {
     pub sent_at: Option<i64>,
     /// The error of the last failed attempt.
     pub last_error: Option<String>,
-}
-
-fn notification_from_row(row: &AnyRow) -> Result<NotificationRow, sqlx::Error> {
-    Ok(NotificationRow {
-        id: row.try_get("id")?,
-        user_id: row.try_get("user_id")?,
-        at: row.try_get("at")?,
-        title: row.try_get("title")?,
-        body: row.try_get("body")?,
-        link: row.try_get("link")?,
-        read_at: row.try_get("read_at")?,
-    })
-}
-
-fn mail_from_row(row: &AnyRow) -> Result<MailRow, sqlx::Error> {
-    Ok(MailRow {
-        id: row.try_get("id")?,
-        to_address: row.try_get("to_address")?,
-        subject: row.try_get("subject")?,
-        body: row.try_get("body")?,
-        created_at: row.try_get("created_at")?,
-        attempts: row.try_get("attempts")?,
-        next_attempt_at: row.try_get("next_attempt_at")?,
-        sent_at: row.try_get("sent_at")?,
-        last_error: row.try_get("last_error")?,
-    })
 }
 
 /// Inserts inbox entries inside the caller's transaction.
@@ -173,7 +145,7 @@ impl Store {
         before_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<NotificationRow>, StoreError> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, NotificationRow>(
             "SELECT id, user_id, at, title, body, link, read_at FROM notifications \
              WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
         )
@@ -182,10 +154,7 @@ impl Store {
         .bind(limit.max(0))
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(notification_from_row)
-            .collect::<Result<_, _>>()?)
+        Ok(rows)
     }
 
     /// How many of the user's entries are unread (one indexed count).
@@ -207,7 +176,7 @@ impl Store {
         id: i64,
         now_ms: i64,
     ) -> Result<Option<NotificationRow>, StoreError> {
-        let row = sqlx::query(
+        let row = sqlx::query_as::<_, NotificationRow>(
             "UPDATE notifications SET read_at = COALESCE(read_at, $1) \
              WHERE id = $2 AND user_id = $3 \
              RETURNING id, user_id, at, title, body, link, read_at",
@@ -217,7 +186,7 @@ impl Store {
         .bind(user_id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(notification_from_row).transpose()?)
+        Ok(row)
     }
 
     /// Marks every unread entry of the user read; returns how many changed.
@@ -251,7 +220,7 @@ impl Store {
 
     /// Up to `limit` unsent e-mails with `next_attempt_at <= now_ms`, longest waiting first.
     pub async fn due_mail(&self, now_ms: i64, limit: i64) -> Result<Vec<MailRow>, StoreError> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, MailRow>(
             "SELECT id, to_address, subject, body, created_at, attempts, next_attempt_at, \
                  sent_at, last_error \
              FROM mail_outbox \
@@ -262,7 +231,7 @@ impl Store {
         .bind(limit.max(0))
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(mail_from_row).collect::<Result<_, _>>()?)
+        Ok(rows)
     }
 
     /// Claims the due e-mail `mail` for one sender until `lease_until`: its next attempt moves
@@ -285,7 +254,7 @@ impl Store {
 
     /// The queued or sent e-mail with this id, if any.
     pub async fn mail(&self, id: i64) -> Result<Option<MailRow>, StoreError> {
-        let row = sqlx::query(
+        let row = sqlx::query_as::<_, MailRow>(
             "SELECT id, to_address, subject, body, created_at, attempts, next_attempt_at, \
                  sent_at, last_error \
              FROM mail_outbox WHERE id = $1",
@@ -293,7 +262,7 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(mail_from_row).transpose()?)
+        Ok(row)
     }
 
     /// Records a successful delivery (and counts the attempt). `NotFound` when no such row.
@@ -360,7 +329,7 @@ impl Store {
         &self,
         organisation_id: i64,
     ) -> Result<Vec<UserRow>, StoreError> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, UserRow>(
             "SELECT id, username, password_hash, display_name, role, organisation_id, \
                  scope_region, scope_sector, email, created_at, password_changed_at \
              FROM users WHERE organisation_id = $1 ORDER BY id",
@@ -368,6 +337,6 @@ impl Store {
         .bind(organisation_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(user_from_row).collect::<Result<_, _>>()?)
+        Ok(rows)
     }
 }

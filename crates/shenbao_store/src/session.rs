@@ -4,21 +4,7 @@
 //! Must not: generate tokens, read the clock or choose lifetimes and limits (the web layer
 //! passes `now_ms`, `expires_at` and the window).
 
-use sqlx::Row;
-use sqlx::any::AnyRow;
-
 use crate::{NewSession, SessionRow, Store, StoreError};
-
-fn session_from_row(row: &AnyRow) -> Result<SessionRow, sqlx::Error> {
-    Ok(SessionRow {
-        id: row.try_get("id")?,
-        user_id: row.try_get("user_id")?,
-        csrf_token: row.try_get("csrf_token")?,
-        created_at: row.try_get("created_at")?,
-        expires_at: row.try_get("expires_at")?,
-        last_seen_at: row.try_get("last_seen_at")?,
-    })
-}
 
 impl Store {
     /// Stores a new session; `last_seen_at` starts at `created_at`. Errors:
@@ -41,7 +27,7 @@ impl Store {
     /// The session with this token, or `None` when there is none or it expired
     /// (`expires_at <= now_ms`). Expired rows are left for [`Store::delete_expired_sessions`].
     pub async fn session(&self, id: &str, now_ms: i64) -> Result<Option<SessionRow>, StoreError> {
-        let row = sqlx::query(
+        let session = sqlx::query_as::<_, SessionRow>(
             "SELECT id, user_id, csrf_token, created_at, expires_at, last_seen_at \
              FROM sessions WHERE id = $1 AND expires_at > $2",
         )
@@ -49,7 +35,7 @@ impl Store {
         .bind(now_ms)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(session_from_row).transpose()?)
+        Ok(session)
     }
 
     /// Records activity and moves the expiry (sliding sessions). Does nothing when the session
@@ -125,14 +111,13 @@ impl Store {
         key: &str,
         since_ms: i64,
     ) -> Result<(i64, Option<i64>), StoreError> {
-        let row = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT COUNT(*) AS n, MAX(at) AS latest FROM login_failures WHERE key = $1 AND at >= $2",
         )
         .bind(key)
         .bind(since_ms)
         .fetch_one(&self.pool)
-        .await?;
-        Ok((row.try_get("n")?, row.try_get("latest")?))
+        .await?)
     }
 
     /// Forgets every failure of `key` (after a successful login).
