@@ -10,9 +10,6 @@
 //!
 //! Must not: touch the file system, or check file types and sizes (the web layer does).
 
-use sqlx::Row;
-use sqlx::any::AnyRow;
-
 use crate::application::{VERSION_CONFLICT, refusal_on};
 use crate::{ApplicationStatus, AttachmentRow, NewAttachment, Store, StoreError, Tx};
 
@@ -21,21 +18,6 @@ macro_rules! attachment_columns {
         "id, application_id, slot, original_name, storage_key, size, sha256, file_type, \
          created_at, uploaded_by"
     };
-}
-
-fn attachment_from_row(row: &AnyRow) -> Result<AttachmentRow, sqlx::Error> {
-    Ok(AttachmentRow {
-        id: row.try_get("id")?,
-        application_id: row.try_get("application_id")?,
-        slot: row.try_get("slot")?,
-        original_name: row.try_get("original_name")?,
-        storage_key: row.try_get("storage_key")?,
-        size: row.try_get("size")?,
-        sha256: row.try_get("sha256")?,
-        file_type: row.try_get("file_type")?,
-        created_at: row.try_get("created_at")?,
-        uploaded_by: row.try_get("uploaded_by")?,
-    })
 }
 
 impl Store {
@@ -49,31 +31,26 @@ impl Store {
 
     /// The attachment with this id, if any.
     pub async fn attachment(&self, id: i64) -> Result<Option<AttachmentRow>, StoreError> {
-        let row = sqlx::query(concat!(
+        Ok(sqlx::query_as(concat!(
             "SELECT ",
             attachment_columns!(),
             " FROM attachments WHERE id = $1"
         ))
         .bind(id)
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.as_ref().map(attachment_from_row).transpose()?)
+        .await?)
     }
 
     /// An application's attachments, ordered by slot, then id (upload order within a slot).
     pub async fn attachments(&self, application_id: i64) -> Result<Vec<AttachmentRow>, StoreError> {
-        let rows = sqlx::query(concat!(
+        Ok(sqlx::query_as(concat!(
             "SELECT ",
             attachment_columns!(),
             " FROM attachments WHERE application_id = $1 ORDER BY slot, id"
         ))
         .bind(application_id)
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .iter()
-            .map(attachment_from_row)
-            .collect::<Result<_, _>>()?)
+        .await?)
     }
 
     /// As [`Tx::delete_attachment`], in a transaction of its own.
@@ -93,7 +70,7 @@ impl Tx {
     /// returned; `NotFound` when there is no such application; an unknown `uploaded_by` is `Other` (a
     /// foreign-key violation).
     pub async fn add_attachment(&mut self, a: &NewAttachment) -> Result<AttachmentRow, StoreError> {
-        let row = sqlx::query(concat!(
+        let row = sqlx::query_as::<_, AttachmentRow>(concat!(
             "INSERT INTO attachments (application_id, slot, original_name, storage_key, size, \
                  sha256, file_type, created_at, uploaded_by) \
              SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 \
@@ -115,7 +92,7 @@ impl Tx {
         .fetch_optional(&mut **self)
         .await?;
         match row {
-            Some(row) => Ok(attachment_from_row(&row)?),
+            Some(row) => Ok(row),
             None => Err(refusal_on(self, a.application_id).await),
         }
     }
@@ -129,7 +106,7 @@ impl Tx {
         &mut self,
         id: i64,
     ) -> Result<Option<AttachmentRow>, StoreError> {
-        let row = sqlx::query(concat!(
+        let row = sqlx::query_as::<_, AttachmentRow>(concat!(
             "DELETE FROM attachments \
              WHERE id = $1 AND EXISTS (SELECT 1 FROM applications \
                  WHERE applications.id = attachments.application_id \
@@ -148,7 +125,7 @@ impl Tx {
             .await?
             .is_some();
         match row {
-            Some(row) => Ok(Some(attachment_from_row(&row)?)),
+            Some(row) => Ok(Some(row)),
             None if exists => Err(StoreError::Conflict {
                 constraint: VERSION_CONFLICT.to_owned(),
             }),

@@ -2,19 +2,7 @@
 //!
 //! Must not: parse or check the TOML (`shenbao_core` does, before `upsert_call`).
 
-use sqlx::Row;
-use sqlx::any::AnyRow;
-
 use crate::{CallRow, Store, StoreError};
-
-fn call_from_row(row: &AnyRow) -> Result<CallRow, sqlx::Error> {
-    Ok(CallRow {
-        id: row.try_get("id")?,
-        source: row.try_get("source")?,
-        demo_deadline: row.try_get("demo_deadline")?,
-        loaded_at: row.try_get("loaded_at")?,
-    })
-}
 
 impl Store {
     /// Inserts the call, or replaces its source, demo deadline and load time.
@@ -41,10 +29,10 @@ impl Store {
 
     /// Every stored call, ordered by id.
     pub async fn calls(&self) -> Result<Vec<CallRow>, StoreError> {
-        let rows =
-            sqlx::query("SELECT id, source, demo_deadline, loaded_at FROM calls ORDER BY id")
+        Ok(
+            sqlx::query_as("SELECT id, source, demo_deadline, loaded_at FROM calls ORDER BY id")
                 .fetch_all(&self.pool)
-                .await?;
-        Ok(rows.iter().map(call_from_row).collect::<Result<_, _>>()?)
+                .await?,
+        )
     }
 }

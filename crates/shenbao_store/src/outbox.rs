@@ -7,14 +7,11 @@
 //!
 //! Must not: decide who is told what, or word it (the web layer's deliverer does).
 
-use sqlx::Row;
-use sqlx::any::AnyRow;
-
 use crate::notification::{insert_mail, insert_notifications};
 use crate::{NewMail, NewNotification, Store, StoreError};
 
 /// A stored outbox row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OutboxRow {
     /// Increasing id: rows are delivered in this order.
     pub id: i64,
@@ -28,16 +25,6 @@ pub struct OutboxRow {
     pub delivered_at: Option<i64>,
 }
 
-fn outbox_from_row(row: &AnyRow) -> Result<OutboxRow, sqlx::Error> {
-    Ok(OutboxRow {
-        id: row.try_get("id")?,
-        at: row.try_get("at")?,
-        kind: row.try_get("kind")?,
-        payload: row.try_get("payload")?,
-        delivered_at: row.try_get("delivered_at")?,
-    })
-}
-
 impl Store {
     /// Up to `limit` undelivered rows with an id above `after_id`, oldest first.
     pub async fn pending_outbox(
@@ -45,25 +32,24 @@ impl Store {
         after_id: i64,
         limit: i64,
     ) -> Result<Vec<OutboxRow>, StoreError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id, at, kind, payload, delivered_at FROM outbox \
              WHERE delivered_at IS NULL AND id > $1 ORDER BY id LIMIT $2",
         )
         .bind(after_id)
         .bind(limit.max(0))
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.iter().map(outbox_from_row).collect::<Result<_, _>>()?)
+        .await?)
     }
 
     /// The outbox row with this id, delivered or not.
     pub async fn outbox_row(&self, id: i64) -> Result<Option<OutboxRow>, StoreError> {
-        let row =
-            sqlx::query("SELECT id, at, kind, payload, delivered_at FROM outbox WHERE id = $1")
+        Ok(
+            sqlx::query_as("SELECT id, at, kind, payload, delivered_at FROM outbox WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.as_ref().map(outbox_from_row).transpose()?)
+                .await?,
+        )
     }
 
     /// How many rows wait for delivery (the operator's health check, tests).

@@ -4,12 +4,10 @@
 //! Must not: compute or check codes, generate secrets or read the clock (the web layer does,
 //! and passes time steps and `now_ms`).
 
-use sqlx::Row;
-
 use crate::{Store, StoreError};
 
 /// An account's authenticator.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TotpRow {
     /// The shared secret, base32.
     pub secret: String,
@@ -22,20 +20,12 @@ pub struct TotpRow {
 impl Store {
     /// The account's authenticator, set up or being set up.
     pub async fn totp(&self, user_id: i64) -> Result<Option<TotpRow>, StoreError> {
-        let row = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT secret, enabled_at, last_step FROM totp_secrets WHERE user_id = $1",
         )
         .bind(user_id)
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(match row {
-            Some(r) => Some(TotpRow {
-                secret: r.try_get("secret")?,
-                enabled_at: r.try_get("enabled_at")?,
-                last_step: r.try_get("last_step")?,
-            }),
-            None => None,
-        })
+        .await?)
     }
 
     /// Starts setting up an authenticator with `secret` (replacing one not yet confirmed).
