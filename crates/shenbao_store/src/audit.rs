@@ -7,11 +7,10 @@
 
 use std::ops::DerefMut;
 
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::chain::{self, Chain};
-use crate::model::audit_from_row;
-use crate::sql::like_pattern;
+use crate::sql::{Statement, like_pattern};
 use crate::{AuditRow, NewAuditEntry, Store, StoreError};
 
 /// Who did it, as the administrator's filter names them.
@@ -45,13 +44,16 @@ pub struct AuditQuery {
 
 /// An audit entry as the administrator reads it: the entry, the account it names (when it
 /// still exists) and its chain hash (`None` for entries older than the chain).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AuditListRow {
     /// The entry.
+    #[sqlx(flatten)]
     pub entry: AuditRow,
     /// Login name of the actor.
+    #[sqlx(rename = "username")]
     pub actor_username: Option<String>,
     /// Display name of the actor.
+    #[sqlx(rename = "display_name")]
     pub actor_name: Option<String>,
     /// The entry's hash in the chain.
     pub hash: Option<String>,
@@ -114,15 +116,14 @@ impl Store {
         before_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<AuditRow>, StoreError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id, at, actor_user_id, actor_ip, action, target_kind, target_id, detail \
              FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2",
         )
         .bind(before_id.unwrap_or(i64::MAX))
         .bind(limit.max(0))
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.iter().map(audit_from_row).collect::<Result<_, _>>()?)
+        .await?)
     }
 
     /// The entries matching `q`, newest (highest id) first, with the actor's names: one page of
@@ -130,69 +131,42 @@ impl Store {
     pub async fn audit_search(&self, q: &AuditQuery) -> Result<Vec<AuditListRow>, StoreError> {
         // The filters are optional, so the statement is assembled from fixed fragments; every
         // value is a bound parameter.
-        let mut sql = String::from(
+        let mut sql = Statement::new(
             "SELECT a.id, a.at, a.actor_user_id, a.actor_ip, a.action, a.target_kind, \
                  a.target_id, a.detail, a.hash, u.username, u.display_name \
-             FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id WHERE a.id < $1",
+             FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id WHERE a.id < ",
         );
-        let mut n = 1;
-        let mut next = |sql: &mut String, fragment: &str| {
-            n += 1;
-            sql.push_str(&fragment.replace('?', &format!("${n}")));
-        };
+        sql.push_bind(q.before_id.unwrap_or(i64::MAX));
         match &q.actor {
-            Some(AuditActor::Id(_)) => next(&mut sql, " AND a.actor_user_id = ?"),
-            Some(AuditActor::Name(_)) => next(
-                &mut sql,
-                " AND (u.username LIKE ? ESCAPE '\\' OR u.display_name LIKE ? ESCAPE '\\')",
-            ),
-            None => {}
-        }
-        if q.action.is_some() {
-            next(&mut sql, " AND a.action = ?");
-        }
-        if q.from_ms.is_some() {
-            next(&mut sql, " AND a.at >= ?");
-        }
-        if q.until_ms.is_some() {
-            next(&mut sql, " AND a.at < ?");
-        }
-        if q.ip_prefix.is_some() {
-            next(&mut sql, " AND a.actor_ip LIKE ? ESCAPE '\\'");
-        }
-        n += 1;
-        sql.push_str(&format!(" ORDER BY a.id DESC LIMIT ${n}"));
-        // Assembled above from fixed fragments only; every value is bound.
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(q.before_id.unwrap_or(i64::MAX));
-        match &q.actor {
-            Some(AuditActor::Id(id)) => query = query.bind(*id),
-            Some(AuditActor::Name(name)) => query = query.bind(like_pattern(name)),
+            Some(AuditActor::Id(id)) => {
+                sql.push(" AND a.actor_user_id = ").push_bind(*id);
+            }
+            Some(AuditActor::Name(name)) => {
+                let name = sql.bind(like_pattern(name));
+                sql.push(&format!(
+                    " AND (u.username LIKE {name} ESCAPE '\\' \
+                     OR u.display_name LIKE {name} ESCAPE '\\')"
+                ));
+            }
             None => {}
         }
         if let Some(action) = &q.action {
-            query = query.bind(action);
+            sql.push(" AND a.action = ").push_bind(action);
         }
         if let Some(from) = q.from_ms {
-            query = query.bind(from);
+            sql.push(" AND a.at >= ").push_bind(from);
         }
         if let Some(until) = q.until_ms {
-            query = query.bind(until);
+            sql.push(" AND a.at < ").push_bind(until);
         }
         if let Some(ip) = &q.ip_prefix {
             // A prefix: the pattern's leading `%` removed.
-            query = query.bind(like_pattern(ip)[1..].to_owned());
+            sql.push(" AND a.actor_ip LIKE ")
+                .push_bind(like_pattern(ip)[1..].to_owned())
+                .push(" ESCAPE '\\'");
         }
-        let rows = query.bind(q.limit.max(0)).fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|row| {
-                Ok(AuditListRow {
-                    entry: audit_from_row(row)?,
-                    actor_username: row.try_get("username")?,
-                    actor_name: row.try_get("display_name")?,
-                    hash: row.try_get("hash")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+        sql.push(" ORDER BY a.id DESC LIMIT ")
+            .push_bind(q.limit.max(0));
+        Ok(sql.query_as()?.fetch_all(&self.pool).await?)
     }
 }

@@ -63,8 +63,9 @@
 
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, FromRow};
 
+use crate::model::EventRecord;
 use crate::{ApplicationStatus, AuditRow, Backend, EventRow, Store, StoreError};
 
 /// The anchor of an empty, never pruned chain: the `prev_hash` of its first row.
@@ -261,6 +262,14 @@ pub(crate) async fn seal(
     Ok(())
 }
 
+/// The chain's own columns of a row.
+#[derive(sqlx::FromRow)]
+struct ChainColumns {
+    id: i64,
+    prev_hash: Option<String>,
+    hash: Option<String>,
+}
+
 /// One row as read for verification: its id, the hash its columns give with its stored
 /// `prev_hash`, and the stored `prev_hash` and `hash`.
 struct Stored {
@@ -271,22 +280,24 @@ struct Stored {
 }
 
 fn stored(chain: Chain, row: &AnyRow) -> Result<Stored, sqlx::Error> {
-    let prev_hash: Option<String> = row.try_get("prev_hash")?;
-    let hash: Option<String> = row.try_get("hash")?;
-    let (id, computed) = match chain {
+    let ChainColumns {
+        id,
+        prev_hash,
+        hash,
+    } = ChainColumns::from_row(row)?;
+    let computed = match chain {
         Chain::AuditLog => {
-            let r = crate::model::audit_from_row(row)?;
-            let computed = prev_hash.as_deref().map(|p| audit_hash(&r, p));
-            (r.id, computed)
+            let r = AuditRow::from_row(row)?;
+            prev_hash.as_deref().map(|p| audit_hash(&r, p))
         }
-        Chain::ApplicationEvents => match crate::model::event_from_row(row) {
+        Chain::ApplicationEvents => match EventRecord::from_row(row) {
             Ok(r) => {
-                let computed = prev_hash.as_deref().map(|p| event_hash(&r, p));
-                (r.id, computed)
+                let r = EventRow::from(r);
+                prev_hash.as_deref().map(|p| event_hash(&r, p))
             }
             // A status that is no status was written by hand, not by this crate: the row
             // cannot match its hash, and is reported as changed rather than failing the walk.
-            Err(sqlx::Error::ColumnDecode { .. }) => (row.try_get("id")?, Some(String::new())),
+            Err(sqlx::Error::ColumnDecode { .. }) => Some(String::new()),
             Err(e) => return Err(e),
         },
     };
@@ -312,16 +323,17 @@ impl Store {
                     .await?
             }
         };
-        let head = sqlx::query(
+        let (anchor_id, anchor_hash, head_id, head_hash): (
+            Option<i64>,
+            String,
+            Option<i64>,
+            String,
+        ) = sqlx::query_as(
             "SELECT anchor_id, anchor_hash, head_id, head_hash FROM hash_chains WHERE name = $1",
         )
         .bind(chain.table())
         .fetch_one(&mut *tx)
         .await?;
-        let anchor_id: Option<i64> = head.try_get("anchor_id")?;
-        let anchor_hash: String = head.try_get("anchor_hash")?;
-        let head_id: Option<i64> = head.try_get("head_id")?;
-        let head_hash: String = head.try_get("head_hash")?;
         let mut report = ChainReport {
             chain,
             verified: 0,
@@ -354,7 +366,7 @@ impl Store {
                 .fetch_all(&mut *tx)
                 .await?;
             let Some(last) = rows.last() else { break };
-            after = last.try_get("id")?;
+            after = ChainColumns::from_row(last)?.id;
             for row in &rows {
                 let row = stored(chain, row)?;
                 let problem = match (&row.hash, &row.prev_hash, &row.computed) {
@@ -421,16 +433,14 @@ impl Store {
                 return Ok(0);
             }
         };
-        let last_deleted = sqlx::query(
+        let last_deleted: Option<(i64, String)> = sqlx::query_as(
             "SELECT id, hash FROM audit_log WHERE id < $1 AND hash IS NOT NULL \
              ORDER BY id DESC LIMIT 1",
         )
         .bind(keep_from)
         .fetch_optional(&mut *tx)
         .await?;
-        if let Some(row) = last_deleted {
-            let id: i64 = row.try_get("id")?;
-            let hash: String = row.try_get("hash")?;
+        if let Some((id, hash)) = last_deleted {
             sqlx::query("UPDATE hash_chains SET anchor_id = $1, anchor_hash = $2 WHERE name = $3")
                 .bind(id)
                 .bind(hash)

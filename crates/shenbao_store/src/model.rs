@@ -480,11 +480,6 @@ pub(crate) fn status_column(
     })
 }
 
-/// An audit entry as stored.
-pub(crate) fn audit_from_row(row: &sqlx::any::AnyRow) -> Result<AuditRow, sqlx::Error> {
-    sqlx::FromRow::from_row(row)
-}
-
 /// An application event as stored.
 pub(crate) fn event_from_row(row: &sqlx::any::AnyRow) -> Result<EventRow, sqlx::Error> {
     <EventRecord as sqlx::FromRow<_>>::from_row(row).map(EventRow::from)

@@ -1,11 +1,12 @@
-//! Small pieces of SQL text and keys that several modules build the same way, and the reading
-//! of text columns as domain types.
+//! Small pieces of SQL text and keys that several modules build the same way, the reading of
+//! text columns as domain types, and statements assembled from optional filters.
 
 use std::str::FromStr;
 
-use sqlx::any::{AnyTypeInfo, AnyValueRef};
+use sqlx::any::{AnyArguments, AnyRow, AnyTypeInfo, AnyValueRef};
 use sqlx::error::BoxDynError;
-use sqlx::{Any, Decode, Type};
+use sqlx::query::QueryAs;
+use sqlx::{Any, Arguments, Decode, Encode, FromRow, Type};
 
 use crate::{ApplicationStatus, Role};
 
@@ -67,5 +68,69 @@ impl From<Text<Role>> for Role {
 impl From<Text<ApplicationStatus>> for ApplicationStatus {
     fn from(text: Text<ApplicationStatus>) -> Self {
         text.0
+    }
+}
+
+/// A statement assembled from fixed SQL fragments with every value bound, for queries whose
+/// filters are optional. Placeholders are numbered `$1`, `$2`, … in binding order, the one
+/// style both backends read. (sqlx's `QueryBuilder` would do the bookkeeping, but over the Any
+/// driver its `push_bind` writes `?`, which PostgreSQL does not accept.)
+pub(crate) struct Statement {
+    sql: String,
+    /// The values bound so far, or the first value that could not be encoded (reported when
+    /// the statement runs, as `Query::bind` does).
+    arguments: Result<AnyArguments, BoxDynError>,
+}
+
+impl Statement {
+    /// A statement starting with `sql` (which must not use placeholders).
+    pub(crate) fn new(sql: &str) -> Self {
+        Statement {
+            sql: sql.to_owned(),
+            arguments: Ok(AnyArguments::default()),
+        }
+    }
+
+    /// Appends a fixed fragment.
+    pub(crate) fn push(&mut self, fragment: &str) -> &mut Self {
+        self.sql.push_str(fragment);
+        self
+    }
+
+    /// Binds `value` and returns its placeholder, for a fragment that uses it (once or more).
+    pub(crate) fn bind<'t, T>(&mut self, value: T) -> String
+    where
+        T: Encode<'t, Any> + Type<Any>,
+    {
+        if let Ok(arguments) = &mut self.arguments
+            && let Err(error) = arguments.add(value)
+        {
+            self.arguments = Err(error);
+        }
+        let n = self.arguments.as_ref().map_or(0, Arguments::len);
+        format!("${n}")
+    }
+
+    /// Binds `value` and appends its placeholder.
+    pub(crate) fn push_bind<'t, T>(&mut self, value: T) -> &mut Self
+    where
+        T: Encode<'t, Any> + Type<Any>,
+    {
+        let placeholder = self.bind(value);
+        self.push(&placeholder)
+    }
+
+    /// The statement as a query whose rows are read as `O`; `Encode` when a value could not
+    /// be bound.
+    pub(crate) fn query_as<O>(self) -> Result<QueryAs<'static, Any, O, AnyArguments>, sqlx::Error>
+    where
+        O: for<'r> FromRow<'r, AnyRow>,
+    {
+        let arguments = self.arguments.map_err(sqlx::Error::Encode)?;
+        // Assembled from fixed fragments only; every value is bound.
+        Ok(sqlx::query_as_with(
+            sqlx::AssertSqlSafe(self.sql),
+            arguments,
+        ))
     }
 }
