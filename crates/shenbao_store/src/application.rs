@@ -14,11 +14,10 @@
 
 use std::ops::DerefMut;
 
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::chain::{self, Chain};
-use crate::model::event_from_row;
+use crate::model::EventRecord;
 use crate::sql::unit_list_key;
 use crate::{
     ApplicantSubmission, ApplicationEvent, ApplicationRow, ApplicationStatus, EventRow, FORWARDED,
@@ -56,40 +55,6 @@ macro_rules! snapshot_columns {
     () => {
         "id, application_id, version, answers, files, content_hash, created_at"
     };
-}
-
-pub(crate) fn application_from_row(row: &AnyRow) -> Result<ApplicationRow, sqlx::Error> {
-    Ok(ApplicationRow {
-        id: row.try_get("id")?,
-        call_id: row.try_get("call_id")?,
-        direction: row.try_get("direction")?,
-        subdirection: row.try_get("subdirection")?,
-        organisation_id: row.try_get("organisation_id")?,
-        created_by: row.try_get("created_by")?,
-        status: crate::model::status_column(row, "status")?,
-        answers: row.try_get("answers")?,
-        justification: row.try_get("justification")?,
-        version: row.try_get("version")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        submitted_at: row.try_get("submitted_at")?,
-        level: row.try_get("level")?,
-        unit: row.try_get("unit")?,
-        sector: row.try_get("sector")?,
-        title: row.try_get("title")?,
-    })
-}
-
-pub(crate) fn snapshot_from_row(row: &AnyRow) -> Result<SnapshotRow, sqlx::Error> {
-    Ok(SnapshotRow {
-        id: row.try_get("id")?,
-        application_id: row.try_get("application_id")?,
-        version: row.try_get("version")?,
-        answers: row.try_get("answers")?,
-        files: row.try_get("files")?,
-        content_hash: row.try_get("content_hash")?,
-        created_at: row.try_get("created_at")?,
-    })
 }
 
 /// Appends one event to the events' hash chain, inside the caller's write transaction.
@@ -170,15 +135,14 @@ impl Store {
 
     /// The application with this id, if any.
     pub async fn application(&self, id: i64) -> Result<Option<ApplicationRow>, StoreError> {
-        let row = sqlx::query(concat!(
+        Ok(sqlx::query_as(concat!(
             "SELECT ",
             application_columns!(),
             " FROM applications WHERE id = $1"
         ))
         .bind(id)
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.as_ref().map(application_from_row).transpose()?)
+        .await?)
     }
 
     /// An organisation's applications (to every call when `call_id` is `None`), newest (highest
@@ -192,7 +156,7 @@ impl Store {
         // type a parameter that is only compared with NULL, and the plain form uses the index.
         let rows = match call_id {
             Some(call_id) => {
-                sqlx::query(concat!(
+                sqlx::query_as(concat!(
                     "SELECT ",
                     application_columns!(),
                     " FROM applications WHERE organisation_id = $1 AND call_id = $2 \
@@ -204,7 +168,7 @@ impl Store {
                 .await?
             }
             None => {
-                sqlx::query(concat!(
+                sqlx::query_as(concat!(
                     "SELECT ",
                     application_columns!(),
                     " FROM applications WHERE organisation_id = $1 ORDER BY id DESC"
@@ -214,10 +178,7 @@ impl Store {
                 .await?
             }
         };
-        Ok(rows
-            .iter()
-            .map(application_from_row)
-            .collect::<Result<_, _>>()?)
+        Ok(rows)
     }
 
     /// Saves the answers and justification of a draft in a transaction of its own: see
@@ -304,7 +265,7 @@ impl Store {
         &self,
         application_id: i64,
     ) -> Result<Vec<EventRow>, StoreError> {
-        let rows = sqlx::query(concat!(
+        let rows = sqlx::query_as::<_, EventRecord>(concat!(
             "SELECT ",
             event_columns!(),
             " FROM application_events WHERE application_id = $1 ORDER BY id"
@@ -312,7 +273,7 @@ impl Store {
         .bind(application_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(event_from_row).collect::<Result<_, _>>()?)
+        Ok(rows.into_iter().map(EventRow::from).collect())
     }
 
     /// The snapshot of an application's latest submission, if it was ever submitted.
@@ -320,15 +281,14 @@ impl Store {
         &self,
         application_id: i64,
     ) -> Result<Option<SnapshotRow>, StoreError> {
-        let row = sqlx::query(concat!(
+        Ok(sqlx::query_as(concat!(
             "SELECT ",
             snapshot_columns!(),
             " FROM application_snapshots WHERE application_id = $1 ORDER BY id DESC LIMIT 1"
         ))
         .bind(application_id)
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.as_ref().map(snapshot_from_row).transpose()?)
+        .await?)
     }
 
     /// How many applications the database holds (benchmarks, admin statistics).
@@ -400,12 +360,10 @@ impl Tx {
         // The unit's list of the direction must not be forwarded while this submission is
         // on its way there (see `Tx::forward`, which takes this lock exclusively).
         let target: Option<(String, String)> =
-            sqlx::query("SELECT call_id, direction FROM applications WHERE id = $1")
+            sqlx::query_as("SELECT call_id, direction FROM applications WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&mut **self)
-                .await?
-                .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
-                .transpose()?;
+                .await?;
         let Some((call_id, direction)) = target else {
             return Err(StoreError::NotFound);
         };
@@ -413,7 +371,7 @@ impl Tx {
         self.lock(LockClass::UnitList, &key, false).await?;
         // The applicant's own submission also stores the justification it was made with
         // ($10); a submission made for the tests' set-up leaves it as it is.
-        let row = sqlx::query(concat!(
+        let application = sqlx::query_as::<_, ApplicationRow>(concat!(
             "UPDATE applications \
              SET status = $11, version = version + 1, updated_at = $1, \
                  submitted_at = $1, level = $4, unit = $5, sector = $6, title = $7, \
@@ -436,7 +394,7 @@ impl Tx {
         .bind(ApplicationStatus::Submitted.as_str())
         .fetch_optional(&mut **self)
         .await?;
-        let Some(row) = row else {
+        let Some(application) = application else {
             // Why, read under the same lock: the forwarded list is the refusal nothing on the
             // applicant's side can put right, so it is named first.
             let forwarded = sqlx::query(
@@ -457,7 +415,6 @@ impl Tx {
             }
             return Err(refusal_on(self, id).await);
         };
-        let application = application_from_row(&row)?;
         sqlx::query(
             "INSERT INTO application_snapshots \
                  (application_id, version, answers, files, content_hash, created_at) \
@@ -495,7 +452,7 @@ impl Tx {
         level: &str,
         event: &ApplicationEvent,
     ) -> Result<ApplicationRow, StoreError> {
-        let row = sqlx::query(concat!(
+        let application = sqlx::query_as::<_, ApplicationRow>(concat!(
             "UPDATE applications \
              SET status = $4, version = version + 1, updated_at = $1, submitted_at = NULL, \
                  level = NULL, unit = NULL \
@@ -510,10 +467,9 @@ impl Tx {
         .bind(ApplicationStatus::Submitted.as_str())
         .fetch_optional(&mut **self)
         .await?;
-        let Some(row) = row else {
+        let Some(application) = application else {
             return Err(refusal_on(self, id).await);
         };
-        let application = application_from_row(&row)?;
         insert_event(
             &mut **self,
             id,
@@ -536,7 +492,7 @@ impl Tx {
         new: &NewApplication,
         event: &ApplicationEvent,
     ) -> Result<ApplicationRow, StoreError> {
-        let row = sqlx::query(concat!(
+        let application = sqlx::query_as::<_, ApplicationRow>(concat!(
             "INSERT INTO applications (call_id, direction, subdirection, organisation_id, \
                  created_by, status, answers, justification, version, created_at, updated_at, \
                  submitted_at) \
@@ -554,7 +510,6 @@ impl Tx {
         .bind(ApplicationStatus::Draft.as_str())
         .fetch_one(&mut *self.inner)
         .await?;
-        let application = application_from_row(&row)?;
         insert_event(
             &mut *self.inner,
             application.id,

@@ -465,26 +465,6 @@ impl From<EventRecord> for EventRow {
     }
 }
 
-// Hand readers still used by modules not yet converted to row structs.
-
-/// Reads a status column (`status`, `from_status`…) as an [`ApplicationStatus`].
-pub(crate) fn status_column(
-    row: &sqlx::any::AnyRow,
-    column: &str,
-) -> Result<ApplicationStatus, sqlx::Error> {
-    use sqlx::Row;
-    let text: String = row.try_get(column)?;
-    text.parse().map_err(|e| sqlx::Error::ColumnDecode {
-        index: column.to_owned(),
-        source: Box::new(e),
-    })
-}
-
-/// An application event as stored.
-pub(crate) fn event_from_row(row: &sqlx::any::AnyRow) -> Result<EventRow, sqlx::Error> {
-    <EventRecord as sqlx::FromRow<_>>::from_row(row).map(EventRow::from)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,11 +18,11 @@ use std::collections::BTreeMap;
 
 use shenbao_core::workflow::Action;
 
-use sqlx::any::AnyRow;
-use sqlx::{Any, AnyConnection, Row, Transaction};
+use sqlx::{Any, AnyConnection, Transaction};
 
-use crate::application::{application_columns, application_from_row, insert_event, refusal_on};
+use crate::application::{application_columns, insert_event, refusal_on};
 use crate::expert::placeholders;
+use crate::sql::Text;
 use crate::{
     ApplicationEvent, ApplicationRow, ApplicationStatus, LockClass, Store, StoreError, Tx,
 };
@@ -48,7 +48,7 @@ async fn selection_refusal(conn: &mut AnyConnection, id: i64) -> StoreError {
 pub const PUBLISHED: &str = "publications.call_id";
 
 /// A call's publication.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PublicationRow {
     /// The call.
     pub call_id: String,
@@ -59,7 +59,7 @@ pub struct PublicationRow {
 }
 
 /// An application at the owner level, with its applicant.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OwnerApplicationRow {
     /// Application id.
     pub id: i64,
@@ -68,19 +68,21 @@ pub struct OwnerApplicationRow {
     /// Case or project name.
     pub title: Option<String>,
     /// Submitted (waiting for the owner) or selected.
+    #[sqlx(try_from = "Text<ApplicationStatus>")]
     pub status: ApplicationStatus,
     /// Unix milliseconds of the submission (with `id`, the page key).
     pub submitted_at: i64,
     /// The applicant organisation.
     pub organisation_id: i64,
     /// Its name.
+    #[sqlx(rename = "name")]
     pub organisation_name: String,
     /// Its six-digit division code.
     pub region: String,
 }
 
 /// A selected application of a call, for the published list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SelectedRow {
     /// Application id (the page key).
     pub id: i64,
@@ -89,6 +91,7 @@ pub struct SelectedRow {
     /// Direction.
     pub direction: String,
     /// The applicant organisation's name.
+    #[sqlx(rename = "name")]
     pub organisation_name: String,
     /// Its six-digit division code.
     pub region: String,
@@ -107,6 +110,17 @@ pub struct CountRow {
     pub city: String,
     /// How many.
     pub count: i64,
+}
+
+/// One group of [`Store::owner_counts`]' query, before the regions are gathered into cities.
+#[derive(sqlx::FromRow)]
+struct RegionCount {
+    level: Option<String>,
+    #[sqlx(try_from = "Text<ApplicationStatus>")]
+    status: ApplicationStatus,
+    direction: String,
+    region: String,
+    n: i64,
 }
 
 fn published() -> StoreError {
@@ -203,21 +217,12 @@ impl Store {
 
     /// A call's publication, if its results are published.
     pub async fn publication(&self, call_id: &str) -> Result<Option<PublicationRow>, StoreError> {
-        let row = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT call_id, published_at, published_by FROM publications WHERE call_id = $1",
         )
         .bind(call_id)
         .fetch_optional(&self.pool)
-        .await?;
-        row.map(|row| {
-            Ok(PublicationRow {
-                call_id: row.try_get("call_id")?,
-                published_at: row.try_get("published_at")?,
-                published_by: row.try_get("published_by")?,
-            })
-        })
-        .transpose()
-        .map_err(|e: sqlx::Error| e.into())
+        .await?)
     }
 
     /// Up to `limit` applications of a call at the owner level (`level`, unit `*`, status
@@ -235,7 +240,7 @@ impl Store {
         let (after_at, after_id) = after.unwrap_or((i64::MIN, i64::MIN));
         let rows = match direction {
             Some(direction) => {
-                sqlx::query(
+                sqlx::query_as(
                     "SELECT a.id, a.direction, a.title, a.status, a.submitted_at, \
                          a.organisation_id, o.name, o.region \
                      FROM applications a JOIN organisations o ON o.id = a.organisation_id \
@@ -256,7 +261,7 @@ impl Store {
                 .await?
             }
             None => {
-                sqlx::query(
+                sqlx::query_as(
                     "SELECT a.id, a.direction, a.title, a.status, a.submitted_at, \
                          a.organisation_id, o.name, o.region \
                      FROM applications a JOIN organisations o ON o.id = a.organisation_id \
@@ -276,10 +281,7 @@ impl Store {
                 .await?
             }
         };
-        rows.iter()
-            .map(owner_application_from_row)
-            .collect::<Result<_, _>>()
-            .map_err(Into::into)
+        Ok(rows)
     }
 
     /// Up to `limit` selected applications of a call with their applicants, by id, with ids
@@ -291,7 +293,7 @@ impl Store {
         after_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<SelectedRow>, StoreError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT a.id, a.title, a.direction, o.name, o.region \
              FROM applications a JOIN organisations o ON o.id = a.organisation_id \
              WHERE a.call_id = $1 AND a.status = $4 AND a.id > $2 \
@@ -302,26 +304,14 @@ impl Store {
         .bind(limit.max(0))
         .bind(ApplicationStatus::Selected.as_str())
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(SelectedRow {
-                    id: row.try_get("id")?,
-                    title: row.try_get("title")?,
-                    direction: row.try_get("direction")?,
-                    organisation_name: row.try_get("name")?,
-                    region: row.try_get("region")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+        .await?)
     }
 
     /// How many applications of a call are in each (level, status, direction, applicant's
     /// city), in one grouped query by the applicant's region; the regions are gathered into
     /// their cities by [`shenbao_core::routing::city_of`], the one place that rule lives.
     pub async fn owner_counts(&self, call_id: &str) -> Result<Vec<CountRow>, StoreError> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, RegionCount>(
             "SELECT a.level, a.status, a.direction, o.region, COUNT(*) AS n \
              FROM applications a JOIN organisations o ON o.id = a.organisation_id \
              WHERE a.call_id = $1 \
@@ -332,13 +322,15 @@ impl Store {
         .await?;
         let mut counts: BTreeMap<(Option<String>, &'static str, String, String), CountRow> =
             BTreeMap::new();
-        for row in &rows {
-            let status = crate::model::status_column(row, "status")?;
-            let region: String = row.try_get("region")?;
+        for RegionCount {
+            level,
+            status,
+            direction,
+            region,
+            n,
+        } in rows
+        {
             let city = shenbao_core::routing::city_of(&region);
-            let level: Option<String> = row.try_get("level")?;
-            let direction: String = row.try_get("direction")?;
-            let n: i64 = row.try_get("n")?;
             counts
                 .entry((
                     level.clone(),
@@ -357,19 +349,6 @@ impl Store {
         }
         Ok(counts.into_values().collect())
     }
-}
-
-fn owner_application_from_row(row: &AnyRow) -> Result<OwnerApplicationRow, sqlx::Error> {
-    Ok(OwnerApplicationRow {
-        id: row.try_get("id")?,
-        direction: row.try_get("direction")?,
-        title: row.try_get("title")?,
-        status: crate::model::status_column(row, "status")?,
-        submitted_at: row.try_get("submitted_at")?,
-        organisation_id: row.try_get("organisation_id")?,
-        organisation_name: row.try_get("name")?,
-        region: row.try_get("region")?,
-    })
 }
 
 impl Tx {
@@ -414,7 +393,7 @@ impl Tx {
         self.store
             .refuse_if_published(&mut self.inner, &call_id)
             .await?;
-        let row = sqlx::query(concat!(
+        let application = sqlx::query_as::<_, ApplicationRow>(concat!(
             "UPDATE applications SET status = $1, version = version + 1, updated_at = $2 \
              WHERE id = $3 AND status = $4 AND unit = '*' \
                AND NOT EXISTS (SELECT 1 FROM publications p \
@@ -428,10 +407,9 @@ impl Tx {
         .bind(from.as_str())
         .fetch_optional(&mut *self.inner)
         .await?;
-        let Some(row) = row else {
+        let Some(application) = application else {
             return Err(selection_refusal(&mut self.inner, id).await);
         };
-        let application = application_from_row(&row)?;
         insert_event(&mut *self.inner, id, event, Some(from), to).await?;
         Ok(application)
     }

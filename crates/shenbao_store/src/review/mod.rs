@@ -14,13 +14,10 @@ use std::collections::BTreeMap;
 
 use shenbao_core::workflow::Action;
 
-use sqlx::any::AnyRow;
-use sqlx::{Any, AnyConnection, Executor, Row, Transaction};
+use sqlx::{Any, AnyConnection, Executor, Transaction};
 
-use crate::application::{
-    application_columns, application_from_row, insert_event, refusal_on, snapshot_from_row,
-};
-use crate::sql::{like_pattern, unit_list_key};
+use crate::application::{application_columns, insert_event, refusal_on};
+use crate::sql::{Statement, Text, like_pattern, unit_list_key};
 use crate::{
     ApplicationEvent, ApplicationRow, ApplicationStatus, LockClass, Store, StoreError, Tx, UserRow,
 };
@@ -54,7 +51,7 @@ pub struct Decision {
 }
 
 /// A stored decision.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ReviewRow {
     /// The application.
     pub application_id: i64,
@@ -79,20 +76,22 @@ pub struct ReviewRow {
 }
 
 /// A lower level's decision on an application that reached a unit, with what the unit shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LowerRow {
     /// The lower level's decision (its unit, rank and opinion).
+    #[sqlx(flatten)]
     pub review: ReviewRow,
     /// The application's title.
     pub title: Option<String>,
     /// Its current status.
+    #[sqlx(try_from = "Text<ApplicationStatus>")]
     pub status: ApplicationStatus,
     /// The applicant's name.
     pub organisation_name: String,
 }
 
 /// A unit's forwarded list of one direction.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ForwardRow {
     /// The direction.
     pub direction: String,
@@ -145,9 +144,10 @@ pub struct QueueQuery {
 
 /// A row of a queue or ranking: the application with its organisation and, in a ranking, the
 /// unit's decision.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct QueueRow {
     /// The application.
+    #[sqlx(flatten)]
     pub application: ApplicationRow,
     /// The applicant organisation's name.
     pub organisation_name: String,
@@ -158,29 +158,16 @@ pub struct QueueRow {
 }
 
 /// Applications of a unit by direction and status.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct QueueCount {
     /// Direction.
     pub direction: String,
     /// Status.
+    #[sqlx(try_from = "Text<ApplicationStatus>")]
     pub status: ApplicationStatus,
     /// How many.
+    #[sqlx(rename = "n")]
     pub count: i64,
-}
-
-fn review_from_row(row: &AnyRow) -> Result<ReviewRow, sqlx::Error> {
-    Ok(ReviewRow {
-        application_id: row.try_get("application_id")?,
-        level: row.try_get("level")?,
-        unit: row.try_get("unit")?,
-        direction: row.try_get("direction")?,
-        decision: row.try_get("decision")?,
-        opinion: row.try_get("opinion")?,
-        signatures: row.try_get("signatures")?,
-        rank: row.try_get("rank")?,
-        decided_by: row.try_get("decided_by")?,
-        decided_at: row.try_get("decided_at")?,
-    })
 }
 
 /// The columns of [`QueueRow`] over `applications a JOIN organisations o`, with `r.rank` from a
@@ -192,15 +179,6 @@ macro_rules! queue_columns {
          a.submitted_at, a.level, a.unit, a.sector, a.title, \
          o.name AS organisation_name, o.region AS organisation_region, r.rank AS rank"
     };
-}
-
-fn queue_row(row: &AnyRow) -> Result<QueueRow, sqlx::Error> {
-    Ok(QueueRow {
-        application: application_from_row(row)?,
-        organisation_name: row.try_get("organisation_name")?,
-        organisation_region: row.try_get("organisation_region")?,
-        rank: row.try_get("rank")?,
-    })
 }
 
 /// Closes the gap a removed rank leaves, inside the caller's transaction.
@@ -248,7 +226,7 @@ async fn guarded_status(
     status: ApplicationStatus,
 ) -> Result<Option<ApplicationRow>, StoreError> {
     let [a, b, c] = ApplicationStatus::DECIDABLE;
-    let row = sqlx::query(concat!(
+    Ok(sqlx::query_as(concat!(
         "UPDATE applications SET status = $1, version = version + 1 \
          WHERE id = $2 AND call_id = $3 AND level = $4 AND unit = $5 \
            AND status IN ($6, $7, $8) AND ",
@@ -265,8 +243,7 @@ async fn guarded_status(
     .bind(b.as_str())
     .bind(c.as_str())
     .fetch_optional(&mut **tx)
-    .await?;
-    Ok(row.as_ref().map(application_from_row).transpose()?)
+    .await?)
 }
 
 /// The decision and rank `level` recorded for application `id`, if any.
@@ -275,15 +252,13 @@ async fn previous_decision(
     id: i64,
     level: &str,
 ) -> Result<Option<(String, Option<i64>)>, StoreError> {
-    let row =
-        sqlx::query("SELECT decision, rank FROM reviews WHERE application_id = $1 AND level = $2")
-            .bind(id)
-            .bind(level)
-            .fetch_optional(&mut **tx)
-            .await?;
-    Ok(row
-        .map(|r| Ok::<_, sqlx::Error>((r.try_get("decision")?, r.try_get("rank")?)))
-        .transpose()?)
+    Ok(sqlx::query_as(
+        "SELECT decision, rank FROM reviews WHERE application_id = $1 AND level = $2",
+    )
+    .bind(id)
+    .bind(level)
+    .fetch_optional(&mut **tx)
+    .await?)
 }
 
 /// Deletes the decision of the unit's level on application `id`, closing the gap its rank
@@ -383,7 +358,7 @@ impl Store {
 
     /// The directions the unit has forwarded, with when and how many.
     pub async fn forwards_of_unit(&self, at: &UnitRef) -> Result<Vec<ForwardRow>, StoreError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT direction, forwarded_at, forwarded_by, count FROM forwards \
              WHERE call_id = $1 AND level = $2 AND unit = $3 ORDER BY direction",
         )
@@ -391,31 +366,19 @@ impl Store {
         .bind(&at.level)
         .bind(&at.unit)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ForwardRow {
-                    direction: r.try_get("direction")?,
-                    forwarded_at: r.try_get("forwarded_at")?,
-                    forwarded_by: r.try_get("forwarded_by")?,
-                    count: r.try_get("count")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+        .await?)
     }
 
     /// Every level's decision on an application, in the order they were made.
     pub async fn reviews_of(&self, application_id: i64) -> Result<Vec<ReviewRow>, StoreError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT application_id, level, unit, direction, decision, opinion, signatures, \
                  rank, decided_by, decided_at \
              FROM reviews WHERE application_id = $1 ORDER BY decided_at, level",
         )
         .bind(application_id)
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.iter().map(review_from_row).collect::<Result<_, _>>()?)
+        .await?)
     }
 
     /// What a lower level sent to unit `at` in `direction` (a city reading its counties'
@@ -427,7 +390,7 @@ impl Store {
         direction: &str,
         lower_level: &str,
     ) -> Result<Vec<LowerRow>, StoreError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT r.application_id, r.level, r.unit, r.direction, r.decision, r.opinion, \
                  r.signatures, r.rank, r.decided_by, r.decided_at, \
                  a.title, a.status, o.name AS organisation_name \
@@ -444,18 +407,7 @@ impl Store {
         .bind(lower_level)
         .bind(direction)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(LowerRow {
-                    review: review_from_row(r)?,
-                    title: r.try_get("title")?,
-                    status: crate::model::status_column(r, "status")?,
-                    organisation_name: r.try_get("organisation_name")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+        .await?)
     }
 
     /// The unit's ranking of `direction`: its recommended applications in rank order.
@@ -464,7 +416,7 @@ impl Store {
         at: &UnitRef,
         direction: &str,
     ) -> Result<Vec<QueueRow>, StoreError> {
-        let rows = sqlx::query(concat!(
+        Ok(sqlx::query_as(concat!(
             "SELECT ",
             queue_columns!(),
             " FROM reviews r JOIN applications a ON a.id = r.application_id \
@@ -478,8 +430,7 @@ impl Store {
         .bind(&at.unit)
         .bind(direction)
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.iter().map(queue_row).collect::<Result<_, _>>()?)
+        .await?)
     }
 
     /// One page of the unit's queue: the applications at its level and unit, filtered and in
@@ -491,77 +442,53 @@ impl Store {
     ) -> Result<Vec<QueueRow>, StoreError> {
         // The filters are optional, so the statement is assembled from fixed fragments; every
         // value is still a bound parameter.
-        let mut sql = String::from(concat!(
+        let mut sql = Statement::new(concat!(
             "SELECT ",
             queue_columns!(),
             " FROM applications a JOIN organisations o ON o.id = a.organisation_id \
                LEFT JOIN reviews r ON r.application_id = a.id AND r.level = a.level \
-             WHERE a.call_id = $1 AND a.level = $2 AND a.unit = $3"
+             WHERE a.call_id = "
         ));
-        let mut n = 3;
-        let mut next = |sql: &mut String, fragment: &str| {
-            n += 1;
-            sql.push_str(&fragment.replace('?', &format!("${n}")));
-        };
-        if q.direction.is_some() {
-            next(&mut sql, " AND a.direction = ?");
+        sql.push_bind(&at.call_id)
+            .push(" AND a.level = ")
+            .push_bind(&at.level)
+            .push(" AND a.unit = ")
+            .push_bind(&at.unit);
+        if let Some(d) = &q.direction {
+            sql.push(" AND a.direction = ").push_bind(d);
         }
-        if q.status.is_some() {
-            next(&mut sql, " AND a.status = ?");
+        if let Some(s) = q.status {
+            sql.push(" AND a.status = ").push_bind(s.as_str());
         }
-        if q.region.is_some() {
-            next(&mut sql, " AND o.region = ?");
+        if let Some(r) = &q.region {
+            sql.push(" AND o.region = ").push_bind(r);
         }
-        if q.keyword.is_some() {
-            next(
-                &mut sql,
-                " AND (o.name LIKE ? ESCAPE '\\' OR COALESCE(a.title, '') LIKE ? ESCAPE '\\')",
-            );
+        if let Some(k) = &q.keyword {
+            let k = sql.bind(like_pattern(k));
+            sql.push(&format!(
+                " AND (o.name LIKE {k} ESCAPE '\\' OR COALESCE(a.title, '') LIKE {k} ESCAPE '\\')"
+            ));
         }
         let (cmp, order) = match q.sort {
             QueueSort::Newest => ("<", "DESC"),
             QueueSort::Oldest => (">", "ASC"),
         };
-        if q.after.is_some() {
-            n += 1;
-            let a = n;
-            n += 1;
-            let b = n;
-            sql.push_str(&format!(
-                " AND (a.submitted_at {cmp} ${a} OR (a.submitted_at = ${a} AND a.id {cmp} ${b}))"
+        if let Some((t, id)) = q.after {
+            let (a, b) = (sql.bind(t), sql.bind(id));
+            sql.push(&format!(
+                " AND (a.submitted_at {cmp} {a} OR (a.submitted_at = {a} AND a.id {cmp} {b}))"
             ));
         }
-        n += 1;
-        sql.push_str(&format!(
-            " ORDER BY a.submitted_at {order}, a.id {order} LIMIT ${n}"
-        ));
-        // Assembled above from fixed fragments only; every value is bound.
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(&at.call_id)
-            .bind(&at.level)
-            .bind(&at.unit);
-        if let Some(d) = &q.direction {
-            query = query.bind(d);
-        }
-        if let Some(s) = q.status {
-            query = query.bind(s.as_str());
-        }
-        if let Some(r) = &q.region {
-            query = query.bind(r);
-        }
-        if let Some(k) = &q.keyword {
-            query = query.bind(like_pattern(k));
-        }
-        if let Some((t, id)) = q.after {
-            query = query.bind(t).bind(id);
-        }
-        let rows = query.bind(q.limit).fetch_all(&self.pool).await?;
-        Ok(rows.iter().map(queue_row).collect::<Result<_, _>>()?)
+        sql.push(&format!(
+            " ORDER BY a.submitted_at {order}, a.id {order} LIMIT "
+        ))
+        .push_bind(q.limit);
+        Ok(sql.query_as()?.fetch_all(&self.pool).await?)
     }
 
     /// How many applications the unit holds, by direction and status.
     pub async fn queue_counts(&self, at: &UnitRef) -> Result<Vec<QueueCount>, StoreError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT direction, status, COUNT(*) AS n FROM applications \
              WHERE call_id = $1 AND level = $2 AND unit = $3 \
              GROUP BY direction, status ORDER BY direction, status",
@@ -570,17 +497,7 @@ impl Store {
         .bind(&at.level)
         .bind(&at.unit)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(QueueCount {
-                    direction: r.try_get("direction")?,
-                    status: crate::model::status_column(r, "status")?,
-                    count: r.try_get("n")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+        .await?)
     }
 
     /// The accounts that review for a unit: bureau accounts whose region is the unit (and no
@@ -636,17 +553,13 @@ impl Store {
         &self,
         application_id: i64,
     ) -> Result<Vec<crate::SnapshotRow>, StoreError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id, application_id, version, answers, files, content_hash, created_at \
              FROM application_snapshots WHERE application_id = $1 ORDER BY id DESC LIMIT 2",
         )
         .bind(application_id)
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .iter()
-            .map(snapshot_from_row)
-            .collect::<Result<_, _>>()?)
+        .await?)
     }
 }
 

@@ -149,15 +149,13 @@ impl Tx {
         if touched == 0 {
             return Err(review_refusal(self, id, at).await);
         }
-        let row = sqlx::query(
+        let (rank, direction): (Option<i64>, String) = sqlx::query_as(
             "SELECT rank, direction FROM reviews WHERE application_id = $1 AND level = $2",
         )
         .bind(id)
         .bind(&at.level)
         .fetch_one(&mut **self)
         .await?;
-        let rank: Option<i64> = row.try_get("rank")?;
-        let direction: String = row.try_get("direction")?;
         let Some(rank) = rank else {
             return Err(refusal_on(self, id).await);
         };
@@ -242,7 +240,7 @@ impl Tx {
         }
         // The forwarded list with each applicant's region (the city it goes to, when the next
         // level is the applicants' cities).
-        let listed: Vec<(i64, String)> = sqlx::query(
+        let listed: Vec<(i64, String)> = sqlx::query_as(
             "SELECT a.id, o.region FROM applications a \
              JOIN organisations o ON o.id = a.organisation_id \
              WHERE a.call_id = $1 AND a.level = $2 AND a.unit = $3 AND a.direction = $4 \
@@ -254,10 +252,7 @@ impl Tx {
         .bind(direction)
         .bind(forwarded.as_str())
         .fetch_all(&mut **self)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("region")?)))
-        .collect::<Result<_, sqlx::Error>>()?;
+        .await?;
         let ids: Vec<i64> = listed.iter().map(|(id, _)| *id).collect();
         let moved = match next_unit {
             // Each application goes to its applicant's city, by the rule in core
