@@ -18,8 +18,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 
 use crate::{ApplicationStatus, Backend, Store, StoreError, Tx};
 
@@ -31,9 +30,10 @@ pub const ASSIGNMENT_TAKEN: &str = "assignments.application_expert_key";
 pub const ASSIGNMENT_SUBMITTED: &str = "assignments.submitted";
 
 /// An expert of a call's pool, with their account and load in the call.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PoolExpertRow {
     /// The expert's user id.
+    #[sqlx(rename = "id")]
     pub user_id: i64,
     /// Login name.
     pub username: String,
@@ -67,7 +67,7 @@ pub struct NewConflict {
 }
 
 /// A declared conflict, with names for display.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ConflictRow {
     /// The call.
     pub call_id: String,
@@ -104,7 +104,7 @@ pub struct NewAssignment {
 }
 
 /// A stored assignment with the expert's scores.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AssignmentRow {
     /// Database id.
     pub id: i64,
@@ -161,7 +161,7 @@ pub struct AutoAssignOutcome {
 }
 
 /// An assignment in an expert's queue.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ExpertQueueRow {
     /// The assignment id (the page key).
     pub id: i64,
@@ -182,7 +182,7 @@ pub struct ExpertQueueRow {
 }
 
 /// An expert on an application, for the owner's assignment list (no scores).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ApplicationExpertRow {
     /// The assignment id.
     pub id: i64,
@@ -205,22 +205,6 @@ macro_rules! assignment_columns {
     };
 }
 
-fn assignment_from_row(row: &AnyRow) -> Result<AssignmentRow, sqlx::Error> {
-    Ok(AssignmentRow {
-        id: row.try_get("id")?,
-        application_id: row.try_get("application_id")?,
-        expert_id: row.try_get("expert_id")?,
-        call_id: row.try_get("call_id")?,
-        direction: row.try_get("direction")?,
-        assigned_at: row.try_get("assigned_at")?,
-        assigned_by: row.try_get("assigned_by")?,
-        scores: row.try_get("scores")?,
-        comments: row.try_get("comments")?,
-        saved_at: row.try_get("saved_at")?,
-        submitted_at: row.try_get("submitted_at")?,
-    })
-}
-
 fn conflict(constraint: &str) -> StoreError {
     StoreError::Conflict {
         constraint: constraint.to_owned(),
@@ -233,13 +217,12 @@ async fn assignment_owner(
     tx: &mut Transaction<'static, Any>,
     id: i64,
 ) -> Result<Option<(String, i64)>, StoreError> {
-    let row = sqlx::query("SELECT call_id, expert_id FROM assignments WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    Ok(row
-        .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
-        .transpose()?)
+    Ok(
+        sqlx::query_as("SELECT call_id, expert_id FROM assignments WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
 }
 
 /// Why a guarded write of the expert's own assignment `id` matched no row: its scores were
@@ -296,7 +279,7 @@ impl Store {
     /// A call's pool with each expert's account, employer and load in the call, ordered by
     /// user id.
     pub async fn pool_experts(&self, call_id: &str) -> Result<Vec<PoolExpertRow>, StoreError> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, PoolExpertRow>(
             "SELECT u.id, u.username, u.display_name, u.organisation_id, \
                  o.name AS organisation_name, ce.added_at, \
                  COALESCE(l.assigned, 0) AS assigned, COALESCE(l.submitted, 0) AS submitted \
@@ -313,21 +296,7 @@ impl Store {
         .bind(call_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(PoolExpertRow {
-                    user_id: row.try_get("id")?,
-                    username: row.try_get("username")?,
-                    display_name: row.try_get("display_name")?,
-                    organisation_id: row.try_get("organisation_id")?,
-                    organisation_name: row.try_get("organisation_name")?,
-                    added_at: row.try_get("added_at")?,
-                    assigned: row.try_get("assigned")?,
-                    submitted: row.try_get("submitted")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+        Ok(rows)
     }
 
     /// Whether `user_id` is in the pool of `call_id`.
@@ -367,7 +336,7 @@ impl Store {
 
     /// A call's declared conflicts, by expert then organisation.
     pub async fn conflicts(&self, call_id: &str) -> Result<Vec<ConflictRow>, StoreError> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, ConflictRow>(
             "SELECT c.call_id, c.user_id, u.username, u.display_name, c.organisation_id, \
                  o.name AS organisation_name, o.uscc, c.reason, c.declared_at \
              FROM expert_conflicts c \
@@ -379,22 +348,7 @@ impl Store {
         .bind(call_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(ConflictRow {
-                    call_id: row.try_get("call_id")?,
-                    user_id: row.try_get("user_id")?,
-                    username: row.try_get("username")?,
-                    display_name: row.try_get("display_name")?,
-                    organisation_id: row.try_get("organisation_id")?,
-                    organisation_name: row.try_get("organisation_name")?,
-                    uscc: row.try_get("uscc")?,
-                    reason: row.try_get("reason")?,
-                    declared_at: row.try_get("declared_at")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+        Ok(rows)
     }
 
     // ---- assignments -----------------------------------------------------------------------
@@ -425,15 +379,14 @@ impl Store {
 
     /// The assignment with this id, if any.
     pub async fn assignment(&self, id: i64) -> Result<Option<AssignmentRow>, StoreError> {
-        let row = sqlx::query(concat!(
+        Ok(sqlx::query_as(concat!(
             "SELECT ",
             assignment_columns!(),
             " FROM assignments WHERE id = $1"
         ))
         .bind(id)
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.as_ref().map(assignment_from_row).transpose()?)
+        .await?)
     }
 
     /// The assignment of `expert_id` to `application_id`, if the expert is assigned to it.
@@ -442,7 +395,7 @@ impl Store {
         application_id: i64,
         expert_id: i64,
     ) -> Result<Option<AssignmentRow>, StoreError> {
-        let row = sqlx::query(concat!(
+        Ok(sqlx::query_as(concat!(
             "SELECT ",
             assignment_columns!(),
             " FROM assignments WHERE application_id = $1 AND expert_id = $2"
@@ -450,8 +403,7 @@ impl Store {
         .bind(application_id)
         .bind(expert_id)
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.as_ref().map(assignment_from_row).transpose()?)
+        .await?)
     }
 
     /// Up to `limit` assignments of an expert across calls, oldest (lowest id) first, with
@@ -462,7 +414,7 @@ impl Store {
         after_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<ExpertQueueRow>, StoreError> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, ExpertQueueRow>(
             "SELECT s.id, s.application_id, s.call_id, s.direction, a.title, s.assigned_at, \
                  s.saved_at, s.submitted_at \
              FROM assignments s JOIN applications a ON a.id = s.application_id \
@@ -473,21 +425,7 @@ impl Store {
         .bind(limit.max(0))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(ExpertQueueRow {
-                    id: row.try_get("id")?,
-                    application_id: row.try_get("application_id")?,
-                    call_id: row.try_get("call_id")?,
-                    direction: row.try_get("direction")?,
-                    title: row.try_get("title")?,
-                    assigned_at: row.try_get("assigned_at")?,
-                    saved_at: row.try_get("saved_at")?,
-                    submitted_at: row.try_get("submitted_at")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+        Ok(rows)
     }
 
     /// The experts on each of `application_ids` (a page of the owner's list), by application
@@ -507,24 +445,12 @@ impl Store {
              WHERE s.application_id IN ({}) ORDER BY s.application_id, s.expert_id",
             placeholders(1, application_ids.len())
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        let mut query = sqlx::query_as::<_, ApplicationExpertRow>(sqlx::AssertSqlSafe(sql));
         for id in application_ids {
             query = query.bind(*id);
         }
         let rows = query.fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|row| {
-                Ok(ApplicationExpertRow {
-                    id: row.try_get("id")?,
-                    application_id: row.try_get("application_id")?,
-                    expert_id: row.try_get("expert_id")?,
-                    username: row.try_get("username")?,
-                    display_name: row.try_get("display_name")?,
-                    submitted_at: row.try_get("submitted_at")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+        Ok(rows)
     }
 
     /// As [`Tx::save_scores`], in a transaction of its own.
@@ -582,7 +508,7 @@ impl Store {
         call_id: &str,
         direction: &str,
     ) -> Result<Vec<AssignmentRow>, StoreError> {
-        let rows = sqlx::query(concat!(
+        Ok(sqlx::query_as(concat!(
             "SELECT ",
             assignment_columns!(),
             " FROM assignments WHERE call_id = $1 AND direction = $2 \
@@ -591,11 +517,7 @@ impl Store {
         .bind(call_id)
         .bind(direction)
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .iter()
-            .map(assignment_from_row)
-            .collect::<Result<_, _>>()?)
+        .await?)
     }
 }
 

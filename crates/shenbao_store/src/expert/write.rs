@@ -25,7 +25,7 @@ impl Tx {
         self.store
             .refuse_if_published(&mut self.inner, &call_id)
             .await?;
-        let row = sqlx::query(concat!(
+        let row = sqlx::query_as::<_, AssignmentRow>(concat!(
             "INSERT INTO assignments (application_id, expert_id, call_id, direction, \
                  assigned_at, assigned_by) \
              SELECT a.id, $2, a.call_id, a.direction, $3, $4 FROM applications a \
@@ -48,10 +48,7 @@ impl Tx {
         .fetch_optional(&mut *self.inner)
         .await?;
         match row {
-            Some(row) => {
-                let assignment = assignment_from_row(&row)?;
-                Ok(assignment)
-            }
+            Some(assignment) => Ok(assignment),
             // Applications are never deleted: it exists, so the guard found a conflict.
             None => Err(conflict(ASSIGNMENT_CONFLICT)),
         }
@@ -70,14 +67,14 @@ impl Tx {
         self.store
             .refuse_if_published(&mut self.inner, &call_id)
             .await?;
-        let row = sqlx::query(concat!(
+        let removed = sqlx::query_as::<_, AssignmentRow>(concat!(
             "DELETE FROM assignments WHERE id = $1 AND submitted_at IS NULL RETURNING ",
             assignment_columns!()
         ))
         .bind(id)
         .fetch_optional(&mut *self.inner)
         .await?;
-        let Some(row) = row else {
+        let Some(removed) = removed else {
             let still_there = assignment_owner(&mut self.inner, id).await?.is_some();
             return if still_there {
                 Err(conflict(ASSIGNMENT_SUBMITTED))
@@ -85,7 +82,6 @@ impl Tx {
                 Ok(None)
             };
         };
-        let removed = assignment_from_row(&row)?;
         Ok(Some(removed))
     }
 
@@ -121,18 +117,15 @@ impl Tx {
                  WHERE ce.call_id = $1 ORDER BY ce.user_id"
             }
         };
-        let experts: Vec<(i64, Option<String>)> = sqlx::query(pool_sql)
+        let experts: Vec<(i64, Option<String>)> = sqlx::query_as(pool_sql)
             .bind(&job.call_id)
             .fetch_all(&mut *self.inner)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-            .collect::<Result<_, sqlx::Error>>()?;
+            .await?;
 
         // Organisations are compared by USCC: several accounts may share one code.
         let apps: Vec<(i64, String)> = match &job.direction {
             Some(direction) => {
-                sqlx::query(
+                sqlx::query_as(
                     "SELECT a.id, o.uscc FROM applications a \
                      JOIN organisations o ON o.id = a.organisation_id \
                      WHERE a.call_id = $1 AND a.level = $2 AND a.unit = '*' \
@@ -146,7 +139,7 @@ impl Tx {
                 .await?
             }
             None => {
-                sqlx::query(
+                sqlx::query_as(
                     "SELECT a.id, o.uscc FROM applications a \
                      JOIN organisations o ON o.id = a.organisation_id \
                      WHERE a.call_id = $1 AND a.level = $2 AND a.unit = '*' \
@@ -158,30 +151,26 @@ impl Tx {
                 .fetch_all(&mut *self.inner)
                 .await?
             }
-        }
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect::<Result<_, sqlx::Error>>()?;
+        };
 
-        let conflicts: HashSet<(i64, String)> = sqlx::query(
+        let conflicts: HashSet<(i64, String)> = sqlx::query_as::<_, (i64, String)>(
             "SELECT c.user_id, o.uscc FROM expert_conflicts c \
              JOIN organisations o ON o.id = c.organisation_id WHERE c.call_id = $1",
         )
         .bind(&job.call_id)
         .fetch_all(&mut *self.inner)
         .await?
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect::<Result<_, sqlx::Error>>()?;
+        .into_iter()
+        .collect();
 
         let mut load: BTreeMap<i64, i64> = experts.iter().map(|(id, _)| (*id, 0)).collect();
         let mut on_app: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
-        for r in sqlx::query("SELECT application_id, expert_id FROM assignments WHERE call_id = $1")
-            .bind(&job.call_id)
-            .fetch_all(&mut *self.inner)
-            .await?
-        {
-            let (app, expert): (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
+        let assigned: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT application_id, expert_id FROM assignments WHERE call_id = $1")
+                .bind(&job.call_id)
+                .fetch_all(&mut *self.inner)
+                .await?;
+        for (app, expert) in assigned {
             *load.entry(expert).or_insert(0) += 1;
             on_app.entry(app).or_default().insert(expert);
         }
@@ -289,7 +278,7 @@ impl Tx {
         self.store
             .refuse_if_published(&mut self.inner, &call_id)
             .await?;
-        let row = sqlx::query(sql)
+        let saved = sqlx::query_as::<_, AssignmentRow>(sql)
             .bind(scores)
             .bind(comments)
             .bind(now_ms)
@@ -297,12 +286,11 @@ impl Tx {
             .bind(expert_id)
             .fetch_optional(&mut *self.inner)
             .await?;
-        let Some(row) = row else {
+        let Some(saved) = saved else {
             // Submitted, or removed meanwhile (PostgreSQL: by a writer that committed after
             // the look-up above).
             return Err(unchanged_assignment(&mut self.inner, id).await?);
         };
-        let saved = assignment_from_row(&row)?;
         Ok(saved)
     }
 
@@ -330,7 +318,7 @@ impl Tx {
         self.store
             .refuse_if_published(&mut self.inner, &call_id)
             .await?;
-        let row = sqlx::query(concat!(
+        let removed = sqlx::query_as::<_, AssignmentRow>(concat!(
             "DELETE FROM assignments WHERE id = $1 AND expert_id = $2 AND submitted_at IS NULL \
              RETURNING ",
             assignment_columns!()
@@ -339,10 +327,9 @@ impl Tx {
         .bind(expert_id)
         .fetch_optional(&mut *self.inner)
         .await?;
-        let Some(row) = row else {
+        let Some(removed) = removed else {
             return Err(unchanged_assignment(&mut self.inner, id).await?);
         };
-        let removed = assignment_from_row(&row)?;
         sqlx::query(
             "INSERT INTO expert_conflicts (call_id, user_id, organisation_id, reason, declared_at) \
              SELECT call_id, $2, organisation_id, $3, $4 FROM applications WHERE id = $1 \
