@@ -21,8 +21,7 @@ use shenbao_core::workflow::Action;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use crate::application::{application_columns, insert_event, refusal_on};
-use crate::expert::placeholders;
-use crate::sql::Text;
+use crate::sql::{Statement, Text};
 use crate::{
     ApplicationEvent, ApplicationRow, ApplicationStatus, LockClass, Store, StoreError, Tx,
 };
@@ -423,16 +422,9 @@ impl Tx {
         event: &ApplicationEvent,
     ) -> Result<Vec<i64>, StoreError> {
         if !ids.is_empty() {
-            // Only `$n` placeholders are formatted in; the ids are bound.
-            let sql = format!(
-                "SELECT DISTINCT call_id FROM applications WHERE id IN ({}) ORDER BY call_id",
-                placeholders(1, ids.len())
-            );
-            let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
-            for id in ids {
-                query = query.bind(*id);
-            }
-            let calls: Vec<String> = query.fetch_all(&mut *self.inner).await?;
+            let mut sql = Statement::new("SELECT DISTINCT call_id FROM applications WHERE id IN (");
+            sql.push_bind_list(ids).push(") ORDER BY call_id");
+            let calls: Vec<String> = sql.query_scalar()?.fetch_all(&mut *self.inner).await?;
             for call_id in calls {
                 self.store
                     .refuse_if_published(&mut self.inner, &call_id)

@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use sqlx::any::{AnyArguments, AnyRow, AnyTypeInfo, AnyValueRef};
 use sqlx::error::BoxDynError;
-use sqlx::query::QueryAs;
+use sqlx::query::{Query, QueryAs, QueryScalar};
 use sqlx::{Any, Arguments, Decode, Encode, FromRow, Type};
 
 use crate::{ApplicationStatus, Role};
@@ -72,9 +72,10 @@ impl From<Text<ApplicationStatus>> for ApplicationStatus {
 }
 
 /// A statement assembled from fixed SQL fragments with every value bound, for queries whose
-/// filters are optional. Placeholders are numbered `$1`, `$2`, … in binding order, the one
-/// style both backends read. (sqlx's `QueryBuilder` would do the bookkeeping, but over the Any
-/// driver its `push_bind` writes `?`, which PostgreSQL does not accept.)
+/// filters are optional or whose `IN (…)` lists vary in length. Placeholders are numbered
+/// `$1`, `$2`, … in binding order, the one style both backends read. (sqlx's `QueryBuilder`
+/// would do the bookkeeping, but over the Any driver its `push_bind` writes `?`, which
+/// PostgreSQL does not accept.)
 pub(crate) struct Statement {
     sql: String,
     /// The values bound so far, or the first value that could not be encoded (reported when
@@ -120,17 +121,51 @@ impl Statement {
         self.push(&placeholder)
     }
 
-    /// The statement as a query whose rows are read as `O`; `Encode` when a value could not
-    /// be bound.
+    /// Binds every value of `values` and appends their placeholders separated by commas, for
+    /// an `IN (…)` list (which must not be empty).
+    pub(crate) fn push_bind_list<'t, T>(&mut self, values: impl IntoIterator<Item = T>) -> &mut Self
+    where
+        T: Encode<'t, Any> + Type<Any>,
+    {
+        for (i, value) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.push_bind(value);
+        }
+        self
+    }
+
+    /// The SQL text and the bound values; `Encode` when a value could not be bound.
+    fn finish(self) -> Result<(sqlx::AssertSqlSafe<String>, AnyArguments), sqlx::Error> {
+        let arguments = self.arguments.map_err(sqlx::Error::Encode)?;
+        // Assembled from fixed fragments only; every value is bound.
+        Ok((sqlx::AssertSqlSafe(self.sql), arguments))
+    }
+
+    /// The statement as a query whose rows are not read.
+    pub(crate) fn query(self) -> Result<Query<'static, Any, AnyArguments>, sqlx::Error> {
+        let (sql, arguments) = self.finish()?;
+        Ok(sqlx::query_with(sql, arguments))
+    }
+
+    /// The statement as a query whose rows are read as `O`.
     pub(crate) fn query_as<O>(self) -> Result<QueryAs<'static, Any, O, AnyArguments>, sqlx::Error>
     where
         O: for<'r> FromRow<'r, AnyRow>,
     {
-        let arguments = self.arguments.map_err(sqlx::Error::Encode)?;
-        // Assembled from fixed fragments only; every value is bound.
-        Ok(sqlx::query_as_with(
-            sqlx::AssertSqlSafe(self.sql),
-            arguments,
-        ))
+        let (sql, arguments) = self.finish()?;
+        Ok(sqlx::query_as_with(sql, arguments))
+    }
+
+    /// The statement as a query whose rows are one value each, read as `O`.
+    pub(crate) fn query_scalar<O>(
+        self,
+    ) -> Result<QueryScalar<'static, Any, O, AnyArguments>, sqlx::Error>
+    where
+        (O,): for<'r> FromRow<'r, AnyRow>,
+    {
+        let (sql, arguments) = self.finish()?;
+        Ok(sqlx::query_scalar_with(sql, arguments))
     }
 }

@@ -20,6 +20,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use sqlx::{Any, Transaction};
 
+use crate::sql::Statement;
 use crate::{ApplicationStatus, Backend, Store, StoreError, Tx};
 
 /// An expert assigned where they declared a conflict or where they work.
@@ -240,14 +241,6 @@ async fn unchanged_assignment(
     })
 }
 
-/// `$first, $first+1, …` for `n` values, for an `IN (…)` list of bound ids.
-pub(crate) fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 impl Store {
     // ---- the pool --------------------------------------------------------------------------
 
@@ -437,20 +430,15 @@ impl Store {
         if application_ids.is_empty() {
             return Ok(Vec::new());
         }
-        // Only `$n` placeholders are formatted in; the ids are bound.
-        let sql = format!(
+        let mut sql = Statement::new(
             "SELECT s.id, s.application_id, s.expert_id, u.username, u.display_name, \
                  s.submitted_at \
              FROM assignments s JOIN users u ON u.id = s.expert_id \
-             WHERE s.application_id IN ({}) ORDER BY s.application_id, s.expert_id",
-            placeholders(1, application_ids.len())
+             WHERE s.application_id IN (",
         );
-        let mut query = sqlx::query_as::<_, ApplicationExpertRow>(sqlx::AssertSqlSafe(sql));
-        for id in application_ids {
-            query = query.bind(*id);
-        }
-        let rows = query.fetch_all(&self.pool).await?;
-        Ok(rows)
+        sql.push_bind_list(application_ids)
+            .push(") ORDER BY s.application_id, s.expert_id");
+        Ok(sql.query_as()?.fetch_all(&self.pool).await?)
     }
 
     /// As [`Tx::save_scores`], in a transaction of its own.

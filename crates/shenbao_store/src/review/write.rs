@@ -267,21 +267,18 @@ impl Tx {
                 }
                 let mut moved = 0;
                 for (city, ids) in &by_city {
-                    let sql = format!(
-                        "UPDATE applications SET level = $1, status = $3, \
-                             version = version + 1, unit = $2 \
-                         WHERE status = $4 AND id IN ({})",
-                        crate::expert::placeholders(5, ids.len())
-                    );
-                    let mut update = sqlx::query(sqlx::AssertSqlSafe(sql))
-                        .bind(next_level)
-                        .bind(city)
-                        .bind(arrives.as_str())
-                        .bind(forwarded.as_str());
-                    for id in ids {
-                        update = update.bind(id);
-                    }
-                    moved += update.execute(&mut **self).await?.rows_affected();
+                    let mut sql = Statement::new("UPDATE applications SET level = ");
+                    sql.push_bind(next_level)
+                        .push(", status = ")
+                        .push_bind(arrives.as_str())
+                        .push(", version = version + 1, unit = ")
+                        .push_bind(city)
+                        .push(" WHERE status = ")
+                        .push_bind(forwarded.as_str())
+                        .push(" AND id IN (")
+                        .push_bind_list(ids)
+                        .push(")");
+                    moved += sql.query()?.execute(&mut **self).await?.rows_affected();
                 }
                 moved
             }
