@@ -1,5 +1,5 @@
 //! Small pieces of SQL text and keys that several modules build the same way, the reading of
-//! text columns as domain types, and statements assembled from optional filters.
+//! text columns as domain types, and statements assembled at run time.
 
 use std::str::FromStr;
 
@@ -36,7 +36,7 @@ pub(crate) fn unit_list_key(call_id: &str, level: &str, unit: &str, direction: &
 /// implemented for them here; this wrapper carries the one parsing rule instead. A value that
 /// does not parse is a `ColumnDecode` error naming the column, as any other undecodable value.
 #[derive(Debug)]
-pub struct Text<T>(pub T);
+pub(crate) struct Text<T>(pub T);
 
 impl<T> Type<Any> for Text<T> {
     fn type_info() -> AnyTypeInfo {
