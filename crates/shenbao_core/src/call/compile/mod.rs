@@ -3,9 +3,9 @@
 //! once with their paths. A `Call` that exists is consistent; the form engine relies on it.
 //!
 //! One function checks each part of the definition, in the order of the file: the notice
-//! (`notice`), the form (`fields`, `tables`), what is printed (`printed`), the file slots and
-//! commitment (`files`), the rules and limits (`rules`), and the criteria and summary tables
-//! (`review`). Problems are collected by a `checker::Checker`.
+//! (`notice`), the form (`fields`, tables and rows included), what is printed (`printed`), the
+//! file slots and commitment (`files`), the rules and limits (`rules`), and the criteria and
+//! summary tables (`review`). Problems are collected by a `checker::Checker`.
 //!
 //! Must not: evaluate an expression against answers, or read anything but the definition and
 //! its text.
@@ -18,7 +18,6 @@ mod notice;
 mod printed;
 mod review;
 mod rules;
-mod tables;
 
 use chrono::NaiveDate;
 use std::collections::HashMap;
