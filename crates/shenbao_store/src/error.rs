@@ -22,7 +22,7 @@ pub enum StoreError {
     /// `organisations.uscc`, `users.username`, `sessions.id`, `attachments.storage_key`, and
     /// `applications.version` for the optimistic-concurrency check; for the review side
     /// `assignments.application_expert_key`, `assignments.conflict`, `assignments.submitted`
-    /// and `publications.call_id` (see `expert.rs` and `selection.rs`).
+    /// and `publications.call_id` (see `expert/` and `selection.rs`).
     #[error("conflict on {constraint}")]
     Conflict {
         /// `table.column` of the violated unique constraint, or `applications.version`.

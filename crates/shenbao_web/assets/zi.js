@@ -1,10 +1,10 @@
-// Word's 字数 rule, the same as shenbao_core::text (crates/shenbao_core/src/text.rs):
+// Word's 字数 rule, the same as shenbao_core::text (crates/shenbao_core/src/text/zi.rs):
 // every East Asian character or full-width mark counts 1, every run of other non-space
 // characters counts 1. Keep the ranges in step with `is_east_asian` there; the test suite
 // runs the shared examples through both.
 "use strict";
 (function (root) {
-  // [first, last] code points, exactly as `is_east_asian` in text.rs.
+  // [first, last] code points, exactly as `is_east_asian` in text/zi.rs.
   const RANGES = [
     [0x00b7, 0x00b7], [0x2014, 0x2016], [0x2018, 0x2019], [0x201c, 0x201d], [0x2025, 0x2026],
     [0x2030, 0x2030], [0x2032, 0x2033], [0x203b, 0x203b], [0x2103, 0x2103], [0x2109, 0x2109],
