@@ -11,11 +11,13 @@ use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 use shenbao_store::Store;
 
-use crate::fixtures::{BenchApps, Fixture, PASSWORD, USERNAME, form_pairs};
+use crate::common::applicant::{Fixture, form_pairs};
+use crate::common::csrf_of;
+use crate::fixtures::{BenchApps, PASSWORD, USERNAME};
 use crate::hammer::{
     CONNECTIONS, Outcome, PHASE, PageWorker, Tally, WARM_UP, Worker, hammer, print_phase,
 };
-use crate::http::{csrf_of, log_in};
+use crate::http::log_in;
 use crate::memory::{Cpu, mib, proc_status};
 use crate::server::Server;
 use crate::uploads::{
@@ -127,7 +129,7 @@ pub async fn applicant_section(
         html.contains("name=\"f.project_name\""),
         "edit page has the form"
     );
-    let csrf = csrf_of(&html)?;
+    let csrf = csrf_of(&html);
     let rss_idle = proc_status(pid, "VmRSS:").unwrap_or(0);
     println!(
         "applicant: edit page {:.0} KiB; server RSS {:.1} MiB",

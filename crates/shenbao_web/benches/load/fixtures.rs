@@ -1,17 +1,17 @@
-//! The core's valid answer fixtures, and the seeding through the store API: the 2,000
-//! organisations with their 10,000 drafts, and the benchmark applicant with its own
-//! applications.
+//! The seeding through the store API: the 2,000 organisations with their 10,000 drafts, and
+//! the benchmark applicant with its own applications. Answers come from the core's valid
+//! fixtures, read with the HTTP tests' helper (`tests/common/applicant.rs`).
 
 use std::future::Future;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use serde_json::Value as Json;
 use shenbao_store::{ApplicationEvent, NewApplication, NewOrganisation, NewUser, Role, Store};
 use shenbao_web::auth;
 use tokio::task::JoinSet;
 
+use crate::common::applicant::{Fixture, fixture};
 use crate::hammer::CONNECTIONS;
 use crate::uploads::UPLOADS;
 
@@ -27,108 +27,37 @@ pub const SEED_WRITERS: usize = 4;
 pub const USERNAME: &str = "bench_applicant";
 pub const PASSWORD: &str = "bench-password-123";
 
-/// A valid answer file of the core's test suite.
-pub struct Fixture {
-    call: String,
-    direction: String,
-    pub subdirection: Option<String>,
-    profile: Json,
-    pub answers: Json,
-}
-
 fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shenbao_core/tests/fixtures")
 }
 
-fn read_fixture(path: &Path) -> Result<Fixture> {
-    let v: Json = serde_json::from_str(&std::fs::read_to_string(path)?)?;
-    let call = path
-        .parent()
-        .and_then(Path::file_name)
-        .and_then(|n| n.to_str())
-        .context("fixture folder")?;
-    Ok(Fixture {
-        call: call.to_string(),
-        direction: v["direction"].as_str().context("direction")?.to_string(),
-        subdirection: v["subdirection"].as_str().map(str::to_string),
-        profile: v["profile"].clone(),
-        answers: v["answers"].clone(),
-    })
-}
-
-/// Every `*.valid.json` fixture of every seed call, in a stable order.
+/// Every `*.valid.json` fixture of every seed call, in a stable order (by call, then file
+/// name), each read by the HTTP tests' [`fixture`].
+///
+/// That helper takes the call as `&'static str` (the tests name their calls literally); the
+/// calls found here are folder names, so each is leaked once, a few bytes for the life of
+/// the benchmark.
 fn valid_fixtures() -> Result<Vec<Fixture>> {
-    let mut paths = Vec::new();
+    let mut files: Vec<(&'static str, String)> = Vec::new();
     for call in std::fs::read_dir(fixtures_dir())? {
-        for f in std::fs::read_dir(call?.path())? {
-            let p = f?.path();
-            if p.to_string_lossy().ends_with(".valid.json") {
-                paths.push(p);
+        let dir = call?.path();
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .context("fixture folder")?;
+        let call: &'static str = Box::leak(name.to_string().into_boxed_str());
+        for f in std::fs::read_dir(&dir)? {
+            let file = f?.file_name().to_string_lossy().into_owned();
+            if file.ends_with(".valid.json") {
+                files.push((call, file));
             }
         }
     }
-    paths.sort();
-    paths.iter().map(|p| read_fixture(p)).collect()
-}
-
-pub fn fixture(call: &str, name: &str) -> Result<Fixture> {
-    read_fixture(&fixtures_dir().join(call).join(name))
-}
-
-/// Answers JSON → the form's field names (the inverse of the server's parsing; the same
-/// mapping as the HTTP tests' helper).
-pub fn form_pairs(answers: &Json) -> Vec<(String, String)> {
-    fn scalar(v: &Json) -> String {
-        match v {
-            Json::String(s) => s.clone(),
-            Json::Number(n) => n.to_string(),
-            Json::Bool(b) => b.to_string(),
-            _ => String::new(),
-        }
-    }
-    let mut out = Vec::new();
-    let Some(fields) = answers.as_object() else {
-        return out;
-    };
-    for (key, v) in fields {
-        let base = format!("f.{key}");
-        match v {
-            Json::Array(items) if items.iter().all(Json::is_object) => {
-                out.push((format!("n.{key}"), items.len().to_string()));
-                for (i, row) in items.iter().enumerate() {
-                    for (col, cell) in row.as_object().into_iter().flatten() {
-                        match cell {
-                            Json::Array(a) => {
-                                for x in a {
-                                    out.push((format!("{base}[{i}].{col}"), scalar(x)));
-                                }
-                            }
-                            _ => out.push((format!("{base}[{i}].{col}"), scalar(cell))),
-                        }
-                    }
-                }
-            }
-            Json::Array(items) => {
-                for x in items {
-                    out.push((base.clone(), scalar(x)));
-                }
-            }
-            Json::Object(m) => {
-                for (k, inner) in m {
-                    match inner {
-                        Json::Object(cells) => {
-                            for (c, cell) in cells {
-                                out.push((format!("{base}.{k}.{c}"), scalar(cell)));
-                            }
-                        }
-                        _ => out.push((format!("{base}.{k}"), scalar(inner))),
-                    }
-                }
-            }
-            _ => out.push((base, scalar(v))),
-        }
-    }
-    out
+    files.sort();
+    Ok(files
+        .iter()
+        .map(|(call, file)| fixture(call, file))
+        .collect())
 }
 
 pub fn event(at: i64, user: i64) -> ApplicationEvent {
@@ -143,7 +72,7 @@ pub fn event(at: i64, user: i64) -> ApplicationEvent {
 /// What to insert for one application.
 fn new_application(f: &Fixture, org: i64, user: i64, answers: String, at: i64) -> NewApplication {
     NewApplication {
-        call_id: f.call.clone(),
+        call_id: f.call.to_string(),
         direction: f.direction.clone(),
         subdirection: f.subdirection.clone(),
         organisation_id: org,
@@ -294,7 +223,7 @@ pub async fn seed_bench_account(store: &Store, now: i64, center: &Fixture) -> Re
     for _ in 0..CONNECTIONS {
         autosave.push(create(center).await?);
     }
-    let video = fixture("gd-2023-ai-scenarios", "manufacturing.valid.json")?;
+    let video = fixture("gd-2023-ai-scenarios", "manufacturing.valid.json");
     let mut upload = Vec::new();
     for _ in 0..UPLOADS {
         upload.push(create(&video).await?);

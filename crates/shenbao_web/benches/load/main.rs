@@ -44,12 +44,17 @@
 //! for the server alone.
 //!
 //! This file holds the run (its sections, their order, the summary). The rest: `server`
-//! (the child process), `memory` (RSS and CPU figures), `fixtures` (answer fixtures and the
-//! applicant seeding), `http` (logging in, fetching pages), `hammer` (closed-loop load and
-//! its printing), `applicant` (phases 3–5), `uploads` (phase 5), `queue_seed`,
-//! `queue_plans` and `queue` (the queue's data, its database plans and timings, phase 6).
+//! (the child process), `memory` (RSS and CPU figures), `fixtures` (the applicant seeding),
+//! `http` (logging in, fetching pages), `hammer` (closed-loop load and its printing),
+//! `applicant` (phases 3–5), `uploads` (phase 5), `queue_seed`, `queue_plans` and `queue`
+//! (the queue's data, its database plans and timings, phase 6). The answer fixtures, their
+//! form fields and the CSRF token come from the HTTP tests' helpers (`tests/common`).
 
 mod applicant;
+/// The HTTP tests' helpers (fixtures, form fields, the CSRF token), shared so that each
+/// exists once.
+#[path = "../../tests/common/mod.rs"]
+mod common;
 mod fixtures;
 mod hammer;
 mod http;
@@ -68,9 +73,8 @@ use shenbao_store::Store;
 use shenbao_web::{CallRegistry, system_now};
 
 use crate::applicant::applicant_section;
-use crate::fixtures::{
-    APPLICATIONS, ORGANISATIONS, SEED_WRITERS, fixture, seed, seed_bench_account,
-};
+use crate::common::applicant::fixture;
+use crate::fixtures::{APPLICATIONS, ORGANISATIONS, SEED_WRITERS, seed, seed_bench_account};
 use crate::hammer::{CONNECTIONS, PHASE, Tally, ms};
 use crate::memory::{cpu_time, mib, proc_status};
 use crate::queue::queue_section;
@@ -152,7 +156,7 @@ async fn run() -> Result<()> {
         let (start, cpu0) = (Instant::now(), cpu_time("self"));
         seed(&store, now).await?;
         let (took, cpu) = (start.elapsed(), cpu_time("self").saturating_sub(cpu0));
-        let center = fixture("hn-2025-ai", "center.valid.json")?;
+        let center = fixture("hn-2025-ai", "center.valid.json");
         let apps = seed_bench_account(&store, now, &center).await?;
         let total = store.count_applications().await?;
         println!(

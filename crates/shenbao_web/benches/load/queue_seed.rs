@@ -13,7 +13,8 @@ use shenbao_store::{
 };
 use shenbao_web::auth;
 
-use crate::fixtures::{PASSWORD, event, fixture, in_parallel};
+use crate::common::applicant::fixture;
+use crate::fixtures::{PASSWORD, event, in_parallel};
 use crate::memory::cpu_time;
 use crate::uploads::hex;
 
@@ -209,7 +210,7 @@ pub async fn seed_queue(store: &Store, now: i64) -> Result<QueueSeed> {
     .await?;
     let mut answers = Vec::new();
     for (direction, _) in QUEUE_DIRECTIONS {
-        let f = fixture(QUEUE_CALL, &format!("{direction}.valid.json"))?;
+        let f = fixture(QUEUE_CALL, &format!("{direction}.valid.json"));
         let text = f.answers.to_string();
         let sha = hex(&Sha256::digest(text.as_bytes()));
         answers.push((f.subdirection, text, sha));
