@@ -1,0 +1,258 @@
+//! The use cases called directly, without HTTP, on SQLite and PostgreSQL: what each action
+//! writes together, what it refuses, and that a refused or failing action leaves no trace
+//! (the application's version, its events, the audit log and the outbox unchanged), with a
+//! failure injected by a database trigger after the state change.
+
+use serde_json::Value as Json;
+use shenbao_app::actions::applicant::{self, SubmitInput};
+use shenbao_app::actions::review::{self, Verdict};
+use shenbao_app::actions::{ActionError, Actor, Problem, Refusal};
+use shenbao_app::actions::{expert, owner};
+use shenbao_app::calls::CallRegistry;
+use shenbao_app::news::News;
+use shenbao_core::workflow::Action;
+use shenbao_store::testing::{TestDb, execute_raw, new_user};
+use shenbao_store::{
+    ApplicationEvent, ApplicationStatus, Backend, Chain, NewApplication, NewAttachment,
+    NewOrganisation, NewUser, Role, Store, UserRow,
+};
+
+/// 2024-05-01 12:00 Beijing time; with demo deadlines the calls are open.
+const NOW: i64 = 1_714_536_000_000;
+const CALL: &str = "sd-2024-llm-survey";
+
+/// A call registry, an applicant with a complete draft of the survey's enterprise direction
+/// (every file attached), and the bureau of the applicant's city (青岛, 370200).
+struct World {
+    calls: CallRegistry,
+    applicant: UserRow,
+    bureau: UserRow,
+    id: i64,
+}
+
+fn fixture() -> Json {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shenbao_core/tests/fixtures/sd-2024-llm-survey/enterprise.valid.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json")
+}
+
+fn user(name: &str, role: Role, region: Option<&str>) -> NewUser {
+    new_user(name, role, region, NOW)
+}
+
+async fn world(store: &Store) -> World {
+    let calls = CallRegistry::load(store, true, NOW).await.expect("calls");
+    let fx = fixture();
+    let profile = &fx["profile"];
+    let (_, applicant) = store
+        .register_applicant(
+            &NewOrganisation {
+                uscc: profile["uscc"].as_str().expect("test step").to_string(),
+                name: profile["name"].as_str().expect("test step").to_string(),
+                region: profile["region"].as_str().expect("test step").to_string(),
+                created_at: NOW,
+            },
+            &user("applicant", Role::Applicant, None),
+        )
+        .await
+        .expect("register");
+    let bureau = store
+        .create_user(&user("qingdao", Role::Bureau, Some("370200")))
+        .await
+        .expect("bureau");
+    let app = store
+        .create_application(
+            &NewApplication {
+                call_id: CALL.to_string(),
+                direction: fx["direction"].as_str().expect("test step").to_string(),
+                subdirection: None,
+                organisation_id: applicant.organisation_id.expect("test step"),
+                created_by: applicant.id,
+                answers: fx["answers"].to_string(),
+                created_at: NOW,
+            },
+            &ApplicationEvent {
+                at: NOW,
+                actor_user_id: Some(applicant.id),
+                actor_ip: None,
+                note: None,
+            },
+        )
+        .await
+        .expect("draft");
+    for (i, f) in fx["files"]
+        .as_array()
+        .expect("test step")
+        .iter()
+        .enumerate()
+    {
+        store
+            .add_attachment(&NewAttachment {
+                application_id: app.id,
+                slot: f["slot"].as_str().expect("test step").to_string(),
+                original_name: f["name"].as_str().expect("test step").to_string(),
+                storage_key: format!("key-{i}"),
+                size: f["size"].as_i64().expect("test step"),
+                sha256: format!("{i:064}"),
+                file_type: f["type"].as_str().expect("test step").to_string(),
+                created_at: NOW,
+                uploaded_by: applicant.id,
+            })
+            .await
+            .expect("attachment");
+    }
+    World {
+        calls,
+        applicant,
+        bureau,
+        id: app.id,
+    }
+}
+
+fn actor(user: &UserRow) -> Actor<'_> {
+    Actor {
+        user,
+        ip: Some("127.0.0.1"),
+        now: NOW + 60_000,
+    }
+}
+
+fn complete(version: i64) -> SubmitInput {
+    SubmitInput {
+        version,
+        justification: String::new(),
+        accepted: true,
+        sector: String::new(),
+    }
+}
+
+/// Everything an action could leave behind, to compare before and after.
+#[derive(Debug, PartialEq)]
+struct Trace {
+    status: ApplicationStatus,
+    version: i64,
+    events: usize,
+    snapshot: bool,
+    audit: usize,
+    outbox: i64,
+}
+
+async fn trace(store: &Store, id: i64) -> Trace {
+    let app = store
+        .application(id)
+        .await
+        .expect("test step")
+        .expect("test step");
+    Trace {
+        status: app.status,
+        version: app.version,
+        events: store.application_events(id).await.expect("test step").len(),
+        snapshot: store
+            .latest_snapshot(id)
+            .await
+            .expect("test step")
+            .is_some(),
+        audit: store.audit_page(None, 1000).await.expect("test step").len(),
+        outbox: store.undelivered_outbox().await.expect("test step"),
+    }
+}
+
+/// Makes every insert into `table` fail from now on, as a full disk or a lost connection
+/// would at that point of the transaction.
+async fn fail_inserts_into(store: &Store, table: &str) {
+    match store.backend() {
+        Backend::Sqlite => {
+            execute_raw(
+                store,
+                &format!(
+                    "CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} \
+                     BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+                ),
+            )
+            .await;
+        }
+        Backend::Postgres => {
+            execute_raw(
+                store,
+                "CREATE OR REPLACE FUNCTION injected_failure() RETURNS trigger \
+                 LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$",
+            )
+            .await;
+            execute_raw(
+                store,
+                &format!(
+                    "CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} \
+                     FOR EACH ROW EXECUTE FUNCTION injected_failure()"
+                ),
+            )
+            .await;
+        }
+    }
+}
+
+async fn heal(store: &Store, table: &str) {
+    let sql = match store.backend() {
+        Backend::Sqlite => format!("DROP TRIGGER fail_{table}"),
+        Backend::Postgres => format!("DROP TRIGGER fail_{table} ON {table}"),
+    };
+    execute_raw(store, &sql).await;
+}
+
+async fn submitted(store: &Store, w: &World) {
+    let version = store
+        .application(w.id)
+        .await
+        .expect("test step")
+        .expect("test step")
+        .version;
+    applicant::submit(
+        store,
+        &w.calls,
+        actor(&w.applicant),
+        w.id,
+        &complete(version),
+    )
+    .await
+    .expect("submit");
+}
+
+/// The owner's side: the application submitted and placed at the owner level, an owner of
+/// the province and an expert in the call's pool.
+struct OwnerSide {
+    owner: UserRow,
+    expert: UserRow,
+}
+
+async fn at_owner_level(store: &Store, w: &World) -> OwnerSide {
+    submitted(store, w).await;
+    shenbao_store::testing::place_at_owner_level(store, w.id, "province", "海智大模型").await;
+    let owner = store
+        .create_user(&user("owner", Role::Owner, Some("370000")))
+        .await
+        .expect("owner");
+    let expert = store
+        .create_user(&user("expert", Role::Expert, None))
+        .await
+        .expect("expert");
+    store
+        .add_pool_expert(CALL, expert.id, NOW)
+        .await
+        .expect("pool");
+    OwnerSide { owner, expert }
+}
+
+/// Assignments by the owner and score sheets by the expert of application `id`.
+async fn sheets(store: &Store, id: i64) -> Vec<(i64, bool)> {
+    store
+        .experts_of_applications(&[id])
+        .await
+        .expect("test step")
+        .iter()
+        .map(|e| (e.expert_id, e.submitted_at.is_some()))
+        .collect()
+}
+
+mod applicant_actions;
+mod review_actions;
