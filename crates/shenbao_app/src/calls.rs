@@ -1,5 +1,6 @@
-//! The calls this installation runs: the built-in seed calls with their state from the
-//! database (a demo deadline when started with `--demo`).
+//! The calls this installation runs: the built-in seed calls and the calls an operator gave
+//! the server (`shenbao serve --calls DIR`), each stored with its definition text, with a demo
+//! deadline when started with `--demo`.
 
 use chrono::NaiveDate;
 use shenbao_core::call::definition::ReviewLevel;
@@ -69,10 +70,32 @@ impl CallRegistry {
     /// Loads the built-in calls into the store and returns them; with `demo`, every call's
     /// applicant deadline moves to [`DEMO_DAYS`] days after `now_ms`.
     pub async fn load(store: &Store, demo: bool, now_ms: i64) -> anyhow::Result<CallRegistry> {
-        let mut entries = Vec::new();
+        CallRegistry::load_with(store, &[], demo, now_ms).await
+    }
+
+    /// Loads the built-in calls and then `extra` (compiled calls with their definition text,
+    /// e.g. read from a folder of call files) into the store and returns them all; `demo` as
+    /// in [`CallRegistry::load`], for every call alike. Two calls with one id are refused (the
+    /// front end that read the files names them first).
+    pub async fn load_with(
+        store: &Store,
+        extra: &[(&'static Call, String)],
+        demo: bool,
+        now_ms: i64,
+    ) -> anyhow::Result<CallRegistry> {
+        let mut calls: Vec<(&'static Call, &str)> = Vec::new();
         for (i, r) in builtin::all().enumerate() {
             let call = r.map_err(|e| anyhow::anyhow!("{e}"))?;
-            let (_, _, source) = builtin::SOURCES[i];
+            calls.push((call, builtin::SOURCES[i].2));
+        }
+        calls.extend(extra.iter().map(|(call, source)| (*call, source.as_str())));
+        let mut entries: Vec<CallEntry> = Vec::with_capacity(calls.len());
+        for (call, source) in calls {
+            anyhow::ensure!(
+                entries.iter().all(|e| e.call.id() != call.id()),
+                "two calls have the id {}",
+                call.id()
+            );
             let demo_deadline = demo.then(|| date_after(now_ms, DEMO_DAYS));
             let demo_text = demo_deadline.map(|d| d.format("%Y-%m-%d").to_string());
             store
@@ -95,4 +118,38 @@ impl CallRegistry {
     pub fn get(&self, id: &str) -> Option<&CallEntry> {
         self.entries.iter().find(|e| e.call.id() == id)
     }
+}
+
+/// A call as a command beside a server finds it: built in, or compiled from the definition
+/// text the server stored when it loaded the call (`--calls`).
+#[derive(Debug)]
+pub enum StoredCall {
+    /// A built-in seed call.
+    BuiltIn(&'static Call),
+    /// A call compiled from its stored text.
+    Loaded(Box<Call>),
+}
+
+impl std::ops::Deref for StoredCall {
+    type Target = Call;
+    fn deref(&self) -> &Call {
+        match self {
+            StoredCall::BuiltIn(call) => call,
+            StoredCall::Loaded(call) => call,
+        }
+    }
+}
+
+/// The call `id`: a built-in one, or the one a server stored; `None` when neither exists.
+pub async fn stored_call(store: &Store, id: &str) -> anyhow::Result<Option<StoredCall>> {
+    if let Some(built_in) = builtin::get(id) {
+        let call = built_in.map_err(|e| anyhow::anyhow!("{e}"))?;
+        return Ok(Some(StoredCall::BuiltIn(call)));
+    }
+    // A server stores a few dozen calls at most: reading them all is one small query.
+    let Some(row) = store.calls().await?.into_iter().find(|c| c.id == id) else {
+        return Ok(None);
+    };
+    let call = shenbao_core::call::load_str(id, &row.source).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(Some(StoredCall::Loaded(Box::new(call))))
 }

@@ -375,14 +375,14 @@ pub async fn application_form(
     let Some(app) = store.application(id).await? else {
         return Ok(None);
     };
-    let call = shenbao_core::call::builtin::get(&app.call_id)
-        .ok_or_else(|| anyhow::anyhow!("没有编号为 {} 的征集通知", app.call_id))?
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let call = crate::calls::stored_call(store, &app.call_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("没有编号为 {} 的征集通知", app.call_id))?;
     let source = match FormSource::load(store, &app, Version::Submitted).await? {
         Some(s) => s,
         None => FormSource::load(store, &app, Version::Draft)
             .await?
             .ok_or_else(|| anyhow::anyhow!("申报 {id} 无法读取"))?,
     };
-    Ok(Some(source.render(call, &app, format)?))
+    Ok(Some(source.render(&call, &app, format)?))
 }

@@ -5,9 +5,11 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use shenbao_app::calls::{StoredCall, stored_call};
+use shenbao_core::call::Call;
 use shenbao_core::call::definition::{LevelScope, ReviewLevel};
-use shenbao_core::call::{Call, builtin};
 use shenbao_core::{region, routing};
+use shenbao_store::Store;
 
 use crate::serve::{DataArgs, open};
 
@@ -69,7 +71,7 @@ pub enum ExportCommand {
 /// The reviewing unit whose documents are exported.
 #[derive(Debug, clap::Args)]
 pub struct UnitArgs {
-    /// Built-in call id, e.g. qz-2024-ai-industry.
+    /// Call id, e.g. qz-2024-ai-industry (built in, or loaded by a server with `--calls`).
     #[arg(long)]
     call: String,
     /// Review level id, e.g. county or city.
@@ -81,10 +83,13 @@ pub struct UnitArgs {
 }
 
 impl UnitArgs {
-    /// The call and its level, checked against the unit.
-    fn resolve(&self) -> Result<(&'static Call, &'static ReviewLevel)> {
-        let call = find_call(&self.call)?;
-        Ok((call, find_level(call, &self.level, &self.unit)?))
+    /// The call (built in, or as a server stored it), checked to have the level and unit.
+    async fn call(&self, store: &Store) -> Result<StoredCall> {
+        let call = stored_call(store, &self.call)
+            .await?
+            .with_context(|| format!("没有编号为 {} 的征集通知", self.call))?;
+        find_level(&call, &self.level, &self.unit)?;
+        Ok(call)
     }
 }
 
@@ -97,7 +102,9 @@ pub async fn run(cmd: ExportCommand) -> Result<()> {
             out,
             data,
         } => {
-            let (call, level_def) = at.resolve()?;
+            let store = open(&data.settings(None, None)?).await?;
+            let call = at.call(&store).await?;
+            let level_def = find_level(&call, &at.level, &at.unit)?;
             let (level, unit) = (&at.level, &at.unit);
             let tables: Vec<(usize, &str)> = call
                 .def()
@@ -127,14 +134,13 @@ pub async fn run(cmd: ExportCommand) -> Result<()> {
             } else {
                 SummaryFormat::Xlsx
             });
-            let store = open(&data.settings(None, None)?).await?;
             let bytes = match format {
                 SummaryFormat::Xlsx => {
-                    shenbao_app::exports::unit_summary_xlsx(&store, call, level_def, unit, index)
+                    shenbao_app::exports::unit_summary_xlsx(&store, &call, level_def, unit, index)
                         .await?
                 }
                 SummaryFormat::Docx => {
-                    shenbao_app::exports::unit_summary_docx(&store, call, level_def, unit, index)
+                    shenbao_app::exports::unit_summary_docx(&store, &call, level_def, unit, index)
                         .await?
                 }
             };
@@ -143,16 +149,17 @@ pub async fn run(cmd: ExportCommand) -> Result<()> {
             Ok(())
         }
         ExportCommand::Package { at, out, data } => {
-            let (call, level_def) = at.resolve()?;
-            let unit = &at.unit;
             let settings = data.settings(None, None)?;
             let store = open(&settings).await?;
+            let call = at.call(&store).await?;
+            let level_def = find_level(&call, &at.level, &at.unit)?;
+            let unit = &at.unit;
             let file = File::create(&out).with_context(|| format!("写入 {}", out.display()))?;
             let mut writer = BufWriter::new(file);
             let count = shenbao_app::exports::write_unit_package(
                 &store,
                 &settings.data_dir.join("files"),
-                call,
+                &call,
                 level_def,
                 unit,
                 &mut writer,
@@ -180,13 +187,6 @@ pub async fn run(cmd: ExportCommand) -> Result<()> {
             Ok(())
         }
     }
-}
-
-/// A built-in call by id.
-fn find_call(id: &str) -> Result<&'static Call> {
-    builtin::get(id)
-        .with_context(|| format!("没有编号为 {id} 的征集通知"))?
-        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// A review level of `call` by id, where `unit` can be a unit.

@@ -5,6 +5,7 @@
 
 mod audit;
 mod backup;
+mod call_folder;
 mod demo;
 mod export;
 mod retention;

@@ -32,11 +32,19 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     // to the hard one, and cap connections below it.
     let fd_limit = rlimit::increase_nofile_limit(u64::MAX).unwrap_or(1024);
     let options = settings.serve_options(fd_limit);
+    // The operator's call files are checked before anything is opened or written.
+    let folder = match &settings.calls_dir {
+        Some(dir) => crate::call_folder::read(dir)?,
+        None => Vec::new(),
+    };
     let store = open(&settings).await?;
     let now = system_now();
-    let calls = CallRegistry::load(&store, args.demo, now).await?;
+    let calls = CallRegistry::load_with(&store, &folder, args.demo, now).await?;
     println!("shenbao 数据目录：{}", settings.data_dir.display());
     println!("数据库：{}", redact(&settings.database_url));
+    if let Some(dir) = &settings.calls_dir {
+        println!("通知目录 {}：{} 个征集通知", dir.display(), folder.len());
+    }
     println!(
         "已加载 {} 个征集通知；上传文件大小上限 {}MB",
         calls.all().len(),

@@ -42,6 +42,10 @@ pub struct ServeArgs {
     /// Demo mode: move every call's deadline 30 days ahead and create demo accounts.
     #[arg(long)]
     pub demo: bool,
+    /// A folder of call files (`*.toml`, written as docs/call-format.md describes) served
+    /// beside the built-in calls [default: none].
+    #[arg(long = "calls", env = "SHENBAO_CALLS_DIR")]
+    pub calls_dir: Option<PathBuf>,
     /// SMTP server for notification e-mail, e.g. `smtp://user:pass@host:587?tls=required`
     /// [default: none, notifications stay in the site's inbox].
     #[arg(long, env = "SHENBAO_SMTP_URL")]
@@ -96,6 +100,7 @@ struct FileConfig {
     max_connections: Option<usize>,
     max_connections_per_ip: Option<usize>,
     audit_retention_days: Option<u32>,
+    calls_dir: Option<PathBuf>,
 }
 
 /// The effective configuration.
@@ -127,6 +132,8 @@ pub struct Settings {
     pub max_connections_per_ip: Option<usize>,
     /// Days audit-log entries are kept (0: all are kept).
     pub audit_retention_days: u32,
+    /// A folder of call files served beside the built-in calls.
+    pub calls_dir: Option<PathBuf>,
 }
 
 impl Settings {
@@ -210,6 +217,7 @@ impl ServeArgs {
         if let Some(days) = self.audit_retention_days {
             s.audit_retention_days = days;
         }
+        s.calls_dir = self.calls_dir.clone().or(s.calls_dir);
         if s.audit_retention_days != 0 {
             crate::retention::check_retention(s.audit_retention_days)?;
         }
@@ -267,6 +275,7 @@ impl DataArgs {
             audit_retention_days: fc
                 .audit_retention_days
                 .unwrap_or(crate::retention::MIN_RETENTION_DAYS),
+            calls_dir: fc.calls_dir,
         })
     }
 }
@@ -349,6 +358,37 @@ mod tests {
     }
 
     #[test]
+    fn the_calls_folder_comes_from_the_flag_over_the_config_file() {
+        let dir = std::env::temp_dir().join(format!("shenbao-settings4-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let file = dir.join("shenbao.toml");
+        std::fs::write(&file, "calls_dir = \"/srv/calls\"\n").expect("write");
+        let args = |calls_dir: Option<&str>| ServeArgs {
+            listen: None,
+            max_upload_mb: None,
+            demo: false,
+            calls_dir: calls_dir.map(PathBuf::from),
+            smtp_url: None,
+            mail_from: None,
+            public_url: None,
+            trusted_proxy: None,
+            secure_cookies: false,
+            require_second_factor: None,
+            max_connections: None,
+            max_connections_per_ip: None,
+            audit_retention_days: None,
+            data: data(Some(file.clone()), None),
+        };
+        let s = args(None).settings().expect("settings");
+        assert_eq!(s.calls_dir, Some(PathBuf::from("/srv/calls")));
+        let s = args(Some("/tmp/calls")).settings().expect("settings");
+        assert_eq!(s.calls_dir, Some(PathBuf::from("/tmp/calls")));
+        std::fs::write(&file, "").expect("write");
+        assert_eq!(args(None).settings().expect("settings").calls_dir, None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn mail_settings_follow_flags_over_the_config_file() {
         let dir = std::env::temp_dir().join(format!("shenbao-settings3-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("dir");
@@ -363,6 +403,7 @@ mod tests {
             listen: None,
             max_upload_mb: None,
             demo: false,
+            calls_dir: None,
             smtp_url: smtp_url.map(str::to_string),
             mail_from: None,
             public_url: public_url.map(str::to_string),
@@ -405,6 +446,7 @@ mod tests {
             listen: None,
             max_upload_mb: None,
             demo: false,
+            calls_dir: None,
             smtp_url: None,
             mail_from: None,
             public_url: None,

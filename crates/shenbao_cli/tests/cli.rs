@@ -235,6 +235,191 @@ fn serve_starts_on_sqlite_in_a_fresh_data_folder_and_answers() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A seed call file under another id and title: a call no binary was built with.
+fn new_call_file() -> String {
+    let seed =
+        std::fs::read_to_string(repo().join("crates/shenbao_core/calls/qz-2024-ai-industry.toml"))
+            .expect("seed file");
+    seed.replacen("id = \"qz-2024-ai-industry\"", "id = \"xm-2026-ai\"", 1)
+        .replacen(
+            "title = \"泉州市工业和信息化局关于开展2024年省级人工智能产业发展项目申报工作的通知\"",
+            "title = \"厦门市工业和信息化局关于开展2026年人工智能项目申报工作的通知\"",
+            1,
+        )
+}
+
+/// Starts `shenbao serve` on a fresh data folder with `args`; its address once it listens, or
+/// its exit and standard error when it stops first.
+fn start_serve(
+    dir: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Result<(std::process::Child, String, String), (Option<i32>, String)> {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shenbao"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir)
+        .args(args)
+        .env_remove("SHENBAO_DATABASE_URL")
+        .env_remove("SHENBAO_CALLS_DIR")
+        .envs(env.iter().copied())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let mut seen = Vec::new();
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    for line in lines.by_ref() {
+        let line = line.expect("utf-8");
+        seen.push(line.clone());
+        if let Some(rest) = line.split("http://").nth(1) {
+            let addr = rest.trim_end_matches('/').to_string();
+            // The server goes on printing: a closed pipe would end it.
+            std::thread::spawn(move || lines.for_each(drop));
+            return Ok((child, addr, seen.join("\n")));
+        }
+    }
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("stderr");
+    let status = child.wait().expect("exit");
+    Err((status.code(), err))
+}
+
+fn http_get(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut conn = std::net::TcpStream::connect(addr).expect("connects");
+    write!(
+        conn,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .expect("request");
+    let mut body = String::new();
+    conn.read_to_string(&mut body).expect("response");
+    body
+}
+
+#[test]
+fn serve_publishes_the_call_files_of_a_folder_beside_the_seeds() {
+    let dir = std::env::temp_dir().join(format!("shenbao-calls-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let calls = dir.join("calls");
+    std::fs::create_dir_all(&calls).expect("calls dir");
+    std::fs::write(calls.join("xm-2026-ai.toml"), new_call_file()).expect("call file");
+    std::fs::write(calls.join("README.txt"), "not a call").expect("other file");
+    // The folder from the environment, as SHENBAO_CALLS_DIR.
+    let calls_dir = calls.to_str().expect("utf-8");
+    let (mut child, addr, out) =
+        start_serve(&dir.join("data"), &[], &[("SHENBAO_CALLS_DIR", calls_dir)])
+            .unwrap_or_else(|(code, err)| panic!("serve stopped ({code:?}): {err}"));
+    let home = http_get(&addr, "/");
+    let page = http_get(&addr, "/calls/xm-2026-ai");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        out.contains("已加载 6 个征集通知") && out.contains("1 个征集通知"),
+        "{out}"
+    );
+    assert!(
+        home.contains("厦门市工业和信息化局关于开展2026年人工智能项目申报工作的通知"),
+        "{home}"
+    );
+    assert!(
+        home.contains("泉州市工业和信息化局关于开展2024年"),
+        "the seeds stay"
+    );
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    // Published as the file says: the seed's own dates, not shifted.
+    assert!(page.contains("2024"), "{page}");
+    assert!(!page.contains("演示模式"), "{page}");
+    // Commands beside the server find the call it stored.
+    let data_dir = dir.join("data");
+    let zip = dir.join("package.zip");
+    let o = shenbao(&[
+        "export",
+        "package",
+        "--data-dir",
+        data_dir.to_str().expect("utf-8"),
+        "--call",
+        "xm-2026-ai",
+        "--level",
+        "city",
+        "--unit",
+        "350500",
+        "--out",
+        zip.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        o.status.success() && stdout(&o).contains("0 份申报"),
+        "{}{}",
+        stdout(&o),
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    // The flag, with --demo: the folder's call is shifted like the seeds.
+    let (mut child, addr, _) =
+        start_serve(&dir.join("demo"), &["--demo", "--calls", calls_dir], &[])
+            .unwrap_or_else(|(code, err)| panic!("serve stopped ({code:?}): {err}"));
+    let page = http_get(&addr, "/calls/xm-2026-ai");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        page.contains("演示模式：本通知的截止时间已顺延至"),
+        "{page}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn serve_stops_on_a_folder_with_broken_or_twice_used_calls_naming_every_problem() {
+    let dir = std::env::temp_dir().join(format!("shenbao-calls-bad-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let calls = dir.join("calls");
+    std::fs::create_dir_all(&calls).expect("calls dir");
+    std::fs::write(
+        calls.join("broken.toml"),
+        "format = 1\nid = \"x-1\"\ntitle = \"t\"\nissuer = \"i\"\nyear = 2025\nscope = \"s\"\nform_title = \"f\"\n\n[[direction]]\nid = \"a\"\nname = \"n\"\n\n[[section]]\nid = \"s\"\ntitle = \"t\"\n\n[[section.field]]\nid = \"f\"\nlabel = \"l\"\nkind = \"nope\"\n\n[commitment]\ntitle = \"t\"\ntext = \"x\"\n",
+    )
+    .expect("broken file");
+    std::fs::write(calls.join("a.toml"), new_call_file()).expect("call file");
+    std::fs::write(calls.join("b.toml"), new_call_file()).expect("the same id again");
+    let seed = std::fs::read_to_string(repo().join("crates/shenbao_core/calls/hn-2025-ai.toml"))
+        .expect("seed");
+    std::fs::write(calls.join("c.toml"), seed).expect("a seed's id");
+    let data = dir.join("data");
+    let calls_dir = calls.to_str().expect("utf-8");
+    let Err((code, err)) = start_serve(&data, &["--calls", calls_dir], &[]) else {
+        panic!("a broken folder must stop the server");
+    };
+    assert_eq!(
+        code,
+        Some(2),
+        "an error, as every command ends on one: {err}"
+    );
+    assert!(err.contains("3 处问题，服务器未启动"), "{err}");
+    assert!(
+        err.contains("broken.toml:20:8: section[0].field[0].kind:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("b.toml: 通知编号“xm-2026-ai”已被") && err.contains("a.toml 使用"),
+        "{err}"
+    );
+    assert!(
+        err.contains("c.toml: 通知编号“hn-2025-ai”已被 内置通知 使用"),
+        "{err}"
+    );
+    assert!(
+        !data.join("shenbao.db").exists(),
+        "nothing was opened or written"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn user_add_creates_an_operator_account_once() {
     let dir = std::env::temp_dir().join(format!("shenbao-user-{}", std::process::id()));
