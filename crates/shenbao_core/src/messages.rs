@@ -332,6 +332,17 @@ pub mod definition {
     pub fn bad_expr(detail: &str) -> String {
         format!("表达式有误：{detail}")
     }
+    /// An expression reads a member a field does not have.
+    pub fn unknown_member(field: &str, member: &str, known: &[&str]) -> String {
+        if known.is_empty() {
+            format!("字段 `{field}` 没有成员 `{member}`，这条规则永远不会生效")
+        } else {
+            format!(
+                "字段 `{field}` 没有 `{member}`（可用：{}），这条规则永远不会生效",
+                known.join("、")
+            )
+        }
+    }
     /// Weights do not add up.
     pub fn weights(direction: &str, sum: f64) -> String {
         format!("方向 `{direction}` 的评审指标权重合计为 {sum}，应为 100")

@@ -170,6 +170,96 @@ fn rules_may_only_name_fields_that_exist() {
     assert!(p[0].3.contains("revenue"));
 }
 
+/// Fields whose answers have members: a date range, a year table, a matrix and rows.
+const TABLES: &str = r#"[[section.field]]
+id = "period"
+label = "项目周期"
+kind = "date_range"
+
+[[section.field]]
+id = "finance"
+label = "经营情况"
+kind = "year_table"
+years = [2023, 2024]
+row = [{ id = "revenue", label = "营业收入", kind = "decimal" }]
+
+[[section.field]]
+id = "contacts"
+label = "联系人"
+kind = "matrix"
+row = [{ id = "lead", label = "负责人", kind = "text" }]
+column = [{ id = "name", label = "姓名", kind = "text" }]
+
+[[section.field]]
+id = "members"
+label = "成员"
+kind = "rows"
+column = [{ id = "role", label = "角色", kind = "text" }]
+
+"#;
+
+/// Loads `GOOD` with the fields of `TABLES` and one rule of expression `expr`.
+fn with_rule(expr: &str) -> Result<(), Vec<(usize, String, String)>> {
+    let src = GOOD.replacen(
+        "[commitment]",
+        &format!(
+            "{TABLES}[[rule]]\nid = \"r\"\nexpr = \"{expr}\"\nmessage = \"m\"\n\n[commitment]"
+        ),
+        1,
+    );
+    load_str("x.toml", &src).map(|_| ()).map_err(|e| {
+        e.problems
+            .into_iter()
+            .map(|p| (p.line, p.path, p.message))
+            .collect()
+    })
+}
+
+#[test]
+fn rules_that_read_a_member_a_field_does_not_have_are_refused_at_their_line() {
+    let good = "answers.period.end > answers.period.start && answers.finance.revenue['2024'] > 0.0 \
+                && answers.contacts.lead.name != '' && answers.members.exists(m, m.role == '牵头') \
+                && answers.members.size() > 0";
+    assert_eq!(with_rule(good), Ok(()));
+    // The rule's `expr` line in the file `with_rule` builds.
+    let line = GOOD[..GOOD.find("[commitment]").expect("commitment")]
+        .lines()
+        .count()
+        + TABLES.lines().count()
+        + 3;
+    for (expr, names) in [
+        (
+            "answers.period.finish > answers.period.start",
+            ["period", "finish"],
+        ),
+        (
+            "answers.finance.profit['2023'] > 0.0",
+            ["finance", "profit"],
+        ),
+        (
+            "answers.finance.revenue['2022'] > 0.0",
+            ["finance", "revenue.2022"],
+        ),
+        (
+            "answers.contacts.lead.phone != ''",
+            ["contacts", "lead.phone"],
+        ),
+        ("answers.contacts.deputy.name != ''", ["contacts", "deputy"]),
+        ("answers.members.exists(m, m.day > 0)", ["members", "day"]),
+    ] {
+        let problems = with_rule(expr).expect_err(expr);
+        assert_eq!(problems.len(), 1, "{expr}: {problems:?}");
+        let (at, path, message) = &problems[0];
+        assert_eq!((*at, path.as_str()), (line, "rule[0].expr"), "{expr}");
+        assert!(
+            message.contains(names[0])
+                && message.contains(names[1])
+                && message.contains("永远不会生效"),
+            "{expr}: {message}"
+        );
+    }
+}
+
 #[test]
 fn bad_sizes_types_dates_and_ids_are_rejected() {
     let p = broken(

@@ -14,6 +14,7 @@ mod checker;
 mod compiled;
 mod fields;
 mod files;
+mod members;
 mod notice;
 mod printed;
 mod review;
@@ -98,7 +99,7 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
     fields::check_section_conditions(&mut c, &def, &field_index);
 
     let (slot_ids, slot_limits) = files::compile_files(&mut c, &def, &directions, &field_index);
-    let rules = rules::compile_rules(&mut c, &def, &directions, &answer_ids);
+    let rules = rules::compile_rules(&mut c, &def, &directions, &answer_ids, &field_index);
     rules::check_limits(&mut c, &def, &directions);
     files::check_commitment(&mut c, &def, &slot_ids, &field_index);
     review::check_criteria(&mut c, &def, &directions);

@@ -5,6 +5,8 @@
 use std::collections::HashSet;
 
 use super::checker::Checker;
+use super::fields::FieldIndex;
+use super::members::check_members;
 use super::{CompiledRule, RULE_VARS};
 use crate::call::definition::CallDef;
 use crate::messages::definition as msg;
@@ -16,6 +18,7 @@ pub(super) fn compile_rules(
     def: &CallDef,
     directions: &HashSet<&str>,
     answer_ids: &HashSet<String>,
+    index: &FieldIndex,
 ) -> Vec<CompiledRule> {
     let mut rule_ids = HashSet::new();
     let mut rules = Vec::new();
@@ -28,6 +31,10 @@ pub(super) fn compile_rules(
             c.err(format!("{path}.field"), msg::unknown_ref("字段", f));
         }
         c.directions(&format!("{path}.directions"), &r.directions, directions);
+        if let Some(w) = &r.when {
+            check_members(c, &format!("{path}.when"), w, def, index);
+        }
+        check_members(c, &format!("{path}.expr"), &r.expr, def, index);
         let when = r
             .when
             .as_ref()
