@@ -63,6 +63,26 @@ pub enum ExprError {
     },
 }
 
+impl ExprError {
+    /// Where the first syntax error is (1-based line and column in the expression) and the
+    /// parser's picture of it (the expression line and a caret line), for a message in the
+    /// user's language; `None` for other errors or a message of another shape.
+    pub fn syntax_position(&self) -> Option<(usize, usize, String)> {
+        let ExprError::Syntax(text) = self else {
+            return None;
+        };
+        // cel-parser writes `ERROR: <input>:LINE:COLUMN: …` and then `| …` lines.
+        let mut lines = text.lines();
+        let first = lines.next()?;
+        let at = first.split("<input>:").nth(1)?;
+        let mut parts = at.splitn(3, ':');
+        let line = parts.next()?.trim().parse().ok()?;
+        let column = parts.next()?.trim().parse().ok()?;
+        let picture: Vec<&str> = lines.take_while(|l| l.starts_with('|')).collect();
+        Some((line, column, picture.join("\n")))
+    }
+}
+
 /// Why an evaluation gave no usable result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EvalOutcome {

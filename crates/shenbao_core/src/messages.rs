@@ -332,6 +332,26 @@ pub mod definition {
     pub fn bad_expr(detail: &str) -> String {
         format!("表达式有误：{detail}")
     }
+    /// Why an expression does not compile, in Chinese: the place of a syntax error with the
+    /// parser's picture of it, or a variable that is not available.
+    pub fn expr_error(e: &crate::expr::ExprError) -> String {
+        use crate::expr::ExprError;
+        match e {
+            ExprError::UnknownVariable { name, allowed } => {
+                format!(
+                    "不能使用变量 `{name}`（可用：{}）",
+                    allowed.replace(", ", "、")
+                )
+            }
+            ExprError::Syntax(_) => match e.syntax_position() {
+                Some((_, column, picture)) if !picture.is_empty() => {
+                    format!("语法错误：第 {column} 个字符附近无法识别\n{picture}")
+                }
+                Some((_, column, _)) => format!("语法错误：第 {column} 个字符附近无法识别"),
+                None => "语法错误，请检查括号、引号和运算符".to_string(),
+            },
+        }
+    }
     /// An expression reads a member a field does not have.
     pub fn unknown_member(field: &str, member: &str, known: &[&str]) -> String {
         if known.is_empty() {
@@ -355,22 +375,81 @@ pub mod definition {
     pub fn other(detail: &str) -> String {
         detail.to_string()
     }
-    /// A TOML or shape error from the parser, put into plain words.
+    /// A TOML or shape error from the parser, put into plain words: serde's English phrases
+    /// (`unknown field`, `expected one of`, type names) become Chinese ones; the names of keys
+    /// and values stay as written in the file.
     pub fn parse(detail: &str) -> String {
         let d = detail.trim();
         if let Some(rest) = d.strip_prefix("unknown field ") {
-            format!("未知的键 {rest}")
+            let (key, choices) = split_expected(rest);
+            format!("未知的键 {key}{}", choices_text("可用的键", choices))
         } else if let Some(rest) = d.strip_prefix("missing field ") {
             format!("缺少必填的键 {rest}")
         } else if let Some(rest) = d.strip_prefix("unknown variant ") {
-            format!("取值无效 {rest}")
+            let (value, choices) = split_expected(rest);
+            format!("取值无效 {value}{}", choices_text("可选", choices))
         } else if let Some(rest) = d.strip_prefix("invalid type: ") {
-            format!("类型不对：{rest}")
+            let (found, expected) = split_expected(rest);
+            let expected = expected.map(|e| format!("，应为{}", type_words(e)));
+            format!(
+                "类型不对：{}{}",
+                type_words(found),
+                expected.unwrap_or_default()
+            )
         } else if d.starts_with("data did not match any variant") {
             "取值的形式不对（选项应为文字，或 { value = \"…\", help = \"…\" }）".to_string()
         } else {
             format!("无法读取：{d}")
         }
+    }
+
+    /// `x, expected …` → (`x`, the expectation).
+    fn split_expected(rest: &str) -> (&str, Option<&str>) {
+        match rest.split_once(", expected ") {
+            Some((head, tail)) => (head, Some(tail)),
+            None => (rest, None),
+        }
+    }
+
+    /// serde's `one of `a`, `b`` (or a single `a`) as `，{what}：`a`、`b``.
+    fn choices_text(what: &str, expected: Option<&str>) -> String {
+        let Some(e) = expected else {
+            return String::new();
+        };
+        let list = e
+            .strip_prefix("one of ")
+            .unwrap_or(e)
+            .replace("`, `", "`、`");
+        format!("，{what}：{list}")
+    }
+
+    /// serde's names of kinds of values, in Chinese.
+    fn type_words(text: &str) -> String {
+        const WORDS: &[(&str, &str)] = &[
+            ("a string", "文字"),
+            ("string", "文字"),
+            ("floating point", "小数"),
+            ("integer", "整数"),
+            ("boolean", "是/否（true/false）"),
+            ("a sequence", "列表"),
+            ("sequence", "列表"),
+            ("a map", "表"),
+            ("map", "表"),
+            ("u32", "整数"),
+            ("u16", "整数"),
+            ("u64", "整数"),
+            ("i32", "整数"),
+            ("i64", "整数"),
+            ("f64", "数字"),
+        ];
+        let mut out = text.to_string();
+        for (en, zh) in WORDS {
+            if out.starts_with(en) {
+                out = format!("{zh}{}", &out[en.len()..]);
+                break;
+            }
+        }
+        out
     }
 }
 

@@ -67,6 +67,11 @@ fn an_unknown_kind_names_the_field_path() {
     assert_eq!(p[0].2, "section[0].field[0].kind");
     assert_eq!(p[0].0, 20);
     assert!(p[0].3.contains("取值无效"), "{}", p[0].3);
+    assert!(
+        p[0].3.contains("可选：`heading`、`text`") && !p[0].3.contains("expected"),
+        "in Chinese, with the choices: {}",
+        p[0].3
+    );
 }
 
 #[test]
@@ -75,6 +80,19 @@ fn an_unknown_key_is_rejected_in_plain_words() {
     assert_eq!(p[0].2, "section[0].field[0].labell");
     assert_eq!(p[0].0, 20);
     assert!(p[0].3.contains("未知的键"), "{}", p[0].3);
+    assert!(
+        p[0].3.contains("可用的键：`id`、`label`") && !p[0].3.contains("expected"),
+        "in Chinese, with the keys: {}",
+        p[0].3
+    );
+    let p = broken("year = 2025", "year = \"2025\"");
+    assert!(
+        p[0].3.starts_with("类型不对：文字")
+            && p[0].3.contains("，应为")
+            && !p[0].3.contains("expected"),
+        "{}",
+        p[0].3
+    );
 }
 
 #[test]
@@ -256,6 +274,37 @@ fn rules_that_read_a_member_a_field_does_not_have_are_refused_at_their_line() {
                 && message.contains(names[1])
                 && message.contains("永远不会生效"),
             "{expr}: {message}"
+        );
+    }
+}
+
+#[test]
+fn expression_errors_are_worded_in_chinese_with_their_place() {
+    let rule = |expr: &str| {
+        broken(
+            "[commitment]",
+            &format!("[[rule]]\nid = \"r\"\nexpr = \"{expr}\"\nmessage = \"m\"\n\n[commitment]"),
+        )
+    };
+    let p = rule("answers.name ===");
+    assert!(
+        p[0].3.contains("语法错误：第 16 个字符附近无法识别")
+            && p[0].3.contains("| answers.name ==="),
+        "{}",
+        p[0].3
+    );
+    let p = rule("answerz.name == 'x'");
+    assert!(
+        p[0].3
+            .contains("不能使用变量 `answerz`（可用：answers、profile"),
+        "{}",
+        p[0].3
+    );
+    for problem in p.iter().chain(rule("answers.name ===").iter()) {
+        assert!(
+            !problem.3.contains("error") && !problem.3.contains("unknown"),
+            "{}",
+            problem.3
         );
     }
 }

@@ -82,7 +82,7 @@ impl Checker<'_> {
                 Some(e)
             }
             Err(e) => {
-                self.err(path, msg::bad_expr(&e.to_string()));
+                self.err(path, msg::bad_expr(&msg::expr_error(&e)));
                 None
             }
         }
