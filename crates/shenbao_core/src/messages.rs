@@ -352,13 +352,14 @@ pub mod definition {
             },
         }
     }
-    /// An expression reads a member a field does not have.
+    /// An expression reads a member a field does not have (a rule that never fires, a
+    /// computed field that stays empty).
     pub fn unknown_member(field: &str, member: &str, known: &[&str]) -> String {
         if known.is_empty() {
-            format!("字段 `{field}` 没有成员 `{member}`，这条规则永远不会生效")
+            format!("字段 `{field}` 没有成员 `{member}`，这样写永远读不到值")
         } else {
             format!(
-                "字段 `{field}` 没有 `{member}`（可用：{}），这条规则永远不会生效",
+                "字段 `{field}` 没有 `{member}`（可用：{}），这样写永远读不到值",
                 known.join("、")
             )
         }

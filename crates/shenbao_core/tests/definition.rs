@@ -272,10 +272,26 @@ fn rules_that_read_a_member_a_field_does_not_have_are_refused_at_their_line() {
         assert!(
             message.contains(names[0])
                 && message.contains(names[1])
-                && message.contains("永远不会生效"),
+                && message.contains("永远读不到值"),
             "{expr}: {message}"
         );
     }
+}
+
+#[test]
+fn a_computed_field_that_reads_a_missing_member_is_refused_too() {
+    let src = GOOD.replacen(
+        "[commitment]",
+        &format!(
+            "{TABLES}[[section.field]]\nid = \"days\"\nlabel = \"天数\"\nkind = \"computed\"\n\
+             expr = \"answers.period.finish\"\n\n[commitment]"
+        ),
+        1,
+    );
+    let err = load_str("x.toml", &src).expect_err("refused");
+    assert_eq!(err.problems.len(), 1, "{err}");
+    assert!(err.problems[0].path.ends_with(".expr"), "{err}");
+    assert!(err.problems[0].message.contains("`finish`"), "{err}");
 }
 
 #[test]

@@ -101,6 +101,11 @@ pub(super) fn check_fields(
             check_field(c, &path, f, true, def, field_index, None);
             if f.kind == Some(FieldKind::Computed)
                 && let Some(src) = &f.expr
+            {
+                super::members::check_members(c, &format!("{path}.expr"), src, def, field_index);
+            }
+            if f.kind == Some(FieldKind::Computed)
+                && let Some(src) = &f.expr
                 && let Some(e) = c.expr(&format!("{path}.expr"), src, COMPUTED_VARS, answer_ids)
             {
                 computed.insert(f.id.clone(), e);

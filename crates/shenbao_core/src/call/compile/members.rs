@@ -1,8 +1,9 @@
-//! What a rule reads inside a field: `answers.period.start` of a date range,
+//! What an expression (a rule, a computed field, a cover line) reads inside a field: `answers.period.start` of a date range,
 //! `answers.finance.revenue['2023']` of a year table, `answers.contacts.lead.name` of a matrix,
 //! and the columns a row variable reads (`answers.members.exists(m, m.role == …)`). A rule that
-//! reads a member the field does not have would never fire (CEL answers "no such key", which
-//! the engine treats as a missing answer), so it is refused when the call is checked.
+//! reads a member the field does not have would never fire, and a computed field or cover line
+//! would stay empty (CEL answers "no such key", which the engine treats as a missing answer), so
+//! it is refused when the call is checked.
 //!
 //! Hand-written over the expression's text, as the field references are found
 //! (`expr::answer_refs`): the `cel` crate exposes no typed syntax tree to walk.

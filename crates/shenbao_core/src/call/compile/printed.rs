@@ -32,6 +32,9 @@ pub(super) fn compile_cover(
                 msg::other("field 和 value 只能写一个"),
             );
         }
+        if let Some(v) = &line.value {
+            super::members::check_members(c, &format!("cover[{i}].value"), v, def, field_index);
+        }
         cover.push(
             line.value
                 .as_ref()
