@@ -9,13 +9,10 @@
 use std::collections::{HashMap, HashSet};
 
 use super::checker::Checker;
-use super::{COMPUTED_VARS, applies};
+use super::{COMPUTED_VARS, FieldIndex, applies};
 use crate::call::definition::{CallDef, Condition, FieldDef, FieldKind};
 use crate::expr::Expr;
 use crate::messages::definition as msg;
-
-/// Where each top-level field is, by id: (section index, field index in the section).
-pub(super) type FieldIndex = HashMap<String, (usize, usize)>;
 
 fn is_choice(k: Option<FieldKind>) -> bool {
     matches!(k, Some(FieldKind::SingleChoice | FieldKind::MultiChoice))

@@ -5,8 +5,9 @@
 
 use std::collections::HashSet;
 
+use super::FieldIndex;
 use super::checker::Checker;
-use super::fields::{FieldIndex, check_condition};
+use super::fields::check_condition;
 use super::{
     DEFAULT_MAX_COUNT, DEFAULT_MAX_SIZE, FILE_TYPES, SlotLimits, parse_size, placeholders,
 };

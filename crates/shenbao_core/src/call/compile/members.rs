@@ -10,8 +10,8 @@
 //!
 //! Must not: evaluate anything, or refuse a call or method (`.size()`, `.exists(…)`).
 
+use super::FieldIndex;
 use super::checker::Checker;
-use super::fields::FieldIndex;
 use crate::call::definition::{CallDef, FieldDef, FieldKind};
 use crate::messages::definition as msg;
 

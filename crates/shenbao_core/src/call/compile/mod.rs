@@ -27,6 +27,9 @@ use super::definition::CallDef;
 use super::load::DefinitionError;
 use checker::Checker;
 
+/// Where each top-level field is, by id: (section index, field index in the section).
+type FieldIndex = HashMap<String, (usize, usize)>;
+
 pub use compiled::{Call, CompiledPublication, CompiledRule, SlotLimits, Target};
 
 /// Variables a rule may read.

@@ -5,8 +5,8 @@
 
 use std::collections::HashSet;
 
+use super::FieldIndex;
 use super::checker::Checker;
-use super::fields::FieldIndex;
 use super::{COVER_VARS, CompiledPublication, PUBLICATION_VARS};
 use crate::call::definition::CallDef;
 use crate::expr::Expr;

@@ -4,8 +4,8 @@
 
 use std::collections::HashSet;
 
+use super::FieldIndex;
 use super::checker::Checker;
-use super::fields::FieldIndex;
 use super::members::check_members;
 use super::{CompiledRule, RULE_VARS};
 use crate::call::definition::CallDef;
