@@ -306,6 +306,26 @@ mod tests {
         }
     }
 
+    /// `serve` with no flags but the config file `file`.
+    fn serve_args(file: &Path) -> ServeArgs {
+        ServeArgs {
+            listen: None,
+            max_upload_mb: None,
+            demo: false,
+            calls_dir: None,
+            smtp_url: None,
+            mail_from: None,
+            public_url: None,
+            trusted_proxy: None,
+            secure_cookies: false,
+            require_second_factor: None,
+            max_connections: None,
+            max_connections_per_ip: None,
+            audit_retention_days: None,
+            data: data(Some(file.to_path_buf()), None),
+        }
+    }
+
     #[test]
     fn defaults_are_the_embedded_sqlite_in_data() {
         let s = data(Some(PathBuf::from("/nonexistent/none.toml")), None).settings(None, None);
@@ -359,25 +379,13 @@ mod tests {
 
     #[test]
     fn the_calls_folder_comes_from_the_flag_over_the_config_file() {
-        let dir = std::env::temp_dir().join(format!("shenbao-settings4-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("shenbao-settings5-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("dir");
         let file = dir.join("shenbao.toml");
         std::fs::write(&file, "calls_dir = \"/srv/calls\"\n").expect("write");
         let args = |calls_dir: Option<&str>| ServeArgs {
-            listen: None,
-            max_upload_mb: None,
-            demo: false,
             calls_dir: calls_dir.map(PathBuf::from),
-            smtp_url: None,
-            mail_from: None,
-            public_url: None,
-            trusted_proxy: None,
-            secure_cookies: false,
-            require_second_factor: None,
-            max_connections: None,
-            max_connections_per_ip: None,
-            audit_retention_days: None,
-            data: data(Some(file.clone()), None),
+            ..serve_args(&file)
         };
         let s = args(None).settings().expect("settings");
         assert_eq!(s.calls_dir, Some(PathBuf::from("/srv/calls")));
@@ -400,20 +408,9 @@ mod tests {
         )
         .expect("write");
         let args = |smtp_url: Option<&str>, public_url: Option<&str>| ServeArgs {
-            listen: None,
-            max_upload_mb: None,
-            demo: false,
-            calls_dir: None,
             smtp_url: smtp_url.map(str::to_string),
-            mail_from: None,
             public_url: public_url.map(str::to_string),
-            trusted_proxy: None,
-            secure_cookies: false,
-            require_second_factor: None,
-            max_connections: None,
-            max_connections_per_ip: None,
-            audit_retention_days: None,
-            data: data(Some(file.clone()), None),
+            ..serve_args(&file)
         };
         let s = args(None, None).settings().expect("settings");
         let smtp = s.smtp().expect("valid").expect("configured");
@@ -443,20 +440,8 @@ mod tests {
         std::fs::create_dir_all(&dir).expect("dir");
         let file = dir.join("shenbao.toml");
         let args = |days: Option<u32>| ServeArgs {
-            listen: None,
-            max_upload_mb: None,
-            demo: false,
-            calls_dir: None,
-            smtp_url: None,
-            mail_from: None,
-            public_url: None,
-            trusted_proxy: None,
-            secure_cookies: false,
-            require_second_factor: None,
-            max_connections: None,
-            max_connections_per_ip: None,
             audit_retention_days: days,
-            data: data(Some(file.clone()), None),
+            ..serve_args(&file)
         };
         std::fs::write(&file, "").expect("write");
         assert_eq!(args(None).settings().expect("ok").audit_retention_days, 180);
