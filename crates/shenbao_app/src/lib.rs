@@ -15,3 +15,4 @@ pub mod calls;
 pub mod exports;
 pub mod news;
 pub mod snapshot;
+pub mod timeline;

@@ -52,7 +52,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     );
     if args.demo {
         println!(
-            "演示模式：各通知的申报截止时间已顺延至 {}",
+            "演示模式：各通知的全部截止时间已整体顺延（先后顺序不变），最早一项顺延至 {}",
             shenbao_core::time::date_after(now, shenbao_web::calls::DEMO_DAYS)
         );
         create_demo_accounts(&store, now).await?;

@@ -368,7 +368,7 @@ fn serve_publishes_the_call_files_of_a_folder_beside_the_seeds() {
     let _ = child.kill();
     let _ = child.wait();
     assert!(
-        page.contains("演示模式：本通知的截止时间已顺延至"),
+        page.contains("演示模式：本通知的各项截止时间已整体顺延"),
         "{page}"
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -320,6 +320,32 @@ pub mod definition {
     pub fn bad_date(value: &str) -> String {
         format!("日期 `{value}` 无效，应为 YYYY-MM-DD")
     }
+    /// A comparison of a number (`number`, empty when it has no short name) with text.
+    pub fn number_text_comparison(number: &str, text: &str) -> String {
+        let side = |s: &str, what: &str| {
+            if s.is_empty() {
+                what.to_string()
+            } else {
+                format!("`{s}` 是{what}")
+            }
+        };
+        format!(
+            "{}，{}：数字和文字比较永远不成立（CEL 不会把文字换算成数字）；数字请不加引号，文字请加引号",
+            side(number, "数字"),
+            side(text, "文字")
+        )
+    }
+    /// A level due before an earlier step of the way (`earlier` is the path of that date).
+    pub fn timeline_order(level: &str, day: &str, earlier: &str, earlier_day: &str) -> String {
+        let earlier = if earlier == "deadlines.applicant" {
+            "申报单位截止日期".to_string()
+        } else {
+            format!("上一评审层级的报送截止日期（{earlier}）")
+        };
+        format!(
+            "{level}的报送截止日期 {day} 早于{earlier} {earlier_day}：下一级须在收到材料之后才能报送"
+        )
+    }
     /// Bad size.
     pub fn bad_size(value: &str) -> String {
         format!("大小 `{value}` 无效，应如 2MB、500KB、1GB")

@@ -279,6 +279,69 @@ fn rules_that_read_a_member_a_field_does_not_have_are_refused_at_their_line() {
 }
 
 #[test]
+fn a_comparison_of_a_number_with_text_is_refused_as_never_firing() {
+    // What compares like with like passes: numbers with numbers (ints and floats alike), text
+    // with text, dates as text.
+    let good = "answers.finance.revenue['2024'] >= 100 && answers.name != '' \
+                && answers.period.end <= '2026-12-31' && size(answers.name) > 2 \
+                && call.year == 2025 && profile.region.startsWith('37')";
+    assert_eq!(with_rule(good), Ok(()));
+    for (expr, number, text) in [
+        (
+            "answers.finance.revenue['2024'] > '100'",
+            "`answers.finance.revenue.2024` 是数字",
+            "`\"100\"` 是文字",
+        ),
+        ("answers.name == 5", "`5` 是数字", "`answers.name` 是文字"),
+        (
+            "answers.period.start < 20240101",
+            "`20240101` 是数字",
+            "`answers.period.start` 是文字",
+        ),
+        (
+            "answers.members.exists(m, call.year == '2025')",
+            "`call.year` 是数字",
+            "`\"2025\"` 是文字",
+        ),
+    ] {
+        let problems = with_rule(expr).expect_err(expr);
+        assert_eq!(problems.len(), 1, "{expr}: {problems:?}");
+        let (_, path, message) = &problems[0];
+        assert_eq!(path, "rule[0].expr");
+        assert!(
+            message.contains(number) && message.contains(text) && message.contains("永远不成立"),
+            "{expr}: {message}"
+        );
+    }
+}
+
+#[test]
+fn summary_columns_and_the_publication_may_not_read_missing_members() {
+    let src = GOOD.replacen(
+        "[commitment]",
+        &format!(
+            "{TABLES}[publication]\ntitle = \"answers.name\"\nintroduction = \"answers.period.finish\"\n\n\
+             [[summary]]\nid = \"s\"\ntitle = \"汇总表\"\n\
+             column = [{{ title = \"周期\", value = \"answers.contacts.lead.phone\" }}]\n\n[commitment]"
+        ),
+        1,
+    );
+    let err = load_str("x.toml", &src).expect_err("refused");
+    let paths: Vec<&str> = err.problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["publication.introduction", "summary[0].column[0].value"],
+        "{err}"
+    );
+    assert!(
+        err.problems
+            .iter()
+            .all(|p| p.message.contains("永远读不到值")),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_computed_field_that_reads_a_missing_member_is_refused_too() {
     let src = GOOD.replacen(
         "[commitment]",
@@ -323,6 +386,39 @@ fn expression_errors_are_worded_in_chinese_with_their_place() {
             problem.3
         );
     }
+}
+
+#[test]
+fn a_timeline_out_of_the_notice_order_is_refused_at_the_late_date() {
+    let levels = "[deadlines]\napplicant = \"2025-06-20\"\n\n\
+        [[review_level]]\nid = \"city\"\nname = \"市工信局\"\nscope = \"city\"\ndeadline = \"2025-06-10\"\n\n\
+        [[review_level]]\nid = \"province\"\nname = \"省工信厅\"\nscope = \"province\"\ndeadline = \"2025-06-05\"\n\n\
+        [[direction]]";
+    let p = broken("[[direction]]", levels);
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert_eq!(p[0].2, "review_level[0].deadline");
+    assert!(
+        p[0].3
+            .contains("市工信局的报送截止日期 2025-06-10 早于申报单位截止日期 2025-06-20"),
+        "{}",
+        p[0].3
+    );
+    assert_eq!(p[1].2, "review_level[1].deadline");
+    assert!(p[1].3.contains("早于上一评审层级"), "{}", p[1].3);
+    // Both on their own lines.
+    assert!(p[0].0 < p[1].0 && p[0].0 > 1);
+    // In order, the same dates load.
+    let ordered = levels
+        .replace("2025-06-20", "2025-06-01")
+        .replace("2025-06-05", "2025-06-30");
+    let src = GOOD.replacen("[[direction]]", &ordered, 1);
+    let c = load_str("x.toml", &src).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        c.applicant_deadline_for("a")
+            .map(|d| d.to_string())
+            .as_deref(),
+        Some("2025-06-01")
+    );
 }
 
 #[test]

@@ -90,7 +90,7 @@ pub use model::{
     ApplicantSubmission, ApplicationEvent, ApplicationRow, ApplicationStatus, AttachmentRow,
     AuditRow, CallRow, EventRow, NewApplication, NewAttachment, NewAuditEntry, NewOrganisation,
     NewSession, NewSnapshot, NewUser, OrganisationRow, ParseRoleError, Role, SessionRow,
-    SnapshotRow, Submission, UserRow,
+    SnapshotRow, Submission, UnitTimelineRow, UserRow,
 };
 pub use notification::{MailRow, NewMail, NewNotification, NotificationRow};
 pub use outbox::OutboxRow;

@@ -231,6 +231,27 @@ pub struct CallRow {
     pub loaded_at: i64,
 }
 
+/// What a first-level review unit set for the applicants it receives in one call.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UnitTimelineRow {
+    /// The call.
+    pub call_id: String,
+    /// The review level the unit acts at.
+    pub level: String,
+    /// The unit (division code or sector department).
+    pub unit: String,
+    /// `'YYYY-MM-DD'`: the last day its applicants may submit; `None`: the call's.
+    pub applicant_deadline: Option<String>,
+    /// The person its applicants call.
+    pub contact_name: Option<String>,
+    /// That person's phone.
+    pub contact_phone: Option<String>,
+    /// Who set it last.
+    pub updated_by: i64,
+    /// Unix milliseconds of the last change.
+    pub updated_at: i64,
+}
+
 /// A draft application to create (see [`crate::Store::create_application`]). It starts in
 /// status `draft` at version 1, with no justification.
 #[derive(Debug, Clone)]

@@ -172,6 +172,7 @@ routes! {
     "/review/{call}/forward" [POST] => post(pages::review::forward),
     "/review/{call}/summary/{table}" [GET] => get(pages::review::summary),
     "/review/{call}/package" [GET] => get(pages::review::package),
+    "/review/{call}/timeline" [GET, POST] => get(pages::review::timeline_page).post(pages::review::save_timeline),
     // Notifications.
     "/inbox" [GET] => get(pages::inbox::show_inbox),
     "/inbox/read-all" [POST] => post(pages::inbox::read_all),

@@ -18,6 +18,14 @@ pub const DEADLINE_END_OF_DAY: &str = "24:00 前";
 
 /// Call page: the applicant stage.
 pub const CALL_APPLICANT_STAGE: &str = "申报单位提交申报材料";
+/// Call page: a review level's stage in the timeline (`last`: the issuing authority's).
+pub fn level_stage(level: &str, last: bool) -> String {
+    if last {
+        format!("{level}组织评审并公布结果")
+    } else {
+        format!("{level}审核推荐并报送上一级")
+    }
+}
 /// Call page: limit texts.
 pub const LIMIT_PER_CALL: &str = "每个申报主体限申报的项目数：";
 /// Per-direction limit.
@@ -161,8 +169,30 @@ pub const UPLOAD_PART_TOO_LARGE: &str =
 pub const SUBMIT_JUSTIFICATION_NEEDED: &str = "请填写情况说明";
 /// Submit: commitment needed.
 pub const SUBMIT_ACCEPT_NEEDED: &str = "请勾选承诺";
-/// Submit: past the deadline.
+/// Submit: past the deadline, when no date is known.
 pub const SUBMIT_CLOSED: &str = "申报已截止，不能提交或撤回";
+/// Submit: past the deadline that the receiving unit `unit` set (`day`).
+pub fn submit_closed_by_unit(unit: &str, day: &str) -> String {
+    format!("{unit}规定的申报截止日期（{day}）已过，不能再提交或撤回")
+}
+/// Submit: past the call's deadline `day`.
+pub fn submit_closed_on(day: &str) -> String {
+    format!("申报截止日期（{day}）已过，不能再提交或撤回")
+}
+/// Unit timeline: the deadline is not a date.
+pub const TIMELINE_DEADLINE_INVALID: &str = "截止日期格式不对，应如 2024-06-01";
+/// Unit timeline: the deadline is before today.
+pub const TIMELINE_DEADLINE_PASSED: &str = "截止日期不能早于今天";
+/// Unit timeline: the deadline is after the latest allowed (`latest`).
+pub fn timeline_deadline_too_late(latest: &str) -> String {
+    format!(
+        "本单位的申报截止日期不能晚于 {latest}（通知规定的截止日期，本级须在此后审核、排序和报送）"
+    )
+}
+/// Unit timeline: too long a contact.
+pub const TIMELINE_CONTACT_TOO_LONG: &str = "联系人和联系电话各不超过 40 个字";
+/// Unit timeline: saved.
+pub const TIMELINE_SAVED: &str = "已保存。本单位受理的申报单位将看到新的截止日期和联系人。";
 /// Submit: limit reached.
 pub const SUBMIT_LIMIT: &str = "超出本通知的申报数量限制：";
 /// Form: label of the division picker when JavaScript runs.

@@ -54,6 +54,7 @@ fn by_design(role: &str, path: &str) -> bool {
                 | "/review/{call}/ranking"
                 | "/review/{call}/summary/{table}"
                 | "/review/{call}/package"
+                | "/review/{call}/timeline"
         ),
         _ => false,
     }

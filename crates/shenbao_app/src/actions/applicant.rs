@@ -15,6 +15,15 @@ use super::{ActionError, Actor, Done, Problem, Refusal};
 use crate::calls::{CallEntry, CallRegistry};
 use crate::exports::{attachment_metas, profile_json};
 use crate::news::News;
+use crate::timeline::{self, ApplicantDeadline};
+
+/// The refusal of an applicant whose deadline `deadline` has passed.
+fn closed(deadline: &ApplicantDeadline<'_>) -> Refusal {
+    Refusal::CallClosed {
+        deadline: deadline.date,
+        set_by: deadline.set_by(),
+    }
+}
 
 /// Application `id` with its call, if `user` is an applicant of the organisation that owns
 /// it; [`ActionError::NotFound`] for anyone else, so ids cannot be probed.
@@ -52,9 +61,6 @@ pub async fn start(
         return Err(ActionError::NotFound);
     };
     let entry = calls.get(call_id).ok_or(ActionError::NotFound)?;
-    if !entry.is_open(actor.now) {
-        return Err(ActionError::Refused(Refusal::CallClosed));
-    }
     let organisation = store
         .organisation(organisation_id)
         .await?
@@ -66,6 +72,12 @@ pub async fn start(
         .call
         .direction(direction)
         .ok_or(ActionError::NotFound)?;
+    // The unit's own deadline, where it is known before a sector department is chosen.
+    let deadline =
+        timeline::applicant_deadline(store, entry, direction, &organisation.region, None).await?;
+    if !deadline.open(actor.now) {
+        return Err(ActionError::Refused(closed(&deadline)));
+    }
     let known = match subdirection {
         None => d.subdirections.is_empty(),
         Some(x) => d.subdirections.iter().any(|y| y.id == x),
@@ -258,10 +270,23 @@ pub async fn submit(
     if !app.status.is_editable() {
         return Err(ActionError::Refused(Refusal::NotEditable));
     }
-    // A first submission must meet the call's deadline; a resubmission after a return goes
-    // back to the level that returned it, which may take it until it forwards.
-    if app.status == ApplicationStatus::Draft && !entry.is_open(actor.now) {
-        return Err(ActionError::Refused(Refusal::CallClosed));
+    let route = route(store, entry, &app, input.sector.trim(), actor.now).await?;
+    // A first submission must meet the applicant's deadline (its receiving unit's, where the
+    // unit set one); a resubmission after a return goes back to the level that returned it,
+    // which may take it until it forwards.
+    if app.status == ApplicationStatus::Draft {
+        let sector = route.as_ref().ok().and_then(|r| r.sector.clone());
+        let region = store
+            .organisation(app.organisation_id)
+            .await?
+            .map(|o| o.region)
+            .unwrap_or_default();
+        let deadline =
+            timeline::applicant_deadline(store, entry, &app.direction, &region, sector.as_deref())
+                .await?;
+        if !deadline.open(actor.now) {
+            return Err(ActionError::Refused(closed(&deadline)));
+        }
     }
     let report = check(store, entry, &app).await?;
     let justification = shenbao_core::text::clean(&input.justification)
@@ -277,7 +302,6 @@ pub async fn submit(
     if !input.accepted {
         problems.push(Problem::AcceptanceNeeded);
     }
-    let route = route(store, entry, &app, input.sector.trim(), actor.now).await?;
     let mut route = match route {
         Ok(route) => Some(route),
         Err(problem) => {
@@ -464,8 +488,9 @@ pub async fn withdraw(
     if app.status != ApplicationStatus::Submitted || first.map(|l| &l.id) != app.level.as_ref() {
         return Err(ActionError::Refused(Refusal::TooLateToWithdraw));
     }
-    if !entry.is_open(actor.now) {
-        return Err(ActionError::Refused(Refusal::CallClosed));
+    let deadline = timeline::deadline_of(store, entry, &app).await?;
+    if !deadline.open(actor.now) {
+        return Err(ActionError::Refused(closed(&deadline)));
     }
     let level = app.level.clone().unwrap_or_default();
     let mut tx = store.begin().await?;

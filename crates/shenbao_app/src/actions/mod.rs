@@ -20,6 +20,7 @@
 //! | return, recommend, not recommend | [`review::decide`] | status, decision, event, outbox `decided`, audit |
 //! | move in the ranking | [`review::move_in_ranking`] | ranks |
 //! | forward a list | [`review::forward`] | statuses, freeze, events, outbox `forwarded`, audit |
+//! | set the unit's applicants' deadline and contact | [`review::set_timeline`] | unit timeline, audit |
 //! | give an application to an expert | [`owner::assign`] | assignment, outbox `assigned`, audit |
 //! | take an assignment back | [`owner::unassign`] | assignment, audit |
 //! | assign automatically | [`owner::auto_assign`] | assignments, outbox `assigned`, audit |
@@ -87,8 +88,13 @@ pub enum Refusal {
     NotEditable,
     /// The call's limits on applications per organisation (the core's words for each).
     Limits(Vec<String>),
-    /// The call's applicant deadline has passed.
-    CallClosed,
+    /// The applicant's deadline has passed.
+    CallClosed {
+        /// That deadline.
+        deadline: Option<chrono::NaiveDate>,
+        /// The receiving unit that set it, `(level id, unit)`, when it is the unit's own.
+        set_by: Option<(String, String)>,
+    },
     /// The applicant's registered region is outside the call's area (both division codes).
     OutOfArea {
         /// The call's area.
@@ -186,6 +192,14 @@ pub enum Problem {
     NothingSelected,
     /// Publishing without ticking the confirmation.
     ConfirmationNeeded,
+    /// A unit's applicants' deadline that is not a date.
+    DeadlineInvalid,
+    /// A unit's applicants' deadline after the latest it may set.
+    DeadlineTooLate,
+    /// A unit's applicants' deadline before today.
+    DeadlinePassed,
+    /// A unit's contact name or phone longer than allowed.
+    ContactTooLong,
     /// A score sheet with a score that is not a number in range, or (submitted) incomplete.
     ScoresInvalid,
 }

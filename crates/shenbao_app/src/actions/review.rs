@@ -69,6 +69,28 @@ impl<'a> Desk<'a> {
         self.entry.level_open(self.level, now)
     }
 
+    /// The directions whose applicants this unit receives (it is their first level).
+    pub fn receiving_directions(&self) -> Vec<&'a str> {
+        let call = self.entry.call;
+        call.def()
+            .directions
+            .iter()
+            .filter(|d| call.levels_for(&d.id).next().map(|l| &l.id) == Some(&self.level.id))
+            .map(|d| d.id.as_str())
+            .collect()
+    }
+
+    /// The latest applicants' deadline this unit may set: the earliest of the call's
+    /// applicants' deadlines of the directions it receives (never after the level's own);
+    /// `None` when the call sets none.
+    pub fn latest_applicant_deadline(&self) -> Option<chrono::NaiveDate> {
+        self.receiving_directions()
+            .into_iter()
+            .filter_map(|d| self.entry.applicant_deadline(d, None))
+            .chain(self.deadline())
+            .min()
+    }
+
     /// The summary tables (汇总表) this level fills in: (id, title).
     pub fn summaries(&self) -> Vec<(String, String)> {
         self.entry
@@ -296,6 +318,98 @@ pub async fn move_in_ranking(
     tx.move_in_ranking(id, &desk.at(), up)
         .await
         .map_err(refused)?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What a receiving unit sets for its applicants, as typed on its page.
+#[derive(Debug, Clone, Default)]
+pub struct TimelineInput {
+    /// The applicants' deadline, a date (`2024-06-01`, `2024年6月1日`…); empty: the call's.
+    pub deadline: String,
+    /// The contact person; empty: none.
+    pub contact_name: String,
+    /// The contact's phone; empty: none.
+    pub contact_phone: String,
+}
+
+/// Longest contact name and phone a unit may set, in characters.
+pub const CONTACT_MAX_CHARS: usize = 40;
+
+/// Sets, for the actor's unit at call `call_id`, the applicants' deadline (not after
+/// [`Desk::latest_applicant_deadline`], not before today) and the contact its applicants see.
+/// Only a unit that receives applicants (a first level) sets them. Writes the settings and the
+/// audit entry in one transaction.
+pub async fn set_timeline(
+    store: &Store,
+    calls: &CallRegistry,
+    actor: Actor<'_>,
+    call_id: &str,
+    input: &TimelineInput,
+) -> Result<(), ActionError> {
+    let desk = desk(calls, &actor, call_id)?;
+    if desk.receiving_directions().is_empty() {
+        return Err(ActionError::NotFound);
+    }
+    let clean =
+        |s: &str| Some(shenbao_core::text::clean(s).trim().to_string()).filter(|s| !s.is_empty());
+    let (name, phone) = (clean(&input.contact_name), clean(&input.contact_phone));
+    let mut problems = Vec::new();
+    let deadline = match clean(&input.deadline) {
+        None => None,
+        Some(text) => match shenbao_core::ident::parse_date(&text) {
+            None => {
+                problems.push(Problem::DeadlineInvalid);
+                None
+            }
+            Some(day) => {
+                if desk
+                    .latest_applicant_deadline()
+                    .is_some_and(|latest| day > latest)
+                {
+                    problems.push(Problem::DeadlineTooLate);
+                }
+                if day < shenbao_core::time::date_after(actor.now, 0) {
+                    problems.push(Problem::DeadlinePassed);
+                }
+                Some(day)
+            }
+        },
+    };
+    let too_long = |s: &Option<String>| {
+        s.as_ref()
+            .is_some_and(|s| s.chars().count() > CONTACT_MAX_CHARS)
+    };
+    if too_long(&name) || too_long(&phone) {
+        problems.push(Problem::ContactTooLong);
+    }
+    if !problems.is_empty() {
+        return Err(ActionError::Incomplete(problems));
+    }
+    let row = shenbao_store::UnitTimelineRow {
+        call_id: call_id.to_string(),
+        level: desk.level.id.clone(),
+        unit: desk.unit.clone(),
+        applicant_deadline: deadline.map(|d| d.format("%Y-%m-%d").to_string()),
+        contact_name: name,
+        contact_phone: phone,
+        updated_by: actor.user.id,
+        updated_at: actor.now,
+    };
+    let mut tx = store.begin().await?;
+    tx.set_unit_timeline(&row).await?;
+    tx.audit(&actor.audit(
+        "unit_timeline_set",
+        Some(("call", call_id.to_string())),
+        Some(json!({
+            "level": row.level,
+            "unit": row.unit,
+            "applicant_deadline": row.applicant_deadline,
+            "contact_name": row.contact_name,
+            "contact_phone": row.contact_phone,
+        })),
+    ))
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -8,6 +8,7 @@ use axum::response::{Html, Response};
 use serde::{Deserialize, Serialize};
 use shenbao_core::call::definition::CallDef;
 use shenbao_core::region;
+use shenbao_store::Role;
 
 use super::Nav;
 use crate::ServerState;
@@ -70,8 +71,123 @@ pub async fn list_calls(
 
 /// A deadline row on the call page.
 pub struct DeadlineRow {
-    stage: String,
-    date: String,
+    pub(crate) stage: String,
+    pub(crate) date: String,
+    /// The directions the stage is for, when not all.
+    pub(crate) directions: String,
+}
+
+/// A unit that receives a signed-in applicant's applications, with what it set.
+pub struct ReceivingRow {
+    unit: String,
+    directions: String,
+    deadline: String,
+    own_deadline: bool,
+    contact: String,
+}
+
+/// The call's whole timeline: the applicants' deadline, then each review level's forwarding
+/// deadline in order, as the call runs here (shifted together in demo mode).
+pub(crate) fn timeline_rows(entry: &CallEntry) -> Vec<DeadlineRow> {
+    let def = entry.call.def();
+    let date = |d: Option<chrono::NaiveDate>| {
+        d.map(|d| format!("{d} {}", crate::strings::DEADLINE_END_OF_DAY))
+            .unwrap_or_else(|| crate::strings::DEADLINE_UNKNOWN.to_string())
+    };
+    let names = |ids: &[String]| {
+        ids.iter()
+            .filter_map(|id| entry.call.direction(id).map(|d| d.name.clone()))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let mut rows = vec![DeadlineRow {
+        stage: crate::strings::CALL_APPLICANT_STAGE.to_string(),
+        date: date(entry.deadline()),
+        directions: String::new(),
+    }];
+    for level in &def.review_levels {
+        let last = level.scope == shenbao_core::call::definition::LevelScope::Province;
+        rows.push(DeadlineRow {
+            stage: crate::strings::level_stage(&level.name, last),
+            date: date(entry.level_deadline(level)),
+            directions: names(&level.directions),
+        });
+    }
+    rows
+}
+
+/// The units that receive the applications of organisation `organisation_id` in `entry`, one
+/// per first review level (directions routed by sector are received by the department the
+/// applicant chooses, so none is named for them).
+async fn receiving_units(
+    state: &ServerState,
+    entry: &CallEntry,
+    organisation_id: Option<i64>,
+) -> Result<Vec<ReceivingRow>, AppError> {
+    let org = match organisation_id {
+        Some(id) => state.store.organisation(id).await?,
+        None => None,
+    };
+    let Some(org) = org else {
+        return Ok(Vec::new());
+    };
+    let mut rows: Vec<(String, String, Vec<String>)> = Vec::new();
+    for d in &entry.call.def().directions {
+        if shenbao_core::routing::routed_by_sector(entry.call, &d.id) {
+            continue;
+        }
+        let Ok((level, unit)) =
+            shenbao_core::routing::first_stop(entry.call, &d.id, &org.region, None)
+        else {
+            continue;
+        };
+        match rows
+            .iter_mut()
+            .find(|(l, u, _)| *l == level.id && *u == unit)
+        {
+            Some(row) => row.2.push(d.id.clone()),
+            None => rows.push((level.id.clone(), unit, vec![d.id.clone()])),
+        }
+    }
+    let all = entry.call.def().directions.len();
+    let mut out = Vec::new();
+    for (level_id, unit, directions) in rows {
+        let Some(level) = entry
+            .call
+            .def()
+            .review_levels
+            .iter()
+            .find(|l| l.id == level_id)
+        else {
+            continue;
+        };
+        let settings =
+            shenbao_app::timeline::unit_settings(&state.store, entry, &level.id, &unit).await?;
+        let deadline = entry.applicant_deadline(&directions[0], settings.deadline);
+        let contact = [settings.contact_name, settings.contact_phone]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.push(ReceivingRow {
+            unit: super::view::unit_label(level, &unit),
+            directions: if directions.len() == all {
+                String::new()
+            } else {
+                directions
+                    .iter()
+                    .filter_map(|id| entry.call.direction(id).map(|d| d.name.clone()))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            },
+            deadline: deadline
+                .map(|d| format!("{d} {}", crate::strings::DEADLINE_END_OF_DAY))
+                .unwrap_or_else(|| crate::strings::DEADLINE_UNKNOWN.to_string()),
+            own_deadline: settings.deadline.is_some(),
+            contact,
+        });
+    }
+    Ok(out)
 }
 
 #[derive(Template)]
@@ -83,6 +199,8 @@ struct CallPage<'a> {
     deadline: String,
     demo: Option<(String, String)>,
     deadlines: Vec<DeadlineRow>,
+    /// For a signed-in applicant: the units that receive its applications, with their dates.
+    receiving: Vec<ReceivingRow>,
     limits: Vec<String>,
     /// Whether the results are published (links to them).
     results: bool,
@@ -100,18 +218,13 @@ pub async fn show_call(
 ) -> Result<Html<String>, AppError> {
     let entry = state.calls.get(&id).ok_or(AppError::NotFound)?;
     let def = entry.call.def();
-    let mut deadlines = vec![DeadlineRow {
-        stage: crate::strings::CALL_APPLICANT_STAGE.to_string(),
-        date: deadline_text(entry),
-    }];
-    for level in &def.review_levels {
-        if let Some(d) = &level.deadline {
-            deadlines.push(DeadlineRow {
-                stage: level.name.clone(),
-                date: d.clone(),
-            });
+    let deadlines = timeline_rows(entry);
+    let receiving = match viewer.login.as_ref().map(|(u, _)| u) {
+        Some(user) if user.role == Role::Applicant => {
+            receiving_units(&state, entry, user.organisation_id).await?
         }
-    }
+        _ => Vec::new(),
+    };
     let name = |id: &str| {
         def.directions
             .iter()
@@ -134,9 +247,10 @@ pub async fn show_call(
             names.join("、")
         ));
     }
-    let demo = entry.demo_deadline.map(|d| {
+    // In demo mode every date moved together; the page says by how much.
+    let demo = (entry.shift_days != 0 || entry.demo_deadline.is_some()).then(|| {
         (
-            d.to_string(),
+            deadline_text(entry),
             entry.call.applicant_deadline().map_or_else(
                 || crate::strings::DEADLINE_UNKNOWN.to_string(),
                 |real| real.to_string(),
@@ -150,6 +264,7 @@ pub async fn show_call(
         deadline: deadline_text(entry),
         demo,
         deadlines,
+        receiving,
         limits,
         results: state.store.publication(&id).await?.is_some(),
         area: def

@@ -59,7 +59,19 @@ pub(crate) fn refusal_text(entry: Option<&CallEntry>, refusal: &Refusal) -> Stri
     match refusal {
         Refusal::NotEditable => s::FORM_READONLY.to_string(),
         Refusal::Limits(broken) => format!("{}{}", s::SUBMIT_LIMIT, broken.join("；")),
-        Refusal::CallClosed => s::SUBMIT_CLOSED.to_string(),
+        Refusal::CallClosed { deadline, set_by } => {
+            let unit = set_by.as_ref().map(|(level, unit)| {
+                entry
+                    .and_then(|e| e.call.def().review_levels.iter().find(|l| &l.id == level))
+                    .map(|l| unit_label(l, unit))
+                    .unwrap_or_else(|| unit.clone())
+            });
+            match (deadline, unit) {
+                (Some(day), Some(unit)) => s::submit_closed_by_unit(&unit, &day.to_string()),
+                (Some(day), None) => s::submit_closed_on(&day.to_string()),
+                (None, _) => s::SUBMIT_CLOSED.to_string(),
+            }
+        }
         Refusal::OutOfArea { area, region } => {
             let name = |code: &str| region::full_name(code).unwrap_or_else(|| code.to_string());
             s::apply_out_of_area(&name(area), &name(region))
@@ -125,6 +137,11 @@ pub(crate) fn problem_text(problem: Problem) -> Option<&'static str> {
         Problem::NothingSelected => s::OWNER_SELECT_NONE,
         Problem::ConfirmationNeeded => s::OWNER_PUBLISH_CONFIRM_NEEDED,
         Problem::ScoresInvalid => s::EXPERT_SHEET_REFUSED,
+        Problem::DeadlineInvalid => s::TIMELINE_DEADLINE_INVALID,
+        Problem::DeadlinePassed => s::TIMELINE_DEADLINE_PASSED,
+        // The page words it with the latest date itself.
+        Problem::DeadlineTooLate => return None,
+        Problem::ContactTooLong => s::TIMELINE_CONTACT_TOO_LONG,
     })
 }
 

@@ -400,7 +400,11 @@ async fn the_deadline_is_enforced_by_the_server_clock(db: TestDb) {
     );
     let r = app.submit_application(&b, id, "").await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert!(r.text().await.expect("body").contains("申报已截止"));
+    let body = r.text().await.expect("body");
+    assert!(
+        body.contains("申报截止日期（") && body.contains("）已过，不能再提交"),
+        "the refusal names the date: {body}"
+    );
     assert_eq!(
         app.store
             .application(id)

@@ -339,3 +339,4 @@ async fn footprint(
 
 mod limits;
 mod routing;
+mod timeline;

@@ -46,7 +46,7 @@ pub struct Call {
     pub(super) cover: Vec<Option<Expr>>,
     pub(super) publication: Option<CompiledPublication>,
     pub(super) slot_limits: Vec<SlotLimits>,
-    /// The applicants' deadline, parsed when compiled (see [`Call::applicant_deadline`]).
+    /// The stated applicants' deadline (`[deadlines] applicant`), parsed when compiled.
     pub(super) applicant_deadline: Option<NaiveDate>,
     /// Each review level's deadline by level id, parsed when compiled.
     pub(super) level_deadlines: HashMap<String, NaiveDate>,
@@ -161,10 +161,40 @@ impl Call {
         self.publication.as_ref()
     }
 
-    /// The applicants' deadline: the stated one, else the first review level's. A date that
-    /// ends at the end of its day in Beijing ([`crate::time::end_of_day`]).
-    pub fn applicant_deadline(&self) -> Option<NaiveDate> {
+    /// The applicants' deadline as the call states it (`[deadlines] applicant`), if it does.
+    /// A date that ends at the end of its day in Beijing ([`crate::time::end_of_day`]).
+    pub fn stated_applicant_deadline(&self) -> Option<NaiveDate> {
         self.applicant_deadline
+    }
+
+    /// The applicants' deadline of `direction` when their receiving unit sets none: the stated
+    /// one, else the deadline of the direction's first review level (the notices' 未另行规定的，
+    /// 以…报送截止日期为准).
+    pub fn applicant_deadline_for(&self, direction: &str) -> Option<NaiveDate> {
+        self.applicant_deadline.or_else(|| {
+            let first = self.levels_for(direction).next()?;
+            self.level_deadline(&first.id)
+        })
+    }
+
+    /// The last day any applicant of the call may submit when no unit sets an earlier one: the
+    /// stated deadline, else the latest of the directions' first levels' deadlines; `None` when
+    /// some direction has no date at all (that direction never closes).
+    pub fn applicant_deadline(&self) -> Option<NaiveDate> {
+        let mut last = None;
+        for d in &self.def.directions {
+            let day = self.applicant_deadline_for(&d.id)?;
+            last = last.max(Some(day));
+        }
+        last
+    }
+
+    /// Every date the call states (applicants' and levels' deadlines), for shifting a call in
+    /// time as a whole.
+    pub fn dates(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.applicant_deadline
+            .into_iter()
+            .chain(self.level_deadlines.values().copied())
     }
 
     /// The deadline of review level `level` (its id), if it has one.

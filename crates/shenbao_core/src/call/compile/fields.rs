@@ -99,7 +99,7 @@ pub(super) fn check_fields(
             if f.kind == Some(FieldKind::Computed)
                 && let Some(src) = &f.expr
             {
-                super::members::check_members(c, &format!("{path}.expr"), src, def, field_index);
+                super::members::check_reads(c, &format!("{path}.expr"), src, def, field_index);
             }
             if f.kind == Some(FieldKind::Computed)
                 && let Some(src) = &f.expr

@@ -70,14 +70,21 @@ fn ids(fields: &[FieldDef]) -> Vec<&str> {
     fields.iter().map(|f| f.id.as_str()).collect()
 }
 
-/// Checks what `source` (at `path`) reads inside the fields of `def`.
-pub(super) fn check_members(
+/// Checks an expression's reads: the members it reads inside fields ([`check_members`]) and
+/// that it never compares a number with text ([`super::comparisons`]).
+pub(super) fn check_reads(
     c: &mut Checker<'_>,
     path: &str,
     source: &str,
     def: &CallDef,
     index: &FieldIndex,
 ) {
+    check_members(c, path, source, def, index);
+    super::comparisons::check_comparisons(c, path, source, def, index);
+}
+
+/// Checks what `source` (at `path`) reads inside the fields of `def`.
+fn check_members(c: &mut Checker<'_>, path: &str, source: &str, def: &CallDef, index: &FieldIndex) {
     let mut search = 0;
     while let Some(found) = source[search..].find("answers.") {
         let start = search + found;

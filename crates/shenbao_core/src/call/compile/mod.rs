@@ -11,6 +11,7 @@
 //! its text.
 
 mod checker;
+mod comparisons;
 mod compiled;
 mod fields;
 mod files;
@@ -88,6 +89,7 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
     let (directions, all_subs) = notice::check_directions(&mut c, &def);
     let levels = notice::check_review_levels(&mut c, &def, &directions);
     notice::check_routing(&mut c, &def);
+    notice::check_timeline(&mut c, &def);
     notice::check_contacts(&mut c, &def, &directions);
 
     // Sections and fields: first collect ids, then check each field.
@@ -96,7 +98,7 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
     let computed = fields::check_fields(&mut c, &def, &field_index, &answer_ids);
 
     let cover = printed::compile_cover(&mut c, &def, &field_index, &answer_ids);
-    let publication = printed::compile_publication(&mut c, &def, &answer_ids);
+    let publication = printed::compile_publication(&mut c, &def, &field_index, &answer_ids);
 
     // Section conditions, now that every field is known.
     fields::check_section_conditions(&mut c, &def, &field_index);
@@ -106,8 +108,14 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
     rules::check_limits(&mut c, &def, &directions);
     files::check_commitment(&mut c, &def, &slot_ids, &field_index);
     review::check_criteria(&mut c, &def, &directions);
-    let summary_columns =
-        review::compile_summaries(&mut c, &def, &directions, &levels, &answer_ids);
+    let summary_columns = review::compile_summaries(
+        &mut c,
+        &def,
+        &directions,
+        &levels,
+        &field_index,
+        &answer_ids,
+    );
 
     if !c.problems.is_empty() {
         return Err(c.into_error(file));
@@ -127,16 +135,12 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
     })
 }
 
-/// The applicants' deadline (the stated one, else the first review level's) and each review
-/// level's deadline by level id, of a checked definition.
+/// The stated applicants' deadline and each review level's deadline by level id, of a
+/// checked definition.
 fn deadlines(def: &CallDef) -> (Option<NaiveDate>, HashMap<String, NaiveDate>) {
     // Checked above (`Checker::date`): every deadline parses.
     let date = |d: Option<&str>| d.and_then(crate::ident::parse_date);
-    let applicant_deadline = date(def.deadlines.applicant.as_deref()).or_else(|| {
-        def.review_levels
-            .iter()
-            .find_map(|l| date(l.deadline.as_deref()))
-    });
+    let applicant_deadline = date(def.deadlines.applicant.as_deref());
     let level_deadlines = def
         .review_levels
         .iter()

@@ -99,6 +99,42 @@ pub(super) fn check_review_levels<'d>(
     levels
 }
 
+/// Checks that the dates of each direction's way keep the notice's order: the applicants'
+/// deadline is not after its first level's, and no level's deadline is before an earlier
+/// level's (a level cannot be due to forward before what it forwards is due to reach it).
+pub(super) fn check_timeline(c: &mut Checker<'_>, def: &CallDef) {
+    let date = |d: Option<&str>| d.and_then(crate::ident::parse_date);
+    let mut reported = HashSet::new();
+    for d in &def.directions {
+        let mut before = date(def.deadlines.applicant.as_deref())
+            .map(|day| ("deadlines.applicant".to_string(), day));
+        for (i, l) in def.review_levels.iter().enumerate() {
+            if !applies(&l.directions, &d.id) {
+                continue;
+            }
+            let Some(day) = date(l.deadline.as_deref()) else {
+                continue;
+            };
+            let path = format!("review_level[{i}].deadline");
+            if let Some((earlier, earlier_day)) = &before
+                && day < *earlier_day
+                && reported.insert(path.clone())
+            {
+                c.err(
+                    path.clone(),
+                    msg::timeline_order(
+                        &l.name,
+                        &day.to_string(),
+                        earlier,
+                        &earlier_day.to_string(),
+                    ),
+                );
+            }
+            before = Some((path, day));
+        }
+    }
+}
+
 /// Checks that every direction routed to a sector department has a sector review level.
 pub(super) fn check_routing(c: &mut Checker<'_>, def: &CallDef) {
     for (i, d) in def.directions.iter().enumerate() {

@@ -33,7 +33,7 @@ pub(super) fn compile_cover(
             );
         }
         if let Some(v) = &line.value {
-            super::members::check_members(c, &format!("cover[{i}].value"), v, def, field_index);
+            super::members::check_reads(c, &format!("cover[{i}].value"), v, def, field_index);
         }
         cover.push(
             line.value
@@ -48,9 +48,18 @@ pub(super) fn compile_cover(
 pub(super) fn compile_publication(
     c: &mut Checker<'_>,
     def: &CallDef,
+    field_index: &FieldIndex,
     answer_ids: &HashSet<String>,
 ) -> Option<CompiledPublication> {
     def.publication.as_ref().and_then(|p| {
+        super::members::check_reads(c, "publication.title", &p.title, def, field_index);
+        super::members::check_reads(
+            c,
+            "publication.introduction",
+            &p.introduction,
+            def,
+            field_index,
+        );
         let title = c.expr("publication.title", &p.title, PUBLICATION_VARS, answer_ids);
         let introduction = c.expr(
             "publication.introduction",

@@ -55,6 +55,7 @@ pub(super) fn compile_summaries(
     def: &CallDef,
     directions: &HashSet<&str>,
     levels: &HashSet<&str>,
+    field_index: &super::FieldIndex,
     answer_ids: &HashSet<String>,
 ) -> Vec<Vec<Expr>> {
     let mut summary_ids = HashSet::new();
@@ -73,12 +74,9 @@ pub(super) fn compile_summaries(
         }
         let mut exprs = Vec::new();
         for (k, col) in t.columns.iter().enumerate() {
-            if let Some(e) = c.expr(
-                &format!("{path}.column[{k}].value"),
-                &col.value,
-                SUMMARY_VARS,
-                answer_ids,
-            ) {
+            let at = format!("{path}.column[{k}].value");
+            super::members::check_reads(c, &at, &col.value, def, field_index);
+            if let Some(e) = c.expr(&at, &col.value, SUMMARY_VARS, answer_ids) {
                 exprs.push(e);
             }
         }

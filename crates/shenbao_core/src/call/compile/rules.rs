@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use super::FieldIndex;
 use super::checker::Checker;
-use super::members::check_members;
+use super::members::check_reads;
 use super::{CompiledRule, RULE_VARS};
 use crate::call::definition::CallDef;
 use crate::messages::definition as msg;
@@ -32,9 +32,9 @@ pub(super) fn compile_rules(
         }
         c.directions(&format!("{path}.directions"), &r.directions, directions);
         if let Some(w) = &r.when {
-            check_members(c, &format!("{path}.when"), w, def, index);
+            check_reads(c, &format!("{path}.when"), w, def, index);
         }
-        check_members(c, &format!("{path}.expr"), &r.expr, def, index);
+        check_reads(c, &format!("{path}.expr"), &r.expr, def, index);
         let when = r
             .when
             .as_ref()

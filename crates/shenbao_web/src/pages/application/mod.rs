@@ -80,6 +80,52 @@ impl Owned<'_> {
     }
 }
 
+/// The applicant's deadline of an application as its pages show it.
+struct DeadlineView {
+    /// Whether the applicant may still submit (or withdraw).
+    open: bool,
+    /// `2024-06-01 24:00 前（…规定）`, or empty without a deadline.
+    text: String,
+    /// The receiving unit's contact (name and phone), when it set one.
+    contact: String,
+}
+
+impl Owned<'_> {
+    /// The applicant's deadline, its receiving unit's own where the unit set one.
+    async fn deadline(&self, state: &ServerState) -> Result<DeadlineView, AppError> {
+        let d = shenbao_app::timeline::deadline_of(&state.store, self.entry, &self.app).await?;
+        let by = d
+            .receiving
+            .as_ref()
+            .filter(|r| r.settings.deadline.is_some())
+            .map(|r| super::view::unit_label(r.level, &r.unit));
+        let text = match (d.date, by) {
+            (Some(day), Some(unit)) => format!("{day} {}（{unit}规定）", s::DEADLINE_END_OF_DAY),
+            (Some(day), None) => format!("{day} {}", s::DEADLINE_END_OF_DAY),
+            (None, _) => String::new(),
+        };
+        let contact = d
+            .receiving
+            .as_ref()
+            .map(|r| {
+                [
+                    r.settings.contact_name.clone(),
+                    r.settings.contact_phone.clone(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ")
+            })
+            .unwrap_or_default();
+        Ok(DeadlineView {
+            open: d.open(state.now()),
+            text,
+            contact,
+        })
+    }
+}
+
 /// Loads application `id` if it belongs to the viewer's organisation; 404 otherwise.
 async fn owned<'s>(state: &'s ServerState, user: &UserRow, id: i64) -> Result<Owned<'s>, AppError> {
     let app = state

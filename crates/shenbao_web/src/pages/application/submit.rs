@@ -6,6 +6,10 @@ use super::*;
 #[template(path = "application/submit.html")]
 pub(super) struct SubmitPage {
     nav: Nav,
+    /// The applicant's deadline as shown, empty without one.
+    deadline: String,
+    /// The receiving unit's contact, empty when it set none.
+    contact: String,
     id: i64,
     version: i64,
     call_title: String,
@@ -38,6 +42,7 @@ pub(super) async fn submit_page(
         let v = answers.get(p).and_then(Json::as_str).unwrap_or("____");
         commitment_text = commitment_text.replace(&format!("{{{p}}}"), v);
     }
+    let deadline = o.deadline(state).await?;
     let page = render(SubmitPage {
         nav: Nav::of(viewer),
         id: o.app.id,
@@ -56,7 +61,9 @@ pub(super) async fn submit_page(
         commitment_text,
         justification,
         problems,
-        open: o.app.status == ApplicationStatus::Returned || o.entry.is_open(state.now()),
+        open: o.app.status == ApplicationStatus::Returned || deadline.open,
+        deadline: deadline.text,
+        contact: deadline.contact,
         sectors: applicant::sector_choices(&state.store, o.entry, &o.app)
             .await
             .map_err(|e| action_error(Some(o.entry), e))?,
@@ -167,6 +174,10 @@ pub struct EventView {
 #[template(path = "application/show.html")]
 pub(super) struct ShowPage {
     nav: Nav,
+    /// The applicant's deadline as shown, empty without one.
+    deadline: String,
+    /// The receiving unit's contact, empty when it set none.
+    contact: String,
     id: i64,
     /// Letters to print and sign: (URL name, title).
     letters: Vec<(&'static str, String)>,
@@ -234,6 +245,7 @@ pub async fn show_application(
             (a.id, slot, name, a.sha256)
         })
         .collect();
+    let deadline = o.deadline(&state).await?;
     render(ShowPage {
         nav: Nav::of(&viewer),
         id,
@@ -242,7 +254,9 @@ pub async fn show_application(
         direction: o.direction_name(),
         status: applicant_status(&state, &o.app).await?,
         submitted: !o.editable(),
-        open: o.entry.is_open(state.now()),
+        open: deadline.open,
+        deadline: deadline.text,
+        contact: deadline.contact,
         updated: fmt_time(o.app.updated_at),
         hash,
         events,

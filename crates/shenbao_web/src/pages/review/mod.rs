@@ -45,12 +45,14 @@ mod index;
 mod queue;
 mod ranking;
 mod show;
+mod timeline;
 
 pub use exports::*;
 pub use index::*;
 pub use queue::*;
 pub use ranking::*;
 pub use show::*;
+pub use timeline::*;
 
 /// Rows per queue page.
 const PAGE: i64 = 20;

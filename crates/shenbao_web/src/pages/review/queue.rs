@@ -52,6 +52,8 @@ pub(super) struct QueuePage {
     counts: Vec<(String, &'static str, i64)>,
     forwarded: Vec<(String, String, i64)>,
     summaries: Vec<(String, String)>,
+    /// Whether the unit receives applicants (sets their deadline and contact).
+    receives: bool,
 }
 
 pub(super) const STATUSES: [ApplicationStatus; 4] = [
@@ -170,5 +172,6 @@ pub async fn queue(
         counts,
         forwarded,
         summaries: desk.summaries(),
+        receives: !desk.receiving_directions().is_empty(),
     })
 }
