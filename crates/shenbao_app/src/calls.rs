@@ -1,20 +1,27 @@
 //! The calls this installation runs: the built-in seed calls and the calls an operator gave
-//! the server (`shenbao serve --calls DIR`), each stored with its definition text, with a demo
-//! deadline when started with `--demo`.
+//! the server (`shenbao serve --calls DIR`), each stored with its definition text at every
+//! version, so that every server sharing the database runs the same calls and an application
+//! is always read with the version it was started under; with every date moved when started
+//! with `--demo`.
 
 use chrono::NaiveDate;
 use shenbao_core::call::definition::ReviewLevel;
 use shenbao_core::call::{Call, builtin};
-use shenbao_store::Store;
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+use shenbao_store::{ApplicationRow, Store};
 
 /// Days the earliest date of a call lies ahead of the server's start in demo mode.
 pub const DEMO_DAYS: i64 = 30;
 
-/// A call and how it runs here.
+/// A call at one version and how it runs here.
 #[derive(Debug)]
 pub struct CallEntry {
     /// The compiled definition.
     pub call: &'static Call,
+    /// Its version (1, 2, …, see `call_versions`).
+    pub version: i64,
     /// Days every date of the call is moved by (demo mode; 0 otherwise), so that the dates
     /// keep the order and the distances the notice gives them.
     pub shift_days: i64,
@@ -27,6 +34,7 @@ impl CallEntry {
     pub fn new(call: &'static Call) -> CallEntry {
         CallEntry {
             call,
+            version: 1,
             shift_days: 0,
             demo_deadline: None,
         }
@@ -40,11 +48,13 @@ impl CallEntry {
         match call.dates().min() {
             Some(earliest) => CallEntry {
                 call,
+                version: 1,
                 shift_days: (target - earliest).num_days(),
                 demo_deadline: None,
             },
             None => CallEntry {
                 call,
+                version: 1,
                 shift_days: 0,
                 demo_deadline: Some(target),
             },
@@ -115,69 +125,196 @@ fn open_at(deadline: Option<NaiveDate>, now_ms: i64) -> bool {
 
 use shenbao_core::time::{date_after, end_of_day};
 
-/// Every call of the installation, in listing order.
+/// Every call of the installation, each at every stored version.
+///
+/// A compiled version lives as long as the process (it is leaked, so pages and actions hold
+/// plain references): a province publishes a few dozen calls a year, each a few hundred
+/// kilobytes compiled, and a version is never removed.
 #[derive(Debug, Default)]
 pub struct CallRegistry {
-    entries: Vec<CallEntry>,
+    demo: bool,
+    started_ms: i64,
+    loaded: RwLock<Loaded>,
+}
+
+#[derive(Debug, Default)]
+struct Loaded {
+    /// The version new applications start under, per call, in listing order: the built-in
+    /// calls first, then the others by id.
+    current: Vec<&'static CallEntry>,
+    /// Every compiled version by (call, version).
+    versions: HashMap<(String, i64), &'static CallEntry>,
 }
 
 impl CallRegistry {
-    /// Loads the built-in calls into the store and returns them; with `demo`, every call's
-    /// dates move together so that its earliest lies [`DEMO_DAYS`] days after `now_ms`
-    /// ([`CallEntry::demo`]).
+    /// Loads the built-in calls into the store and returns every stored call; with `demo`,
+    /// every call's dates move together so that its earliest lies [`DEMO_DAYS`] days after
+    /// `now_ms` ([`CallEntry::demo`]).
     pub async fn load(store: &Store, demo: bool, now_ms: i64) -> anyhow::Result<CallRegistry> {
         CallRegistry::load_with(store, &[], demo, now_ms).await
     }
 
-    /// Loads the built-in calls and then `extra` (compiled calls with their definition text,
-    /// e.g. read from a folder of call files) into the store and returns them all; `demo` as
-    /// in [`CallRegistry::load`], for every call alike. Two calls with one id are refused (the
-    /// front end that read the files names them first).
+    /// Stores the built-in calls and then `extra` (compiled calls with their definition text,
+    /// e.g. read from a folder of call files), each as a new version when its text changed,
+    /// and returns every stored call at every version; `demo` as in [`CallRegistry::load`],
+    /// for every call alike. Two calls with one id are refused (the front end that read the
+    /// files names them first).
     pub async fn load_with(
         store: &Store,
         extra: &[(&'static Call, String)],
         demo: bool,
         now_ms: i64,
     ) -> anyhow::Result<CallRegistry> {
-        let mut calls: Vec<(&'static Call, &str)> = Vec::new();
+        let mut calls: Vec<(&'static Call, &str, &str)> = Vec::new();
         for (i, r) in builtin::all().enumerate() {
             let call = r.map_err(|e| anyhow::anyhow!("{e}"))?;
-            calls.push((call, builtin::SOURCES[i].2));
+            calls.push((call, builtin::SOURCES[i].2, "builtin"));
         }
-        calls.extend(extra.iter().map(|(call, source)| (*call, source.as_str())));
-        let mut entries: Vec<CallEntry> = Vec::with_capacity(calls.len());
-        for (call, source) in calls {
+        calls.extend(
+            extra
+                .iter()
+                .map(|(call, source)| (*call, source.as_str(), "folder")),
+        );
+        let registry = CallRegistry {
+            demo,
+            started_ms: now_ms,
+            loaded: RwLock::default(),
+        };
+        let mut seen: Vec<&str> = Vec::new();
+        for (call, source, origin) in calls {
             anyhow::ensure!(
-                entries.iter().all(|e| e.call.id() != call.id()),
+                !seen.contains(&call.id()),
                 "two calls have the id {}",
                 call.id()
             );
-            let entry = if demo {
-                CallEntry::demo(call, now_ms)
-            } else {
-                CallEntry::new(call)
-            };
+            seen.push(call.id());
+            let entry = registry.entry(call);
             // The stored demo deadline tells another process (the CLI) what the server runs.
             let demo_text = demo
                 .then(|| entry.deadline())
                 .flatten()
                 .map(|d| d.format("%Y-%m-%d").to_string());
-            store
-                .upsert_call(call.id(), source, demo_text.as_deref(), now_ms)
+            let version = store
+                .store_call(
+                    call.id(),
+                    source,
+                    origin,
+                    None,
+                    demo_text.as_deref(),
+                    now_ms,
+                )
                 .await?;
-            entries.push(entry);
+            registry.insert(CallEntry { version, ..entry });
         }
-        Ok(CallRegistry { entries })
+        registry.refresh(store).await?;
+        Ok(registry)
     }
 
-    /// All calls.
-    pub fn all(&self) -> &[CallEntry] {
-        &self.entries
+    /// Every call a server stored, at every version, without storing anything (for a command
+    /// beside a server).
+    pub async fn stored(store: &Store) -> anyhow::Result<CallRegistry> {
+        let registry = CallRegistry::default();
+        registry.refresh(store).await?;
+        Ok(registry)
     }
 
-    /// A call by id.
-    pub fn get(&self, id: &str) -> Option<&CallEntry> {
-        self.entries.iter().find(|e| e.call.id() == id)
+    /// `call` as it runs here (demo shift or not), at version 1 until stored.
+    fn entry(&self, call: &'static Call) -> CallEntry {
+        if self.demo {
+            CallEntry::demo(call, self.started_ms)
+        } else {
+            CallEntry::new(call)
+        }
+    }
+
+    fn insert(&self, entry: CallEntry) {
+        let key = (entry.call.id().to_string(), entry.version);
+        let mut loaded = self.loaded.write().unwrap_or_else(|e| e.into_inner());
+        loaded
+            .versions
+            .entry(key)
+            .or_insert_with(|| Box::leak(Box::new(entry)));
+    }
+
+    /// Reads what another server (or an owner's page) stored since: versions not compiled
+    /// here yet, and which version of each call is current. A stored version that no longer
+    /// compiles (a format change since it was stored) is logged and skipped: its applications
+    /// are then shown with the call's current version.
+    pub async fn refresh(&self, store: &Store) -> anyhow::Result<()> {
+        for (id, version) in store.call_version_keys().await? {
+            if self.version(&id, version).is_some() {
+                continue;
+            }
+            let Some(row) = store.call_version(&id, version).await? else {
+                continue;
+            };
+            match shenbao_core::call::load_str(&format!("{id} v{version}"), &row.source) {
+                Ok(call) => {
+                    let call: &'static Call = Box::leak(Box::new(call));
+                    self.insert(CallEntry {
+                        version,
+                        ..self.entry(call)
+                    });
+                }
+                Err(e) => {
+                    tracing::warn!(call = %id, version, "a stored call version does not compile: {e}")
+                }
+            }
+        }
+        let rows = store.current_call_versions().await?;
+        let mut loaded = self.loaded.write().unwrap_or_else(|e| e.into_inner());
+        let mut current: Vec<&'static CallEntry> = rows
+            .into_iter()
+            .filter_map(|key| loaded.versions.get(&key).copied())
+            .collect();
+        let rank = |id: &str| {
+            builtin::SOURCES
+                .iter()
+                .position(|s| s.0 == id)
+                .unwrap_or(builtin::SOURCES.len())
+        };
+        current.sort_by(|a, b| {
+            (rank(a.call.id()), a.call.id()).cmp(&(rank(b.call.id()), b.call.id()))
+        });
+        loaded.current = current;
+        Ok(())
+    }
+
+    /// Every call at the version new applications start under, in listing order.
+    pub fn all(&self) -> Vec<&'static CallEntry> {
+        self.loaded
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .current
+            .clone()
+    }
+
+    /// A call by id, at the version new applications start under.
+    pub fn get(&self, id: &str) -> Option<&'static CallEntry> {
+        self.loaded
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .current
+            .iter()
+            .find(|e| e.call.id() == id)
+            .copied()
+    }
+
+    /// Version `version` of call `id`, if stored and compiled.
+    pub fn version(&self, id: &str, version: i64) -> Option<&'static CallEntry> {
+        self.loaded
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .versions
+            .get(&(id.to_string(), version))
+            .copied()
+    }
+
+    /// The call of application `app` at the version it was started under (the current one
+    /// when that version cannot be compiled any more, see [`CallRegistry::refresh`]).
+    pub fn of(&self, app: &ApplicationRow) -> Option<&'static CallEntry> {
+        self.version(&app.call_id, app.call_version)
+            .or_else(|| self.get(&app.call_id))
     }
 }
 
@@ -201,18 +338,34 @@ impl std::ops::Deref for StoredCall {
     }
 }
 
-/// The call `id`: a built-in one, or the one a server stored; `None` when neither exists.
-pub async fn stored_call(store: &Store, id: &str) -> anyhow::Result<Option<StoredCall>> {
-    if let Some(built_in) = builtin::get(id) {
-        let call = built_in.map_err(|e| anyhow::anyhow!("{e}"))?;
-        return Ok(Some(StoredCall::BuiltIn(call)));
-    }
-    // A server stores a few dozen calls at most: reading them all is one small query.
-    let Some(row) = store.calls().await?.into_iter().find(|c| c.id == id) else {
-        return Ok(None);
+/// Call `id` at `version` (its current version when `None`), as a server stored it; the
+/// built-in call when no server stored it yet; `None` when neither exists.
+pub async fn stored_call(
+    store: &Store,
+    id: &str,
+    version: Option<i64>,
+) -> anyhow::Result<Option<StoredCall>> {
+    let source = match version {
+        Some(v) => store.call_version(id, v).await?.map(|row| row.source),
+        // A server stores a few dozen calls at most: reading them all is one small query.
+        None => store
+            .calls()
+            .await?
+            .into_iter()
+            .find(|c| c.id == id)
+            .map(|row| row.source),
     };
-    let call = shenbao_core::call::load_str(id, &row.source).map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(Some(StoredCall::Loaded(Box::new(call))))
+    if let Some(source) = source {
+        let call = shenbao_core::call::load_str(id, &source).map_err(|e| anyhow::anyhow!("{e}"))?;
+        return Ok(Some(StoredCall::Loaded(Box::new(call))));
+    }
+    match builtin::get(id) {
+        Some(built_in) => {
+            let call = built_in.map_err(|e| anyhow::anyhow!("{e}"))?;
+            Ok(Some(StoredCall::BuiltIn(call)))
+        }
+        None => Ok(None),
+    }
 }
 
 #[cfg(test)]

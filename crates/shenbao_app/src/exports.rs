@@ -375,7 +375,7 @@ pub async fn application_form(
     let Some(app) = store.application(id).await? else {
         return Ok(None);
     };
-    let call = crate::calls::stored_call(store, &app.call_id)
+    let call = crate::calls::stored_call(store, &app.call_id, Some(app.call_version))
         .await?
         .ok_or_else(|| anyhow::anyhow!("没有编号为 {} 的征集通知", app.call_id))?;
     let source = match FormSource::load(store, &app, Version::Submitted).await? {

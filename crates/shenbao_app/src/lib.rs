@@ -16,3 +16,4 @@ pub mod exports;
 pub mod news;
 pub mod snapshot;
 pub mod timeline;
+pub mod versions;

@@ -140,6 +140,7 @@ mod tests {
             unit: None,
             sector: None,
             title: None,
+            call_version: 1,
         }
     }
 

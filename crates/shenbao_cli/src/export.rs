@@ -85,7 +85,7 @@ pub struct UnitArgs {
 impl UnitArgs {
     /// The call (built in, or as a server stored it), checked to have the level and unit.
     async fn call(&self, store: &Store) -> Result<StoredCall> {
-        let call = stored_call(store, &self.call)
+        let call = stored_call(store, &self.call, None)
             .await?
             .with_context(|| format!("没有编号为 {} 的征集通知", self.call))?;
         find_level(&call, &self.level, &self.unit)?;

@@ -8,6 +8,7 @@ mod backup;
 mod call_folder;
 mod demo;
 mod export;
+mod preview;
 mod retention;
 mod serve;
 mod settings;
@@ -69,6 +70,14 @@ enum CallCommand {
     },
     /// Print the JSON Schema of the call-definition format (for editor completion).
     Schema,
+    /// Show what a new version of a call (a file) would do to the applications still being
+    /// written here: which drafts and returned applications would fail which rule.
+    Preview {
+        /// The call file (the new version; its `id` names the call).
+        file: PathBuf,
+        #[command(flatten)]
+        data: serve::DataArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -136,6 +145,9 @@ fn main() -> ExitCode {
         Command::Call(CallCommand::List) => list_calls(),
         Command::Call(CallCommand::Check { files }) => check_calls(&files),
         Command::Call(CallCommand::Schema) => print_schema(),
+        Command::Call(CallCommand::Preview { file, data }) => {
+            runtime().and_then(|rt| rt.block_on(preview::preview(&file, &data)))
+        }
         Command::Answers(AnswersCommand::Check {
             call,
             direction,

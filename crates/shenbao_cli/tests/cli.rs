@@ -360,6 +360,27 @@ fn serve_publishes_the_call_files_of_a_folder_beside_the_seeds() {
         String::from_utf8_lossy(&o.stderr)
     );
 
+    // A new version of the folder's call, previewed against what this data folder holds.
+    let v2 = dir.join("xm-v2.toml");
+    std::fs::write(
+        &v2,
+        new_call_file().replacen("[commitment]", "# 第二版\n[commitment]", 1),
+    )
+    .expect("v2");
+    let o = shenbao(&[
+        "call",
+        "preview",
+        v2.to_str().expect("utf-8"),
+        "--data-dir",
+        data_dir.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        o.status.success() && stdout(&o).contains("xm-2026-ai（现行第 1 版）：检查了 0 份草稿"),
+        "{}{}",
+        stdout(&o),
+        String::from_utf8_lossy(&o.stderr)
+    );
+
     // The flag, with --demo: the folder's call is shifted like the seeds.
     let (mut child, addr, _) =
         start_serve(&dir.join("demo"), &["--demo", "--calls", calls_dir], &[])

@@ -244,6 +244,7 @@ async fn draft(store: &Store) -> (i64, i64) {
         .create_application(
             &NewApplication {
                 call_id: "hn-2025-ai".to_owned(),
+                call_version: 1,
                 direction: "llm".to_owned(),
                 subdirection: None,
                 organisation_id: org.id,

@@ -31,7 +31,8 @@ pub(crate) const VERSION_CONFLICT: &str = "applications.version";
 macro_rules! application_columns {
     () => {
         "id, call_id, direction, subdirection, organisation_id, created_by, status, answers, \
-         justification, version, created_at, updated_at, submitted_at, level, unit, sector, title"
+         justification, version, created_at, updated_at, submitted_at, level, unit, sector, title, \
+         call_version"
     };
 }
 pub(crate) use application_columns;
@@ -142,6 +143,29 @@ impl Store {
         ))
         .bind(id)
         .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Up to `limit` applications of call `call_id` in status `status` with an id above
+    /// `after`, by id (keyset pages over the `(call_id, status, id)` index).
+    pub async fn applications_of_call(
+        &self,
+        call_id: &str,
+        status: ApplicationStatus,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<ApplicationRow>, StoreError> {
+        Ok(sqlx::query_as(concat!(
+            "SELECT ",
+            application_columns!(),
+            " FROM applications WHERE call_id = $1 AND status = $2 AND id > $3 \
+             ORDER BY id LIMIT $4"
+        ))
+        .bind(call_id)
+        .bind(status.as_str())
+        .bind(after)
+        .bind(limit.max(0))
+        .fetch_all(&self.pool)
         .await?)
     }
 
@@ -495,8 +519,8 @@ impl Tx {
         let application = sqlx::query_as::<_, ApplicationRow>(concat!(
             "INSERT INTO applications (call_id, direction, subdirection, organisation_id, \
                  created_by, status, answers, justification, version, created_at, updated_at, \
-                 submitted_at) \
-             VALUES ($1, $2, $3, $4, $5, $8, $6, NULL, 1, $7, $7, NULL) \
+                 submitted_at, call_version) \
+             VALUES ($1, $2, $3, $4, $5, $8, $6, NULL, 1, $7, $7, NULL, $9) \
              RETURNING ",
             application_columns!()
         ))
@@ -508,6 +532,7 @@ impl Tx {
         .bind(&new.answers)
         .bind(new.created_at)
         .bind(ApplicationStatus::Draft.as_str())
+        .bind(new.call_version)
         .fetch_one(&mut *self.inner)
         .await?;
         insert_event(

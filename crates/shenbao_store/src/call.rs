@@ -1,10 +1,11 @@
-//! The calls the platform serves, as loaded TOML plus the demo deadline override; and what
+//! The calls the platform serves: every version of each call's TOML, the version new
+//! applications start under and the demo deadline override; and what
 //! each first-level review unit sets for its own applicants (an earlier deadline, a contact).
 //!
-//! Must not: parse or check the TOML (`shenbao_core` does, before `upsert_call`), or judge a
+//! Must not: parse or check the TOML (`shenbao_core` does, before `store_call`), or judge a
 //! unit's dates (`shenbao_app` does, before `set_unit_timeline`).
 
-use crate::{CallRow, Store, StoreError, Tx, UnitRef, UnitTimelineRow};
+use crate::{CallRow, CallVersionRow, LockClass, Store, StoreError, Tx, UnitRef, UnitTimelineRow};
 
 /// The columns of `unit_timelines`, in [`UnitTimelineRow`]'s order (a macro, so that the
 /// statements stay literals).
@@ -16,35 +17,104 @@ macro_rules! unit_timeline_columns {
 }
 
 impl Store {
-    /// Inserts the call, or replaces its source, demo deadline and load time.
-    pub async fn upsert_call(
+    /// Stores `source` as the newest version of call `id` (origin `origin`, by `by`) unless
+    /// it is already the newest, and makes that version the one new applications start under,
+    /// with the demo deadline and load time. Returns the version. Two servers storing the same
+    /// text at once store it once.
+    pub async fn store_call(
         &self,
         id: &str,
         source: &str,
+        origin: &str,
+        by: Option<i64>,
         demo_deadline: Option<&str>,
         now_ms: i64,
-    ) -> Result<(), StoreError> {
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.begin().await?;
+        tx.lock(LockClass::CallVersions, id, true).await?;
+        let newest: Option<(i64, String)> = sqlx::query_as(
+            "SELECT version, source FROM call_versions WHERE call_id = $1 \
+             ORDER BY version DESC LIMIT 1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx.inner)
+        .await?;
+        let version = match newest {
+            Some((version, text)) if text == source => version,
+            newest => {
+                let version = newest.map_or(1, |(v, _)| v + 1);
+                sqlx::query(
+                    "INSERT INTO call_versions (call_id, version, source, origin, created_at, \
+                         created_by) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(id)
+                .bind(version)
+                .bind(source)
+                .bind(origin)
+                .bind(now_ms)
+                .bind(by)
+                .execute(&mut *tx.inner)
+                .await?;
+                version
+            }
+        };
         sqlx::query(
-            "INSERT INTO calls (id, source, demo_deadline, loaded_at) VALUES ($1, $2, $3, $4) \
+            "INSERT INTO calls (id, source, demo_deadline, loaded_at, version) \
+             VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (id) DO UPDATE SET source = excluded.source, \
-                 demo_deadline = excluded.demo_deadline, loaded_at = excluded.loaded_at",
+                 demo_deadline = excluded.demo_deadline, loaded_at = excluded.loaded_at, \
+                 version = excluded.version",
         )
         .bind(id)
         .bind(source)
         .bind(demo_deadline)
         .bind(now_ms)
-        .execute(&self.pool)
+        .bind(version)
+        .execute(&mut *tx.inner)
         .await?;
-        Ok(())
+        tx.commit().await?;
+        Ok(version)
     }
 
     /// Every stored call, ordered by id.
     pub async fn calls(&self) -> Result<Vec<CallRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, source, demo_deadline, loaded_at, version FROM calls ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The version new applications of each call start under: (call, version), by call.
+    pub async fn current_call_versions(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(sqlx::query_as("SELECT id, version FROM calls ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Which versions of which calls are stored: (call, version), in that order.
+    pub async fn call_version_keys(&self) -> Result<Vec<(String, i64)>, StoreError> {
         Ok(
-            sqlx::query_as("SELECT id, source, demo_deadline, loaded_at FROM calls ORDER BY id")
+            sqlx::query_as("SELECT call_id, version FROM call_versions ORDER BY call_id, version")
                 .fetch_all(&self.pool)
                 .await?,
         )
+    }
+
+    /// Version `version` of call `id`, if stored.
+    pub async fn call_version(
+        &self,
+        id: &str,
+        version: i64,
+    ) -> Result<Option<CallVersionRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT call_id, version, source, origin, created_at, created_by FROM call_versions \
+             WHERE call_id = $1 AND version = $2",
+        )
+        .bind(id)
+        .bind(version)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// What unit `at` set for its applicants, if it set anything.

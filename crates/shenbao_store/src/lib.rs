@@ -88,9 +88,9 @@ pub use expert::{
 };
 pub use model::{
     ApplicantSubmission, ApplicationEvent, ApplicationRow, ApplicationStatus, AttachmentRow,
-    AuditRow, CallRow, EventRow, NewApplication, NewAttachment, NewAuditEntry, NewOrganisation,
-    NewSession, NewSnapshot, NewUser, OrganisationRow, ParseRoleError, Role, SessionRow,
-    SnapshotRow, Submission, UnitTimelineRow, UserRow,
+    AuditRow, CallRow, CallVersionRow, EventRow, NewApplication, NewAttachment, NewAuditEntry,
+    NewOrganisation, NewSession, NewSnapshot, NewUser, OrganisationRow, ParseRoleError, Role,
+    SessionRow, SnapshotRow, Submission, UnitTimelineRow, UserRow,
 };
 pub use notification::{MailRow, NewMail, NewNotification, NotificationRow};
 pub use outbox::OutboxRow;
@@ -124,6 +124,9 @@ pub(crate) enum LockClass {
     /// A call's results (key: the call id): publication takes it exclusively, every write of
     /// the call's scores, assignments and selection shared.
     Publication = 0x5342_0002,
+    /// A call's versions (key: the call id): storing a new version takes it exclusively, so
+    /// two servers starting together number it once.
+    CallVersions = 0x5342_0003,
 }
 
 /// The storage handle: a connection pool plus the backend it talks to.

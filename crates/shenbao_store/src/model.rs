@@ -229,6 +229,25 @@ pub struct CallRow {
     pub demo_deadline: Option<String>,
     /// Unix milliseconds of the last load.
     pub loaded_at: i64,
+    /// The version new applications start under (`source` is its text).
+    pub version: i64,
+}
+
+/// One version of a call's definition text.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CallVersionRow {
+    /// The call.
+    pub call_id: String,
+    /// 1, 2, … in the order they were stored.
+    pub version: i64,
+    /// The definition (TOML).
+    pub source: String,
+    /// Where it came from: `builtin`, `folder`, `upload` or `loaded`.
+    pub origin: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Who stored it (an upload); `None` for a server's own load.
+    pub created_by: Option<i64>,
 }
 
 /// What a first-level review unit set for the applicants it receives in one call.
@@ -258,6 +277,8 @@ pub struct UnitTimelineRow {
 pub struct NewApplication {
     /// The call applied to (`calls.id`).
     pub call_id: String,
+    /// The call's version it starts under (`calls.version` when it starts).
+    pub call_version: i64,
     /// The chosen direction (申报方向) of the call.
     pub direction: String,
     /// The chosen subdirection, when the direction has any.
@@ -312,6 +333,9 @@ pub struct ApplicationRow {
     pub sector: Option<String>,
     /// Case or project name at the last submission.
     pub title: Option<String>,
+    /// The version of its call it was started under, with which it is validated, rendered
+    /// and exported.
+    pub call_version: i64,
 }
 
 /// Where a submission goes (see [`crate::Store::submit_application`]).

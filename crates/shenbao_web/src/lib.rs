@@ -262,14 +262,16 @@ pub async fn serve(state: ServerState, listener: tokio::net::TcpListener) -> any
     serve_with(state, listener, ServeOptions::default()).await
 }
 
-/// Serves `router` on `listener` with `options` until Ctrl-C; old login failures are pruned
-/// every ten minutes meanwhile.
+/// Serves `router` on `listener` with `options` until Ctrl-C; meanwhile old login failures are
+/// pruned every ten minutes, and the calls are re-read from the database every
+/// [`CALL_REFRESH`], so that a version another server stored is served here too.
 pub async fn serve_with(
     state: ServerState,
     listener: tokio::net::TcpListener,
     options: ServeOptions,
 ) -> anyhow::Result<()> {
     let pruner = tokio::spawn(prune_login_failures(state.clone()));
+    let refresher = tokio::spawn(refresh_calls(state.clone()));
     let options = ServeOptions {
         trusted_proxies: state.config.trusted_proxies.clone(),
         ..options
@@ -279,7 +281,23 @@ pub async fn serve_with(
     })
     .await;
     pruner.abort();
+    refresher.abort();
     Ok(result?)
+}
+
+/// How often a server looks for call versions stored by another (two small queries).
+pub const CALL_REFRESH: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Re-reads which call versions are stored and current, every [`CALL_REFRESH`].
+async fn refresh_calls(state: ServerState) {
+    let mut tick = tokio::time::interval(CALL_REFRESH);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        if let Err(error) = state.calls.refresh(&state.store).await {
+            tracing::warn!(%error, "the calls could not be re-read");
+        }
+    }
 }
 
 /// Deletes login failures older than the throttling window, every ten minutes.

@@ -235,7 +235,7 @@ async fn application(
     let Some(app) = state.store.application(id).await? else {
         return Ok(None);
     };
-    Ok(state.calls.get(&app.call_id).map(|entry| (app, entry)))
+    Ok(state.calls.of(&app).map(|entry| (app, entry)))
 }
 
 /// A submission (or resubmission) reached its unit: its reviewers.

@@ -151,6 +151,7 @@ async fn objects(app: &App) -> Objects {
         .expect("victim");
     let new_app = |direction: &str| NewApplication {
         call_id: CALL.into(),
+        call_version: 1,
         direction: direction.into(),
         subdirection: None,
         organisation_id: org.id,

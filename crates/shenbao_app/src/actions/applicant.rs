@@ -40,7 +40,7 @@ pub async fn load<'c>(
     if user.organisation_id != Some(app.organisation_id) {
         return Err(ActionError::NotFound);
     }
-    let entry = calls.get(&app.call_id).ok_or(ActionError::NotFound)?;
+    let entry = calls.of(&app).ok_or(ActionError::NotFound)?;
     Ok((app, entry))
 }
 
@@ -104,6 +104,7 @@ pub async fn start(
         .create_application(
             &NewApplication {
                 call_id: call_id.to_string(),
+                call_version: entry.version,
                 direction: direction.to_string(),
                 subdirection: subdirection.map(str::to_string),
                 organisation_id,
@@ -270,7 +271,10 @@ pub async fn submit(
     if !app.status.is_editable() {
         return Err(ActionError::Refused(Refusal::NotEditable));
     }
-    let route = route(store, entry, &app, input.sector.trim(), actor.now).await?;
+    // The call's dates and levels are those of its current version; the form, its rules and
+    // what is printed are those of the version the application was started under.
+    let timeline = calls.get(&app.call_id).unwrap_or(entry);
+    let route = route(store, timeline, &app, input.sector.trim(), actor.now).await?;
     // A first submission must meet the applicant's deadline (its receiving unit's, where the
     // unit set one); a resubmission after a return goes back to the level that returned it,
     // which may take it until it forwards.
@@ -281,9 +285,14 @@ pub async fn submit(
             .await?
             .map(|o| o.region)
             .unwrap_or_default();
-        let deadline =
-            timeline::applicant_deadline(store, entry, &app.direction, &region, sector.as_deref())
-                .await?;
+        let deadline = timeline::applicant_deadline(
+            store,
+            timeline,
+            &app.direction,
+            &region,
+            sector.as_deref(),
+        )
+        .await?;
         if !deadline.open(actor.now) {
             return Err(ActionError::Refused(closed(&deadline)));
         }
@@ -488,7 +497,8 @@ pub async fn withdraw(
     if app.status != ApplicationStatus::Submitted || first.map(|l| &l.id) != app.level.as_ref() {
         return Err(ActionError::Refused(Refusal::TooLateToWithdraw));
     }
-    let deadline = timeline::deadline_of(store, entry, &app).await?;
+    let timeline = calls.get(&app.call_id).unwrap_or(entry);
+    let deadline = timeline::deadline_of(store, timeline, &app).await?;
     if !deadline.open(actor.now) {
         return Err(ActionError::Refused(closed(&deadline)));
     }

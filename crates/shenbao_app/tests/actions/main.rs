@@ -66,6 +66,7 @@ async fn world(store: &Store) -> World {
         .create_application(
             &NewApplication {
                 call_id: CALL.to_string(),
+                call_version: 1,
                 direction: fx["direction"].as_str().expect("test step").to_string(),
                 subdirection: None,
                 organisation_id: applicant.organisation_id.expect("test step"),
@@ -256,3 +257,4 @@ async fn sheets(store: &Store, id: i64) -> Vec<(i64, bool)> {
 
 mod applicant_actions;
 mod review_actions;
+mod versions;

@@ -176,7 +176,7 @@ macro_rules! queue_columns {
     () => {
         "a.id, a.call_id, a.direction, a.subdirection, a.organisation_id, a.created_by, \
          a.status, a.answers, a.justification, a.version, a.created_at, a.updated_at, \
-         a.submitted_at, a.level, a.unit, a.sector, a.title, \
+         a.submitted_at, a.level, a.unit, a.sector, a.title, a.call_version, \
          o.name AS organisation_name, o.region AS organisation_region, r.rank AS rank"
     };
 }

@@ -95,6 +95,7 @@ async fn new_application(store: &Store, (org, user): (i64, i64), i: i64) -> i64 
         .create_application(
             &NewApplication {
                 call_id: "hn-2025-ai".to_owned(),
+                call_version: 1,
                 direction: "llm".to_owned(),
                 subdirection: None,
                 organisation_id: org,

@@ -357,41 +357,90 @@ async fn the_audit_log_pages_newest_first_by_id(db: TestDb) {
     assert!(db.store.audit_page(None, -5).await.unwrap().is_empty());
 }
 
-async fn upserting_a_call_replaces_its_source_and_deadline(db: TestDb) {
-    assert!(db.store.calls().await.unwrap().is_empty());
-    db.store
-        .upsert_call(
+async fn storing_a_call_keeps_every_version_and_numbers_only_changes(db: TestDb) {
+    let store = &db.store;
+    assert!(store.calls().await.unwrap().is_empty());
+    let v = store
+        .store_call(
             "sd-2024-llm-cases",
             "id = \"sd\"\n",
+            "builtin",
+            None,
             Some("2024-06-30"),
             1_000,
         )
         .await
         .unwrap();
-    db.store
-        .upsert_call("hn-2025-ai", "id = \"hn\"\n", None, 1_000)
+    assert_eq!(v, 1);
+    store
+        .store_call("hn-2025-ai", "id = \"hn\"\n", "folder", None, None, 1_000)
         .await
         .unwrap();
-    db.store
-        .upsert_call("sd-2024-llm-cases", "id = \"sd\"\n# v2\n", None, 2_000)
+    // The same text again is the same version; a changed text is the next one.
+    let same = store
+        .store_call(
+            "sd-2024-llm-cases",
+            "id = \"sd\"\n",
+            "builtin",
+            None,
+            None,
+            1_500,
+        )
         .await
         .unwrap();
+    assert_eq!(same, 1);
+    let v2 = store
+        .store_call(
+            "sd-2024-llm-cases",
+            "id = \"sd\"\n# v2\n",
+            "folder",
+            None,
+            None,
+            2_000,
+        )
+        .await
+        .unwrap();
+    assert_eq!(v2, 2);
 
-    let calls = db.store.calls().await.unwrap();
+    let calls = store.calls().await.unwrap();
     let ids: Vec<&str> = calls.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["hn-2025-ai", "sd-2024-llm-cases"]);
     let sd = &calls[1];
-    assert_eq!(sd.source, "id = \"sd\"\n# v2\n");
+    assert_eq!((sd.source.as_str(), sd.version), ("id = \"sd\"\n# v2\n", 2));
     assert_eq!(sd.demo_deadline, None);
     assert_eq!(sd.loaded_at, 2_000);
-
-    db.store
-        .upsert_call("hn-2025-ai", "id = \"hn\"\n", Some("2025-12-31"), 3_000)
+    // Version 1 stays, word for word.
+    let v1 = store
+        .call_version("sd-2024-llm-cases", 1)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (v1.source.as_str(), v1.origin.as_str()),
+        ("id = \"sd\"\n", "builtin")
+    );
+    assert_eq!(
+        store.call_version_keys().await.unwrap(),
+        [
+            ("hn-2025-ai".to_string(), 1),
+            ("sd-2024-llm-cases".to_string(), 1),
+            ("sd-2024-llm-cases".to_string(), 2)
+        ]
+    );
+    store
+        .store_call(
+            "hn-2025-ai",
+            "id = \"hn\"\n",
+            "folder",
+            None,
+            Some("2025-12-31"),
+            3_000,
+        )
         .await
         .unwrap();
-    let calls = db.store.calls().await.unwrap();
+    let calls = store.calls().await.unwrap();
     assert_eq!(calls[0].demo_deadline.as_deref(), Some("2025-12-31"));
-    assert_eq!(calls[0].loaded_at, 3_000);
+    assert_eq!((calls[0].loaded_at, calls[0].version), (3_000, 1));
 }
 
 shenbao_store::on_both_databases!(
@@ -407,5 +456,5 @@ shenbao_store::on_both_databases!(
     deleting_other_sessions_keeps_the_current_one,
     login_failures_are_counted_inside_the_window,
     the_audit_log_pages_newest_first_by_id,
-    upserting_a_call_replaces_its_source_and_deadline,
+    storing_a_call_keeps_every_version_and_numbers_only_changes,
 );

@@ -33,6 +33,7 @@ async fn creating_an_application_stores_a_draft_and_its_first_event(db: TestDb) 
             unit: None,
             sector: None,
             title: None,
+            call_version: 1,
         }
     );
     assert_eq!(

@@ -16,7 +16,7 @@ async fn the_backend_follows_the_url_scheme(db: TestDb) {
 
 async fn reconnecting_keeps_the_data_and_migrates_nothing_twice(db: TestDb) {
     db.store
-        .upsert_call("qz-2024-ai-industry", "x", None, 1)
+        .store_call("qz-2024-ai-industry", "x", "builtin", None, None, 1)
         .await
         .unwrap();
     let again = Store::connect(&db.url).await.unwrap();
@@ -49,7 +49,10 @@ async fn a_sqlite_file_and_its_directory_are_created_in_wal_mode() {
     let path = dir.path().join("nested").join("数据").join("shenbao.db");
     let store = Store::open_sqlite(&path).await.unwrap();
     assert_eq!(store.backend(), Backend::Sqlite);
-    store.upsert_call("c", "x", None, 1).await.unwrap();
+    store
+        .store_call("c", "x", "builtin", None, None, 1)
+        .await
+        .unwrap();
     assert!(path.exists());
     // WAL mode keeps recent writes in the -wal file until a checkpoint.
     assert!(path.with_extension("db-wal").exists());
@@ -59,7 +62,10 @@ async fn a_sqlite_file_and_its_directory_are_created_in_wal_mode() {
 #[tokio::test]
 async fn an_in_memory_sqlite_database_works_on_its_single_connection() {
     let store = Store::connect("sqlite::memory:").await.unwrap();
-    store.upsert_call("c", "x", None, 1).await.unwrap();
+    store
+        .store_call("c", "x", "builtin", None, None, 1)
+        .await
+        .unwrap();
     assert_eq!(store.calls().await.unwrap().len(), 1);
 }
 

@@ -94,6 +94,7 @@ async fn applicant(db: &TestDb, uscc: &str, username: &str) -> (i64, i64) {
 fn new_application(organisation_id: i64, user_id: i64, call_id: &str) -> NewApplication {
     NewApplication {
         call_id: call_id.to_owned(),
+        call_version: 1,
         direction: "llm-industry".to_owned(),
         subdirection: Some("制造业".to_owned()),
         organisation_id,

@@ -105,6 +105,7 @@ async fn draft(db: &TestDb, n: usize, region: &str, name: &str, at: i64) -> i64 
         .create_application(
             &NewApplication {
                 call_id: CALL.into(),
+                call_version: 1,
                 direction: "compute_service".into(),
                 subdirection: None,
                 organisation_id: org.id,

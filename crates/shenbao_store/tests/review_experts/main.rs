@@ -77,6 +77,7 @@ impl World {
             .create_application(
                 &NewApplication {
                     call_id: call.to_owned(),
+                    call_version: 1,
                     direction: direction.to_owned(),
                     subdirection: None,
                     organisation_id: org,

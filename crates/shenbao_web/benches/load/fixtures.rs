@@ -73,6 +73,7 @@ pub fn event(at: i64, user: i64) -> ApplicationEvent {
 fn new_application(f: &Fixture, org: i64, user: i64, answers: String, at: i64) -> NewApplication {
     NewApplication {
         call_id: f.call.to_string(),
+        call_version: 1,
         direction: f.direction.clone(),
         subdirection: f.subdirection.clone(),
         organisation_id: org,

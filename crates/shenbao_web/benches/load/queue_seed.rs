@@ -235,6 +235,7 @@ pub async fn seed_queue(store: &Store, now: i64) -> Result<QueueSeed> {
                 .create_application(
                     &NewApplication {
                         call_id: QUEUE_CALL.to_string(),
+                        call_version: 1,
                         direction: direction.to_string(),
                         subdirection: subdirection.clone(),
                         organisation_id: org,

@@ -132,7 +132,7 @@ async fn mine<'s>(state: &'s ServerState, user: &UserRow, id: i64) -> Result<Min
         .application(assignment.application_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let entry = state.calls.get(&app.call_id).ok_or(AppError::NotFound)?;
+    let entry = state.calls.of(&app).ok_or(AppError::NotFound)?;
     let published = state.store.publication(&app.call_id).await?.is_some();
     Ok(Mine {
         user: user.clone(),

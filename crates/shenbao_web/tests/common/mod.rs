@@ -22,6 +22,8 @@ pub struct App {
     pub base: String,
     pub store: Store,
     pub clock: Arc<AtomicI64>,
+    /// The server's calls, to refresh after storing a version.
+    pub calls: Arc<CallRegistry>,
     /// Uploaded files live here until the test ends.
     pub files: tempfile::TempDir,
 }
@@ -52,6 +54,7 @@ impl App {
             Arc::new(move || c.load(Ordering::SeqCst)),
         )
         .with_config(config);
+        let calls = Arc::clone(&state.calls);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -61,6 +64,7 @@ impl App {
             base: format!("http://{addr}"),
             store,
             clock,
+            calls,
             files: files_dir,
         }
     }

@@ -312,6 +312,7 @@ async fn the_sweeper_delivers_what_a_crash_left_in_the_outbox_once(db: TestDb) {
         .create_application(
             &NewApplication {
                 call_id: "sd-2024-llm-survey".to_string(),
+                call_version: 1,
                 direction: "enterprise".to_string(),
                 subdirection: None,
                 organisation_id: org.id,

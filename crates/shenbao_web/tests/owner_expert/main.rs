@@ -91,6 +91,7 @@ async fn application(app: &App, organisation: (i64, i64), direction: &str, title
         .create_application(
             &NewApplication {
                 call_id: CALL.into(),
+                call_version: 1,
                 direction: direction.into(),
                 subdirection: None,
                 organisation_id: organisation.0,

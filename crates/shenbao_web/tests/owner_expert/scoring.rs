@@ -14,6 +14,7 @@ async fn experts_score_only_their_own_assignments_and_submission_freezes(db: Tes
         .create_application(
             &NewApplication {
                 call_id: CALL.into(),
+                call_version: 1,
                 direction: "manufacturing".into(),
                 subdirection: None,
                 organisation_id: o.0,

@@ -93,7 +93,9 @@ struct DeadlineView {
 impl Owned<'_> {
     /// The applicant's deadline, its receiving unit's own where the unit set one.
     async fn deadline(&self, state: &ServerState) -> Result<DeadlineView, AppError> {
-        let d = shenbao_app::timeline::deadline_of(&state.store, self.entry, &self.app).await?;
+        // The call's dates are those of its current version.
+        let timeline = state.calls.get(&self.app.call_id).unwrap_or(self.entry);
+        let d = shenbao_app::timeline::deadline_of(&state.store, timeline, &self.app).await?;
         let by = d
             .receiving
             .as_ref()
@@ -136,7 +138,7 @@ async fn owned<'s>(state: &'s ServerState, user: &UserRow, id: i64) -> Result<Ow
     if user.organisation_id != Some(app.organisation_id) {
         return Err(AppError::NotFound);
     }
-    let entry = state.calls.get(&app.call_id).ok_or(AppError::NotFound)?;
+    let entry = state.calls.of(&app).ok_or(AppError::NotFound)?;
     Ok(Owned {
         user: user.clone(),
         app,

@@ -132,7 +132,7 @@ pub(super) async fn show_page(
     problem: &str,
     typed: Typed,
 ) -> Result<Html<String>, AppError> {
-    let entry = state.calls.get(&app.call_id).ok_or(AppError::NotFound)?;
+    let entry = state.calls.of(app).ok_or(AppError::NotFound)?;
     let call = entry.call;
     let org = state
         .store
@@ -389,7 +389,7 @@ pub async fn download_form(
 ) -> Result<Response, AppError> {
     let (_, app) = readable(&state, &user, &call_id, id).await?;
     let format = Format::parse(&format)?;
-    let entry = state.calls.get(&app.call_id).ok_or(AppError::NotFound)?;
+    let entry = state.calls.of(&app).ok_or(AppError::NotFound)?;
     application_download(&state, entry.call, &app, Version::Submitted, format).await
 }
 
