@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 use shenbao_core::call::definition::ReviewLevel;
-use shenbao_core::call::{Call, builtin};
+use shenbao_core::call::{Call, CallState, builtin};
 use std::collections::HashMap;
 use std::sync::RwLock;
 
@@ -144,6 +144,14 @@ struct Loaded {
     current: Vec<&'static CallEntry>,
     /// Every compiled version by (call, version).
     versions: HashMap<(String, i64), &'static CallEntry>,
+    /// Where each call is in its life.
+    states: HashMap<String, CallState>,
+}
+
+impl Loaded {
+    fn state(&self, id: &str) -> CallState {
+        self.states.get(id).copied().unwrap_or(CallState::Draft)
+    }
 }
 
 impl CallRegistry {
@@ -194,6 +202,13 @@ impl CallRegistry {
                 .then(|| entry.deadline())
                 .flatten()
                 .map(|d| d.format("%Y-%m-%d").to_string());
+            // A call first stored without an applicants' deadline waits as a draft for its
+            // owner to set one (湖南's attachments carry no dates); with one, it runs.
+            let state = if entry.deadline().is_some() {
+                CallState::Collecting
+            } else {
+                CallState::Draft
+            };
             let version = store
                 .store_call(
                     call.id(),
@@ -201,6 +216,7 @@ impl CallRegistry {
                     origin,
                     None,
                     demo_text.as_deref(),
+                    state,
                     now_ms,
                 )
                 .await?;
@@ -263,9 +279,13 @@ impl CallRegistry {
         }
         let rows = store.current_call_versions().await?;
         let mut loaded = self.loaded.write().unwrap_or_else(|e| e.into_inner());
+        loaded.states = rows
+            .iter()
+            .map(|(id, _, state)| (id.clone(), *state))
+            .collect();
         let mut current: Vec<&'static CallEntry> = rows
             .into_iter()
-            .filter_map(|key| loaded.versions.get(&key).copied())
+            .filter_map(|(id, version, _)| loaded.versions.get(&(id, version)).copied())
             .collect();
         let rank = |id: &str| {
             builtin::SOURCES
@@ -280,8 +300,20 @@ impl CallRegistry {
         Ok(())
     }
 
-    /// Every call at the version new applications start under, in listing order.
+    /// Every published call (not a draft) at the version new applications start under, in
+    /// listing order.
     pub fn all(&self) -> Vec<&'static CallEntry> {
+        let loaded = self.loaded.read().unwrap_or_else(|e| e.into_inner());
+        loaded
+            .current
+            .iter()
+            .filter(|e| loaded.state(e.call.id()).is_public())
+            .copied()
+            .collect()
+    }
+
+    /// Every call, drafts included (for their owners), in listing order.
+    pub fn all_with_drafts(&self) -> Vec<&'static CallEntry> {
         self.loaded
             .read()
             .unwrap_or_else(|e| e.into_inner())
@@ -289,8 +321,14 @@ impl CallRegistry {
             .clone()
     }
 
-    /// A call by id, at the version new applications start under.
+    /// A published call (not a draft) by id, at the version new applications start under.
     pub fn get(&self, id: &str) -> Option<&'static CallEntry> {
+        self.get_with_drafts(id)
+            .filter(|_| self.state(id).is_public())
+    }
+
+    /// A call by id, drafts included (for its owners).
+    pub fn get_with_drafts(&self, id: &str) -> Option<&'static CallEntry> {
         self.loaded
             .read()
             .unwrap_or_else(|e| e.into_inner())
@@ -298,6 +336,14 @@ impl CallRegistry {
             .iter()
             .find(|e| e.call.id() == id)
             .copied()
+    }
+
+    /// Where call `id` is in its life (as last read from the database).
+    pub fn state(&self, id: &str) -> CallState {
+        self.loaded
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .state(id)
     }
 
     /// Version `version` of call `id`, if stored and compiled.

@@ -45,9 +45,10 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     if let Some(dir) = &settings.calls_dir {
         println!("通知目录 {}：{} 个征集通知", dir.display(), folder.len());
     }
+    let drafts = calls.all_with_drafts().len() - calls.all().len();
     println!(
-        "已加载 {} 个征集通知；上传文件大小上限 {}MB",
-        calls.all().len(),
+        "已加载 {} 个征集通知（其中 {drafts} 个为草稿：没有申报截止日期，须由征集单位设定日期后发布）；上传文件大小上限 {}MB",
+        calls.all_with_drafts().len(),
         settings.max_upload_mb
     );
     if args.demo {

@@ -5,6 +5,9 @@
 //! Must not: parse or check the TOML (`shenbao_core` does, before `store_call`), or judge a
 //! unit's dates (`shenbao_app` does, before `set_unit_timeline`).
 
+use shenbao_core::call::CallState;
+
+use crate::sql::Text;
 use crate::{CallRow, CallVersionRow, LockClass, Store, StoreError, Tx, UnitRef, UnitTimelineRow};
 
 /// The columns of `unit_timelines`, in [`UnitTimelineRow`]'s order (a macro, so that the
@@ -19,8 +22,10 @@ macro_rules! unit_timeline_columns {
 impl Store {
     /// Stores `source` as the newest version of call `id` (origin `origin`, by `by`) unless
     /// it is already the newest, and makes that version the one new applications start under,
-    /// with the demo deadline and load time. Returns the version. Two servers storing the same
+    /// with the demo deadline and load time; a call stored for the first time starts in
+    /// `state`, a known one keeps its state. Returns the version. Two servers storing the same
     /// text at once store it once.
+    #[expect(clippy::too_many_arguments, reason = "one row's columns")]
     pub async fn store_call(
         &self,
         id: &str,
@@ -28,6 +33,7 @@ impl Store {
         origin: &str,
         by: Option<i64>,
         demo_deadline: Option<&str>,
+        state: CallState,
         now_ms: i64,
     ) -> Result<i64, StoreError> {
         let mut tx = self.begin().await?;
@@ -43,24 +49,13 @@ impl Store {
             Some((version, text)) if text == source => version,
             newest => {
                 let version = newest.map_or(1, |(v, _)| v + 1);
-                sqlx::query(
-                    "INSERT INTO call_versions (call_id, version, source, origin, created_at, \
-                         created_by) VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(id)
-                .bind(version)
-                .bind(source)
-                .bind(origin)
-                .bind(now_ms)
-                .bind(by)
-                .execute(&mut *tx.inner)
-                .await?;
+                insert_version(&mut tx, id, version, source, origin, by, now_ms).await?;
                 version
             }
         };
         sqlx::query(
-            "INSERT INTO calls (id, source, demo_deadline, loaded_at, version) \
-             VALUES ($1, $2, $3, $4, $5) \
+            "INSERT INTO calls (id, source, demo_deadline, loaded_at, version, state) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (id) DO UPDATE SET source = excluded.source, \
                  demo_deadline = excluded.demo_deadline, loaded_at = excluded.loaded_at, \
                  version = excluded.version",
@@ -70,26 +65,100 @@ impl Store {
         .bind(demo_deadline)
         .bind(now_ms)
         .bind(version)
+        .bind(state.as_str())
         .execute(&mut *tx.inner)
         .await?;
         tx.commit().await?;
         Ok(version)
     }
 
+    /// Stores `source` as the next version of call `id` (uploaded by `by`) without making it
+    /// current, unless the call is new (it is then stored in state 草稿 with this version) or
+    /// still a draft (the version is current at once). Returns the version and whether it
+    /// is current.
+    pub async fn add_call_version(
+        &self,
+        id: &str,
+        source: &str,
+        origin: &str,
+        by: Option<i64>,
+        now_ms: i64,
+    ) -> Result<(i64, bool), StoreError> {
+        let mut tx = self.begin().await?;
+        tx.lock(LockClass::CallVersions, id, true).await?;
+        let newest: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM call_versions WHERE call_id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx.inner)
+                .await?;
+        let version = newest.map_or(1, |v| v + 1);
+        insert_version(&mut tx, id, version, source, origin, by, now_ms).await?;
+        let state: Option<String> = sqlx::query_scalar("SELECT state FROM calls WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx.inner)
+            .await?;
+        let current = match state.as_deref() {
+            None => {
+                sqlx::query(
+                    "INSERT INTO calls (id, source, demo_deadline, loaded_at, version, state) \
+                     VALUES ($1, $2, NULL, $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(source)
+                .bind(now_ms)
+                .bind(version)
+                .bind(CallState::Draft.as_str())
+                .execute(&mut *tx.inner)
+                .await?;
+                true
+            }
+            Some(s) if s == CallState::Draft.as_str() => {
+                set_version(&mut tx, id, version, source, now_ms).await?;
+                true
+            }
+            Some(_) => false,
+        };
+        tx.commit().await?;
+        Ok((version, current))
+    }
+
+    /// Makes stored version `version` of call `id` the one new applications start under.
+    pub async fn publish_call_version(
+        &self,
+        id: &str,
+        version: i64,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let row = self
+            .call_version(id, version)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut tx = self.begin().await?;
+        set_version(&mut tx, id, version, &row.source, now_ms).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Every stored call, ordered by id.
     pub async fn calls(&self) -> Result<Vec<CallRow>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT id, source, demo_deadline, loaded_at, version FROM calls ORDER BY id",
+            "SELECT id, source, demo_deadline, loaded_at, version, state FROM calls ORDER BY id",
         )
         .fetch_all(&self.pool)
         .await?)
     }
 
-    /// The version new applications of each call start under: (call, version), by call.
-    pub async fn current_call_versions(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        Ok(sqlx::query_as("SELECT id, version FROM calls ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?)
+    /// The version new applications of each call start under and the call's state:
+    /// (call, version, state), by call.
+    pub async fn current_call_versions(&self) -> Result<Vec<(String, i64, CallState)>, StoreError> {
+        let rows: Vec<(String, i64, Text<CallState>)> =
+            sqlx::query_as("SELECT id, version, state FROM calls ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, v, state)| (id, v, state.into()))
+            .collect())
     }
 
     /// Which versions of which calls are stored: (call, version), in that order.
@@ -132,7 +201,83 @@ impl Store {
     }
 }
 
+/// Inserts version `version` of call `id`.
+async fn insert_version(
+    tx: &mut Tx,
+    id: &str,
+    version: i64,
+    source: &str,
+    origin: &str,
+    by: Option<i64>,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO call_versions (call_id, version, source, origin, created_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(source)
+    .bind(origin)
+    .bind(now_ms)
+    .bind(by)
+    .execute(&mut *tx.inner)
+    .await?;
+    Ok(())
+}
+
+/// Makes `version` (text `source`) call `id`'s current version.
+async fn set_version(
+    tx: &mut Tx,
+    id: &str,
+    version: i64,
+    source: &str,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE calls SET version = $1, source = $2, loaded_at = $3 WHERE id = $4")
+        .bind(version)
+        .bind(source)
+        .bind(now_ms)
+        .bind(id)
+        .execute(&mut *tx.inner)
+        .await?;
+    Ok(())
+}
+
 impl Tx {
+    /// Puts call `id` in state `to`, whatever it was (publishing the results).
+    pub async fn set_call_state(&mut self, id: &str, to: CallState) -> Result<(), StoreError> {
+        sqlx::query("UPDATE calls SET state = $1 WHERE id = $2")
+            .bind(to.as_str())
+            .bind(id)
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(())
+    }
+
+    /// Moves call `id` from state `from` to `to`; a conflict when it is no longer in `from`
+    /// (another owner moved it meanwhile).
+    pub async fn move_call(
+        &mut self,
+        id: &str,
+        from: CallState,
+        to: CallState,
+    ) -> Result<(), StoreError> {
+        let moved = sqlx::query("UPDATE calls SET state = $1 WHERE id = $2 AND state = $3")
+            .bind(to.as_str())
+            .bind(id)
+            .bind(from.as_str())
+            .execute(&mut *self.inner)
+            .await?
+            .rows_affected();
+        if moved == 0 {
+            return Err(StoreError::Conflict {
+                constraint: "calls.state".to_string(),
+            });
+        }
+        Ok(())
+    }
+
     /// Sets (replaces) what `row`'s unit sets for its applicants in its call.
     pub async fn set_unit_timeline(&mut self, row: &UnitTimelineRow) -> Result<(), StoreError> {
         sqlx::query(concat!(

@@ -231,6 +231,9 @@ pub struct CallRow {
     pub loaded_at: i64,
     /// The version new applications start under (`source` is its text).
     pub version: i64,
+    /// Where the call is in its life.
+    #[sqlx(try_from = "Text<shenbao_core::call::CallState>")]
+    pub state: shenbao_core::call::CallState,
 }
 
 /// One version of a call's definition text.

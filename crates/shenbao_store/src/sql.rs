@@ -59,6 +59,12 @@ where
     }
 }
 
+impl From<Text<shenbao_core::call::CallState>> for shenbao_core::call::CallState {
+    fn from(text: Text<shenbao_core::call::CallState>) -> Self {
+        text.0
+    }
+}
+
 impl From<Text<Role>> for Role {
     fn from(text: Text<Role>) -> Self {
         text.0

@@ -183,6 +183,11 @@ routes! {
     "/admin/audit.csv" [GET] => get(pages::admin::audit_csv),
     // Owner, experts and results.
     "/owner" [GET] => get(pages::owner::list_calls),
+    "/owner/calls/new" [GET, POST] => get(pages::owner::upload_page).post(pages::owner::upload),
+    "/owner/{call}/definition" [GET] => get(pages::owner::definition_page),
+    "/owner/{call}/state" [POST] => post(pages::owner::move_state),
+    "/owner/{call}/dates" [POST] => post(pages::owner::set_dates),
+    "/owner/{call}/versions/{version}/publish" [POST] => post(pages::owner::publish_version),
     "/owner/{call}" [GET] => get(pages::owner::dashboard),
     "/owner/{call}/experts" [GET, POST] => get(pages::owner::experts_page).post(pages::owner::experts_action),
     "/owner/{call}/assignments" [GET] => get(pages::owner::assignments_page),

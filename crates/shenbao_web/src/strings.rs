@@ -175,6 +175,29 @@ pub const SUBMIT_CLOSED: &str = "申报已截止，不能提交或撤回";
 pub fn submit_closed_by_unit(unit: &str, day: &str) -> String {
     format!("{unit}规定的申报截止日期（{day}）已过，不能再提交或撤回")
 }
+/// Apply, submit or withdraw in a call that is not collecting (`state`: 已截止, 评审中…).
+pub fn call_not_collecting(state: &str) -> String {
+    format!("本通知当前为“{state}”，不再接受申报、提交或撤回")
+}
+/// Upload: the call's area is outside the uploader's, or its id is another owner's call.
+pub const CALL_NOT_YOURS: &str =
+    "该通知的征集地域不在本单位管辖范围内，或通知编号已被其他单位的通知使用";
+/// Upload: stored.
+pub const CALL_UPLOADED: &str = "通知文件检查通过，已保存为新版本。";
+/// Dates: stored.
+pub const CALL_DATES_SAVED: &str = "日期已保存为新版本。";
+/// State: moved.
+pub const CALL_STATE_SAVED: &str = "通知状态已更改。";
+/// Version: published.
+pub const CALL_VERSION_PUBLISHED: &str =
+    "新版本已发布：此后开始的申报按新版本填写，已开始的申报仍按原版本。";
+/// A call cannot move from one state to another.
+pub fn call_state_move(from: &str, to: &str) -> String {
+    format!("通知当前为“{from}”，不能改为“{to}”（可能已被其他人更改，请刷新页面）")
+}
+/// Publishing a call without an applicants' deadline ahead.
+pub const CALL_DEADLINE_NEEDED: &str =
+    "发布前须设定申报截止日期，且截止日期不能早于今天：请先在“时间安排”中填写日期";
 /// Submit: past the call's deadline `day`.
 pub fn submit_closed_on(day: &str) -> String {
     format!("申报截止日期（{day}）已过，不能再提交或撤回")

@@ -86,6 +86,7 @@ fn access(path: &str) -> Option<Access> {
         | "/inbox/read-all"
         | "/review"
         | "/owner"
+        | "/owner/calls/new"
         | "/expert" => Own,
         // Starting an application: an applicant of the call's area only (others refused).
         "/calls/{id}/applications" => Object,
@@ -286,6 +287,7 @@ fn fill(path: &str, o: &Objects) -> String {
         .replace("{letter}", "commitment")
         .replace("{table}", "summary")
         .replace("{code}", "440000")
+        .replace("{version}", "2")
 }
 
 /// What the victim's objects look like, to compare before and after the intrusions.

@@ -21,7 +21,6 @@ async fn public_pages_list_and_show_every_seed_call(db: TestDb) {
     for id in [
         "sd-2024-llm-cases",
         "sd-2024-llm-survey",
-        "hn-2025-ai",
         "qz-2024-ai-industry",
         "gd-2023-ai-scenarios",
     ] {
@@ -31,8 +30,56 @@ async fn public_pages_list_and_show_every_seed_call(db: TestDb) {
         html.contains("已截止"),
         "real deadlines are past without --demo"
     );
+    // 湖南's attachments carry no dates: a draft until its owner sets them and publishes it.
+    assert!(
+        !html.contains("/calls/hn-2025-ai"),
+        "a call without a deadline is not published"
+    );
+    assert_eq!(
+        app.get(&b, "/calls/hn-2025-ai").await.0,
+        StatusCode::NOT_FOUND
+    );
+    app.store
+        .create_user(&shenbao_store::NewUser {
+            password_hash: shenbao_web::auth::hash_password("secret-123").expect("hash"),
+            ..shenbao_store::testing::new_user(
+                "ting_hn",
+                shenbao_store::Role::Owner,
+                Some("430000"),
+                common::NOW,
+            )
+        })
+        .await
+        .expect("owner");
+    let owner = app.browser();
+    assert_eq!(
+        app.login(&owner, "ting_hn", "secret-123").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let page = "/owner/hn-2025-ai/definition";
+    let r = app
+        .submit(
+            &owner,
+            page,
+            "/owner/hn-2025-ai/dates",
+            &[("applicant", "2026-12-31")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app
+        .submit(
+            &owner,
+            page,
+            "/owner/hn-2025-ai/state",
+            &[("to", "collecting")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get(&b, "/").await;
+    assert!(html.contains("/calls/hn-2025-ai"), "published by its owner");
     let (status, html) = app.get(&b, "/calls/hn-2025-ai").await;
     assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("2026-12-31"), "with the date its owner set");
     for text in [
         "人工智能大模型",
         "制造业数字化转型促进中心",

@@ -17,6 +17,17 @@ use crate::exports::{attachment_metas, profile_json};
 use crate::news::News;
 use crate::timeline::{self, ApplicantDeadline};
 
+/// Refuses an applicant's start, submission or withdrawal when call `call_id` is not
+/// collecting (its owner closed it early or moved it on).
+fn collecting(calls: &CallRegistry, call_id: &str) -> Result<(), ActionError> {
+    let state = calls.state(call_id);
+    if state.takes_applications() {
+        Ok(())
+    } else {
+        Err(ActionError::Refused(Refusal::NotCollecting(state)))
+    }
+}
+
 /// The refusal of an applicant whose deadline `deadline` has passed.
 fn closed(deadline: &ApplicantDeadline<'_>) -> Refusal {
     Refusal::CallClosed {
@@ -61,6 +72,7 @@ pub async fn start(
         return Err(ActionError::NotFound);
     };
     let entry = calls.get(call_id).ok_or(ActionError::NotFound)?;
+    collecting(calls, call_id)?;
     let organisation = store
         .organisation(organisation_id)
         .await?
@@ -279,6 +291,7 @@ pub async fn submit(
     // unit set one); a resubmission after a return goes back to the level that returned it,
     // which may take it until it forwards.
     if app.status == ApplicationStatus::Draft {
+        collecting(calls, &app.call_id)?;
         let sector = route.as_ref().ok().and_then(|r| r.sector.clone());
         let region = store
             .organisation(app.organisation_id)
@@ -497,6 +510,7 @@ pub async fn withdraw(
     if app.status != ApplicationStatus::Submitted || first.map(|l| &l.id) != app.level.as_ref() {
         return Err(ActionError::Refused(Refusal::TooLateToWithdraw));
     }
+    collecting(calls, &app.call_id)?;
     let timeline = calls.get(&app.call_id).unwrap_or(entry);
     let deadline = timeline::deadline_of(store, timeline, &app).await?;
     if !deadline.open(actor.now) {

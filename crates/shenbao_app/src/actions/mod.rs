@@ -25,7 +25,10 @@
 //! | take an assignment back | [`owner::unassign`] | assignment, audit |
 //! | assign automatically | [`owner::auto_assign`] | assignments, outbox `assigned`, audit |
 //! | select, unselect | [`owner::select`], [`owner::unselect`] | statuses, events, audit |
-//! | publish the results | [`owner::publish`] | publication, outbox `published`, audit |
+//! | publish the results | [`owner::publish`] | publication, call state, outbox `published`, audit |
+//! | upload a call file, set its dates | [`publishing::upload`], [`publishing::set_dates`] | call version, audit |
+//! | publish a version | [`publishing::publish_version`] | current version, audit |
+//! | move a call (publish, close, review, archive) | [`publishing::move_state`] | call state, audit |
 //! | save or submit scores | [`expert::save_scores`] | sheet (audit on submission) |
 //! | withdraw for a conflict | [`expert::recuse`] | conflict, assignment, audit |
 //!
@@ -35,6 +38,7 @@
 pub mod applicant;
 pub mod expert;
 pub mod owner;
+pub mod publishing;
 pub mod review;
 
 use shenbao_store::{ApplicationEvent, NewAuditEntry, StoreError, UserRow};
@@ -95,6 +99,9 @@ pub enum Refusal {
         /// The receiving unit that set it, `(level id, unit)`, when it is the unit's own.
         set_by: Option<(String, String)>,
     },
+    /// The call takes no applications in the state it is in (closed early, in review,
+    /// published, archived).
+    NotCollecting(shenbao_core::call::CallState),
     /// The applicant's registered region is outside the call's area (both division codes).
     OutOfArea {
         /// The call's area.
@@ -135,6 +142,15 @@ pub enum Refusal {
     SelectionStale,
     /// The expert's scores are submitted: the sheet is frozen.
     ScoresSubmitted,
+    /// A call cannot move from `from` to `to` (not the owner's move, or moved meanwhile).
+    StateMove {
+        /// Where the call is.
+        from: shenbao_core::call::CallState,
+        /// Where it was to go.
+        to: shenbao_core::call::CallState,
+    },
+    /// Publishing a call without an applicants' deadline still ahead.
+    DeadlineNeeded,
 }
 
 /// What is missing from an action's input: the form is shown again with these.

@@ -474,6 +474,9 @@ pub async fn publish(
         Err(StoreError::Conflict { .. }) => return Err(ActionError::Refused(Refusal::Published)),
         Err(e) => return Err(e.into()),
     }
+    let from = calls.state(call_id);
+    tx.set_call_state(call_id, shenbao_core::call::CallState::Published)
+        .await?;
     let news = News::Published {
         call_id: call_id.to_string(),
     };
@@ -481,10 +484,13 @@ pub async fn publish(
     tx.audit(&actor.audit(
         "results_published",
         Some(("call", call_id.to_string())),
-        None,
+        Some(serde_json::json!({ "from": from.as_str(), "to": "published" })),
     ))
     .await?;
     tx.commit().await?;
+    if let Err(error) = calls.refresh(store).await {
+        tracing::warn!(%error, "the calls could not be re-read");
+    }
     Ok(Done {
         value: (),
         outbox: vec![outbox],

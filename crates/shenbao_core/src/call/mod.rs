@@ -4,11 +4,14 @@
 
 pub mod builtin;
 pub mod compile;
+pub mod dates;
 pub mod definition;
+pub mod life;
 pub mod load;
 
 pub use compile::{Call, SlotLimits, Target, applies, parse_size};
 pub use definition::CallDef;
+pub use life::CallState;
 pub use load::{DefinitionError, DefinitionProblem};
 
 /// Reads and compiles a call-definition file. `file` names it in error messages.

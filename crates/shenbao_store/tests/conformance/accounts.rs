@@ -367,13 +367,22 @@ async fn storing_a_call_keeps_every_version_and_numbers_only_changes(db: TestDb)
             "builtin",
             None,
             Some("2024-06-30"),
+            shenbao_core::call::CallState::Collecting,
             1_000,
         )
         .await
         .unwrap();
     assert_eq!(v, 1);
     store
-        .store_call("hn-2025-ai", "id = \"hn\"\n", "folder", None, None, 1_000)
+        .store_call(
+            "hn-2025-ai",
+            "id = \"hn\"\n",
+            "folder",
+            None,
+            None,
+            shenbao_core::call::CallState::Collecting,
+            1_000,
+        )
         .await
         .unwrap();
     // The same text again is the same version; a changed text is the next one.
@@ -384,6 +393,7 @@ async fn storing_a_call_keeps_every_version_and_numbers_only_changes(db: TestDb)
             "builtin",
             None,
             None,
+            shenbao_core::call::CallState::Collecting,
             1_500,
         )
         .await
@@ -396,6 +406,7 @@ async fn storing_a_call_keeps_every_version_and_numbers_only_changes(db: TestDb)
             "folder",
             None,
             None,
+            shenbao_core::call::CallState::Collecting,
             2_000,
         )
         .await
@@ -434,6 +445,7 @@ async fn storing_a_call_keeps_every_version_and_numbers_only_changes(db: TestDb)
             "folder",
             None,
             Some("2025-12-31"),
+            shenbao_core::call::CallState::Collecting,
             3_000,
         )
         .await

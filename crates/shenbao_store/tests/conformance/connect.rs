@@ -16,7 +16,15 @@ async fn the_backend_follows_the_url_scheme(db: TestDb) {
 
 async fn reconnecting_keeps_the_data_and_migrates_nothing_twice(db: TestDb) {
     db.store
-        .store_call("qz-2024-ai-industry", "x", "builtin", None, None, 1)
+        .store_call(
+            "qz-2024-ai-industry",
+            "x",
+            "builtin",
+            None,
+            None,
+            shenbao_core::call::CallState::Collecting,
+            1,
+        )
         .await
         .unwrap();
     let again = Store::connect(&db.url).await.unwrap();
@@ -50,7 +58,15 @@ async fn a_sqlite_file_and_its_directory_are_created_in_wal_mode() {
     let store = Store::open_sqlite(&path).await.unwrap();
     assert_eq!(store.backend(), Backend::Sqlite);
     store
-        .store_call("c", "x", "builtin", None, None, 1)
+        .store_call(
+            "c",
+            "x",
+            "builtin",
+            None,
+            None,
+            shenbao_core::call::CallState::Collecting,
+            1,
+        )
         .await
         .unwrap();
     assert!(path.exists());
@@ -63,7 +79,15 @@ async fn a_sqlite_file_and_its_directory_are_created_in_wal_mode() {
 async fn an_in_memory_sqlite_database_works_on_its_single_connection() {
     let store = Store::connect("sqlite::memory:").await.unwrap();
     store
-        .store_call("c", "x", "builtin", None, None, 1)
+        .store_call(
+            "c",
+            "x",
+            "builtin",
+            None,
+            None,
+            shenbao_core::call::CallState::Collecting,
+            1,
+        )
         .await
         .unwrap();
     assert_eq!(store.calls().await.unwrap().len(), 1);

@@ -6,6 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, Response};
 use serde::{Deserialize, Serialize};
+use shenbao_core::call::CallState;
 use shenbao_core::call::definition::CallDef;
 use shenbao_core::region;
 use shenbao_store::Role;
@@ -24,6 +25,7 @@ pub struct CallSummary {
     issuer: String,
     deadline: String,
     open: bool,
+    shown_state: &'static str,
     directions: Vec<String>,
 }
 
@@ -32,6 +34,15 @@ pub struct CallSummary {
 struct CallsPage {
     nav: Nav,
     calls: Vec<CallSummary>,
+}
+
+/// The state a call page shows: 征集中 until the deadline, then 已截止; the others as stored.
+fn shown_state(state: &ServerState, e: &CallEntry, now: i64) -> &'static str {
+    let stored = state.calls.state(e.call.id());
+    match stored {
+        CallState::Collecting if !e.is_open(now) => CallState::Closed.label(),
+        other => other.label(),
+    }
 }
 
 fn deadline_text(e: &CallEntry) -> String {
@@ -57,7 +68,8 @@ pub async fn list_calls(
                 title: d.title.clone(),
                 issuer: d.issuer.clone(),
                 deadline: deadline_text(e),
-                open: e.is_open(now),
+                open: state.calls.state(e.call.id()).takes_applications() && e.is_open(now),
+                shown_state: shown_state(&state, e, now),
                 directions: d.directions.iter().map(|x| x.name.clone()).collect(),
             }
         })
@@ -196,6 +208,8 @@ struct CallPage<'a> {
     nav: Nav,
     def: &'a CallDef,
     open: bool,
+    /// The call's state as the page names it (a call collecting past its deadline: 已截止).
+    shown_state: &'static str,
     deadline: String,
     demo: Option<(String, String)>,
     deadlines: Vec<DeadlineRow>,
@@ -210,13 +224,35 @@ struct CallPage<'a> {
     blanks: Vec<(String, String, String)>,
 }
 
+/// Call `id` as `viewer` may see it: a published one for anybody, a draft for its owners (who
+/// preview it as applicants will see it).
+fn visible<'s>(
+    state: &'s ServerState,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<&'s CallEntry, AppError> {
+    if let Some(entry) = state.calls.get(id) {
+        return Ok(entry);
+    }
+    let owner = viewer.login.as_ref().map(|(u, _)| u);
+    state
+        .calls
+        .get_with_drafts(id)
+        .filter(|e| {
+            owner.is_some_and(|u| {
+                matches!(u.role, Role::Owner | Role::Admin) && super::owner::owns(u, e.call)
+            })
+        })
+        .ok_or(AppError::NotFound)
+}
+
 /// `GET /calls/{id}`: everything an applicant needs to know before applying.
 pub async fn show_call(
     State(state): State<ServerState>,
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    let entry = state.calls.get(&id).ok_or(AppError::NotFound)?;
+    let entry = visible(&state, &viewer, &id)?;
     let def = entry.call.def();
     let deadlines = timeline_rows(entry);
     let receiving = match viewer.login.as_ref().map(|(u, _)| u) {
@@ -260,7 +296,8 @@ pub async fn show_call(
     render(CallPage {
         nav: Nav::of(&viewer),
         def,
-        open: entry.is_open(state.now()),
+        open: state.calls.state(&id).takes_applications() && entry.is_open(state.now()),
+        shown_state: shown_state(&state, entry, state.now()),
         deadline: deadline_text(entry),
         demo,
         deadlines,
@@ -292,10 +329,13 @@ pub struct BlankQuery {
 /// a direction, for applicants who fill it in offline. Public, and cacheable for an hour.
 pub async fn blank_form(
     State(state): State<ServerState>,
+    viewer: Viewer,
     Path((id, direction, format)): Path<(String, String, String)>,
     Query(query): Query<BlankQuery>,
 ) -> Result<Response, AppError> {
-    let entry = state.calls.get(&id).ok_or(AppError::NotFound)?;
+    let entry = visible(&state, &viewer, &id)?;
+    // A draft's form is its owners' alone: never kept by a shared cache.
+    let public = state.calls.get(&id).is_some();
     let format = Format::parse(&format)?;
     let (call, sub) = (entry.call, query.subdirection.filter(|s| !s.is_empty()));
     // A PDF takes tens of milliseconds to lay out: off the async workers.
@@ -306,7 +346,11 @@ pub async fn blank_form(
     .map_err(|e| AppError::Internal(e.into()))??;
     response.headers_mut().insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=3600"),
+        HeaderValue::from_static(if public {
+            "public, max-age=3600"
+        } else {
+            "private, no-store"
+        }),
     );
     Ok(response)
 }

@@ -72,6 +72,7 @@ pub(crate) fn refusal_text(entry: Option<&CallEntry>, refusal: &Refusal) -> Stri
                 (None, _) => s::SUBMIT_CLOSED.to_string(),
             }
         }
+        Refusal::NotCollecting(state) => s::call_not_collecting(state.label()),
         Refusal::OutOfArea { area, region } => {
             let name = |code: &str| region::full_name(code).unwrap_or_else(|| code.to_string());
             s::apply_out_of_area(&name(area), &name(region))
@@ -103,6 +104,8 @@ pub(crate) fn refusal_text(entry: Option<&CallEntry>, refusal: &Refusal) -> Stri
         Refusal::Published => s::OWNER_PUBLISHED_LOCKED.to_string(),
         Refusal::SelectionStale => s::OWNER_SELECT_STALE.to_string(),
         Refusal::ScoresSubmitted => s::EXPERT_READONLY.to_string(),
+        Refusal::StateMove { from, to } => s::call_state_move(from.label(), to.label()),
+        Refusal::DeadlineNeeded => s::CALL_DEADLINE_NEEDED.to_string(),
     }
 }
 

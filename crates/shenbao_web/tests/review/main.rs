@@ -173,7 +173,7 @@ async fn owner_to_publication(
     }
     let (status, html) = app.get(&owner, &format!("/owner/{call}")).await;
     assert_eq!(status, StatusCode::OK);
-    let entry = shenbao_core::call::builtin::get(call).unwrap().unwrap();
+    let entry = app.calls.get(call).unwrap().call;
     assert!(
         html.contains(&entry.def().title),
         "{call}: the owner's dashboard"
@@ -337,6 +337,7 @@ async fn footprint(
     )
 }
 
+mod lifecycle;
 mod limits;
 mod routing;
 mod timeline;

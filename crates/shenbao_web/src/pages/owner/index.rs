@@ -10,6 +10,7 @@ pub struct CallRow {
     at_owner: i64,
     selected: i64,
     published: bool,
+    state: &'static str,
 }
 
 #[derive(Template)]
@@ -25,7 +26,12 @@ pub async fn list_calls(
     SignedIn { viewer, user }: SignedIn<Owners>,
 ) -> Result<Html<String>, AppError> {
     let mut calls = Vec::new();
-    for entry in state.calls.all().iter().filter(|e| owns(&user, e.call)) {
+    for entry in state
+        .calls
+        .all_with_drafts()
+        .iter()
+        .filter(|e| owns(&user, e.call))
+    {
         let id = entry.call.id();
         let counts = state.store.owner_counts(id).await?;
         let level = owner_level(entry.call);
@@ -48,6 +54,7 @@ pub async fn list_calls(
                 .map(|c| c.count)
                 .sum(),
             published: state.store.publication(id).await?.is_some(),
+            state: state.calls.state(id).label(),
         });
     }
     render(CallsPage {

@@ -25,6 +25,7 @@ use super::view::{action_error, problem_text};
 use crate::ServerState;
 use crate::auth::Viewer;
 use crate::calls::CallEntry;
+use crate::documents::Format;
 use crate::error::AppError;
 use crate::guard::{Fields, Owners, Posted, SignedIn};
 use crate::scoring::{self, Method, Options, Sheet};
@@ -33,12 +34,14 @@ use shenbao_app::actions::owner::{self, owner_level};
 use shenbao_app::actions::{ActionError, Actor, Problem, Refusal};
 
 mod assignments;
+mod definition;
 mod experts;
 mod index;
 mod publish;
 mod ranking;
 
 pub use assignments::*;
+pub use definition::*;
 pub use experts::*;
 pub use index::*;
 pub use publish::*;
