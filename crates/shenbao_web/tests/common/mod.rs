@@ -40,8 +40,38 @@ impl App {
         config: WebConfig,
         options: ServeOptions,
     ) -> App {
+        App::start_full(store, demo, config, options, &[]).await
+    }
+
+    /// A server that runs the call files `sources` beside the seeds, as `serve --calls`
+    /// loads a folder.
+    pub async fn start_with_calls(store: Store, demo: bool, sources: &[&str]) -> App {
+        App::start_full(
+            store,
+            demo,
+            WebConfig::default(),
+            ServeOptions::default(),
+            sources,
+        )
+        .await
+    }
+
+    async fn start_full(
+        store: Store,
+        demo: bool,
+        config: WebConfig,
+        options: ServeOptions,
+        sources: &[&str],
+    ) -> App {
         let clock = Arc::new(AtomicI64::new(NOW));
-        let calls = CallRegistry::load(&store, demo, NOW)
+        let extra: Vec<(&'static shenbao_core::call::Call, String)> = sources
+            .iter()
+            .map(|source| {
+                let call = shenbao_core::call::load_str("test.toml", source).expect("compiles");
+                (&*Box::leak(Box::new(call)), (*source).to_string())
+            })
+            .collect();
+        let calls = CallRegistry::load_with(&store, &extra, demo, NOW)
             .await
             .expect("calls load");
         let c = Arc::clone(&clock);

@@ -337,6 +337,7 @@ async fn footprint(
     )
 }
 
+mod city_call;
 mod lifecycle;
 mod limits;
 mod routing;
