@@ -457,6 +457,7 @@ pub mod definition {
             ("string", "文字"),
             ("floating point", "小数"),
             ("integer", "整数"),
+            ("a boolean", "是/否（true/false）"),
             ("boolean", "是/否（true/false）"),
             ("a sequence", "列表"),
             ("sequence", "列表"),

@@ -96,6 +96,41 @@ fn an_unknown_key_is_rejected_in_plain_words() {
 }
 
 #[test]
+fn every_structural_problem_is_reported_in_one_run() {
+    let src = GOOD
+        .replacen("year = 2025", "year = \"2025\"", 1)
+        .replacen("kind = \"text\"", "kind = \"txet\"", 1)
+        .replacen(
+            "options = [\"甲\", \"乙\"]",
+            "options = [\"甲\", \"乙\"]\nlabell = \"x\"",
+            1,
+        )
+        .replacen("title = \"承诺\"", "titel = \"承诺\"", 1);
+    let err = load_str("x.toml", &src).expect_err("refused");
+    let found: Vec<(usize, &str)> = err
+        .problems
+        .iter()
+        .map(|p| (p.line, p.path.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (5, "year"),
+            (20, "section[0].field[0].kind"),
+            (27, "section[0].field[1].labell"),
+            (29, "commitment"),
+            (30, "commitment.titel"),
+        ],
+        "{err}"
+    );
+    assert!(err.problems[0].message.contains("类型不对"), "{err}");
+    assert!(
+        err.problems[3].message.contains("缺少必填的键 `title`"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_missing_key_is_named() {
     let p = broken("title = \"一、情况\"\n", "");
     assert!(

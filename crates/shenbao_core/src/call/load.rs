@@ -53,29 +53,190 @@ impl fmt::Display for DefinitionError {
 
 impl std::error::Error for DefinitionError {}
 
-/// Parses a definition file into its raw structs, or says where it is broken.
+/// Parses a definition file into its raw structs, or says where it is broken: a syntax error
+/// (the parser stops there), or every structural problem (unknown keys, wrong types, missing
+/// keys) found by [`more_problems`].
 pub fn parse(file: &str, src: &str) -> Result<CallDef, DefinitionError> {
-    let fail = |path: String, span: Option<Range<usize>>, message: String| {
-        let (line, column) = span.map(|s| line_col(src, s.start)).unwrap_or((0, 0));
-        DefinitionError {
-            file: file.to_string(),
-            problems: vec![DefinitionProblem {
-                line,
-                column,
-                path,
-                message,
-            }],
-        }
+    let fail = |problems: Vec<DefinitionProblem>| DefinitionError {
+        file: file.to_string(),
+        problems,
     };
-    let de = toml::Deserializer::parse(src)
-        .map_err(|e| fail(String::new(), e.span(), msg::parse(e.message())))?;
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let de = toml::Deserializer::parse(src).map_err(|e| {
+        let (line, column) = e.span().map(|s| line_col(src, s.start)).unwrap_or((0, 0));
+        fail(vec![DefinitionProblem {
+            line,
+            column,
+            path: String::new(),
+            message: msg::parse(e.message()),
+        }])
+    })?;
+    let first = match serde_path_to_error::deserialize(de) {
+        Ok(def) => return Ok(def),
+        Err(e) => Structural::of(e),
+    };
+    let mut problems = vec![first.problem(src, first.span.clone())];
+    problems.extend(more_problems(src, first));
+    problems.sort_by_key(|p| (p.line, p.column));
+    Err(fail(problems))
+}
+
+/// One structural problem as serde reported it.
+struct Structural {
+    path: String,
+    /// serde's own words (`unknown field …`, `missing field `label``…).
+    raw: String,
+    span: Option<Range<usize>>,
+}
+
+impl Structural {
+    fn of(e: serde_path_to_error::Error<toml::de::Error>) -> Structural {
         let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
         let inner = e.into_inner();
-        let span = inner.span().or_else(|| locate(src, &path));
-        fail(path, span, msg::parse(inner.message()))
-    })
+        Structural {
+            path: if path == "." { String::new() } else { path },
+            raw: inner.message().to_string(),
+            span: inner.span(),
+        }
+    }
+
+    /// The key a `missing field` names, if that is what it is.
+    fn missing(&self) -> Option<&str> {
+        let rest = self.raw.strip_prefix("missing field `")?;
+        rest.split('`').next()
+    }
+
+    fn problem(&self, src: &str, span: Option<Range<usize>>) -> DefinitionProblem {
+        let span = span.or_else(|| locate(src, &self.path));
+        // A key missing from the top of the file: its first line.
+        let (line, column) = span.map(|s| line_col(src, s.start)).unwrap_or((1, 1));
+        DefinitionProblem {
+            line,
+            column,
+            path: self.path.clone(),
+            message: msg::parse(&self.raw),
+        }
+    }
+}
+
+/// Most structural problems one file may list.
+const MAX_PROBLEMS: usize = 50;
+
+/// The structural problems after `first`: serde stops at the first, so a copy of the document
+/// is repaired where it broke (an unknown or mistyped key taken out; a missing key given a
+/// stand-in: empty text, 0, false, an empty list, whichever its type takes) and read again,
+/// until it reads or cannot be repaired. Each problem is placed in the original text by its
+/// path. Problems the stand-ins cause are not reported, nor a missing key that was reported as
+/// mistyped.
+///
+/// Hand-written: neither `toml` nor `serde` collects more than one error.
+fn more_problems(src: &str, first: Structural) -> Vec<DefinitionProblem> {
+    let Ok(mut doc) = src.parse::<toml_edit::DocumentMut>() else {
+        return Vec::new();
+    };
+    let stand_ins = || -> [toml_edit::Item; 4] {
+        [
+            toml_edit::value(""),
+            toml_edit::value(0),
+            toml_edit::value(false),
+            toml_edit::value(toml_edit::Array::new()),
+        ]
+    };
+    let mut reported: Vec<String> = vec![first.path.clone()];
+    let mut tried: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    let mut current = first;
+    for _ in 0..MAX_PROBLEMS * 4 {
+        // Repair where `current` broke.
+        let target = match current.missing() {
+            Some(key) if current.path.is_empty() => key.to_string(),
+            Some(key) => format!("{}.{key}", current.path),
+            None => current.path.clone(),
+        };
+        let repaired = if current.missing().is_some() || tried.contains_key(&target) {
+            let n = tried.entry(target.clone()).or_insert(0);
+            let stand_in = stand_ins().into_iter().nth(*n);
+            *n += 1;
+            match stand_in {
+                Some(item) => set_path(&mut doc, &segments(&target), item),
+                None => false,
+            }
+        } else {
+            remove_path(&mut doc, &segments(&target))
+        };
+        if !repaired {
+            break;
+        }
+        let text = doc.to_string();
+        let Ok(de) = toml::Deserializer::parse(&text) else {
+            break;
+        };
+        current = match serde_path_to_error::deserialize::<_, CallDef>(de) {
+            Ok(_) => break,
+            Err(e) => Structural::of(e),
+        };
+        let key_path = match current.missing() {
+            Some(key) if current.path.is_empty() => key.to_string(),
+            Some(key) => format!("{}.{key}", current.path),
+            None => current.path.clone(),
+        };
+        let ours = tried.contains_key(&key_path) || tried.contains_key(&current.path);
+        if !ours && !reported.contains(&key_path) && !reported.contains(&current.path) {
+            reported.push(key_path);
+            out.push(current.problem(src, None));
+            if out.len() + 1 >= MAX_PROBLEMS {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The table-like at `segs` (the parent of a key), through arrays of tables and inline
+/// values.
+fn table_at<'d>(
+    table: &'d mut dyn toml_edit::TableLike,
+    segs: &[Seg<'_>],
+) -> Option<&'d mut dyn toml_edit::TableLike> {
+    let Some((seg, rest)) = segs.split_first() else {
+        return Some(table);
+    };
+    let Seg::Key(k) = seg else {
+        return None;
+    };
+    let item = table.get_mut(k)?;
+    match rest.split_first() {
+        Some((Seg::Index(i), after)) => {
+            if item.is_array_of_tables() {
+                table_at(item.as_array_of_tables_mut()?.get_mut(*i)?, after)
+            } else {
+                let value = item.as_array_mut()?.get_mut(*i)?;
+                table_at(value.as_inline_table_mut()?, after)
+            }
+        }
+        _ => table_at(item.as_table_like_mut()?, rest),
+    }
+}
+
+/// Sets the key at `segs` to `item`; false when its parent is not a table.
+fn set_path(doc: &mut toml_edit::DocumentMut, segs: &[Seg<'_>], item: toml_edit::Item) -> bool {
+    let Some((Seg::Key(key), parent)) = segs.split_last() else {
+        return false;
+    };
+    match table_at(doc.as_table_mut(), parent) {
+        Some(table) => {
+            table.insert(key, item);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Takes the key at `segs` out; false when it is not a key of a table.
+fn remove_path(doc: &mut toml_edit::DocumentMut, segs: &[Seg<'_>]) -> bool {
+    let Some((Seg::Key(key), parent)) = segs.split_last() else {
+        return false;
+    };
+    table_at(doc.as_table_mut(), parent).is_some_and(|t| t.remove(key).is_some())
 }
 
 /// 1-based line and column (in characters) of a byte offset.
