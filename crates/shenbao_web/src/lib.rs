@@ -185,6 +185,7 @@ routes! {
     "/owner" [GET] => get(pages::owner::list_calls),
     "/owner/calls/new" [GET, POST] => get(pages::owner::upload_page).post(pages::owner::upload),
     "/owner/{call}/definition" [GET] => get(pages::owner::definition_page),
+    "/owner/{call}/preview" [GET] => get(pages::owner::form_preview),
     "/owner/{call}/state" [POST] => post(pages::owner::move_state),
     "/owner/{call}/dates" [POST] => post(pages::owner::set_dates),
     "/owner/{call}/versions/{version}/publish" [POST] => post(pages::owner::publish_version),

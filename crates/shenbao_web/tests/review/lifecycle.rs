@@ -135,6 +135,25 @@ async fn an_uploaded_call_lives_from_draft_to_archive(db: TestDb) {
         "the owner previews the blank form"
     );
     assert_eq!(blank.headers()["cache-control"], "private, no-store");
+    let (status, html) = app
+        .get(&owner, &format!("/owner/{CALL}/preview?direction=embodied"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the online form as applicants will see it"
+    );
+    assert!(html.contains("在线填写预览：榜单二：具身智能") && html.contains("项目实施周期"));
+    assert!(
+        html.contains("<fieldset disabled>"),
+        "nothing on it is saved"
+    );
+    assert_eq!(
+        app.get(&other_owner, &format!("/owner/{CALL}/preview"))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
     let applicant = app
         .applicant(
             &serde_json::json!({"uscc": "914403001922038216", "name": "杭州揭榜智能科技有限公司", "region": "330106"}),

@@ -290,3 +290,94 @@ pub async fn publish_version(
         .map_err(|e| action_error(state.calls.get_with_drafts(&call_id), e))?;
     Ok(Redirect::to(&format!("/owner/{call_id}/definition?msg=version")).into_response())
 }
+
+/// `?direction=…&subdirection=…` of the form preview.
+#[derive(Debug, Deserialize)]
+pub struct PreviewQuery {
+    #[serde(default)]
+    direction: String,
+    #[serde(default)]
+    subdirection: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "owner/form_preview.html")]
+pub(super) struct FormPreviewPage {
+    nav: Nav,
+    call_id: String,
+    title: String,
+    direction: String,
+    /// Every direction (and sub-direction) to preview: (query, name).
+    choices: Vec<(String, String)>,
+    form_html: String,
+}
+
+/// `GET /owner/{call}/preview?direction=…`: the online form of a direction as an applicant
+/// sees it when starting, drafts included; nothing on it can be saved.
+pub async fn form_preview(
+    State(state): State<ServerState>,
+    SignedIn { viewer, user }: SignedIn<Owners>,
+    Path(call_id): Path<String>,
+    Query(q): Query<PreviewQuery>,
+) -> Result<Html<String>, AppError> {
+    let entry = publishing::owned(&state.calls, &user, &call_id).map_err(|_| AppError::NotFound)?;
+    let call = entry.call;
+    let mut choices = Vec::new();
+    for d in &call.def().directions {
+        if d.subdirections.is_empty() {
+            choices.push((format!("direction={}", d.id), d.name.clone()));
+        }
+        for sub in &d.subdirections {
+            choices.push((
+                format!("direction={}&subdirection={}", d.id, sub.id),
+                format!("{}（{}）", d.name, sub.name),
+            ));
+        }
+    }
+    let first = call.def().directions.first().map(|d| d.id.clone());
+    let direction = if q.direction.is_empty() {
+        first.unwrap_or_default()
+    } else {
+        q.direction
+    };
+    let d = call.direction(&direction).ok_or(AppError::NotFound)?;
+    let subdirection = q
+        .subdirection
+        .filter(|s| d.subdirections.iter().any(|x| &x.id == s))
+        .or_else(|| d.subdirections.first().map(|x| x.id.clone()));
+    let target = shenbao_core::call::Target {
+        direction: &direction,
+        subdirection: subdirection.as_deref(),
+    };
+    let answers = serde_json::json!({});
+    let report = shenbao_core::form::check(
+        call,
+        &shenbao_core::form::Application {
+            target,
+            answers: &answers,
+            profile: None,
+            files: None,
+        },
+    );
+    let form_html = crate::form::render(
+        call,
+        &target,
+        &answers,
+        &crate::form::FormView {
+            // A new form shows no problems until it is saved.
+            problems: &[],
+            hidden: &report.hidden,
+            computed: &report.answers,
+            editable: true,
+            rows_wanted: &BTreeMap::new(),
+        },
+    );
+    render(FormPreviewPage {
+        nav: Nav::of(&viewer),
+        title: call.def().title.clone(),
+        direction: d.name.clone(),
+        choices,
+        form_html,
+        call_id,
+    })
+}
