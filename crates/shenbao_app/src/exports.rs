@@ -2,13 +2,16 @@
 //! command line (`shenbao export`): the store supplies the unit's ranking and each
 //! application's submitted answers; `shenbao_docs` lays the document out.
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::Path;
 
 use serde_json::{Map, Value as Json, json};
 use shenbao_core::call::definition::ReviewLevel;
 use shenbao_core::call::{Call, Target};
+
+use crate::calls::StoredCall;
 use shenbao_core::form::{Application, FileMeta};
 use shenbao_core::text::file_name;
 use shenbao_docs::{
@@ -209,6 +212,9 @@ pub async fn write_unit_package<W: Write, R: FormRenderer + ?Sized>(
     }
     let at = unit_ref(call, level, unit);
     let mut count = 0;
+    // Each application's forms follow the call version it was started under: each version met
+    // is compiled once from its stored text.
+    let mut versions: HashMap<i64, Option<StoredCall>> = HashMap::new();
     for direction in &call.def().directions {
         if !shenbao_core::call::applies(&level.directions, &direction.id) {
             continue;
@@ -223,7 +229,16 @@ pub async fn write_unit_package<W: Write, R: FormRenderer + ?Sized>(
             let profile = profile_of(store, app.organisation_id).await?;
             let attachments = snapshot_attachments(store, files_dir, &snapshot.files).await?;
             let extras = form_extras(store, app.id).await?;
+            if let Entry::Vacant(slot) = versions.entry(app.call_version) {
+                let stored = crate::calls::stored_call(store, &app.call_id, Some(app.call_version))
+                    .await
+                    .ok()
+                    .flatten();
+                slot.insert(stored);
+            }
+            let own = versions.get(&app.call_version).and_then(Option::as_deref);
             package.add_application(&PackageApplication {
+                call: own,
                 target: Target {
                     direction: &app.direction,
                     subdirection: app.subdirection.as_deref(),

@@ -95,6 +95,7 @@ fn main() {
     for chunk in files.chunks(FILES / APPLICATIONS) {
         package
             .add_application(&PackageApplication {
+                call: None,
                 target: Target {
                     direction: "manufacturing",
                     subdirection: None,

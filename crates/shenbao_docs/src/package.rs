@@ -122,6 +122,9 @@ pub struct PackageAttachment {
 /// One application of the package, in ranking order.
 #[derive(Debug, Clone)]
 pub struct PackageApplication<'a> {
+    /// The version of the call the application was started under, when it is not the
+    /// package's own: its forms and file names follow that version.
+    pub call: Option<&'a Call>,
     /// Direction and sub-direction.
     pub target: Target<'a>,
     /// The applicant's name (单位名称), for the folder and form names.
@@ -180,8 +183,9 @@ impl<'r, W: Write, R: FormRenderer + ?Sized> PackageWriter<'r, W, R> {
         let mut names = HashSet::new();
 
         let metas: Vec<FileMeta> = app.attachments.iter().map(|a| a.meta.clone()).collect();
+        let call = app.call.unwrap_or(self.call);
         let forms = self.renderer.render(
-            self.call,
+            call,
             &Application {
                 target: app.target,
                 answers: app.answers,
@@ -197,7 +201,7 @@ impl<'r, W: Write, R: FormRenderer + ?Sized> PackageWriter<'r, W, R> {
         for (attachment, name) in
             app.attachments
                 .iter()
-                .zip(attachment_names(self.call, app.answers, &metas))
+                .zip(attachment_names(call, app.answers, &metas))
         {
             let name = unique(&mut names, &name);
             self.copy_file(&format!("{folder}/{name}"), &attachment.path)?;

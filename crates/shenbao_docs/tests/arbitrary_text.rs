@@ -238,6 +238,7 @@ proptest! {
                 .map_err(|e| TestCaseError::fail(format!("{what} package: {e}")))?;
             package
                 .add_application(&PackageApplication {
+                    call: None,
                     target: fx.target(),
                     company: &texts[0],
                     title: &texts[5],

@@ -81,6 +81,7 @@ fn app<'a>(
     attachments: &'a [PackageAttachment],
 ) -> PackageApplication<'a> {
     PackageApplication {
+        call: None,
         target: Target {
             direction: &f.direction,
             subdirection: None,

@@ -128,6 +128,71 @@ async fn a_draft_keeps_the_call_version_it_was_started_under(db: TestDb) {
         .unwrap()
         .unwrap();
     assert!(!document_xml(&bytes).contains("第二版"));
+
+    // The city bureau recommends it; its package prints the form with version 1 as well.
+    app.store
+        .create_user(&shenbao_store::NewUser {
+            password_hash: shenbao_web::auth::hash_password("secret-123").unwrap(),
+            ..shenbao_store::testing::new_user(
+                "shi_jinan",
+                shenbao_store::Role::Bureau,
+                Some("370100"),
+                common::NOW,
+            )
+        })
+        .await
+        .unwrap();
+    let bureau = app.browser();
+    assert_eq!(
+        app.login(&bureau, "shi_jinan", "secret-123").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let page = format!("/review/{CALL}/applications/{old}");
+    let r = app
+        .submit(
+            &bureau,
+            &page,
+            &format!("{page}/decide"),
+            &[("action", "recommend"), ("opinion", "同意推荐")],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let zip_bytes = bureau
+        .get(app.url(&format!("/review/{CALL}/package")))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut zip = zip::ZipArchive::new(Cursor::new(zip_bytes.to_vec())).unwrap();
+    let forms: Vec<String> = (0..zip.len())
+        .map(|i| zip.by_index(i).unwrap().name().to_string())
+        // The form is named as its folder (without the number); the others are attachments.
+        .filter(|n| {
+            n.split_once('/').is_some_and(|(folder, file)| {
+                folder
+                    .split_once('-')
+                    .is_some_and(|(_, base)| file == format!("{base}.docx"))
+            })
+        })
+        .collect();
+    assert_eq!(forms.len(), 1, "{forms:?}");
+    let mut form = Vec::new();
+    zip.by_name(&forms[0])
+        .unwrap()
+        .read_to_end(&mut form)
+        .unwrap();
+    let xml = document_xml(&form);
+    assert!(
+        xml.contains("典型应用案例申报表") && !xml.contains("第二版"),
+        "the package's form is version 1's"
+    );
 }
 
 async fn a_server_started_again_with_the_same_calls_stores_no_new_version(db: TestDb) {
