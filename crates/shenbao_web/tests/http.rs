@@ -39,23 +39,9 @@ async fn public_pages_list_and_show_every_seed_call(db: TestDb) {
         app.get(&b, "/calls/hn-2025-ai").await.0,
         StatusCode::NOT_FOUND
     );
-    app.store
-        .create_user(&shenbao_store::NewUser {
-            password_hash: shenbao_web::auth::hash_password("secret-123").expect("hash"),
-            ..shenbao_store::testing::new_user(
-                "ting_hn",
-                shenbao_store::Role::Owner,
-                Some("430000"),
-                common::NOW,
-            )
-        })
-        .await
-        .expect("owner");
-    let owner = app.browser();
-    assert_eq!(
-        app.login(&owner, "ting_hn", "secret-123").await.status(),
-        StatusCode::SEE_OTHER
-    );
+    let owner = app
+        .account("ting_hn", shenbao_store::Role::Owner, Some("430000"))
+        .await;
     let page = "/owner/hn-2025-ai/definition";
     let r = app
         .submit(

@@ -130,23 +130,9 @@ async fn a_draft_keeps_the_call_version_it_was_started_under(db: TestDb) {
     assert!(!document_xml(&bytes).contains("第二版"));
 
     // The city bureau recommends it; its package prints the form with version 1 as well.
-    app.store
-        .create_user(&shenbao_store::NewUser {
-            password_hash: shenbao_web::auth::hash_password("secret-123").unwrap(),
-            ..shenbao_store::testing::new_user(
-                "shi_jinan",
-                shenbao_store::Role::Bureau,
-                Some("370100"),
-                common::NOW,
-            )
-        })
-        .await
-        .unwrap();
-    let bureau = app.browser();
-    assert_eq!(
-        app.login(&bureau, "shi_jinan", "secret-123").await.status(),
-        StatusCode::SEE_OTHER
-    );
+    let bureau = app
+        .account("shi_jinan", shenbao_store::Role::Bureau, Some("370100"))
+        .await;
     let page = format!("/review/{CALL}/applications/{old}");
     let r = app
         .submit(

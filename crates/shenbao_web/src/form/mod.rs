@@ -221,4 +221,4 @@ mod render;
 #[cfg(test)]
 mod tests;
 
-pub use render::render;
+pub use render::{render, render_plain};

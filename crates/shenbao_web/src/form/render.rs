@@ -50,6 +50,33 @@ fn selected(v: Option<&Json>) -> Vec<String> {
     }
 }
 
+/// The whole form of `target` with `answers` and no problems shown: what a reader sees (an
+/// expert's read-only copy), or a new form before its first save (`editable`, the owner's
+/// preview). Hidden and computed fields follow the answers, as the form engine finds them.
+pub fn render_plain(call: &Call, target: &Target<'_>, answers: &Json, editable: bool) -> String {
+    let report = shenbao_core::form::check(
+        call,
+        &shenbao_core::form::Application {
+            target: *target,
+            answers,
+            profile: None,
+            files: None,
+        },
+    );
+    render(
+        call,
+        target,
+        answers,
+        &FormView {
+            problems: &[],
+            hidden: &report.hidden,
+            computed: &report.answers,
+            editable,
+            rows_wanted: &std::collections::BTreeMap::new(),
+        },
+    )
+}
+
 /// The whole form of `target`: every section and field with its answer and problems.
 pub fn render(call: &Call, target: &Target<'_>, answers: &Json, view: &FormView<'_>) -> String {
     let empty = Map::new();

@@ -14,7 +14,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::{Map, Value as Json, json};
 use shenbao_core::call::Target;
-use shenbao_core::form::{self, Application};
 use shenbao_store::{ApplicationRow, AssignmentRow, UserRow};
 
 use super::Nav;
@@ -25,7 +24,6 @@ use crate::ServerState;
 use crate::auth::Viewer;
 use crate::calls::CallEntry;
 use crate::error::AppError;
-use crate::form::FormView;
 use crate::guard::{Experts, Fields, Posted, SignedIn};
 use crate::scoring::{self, trim_number};
 use crate::strings as s;
@@ -233,27 +231,7 @@ async fn assignment_page(
         .as_ref()
         .and_then(|s| serde_json::from_str(&s.answers).ok())
         .unwrap_or_else(|| json!({}));
-    let report = form::check(
-        call,
-        &Application {
-            target,
-            answers: &answers,
-            profile: None,
-            files: None,
-        },
-    );
-    let form_html = crate::form::render(
-        call,
-        &target,
-        &answers,
-        &FormView {
-            problems: &[],
-            hidden: &report.hidden,
-            computed: &report.answers,
-            editable: false,
-            rows_wanted: &BTreeMap::new(),
-        },
-    );
+    let form_html = crate::form::render_plain(call, &target, &answers, false);
     let files = snapshot
         .as_ref()
         .map(|s| shenbao_app::snapshot::files(&s.files))

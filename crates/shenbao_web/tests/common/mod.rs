@@ -99,6 +99,26 @@ impl App {
         }
     }
 
+    /// A new operator account (password `secret-123`), logged in in a browser of its own.
+    pub async fn account(
+        &self,
+        name: &str,
+        role: shenbao_store::Role,
+        region: Option<&str>,
+    ) -> reqwest::Client {
+        self.store
+            .create_user(&shenbao_store::NewUser {
+                password_hash: shenbao_web::auth::hash_password("secret-123").expect("hash"),
+                ..shenbao_store::testing::new_user(name, role, region, NOW)
+            })
+            .await
+            .expect("account");
+        let b = self.browser();
+        let r = self.login(&b, name, "secret-123").await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{name} logged in");
+        b
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

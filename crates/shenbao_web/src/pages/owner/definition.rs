@@ -349,29 +349,8 @@ pub async fn form_preview(
         direction: &direction,
         subdirection: subdirection.as_deref(),
     };
-    let answers = serde_json::json!({});
-    let report = shenbao_core::form::check(
-        call,
-        &shenbao_core::form::Application {
-            target,
-            answers: &answers,
-            profile: None,
-            files: None,
-        },
-    );
-    let form_html = crate::form::render(
-        call,
-        &target,
-        &answers,
-        &crate::form::FormView {
-            // A new form shows no problems until it is saved.
-            problems: &[],
-            hidden: &report.hidden,
-            computed: &report.answers,
-            editable: true,
-            rows_wanted: &BTreeMap::new(),
-        },
-    );
+    // A new form shows no problems until it is saved.
+    let form_html = crate::form::render_plain(call, &target, &serde_json::json!({}), true);
     render(FormPreviewPage {
         nav: Nav::of(&viewer),
         title: call.def().title.clone(),
