@@ -234,15 +234,10 @@ fn visible<'s>(
     if let Some(entry) = state.calls.get(id) {
         return Ok(entry);
     }
-    let owner = viewer.login.as_ref().map(|(u, _)| u);
-    state
-        .calls
-        .get_with_drafts(id)
-        .filter(|e| {
-            owner.is_some_and(|u| {
-                matches!(u.role, Role::Owner | Role::Admin) && super::owner::owns(u, e.call)
-            })
-        })
+    viewer
+        .login
+        .as_ref()
+        .and_then(|(user, _)| shenbao_app::actions::publishing::owned(&state.calls, user, id).ok())
         .ok_or(AppError::NotFound)
 }
 
