@@ -225,6 +225,50 @@ async fn an_uploaded_call_lives_from_draft_to_archive(db: TestDb) {
         .save(&applicant, id, &form_pairs(&answers("2028-10-31")))
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // A stricter third version waits; asked for, the page names the draft it would fail.
+    let v2 = app
+        .store
+        .call_version(CALL, 2)
+        .await
+        .unwrap()
+        .unwrap()
+        .source;
+    let v3 = v2.replacen(
+        "[limits]",
+        "[[rule]]\nid = \"budget_v3\"\nexpr = \"answers.budget >= 1000\"\nmessage = \"第三版：项目总投资不低于1000万元\"\n\n[limits]",
+        1,
+    );
+    let r = app
+        .submit(
+            &owner,
+            "/owner/calls/new",
+            "/owner/calls/new",
+            &[("source", &v3)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get(&owner, &format!("/owner/{CALL}/definition")).await;
+    assert!(
+        html.contains("待发布") && html.contains("?effect=3"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("第三版：项目总投资"),
+        "checked only on request"
+    );
+    let (_, html) = app
+        .get(&owner, &format!("/owner/{CALL}/definition?effect=3"))
+        .await;
+    assert!(
+        html.contains("已检查 1 份草稿和退回修改的申报，1 份")
+            && html.contains(&format!(
+                "申报 {id}（杭州揭榜智能科技有限公司）：第三版：项目总投资不低于1000万元"
+            )),
+        "{html}"
+    );
+    assert_eq!(app.calls.get(CALL).unwrap().version, 2, "version 3 waits");
+
     submit(&app, &applicant, id, None).await;
     assert_eq!(where_is(&app, id).await, at("submitted", "city", "330100"));
 
@@ -258,6 +302,28 @@ async fn an_uploaded_call_lives_from_draft_to_archive(db: TestDb) {
         r.headers().get("location")
     );
     assert!(r.text().await.unwrap().contains("评审中"));
+
+    // Version 3 published: new applications would start under it; this one keeps version 2.
+    let page = format!("/owner/{CALL}/definition");
+    let r = app
+        .submit(
+            &owner,
+            &page,
+            &format!("/owner/{CALL}/versions/3/publish"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.calls.get(CALL).unwrap().version, 3);
+    assert_eq!(
+        app.store
+            .application(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .call_version,
+        2
+    );
 
     // Experts, selection and publication: 已公示; then archived.
     owner_to_publication(&app, CALL, &[(id, &applicant)], "zj").await;

@@ -75,6 +75,19 @@ pub async fn upload(
     }
 }
 
+/// Affected applications a page lists at most (the count covers them all).
+const AFFECTED_SHOWN: usize = 100;
+
+/// `?msg=…` after a redirect; `?effect=N` checks what waiting version N would do to the
+/// applications still being written (on request: it reads every draft of the call).
+#[derive(Debug, Default, Deserialize)]
+pub struct DefinitionQuery {
+    #[serde(default)]
+    msg: Option<String>,
+    #[serde(default)]
+    effect: Option<i64>,
+}
+
 /// A version on the call's page.
 pub struct VersionLine {
     version: i64,
@@ -83,10 +96,18 @@ pub struct VersionLine {
     current: bool,
     /// A version newer than the current one, waiting to be published.
     waiting: bool,
-    /// For a waiting version: how many drafts were checked, and each affected one with what
-    /// only the new version finds.
+    /// For a waiting version, its effect when asked for.
+    effect: Option<EffectView>,
+}
+
+/// What a waiting version would do to the applications still being written.
+pub struct EffectView {
+    /// How many drafts and returned applications were checked.
     checked: usize,
-    affected: Vec<(i64, String, Vec<String>)>,
+    /// How many the new version finds new problems with.
+    count: usize,
+    /// The first of them: (application, organisation, the new problems).
+    shown: Vec<(i64, String, Vec<String>)>,
 }
 
 #[derive(Template)]
@@ -119,7 +140,7 @@ pub async fn definition_page(
     State(state): State<ServerState>,
     SignedIn { viewer, user }: SignedIn<Owners>,
     Path(call_id): Path<String>,
-    Query(q): Query<MsgQuery>,
+    Query(q): Query<DefinitionQuery>,
 ) -> Result<Html<String>, AppError> {
     let entry = publishing::owned(&state.calls, &user, &call_id).map_err(|_| AppError::NotFound)?;
     let call = entry.call;
@@ -133,13 +154,19 @@ pub async fn definition_page(
             continue;
         };
         let waiting = version > entry.version;
-        let (checked, affected) = match (waiting, state.calls.version(&id, version)) {
-            (true, Some(new)) => {
+        let effect = match (
+            q.effect == Some(version),
+            waiting,
+            state.calls.version(&id, version),
+        ) {
+            (true, true, Some(new)) => {
                 let effect =
                     shenbao_app::versions::effect_of(&state.store, &state.calls, new.call).await?;
-                let affected = effect
+                let count = effect.affected.len();
+                let shown = effect
                     .affected
                     .into_iter()
+                    .take(AFFECTED_SHOWN)
                     .map(|a| {
                         (
                             a.application.id,
@@ -148,9 +175,13 @@ pub async fn definition_page(
                         )
                     })
                     .collect();
-                (effect.checked, affected)
+                Some(EffectView {
+                    checked: effect.checked,
+                    count,
+                    shown,
+                })
             }
-            _ => (0, Vec::new()),
+            _ => None,
         };
         versions.push(VersionLine {
             version,
@@ -158,8 +189,7 @@ pub async fn definition_page(
             at: super::super::view::fmt_time(row.created_at),
             current: version == entry.version,
             waiting,
-            checked,
-            affected,
+            effect,
         });
     }
     versions.reverse();
