@@ -52,4 +52,44 @@ async fn a_new_rule_is_shown_against_the_drafts_it_would_fail(db: TestDb) {
     assert_eq!((effect.checked, effect.affected.len()), (1, 0));
 }
 
-shenbao_store::on_both_databases!(a_new_rule_is_shown_against_the_drafts_it_would_fail);
+async fn a_call_uploaded_through_one_server_is_served_by_another(db: TestDb) {
+    let store = &db.store;
+    let one = CallRegistry::load(store, false, NOW).await.expect("one");
+    let other = CallRegistry::load(store, false, NOW).await.expect("other");
+    let owner = store
+        .create_user(&user("ting", Role::Owner, None))
+        .await
+        .expect("owner");
+    let source = seed().replacen(&format!("id = \"{CALL}\""), "id = \"sd-2027-survey\"", 1);
+    let done = shenbao_app::actions::publishing::upload(
+        store,
+        &one,
+        actor(&owner),
+        "sd-2027-survey.toml",
+        &source,
+    )
+    .await
+    .expect("uploaded");
+    assert_eq!((done.version, done.current), (1, true));
+    assert!(one.get_with_drafts("sd-2027-survey").is_some());
+    assert!(
+        other.get_with_drafts("sd-2027-survey").is_none(),
+        "not read yet"
+    );
+    other.refresh(store).await.expect("refresh");
+    let seen = other.get_with_drafts("sd-2027-survey").expect("read");
+    assert_eq!(seen.version, 1);
+    assert_eq!(
+        other.state("sd-2027-survey"),
+        shenbao_core::call::CallState::Draft
+    );
+    assert!(
+        other.get("sd-2027-survey").is_none(),
+        "a draft is not public"
+    );
+}
+
+shenbao_store::on_both_databases!(
+    a_new_rule_is_shown_against_the_drafts_it_would_fail,
+    a_call_uploaded_through_one_server_is_served_by_another,
+);
