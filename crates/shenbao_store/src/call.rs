@@ -72,73 +72,6 @@ impl Store {
         Ok(version)
     }
 
-    /// Stores `source` as the next version of call `id` (uploaded by `by`) without making it
-    /// current, unless the call is new (it is then stored in state 草稿 with this version) or
-    /// still a draft (the version is current at once). Returns the version and whether it
-    /// is current.
-    pub async fn add_call_version(
-        &self,
-        id: &str,
-        source: &str,
-        origin: &str,
-        by: Option<i64>,
-        now_ms: i64,
-    ) -> Result<(i64, bool), StoreError> {
-        let mut tx = self.begin().await?;
-        tx.lock(LockClass::CallVersions, id, true).await?;
-        let newest: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(version) FROM call_versions WHERE call_id = $1")
-                .bind(id)
-                .fetch_one(&mut *tx.inner)
-                .await?;
-        let version = newest.map_or(1, |v| v + 1);
-        insert_version(&mut tx, id, version, source, origin, by, now_ms).await?;
-        let state: Option<String> = sqlx::query_scalar("SELECT state FROM calls WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx.inner)
-            .await?;
-        let current = match state.as_deref() {
-            None => {
-                sqlx::query(
-                    "INSERT INTO calls (id, source, demo_deadline, loaded_at, version, state) \
-                     VALUES ($1, $2, NULL, $3, $4, $5)",
-                )
-                .bind(id)
-                .bind(source)
-                .bind(now_ms)
-                .bind(version)
-                .bind(CallState::Draft.as_str())
-                .execute(&mut *tx.inner)
-                .await?;
-                true
-            }
-            Some(s) if s == CallState::Draft.as_str() => {
-                set_version(&mut tx, id, version, source, now_ms).await?;
-                true
-            }
-            Some(_) => false,
-        };
-        tx.commit().await?;
-        Ok((version, current))
-    }
-
-    /// Makes stored version `version` of call `id` the one new applications start under.
-    pub async fn publish_call_version(
-        &self,
-        id: &str,
-        version: i64,
-        now_ms: i64,
-    ) -> Result<(), StoreError> {
-        let row = self
-            .call_version(id, version)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let mut tx = self.begin().await?;
-        set_version(&mut tx, id, version, &row.source, now_ms).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// Every stored call, ordered by id.
     pub async fn calls(&self) -> Result<Vec<CallRow>, StoreError> {
         Ok(sqlx::query_as(
@@ -245,6 +178,73 @@ async fn set_version(
 }
 
 impl Tx {
+    /// Stores `source` as the next version of call `id` (uploaded by `by`) without making it
+    /// current, unless the call is new (it is then stored in state 草稿 with this version) or
+    /// still a draft (the version is current at once). Returns the version and whether it
+    /// is current.
+    pub async fn add_call_version(
+        &mut self,
+        id: &str,
+        source: &str,
+        origin: &str,
+        by: Option<i64>,
+        now_ms: i64,
+    ) -> Result<(i64, bool), StoreError> {
+        let tx = self;
+        tx.lock(LockClass::CallVersions, id, true).await?;
+        let newest: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM call_versions WHERE call_id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx.inner)
+                .await?;
+        let version = newest.map_or(1, |v| v + 1);
+        insert_version(tx, id, version, source, origin, by, now_ms).await?;
+        let state: Option<String> = sqlx::query_scalar("SELECT state FROM calls WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx.inner)
+            .await?;
+        let current = match state.as_deref() {
+            None => {
+                sqlx::query(
+                    "INSERT INTO calls (id, source, demo_deadline, loaded_at, version, state) \
+                     VALUES ($1, $2, NULL, $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(source)
+                .bind(now_ms)
+                .bind(version)
+                .bind(CallState::Draft.as_str())
+                .execute(&mut *tx.inner)
+                .await?;
+                true
+            }
+            Some(s) if s == CallState::Draft.as_str() => {
+                set_version(tx, id, version, source, now_ms).await?;
+                true
+            }
+            Some(_) => false,
+        };
+        Ok((version, current))
+    }
+
+    /// Makes stored version `version` of call `id` the one new applications start under.
+    pub async fn publish_call_version(
+        &mut self,
+        id: &str,
+        version: i64,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let source: Option<String> = sqlx::query_scalar(
+            "SELECT source FROM call_versions WHERE call_id = $1 AND version = $2",
+        )
+        .bind(id)
+        .bind(version)
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        let source = source.ok_or(StoreError::NotFound)?;
+        set_version(self, id, version, &source, now_ms).await
+    }
+
     /// Puts call `id` in state `to`, whatever it was (publishing the results).
     pub async fn set_call_state(&mut self, id: &str, to: CallState) -> Result<(), StoreError> {
         sqlx::query("UPDATE calls SET state = $1 WHERE id = $2")

@@ -101,16 +101,17 @@ pub async fn upload(
     {
         return Err(UploadError::NotOwner);
     }
-    let (version, current) = store
+    let mut tx = store.begin().await?;
+    let (version, current) = tx
         .add_call_version(call.id(), source, "upload", Some(actor.user.id), actor.now)
         .await?;
-    store
-        .audit(&actor.audit(
-            "call_version_uploaded",
-            Some(("call", call.id().to_string())),
-            Some(json!({ "version": version, "current": current })),
-        ))
-        .await?;
+    tx.audit(&actor.audit(
+        "call_version_uploaded",
+        Some(("call", call.id().to_string())),
+        Some(json!({ "version": version, "current": current })),
+    ))
+    .await?;
+    tx.commit().await?;
     calls.refresh(store).await.map_err(UploadError::Refresh)?;
     Ok(Uploaded {
         id: call.id().to_string(),
@@ -150,14 +151,15 @@ pub async fn publish_version(
     if calls.version(id, version).is_none() || version == entry.version {
         return Err(ActionError::NotFound);
     }
-    store.publish_call_version(id, version, actor.now).await?;
-    store
-        .audit(&actor.audit(
-            "call_version_published",
-            Some(("call", id.to_string())),
-            Some(json!({ "version": version, "previous": entry.version })),
-        ))
-        .await?;
+    let mut tx = store.begin().await?;
+    tx.publish_call_version(id, version, actor.now).await?;
+    tx.audit(&actor.audit(
+        "call_version_published",
+        Some(("call", id.to_string())),
+        Some(json!({ "version": version, "previous": entry.version })),
+    ))
+    .await?;
+    tx.commit().await?;
     reread(calls, store).await;
     Ok(())
 }
