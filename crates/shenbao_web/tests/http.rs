@@ -42,6 +42,13 @@ async fn public_pages_list_and_show_every_seed_call(db: TestDb) {
     let owner = app
         .account("ting_hn", shenbao_store::Role::Owner, Some("430000"))
         .await;
+    // Before publishing, its owner previews the online form with its file slots.
+    let (status, html) = app.get(&owner, "/owner/hn-2025-ai/preview").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("真实性承诺（签字盖章扫描件）") && html.contains("附件材料"),
+        "the file slots as applicants see them"
+    );
     let page = "/owner/hn-2025-ai/definition";
     let r = app
         .submit(

@@ -38,7 +38,7 @@ pub struct EditQuery {
     rows: Option<String>,
 }
 
-pub(super) fn limits_text(slot: &FileSlot, l: &SlotLimits) -> String {
+pub(crate) fn limits_text(slot: &FileSlot, l: &SlotLimits) -> String {
     let mut parts = vec![format!(
         "{}：{}",
         s::UPLOAD_TYPES,

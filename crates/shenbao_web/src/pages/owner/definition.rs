@@ -340,6 +340,8 @@ pub(super) struct FormPreviewPage {
     /// Every direction (and sub-direction) to preview: (query, name).
     choices: Vec<(String, String)>,
     form_html: String,
+    /// The direction's file slots as the edit page lists them: (slot, its limits in words).
+    slots: Vec<(shenbao_core::call::definition::FileSlot, String)>,
 }
 
 /// `GET /owner/{call}/preview?direction=…`: the online form of a direction as an applicant
@@ -381,8 +383,16 @@ pub async fn form_preview(
     };
     // A new form shows no problems until it is saved.
     let form_html = crate::form::render_plain(call, &target, &serde_json::json!({}), true);
+    let slots = call
+        .files_for(&direction)
+        .map(|(slot, limits)| {
+            let text = crate::pages::application::limits_text(slot, &limits);
+            (slot.clone(), text)
+        })
+        .collect();
     render(FormPreviewPage {
         nav: Nav::of(&viewer),
+        slots,
         title: call.def().title.clone(),
         direction: d.name.clone(),
         choices,
