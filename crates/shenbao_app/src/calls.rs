@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use shenbao_core::call::definition::ReviewLevel;
 use shenbao_core::call::{Call, CallState, builtin};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::RwLock;
 
 use shenbao_store::{ApplicationRow, Store};
@@ -146,6 +146,8 @@ struct Loaded {
     versions: HashMap<(String, i64), &'static CallEntry>,
     /// Where each call is in its life.
     states: HashMap<String, CallState>,
+    /// Stored versions that do not compile here, tried once (not again at every refresh).
+    broken: HashSet<(String, i64)>,
 }
 
 impl Loaded {
@@ -258,7 +260,12 @@ impl CallRegistry {
     /// are then shown with the call's current version.
     pub async fn refresh(&self, store: &Store) -> anyhow::Result<()> {
         for (id, version) in store.call_version_keys().await? {
-            if self.version(&id, version).is_some() {
+            let key = (id.clone(), version);
+            let known = {
+                let loaded = self.loaded.read().unwrap_or_else(|e| e.into_inner());
+                loaded.versions.contains_key(&key) || loaded.broken.contains(&key)
+            };
+            if known {
                 continue;
             }
             let Some(row) = store.call_version(&id, version).await? else {
@@ -273,7 +280,12 @@ impl CallRegistry {
                     });
                 }
                 Err(e) => {
-                    tracing::warn!(call = %id, version, "a stored call version does not compile: {e}")
+                    tracing::warn!(call = %id, version, "a stored call version does not compile: {e}");
+                    self.loaded
+                        .write()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .broken
+                        .insert(key);
                 }
             }
         }
