@@ -194,8 +194,10 @@ fn list_calls() -> Result<ExitCode> {
                     c.id(),
                     d.issuer,
                     d.title,
-                    c.applicant_deadline()
-                        .map_or_else(|| "未定".to_string(), |d| d.to_string()),
+                    c.applicant_deadline().map_or_else(
+                        || "未定（草稿：须由征集单位设定日期后发布）".to_string(),
+                        |d| d.to_string()
+                    ),
                     dirs.join("、")
                 );
             }
