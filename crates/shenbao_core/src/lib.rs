@@ -13,6 +13,7 @@ pub mod limits;
 pub mod messages;
 pub mod output;
 pub mod password;
+pub mod quota;
 pub mod region;
 pub mod review;
 pub mod routing;

@@ -227,6 +227,33 @@ pub mod limit {
     }
 }
 
+/// Messages about recommendation quotas (推荐名额).
+pub mod quota {
+    fn from(source: Option<&str>) -> String {
+        source.map(|s| format!("（{s}）")).unwrap_or_default()
+    }
+    /// The direction's quota is used up.
+    pub fn per_direction(
+        unit: &str,
+        direction: &str,
+        max: u32,
+        used: i64,
+        source: Option<&str>,
+    ) -> String {
+        format!(
+            "超出推荐名额：每个单位每个方向最多推荐{max}个{}，{unit}在“{direction}”方向已推荐{used}个",
+            from(source)
+        )
+    }
+    /// The unit's quota over all directions is used up.
+    pub fn per_unit(unit: &str, max: u32, used: i64, source: Option<&str>) -> String {
+        format!(
+            "超出推荐名额：每个单位最多推荐{max}个{}，{unit}已推荐{used}个",
+            from(source)
+        )
+    }
+}
+
 /// Messages about expert scoring (评审打分).
 pub mod review {
     /// A criterion has no score on a sheet.

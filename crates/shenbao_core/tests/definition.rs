@@ -532,3 +532,51 @@ fn the_schema_describes_the_format() {
         assert!(text.contains(key), "schema mentions {key}");
     }
 }
+
+#[test]
+fn quotas_are_checked_and_the_documented_one_loads() {
+    // The quota of the format document's review-level section, on two levels.
+    let doc = include_str!("../../../docs/call-format.md");
+    let start = doc.find("#### Quotas").expect("section");
+    let rest = &doc[start..];
+    let toml_start = rest.find("```toml\n").expect("toml block") + "```toml\n".len();
+    let toml_end = toml_start + rest[toml_start..].find("```").expect("end");
+    let levels = format!(
+        "{}\n[[review_level]]\nid = \"province\"\nname = \"厅\"\nscope = \"province\"\n",
+        &rest[toml_start..toml_end]
+    );
+    let src = GOOD.replacen("[[direction]]", &format!("{levels}\n[[direction]]"), 1);
+    let c = load_str("x.toml", &src).unwrap_or_else(|e| panic!("{e}"));
+    let level = &c.def().review_levels[0];
+    let q = shenbao_core::quota::of(level, "370100").expect("quota");
+    assert_eq!((q.per_direction, q.per_unit), (Some(3), Some(30)));
+    assert_eq!(
+        shenbao_core::quota::apart(&c),
+        [("city".to_string(), "370100".to_string())]
+    );
+
+    // A zero, a unit twice, and a unit apart on the last level: each reported at its path.
+    let bad = src
+        .replacen("per_unit = 30 ", "per_unit = 0 ", 1)
+        .replacen(
+            "counted_above = false ",
+            "counted_above = true\n[[review_level.quota.unit]]\nunit = \"370100\"\n",
+            1,
+        )
+        .replacen(
+            "scope = \"province\"\n",
+            "scope = \"province\"\nquota = { unit = [{ unit = \"370200\", counted_above = false }] }\n",
+            1,
+        );
+    let err = load_str("x.toml", &bad).expect_err("rejected");
+    let paths: Vec<&str> = err.problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "review_level[0].quota.per_unit",
+            "review_level[0].quota.unit[1].unit",
+            "review_level[1].quota.unit[0].counted_above",
+        ],
+        "{err}"
+    );
+}

@@ -96,7 +96,7 @@ pub use notification::{MailRow, NewMail, NewNotification, NotificationRow};
 pub use outbox::OutboxRow;
 pub use review::{
     Decision, FORWARDED, ForwardRow, LowerRow, NextUnit, PENDING, QueueCount, QueueQuery, QueueRow,
-    QueueSort, ReviewRow, UnitRef,
+    QueueSort, RecommendedCount, ReviewRow, UnitRef,
 };
 pub use second_factor::TotpRow;
 pub use selection::{CountRow, OwnerApplicationRow, PUBLISHED, PublicationRow, SelectedRow};
@@ -127,6 +127,9 @@ pub(crate) enum LockClass {
     /// A call's versions (key: the call id): storing a new version takes it exclusively, so
     /// two servers starting together number it once.
     CallVersions = 0x5342_0003,
+    /// A unit's recommendation quota (key: call, level, unit): every recommendation at a unit
+    /// whose level has a quota takes it exclusively before counting.
+    Quota = 0x5342_0004,
 }
 
 /// The storage handle: a connection pool plus the backend it talks to.

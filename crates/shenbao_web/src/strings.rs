@@ -535,3 +535,23 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("audit_exported", "导出审计日志"),
     ("audit_pruned", "按保留期限删除审计日志"),
 ];
+
+/// A direction's quota on a bureau's pages: the numbers, what is recommended and what is left.
+pub fn quota_line(
+    per_direction: Option<u32>,
+    per_unit: Option<u32>,
+    used_direction: i64,
+    used_all: i64,
+    left: i64,
+) -> String {
+    let mut parts = Vec::new();
+    if let Some(max) = per_direction {
+        parts.push(format!("本方向最多推荐{max}个，已推荐{used_direction}个"));
+    }
+    if let Some(max) = per_unit {
+        parts.push(format!(
+            "本单位各方向合计最多推荐{max}个，已推荐{used_all}个"
+        ));
+    }
+    format!("{}；还可推荐{left}个", parts.join("；"))
+}

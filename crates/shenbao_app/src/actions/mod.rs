@@ -151,6 +151,17 @@ pub enum Refusal {
     },
     /// Publishing a call without an applicants' deadline still ahead.
     DeadlineNeeded,
+    /// A recommendation or a forward beyond the unit's quota (推荐名额).
+    QuotaFull {
+        /// The quota broken, with what is recommended.
+        breach: shenbao_core::quota::Breach,
+        /// The level (id) of the unit.
+        level: String,
+        /// The unit.
+        unit: String,
+        /// The direction (id).
+        direction: String,
+    },
 }
 
 /// What is missing from an action's input: the form is shown again with these.

@@ -10,10 +10,11 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 use shenbao_core::call::definition::{LevelScope, ReviewLevel};
+use shenbao_core::quota::{Breach, UnitQuota, Used};
 use shenbao_core::routing;
 use shenbao_core::workflow::Action;
 use shenbao_store::{
-    ApplicationRow, Decision, FORWARDED, NextUnit, PENDING, Role, Store, StoreError, UnitRef,
+    ApplicationRow, Decision, FORWARDED, NextUnit, PENDING, Role, Store, StoreError, Tx, UnitRef,
     UserRow,
 };
 
@@ -48,6 +49,46 @@ impl<'a> Desk<'a> {
         .into_iter()
         .next()?;
         Some(Desk { entry, level, unit })
+    }
+
+    /// The unit's quota at its level (推荐名额), if the level has one.
+    pub fn quota(&self) -> Option<UnitQuota<'a>> {
+        shenbao_core::quota::of(self.level, &self.unit)
+    }
+
+    /// For each direction the unit reviews: its quota, what it has recommended and what is
+    /// left, `(direction id, name, quota used)`. Empty when the level has no quota.
+    pub async fn quota_use(&self, store: &Store) -> Result<Vec<QuotaLine>, StoreError> {
+        let Some(quota) = self.quota() else {
+            return Ok(Vec::new());
+        };
+        let apart = shenbao_core::quota::apart(self.entry.call);
+        let counts = store
+            .recommended_counts(self.entry.call.id(), Some(&self.at()), &apart)
+            .await?;
+        let all: i64 = counts.iter().map(|c| c.count).sum();
+        Ok(self
+            .directions()
+            .into_iter()
+            .map(|(id, name)| {
+                let used = Used {
+                    direction: counts
+                        .iter()
+                        .filter(|c| c.direction == id)
+                        .map(|c| c.count)
+                        .sum(),
+                    all,
+                };
+                QuotaLine {
+                    left: quota.left(used),
+                    per_direction: quota.per_direction,
+                    per_unit: quota.per_unit,
+                    direction: id,
+                    name,
+                    used,
+                }
+            })
+            .collect())
     }
 
     /// The unit and level, as the store's guards take them.
@@ -215,6 +256,104 @@ impl Verdict {
     }
 }
 
+/// One direction's quota at a unit: the numbers, what is recommended and what is left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotaLine {
+    /// The direction's id.
+    pub direction: String,
+    /// Its name.
+    pub name: String,
+    /// Most recommendations in the direction, if limited.
+    pub per_direction: Option<u32>,
+    /// Most recommendations over all directions, if limited.
+    pub per_unit: Option<u32>,
+    /// Recommended in the direction and over all.
+    pub used: Used,
+    /// How many more may be recommended in the direction.
+    pub left: Option<i64>,
+}
+
+/// What every unit has recommended against its quota, at each level of the call that has
+/// one, for the owner: `(level, unit, line)` per unit and direction that recommended anything.
+pub async fn quota_overview<'c>(
+    store: &Store,
+    entry: &'c CallEntry,
+) -> Result<Vec<(&'c ReviewLevel, String, QuotaLine)>, StoreError> {
+    let call = entry.call;
+    if !call.def().review_levels.iter().any(|l| l.quota.is_some()) {
+        return Ok(Vec::new());
+    }
+    let apart = shenbao_core::quota::apart(call);
+    let counts = store.recommended_counts(call.id(), None, &apart).await?;
+    let mut out = Vec::new();
+    for c in &counts {
+        let Some(level) = call.def().review_levels.iter().find(|l| l.id == c.level) else {
+            continue;
+        };
+        let Some(quota) = shenbao_core::quota::of(level, &c.unit) else {
+            continue;
+        };
+        let used = Used {
+            direction: c.count,
+            all: counts
+                .iter()
+                .filter(|x| x.level == c.level && x.unit == c.unit)
+                .map(|x| x.count)
+                .sum(),
+        };
+        let name = call
+            .direction(&c.direction)
+            .map_or_else(|| c.direction.clone(), |d| d.name.clone());
+        out.push((
+            level,
+            c.unit.clone(),
+            QuotaLine {
+                direction: c.direction.clone(),
+                name,
+                per_direction: quota.per_direction,
+                per_unit: quota.per_unit,
+                used,
+                left: quota.left(used),
+            },
+        ));
+    }
+    Ok(out)
+}
+
+/// Refuses what breaks the desk's quota, by `test` ([`UnitQuota::room`] for one more
+/// recommendation of application `except`, [`UnitQuota::within`] for forwarding) on what the
+/// unit recommends in `direction` and over all. Counts under the unit's quota lock, in the
+/// deciding transaction, so of two reviewers taking the last place at once exactly one wins.
+async fn check_quota(
+    tx: &mut Tx,
+    desk: &Desk<'_>,
+    except: i64,
+    direction: &str,
+    test: fn(&UnitQuota<'_>, Used) -> Result<(), Breach>,
+) -> Result<(), ActionError> {
+    let Some(quota) = desk.quota() else {
+        return Ok(());
+    };
+    let apart = shenbao_core::quota::apart(desk.entry.call);
+    let counts = tx.recommended_at(&desk.at(), except, &apart).await?;
+    let used = Used {
+        direction: counts
+            .iter()
+            .filter(|c| c.direction == direction)
+            .map(|c| c.count)
+            .sum(),
+        all: counts.iter().map(|c| c.count).sum(),
+    };
+    test(&quota, used).map_err(|breach| {
+        ActionError::Refused(Refusal::QuotaFull {
+            breach,
+            level: desk.level.id.clone(),
+            unit: desk.unit.clone(),
+            direction: direction.to_string(),
+        })
+    })
+}
+
 /// Decides on application `id` for the actor's unit at call `call_id`: before the level's
 /// deadline, while the application is at that unit and its list is not forwarded. Writes the
 /// status, the decision (and the ranking), the event, the outbox row ([`News::Decided`]) and
@@ -251,6 +390,14 @@ pub async fn decide(
             opinion,
             signatures,
         } => {
+            if desk.quota().is_some() {
+                let direction = store
+                    .application(id)
+                    .await?
+                    .map(|a| a.direction)
+                    .unwrap_or_default();
+                check_quota(&mut tx, &desk, id, &direction, |q, u| q.room(u)).await?;
+            }
             let block = desk.level.opinion.as_ref();
             let signatures = (!signatures.is_empty()).then(|| {
                 let map: BTreeMap<&str, &str> = block
@@ -442,6 +589,8 @@ pub async fn forward(
         .ok_or(ActionError::Refused(Refusal::NoNextLevel))?;
     let event = actor.event(Some(note(&desk, next)));
     let mut tx = store.begin().await?;
+    // A quota lowered after the recommendations (a new call version) stops the list.
+    check_quota(&mut tx, &desk, 0, direction, |q, u| q.within(u)).await?;
     let moved = tx
         .forward(&desk.at(), direction, &next.id, &unit, &event)
         .await

@@ -256,5 +256,6 @@ async fn sheets(store: &Store, id: i64) -> Vec<(i64, bool)> {
 }
 
 mod applicant_actions;
+mod quotas;
 mod review_actions;
 mod versions;

@@ -563,4 +563,7 @@ impl Store {
     }
 }
 
+mod quota;
 mod write;
+
+pub use quota::RecommendedCount;

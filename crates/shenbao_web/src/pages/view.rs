@@ -106,6 +106,23 @@ pub(crate) fn refusal_text(entry: Option<&CallEntry>, refusal: &Refusal) -> Stri
         Refusal::ScoresSubmitted => s::EXPERT_READONLY.to_string(),
         Refusal::StateMove { from, to } => s::call_state_move(from.label(), to.label()),
         Refusal::DeadlineNeeded => s::CALL_DEADLINE_NEEDED.to_string(),
+        Refusal::QuotaFull {
+            breach,
+            level,
+            unit,
+            direction,
+        } => {
+            let level =
+                entry.and_then(|e| e.call.def().review_levels.iter().find(|l| &l.id == level));
+            let unit = level.map_or_else(|| unit.clone(), |l| unit_label(l, unit));
+            let direction = entry
+                .and_then(|e| e.call.direction(direction))
+                .map_or_else(|| direction.clone(), |d| d.name.clone());
+            let source = level
+                .and_then(|l| l.quota.as_ref())
+                .and_then(|q| q.source.as_deref());
+            shenbao_core::quota::message(*breach, &unit, &direction, source)
+        }
     }
 }
 
@@ -163,4 +180,19 @@ pub(crate) fn action_error(entry: Option<&CallEntry>, error: ActionError) -> App
         ),
         ActionError::Store(error) => error.into(),
     }
+}
+
+/// A direction's quota (推荐名额) in words, and whether nothing is left.
+pub(crate) fn quota_text(q: &shenbao_app::actions::review::QuotaLine) -> (String, bool) {
+    let left = q.left.unwrap_or_default();
+    (
+        s::quota_line(
+            q.per_direction,
+            q.per_unit,
+            q.used.direction,
+            q.used.all,
+            left,
+        ),
+        left == 0,
+    )
 }

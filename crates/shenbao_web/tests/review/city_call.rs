@@ -24,6 +24,7 @@ fn answers(name: &str, region: &str, investment: u32) -> serde_json::Value {
 /// for the warnings.
 async fn applied(
     app: &App,
+    login: &str,
     name: &str,
     region: &str,
     direction: &str,
@@ -31,7 +32,7 @@ async fn applied(
     justification: &str,
 ) -> (reqwest::Client, i64) {
     let profile = serde_json::json!({"uscc": "914403001922038216", "name": name, "region": region});
-    let b = app.applicant(&profile, &format!("qiye_{region}")).await;
+    let b = app.applicant(&profile, login).await;
     let id = app.start_app(&b, CALL, direction).await;
     let r = app
         .save(&b, id, &form_pairs(&answers(name, region, investment)))
@@ -83,6 +84,7 @@ async fn a_city_call_from_a_folder_runs_from_its_districts_to_the_city(db: TestD
     );
     let (huli_b, huli_app) = applied(
         &app,
+        "qiye_350206",
         "湖里智造",
         "350206",
         "quality",
@@ -90,7 +92,16 @@ async fn a_city_call_from_a_folder_runs_from_its_districts_to_the_city(db: TestD
         "首期投资150万元，二期追加",
     )
     .await;
-    let (siming_b, siming_app) = applied(&app, "思明物流", "350203", "scheduling", 400, "").await;
+    let (siming_b, siming_app) = applied(
+        &app,
+        "qiye_350203",
+        "思明物流",
+        "350203",
+        "scheduling",
+        400,
+        "",
+    )
+    .await;
     assert_eq!(
         where_is(&app, huli_app).await,
         at("submitted", "district", "350206")
@@ -139,4 +150,73 @@ async fn a_city_call_from_a_folder_runs_from_its_districts_to_the_city(db: TestD
     assert!(html.contains("湖里智造智能质检改造") && html.contains("思明物流智能质检改造"));
 }
 
-shenbao_store::on_both_databases!(a_city_call_from_a_folder_runs_from_its_districts_to_the_city);
+/// The districts' quota of the example (每个方向择优推荐不超过2个): the bureau sees what is
+/// left, the third recommendation is refused with the quota named and the application still
+/// waits, and the city (the owner) sees each district's use.
+async fn a_districts_quota_refuses_the_third_recommendation(db: TestDb) {
+    let app = App::start_with_calls(db.store, false, &[FILE]).await;
+    let huli = reviewer(&app, "qu_huli", Role::Bureau, Some("350206"), None).await;
+    let mut ids = Vec::new();
+    for (i, name) in ["湖里一号", "湖里二号", "湖里三号"].into_iter().enumerate() {
+        let (_, id) = applied(
+            &app,
+            &format!("qiye_huli{i}"),
+            name,
+            "350206",
+            "quality",
+            400,
+            "",
+        )
+        .await;
+        ids.push(id);
+    }
+    let (_, queue) = app.get(&huli, &format!("/review/{CALL}")).await;
+    assert!(
+        queue.contains("推荐名额") && queue.contains("本方向最多推荐2个，已推荐0个；还可推荐2个"),
+        "{queue}"
+    );
+    recommend(&app, &huli, CALL, ids[0], 1).await;
+    recommend(&app, &huli, CALL, ids[1], 1).await;
+    let r = decide(
+        &app,
+        &huli,
+        CALL,
+        ids[2],
+        &[
+            ("action", "recommend"),
+            ("opinion", "同意推荐"),
+            ("sig.0", "王经办"),
+        ],
+    )
+    .await;
+    let status = r.status();
+    let body = r.text().await.unwrap();
+    assert!(status.is_client_error(), "{status}");
+    assert!(
+        body.contains("每个单位每个方向最多推荐2个（三、推荐要求）")
+            && body.contains("湖里区")
+            && body.contains("“智能质检”方向已推荐2个"),
+        "{body}"
+    );
+    assert_eq!(
+        where_is(&app, ids[2]).await,
+        at("submitted", "district", "350206")
+    );
+    let (_, ranking) = app
+        .get(&huli, &format!("/review/{CALL}/ranking?direction=quality"))
+        .await;
+    assert!(ranking.contains("还可推荐0个"), "{ranking}");
+    let owner = reviewer(&app, "xm_owner", Role::Owner, Some("350200"), None).await;
+    let (_, dashboard) = app.get(&owner, &format!("/owner/{CALL}")).await;
+    assert!(
+        dashboard.contains("推荐名额使用情况")
+            && dashboard.contains("湖里区")
+            && dashboard.contains("还可推荐0个"),
+        "{dashboard}"
+    );
+}
+
+shenbao_store::on_both_databases!(
+    a_city_call_from_a_folder_runs_from_its_districts_to_the_city,
+    a_districts_quota_refuses_the_third_recommendation,
+);

@@ -95,8 +95,44 @@ pub(super) fn check_review_levels<'d>(
             &format!("review_level[{i}].deadline"),
             l.deadline.as_deref(),
         );
+        if let Some(q) = &l.quota {
+            check_quota(c, i, q, i + 1 == def.review_levels.len());
+        }
     }
     levels
+}
+
+/// Checks a level's quota: numbers of at least one, each unit once, and units apart from the
+/// levels above only where there is a level above.
+fn check_quota(c: &mut Checker<'_>, i: usize, q: &crate::call::definition::Quota, last: bool) {
+    let path = format!("review_level[{i}].quota");
+    let positive = |c: &mut Checker<'_>, path: String, n: Option<u32>| {
+        if n == Some(0) {
+            c.err(path, msg::other("推荐名额至少为1"));
+        }
+    };
+    positive(c, format!("{path}.per_direction"), q.per_direction);
+    positive(c, format!("{path}.per_unit"), q.per_unit);
+    let mut seen = HashSet::new();
+    for (j, u) in q.units.iter().enumerate() {
+        let p = format!("{path}.unit[{j}]");
+        if u.unit.trim().is_empty() {
+            c.err(
+                format!("{p}.unit"),
+                msg::other("请写明单位（区划代码或部门名称）"),
+            );
+        } else if !seen.insert(u.unit.as_str()) {
+            c.err(format!("{p}.unit"), msg::duplicate("单位", &u.unit));
+        }
+        positive(c, format!("{p}.per_direction"), u.per_direction);
+        positive(c, format!("{p}.per_unit"), u.per_unit);
+        if !u.counted_above && last {
+            c.err(
+                format!("{p}.counted_above"),
+                msg::other("最后一个评审层级之上没有层级，counted_above = false 无处生效"),
+            );
+        }
+    }
 }
 
 /// Checks that the dates of each direction's way keep the notice's order: the applicants'

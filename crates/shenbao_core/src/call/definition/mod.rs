@@ -22,7 +22,8 @@ use serde::{Deserialize, Serialize};
 pub use directions::{Direction, Routing, Subdirection};
 pub use form::{ChoiceOption, Condition, FieldDef, FieldKind, FileSlot, RegionLevel, Section};
 pub use review::{
-    Criterion, GroupBy, LevelScope, OpinionBlock, ReviewLevel, SummaryColumn, SummaryTable,
+    Criterion, GroupBy, LevelScope, OpinionBlock, Quota, ReviewLevel, SummaryColumn, SummaryTable,
+    UnitQuota,
 };
 pub use rules::{Limits, Rule, RuleSeverity};
 

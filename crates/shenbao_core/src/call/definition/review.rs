@@ -45,6 +45,51 @@ pub struct ReviewLevel {
     /// What the level sends upward, prose (e.g. 正式行文推荐, 一式四份).
     #[serde(default)]
     pub instructions: Option<String>,
+    /// How many applications each unit of the level may recommend (推荐名额).
+    #[serde(default)]
+    pub quota: Option<Quota>,
+}
+
+/// How many applications each unit of a level may recommend upward (推荐名额, 指标): per
+/// direction and over the whole call, with units that have their own numbers.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Quota {
+    /// Most recommendations of one unit in one direction (每个方向推荐不超过15个).
+    #[serde(default)]
+    pub per_direction: Option<u32>,
+    /// Most recommendations of one unit over all directions (每市限推荐N个).
+    #[serde(default)]
+    pub per_unit: Option<u32>,
+    /// Where the quota comes from in the notice, e.g. 三、推荐要求（二）.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Units with their own numbers, instead of the level's.
+    #[serde(default, rename = "unit")]
+    pub units: Vec<UnitQuota>,
+}
+
+/// A unit's own quota at a level (a pilot zone's 3 per direction), and whether what it
+/// recommends counts in the quotas of the levels above it.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnitQuota {
+    /// The unit: a division code (`350500`) or a sector department's name.
+    pub unit: String,
+    /// Its most recommendations in one direction; absent: the level's.
+    #[serde(default)]
+    pub per_direction: Option<u32>,
+    /// Its most recommendations over all directions; absent: the level's.
+    #[serde(default)]
+    pub per_unit: Option<u32>,
+    /// `false` when what it recommends is not counted in the quotas of the levels above it
+    /// (单列, 不占全省指标).
+    #[serde(default = "counted_above")]
+    pub counted_above: bool,
+}
+
+fn counted_above() -> bool {
+    true
 }
 
 /// The 推荐意见 block of a review level on the printed form.

@@ -114,6 +114,8 @@ pub(super) struct DashboardPage {
     by_direction: Vec<CountLine>,
     by_status: Vec<(&'static str, i64)>,
     by_level: Vec<(String, i64)>,
+    /// Quotas used per unit: (level, unit, direction, in words, nothing left).
+    quotas: Vec<(String, String, String, String, bool)>,
 }
 
 /// `GET /owner/{call}`: the call's counts by city, direction, status and level.
@@ -143,6 +145,20 @@ pub async fn dashboard(
             *levels.entry(name).or_default() += c.count;
         }
     }
+    let quotas = shenbao_app::actions::review::quota_overview(&state.store, entry)
+        .await?
+        .into_iter()
+        .map(|(level, unit, q)| {
+            let (text, full) = crate::pages::view::quota_text(&q);
+            (
+                level.name.clone(),
+                crate::pages::view::unit_label(level, &unit),
+                q.name,
+                text,
+                full,
+            )
+        })
+        .collect();
     render(DashboardPage {
         nav: Nav::of(&viewer),
         title: call.def().title.clone(),
@@ -158,5 +174,6 @@ pub async fn dashboard(
         by_direction,
         by_status: status.into_iter().collect(),
         by_level: levels.into_iter().collect(),
+        quotas,
     })
 }

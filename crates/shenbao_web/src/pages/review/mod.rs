@@ -67,6 +67,36 @@ fn desk_label(desk: &Desk<'_>) -> String {
     unit_label(desk.level, &desk.unit)
 }
 
+/// A direction's quota (推荐名额) as the bureau's pages show it.
+pub(super) struct QuotaView {
+    /// The direction's id.
+    direction: String,
+    /// Its name.
+    name: String,
+    /// The numbers, what is recommended and what is left, in words.
+    text: String,
+    /// Nothing is left.
+    full: bool,
+}
+
+/// The desk's quota by direction; empty when its level has none.
+async fn quota_views(state: &ServerState, desk: &Desk<'_>) -> Result<Vec<QuotaView>, AppError> {
+    Ok(desk
+        .quota_use(&state.store)
+        .await?
+        .into_iter()
+        .map(|q| {
+            let (text, full) = super::view::quota_text(&q);
+            QuotaView {
+                text,
+                full,
+                direction: q.direction,
+                name: q.name,
+            }
+        })
+        .collect())
+}
+
 fn direction_name(entry: &CallEntry, id: &str) -> String {
     entry
         .call

@@ -54,6 +54,8 @@ pub(super) struct QueuePage {
     summaries: Vec<(String, String)>,
     /// Whether the unit receives applicants (sets their deadline and contact).
     receives: bool,
+    /// The quota (推荐名额) by direction, if the level has one.
+    quota: Vec<QuotaView>,
 }
 
 pub(super) const STATUSES: [ApplicationStatus; 4] = [
@@ -173,5 +175,6 @@ pub async fn queue(
         forwarded,
         summaries: desk.summaries(),
         receives: !desk.receiving_directions().is_empty(),
+        quota: quota_views(&state, &desk).await?,
     })
 }

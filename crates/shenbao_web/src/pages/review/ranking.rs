@@ -41,6 +41,8 @@ pub(super) struct RankingPage {
     received: Vec<ReceivedLine>,
     /// The summary tables (汇总表) to download: (id, title).
     summaries: Vec<(String, String)>,
+    /// The direction's quota (推荐名额), if the level has one.
+    quota: Option<QuotaView>,
 }
 
 /// An application the lower level sent up, with its rank there.
@@ -129,6 +131,10 @@ pub async fn ranking(
         .into_iter()
         .find(|f| f.direction == direction.0)
         .map(|f| fmt_time(f.forwarded_at));
+    let quota = quota_views(&state, &desk)
+        .await?
+        .into_iter()
+        .find(|q| q.direction == direction.0);
     render(RankingPage {
         nav: Nav::of(&viewer),
         call_id: call_id.clone(),
@@ -151,6 +157,7 @@ pub async fn ranking(
         lower_level: lower.map(|l| l.name.clone()).unwrap_or_default(),
         received,
         summaries: desk.summaries(),
+        quota,
     })
 }
 
