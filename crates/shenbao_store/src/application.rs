@@ -176,33 +176,7 @@ impl Store {
         organisation_id: i64,
         call_id: Option<&str>,
     ) -> Result<Vec<ApplicationRow>, StoreError> {
-        // Two statements rather than `($2 IS NULL OR call_id = $2)`: PostgreSQL cannot always
-        // type a parameter that is only compared with NULL, and the plain form uses the index.
-        let rows = match call_id {
-            Some(call_id) => {
-                sqlx::query_as(concat!(
-                    "SELECT ",
-                    application_columns!(),
-                    " FROM applications WHERE organisation_id = $1 AND call_id = $2 \
-                     ORDER BY id DESC"
-                ))
-                .bind(organisation_id)
-                .bind(call_id)
-                .fetch_all(&self.pool)
-                .await?
-            }
-            None => {
-                sqlx::query_as(concat!(
-                    "SELECT ",
-                    application_columns!(),
-                    " FROM applications WHERE organisation_id = $1 ORDER BY id DESC"
-                ))
-                .bind(organisation_id)
-                .fetch_all(&self.pool)
-                .await?
-            }
-        };
-        Ok(rows)
+        of_organisation(&self.pool, organisation_id, call_id).await
     }
 
     /// Saves the answers and justification of a draft in a transaction of its own: see
@@ -544,5 +518,60 @@ impl Tx {
         )
         .await?;
         Ok(application)
+    }
+}
+
+/// An organisation's applications (to every call when `call_id` is `None`), newest first.
+async fn of_organisation<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    organisation_id: i64,
+    call_id: Option<&str>,
+) -> Result<Vec<ApplicationRow>, StoreError> {
+    // Two statements rather than `($2 IS NULL OR call_id = $2)`: PostgreSQL cannot always
+    // type a parameter that is only compared with NULL, and the plain form uses the index.
+    let rows = match call_id {
+        Some(call_id) => {
+            sqlx::query_as(concat!(
+                "SELECT ",
+                application_columns!(),
+                " FROM applications WHERE organisation_id = $1 AND call_id = $2 \
+                 ORDER BY id DESC"
+            ))
+            .bind(organisation_id)
+            .bind(call_id)
+            .fetch_all(executor)
+            .await?
+        }
+        None => {
+            sqlx::query_as(concat!(
+                "SELECT ",
+                application_columns!(),
+                " FROM applications WHERE organisation_id = $1 ORDER BY id DESC"
+            ))
+            .bind(organisation_id)
+            .fetch_all(executor)
+            .await?
+        }
+    };
+    Ok(rows)
+}
+
+impl Tx {
+    /// The organisation's applications to `call_id`, read after taking the organisation's lock
+    /// for that call (exclusive, to the commit): a use case that checks the call's limits on
+    /// them and then creates an application counts after any other doing the same has
+    /// committed, so two starts at once cannot both take the last place.
+    pub async fn applications_of_organisation_locked(
+        &mut self,
+        organisation_id: i64,
+        call_id: &str,
+    ) -> Result<Vec<ApplicationRow>, StoreError> {
+        self.lock(
+            LockClass::Applicant,
+            &format!("{organisation_id}\u{1f}{call_id}"),
+            true,
+        )
+        .await?;
+        of_organisation(&mut **self, organisation_id, Some(call_id)).await
     }
 }

@@ -130,6 +130,9 @@ pub(crate) enum LockClass {
     /// A unit's recommendation quota (key: call, level, unit): every recommendation at a unit
     /// whose level has a quota takes it exclusively before counting.
     Quota = 0x5342_0004,
+    /// An organisation's applications to a call (key: organisation id, call): starting an
+    /// application takes it exclusively before counting the organisation's others.
+    Applicant = 0x5342_0005,
 }
 
 /// The storage handle: a connection pool plus the backend it talks to.

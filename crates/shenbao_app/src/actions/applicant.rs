@@ -97,8 +97,11 @@ pub async fn start(
     if !known {
         return Err(ActionError::NotFound);
     }
-    let others: Vec<OtherApplication> = store
-        .applications_of_organisation(organisation_id, Some(call_id))
+    let mut tx = store.begin().await?;
+    // Counted under the organisation's lock for the call: of two starts at once, the second
+    // counts the first.
+    let others: Vec<OtherApplication> = tx
+        .applications_of_organisation_locked(organisation_id, call_id)
         .await?
         .into_iter()
         .map(|a| OtherApplication {
@@ -111,7 +114,6 @@ pub async fn start(
             broken.into_iter().map(|p| p.message).collect(),
         )));
     }
-    let mut tx = store.begin().await?;
     let app = tx
         .create_application(
             &NewApplication {

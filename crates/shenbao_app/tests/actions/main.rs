@@ -10,6 +10,7 @@ use shenbao_app::actions::{ActionError, Actor, Problem, Refusal};
 use shenbao_app::actions::{expert, owner};
 use shenbao_app::calls::CallRegistry;
 use shenbao_app::news::News;
+use shenbao_core::call::{Call, builtin, load_str};
 use shenbao_core::workflow::Action;
 use shenbao_store::testing::{TestDb, execute_raw, new_user};
 use shenbao_store::{
@@ -255,7 +256,24 @@ async fn sheets(store: &Store, id: i64) -> Vec<(i64, bool)> {
         .collect()
 }
 
+pub(crate) fn seed_source(id: &str) -> &'static str {
+    builtin::SOURCES.iter().find(|s| s.0 == id).expect("seed").2
+}
+
+/// The seed `id` as a new call `new_id` with `edits` (text replaced once each).
+pub(crate) fn variant(id: &str, new_id: &str, edits: &[(&str, &str)]) -> (&'static Call, String) {
+    let mut source =
+        seed_source(id).replacen(&format!("id = \"{id}\""), &format!("id = \"{new_id}\""), 1);
+    for (from, to) in edits {
+        assert!(source.contains(from), "the edit finds {from}");
+        source = source.replacen(from, to, 1);
+    }
+    let call = load_str("test.toml", &source).expect("compiles");
+    (Box::leak(Box::new(call)), source)
+}
+
 mod applicant_actions;
+mod caps;
 mod quotas;
 mod review_actions;
 mod versions;

@@ -5,23 +5,7 @@
 
 use super::*;
 use shenbao_app::actions::review::quota_overview;
-use shenbao_core::call::{Call, builtin, load_str};
 use shenbao_core::quota::Breach;
-
-fn seed(id: &str) -> &'static str {
-    builtin::SOURCES.iter().find(|s| s.0 == id).expect("seed").2
-}
-
-/// The seed `id` as a new call `new_id` with `edits` (text replaced once each).
-fn variant(id: &str, new_id: &str, edits: &[(&str, &str)]) -> (&'static Call, String) {
-    let mut source = seed(id).replacen(&format!("id = \"{id}\""), &format!("id = \"{new_id}\""), 1);
-    for (from, to) in edits {
-        assert!(source.contains(from), "the edit finds {from}");
-        source = source.replacen(from, to, 1);
-    }
-    let call = load_str("test.toml", &source).expect("compiles");
-    (Box::leak(Box::new(call)), source)
-}
 
 /// An application of `direction` by a new organisation of `region`, submitted and waiting at
 /// `level` and `unit`.

@@ -3,14 +3,9 @@
 
 use super::*;
 use shenbao_app::versions::effect_of;
-use shenbao_core::call::{builtin, load_str};
 
 fn seed() -> &'static str {
-    builtin::SOURCES
-        .iter()
-        .find(|s| s.0 == CALL)
-        .expect("seed")
-        .2
+    seed_source(CALL)
 }
 
 async fn a_new_rule_is_shown_against_the_drafts_it_would_fail(db: TestDb) {

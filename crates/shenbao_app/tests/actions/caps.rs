@@ -1,0 +1,91 @@
+//! The call's limits on one applicant's applications, held on the server: counted across
+//! directions (每个主体申报不超过N个项目), at the limit accepted and one past it refused, and
+//! two starts at once by one organisation taking the last place once.
+
+use super::*;
+
+const GD: &str = "gd-caps";
+
+/// The 广东 call as a new call allowing `per_call` applications per applicant.
+fn gd_with_cap(per_call: u32) -> (&'static Call, String) {
+    variant(
+        "gd-2023-ai-scenarios",
+        GD,
+        &[("per_call = 1\n", &format!("per_call = {per_call}\n"))],
+    )
+}
+
+/// A new applicant of 广州市天河区.
+async fn applicant_of(store: &Store, login: &str) -> UserRow {
+    store
+        .register_applicant(
+            &NewOrganisation {
+                uscc: "91440101MA59ABCD1X".to_string(),
+                name: format!("{login}科技有限公司"),
+                region: "440106".to_string(),
+                created_at: NOW,
+            },
+            &user(login, Role::Applicant, None),
+        )
+        .await
+        .expect("register")
+        .1
+}
+
+fn limits(r: &Result<shenbao_store::ApplicationRow, ActionError>) -> Option<String> {
+    match r {
+        Err(ActionError::Refused(Refusal::Limits(m))) => Some(m.join("；")),
+        _ => None,
+    }
+}
+
+async fn the_cap_counts_every_direction(db: TestDb) {
+    let store = &db.store;
+    let calls = CallRegistry::load_with(store, &[gd_with_cap(2)], true, NOW)
+        .await
+        .expect("calls");
+    let a = applicant_of(store, "tianhe").await;
+    let start = |direction: &'static str| {
+        let (calls, a) = (&calls, &a);
+        async move { applicant::start(store, calls, actor(a), GD, direction, None).await }
+    };
+    start("manufacturing").await.expect("first");
+    start("medical").await.expect("the second, at the limit");
+    let r = start("transport").await;
+    let m = limits(&r).unwrap_or_else(|| panic!("refused: {r:?}"));
+    assert!(m.contains("限申报2个项目"), "{m}");
+    assert_eq!(
+        store
+            .applications_of_organisation(a.organisation_id.expect("org"), Some(GD))
+            .await
+            .expect("read")
+            .len(),
+        2
+    );
+}
+
+async fn two_starts_at_once_take_the_last_place_once(db: TestDb) {
+    let store = &db.store;
+    let calls = CallRegistry::load_with(store, &[gd_with_cap(1)], true, NOW)
+        .await
+        .expect("calls");
+    for round in 0..5 {
+        let a = applicant_of(store, &format!("race{round}")).await;
+        let (one, two) = tokio::join!(
+            applicant::start(store, &calls, actor(&a), GD, "manufacturing", None),
+            applicant::start(store, &calls, actor(&a), GD, "medical", None),
+        );
+        assert_eq!(
+            [one.is_ok(), two.is_ok()].iter().filter(|x| **x).count(),
+            1,
+            "round {round}: {one:?} {two:?}"
+        );
+        let lost = if one.is_ok() { &two } else { &one };
+        assert!(limits(lost).is_some(), "{lost:?}");
+    }
+}
+
+shenbao_store::on_both_databases!(
+    the_cap_counts_every_direction,
+    two_starts_at_once_take_the_last_place_once,
+);
