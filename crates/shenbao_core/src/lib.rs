@@ -6,6 +6,7 @@
 
 pub mod call;
 pub mod diff;
+pub mod exclusion;
 pub mod expr;
 pub mod form;
 pub mod ident;

@@ -227,6 +227,48 @@ pub mod limit {
     }
 }
 
+/// Messages about exclusion lists (不得重复申报).
+pub mod exclusion {
+    /// A list with no rows.
+    pub const EMPTY: &str =
+        "名单是空的：第一行应为表头（如“统一社会信用代码”“项目名称”），其下每行一条";
+    /// A header without the columns matched on.
+    pub const NO_COLUMNS: &str =
+        "名单的第一行（表头）中没有“统一社会信用代码”或“项目名称”列，无法比对";
+    /// A row with neither a USCC nor a project name.
+    pub const NOTHING_TO_MATCH: &str = "这一行既没有统一社会信用代码，也没有项目名称";
+    /// A USCC that is not valid.
+    pub fn bad_uscc(typed: &str) -> String {
+        format!("统一社会信用代码“{typed}”不正确（应为18位，校验位正确）")
+    }
+    /// Too many entries.
+    pub fn too_many(max: usize) -> String {
+        format!("名单最多{max}条")
+    }
+    /// A row's problem, with its row number.
+    pub fn at_row(row: usize, message: &str) -> String {
+        format!("第{row}行：{message}")
+    }
+    /// The refusal of an applicant on a list: the call's reason and where the entry is.
+    pub fn refused(reason: &str, evidence: &str) -> String {
+        format!("{reason}（{evidence}）")
+    }
+    /// The reason when the call file gives none.
+    pub const DEFAULT_REASON: &str = "申报单位或项目已列入本通知的排除名单，不得申报";
+    /// Evidence: an entry of an uploaded list.
+    pub fn in_list(list: &str, row: i64) -> String {
+        format!("排除名单“{list}”第{row}行")
+    }
+    /// Evidence: selected in an earlier call.
+    pub fn in_call(title: &str) -> String {
+        format!("已入选“{title}”")
+    }
+    /// The project name matched.
+    pub fn project_listed(project: &str, evidence: &str) -> String {
+        format!("项目“{project}”已列入{evidence}")
+    }
+}
+
 /// Messages about recommendation quotas (推荐名额).
 pub mod quota {
     fn from(source: Option<&str>) -> String {

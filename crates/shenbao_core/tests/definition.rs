@@ -580,3 +580,30 @@ fn quotas_are_checked_and_the_documented_one_loads() {
         "{err}"
     );
 }
+
+#[test]
+fn excluded_calls_are_checked() {
+    let src = GOOD.replacen(
+        "[commitment]",
+        "[exclusions]\ncalls = [\"zj-2025-ai\", \"t-2025-x\", \"Bad_Id\", \"zj-2025-ai\"]\n\n[commitment]",
+        1,
+    );
+    let err = load_str("x.toml", &src).expect_err("rejected");
+    let paths: Vec<&str> = err.problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "exclusions.calls[1]",
+            "exclusions.calls[2]",
+            "exclusions.calls[3]"
+        ],
+        "{err}"
+    );
+    let ok = GOOD.replacen(
+        "[commitment]",
+        "[exclusions]\ncalls = [\"zj-2025-ai\"]\nreason = \"不得重复申报\"\n\n[commitment]",
+        1,
+    );
+    let c = load_str("x.toml", &ok).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.def().exclusions.calls, ["zj-2025-ai"]);
+}

@@ -65,6 +65,7 @@ mod call;
 mod chain;
 mod connect;
 mod error;
+mod exclusion;
 mod expert;
 mod model;
 mod notification;
@@ -81,6 +82,7 @@ pub use audit::{AuditActor, AuditListRow, AuditQuery};
 pub use backup::{StoredFile, sqlite_copy_files, sqlite_path};
 pub use chain::{Chain, ChainBreak, ChainProblem, ChainReport, GENESIS};
 pub use error::StoreError;
+pub use exclusion::{ExclusionHit, ExclusionRow, NewExclusion};
 pub use expert::{
     ASSIGNMENT_CONFLICT, ASSIGNMENT_SUBMITTED, ASSIGNMENT_TAKEN, ApplicationExpertRow,
     AssignmentRow, AutoAssign, AutoAssignOutcome, ConflictRow, ExpertQueueRow, NewAssignment,

@@ -190,6 +190,7 @@ routes! {
     "/owner/{call}/dates" [POST] => post(pages::owner::set_dates),
     "/owner/{call}/versions/{version}/publish" [POST] => post(pages::owner::publish_version),
     "/owner/{call}" [GET] => get(pages::owner::dashboard),
+    "/owner/{call}/exclusions" [GET, POST] => get(pages::owner::exclusions_page).post(pages::owner::upload_exclusions).layer(axum::extract::DefaultBodyLimit::max(shenbao_app::exclusions::MAX_BYTES + 64 * 1024)),
     "/owner/{call}/experts" [GET, POST] => get(pages::owner::experts_page).post(pages::owner::experts_action),
     "/owner/{call}/assignments" [GET] => get(pages::owner::assignments_page),
     "/owner/{call}/assignments/assign" [POST] => post(pages::owner::assign),

@@ -555,3 +555,20 @@ pub fn quota_line(
     }
     format!("{}；还可推荐{left}个", parts.join("；"))
 }
+
+/// An earlier call an exclusion names that this server does not have.
+pub const EXCLUSION_CALL_UNKNOWN: &str = "（本系统中没有这一通知）";
+/// An exclusion upload without a file.
+pub const EXCLUSION_NO_FILE: &str = "请选择要上传的排除名单文件（Excel 或 CSV）";
+/// An empty exclusion file.
+pub const EXCLUSION_EMPTY_FILE: &str = "上传的文件是空的";
+/// An exclusion file over the size limit.
+pub const EXCLUSION_TOO_LARGE: &str = "排除名单文件不能超过20MB";
+/// An exclusion file that is neither a spreadsheet nor CSV.
+pub fn exclusion_unreadable(name: &str) -> String {
+    format!("无法读取文件“{name}”：请上传 Excel（.xlsx、.xls）或 CSV（UTF-8 或 GBK 编码）文件")
+}
+/// After an exclusion upload.
+pub fn exclusion_uploaded(n: i64) -> String {
+    format!("排除名单已更新，共{n}条；此前的名单已被替换")
+}

@@ -553,10 +553,10 @@ async fn every_form_refuses_a_foreign_csrf_token(db: TestDb) {
                     .expect("post")
             };
             checked += 1;
-            // The upload asks who is there before it reads the stream: a visitor who is not
-            // logged in is sent to the login page first.
+            // The uploads (files, exclusion lists) ask who is there before they read the
+            // stream: a visitor who is not logged in is sent to the login page first.
             let to_login = who == "anonymous"
-                && path.ends_with("/files")
+                && (path.ends_with("/files") || path.ends_with("/exclusions"))
                 && r.status() == StatusCode::SEE_OTHER
                 && common::location(&r).starts_with("/login?next=");
             if r.status() != StatusCode::FORBIDDEN && !to_login {

@@ -80,6 +80,11 @@ pub async fn start(
     if let Some(refusal) = out_of_area(entry, &organisation.region) {
         return Err(ActionError::Refused(refusal));
     }
+    if let Some(hit) =
+        super::exclusion::organisation_excluded(store, entry, &organisation.uscc).await?
+    {
+        return Err(super::exclusion::refused(calls, entry, &hit));
+    }
     let d = entry
         .call
         .direction(direction)
@@ -160,6 +165,7 @@ async fn profile(store: &Store, app: &ApplicationRow) -> Result<Json, StoreError
 /// the files, and the call's limits on the organisation's other applications.
 pub async fn check(
     store: &Store,
+    calls: &CallRegistry,
     entry: &CallEntry,
     app: &ApplicationRow,
 ) -> Result<Report, StoreError> {
@@ -187,7 +193,63 @@ pub async fn check(
     report
         .problems
         .extend(check_limits(entry.call, &app.direction, &others));
+    report
+        .problems
+        .extend(exclusions(store, calls, entry, app, &report.answers, &profile).await?);
     Ok(report)
+}
+
+/// The exclusion list's objections to `app`: its organisation listed (or selected in an
+/// earlier call the call excludes), its project's name listed. A list uploaded after the
+/// start is thus still enforced at submission.
+async fn exclusions(
+    store: &Store,
+    calls: &CallRegistry,
+    entry: &CallEntry,
+    app: &ApplicationRow,
+    answers: &serde_json::Map<String, Json>,
+    profile: &Json,
+) -> Result<Vec<shenbao_core::form::Problem>, StoreError> {
+    use shenbao_core::messages::exclusion as msg;
+    let problem = |message: String| shenbao_core::form::Problem {
+        path: String::new(),
+        code: shenbao_core::form::Code::Excluded,
+        severity: Severity::Error,
+        message,
+        rule: None,
+    };
+    let def = &entry.call.def().exclusions;
+    let reason = def.reason.as_deref().unwrap_or(msg::DEFAULT_REASON);
+    let mut out = Vec::new();
+    let uscc = profile
+        .get("uscc")
+        .and_then(Json::as_str)
+        .unwrap_or_default();
+    if let Some(hit) = super::exclusion::organisation_excluded(store, entry, uscc).await? {
+        out.push(problem(msg::refused(
+            reason,
+            &super::exclusion::evidence(calls, &hit),
+        )));
+    }
+    let answers = Json::Object(answers.clone());
+    let title = shenbao_core::output::publication(
+        entry.call,
+        &Application {
+            target: target(app),
+            answers: &answers,
+            profile: Some(profile),
+            files: None,
+        },
+    )
+    .title;
+    if let Some(row) = super::exclusion::project_excluded(store, entry, &title).await? {
+        let listed = msg::in_list(&row.list_name, row.row_number);
+        out.push(problem(msg::refused(
+            reason,
+            &msg::project_listed(&title, &listed),
+        )));
+    }
+    Ok(out)
 }
 
 /// The sector departments `app` may be sent to, when its direction is routed by sector: those
@@ -312,7 +374,7 @@ pub async fn submit(
             return Err(ActionError::Refused(closed(&deadline)));
         }
     }
-    let report = check(store, entry, &app).await?;
+    let report = check(store, calls, entry, &app).await?;
     let justification = shenbao_core::text::clean(&input.justification)
         .trim()
         .to_string();

@@ -36,6 +36,7 @@
 //! ([`Refusal`], [`Problem`]) and the front end words them.
 
 pub mod applicant;
+pub mod exclusion;
 pub mod expert;
 pub mod owner;
 pub mod publishing;
@@ -151,6 +152,9 @@ pub enum Refusal {
     },
     /// Publishing a call without an applicants' deadline still ahead.
     DeadlineNeeded,
+    /// The applicant is on the call's exclusion list, or was selected in an earlier call the
+    /// call excludes (不得重复申报): the core's words, with the call's reason and the evidence.
+    Excluded(String),
     /// A recommendation or a forward beyond the unit's quota (推荐名额).
     QuotaFull {
         /// The quota broken, with what is recommended.

@@ -1,6 +1,7 @@
 //! The call's limits on one applicant's applications, held on the server: counted across
 //! directions (每个主体申报不超过N个项目), at the limit accepted and one past it refused, and
-//! two starts at once by one organisation taking the last place once.
+//! two starts at once by one organisation taking the last place once; and the applicants an
+//! earlier call selected, refused when the call excludes them.
 
 use super::*;
 
@@ -85,7 +86,71 @@ async fn two_starts_at_once_take_the_last_place_once(db: TestDb) {
     }
 }
 
+/// An applicant selected (入选) in an earlier call that the call names in `[exclusions]` is
+/// refused at the start, with the notice's words and the earlier call's title; another is not.
+async fn an_earlier_calls_selected_applicant_is_refused(db: TestDb) {
+    const LATER: &str = "gd-later";
+    let later = variant(
+        "gd-2023-ai-scenarios",
+        LATER,
+        &[(
+            "[commitment]",
+            "[exclusions]\ncalls = [\"gd-2023-ai-scenarios\"]\n\
+             reason = \"已列入前期揭榜优胜项目的不得重复申报\"\n\n[commitment]",
+        )],
+    );
+    let store = &db.store;
+    let calls = CallRegistry::load_with(store, &[later], true, NOW)
+        .await
+        .expect("calls");
+    let winner = applicant_of(store, "winner").await;
+    let earlier = applicant::start(
+        store,
+        &calls,
+        actor(&winner),
+        "gd-2023-ai-scenarios",
+        "manufacturing",
+        None,
+    )
+    .await
+    .expect("the earlier application");
+    let sql = format!(
+        "UPDATE applications SET status = 'selected' WHERE id = {}",
+        earlier.id
+    );
+    assert_eq!(execute_raw(store, &sql).await, 1);
+    // Another account of the same organisation code.
+    let again = applicant_of(store, "winner2").await;
+    let r = applicant::start(store, &calls, actor(&again), LATER, "medical", None).await;
+    let Err(ActionError::Refused(Refusal::Excluded(text))) = &r else {
+        panic!("refused: {r:?}");
+    };
+    assert!(
+        text.starts_with("已列入前期揭榜优胜项目的不得重复申报（已入选“")
+            && text.contains("人工智能"),
+        "{text}"
+    );
+    // One not selected there starts.
+    let other = store
+        .register_applicant(
+            &NewOrganisation {
+                uscc: "91440101MA59ABCE2Y".to_string(),
+                name: "其他科技有限公司".to_string(),
+                region: "440106".to_string(),
+                created_at: NOW,
+            },
+            &user("other", Role::Applicant, None),
+        )
+        .await
+        .expect("register")
+        .1;
+    applicant::start(store, &calls, actor(&other), LATER, "medical", None)
+        .await
+        .expect("not excluded");
+}
+
 shenbao_store::on_both_databases!(
     the_cap_counts_every_direction,
     two_starts_at_once_take_the_last_place_once,
+    an_earlier_calls_selected_applicant_is_refused,
 );

@@ -130,6 +130,8 @@ pub enum Code {
     LimitPerDirection,
     /// `limit_exclusive`
     LimitExclusive,
+    /// `excluded`
+    Excluded,
     /// `score_missing`
     ScoreMissing,
     /// `score_not_a_number`
@@ -188,6 +190,7 @@ impl Code {
         Code::LimitPerCall,
         Code::LimitPerDirection,
         Code::LimitExclusive,
+        Code::Excluded,
         Code::ScoreMissing,
         Code::ScoreNotANumber,
         Code::ScoreOutOfRange,
@@ -242,6 +245,7 @@ impl Code {
             Code::LimitPerCall => "limit_per_call",
             Code::LimitPerDirection => "limit_per_direction",
             Code::LimitExclusive => "limit_exclusive",
+            Code::Excluded => "excluded",
             Code::ScoreMissing => "score_missing",
             Code::ScoreNotANumber => "score_not_a_number",
             Code::ScoreOutOfRange => "score_out_of_range",

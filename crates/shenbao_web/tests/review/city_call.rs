@@ -5,10 +5,10 @@
 
 use super::*;
 
-const CALL: &str = "xm-2026-ai-pilot";
-const FILE: &str = include_str!("../../../../docs/examples/xm-2026-ai-pilot.toml");
+pub(super) const CALL: &str = "xm-2026-ai-pilot";
+pub(super) const FILE: &str = include_str!("../../../../docs/examples/xm-2026-ai-pilot.toml");
 
-fn answers(name: &str, region: &str, investment: u32) -> serde_json::Value {
+pub(super) fn answers(name: &str, region: &str, investment: u32) -> serde_json::Value {
     serde_json::json!({
         "company_name": name,
         "uscc": "914403001922038216",
@@ -22,7 +22,7 @@ fn answers(name: &str, region: &str, investment: u32) -> serde_json::Value {
 
 /// An applicant of `region` with a submitted application of `direction`; `justification`
 /// for the warnings.
-async fn applied(
+pub(super) async fn applied(
     app: &App,
     login: &str,
     name: &str,

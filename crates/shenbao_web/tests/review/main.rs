@@ -338,6 +338,7 @@ async fn footprint(
 }
 
 mod city_call;
+mod exclusions;
 mod lifecycle;
 mod limits;
 mod routing;

@@ -106,6 +106,7 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
     let (slot_ids, slot_limits) = files::compile_files(&mut c, &def, &directions, &field_index);
     let rules = rules::compile_rules(&mut c, &def, &directions, &answer_ids, &field_index);
     rules::check_limits(&mut c, &def, &directions);
+    rules::check_exclusions(&mut c, &def);
     files::check_commitment(&mut c, &def, &slot_ids, &field_index);
     review::check_criteria(&mut c, &def, &directions);
     let summary_columns = review::compile_summaries(

@@ -51,6 +51,28 @@ pub(super) fn compile_rules(
 }
 
 /// Checks the groups of mutually exclusive directions.
+/// Checks the earlier calls of the exclusions: ids of the shape of a call's id, not this call,
+/// each once. Whether they exist is known only on a server (a call may be loaded later).
+pub(super) fn check_exclusions(c: &mut Checker<'_>, def: &CallDef) {
+    let mut seen = HashSet::new();
+    for (i, id) in def.exclusions.calls.iter().enumerate() {
+        let path = format!("exclusions.calls[{i}]");
+        let shaped = !id.is_empty()
+            && id.split('-').all(|p| {
+                !p.is_empty()
+                    && p.chars()
+                        .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit())
+            });
+        if !shaped {
+            c.err(path, msg::bad_id(id, "通知的 id，如 zj-2025-ai-jbgs"));
+        } else if *id == def.id {
+            c.err(path, msg::other("排除的往期通知不能是本通知自己"));
+        } else if !seen.insert(id.as_str()) {
+            c.err(path, msg::duplicate("通知", id));
+        }
+    }
+}
+
 pub(super) fn check_limits(c: &mut Checker<'_>, def: &CallDef, directions: &HashSet<&str>) {
     for (i, group) in def.limits.exclusive.iter().enumerate() {
         c.directions(&format!("limits.exclusive[{i}]"), group, directions);

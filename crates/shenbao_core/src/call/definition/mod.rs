@@ -25,7 +25,7 @@ pub use review::{
     Criterion, GroupBy, LevelScope, OpinionBlock, Quota, ReviewLevel, SummaryColumn, SummaryTable,
     UnitQuota,
 };
-pub use rules::{Limits, Rule, RuleSeverity};
+pub use rules::{Exclusions, Limits, Rule, RuleSeverity};
 
 /// The format version this build reads. Bump it only with an upgrade step for older files.
 pub const FORMAT_VERSION: u32 = 1;
@@ -102,6 +102,9 @@ pub struct CallDef {
     /// Per-applicant limits.
     #[serde(default)]
     pub limits: Limits,
+    /// Who may not apply: uploaded lists and earlier calls' selected applicants.
+    #[serde(default)]
+    pub exclusions: Exclusions,
     /// The commitment (真实性承诺 / 承诺书) the applicant accepts.
     pub commitment: Commitment,
     /// Expert review criteria.

@@ -61,3 +61,19 @@ pub struct Limits {
     #[serde(default)]
     pub source: Option<String>,
 }
+
+/// Who may not apply (不得重复申报): the owner's uploaded lists, and the applicants selected
+/// in earlier calls on the same server.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Exclusions {
+    /// Earlier calls (their ids) whose selected applicants (入选, 揭榜优胜) may not apply.
+    #[serde(default)]
+    pub calls: Vec<String>,
+    /// The notice's words, shown in the refusal, e.g. 已列入前期揭榜优胜项目的不得重复申报.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Where the rule comes from in the notice.
+    #[serde(default)]
+    pub source: Option<String>,
+}

@@ -34,7 +34,7 @@ pub(super) async fn submit_page(
     justification: String,
     problems: Vec<&'static str>,
 ) -> Result<(Html<String>, Report), AppError> {
-    let report = applicant::check(&state.store, o.entry, &o.app).await?;
+    let report = applicant::check(&state.store, &state.calls, o.entry, &o.app).await?;
     let answers = serde_json::from_str::<Json>(&o.app.answers).unwrap_or_default();
     let commitment = o.entry.call.def().commitment.clone();
     let mut commitment_text = commitment.text.clone();

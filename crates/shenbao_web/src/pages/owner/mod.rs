@@ -35,6 +35,7 @@ use shenbao_app::actions::{ActionError, Actor, Problem, Refusal};
 
 mod assignments;
 mod definition;
+mod exclusions;
 mod experts;
 mod index;
 mod publish;
@@ -42,6 +43,7 @@ mod ranking;
 
 pub use assignments::*;
 pub use definition::*;
+pub use exclusions::*;
 pub use experts::*;
 pub use index::*;
 pub use publish::*;
