@@ -12,6 +12,7 @@
 pub mod accounts;
 pub mod actions;
 pub mod calls;
+pub mod duplicates;
 pub mod exclusions;
 pub mod exports;
 pub mod news;

@@ -40,6 +40,9 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     let store = open(&settings).await?;
     let now = system_now();
     let calls = CallRegistry::load_with(&store, &folder, args.demo, now).await?;
+    // The word segmenter's dictionary loads in about 0.3 s: once here, in the background,
+    // rather than in the first submission (which fingerprints its answers).
+    tokio::task::spawn_blocking(|| shenbao_core::near_duplicate::words("预热"));
     println!("shenbao 数据目录：{}", settings.data_dir.display());
     println!("数据库：{}", redact(&settings.database_url));
     if let Some(dir) = &settings.calls_dir {

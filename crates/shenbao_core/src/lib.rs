@@ -12,6 +12,7 @@ pub mod form;
 pub mod ident;
 pub mod limits;
 pub mod messages;
+pub mod near_duplicate;
 pub mod output;
 pub mod password;
 pub mod quota;

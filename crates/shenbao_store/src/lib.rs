@@ -68,6 +68,7 @@ mod error;
 mod exclusion;
 mod expert;
 mod model;
+mod near_duplicate;
 mod notification;
 mod outbox;
 mod review;
@@ -94,6 +95,7 @@ pub use model::{
     NewOrganisation, NewSession, NewSnapshot, NewUser, OrganisationRow, ParseRoleError, Role,
     SessionRow, SnapshotRow, Submission, UnitTimelineRow, UserRow,
 };
+pub use near_duplicate::{MAX_CANDIDATES, OtherApplicationRow, StoredFingerprint};
 pub use notification::{MailRow, NewMail, NewNotification, NotificationRow};
 pub use outbox::OutboxRow;
 pub use review::{

@@ -572,3 +572,28 @@ pub fn exclusion_unreadable(name: &str) -> String {
 pub fn exclusion_uploaded(n: i64) -> String {
     format!("排除名单已更新，共{n}条；此前的名单已被替换")
 }
+
+/// The duplicate check's evidence: the same project name.
+pub const DUPLICATE_SAME_TITLE: &str = "项目名称相同（忽略空格、标点和全半角）";
+/// The duplicate check's mark of an organisation with the same USCC.
+pub const DUPLICATE_SAME_ORGANISATION: &str = "（同一统一社会信用代码）";
+/// The duplicate check's evidence: a close narrative answer.
+pub fn duplicate_section(label: &str, other_label: &str, similarity: f64) -> String {
+    let percent = (similarity * 100.0).round();
+    if label == other_label {
+        format!("“{label}”内容相似度约{percent}%")
+    } else {
+        format!("本申报“{label}”与该申报“{other_label}”内容相似度约{percent}%")
+    }
+}
+/// The duplicate check: which other application.
+pub fn duplicate_what(
+    id: i64,
+    call: &str,
+    year: Option<i32>,
+    direction: &str,
+    status: &str,
+) -> String {
+    let year = year.map(|y| format!("（{y}年）")).unwrap_or_default();
+    format!("申报编号{id} · {call}{year} · {direction} · {status}")
+}

@@ -436,6 +436,14 @@ pub async fn submit(
             return Err(submission_refused(store, &app, route, error).await);
         }
     };
+    let (title_key, prints) = crate::duplicates::prints(
+        entry,
+        &target(&app),
+        route.title.as_deref(),
+        &report.answers,
+    );
+    tx.set_fingerprints(id, title_key.as_deref(), &prints)
+        .await?;
     let outbox = tx
         .announce(&News::Arrived { application_id: id }.to_outbox(actor.now))
         .await?;

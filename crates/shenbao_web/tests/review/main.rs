@@ -338,6 +338,7 @@ async fn footprint(
 }
 
 mod city_call;
+mod duplicates;
 mod exclusions;
 mod lifecycle;
 mod limits;

@@ -53,6 +53,8 @@ pub(super) struct ShowPage {
     /// Other accounts registered with the same USCC (name, place): the reviewer checks the
     /// stamped papers to tell which one is the enterprise.
     same_code: Vec<(String, String)>,
+    /// The duplicate check: suspected duplicates, then the same organisation's others.
+    duplicates: Vec<DuplicateView>,
     region: String,
     direction: String,
     status: &'static str,
@@ -77,6 +79,20 @@ pub(super) struct ShowPage {
     problem: String,
     typed: Typed,
     back: String,
+}
+
+/// Another application the duplicate check found, as the review page lists it.
+pub(super) struct DuplicateView {
+    /// A suspected duplicate (same project name, or a close answer).
+    suspected: bool,
+    /// 申报 #id · call title (year) · direction · status.
+    what: String,
+    /// The organisation, marked when it has the same code.
+    organisation: String,
+    /// The project name.
+    title: String,
+    /// The evidence, one line each.
+    evidence: Vec<String>,
 }
 
 /// Who is looking at an application on the review side.
@@ -147,6 +163,40 @@ pub(super) async fn show_page(
         .map(|o| {
             let place = shenbao_core::region::full_name(&o.region).unwrap_or(o.region);
             (o.name, place)
+        })
+        .collect();
+    let duplicates = shenbao_app::duplicates::check(&state.store, &state.calls, app, &org.uscc)
+        .await?
+        .into_iter()
+        .map(|f| {
+            let mut evidence = Vec::new();
+            if f.same_title {
+                evidence.push(s::DUPLICATE_SAME_TITLE.to_string());
+            }
+            for c in &f.sections {
+                evidence.push(s::duplicate_section(&c.label, &c.other_label, c.similarity));
+            }
+            DuplicateView {
+                suspected: f.suspected(),
+                what: s::duplicate_what(
+                    f.other.id,
+                    &f.call_title,
+                    f.year,
+                    &f.direction,
+                    f.other.status.label(),
+                ),
+                organisation: if f.same_organisation {
+                    format!(
+                        "{}{}",
+                        f.other.organisation_name,
+                        s::DUPLICATE_SAME_ORGANISATION
+                    )
+                } else {
+                    f.other.organisation_name.clone()
+                },
+                title: f.other.title.clone().unwrap_or_default(),
+                evidence,
+            }
         })
         .collect();
     let snapshots = state.store.last_two_snapshots(app.id).await?;
@@ -283,6 +333,7 @@ pub(super) async fn show_page(
         organisation: org.name.clone(),
         uscc: org.uscc.clone(),
         same_code,
+        duplicates,
         region: shenbao_core::region::full_name(&org.region).unwrap_or(org.region.clone()),
         direction: direction_name(entry, &app.direction),
         status: app.status.label(),
