@@ -7,7 +7,7 @@
 //! levels that apply to its direction, in order ([`Call::levels_for`]).
 
 use crate::call::Call;
-use crate::call::definition::{LevelScope, ReviewLevel, Routing};
+use crate::call::definition::{LevelScope, ReviewLevel, Routing, UnitDef};
 use crate::workflow::Role;
 
 /// The unit of the call owner (the issuing department).
@@ -36,10 +36,43 @@ pub fn owns_call(role: Role, scope_region: Option<&str>, call: &Call) -> bool {
     }
 }
 
-/// The city of a division code: its first four digits and `00`.
+/// Whether `region` is a county-level city directly under its province (省直辖县级行政区划:
+/// 仙桃 429004, 济源 419001, 五指山 469001): GB/T 2260 gives them the pseudo-city `xx90`.
+pub fn directly_under_province(region: &str) -> bool {
+    region.len() == 6 && region.get(2..4) == Some("90") && !region.ends_with("00")
+}
+
+/// The city of a division code: its first four digits and `00`; a county-level city directly
+/// under its province is its own city (各市州、直管市 review at one level).
 pub fn city_of(region: &str) -> String {
+    if directly_under_province(region) {
+        return region.to_string();
+    }
     let prefix: String = region.chars().take(4).collect();
     format!("{prefix}00")
+}
+
+/// The units of the call that are not divisions' bureaus (development and pilot zones) that
+/// an applicant of `region` may choose for `direction`: those reviewing at the direction's
+/// first level, for every region or for one the applicant's lies within.
+pub fn zone_choices<'c>(call: &'c Call, direction: &str, region: &str) -> Vec<&'c UnitDef> {
+    let Some(first) = call.levels_for(direction).next() else {
+        return Vec::new();
+    };
+    if routed_by_sector(call, direction) {
+        return Vec::new();
+    }
+    call.def()
+        .units
+        .iter()
+        .filter(|u| u.level == first.id)
+        .filter(|u| {
+            u.regions.is_empty()
+                || u.regions
+                    .iter()
+                    .any(|r| crate::region::is_within(region, r))
+        })
+        .collect()
 }
 
 /// The unit of `level` that is responsible for an applicant registered in `region` that chose
@@ -68,10 +101,16 @@ pub fn first_stop<'c>(
     region: &str,
     sector: Option<&str>,
 ) -> Result<(&'c ReviewLevel, String), RouteError> {
-    let level = call
-        .levels_for(direction)
-        .next()
-        .ok_or(RouteError::NoLevel)?;
+    let mut levels = call.levels_for(direction).peekable();
+    let mut level = levels.next().ok_or(RouteError::NoLevel)?;
+    // A county-level city directly under its province has no county bureau above it: its
+    // applicants start at the city level when there is one.
+    if directly_under_province(region)
+        && level.scope == LevelScope::County
+        && let Some(next) = levels.peek().filter(|l| l.scope == LevelScope::City)
+    {
+        level = next;
+    }
     let unit = unit_at(level, region, sector).ok_or(RouteError::SectorMissing)?;
     Ok((level, unit))
 }
@@ -107,6 +146,35 @@ pub fn bureau_levels<'c>(
 ) -> Vec<(&'c ReviewLevel, String)> {
     if scope_region.is_some_and(|r| !call.covers(r)) {
         return Vec::new();
+    }
+    // A zone's bureau (its name as the account's sector) reviews at the zone's level.
+    if let Some(zone) =
+        scope_sector.and_then(|name| call.def().units.iter().find(|u| u.name == name))
+    {
+        return call
+            .def()
+            .review_levels
+            .iter()
+            .filter(|l| l.id == zone.level)
+            .map(|l| (l, zone.name.clone()))
+            .collect();
+    }
+    // A county-level city directly under its province reviews where the cities do (各市州、
+    // 直管市), or at the county level of a call without a city level.
+    if scope_sector.is_none()
+        && let Some(r) = scope_region.filter(|r| directly_under_province(r))
+    {
+        let levels = &call.def().review_levels;
+        let scope = if levels.iter().any(|l| l.scope == LevelScope::City) {
+            LevelScope::City
+        } else {
+            LevelScope::County
+        };
+        return levels
+            .iter()
+            .filter(|l| l.scope == scope)
+            .map(|l| (l, r.to_string()))
+            .collect();
     }
     let (scope, unit) = match (scope_sector, scope_region) {
         (Some(sector), _) => (LevelScope::Sector, sector.to_string()),
@@ -194,6 +262,36 @@ mod tests {
             assert_eq!(unit, "370100", "{id}");
             assert_eq!(owner_level(call).map(|l| l.id.as_str()), Some("province"));
         }
+    }
+
+    #[test]
+    fn county_level_cities_under_the_province_review_with_the_cities() {
+        // 仙桃 (429004) in a province call with city bureaus: its own city.
+        assert!(directly_under_province("429004") && !directly_under_province("429000"));
+        assert_eq!(city_of("429004"), "429004");
+        assert_eq!(city_of("420102"), "420100");
+        let hn = seed("hn-2025-ai");
+        let direction = &hn.def().directions[0].id;
+        let (level, unit) = first_stop(hn, direction, "429004", None).unwrap();
+        assert_eq!((level.id.as_str(), unit.as_str()), ("city", "429004"));
+        let ids = |v: Vec<(&ReviewLevel, String)>| -> Vec<(String, String)> {
+            v.into_iter().map(|(l, u)| (l.id.clone(), u)).collect()
+        };
+        // A call with county and city levels (泉州's, opened to every region): 仙桃 starts at,
+        // and reviews at, the city level.
+        let source = builtin::SOURCES
+            .iter()
+            .find(|s| s.0 == "qz-2024-ai-industry")
+            .unwrap()
+            .2
+            .replacen("area = \"350500\"", "", 1);
+        let open = crate::call::load_str("qz.toml", &source).expect("compiles");
+        let (level, _) = first_stop(&open, "compute_service", "429004", None).unwrap();
+        assert_eq!(level.id, "city");
+        assert_eq!(
+            ids(bureau_levels(&open, Some("429004"), None)),
+            vec![("city".into(), "429004".into())]
+        );
     }
 
     #[test]

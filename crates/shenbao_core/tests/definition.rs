@@ -607,3 +607,27 @@ fn excluded_calls_are_checked() {
     let c = load_str("x.toml", &ok).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.def().exclusions.calls, ["zj-2025-ai"]);
 }
+
+#[test]
+fn units_and_excluded_areas_are_checked() {
+    let levels = "area = \"350500\"\narea_excludes = [\"350000\", \"350503\"]\n\n\
+        [[review_level]]\nid = \"county\"\nname = \"县\"\nscope = \"county\"\n\n\
+        [[review_level]]\nid = \"province\"\nname = \"厅\"\nscope = \"province\"\n\n\
+        [[unit]]\nname = \"开发区\"\nlevel = \"county\"\nregions = [\"350504\", \"370102\"]\n\n\
+        [[unit]]\nname = \"开发区\"\nlevel = \"province\"\n\n\
+        [[unit]]\nname = \"港区\"\nlevel = \"nowhere\"\n\n[[direction]]";
+    let src = GOOD.replacen("[[direction]]", levels, 1);
+    let err = load_str("x.toml", &src).expect_err("rejected");
+    let paths: Vec<&str> = err.problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "area_excludes[0]",
+            "unit[0].regions[1]",
+            "unit[1].name",
+            "unit[1].level",
+            "unit[2].level",
+        ],
+        "{err}"
+    );
+}

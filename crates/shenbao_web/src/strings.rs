@@ -597,3 +597,8 @@ pub fn duplicate_what(
     let year = year.map(|y| format!("（{y}年）")).unwrap_or_default();
     format!("申报编号{id} · {call}{year} · {direction} · {status}")
 }
+
+/// Starting an application from a division the call leaves out.
+pub fn apply_area_excluded(excluded: &str, region: &str) -> String {
+    format!("本通知不含{excluded}（另行组织申报），注册地在{region}的单位不能通过本通知申报")
+}

@@ -266,14 +266,56 @@ pub async fn sector_choices(
         .organisation(app.organisation_id)
         .await?
         .ok_or(ActionError::NotFound)?;
-    Ok(store.sector_units(&routing::city_of(&org.region)).await?)
+    // A zone's bureau carries its name as its sector, but it is not a sector department.
+    let zones = &entry.call.def().units;
+    Ok(store
+        .sector_units(&routing::city_of(&org.region))
+        .await?
+        .into_iter()
+        .filter(|s| !zones.iter().any(|z| &z.name == s))
+        .collect())
+}
+
+/// The zones (development and pilot zones' bureaus) `app` may be sent to instead of its
+/// county's bureau, with what the call tells applicants about each: empty for most calls.
+pub async fn zone_choices(
+    store: &Store,
+    entry: &CallEntry,
+    app: &ApplicationRow,
+) -> Result<Vec<(String, Option<String>)>, ActionError> {
+    if entry.call.def().units.is_empty() {
+        return Ok(Vec::new());
+    }
+    let org = store
+        .organisation(app.organisation_id)
+        .await?
+        .ok_or(ActionError::NotFound)?;
+    Ok(
+        routing::zone_choices(entry.call, &app.direction, &org.region)
+            .into_iter()
+            .map(|u| (u.name.clone(), u.description.clone()))
+            .collect(),
+    )
 }
 
 /// Why an organisation registered in `region` cannot apply to the call, if it cannot.
 pub fn out_of_area(entry: &CallEntry, region: &str) -> Option<Refusal> {
-    let area = entry.call.def().area.as_deref()?;
-    (!entry.call.covers(region)).then(|| Refusal::OutOfArea {
-        area: area.to_string(),
+    if entry.call.covers(region) {
+        return None;
+    }
+    let def = entry.call.def();
+    if let Some(excluded) = def
+        .area_excludes
+        .iter()
+        .find(|x| shenbao_core::region::is_within(region, x))
+    {
+        return Some(Refusal::AreaExcluded {
+            excluded: excluded.clone(),
+            region: region.to_string(),
+        });
+    }
+    Some(Refusal::OutOfArea {
+        area: def.area.clone().unwrap_or_default(),
         region: region.to_string(),
     })
 }
@@ -537,6 +579,7 @@ async fn route(
     if let Some(refusal) = out_of_area(entry, &org.region) {
         return Err(ActionError::Refused(refusal));
     }
+    let chosen = sector;
     let sector = if routing::routed_by_sector(entry.call, &app.direction) {
         let choices = store.sector_units(&routing::city_of(&org.region)).await?;
         if !choices.iter().any(|c| c == sector) {
@@ -550,12 +593,30 @@ async fn route(
     } else {
         None
     };
-    let (level, unit) =
-        match routing::first_stop(entry.call, &app.direction, &org.region, sector.as_deref()) {
-            Ok(stop) => stop,
-            Err(routing::RouteError::NoLevel) => return Ok(Err(Problem::NoLevel)),
-            Err(routing::RouteError::SectorMissing) => return Ok(Err(Problem::SectorNeeded)),
-        };
+    // A zone chosen instead of the county's bureau (the same field of the submit page).
+    let zone = (sector.is_none() && !chosen.is_empty())
+        .then(|| routing::zone_choices(entry.call, &app.direction, &org.region))
+        .map(|zones| zones.into_iter().find(|z| z.name == chosen));
+    let (level, unit) = match zone {
+        Some(None) => return Ok(Err(Problem::SectorNeeded)),
+        Some(Some(z)) => match entry
+            .call
+            .def()
+            .review_levels
+            .iter()
+            .find(|l| l.id == z.level)
+        {
+            Some(level) => (level, z.name.clone()),
+            None => return Ok(Err(Problem::NoLevel)),
+        },
+        None => {
+            match routing::first_stop(entry.call, &app.direction, &org.region, sector.as_deref()) {
+                Ok(stop) => stop,
+                Err(routing::RouteError::NoLevel) => return Ok(Err(Problem::NoLevel)),
+                Err(routing::RouteError::SectorMissing) => return Ok(Err(Problem::SectorNeeded)),
+            }
+        }
+    };
     if !entry.level_open(level, now) {
         return Ok(Err(Problem::LevelClosed));
     }

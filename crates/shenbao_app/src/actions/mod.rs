@@ -110,6 +110,14 @@ pub enum Refusal {
         /// The applicant's region.
         region: String,
     },
+    /// The applicant's registered region is in a division the call leaves out (a sub-area
+    /// handled separately, such as 深圳 in a 广东 call).
+    AreaExcluded {
+        /// The division left out.
+        excluded: String,
+        /// The applicant's region.
+        region: String,
+    },
     /// The unit a submission would go to has forwarded the direction's list already.
     UnitForwarded {
         /// The level of that unit.

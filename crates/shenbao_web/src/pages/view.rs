@@ -77,6 +77,10 @@ pub(crate) fn refusal_text(entry: Option<&CallEntry>, refusal: &Refusal) -> Stri
             let name = |code: &str| region::full_name(code).unwrap_or_else(|| code.to_string());
             s::apply_out_of_area(&name(area), &name(region))
         }
+        Refusal::AreaExcluded { excluded, region } => {
+            let name = |code: &str| region::full_name(code).unwrap_or_else(|| code.to_string());
+            s::apply_area_excluded(&name(excluded), &name(region))
+        }
         Refusal::UnitForwarded {
             level,
             unit,

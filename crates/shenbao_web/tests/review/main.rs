@@ -344,3 +344,4 @@ mod lifecycle;
 mod limits;
 mod routing;
 mod timeline;
+mod zones;

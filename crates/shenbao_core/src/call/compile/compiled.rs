@@ -81,13 +81,18 @@ impl Call {
         &self.def.id
     }
 
-    /// Whether `region` (a division code) lies within the call's area; every region does when
-    /// the call has none.
+    /// Whether `region` (a division code) lies within the call's area (every region does when
+    /// the call has none) and outside every division it excludes (`area_excludes`).
     pub fn covers(&self, region: &str) -> bool {
         self.def
             .area
             .as_deref()
             .is_none_or(|area| crate::region::is_within(region, area))
+            && !self
+                .def
+                .area_excludes
+                .iter()
+                .any(|x| crate::region::is_within(region, x))
     }
 
     /// A direction by id.

@@ -89,6 +89,7 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
     let (directions, all_subs) = notice::check_directions(&mut c, &def);
     let levels = notice::check_review_levels(&mut c, &def, &directions);
     notice::check_routing(&mut c, &def);
+    notice::check_units(&mut c, &def);
     notice::check_timeline(&mut c, &def);
     notice::check_contacts(&mut c, &def, &directions);
 

@@ -135,6 +135,57 @@ fn check_quota(c: &mut Checker<'_>, i: usize, q: &crate::call::definition::Quota
     }
 }
 
+/// Checks the divisions the call leaves out (known, inside the area) and its units that are
+/// not divisions' bureaus: a name each, once; a `county` or `city` level; known regions
+/// inside the area.
+pub(super) fn check_units(c: &mut Checker<'_>, def: &CallDef) {
+    let known = |code: &str| crate::region::lookup(code).is_some();
+    let inside = |code: &str| {
+        def.area
+            .as_deref()
+            .is_none_or(|area| crate::region::is_within(code, area))
+    };
+    for (i, x) in def.area_excludes.iter().enumerate() {
+        let path = format!("area_excludes[{i}]");
+        if !known(x) {
+            c.err(path, msg::unknown_ref("行政区划", x));
+        } else if !inside(x) || def.area.as_deref() == Some(x.as_str()) {
+            c.err(
+                path,
+                msg::other("排除的地区应在 area 之内（而不是 area 本身）"),
+            );
+        }
+    }
+    let mut names = HashSet::new();
+    for (i, u) in def.units.iter().enumerate() {
+        let path = format!("unit[{i}]");
+        if u.name.trim().is_empty() {
+            c.err(format!("{path}.name"), msg::other("请写明单位名称"));
+        } else if !names.insert(u.name.as_str()) {
+            c.err(format!("{path}.name"), msg::duplicate("单位", &u.name));
+        }
+        match def.review_levels.iter().find(|l| l.id == u.level) {
+            None => c.err(
+                format!("{path}.level"),
+                msg::unknown_ref("评审层级", &u.level),
+            ),
+            Some(l) if !matches!(l.scope, LevelScope::County | LevelScope::City) => c.err(
+                format!("{path}.level"),
+                msg::other("开发区等单位只能在 scope 为 county 或 city 的层级审核推荐"),
+            ),
+            Some(_) => {}
+        }
+        for (j, r) in u.regions.iter().enumerate() {
+            let p = format!("{path}.regions[{j}]");
+            if !known(r) {
+                c.err(p, msg::unknown_ref("行政区划", r));
+            } else if !inside(r) {
+                c.err(p, msg::other("该地区不在本通知的 area 之内"));
+            }
+        }
+    }
+}
+
 /// Checks that the dates of each direction's way keep the notice's order: the applicants'
 /// deadline is not after its first level's, and no level's deadline is before an earlier
 /// level's (a level cannot be due to forward before what it forwards is due to reach it).

@@ -23,7 +23,7 @@ pub use directions::{Direction, Routing, Subdirection};
 pub use form::{ChoiceOption, Condition, FieldDef, FieldKind, FileSlot, RegionLevel, Section};
 pub use review::{
     Criterion, GroupBy, LevelScope, OpinionBlock, Quota, ReviewLevel, SummaryColumn, SummaryTable,
-    UnitQuota,
+    UnitDef, UnitQuota,
 };
 pub use rules::{Exclusions, Limits, Rule, RuleSeverity};
 
@@ -87,6 +87,13 @@ pub struct CallDef {
     /// Review levels in order, from the first bureau to the issuing authority.
     #[serde(default, rename = "review_level")]
     pub review_levels: Vec<ReviewLevel>,
+    /// Reviewing units that are not divisions' bureaus (development and pilot zones).
+    #[serde(default, rename = "unit")]
+    pub units: Vec<UnitDef>,
+    /// Divisions inside `area` that the call leaves out (a sub-area handled separately, such
+    /// as 深圳 in a 广东 call): their organisations may not apply, their bureaus do not review.
+    #[serde(default)]
+    pub area_excludes: Vec<String>,
     /// Directions (申报方向). A call without directions in its notice still has one.
     #[serde(rename = "direction")]
     pub directions: Vec<Direction>,

@@ -175,3 +175,21 @@ pub struct SummaryColumn {
     #[serde(default)]
     pub width: Option<f64>,
 }
+
+/// A reviewing unit that is not a division's bureau: a development zone's or pilot zone's
+/// bureau (泉州开发区科经局, 台商投资区科经局, 示范区, 航空港区), which reviews at a level beside
+/// the county (or city) bureaus. Its applicants choose it when they submit.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnitDef {
+    /// The unit's name as its bureau accounts carry it (`--sector`), e.g. 泉州开发区科经局.
+    pub name: String,
+    /// The review level it reviews at (its id): a `county` or `city` level.
+    pub level: String,
+    /// Division codes whose applicants may choose it; empty: any applicant of the call's area.
+    #[serde(default)]
+    pub regions: Vec<String>,
+    /// What the applicants are told about it, e.g. 开发区内企业向开发区科经局申报.
+    #[serde(default)]
+    pub description: Option<String>,
+}

@@ -23,6 +23,9 @@ pub(super) struct SubmitPage {
     open: bool,
     /// Sector departments to choose from, for a direction routed by sector.
     sectors: Vec<String>,
+    /// Development and pilot zones that may receive it instead of the county's bureau, with
+    /// what the call says of each.
+    zones: Vec<(String, Option<String>)>,
     sector: String,
     resubmission: bool,
 }
@@ -65,6 +68,9 @@ pub(super) async fn submit_page(
         deadline: deadline.text,
         contact: deadline.contact,
         sectors: applicant::sector_choices(&state.store, o.entry, &o.app)
+            .await
+            .map_err(|e| action_error(Some(o.entry), e))?,
+        zones: applicant::zone_choices(&state.store, o.entry, &o.app)
             .await
             .map_err(|e| action_error(Some(o.entry), e))?,
         sector: o.app.sector.clone().unwrap_or_default(),
