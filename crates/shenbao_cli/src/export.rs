@@ -197,16 +197,28 @@ fn find_level<'c>(call: &'c Call, level: &str, unit: &str) -> Result<&'c ReviewL
         .iter()
         .find(|l| l.id == level)
         .with_context(|| format!("该征集通知没有审核层级 {level}"))?;
-    check_unit(found, unit)?;
+    check_unit(call, found, unit)?;
     Ok(found)
 }
 
 /// Refuses a unit that cannot exist at `level`: a county or city level's unit is a division
-/// code (a city's ends in 00), the province level's is `*`; sector departments are names.
-fn check_unit(level: &ReviewLevel, unit: &str) -> Result<()> {
+/// code (a city's ends in 00, or is a county-level city directly under its province) or one of
+/// the call's zones at that level, a provincial level's a province's code, the owner's level's
+/// is `*`; sector departments are names.
+fn check_unit(call: &Call, level: &ReviewLevel, unit: &str) -> Result<()> {
+    let zone = call
+        .def()
+        .units
+        .iter()
+        .any(|u| u.name == unit && u.level == level.id);
     let known = match level.scope {
-        LevelScope::County => region::lookup(unit).is_some(),
-        LevelScope::City => region::lookup(unit).is_some() && unit.ends_with("00"),
+        LevelScope::County => region::lookup(unit).is_some() || zone,
+        LevelScope::City => {
+            (region::lookup(unit).is_some()
+                && (unit.ends_with("00") || routing::directly_under_province(unit)))
+                || zone
+        }
+        LevelScope::Provincial => region::lookup(unit).is_some() && unit.ends_with("0000"),
         LevelScope::Sector => !unit.trim().is_empty(),
         LevelScope::Province => unit == routing::OWNER,
     };

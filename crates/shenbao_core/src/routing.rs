@@ -36,6 +36,12 @@ pub fn owns_call(role: Role, scope_region: Option<&str>, call: &Call) -> bool {
     }
 }
 
+/// The province of a division code: its first two digits and `0000`.
+pub fn province_of(region: &str) -> String {
+    let prefix: String = region.chars().take(2).collect();
+    format!("{prefix}0000")
+}
+
 /// Whether `region` is a county-level city directly under its province (省直辖县级行政区划:
 /// 仙桃 429004, 济源 419001, 五指山 469001): GB/T 2260 gives them the pseudo-city `xx90`.
 pub fn directly_under_province(region: &str) -> bool {
@@ -83,6 +89,7 @@ pub fn unit_at(level: &ReviewLevel, region: &str, sector: Option<&str>) -> Optio
         // the county level is then the city's own bureau.
         LevelScope::County => Some(region.to_string()),
         LevelScope::City => Some(city_of(region)),
+        LevelScope::Provincial => Some(province_of(region)),
         LevelScope::Sector => sector.map(str::to_string),
         LevelScope::Province => Some(OWNER.to_string()),
     }
@@ -137,8 +144,8 @@ pub fn previous_level<'c>(call: &'c Call, direction: &str, level: &str) -> Optio
 /// The levels of `call` at which a bureau account with `scope_region` / `scope_sector` reviews,
 /// with its unit there: a sector account at the sector levels, a county account (a code not
 /// ending in `00`) at the county levels, a city account (ending in `00`, not `0000`) at the city
-/// levels. Province-wide bureau accounts review nowhere: the provincial level belongs to the
-/// call owner. A bureau whose region lies outside the call's area reviews nowhere either.
+/// levels, a province-wide account (ending in `0000`) at the `provincial` levels of a national
+/// call. The issuer's own level (`province`) belongs to the call owner. A bureau whose region lies outside the call's area reviews nowhere either.
 pub fn bureau_levels<'c>(
     call: &'c Call,
     scope_region: Option<&str>,
@@ -178,7 +185,9 @@ pub fn bureau_levels<'c>(
     }
     let (scope, unit) = match (scope_sector, scope_region) {
         (Some(sector), _) => (LevelScope::Sector, sector.to_string()),
-        (None, Some(r)) if r.len() == 6 && r.ends_with("0000") => return Vec::new(),
+        (None, Some(r)) if r.len() == 6 && r.ends_with("0000") => {
+            (LevelScope::Provincial, r.to_string())
+        }
         (None, Some(r)) if r.len() == 6 && r.ends_with("00") => (LevelScope::City, r.to_string()),
         (None, Some(r)) if r.len() == 6 => (LevelScope::County, r.to_string()),
         _ => return Vec::new(),

@@ -65,8 +65,14 @@ async fn unit_accounts(
     }
     Ok(ids(state
         .store
-        .unit_reviewers(unit, level.scope == LevelScope::Sector)
+        .unit_reviewers(unit, named_unit(entry, level, unit))
         .await?))
+}
+
+/// Whether `unit` at `level` is named, not a division: a sector department, or one of the
+/// call's zones (both carried by their accounts as the sector).
+fn named_unit(entry: &CallEntry, level: &ReviewLevel, unit: &str) -> bool {
+    level.scope == LevelScope::Sector || entry.call.def().units.iter().any(|u| u.name == unit)
 }
 
 fn level_of<'c>(entry: &'c CallEntry, id: Option<&str>) -> Option<&'c ReviewLevel> {

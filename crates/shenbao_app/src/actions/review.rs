@@ -162,6 +162,7 @@ impl<'a> Desk<'a> {
         let next = routing::next_level(self.entry.call, direction, &self.level.id)?;
         let unit = match next.scope {
             LevelScope::Province => NextUnit::Fixed(routing::OWNER.to_string()),
+            LevelScope::Provincial => NextUnit::ApplicantProvince,
             _ => NextUnit::ApplicantCity,
         };
         Some((next, unit))

@@ -274,6 +274,7 @@ pub(crate) fn variant(id: &str, new_id: &str, edits: &[(&str, &str)]) -> (&'stat
 
 mod applicant_actions;
 mod caps;
+mod national;
 mod quotas;
 mod review_actions;
 mod versions;

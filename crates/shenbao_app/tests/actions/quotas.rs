@@ -9,7 +9,7 @@ use shenbao_core::quota::Breach;
 
 /// An application of `direction` by a new organisation of `region`, submitted and waiting at
 /// `level` and `unit`.
-async fn placed(
+pub(super) async fn placed(
     store: &Store,
     call: &str,
     direction: &str,
@@ -62,14 +62,14 @@ async fn placed(
 
 static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
 
-fn recommend() -> Verdict {
+pub(super) fn recommend() -> Verdict {
     Verdict::Recommend {
         opinion: "同意推荐".to_string(),
         signatures: Vec::new(),
     }
 }
 
-fn quota_full(r: &Result<impl std::fmt::Debug, ActionError>) -> Option<Breach> {
+pub(super) fn quota_full(r: &Result<impl std::fmt::Debug, ActionError>) -> Option<Breach> {
     match r {
         Err(ActionError::Refused(Refusal::QuotaFull { breach, .. })) => Some(*breach),
         _ => None,

@@ -108,6 +108,9 @@ pub struct ForwardRow {
 pub enum NextUnit {
     /// The city bureau of the applicant's registered region ([`shenbao_core::routing::city_of`]).
     ApplicantCity,
+    /// The province of the applicant's registered region
+    /// ([`shenbao_core::routing::province_of`]), at a national call's provincial level.
+    ApplicantProvince,
     /// A fixed unit, such as `*` for the call owner.
     Fixed(String),
 }

@@ -255,15 +255,17 @@ impl Tx {
         .await?;
         let ids: Vec<i64> = listed.iter().map(|(id, _)| *id).collect();
         let moved = match next_unit {
-            // Each application goes to its applicant's city, by the rule in core
-            // (`routing::city_of`): one UPDATE per city of the forwarded list.
-            NextUnit::ApplicantCity => {
+            // Each application goes to its applicant's city (or province), by the rule in core
+            // (`routing::city_of`, `routing::province_of`): one UPDATE per unit of the list.
+            NextUnit::ApplicantCity | NextUnit::ApplicantProvince => {
+                let unit_of = if *next_unit == NextUnit::ApplicantCity {
+                    shenbao_core::routing::city_of
+                } else {
+                    shenbao_core::routing::province_of
+                };
                 let mut by_city: BTreeMap<String, Vec<i64>> = BTreeMap::new();
                 for (id, region) in &listed {
-                    by_city
-                        .entry(shenbao_core::routing::city_of(region))
-                        .or_default()
-                        .push(*id);
+                    by_city.entry(unit_of(region)).or_default().push(*id);
                 }
                 let mut moved = 0;
                 for (city, ids) in &by_city {

@@ -16,6 +16,9 @@ pub enum LevelScope {
     City,
     /// A sector department (市直有关单位 / 行业主管部门) sees the applications routed to it.
     Sector,
+    /// A province's department (省级工业和信息化主管部门) sees its province: the provinces of a
+    /// national call, recommending to the ministry that issues it.
+    Provincial,
     /// The issuing authority (省工信厅) sees everything forwarded to it.
     Province,
 }
