@@ -54,7 +54,7 @@ pub const FORM_FORMATS: &[FormFormat] = &[FormFormat::DOCX, FormFormat::PDF];
 
 /// What the forms of application `id` print besides its answers: each level's recommendation
 /// (推荐意见) with its signature lines and the date it was given, for the call's opinion blocks
-/// (泉州's 经办人/审批人 box).
+/// (泉州's 经办人/审批人 box), and the members of a joint application.
 pub async fn form_extras(store: &Store, id: i64) -> anyhow::Result<FormExtras> {
     let opinions = store
         .reviews_of(id)
@@ -79,7 +79,17 @@ pub async fn form_extras(store: &Store, id: i64) -> anyhow::Result<FormExtras> {
             }
         })
         .collect();
-    Ok(FormExtras { opinions })
+    let members = store
+        .members_of(id)
+        .await?
+        .into_iter()
+        .map(|m| shenbao_docs::ConsortiumMember {
+            region: shenbao_core::region::full_name(&m.region).unwrap_or(m.region),
+            name: m.name,
+            uscc: m.uscc,
+        })
+        .collect();
+    Ok(FormExtras { opinions, members })
 }
 
 /// Summary table `table` of `call` for `unit` at `level` as XLSX: the unit's recommended

@@ -5,6 +5,7 @@
 //! including "now", so every rule here is testable in microseconds.
 
 pub mod call;
+pub mod consortium;
 pub mod diff;
 pub mod exclusion;
 pub mod expr;

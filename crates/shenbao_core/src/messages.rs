@@ -269,6 +269,51 @@ pub mod exclusion {
     }
 }
 
+/// Messages about joint applications (联合申报).
+pub mod consortium {
+    /// The lead named as its own member.
+    pub const IS_LEAD: &str = "牵头单位不能同时作为联合体成员";
+    /// A member named twice.
+    pub fn already(name: &str) -> String {
+        format!("“{name}”已是本联合体成员")
+    }
+    /// One member past the maximum.
+    pub fn too_many(max: u32, source: Option<&str>) -> String {
+        let from = source.map(|s| format!("（{s}）")).unwrap_or_default();
+        format!("联合参与单位不超过{max}家{from}，已满{max}家")
+    }
+    /// A member outside the call's area.
+    pub fn outside(name: &str) -> String {
+        format!("“{name}”的注册地不在本通知的征集范围内")
+    }
+    /// A member that applies alone in the same direction.
+    pub fn applies_alone(name: &str) -> String {
+        format!("“{name}”已在本方向单独申报，不能再作为联合体成员")
+    }
+    /// A member of another consortium in the same direction.
+    pub fn in_another(name: &str) -> String {
+        format!("“{name}”已是本方向另一联合体的成员")
+    }
+    /// An applicant that is a member of a consortium in the direction it starts.
+    pub fn member_elsewhere(direction: &str) -> String {
+        format!("贵单位已作为联合体成员参与“{direction}”方向的申报，不能再单独或牵头申报该方向")
+    }
+    /// A USCC that is not valid.
+    pub fn bad_uscc(typed: &str) -> String {
+        format!("统一社会信用代码“{typed}”不正确")
+    }
+    /// A region that is not a county-level division code.
+    pub const BAD_REGION: &str = "请选择成员单位注册地所在的县（市、区）";
+    /// A member without a name.
+    pub const NAME_NEEDED: &str = "请填写成员单位名称";
+    /// The call takes no consortium in this direction.
+    pub const NOT_ALLOWED: &str = "本方向不接受联合申报";
+    /// The commitment of a member, on the printed form.
+    pub fn member_commitment(name: &str, uscc: &str) -> String {
+        format!("联合体成员单位：{name}（统一社会信用代码：{uscc}）")
+    }
+}
+
 /// Messages about recommendation quotas (推荐名额).
 pub mod quota {
     fn from(source: Option<&str>) -> String {

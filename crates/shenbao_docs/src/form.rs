@@ -35,6 +35,20 @@ pub struct FormExtras {
     /// The filled recommendation opinions (推荐意见), by review level; a level with an opinion
     /// block but no entry here gets a blank box.
     pub opinions: Vec<FilledOpinion>,
+    /// The members of a joint application (联合申报), in order: each is listed and gives a
+    /// commitment of its own after the lead's.
+    pub members: Vec<ConsortiumMember>,
+}
+
+/// A member of a joint application, as the form prints it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConsortiumMember {
+    /// Its name.
+    pub name: String,
+    /// Its USCC.
+    pub uscc: String,
+    /// Its registered region, by name.
+    pub region: String,
 }
 
 /// A review level's filled recommendation opinion.
@@ -214,8 +228,37 @@ impl Form<'_> {
             });
         }
 
+        if !extras.members.is_empty() {
+            doc.para(Para::new(Style::Heading, "联合体成员单位"));
+            let mut rows = vec![vec![
+                Cell::header("序号"),
+                Cell::header("单位名称"),
+                Cell::header("统一社会信用代码"),
+                Cell::header("注册地"),
+            ]];
+            for (i, m) in extras.members.iter().enumerate() {
+                rows.push(vec![
+                    Cell::plain(&(i + 1).to_string()),
+                    Cell::plain(&m.name),
+                    Cell::plain(&m.uscc),
+                    Cell::plain(&m.region),
+                ]);
+            }
+            doc.table(Table {
+                widths: vec![800, 3400, 2600, TEXT_WIDTH - 6800],
+                header_rows: 1,
+                rows,
+            });
+        }
+
         doc.page_break();
-        commitment(&mut doc, &def.commitment, self.answers);
+        commitment(&mut doc, &def.commitment, self.answers, None);
+        // 联合申报的，所有申报单位均需提供真实性承诺书: one more per member, naming it.
+        for m in &extras.members {
+            doc.page_break();
+            let who = shenbao_core::messages::consortium::member_commitment(&m.name, &m.uscc);
+            commitment(&mut doc, &def.commitment, self.answers, Some(&who));
+        }
 
         for level in &def.review_levels {
             let applies = level.directions.is_empty()
@@ -441,10 +484,18 @@ pub(crate) fn rows_table(f: &FieldDef, value: Option<&Json>, blank: bool) -> Tab
     }
 }
 
-/// The commitment: its title, its text with `{field}` answers filled in, and the signature
-/// lines.
-pub(crate) fn commitment(doc: &mut Document, c: &Commitment, answers: &Map<String, Json>) {
+/// The commitment: its title, who gives it (a consortium member), its text with `{field}`
+/// answers filled in, and the signature lines.
+pub(crate) fn commitment(
+    doc: &mut Document,
+    c: &Commitment,
+    answers: &Map<String, Json>,
+    who: Option<&str>,
+) {
     doc.para(Para::new(Style::LetterTitle, &c.title));
+    if let Some(who) = who {
+        doc.para(Para::new(Style::Letter, who));
+    }
     let mut text = c.text.clone();
     for (id, v) in answers {
         let key = format!("{{{id}}}");

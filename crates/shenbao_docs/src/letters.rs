@@ -66,7 +66,7 @@ fn letter_layout(call: &Call, app: &Application<'_>, letter: Letter) -> Option<D
                 title: c.title.clone(),
                 blocks: Vec::new(),
             };
-            commitment(&mut doc, c, &report.answers);
+            commitment(&mut doc, c, &report.answers, None);
             Some(doc)
         }
         Letter::Consortium => {

@@ -30,8 +30,8 @@ mod summary_docx;
 
 pub use fonts::{FONT_DIR_ENV, FontFiles, Fonts};
 pub use form::{
-    FilledOpinion, FormExtras, application_docx, application_pdf, blank_application_docx,
-    blank_application_pdf,
+    ConsortiumMember, FilledOpinion, FormExtras, application_docx, application_pdf,
+    blank_application_docx, blank_application_pdf,
 };
 pub use letters::{Letter, letter_docx, letter_pdf};
 pub use package::{

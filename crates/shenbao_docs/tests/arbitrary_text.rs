@@ -173,6 +173,7 @@ proptest! {
                 .collect();
             let files: Vec<FileMeta> = attachments.iter().map(|a| a.meta.clone()).collect();
             let extras = FormExtras {
+        members: Vec::new(),
                 opinions: call
                     .def()
                     .review_levels

@@ -98,6 +98,7 @@ fn app<'a>(
 /// No opinion blocks.
 static NO_EXTRAS: FormExtras = FormExtras {
     opinions: Vec::new(),
+    members: Vec::new(),
 };
 
 /// The entries of a ZIP in order: name, compression method and content.

@@ -64,6 +64,7 @@ mod backup;
 mod call;
 mod chain;
 mod connect;
+mod consortium;
 mod error;
 mod exclusion;
 mod expert;
@@ -82,6 +83,7 @@ mod tx;
 pub use audit::{AuditActor, AuditListRow, AuditQuery};
 pub use backup::{StoredFile, sqlite_copy_files, sqlite_path};
 pub use chain::{Chain, ChainBreak, ChainProblem, ChainReport, GENESIS};
+pub use consortium::MemberRow;
 pub use error::StoreError;
 pub use exclusion::{ExclusionHit, ExclusionRow, NewExclusion};
 pub use expert::{
@@ -137,6 +139,9 @@ pub(crate) enum LockClass {
     /// An organisation's applications to a call (key: organisation id, call): starting an
     /// application takes it exclusively before counting the organisation's others.
     Applicant = 0x5342_0005,
+    /// The consortia of a direction of a call (key: call, direction): naming a member takes
+    /// it exclusively before checking where the member takes part.
+    Consortium = 0x5342_0006,
 }
 
 /// The storage handle: a connection pool plus the backend it talks to.

@@ -160,6 +160,7 @@ routes! {
     "/applications/{id}/files/{file}/delete" [POST] => post(pages::application::delete_file),
     "/applications/{id}/submit" [GET, POST] => get(pages::application::submit_form).post(pages::application::submit_application),
     "/applications/{id}/withdraw" [POST] => post(pages::application::withdraw_application),
+    "/applications/{id}/members" [POST] => post(pages::application::change_members),
     // Bureaus: queues, review, ranking and forwarding.
     "/review" [GET] => get(pages::review::index),
     "/review/{call}" [GET] => get(pages::review::queue),

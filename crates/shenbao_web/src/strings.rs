@@ -602,3 +602,8 @@ pub fn duplicate_what(
 pub fn apply_area_excluded(excluded: &str, region: &str) -> String {
     format!("本通知不含{excluded}（另行组织申报），注册地在{region}的单位不能通过本通知申报")
 }
+
+/// After a consortium member was named.
+pub const MEMBER_ADDED: &str = "已添加联合体成员单位";
+/// After a consortium member was removed.
+pub const MEMBER_REMOVED: &str = "已移除联合体成员单位";

@@ -28,6 +28,7 @@ shenbao_store::on_both_databases!(
     blank_forms_of_every_direction_download_without_login,
     pdf_forms_print_the_answers_and_the_bureau_opinion_box,
     applicants_download_their_letters_filled_in,
+    a_consortium_names_its_members_and_each_gives_a_commitment,
 );
 
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -589,4 +590,170 @@ async fn applicants_download_their_letters_filled_in(db: TestDb) {
         download(&app, &other, &format!("{path}/docx")).await.status,
         StatusCode::NOT_FOUND
     );
+}
+
+/// The example city call takes consortia (联合参与单位不超过4家): the lead names four members, a
+/// fifth and the lead itself are refused, a member applying alone in the same direction is
+/// refused, and the submitted form lists every member and prints one commitment per member
+/// after the lead's, in the DOCX and in the PDF.
+async fn a_consortium_names_its_members_and_each_gives_a_commitment(db: TestDb) {
+    const XM: &str = "xm-2026-ai-pilot";
+    let file = include_str!("../../../docs/examples/xm-2026-ai-pilot.toml");
+    let app = App::start_with_calls(db.store, false, &[file]).await;
+    let lead_code = "91350206MA2Y00001D";
+    let profile = serde_json::json!({"uscc": lead_code, "name": "湖里智造", "region": "350206"});
+    let lead = app.applicant(&profile, "qiye_lead").await;
+    let id = app.start_app(&lead, XM, "quality").await;
+    let members = [
+        ("91350203MA2Y00101P", "思明一号科技", "350203"),
+        ("91350205MA2Y00102P", "海沧二号科技", "350205"),
+        ("91350206MA2Y001039", "湖里三号科技", "350206"),
+        ("91350203MA2Y001041", "思明四号科技", "350203"),
+    ];
+    let page = format!("/applications/{id}/edit");
+    let add = |uscc: &'static str, name: &'static str, region: &'static str| {
+        let (app, lead, page) = (&app, &lead, &page);
+        async move {
+            app.submit(
+                lead,
+                page,
+                &format!("/applications/{id}/members"),
+                &[
+                    ("action", "add"),
+                    ("uscc", uscc),
+                    ("name", name),
+                    ("region", region),
+                ],
+            )
+            .await
+        }
+    };
+    for (uscc, name, region) in members {
+        let r = add(uscc, name, region).await;
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "{name}: {}",
+            r.text().await.unwrap()
+        );
+    }
+    let (_, html) = app.get(&lead, &page).await;
+    assert!(
+        html.contains("思明四号科技") && !html.contains("添加成员单位"),
+        "full: no add form"
+    );
+    let r = add("91350205MA2Y001051", "海沧五号科技", "350205").await;
+    assert_ne!(r.status(), StatusCode::SEE_OTHER);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("联合参与单位不超过4家（征集范围），已满4家"),
+        "{body}"
+    );
+    // A member applying alone in the same direction is refused.
+    let profile =
+        serde_json::json!({"uscc": members[0].0, "name": members[0].1, "region": "350203"});
+    let member = app.applicant(&profile, "qiye_member").await;
+    let r = app
+        .submit(
+            &member,
+            &format!("/calls/{XM}"),
+            &format!("/calls/{XM}/applications"),
+            &[("direction", "quality")],
+        )
+        .await;
+    assert_ne!(r.status(), StatusCode::SEE_OTHER);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("已作为联合体成员参与“智能质检”方向的申报"),
+        "{body}"
+    );
+    // The lead removes one and cannot name itself.
+    let r = app
+        .submit(
+            &lead,
+            &page,
+            &format!("/applications/{id}/members"),
+            &[("action", "remove"), ("position", "4")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = add(lead_code, "湖里智造", "350206").await;
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("牵头单位不能同时作为联合体成员")
+    );
+    let r = add(members[3].0, members[3].1, members[3].2).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // Submitted, the bureau sees the members on its review page.
+    let answers = serde_json::json!({
+        "company_name": "湖里智造",
+        "uscc": lead_code,
+        "region": "350206",
+        "employees": 36,
+        "project_name": "联合体智能质检改造",
+        "investment": 400,
+        "highlights": "以机器视觉替代人工目检，缺陷检出率提升至百分之九十九。",
+    });
+    let r = app
+        .save(&lead, id, &common::applicant::form_pairs(&answers))
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get(&lead, &format!("/applications/{id}/submit")).await;
+    let version = html
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_default()
+        .to_string();
+    let r = app
+        .submit(
+            &lead,
+            &format!("/applications/{id}/submit"),
+            &format!("/applications/{id}/submit"),
+            &[
+                ("version", version.as_str()),
+                ("accept", "1"),
+                ("justification", "营业执照已核对"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let huli = app.account("qu_huli", Role::Bureau, Some("350206")).await;
+    let (status, review) = app
+        .get(&huli, &format!("/review/{XM}/applications/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        review.contains("联合体成员单位") && members.iter().all(|m| review.contains(m.1)),
+        "{review}"
+    );
+
+    // Every member on the form, and a commitment each after the lead's.
+    let docx = download(&app, &lead, &format!("/applications/{id}/form/docx")).await;
+    assert_eq!(docx.status, StatusCode::OK);
+    let pdf = pdf_download(&app, &lead, &format!("/applications/{id}/form/pdf")).await;
+    for text in [&docx.text, &pdf] {
+        assert_eq!(
+            text.matches("申报单位承诺").count(),
+            5,
+            "the lead's and four members'"
+        );
+        for (uscc, name, _) in members {
+            assert!(text.contains(name) && text.contains(uscc), "{name} listed");
+            assert!(
+                text.contains(&format!(
+                    "联合体成员单位：{name}（统一社会信用代码：{uscc}）"
+                )),
+                "{name}'s commitment"
+            );
+        }
+    }
 }

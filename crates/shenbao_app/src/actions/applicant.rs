@@ -103,9 +103,22 @@ pub async fn start(
         return Err(ActionError::NotFound);
     }
     let mut tx = store.begin().await?;
+    // A member of a consortium in the direction may not also apply there (when the call says
+    // so): checked under the direction's consortium lock, which naming a member takes too.
+    if let Some(rule) = shenbao_core::consortium::rule(entry.call, direction) {
+        tx.lock_consortia(call_id, direction).await?;
+        let (_, member) = tx
+            .taking_part(call_id, direction, &organisation.uscc, 0)
+            .await?;
+        if rule.exclusive && member {
+            return Err(ActionError::Refused(Refusal::Consortium(
+                shenbao_core::messages::consortium::member_elsewhere(&d.name),
+            )));
+        }
+    }
     // Counted under the organisation's lock for the call: of two starts at once, the second
-    // counts the first.
-    let others: Vec<OtherApplication> = tx
+    // counts the first. Membership of other applicants' consortia counts too.
+    let mut others: Vec<OtherApplication> = tx
         .applications_of_organisation_locked(organisation_id, call_id)
         .await?
         .into_iter()
@@ -113,6 +126,15 @@ pub async fn start(
             direction: a.direction,
         })
         .collect();
+    if entry.call.def().consortium.is_some() {
+        others.extend(
+            store
+                .memberships(call_id, &organisation.uscc)
+                .await?
+                .into_iter()
+                .map(|direction| OtherApplication { direction }),
+        );
+    }
     let broken = check_limits(entry.call, direction, &others);
     if !broken.is_empty() {
         return Err(ActionError::Refused(Refusal::Limits(

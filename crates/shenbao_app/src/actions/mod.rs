@@ -36,6 +36,7 @@
 //! ([`Refusal`], [`Problem`]) and the front end words them.
 
 pub mod applicant;
+pub mod consortium;
 pub mod exclusion;
 pub mod expert;
 pub mod owner;
@@ -163,6 +164,9 @@ pub enum Refusal {
     /// The applicant is on the call's exclusion list, or was selected in an earlier call the
     /// call excludes (不得重复申报): the core's words, with the call's reason and the evidence.
     Excluded(String),
+    /// A consortium member refused, or a start by a member of a consortium in the direction:
+    /// the core's words.
+    Consortium(String),
     /// A recommendation or a forward beyond the unit's quota (推荐名额).
     QuotaFull {
         /// The quota broken, with what is recommended.

@@ -149,8 +149,73 @@ async fn an_earlier_calls_selected_applicant_is_refused(db: TestDb) {
         .expect("not excluded");
 }
 
+/// Two leads naming the same member in one direction at once: exactly one succeeds, the other
+/// is told the member is in another consortium.
+async fn two_leads_naming_one_member_at_once_one_wins(db: TestDb) {
+    use shenbao_app::actions::consortium::{MemberInput, add_member};
+    const JOINT: &str = "gd-joint";
+    let joint = variant(
+        "gd-2023-ai-scenarios",
+        JOINT,
+        &[(
+            "[commitment]",
+            "[consortium]\nmax_members = 4\n\n[commitment]",
+        )],
+    );
+    let store = &db.store;
+    let calls = CallRegistry::load_with(store, &[joint], true, NOW)
+        .await
+        .expect("calls");
+    for round in 0..4 {
+        let one = applicant_of(store, &format!("lead{round}a")).await;
+        let two = applicant_of(store, &format!("lead{round}b")).await;
+        let a = applicant::start(store, &calls, actor(&one), JOINT, "manufacturing", None)
+            .await
+            .expect("lead a");
+        let b = applicant::start(store, &calls, actor(&two), JOINT, "manufacturing", None)
+            .await
+            .expect("lead b");
+        // A code of its own each round, with the check character that fits.
+        let member = MemberInput {
+            uscc: valid_uscc(&format!("9144010{round}MA59ABCD1")),
+            name: "共同成员".to_string(),
+            region: "440106".to_string(),
+        };
+        let (ra, rb) = tokio::join!(
+            add_member(store, &calls, actor(&one), a.id, &member),
+            add_member(store, &calls, actor(&two), b.id, &member),
+        );
+        assert_eq!(
+            [ra.is_ok(), rb.is_ok()].iter().filter(|x| **x).count(),
+            1,
+            "round {round}: {ra:?} {rb:?}"
+        );
+        let lost = if ra.is_ok() { rb } else { ra };
+        assert!(
+            matches!(&lost, Err(ActionError::Refused(Refusal::Consortium(t))) if t.contains("另一联合体")),
+            "{lost:?}"
+        );
+    }
+}
+
+/// `first17` with its GB 32100 check character.
+fn valid_uscc(first17: &str) -> String {
+    const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const WEIGHTS: [u32; 17] = [
+        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+    ];
+    let sum: u32 = first17
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(c, w)| CHARS.iter().position(|x| *x == c).unwrap_or(0) as u32 * w)
+        .sum();
+    let check = CHARS[((31 - sum % 31) % 31) as usize] as char;
+    format!("{first17}{check}")
+}
+
 shenbao_store::on_both_databases!(
     the_cap_counts_every_direction,
     two_starts_at_once_take_the_last_place_once,
     an_earlier_calls_selected_applicant_is_refused,
+    two_leads_naming_one_member_at_once_one_wins,
 );

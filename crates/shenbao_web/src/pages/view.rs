@@ -110,7 +110,7 @@ pub(crate) fn refusal_text(entry: Option<&CallEntry>, refusal: &Refusal) -> Stri
         Refusal::ScoresSubmitted => s::EXPERT_READONLY.to_string(),
         Refusal::StateMove { from, to } => s::call_state_move(from.label(), to.label()),
         Refusal::DeadlineNeeded => s::CALL_DEADLINE_NEEDED.to_string(),
-        Refusal::Excluded(text) => text.clone(),
+        Refusal::Excluded(text) | Refusal::Consortium(text) => text.clone(),
         Refusal::QuotaFull {
             breach,
             level,

@@ -108,6 +108,7 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
     let rules = rules::compile_rules(&mut c, &def, &directions, &answer_ids, &field_index);
     rules::check_limits(&mut c, &def, &directions);
     rules::check_exclusions(&mut c, &def);
+    rules::check_consortium(&mut c, &def, &directions);
     files::check_commitment(&mut c, &def, &slot_ids, &field_index);
     review::check_criteria(&mut c, &def, &directions);
     let summary_columns = review::compile_summaries(

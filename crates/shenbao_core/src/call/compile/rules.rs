@@ -73,6 +73,16 @@ pub(super) fn check_exclusions(c: &mut Checker<'_>, def: &CallDef) {
     }
 }
 
+/// Checks the consortium rule: at least one member, known directions.
+pub(super) fn check_consortium(c: &mut Checker<'_>, def: &CallDef, directions: &HashSet<&str>) {
+    if let Some(k) = &def.consortium {
+        if k.max_members == 0 {
+            c.err("consortium.max_members", msg::other("联合体成员至少1家"));
+        }
+        c.directions("consortium.directions", &k.directions, directions);
+    }
+}
+
 pub(super) fn check_limits(c: &mut Checker<'_>, def: &CallDef, directions: &HashSet<&str>) {
     for (i, group) in def.limits.exclusive.iter().enumerate() {
         c.directions(&format!("limits.exclusive[{i}]"), group, directions);

@@ -25,7 +25,7 @@ pub use review::{
     Criterion, GroupBy, LevelScope, OpinionBlock, Quota, ReviewLevel, SummaryColumn, SummaryTable,
     UnitDef, UnitQuota,
 };
-pub use rules::{Exclusions, Limits, Rule, RuleSeverity};
+pub use rules::{Consortium, Exclusions, Limits, Rule, RuleSeverity};
 
 /// The format version this build reads. Bump it only with an upgrade step for older files.
 pub const FORMAT_VERSION: u32 = 1;
@@ -109,6 +109,9 @@ pub struct CallDef {
     /// Per-applicant limits.
     #[serde(default)]
     pub limits: Limits,
+    /// Joint applications: a lead and its members.
+    #[serde(default)]
+    pub consortium: Option<Consortium>,
     /// Who may not apply: uploaded lists and earlier calls' selected applicants.
     #[serde(default)]
     pub exclusions: Exclusions,

@@ -77,3 +77,26 @@ pub struct Exclusions {
     #[serde(default)]
     pub source: Option<String>,
 }
+
+/// Joint applications (联合申报): a lead organisation applies and names its members, each
+/// with its code and region, each giving its own commitment.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Consortium {
+    /// Most members besides the lead (联合参与单位不超过4家).
+    pub max_members: u32,
+    /// Directions where a consortium may apply; empty means all.
+    #[serde(default)]
+    pub directions: Vec<String>,
+    /// Whether a member may not also apply alone, or in another consortium, in the same
+    /// direction (default true).
+    #[serde(default = "yes")]
+    pub exclusive: bool,
+    /// Where the rule comes from in the notice.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}

@@ -28,6 +28,18 @@ pub(super) struct EditPage {
     editable: bool,
     slots: Vec<SlotView>,
     upload_error: Option<String>,
+    /// The joint application's members, where the call takes consortia in the direction.
+    consortium: Option<ConsortiumView>,
+}
+
+/// The members section of the edit page.
+pub(super) struct ConsortiumView {
+    /// Most members besides the lead.
+    max: u32,
+    /// The rule's source in the notice.
+    source: String,
+    /// (position, name, USCC, region name).
+    members: Vec<(i64, String, String, String)>,
 }
 
 /// Query of the edit page: a message to show after a redirect, and rows to show for a
@@ -163,7 +175,25 @@ pub(super) async fn edit_page(
         None if !editable => (Some(s::FORM_READONLY.to_string()), "ok"),
         None => (None, ""),
     };
+    let consortium = match shenbao_core::consortium::rule(o.entry.call, &o.app.direction) {
+        None => None,
+        Some(rule) => Some(ConsortiumView {
+            max: rule.max_members,
+            source: rule.source.clone().unwrap_or_default(),
+            members: state
+                .store
+                .members_of(o.app.id)
+                .await?
+                .into_iter()
+                .map(|m| {
+                    let region = shenbao_core::region::full_name(&m.region).unwrap_or(m.region);
+                    (m.position, m.name, m.uscc, region)
+                })
+                .collect(),
+        }),
+    };
     render(EditPage {
+        consortium,
         nav: Nav::of(viewer),
         id: o.app.id,
         letters: crate::documents::letters(o.entry.call),
@@ -185,6 +215,8 @@ pub(super) fn message_for(code: &str) -> Option<(String, &'static str)> {
         "saved" => (s::FORM_SAVED, "ok"),
         "uploaded" => (s::UPLOAD_DONE, "ok"),
         "withdrawn" => (s::APP_WITHDRAWN, "ok"),
+        "member_added" => (s::MEMBER_ADDED, "ok"),
+        "member_removed" => (s::MEMBER_REMOVED, "ok"),
         "too_large" => (s::UPLOAD_TOO_LARGE, "error"),
         "too_small" => (s::UPLOAD_TOO_SMALL, "error"),
         "wrong_type" => (s::UPLOAD_WRONG_TYPE, "error"),

@@ -287,3 +287,47 @@ pub async fn show_application(
         }),
     })
 }
+
+/// The members form: `add` with the member's code, name and region, or `remove` with its
+/// position.
+#[derive(Deserialize)]
+pub struct MemberForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    uscc: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    position: i64,
+}
+
+/// `POST /applications/{id}/members`: names or removes a member of the joint application.
+pub async fn change_members(
+    State(state): State<ServerState>,
+    Path(id): Path<i64>,
+    Posted {
+        viewer, user, form, ..
+    }: Posted<MemberForm, Applicants>,
+) -> Result<Response, AppError> {
+    let o = owned(&state, &user, id).await?;
+    let actor = actor(&state, &viewer, &o);
+    let done = if form.action == "remove" {
+        shenbao_app::actions::consortium::remove_member(&state.store, actor, id, form.position)
+            .await
+            .map(|()| "member_removed")
+    } else {
+        let input = shenbao_app::actions::consortium::MemberInput {
+            uscc: form.uscc,
+            name: form.name,
+            region: form.region,
+        };
+        shenbao_app::actions::consortium::add_member(&state.store, &state.calls, actor, id, &input)
+            .await
+            .map(|()| "member_added")
+    };
+    let code = done.map_err(|e| action_error(Some(o.entry), e))?;
+    Ok(Redirect::to(&format!("/applications/{id}/edit?msg={code}#members")).into_response())
+}

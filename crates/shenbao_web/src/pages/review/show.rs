@@ -55,6 +55,8 @@ pub(super) struct ShowPage {
     same_code: Vec<(String, String)>,
     /// The duplicate check: suspected duplicates, then the same organisation's others.
     duplicates: Vec<DuplicateView>,
+    /// A joint application's members: (name, USCC, region name).
+    members: Vec<(String, String, String)>,
     region: String,
     direction: String,
     status: &'static str,
@@ -199,6 +201,16 @@ pub(super) async fn show_page(
             }
         })
         .collect();
+    let members = state
+        .store
+        .members_of(app.id)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let region = shenbao_core::region::full_name(&m.region).unwrap_or(m.region);
+            (m.name, m.uscc, region)
+        })
+        .collect();
     let snapshots = state.store.last_two_snapshots(app.id).await?;
     let snapshot = snapshots.first().ok_or(AppError::NotFound)?;
     let answers: Json = serde_json::from_str(&snapshot.answers).unwrap_or_else(|_| json!({}));
@@ -334,6 +346,7 @@ pub(super) async fn show_page(
         uscc: org.uscc.clone(),
         same_code,
         duplicates,
+        members,
         region: shenbao_core::region::full_name(&org.region).unwrap_or(org.region.clone()),
         direction: direction_name(entry, &app.direction),
         status: app.status.label(),
