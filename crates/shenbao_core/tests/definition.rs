@@ -631,3 +631,52 @@ fn units_and_excluded_areas_are_checked() {
         "{err}"
     );
 }
+
+#[test]
+fn a_three_level_catalogue_offers_its_scenarios() {
+    let catalogue = "[[direction]]\nid = \"a\"\nname = \"方向\"\n\n\
+        [[direction.subdirection]]\nid = \"general\"\nname = \"基础通用\"\n\n\
+        [[direction.subdirection]]\nid = \"vertical\"\nname = \"垂直领域\"\n\n\
+        [[direction.subdirection.scenario]]\nid = \"medical\"\nname = \"医疗\"\n\n\
+        [[direction.subdirection.scenario]]\nid = \"finance\"\nname = \"金融\"\n";
+    let src = GOOD.replacen("[[direction]]\nid = \"a\"\nname = \"方向\"\n", catalogue, 1);
+    let c = load_str("x.toml", &src).unwrap_or_else(|e| panic!("{e}"));
+    let choices: Vec<(String, String)> = c
+        .choices("a")
+        .iter()
+        .map(|x| (x.id().to_string(), x.name()))
+        .collect();
+    assert_eq!(
+        choices,
+        [
+            ("general".to_string(), "基础通用".to_string()),
+            ("medical".to_string(), "垂直领域 · 医疗".to_string()),
+            ("finance".to_string(), "垂直领域 · 金融".to_string()),
+        ]
+    );
+    // A scenario is an application's choice; its sub-direction is not (it has scenarios).
+    let answers = serde_json::json!({"name": "甲", "nature": "甲"});
+    let target = |sub| call::Target {
+        direction: "a",
+        subdirection: Some(sub),
+    };
+    assert!(
+        shenbao_core::form::validate(&c, target("medical"), &answers)
+            .problems
+            .iter()
+            .all(|p| p.code != shenbao_core::form::Code::UnknownSubdirection)
+    );
+    assert!(
+        shenbao_core::form::validate(&c, target("vertical"), &answers)
+            .problems
+            .iter()
+            .any(|p| p.code == shenbao_core::form::Code::UnknownSubdirection)
+    );
+    // A scenario id must be unique within its direction.
+    let twice = src.replacen("id = \"finance\"", "id = \"general\"", 1);
+    let err = load_str("x.toml", &twice).expect_err("rejected");
+    assert_eq!(
+        err.problems[0].path, "direction[0].subdirection[1].scenario[1].id",
+        "{err}"
+    );
+}

@@ -154,13 +154,10 @@ pub fn summary_rows(
         }
         for (i, input) in members.into_iter().enumerate() {
             let direction = call.direction(input.direction);
-            let subdirection = direction
-                .and_then(|d| {
-                    d.subdirections
-                        .iter()
-                        .find(|s| Some(s.id.as_str()) == input.subdirection)
-                })
-                .map(|s| s.name.clone())
+            let subdirection = input
+                .subdirection
+                .and_then(|id| call.choice(input.direction, id))
+                .map(|c| c.name())
                 .unwrap_or_default();
             let context = RowContext {
                 seq: u32::try_from(i + 1).unwrap_or(u32::MAX),

@@ -326,15 +326,15 @@ pub fn blank_forms(call: &Call) -> Vec<BlankForm> {
     let mut out = Vec::new();
     for d in &call.def().directions {
         let common = sections(&d.id, None);
-        let differ = d
-            .subdirections
+        let choices = call.choices(&d.id);
+        let differ = choices
             .iter()
-            .any(|s| sections(&d.id, Some(&s.id)) != common);
+            .any(|c| sections(&d.id, Some(c.id())) != common);
         if differ {
-            out.extend(d.subdirections.iter().map(|s| BlankForm {
+            out.extend(choices.iter().map(|c| BlankForm {
                 direction: d.id.clone(),
-                subdirection: Some(s.id.clone()),
-                name: format!("{}（{}）", d.name, s.name),
+                subdirection: Some(c.id().to_string()),
+                name: format!("{}（{}）", d.name, c.name()),
             }));
         } else {
             out.push(BlankForm {
@@ -357,12 +357,7 @@ pub fn blank_download(
 ) -> Result<Response, AppError> {
     let d = call.direction(direction).ok_or(AppError::NotFound)?;
     let sub = match subdirection {
-        Some(id) => Some(
-            d.subdirections
-                .iter()
-                .find(|s| s.id == id)
-                .ok_or(AppError::NotFound)?,
-        ),
+        Some(id) => Some(call.choice(direction, id).ok_or(AppError::NotFound)?),
         None => None,
     };
     let target = Target {
@@ -380,9 +375,9 @@ pub fn blank_download(
     let mut fallback = format!("blank-{}-{direction}", call.id());
     if let Some(s) = sub {
         name.push('-');
-        name.push_str(&s.name);
+        name.push_str(&s.name());
         fallback.push('-');
-        fallback.push_str(&s.id);
+        fallback.push_str(s.id());
     }
     Ok(download(format, &name, &fallback, bytes))
 }

@@ -97,7 +97,7 @@ pub async fn start(
     }
     let known = match subdirection {
         None => d.subdirections.is_empty(),
-        Some(x) => d.subdirections.iter().any(|y| y.id == x),
+        Some(x) => entry.call.choice(direction, x).is_some(),
     };
     if !known {
         return Err(ActionError::NotFound);

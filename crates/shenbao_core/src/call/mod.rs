@@ -9,7 +9,7 @@ pub mod definition;
 pub mod life;
 pub mod load;
 
-pub use compile::{Call, SlotLimits, Target, applies, parse_size};
+pub use compile::{Call, Choice, SlotLimits, Target, applies, parse_size};
 pub use definition::CallDef;
 pub use life::CallState;
 pub use load::{DefinitionError, DefinitionProblem};

@@ -435,7 +435,7 @@ fn resolve_target<'a>(call: &Call, target: Target<'a>, report: &mut Report) -> O
                 Severity::Error,
                 msg::subdirection_required(&direction.name),
             )),
-            Some(s) if !direction.subdirections.iter().any(|d| d.id == s) => {
+            Some(s) if call.choice(&direction.id, s).is_none() => {
                 report.problems.push(Problem::new(
                     "",
                     Code::UnknownSubdirection,

@@ -222,6 +222,9 @@ struct CallPage<'a> {
     area: Option<String>,
     /// Blank forms: (direction name, Word path, PDF path).
     blanks: Vec<(String, String, String)>,
+    /// What an applicant starts: (value `direction[/choice]`, label), the scenarios of a
+    /// three-level catalogue included.
+    starts: Vec<(String, String)>,
 }
 
 /// Call `id` as `viewer` may see it: a published one for anybody, a draft for its owners (who
@@ -288,7 +291,30 @@ pub async fn show_call(
             ),
         )
     });
+    let starts = entry
+        .call
+        .def()
+        .directions
+        .iter()
+        .flat_map(|d| {
+            let choices = entry.call.choices(&d.id);
+            if choices.is_empty() {
+                vec![(d.id.clone(), d.name.clone())]
+            } else {
+                choices
+                    .iter()
+                    .map(|c| {
+                        (
+                            format!("{}/{}", d.id, c.id()),
+                            format!("{} — {}", d.name, c.name()),
+                        )
+                    })
+                    .collect()
+            }
+        })
+        .collect();
     render(CallPage {
+        starts,
         nav: Nav::of(&viewer),
         def,
         open: state.calls.state(&id).takes_applications() && entry.is_open(state.now()),

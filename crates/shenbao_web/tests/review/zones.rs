@@ -99,7 +99,39 @@ async fn a_sub_area_left_out_is_refused_at_the_start(db: TestDb) {
     assert!(!app.get(&shenzhen, "/review").await.1.contains("gd-no-sz"));
 }
 
+/// A three-level catalogue (方向 → 子方向 → 场景): the call page offers each scenario, an
+/// application starts with one, and its pages name the sub-direction and the scenario.
+async fn an_application_starts_with_a_scenario_of_the_catalogue(db: TestDb) {
+    let source = super::city_call::FILE
+        .replacen("id = \"xm-2026-ai-pilot\"", "id = \"xm-scenes\"", 1)
+        .replacen(
+            "[[direction]]\nid = \"quality\"\nname = \"智能质检\"\n",
+            "[[direction]]\nid = \"quality\"\nname = \"智能质检\"\n\n\
+             [[direction.subdirection]]\nid = \"vision\"\nname = \"视觉检测\"\n\n\
+             [[direction.subdirection.scenario]]\nid = \"pcb\"\nname = \"电路板缺陷\"\n\n\
+             [[direction.subdirection.scenario]]\nid = \"textile\"\nname = \"织物瑕疵\"\n",
+            1,
+        );
+    assert!(source.contains("电路板缺陷"), "the edit applies");
+    let app = App::start_with_calls(db.store, false, &[&source]).await;
+    let profile =
+        serde_json::json!({"uscc": "91350206MA2Y00001D", "name": "湖里甲", "region": "350206"});
+    let b = app.applicant(&profile, "qiye_scene").await;
+    let (_, page) = app.get(&b, "/calls/xm-scenes").await;
+    assert!(
+        page.contains("value=\"quality/textile\"")
+            && page.contains("智能质检 — 视觉检测 · 织物瑕疵"),
+        "{page}"
+    );
+    let id = app.start_app(&b, "xm-scenes", "quality/textile").await;
+    let (_, edit) = app.get(&b, &format!("/applications/{id}/edit")).await;
+    assert!(edit.contains("智能质检（视觉检测 · 织物瑕疵）"), "{edit}");
+    let row = app.store.application(id).await.unwrap().unwrap();
+    assert_eq!(row.subdirection.as_deref(), Some("textile"));
+}
+
 shenbao_store::on_both_databases!(
     a_development_zone_reviews_beside_the_counties,
     a_sub_area_left_out_is_refused_at_the_start,
+    an_application_starts_with_a_scenario_of_the_catalogue,
 );

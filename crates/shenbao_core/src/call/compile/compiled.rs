@@ -107,15 +107,58 @@ impl Call {
         Some((section, &section.fields[f]))
     }
 
-    /// The sections of the form for `target`, in order.
+    /// The sections of the form for `target`, in order. A section limited to sub-directions
+    /// applies to a scenario of one of them too.
     pub fn sections_for<'s>(&'s self, target: &Target<'_>) -> impl Iterator<Item = &'s Section> {
         let direction = target.direction.to_string();
-        let sub = target.subdirection.map(str::to_string);
+        let chosen: Vec<String> = target
+            .subdirection
+            .and_then(|id| self.choice(target.direction, id))
+            .map(|c| {
+                let mut ids = vec![c.subdirection.id.clone()];
+                ids.extend(c.scenario.map(|s| s.id.clone()));
+                ids
+            })
+            .unwrap_or_default();
         self.def.sections.iter().filter(move |s| {
             applies(&s.directions, &direction)
                 && (s.subdirections.is_empty()
-                    || sub.as_ref().is_some_and(|x| s.subdirections.contains(x)))
+                    || chosen.iter().any(|x| s.subdirections.contains(x)))
         })
+    }
+
+    /// What an application of `direction` picks below it: each sub-direction, or each of its
+    /// scenarios where it has them (方向 → 子方向 → 场景). Empty for a direction without
+    /// sub-directions.
+    pub fn choices<'s>(&'s self, direction: &str) -> Vec<Choice<'s>> {
+        let Some(d) = self.direction(direction) else {
+            return Vec::new();
+        };
+        d.subdirections
+            .iter()
+            .flat_map(|sub| {
+                let leaves: Vec<Choice<'s>> = if sub.scenarios.is_empty() {
+                    vec![Choice {
+                        subdirection: sub,
+                        scenario: None,
+                    }]
+                } else {
+                    sub.scenarios
+                        .iter()
+                        .map(|s| Choice {
+                            subdirection: sub,
+                            scenario: Some(s),
+                        })
+                        .collect()
+                };
+                leaves
+            })
+            .collect()
+    }
+
+    /// The choice `id` (a sub-direction without scenarios, or a scenario) of `direction`.
+    pub fn choice<'s>(&'s self, direction: &str, id: &str) -> Option<Choice<'s>> {
+        self.choices(direction).into_iter().find(|c| c.id() == id)
     }
 
     /// The file slots for a direction, with their limits.
@@ -214,5 +257,30 @@ impl Call {
             .review_levels
             .iter()
             .filter(move |l| applies(&l.directions, &direction))
+    }
+}
+
+/// What an application picks below its direction: a sub-direction, or a scenario of one.
+#[derive(Debug, Clone, Copy)]
+pub struct Choice<'c> {
+    /// The sub-direction.
+    pub subdirection: &'c crate::call::definition::Subdirection,
+    /// The scenario under it, for a three-level catalogue.
+    pub scenario: Option<&'c crate::call::definition::Scenario>,
+}
+
+impl Choice<'_> {
+    /// The id stored with the application: the scenario's, else the sub-direction's.
+    pub fn id(&self) -> &str {
+        self.scenario
+            .map_or(self.subdirection.id.as_str(), |s| s.id.as_str())
+    }
+
+    /// The name as printed: 子方向 · 场景, or the sub-direction's.
+    pub fn name(&self) -> String {
+        match self.scenario {
+            Some(s) => format!("{} · {}", self.subdirection.name, s.name),
+            None => self.subdirection.name.clone(),
+        }
     }
 }

@@ -31,7 +31,7 @@ use checker::Checker;
 /// Where each top-level field is, by id: (section index, field index in the section).
 type FieldIndex = HashMap<String, (usize, usize)>;
 
-pub use compiled::{Call, CompiledPublication, CompiledRule, SlotLimits, Target};
+pub use compiled::{Call, Choice, CompiledPublication, CompiledRule, SlotLimits, Target};
 
 /// Variables a rule may read.
 pub const RULE_VARS: &[&str] = &["answers", "profile", "call", "direction", "subdirection"];

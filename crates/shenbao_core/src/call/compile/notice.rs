@@ -62,12 +62,24 @@ pub(super) fn check_directions<'d>(
                 "子方向",
                 &s.id,
             );
+            // A scenario's id is stored like a sub-direction's: unique within the direction.
+            for (k, sc) in s.scenarios.iter().enumerate() {
+                c.unique_id(
+                    &mut subs,
+                    &format!("direction[{i}].subdirection[{j}].scenario[{k}].id"),
+                    "子方向或场景",
+                    &sc.id,
+                );
+            }
         }
     }
     let all_subs: HashSet<&str> = def
         .directions
         .iter()
-        .flat_map(|d| d.subdirections.iter().map(|s| s.id.as_str()))
+        .flat_map(|d| d.subdirections.iter())
+        .flat_map(|s| {
+            std::iter::once(s.id.as_str()).chain(s.scenarios.iter().map(|x| x.id.as_str()))
+        })
         .collect();
     (directions, all_subs)
 }

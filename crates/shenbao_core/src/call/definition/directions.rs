@@ -54,4 +54,21 @@ pub struct Subdirection {
     /// Description from the notice.
     #[serde(default)]
     pub description: Option<String>,
+    /// Scenarios (场景) of a catalogue's third level (方向 → 子方向 → 场景); when present, an
+    /// application picks one of them instead of the sub-direction itself.
+    #[serde(default, rename = "scenario")]
+    pub scenarios: Vec<Scenario>,
+}
+
+/// A scenario (场景) under a sub-direction.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Stable id, snake_case ASCII, unique within its direction.
+    pub id: String,
+    /// Name as in the catalogue.
+    pub name: String,
+    /// Description from the catalogue.
+    #[serde(default)]
+    pub description: Option<String>,
 }

@@ -19,7 +19,7 @@ mod rules;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub use directions::{Direction, Routing, Subdirection};
+pub use directions::{Direction, Routing, Scenario, Subdirection};
 pub use form::{ChoiceOption, Condition, FieldDef, FieldKind, FileSlot, RegionLevel, Section};
 pub use review::{
     Criterion, GroupBy, LevelScope, OpinionBlock, Quota, ReviewLevel, SummaryColumn, SummaryTable,

@@ -72,9 +72,9 @@ impl Owned<'_> {
         let d = self.entry.call.direction(&self.app.direction);
         let mut name = d.map(|d| d.name.clone()).unwrap_or_default();
         if let (Some(d), Some(sub)) = (d, &self.app.subdirection)
-            && let Some(x) = d.subdirections.iter().find(|x| &x.id == sub)
+            && let Some(x) = self.entry.call.choice(&d.id, sub)
         {
-            name = format!("{name}（{}）", x.name);
+            name = format!("{name}（{}）", x.name());
         }
         name
     }

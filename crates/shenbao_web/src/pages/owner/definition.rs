@@ -359,10 +359,10 @@ pub async fn form_preview(
         if d.subdirections.is_empty() {
             choices.push((format!("direction={}", d.id), d.name.clone()));
         }
-        for sub in &d.subdirections {
+        for sub in call.choices(&d.id) {
             choices.push((
-                format!("direction={}&subdirection={}", d.id, sub.id),
-                format!("{}（{}）", d.name, sub.name),
+                format!("direction={}&subdirection={}", d.id, sub.id()),
+                format!("{}（{}）", d.name, sub.name()),
             ));
         }
     }
@@ -375,8 +375,8 @@ pub async fn form_preview(
     let d = call.direction(&direction).ok_or(AppError::NotFound)?;
     let subdirection = q
         .subdirection
-        .filter(|s| d.subdirections.iter().any(|x| &x.id == s))
-        .or_else(|| d.subdirections.first().map(|x| x.id.clone()));
+        .filter(|s| call.choice(&d.id, s).is_some())
+        .or_else(|| call.choices(&d.id).first().map(|x| x.id().to_string()));
     let target = shenbao_core::call::Target {
         direction: &direction,
         subdirection: subdirection.as_deref(),
