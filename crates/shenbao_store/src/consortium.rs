@@ -7,6 +7,10 @@
 
 use crate::{LockClass, Store, StoreError, Tx};
 
+/// The members of an application (`$1`), in order.
+const MEMBERS: &str = "SELECT position, uscc, name, region FROM consortium_members \
+                       WHERE application_id = $1 ORDER BY position";
+
 /// A named member.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct MemberRow {
@@ -37,13 +41,10 @@ impl Tx {
 
     /// The members of application `id`, in order.
     pub async fn members_of(&mut self, id: i64) -> Result<Vec<MemberRow>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT position, uscc, name, region FROM consortium_members \
-             WHERE application_id = $1 ORDER BY position",
-        )
-        .bind(id)
-        .fetch_all(&mut **self)
-        .await?)
+        Ok(sqlx::query_as(MEMBERS)
+            .bind(id)
+            .fetch_all(&mut **self)
+            .await?)
     }
 
     /// Where organisation code `uscc` takes part in `direction` of call `call_id`, besides
@@ -121,13 +122,10 @@ impl Tx {
 impl Store {
     /// The members of application `id`, in order.
     pub async fn members_of(&self, id: i64) -> Result<Vec<MemberRow>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT position, uscc, name, region FROM consortium_members \
-             WHERE application_id = $1 ORDER BY position",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(sqlx::query_as(MEMBERS)
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     /// The directions of the applications of call `call_id` whose consortium has a member with

@@ -194,18 +194,18 @@ impl Store {
         id: i64,
         uscc: &str,
     ) -> Result<Vec<OtherApplicationRow>, StoreError> {
-        Ok(sqlx::query_as(concat!(
-            "SELECT ",
-            other_columns!(),
-            " FROM applications a JOIN organisations o ON o.id = a.organisation_id \
-             WHERE o.uscc = $1 AND a.id <> $2 AND a.status <> $3 ORDER BY a.id DESC LIMIT $4"
-        ))
-        .bind(uscc)
-        .bind(id)
-        .bind(ApplicationStatus::Draft.as_str())
-        .bind(MAX_CANDIDATES)
-        .fetch_all(&self.pool)
-        .await?)
+        self.others_where(
+            concat!(
+                "SELECT ",
+                other_columns!(),
+                " FROM applications a JOIN organisations o ON o.id = a.organisation_id \
+                 WHERE o.uscc = $1 AND a.id <> $2 AND a.status <> $3 \
+                 ORDER BY a.id DESC LIMIT $4"
+            ),
+            uscc,
+            id,
+        )
+        .await
     }
 
     /// Other submitted applications (not drafts, not `id`) whose normalised project name is
@@ -215,17 +215,34 @@ impl Store {
         id: i64,
         title_key: &str,
     ) -> Result<Vec<OtherApplicationRow>, StoreError> {
-        Ok(sqlx::query_as(concat!(
-            "SELECT ",
-            other_columns!(),
-            " FROM applications a JOIN organisations o ON o.id = a.organisation_id \
-             WHERE a.title_key = $1 AND a.id <> $2 AND a.status <> $3 ORDER BY a.id DESC LIMIT $4"
-        ))
-        .bind(title_key)
-        .bind(id)
-        .bind(ApplicationStatus::Draft.as_str())
-        .bind(MAX_CANDIDATES)
-        .fetch_all(&self.pool)
-        .await?)
+        self.others_where(
+            concat!(
+                "SELECT ",
+                other_columns!(),
+                " FROM applications a JOIN organisations o ON o.id = a.organisation_id \
+                 WHERE a.title_key = $1 AND a.id <> $2 AND a.status <> $3 \
+                 ORDER BY a.id DESC LIMIT $4"
+            ),
+            title_key,
+            id,
+        )
+        .await
+    }
+
+    /// Runs `sql`, whose parameters are the value matched, the application left out, the
+    /// draft status and the limit.
+    async fn others_where(
+        &self,
+        sql: &'static str,
+        value: &str,
+        id: i64,
+    ) -> Result<Vec<OtherApplicationRow>, StoreError> {
+        Ok(sqlx::query_as(sql)
+            .bind(value)
+            .bind(id)
+            .bind(ApplicationStatus::Draft.as_str())
+            .bind(MAX_CANDIDATES)
+            .fetch_all(&self.pool)
+            .await?)
     }
 }

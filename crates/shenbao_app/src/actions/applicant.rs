@@ -288,10 +288,19 @@ pub async fn sector_choices(
         .organisation(app.organisation_id)
         .await?
         .ok_or(ActionError::NotFound)?;
-    // A zone's bureau carries its name as its sector, but it is not a sector department.
+    Ok(sectors_of(store, entry, &org.region).await?)
+}
+
+/// The sector departments with accounts in the city of `region`. A zone's bureau carries its
+/// name as its sector, but it is not a sector department: the call's zones are left out.
+async fn sectors_of(
+    store: &Store,
+    entry: &CallEntry,
+    region: &str,
+) -> Result<Vec<String>, StoreError> {
     let zones = &entry.call.def().units;
     Ok(store
-        .sector_units(&routing::city_of(&org.region))
+        .sector_units(&routing::city_of(region))
         .await?
         .into_iter()
         .filter(|s| !zones.iter().any(|z| &z.name == s))
@@ -603,7 +612,7 @@ async fn route(
     }
     let chosen = sector;
     let sector = if routing::routed_by_sector(entry.call, &app.direction) {
-        let choices = store.sector_units(&routing::city_of(&org.region)).await?;
+        let choices = sectors_of(store, entry, &org.region).await?;
         if !choices.iter().any(|c| c == sector) {
             return Ok(Err(if choices.is_empty() {
                 Problem::NoSector

@@ -57,6 +57,27 @@ async fn a_development_zone_reviews_beside_the_counties(db: TestDb) {
     .await;
     let (_, page) = app.get(&b2, &format!("/applications/{id2}/submit")).await;
     assert!(!page.contains(ZONE), "{page}");
+    // Posted as the sector by hand, it is refused too.
+    let version = page
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_default()
+        .to_string();
+    let r = b2
+        .post(app.url(&format!("/applications/{id2}/submit")))
+        .form(&[
+            ("csrf", csrf_of(&page)),
+            ("version", version),
+            ("justification", "已说明".to_string()),
+            ("accept", "1".to_string()),
+            ("sector", ZONE.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(where_is(&app, id2).await.0, "draft");
 }
 
 /// The 广东 call with 深圳 left out (深圳 organises its own).
