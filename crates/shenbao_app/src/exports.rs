@@ -184,6 +184,106 @@ async fn unit_summary_rows(
     Ok(shenbao_docs::summary_rows(call, table, &inputs)?)
 }
 
+/// Summary table `table` of `call` over every application at the owner level (forwarded by
+/// all units; of the table's directions, in the call's direction order, then in the order
+/// they arrived) as XLSX: the owner's own summary, the whole of a collection (摸底) in one
+/// sheet. The opinion column holds the opinion given at the table's level.
+pub async fn owner_summary_xlsx(
+    store: &Store,
+    call: &Call,
+    owner_level: &str,
+    table: usize,
+) -> anyhow::Result<Vec<u8>> {
+    let rows = owner_summary_rows(store, call, owner_level, table).await?;
+    Ok(shenbao_docs::summary_xlsx(call, table, &rows)?)
+}
+
+/// The same table as [`owner_summary_xlsx`], as DOCX.
+pub async fn owner_summary_docx(
+    store: &Store,
+    call: &Call,
+    owner_level: &str,
+    table: usize,
+) -> anyhow::Result<Vec<u8>> {
+    let rows = owner_summary_rows(store, call, owner_level, table).await?;
+    Ok(shenbao_docs::summary_docx(call, table, &rows)?)
+}
+
+/// Applications read per query while an owner's summary is built.
+const OWNER_SUMMARY_PAGE: i64 = 500;
+
+async fn owner_summary_rows(
+    store: &Store,
+    call: &Call,
+    owner_level: &str,
+    table: usize,
+) -> anyhow::Result<Vec<SummaryRow>> {
+    let def = call
+        .def()
+        .summaries
+        .get(table)
+        .ok_or_else(|| anyhow::anyhow!("no summary table {table}"))?;
+    let mut loaded = Vec::new();
+    for direction in &call.def().directions {
+        if !shenbao_core::call::applies(&def.directions, &direction.id) {
+            continue;
+        }
+        let mut after = None;
+        loop {
+            let page = store
+                .owner_applications(
+                    call.id(),
+                    owner_level,
+                    Some(&direction.id),
+                    after,
+                    OWNER_SUMMARY_PAGE,
+                )
+                .await?;
+            let Some(last) = page.last() else { break };
+            after = Some((last.submitted_at, last.id));
+            let full = page.len() as i64 == OWNER_SUMMARY_PAGE;
+            for row in page {
+                let snapshot = store.latest_snapshot(row.id).await?;
+                let answers: Map<String, Json> = snapshot
+                    .and_then(|s| serde_json::from_str(&s.answers).ok())
+                    .unwrap_or_default();
+                let opinion = store
+                    .reviews_of(row.id)
+                    .await?
+                    .into_iter()
+                    .find(|r| def.level.as_deref() == Some(r.level.as_str()))
+                    .map(|r| r.opinion)
+                    .unwrap_or_default();
+                let app = store
+                    .application(row.id)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("application {} vanished", row.id))?;
+                let profile = json!({ "name": row.organisation_name, "region": row.region });
+                loaded.push((app, row.region, opinion, answers, profile));
+            }
+            if !full {
+                break;
+            }
+        }
+    }
+    let inputs: Vec<shenbao_docs::SummaryInput<'_>> = loaded
+        .iter()
+        .enumerate()
+        .map(
+            |(i, (app, region, opinion, answers, profile))| shenbao_docs::SummaryInput {
+                direction: &app.direction,
+                subdirection: app.subdirection.as_deref(),
+                rank: u32::try_from(i + 1).unwrap_or(0),
+                region,
+                opinion,
+                answers,
+                profile,
+            },
+        )
+        .collect();
+    Ok(shenbao_docs::summary_rows(call, table, &inputs)?)
+}
+
 fn unit_ref(call: &Call, level: &ReviewLevel, unit: &str) -> UnitRef {
     UnitRef {
         call_id: call.id().to_string(),

@@ -399,6 +399,42 @@ pub mod diff {
 }
 
 /// Wording of the public results page (公示名单).
+/// What units send upward with their lists: the recommendation letter and the stamped scans.
+pub mod sending {
+    /// A stamped summary table's scan.
+    pub const SCAN_SUMMARY: &str = "加盖公章的汇总表扫描件";
+    /// A sealed letter's scan.
+    pub const SCAN_LETTER: &str = "盖章推荐函扫描件";
+    /// Forwarding before the scans are uploaded.
+    pub fn missing(labels: &[&str], source: Option<&str>) -> String {
+        let source = source.map(|s| format!("（{s}）")).unwrap_or_default();
+        format!("报送前请先上传{}{source}，再确认报送", labels.join("和"))
+    }
+    /// The addressee line of a letter.
+    pub fn addressee(to: &str) -> String {
+        format!("{to}：")
+    }
+    /// The seal line under a letter.
+    pub fn seal(unit: &str) -> String {
+        format!("{unit}（盖章）")
+    }
+    /// The date line under a letter.
+    pub const DATE: &str = "年　　月　　日";
+    /// The contact line under a letter.
+    pub const CONTACT: &str = "联系人：　　　　　　联系电话：";
+    /// The caption of the ranked list in a letter.
+    pub const LIST: &str = "推荐名单（按推荐顺序）";
+    /// The ranked list's column titles.
+    pub const COLUMNS: [&str; 4] = ["序号", "申报方向", "名称", "申报单位"];
+}
+
+/// Words of the printed documents that no call file gives.
+pub mod document {
+    /// The heading of the appendix that holds the fields a call marks `print = "appendix"`:
+    /// data the system collects for its own checks, printed after the official form.
+    pub const SYSTEM_APPENDIX: &str = "附：系统核验信息（非申报表内容，供审核参考）";
+}
+
 pub mod publication {
     /// Ends an introduction that was cut short.
     pub const ELLIPSIS: &str = "……";
@@ -507,6 +543,20 @@ pub mod definition {
     /// Weights do not add up.
     pub fn weights(direction: &str, sum: f64) -> String {
         format!("方向 `{direction}` 的评审指标权重合计为 {sum}，应为 100")
+    }
+    /// `sending` on the last level.
+    pub const SENDING_FROM_LAST: &str =
+        "最后一个评审层级不再向上报送，不能写 sending（推荐函、盖章扫描件）";
+    /// A letter scan asked for without a letter.
+    pub const LETTER_SCAN_WITHOUT_LETTER: &str =
+        "scans 要求上传推荐函扫描件，但没有写 [review_level.sending.letter]（推荐函的标题和正文）";
+    /// A field printed `inline` without a plain row before it.
+    pub const INLINE_AFTER_ROW: &str = "print = \"inline\" 的字段接在上一个字段的同一行打印，上一个字段须是同一章节中按行打印的普通字段";
+    /// A collection (摸底) call with a part only a contest has.
+    pub fn collection(part: &str) -> String {
+        format!(
+            "kind = \"collection\" 的征集只收集、审核和汇总，不设专家评审和结果公示，不能写 [{part}]"
+        )
     }
     /// Unsupported format version.
     pub fn format_version(found: u32, supported: u32) -> String {

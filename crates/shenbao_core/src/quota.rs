@@ -163,6 +163,7 @@ mod tests {
             opinion: None,
             instructions: None,
             quota: Some(quota),
+            sending: None,
         }
     }
 

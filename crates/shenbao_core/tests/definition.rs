@@ -680,3 +680,50 @@ fn a_three_level_catalogue_offers_its_scenarios() {
         "{err}"
     );
 }
+
+#[test]
+fn a_collection_has_no_criteria_and_no_publication() {
+    let collection = GOOD.replacen("year = 2025", "year = 2025\nkind = \"collection\"", 1);
+    let c = load_str("x.toml", &collection).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!c.def().kind.is_contest());
+    let extra = "[publication]\ntitle = \"answers.name\"\nintroduction = \"answers.name\"\n\n\
+                 [[criterion]]\nid = \"c\"\nname = \"创新\"\nweight = 100\nmax_score = 100\n\n\
+                 [commitment]";
+    let src = collection.replacen("[commitment]", extra, 1);
+    let err = load_str("x.toml", &src).expect_err("rejected");
+    let paths: Vec<&str> = err.problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, vec!["publication", "criterion"], "{err}");
+    assert!(
+        err.problems[0].message.contains("collection"),
+        "{}",
+        err.problems[0].message
+    );
+    // The same parts are fine in a contest.
+    let contest = GOOD.replacen("[commitment]", extra, 1);
+    load_str("x.toml", &contest).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn a_field_is_printed_on_the_form_unless_marked() {
+    let c = load_str("x.toml", GOOD).unwrap_or_else(|e| panic!("{e}"));
+    let print = |c: &call::Call| c.def().sections[0].fields[1].print;
+    assert_eq!(print(&c), call::definition::Print::Form);
+    for (word, want) in [
+        ("appendix", call::definition::Print::Appendix),
+        ("none", call::definition::Print::None),
+    ] {
+        let src = GOOD.replacen(
+            "kind = \"single_choice\"",
+            &format!("kind = \"single_choice\"\nprint = \"{word}\""),
+            1,
+        );
+        let c = load_str("x.toml", &src).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(print(&c), want);
+    }
+    let p = broken(
+        "kind = \"single_choice\"",
+        "kind = \"single_choice\"\nprint = \"somewhere\"",
+    );
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].2.contains("print"), "{p:?}");
+}

@@ -152,20 +152,35 @@ fn cover_lines_show_their_answers() {
 }
 
 #[test]
-fn every_seed_has_a_publication_block() {
+fn every_contest_seed_has_a_publication_block_and_the_survey_none() {
     for call in builtin::all().map(|r| r.expect("seed compiles")) {
-        assert!(
+        let contest = call.def().kind.is_contest();
+        assert_eq!(
             call.def().publication.is_some() && call.publication().is_some(),
-            "{} has no [publication]",
+            contest,
+            "{}: a contest has a [publication], a collection none",
+            call.id()
+        );
+        assert_eq!(
+            !call.def().criteria.is_empty(),
+            contest,
+            "{}: a contest has criteria, a collection none",
             call.id()
         );
     }
+    let survey = builtin::get("sd-2024-llm-survey")
+        .expect("the survey")
+        .expect("compiles");
+    assert!(!survey.def().kind.is_contest(), "the 摸底 is a collection");
 }
 
 #[test]
 fn every_valid_fixture_has_a_publication_title_and_introduction() {
     let mut checked = 0;
     for call in builtin::all().map(|r| r.expect("seed compiles")) {
+        if !call.def().kind.is_contest() {
+            continue;
+        }
         for fx in valid_fixtures(call.id()) {
             let app = Application {
                 target: Target {

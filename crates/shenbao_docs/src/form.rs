@@ -17,7 +17,7 @@
 
 use serde_json::{Map, Value as Json};
 use shenbao_core::call::Target;
-use shenbao_core::call::definition::{FieldDef, FieldKind, OpinionBlock};
+use shenbao_core::call::definition::{FieldDef, FieldKind, OpinionBlock, Print};
 use shenbao_core::call::{Call, definition::Commitment};
 use shenbao_core::diff::{computed_text, display};
 use shenbao_core::form::{Application, selected, validate};
@@ -100,6 +100,12 @@ pub fn blank_application_pdf(
     crate::render_pdf::pdf(fonts, &blank_layout(call, target))
 }
 
+/// The printed rows of the blank form of `target`, one line each (module `outline`): what
+/// a test holds against the template's rows.
+pub fn blank_outline(call: &Call, target: Target<'_>) -> Vec<String> {
+    crate::outline::outline(&blank_layout(call, target))
+}
+
 /// The filled form's layout.
 fn application_layout(call: &Call, app: &Application<'_>, extras: &FormExtras) -> Document {
     let report = validate(call, app.target, app.answers);
@@ -179,17 +185,34 @@ impl Form<'_> {
             doc.page_break();
         }
 
+        // Fields the call marks `print = "appendix"`: after the form, under a heading of
+        // their own.
+        let mut appendix: Vec<&FieldDef> = Vec::new();
         for section in call.sections_for(&self.target) {
+            let visible = |f: &&FieldDef| !self.hidden.contains(&f.id);
+            appendix.extend(
+                section
+                    .fields
+                    .iter()
+                    .filter(visible)
+                    .filter(|f| f.print == Print::Appendix),
+            );
             let shown: Vec<&FieldDef> = section
                 .fields
                 .iter()
-                .filter(|f| !self.hidden.contains(&f.id))
+                .filter(visible)
+                .filter(|f| matches!(f.print, Print::Form | Print::Inline))
                 .collect();
-            // A section hidden by a choice (联合体协议书 of a single applicant) is left out.
+            // A section hidden by a choice (联合体协议书 of a single applicant) is left out,
+            // and so is one whose fields are all system data.
             if !section.fields.is_empty() && shown.is_empty() {
                 continue;
             }
-            doc.para(Para::new(Style::Heading, &section.title));
+            // A form that is one table (山东 调研表) has a section named as the form: the title
+            // is printed once.
+            if section.title != title {
+                doc.para(Para::new(Style::Heading, &section.title));
+            }
             if let Some(help) = &section.help {
                 for line in help.lines().filter(|l| !l.trim().is_empty()) {
                     doc.para(Para::new(Style::Help, line));
@@ -251,10 +274,12 @@ impl Form<'_> {
             });
         }
 
-        doc.page_break();
-        commitment(&mut doc, &def.commitment, self.answers, None);
+        if def.commitment.printed {
+            doc.page_break();
+            commitment(&mut doc, &def.commitment, self.answers, None);
+        }
         // 联合申报的，所有申报单位均需提供真实性承诺书: one more per member, naming it.
-        for m in &extras.members {
+        for m in extras.members.iter().filter(|_| def.commitment.printed) {
             doc.page_break();
             let who = shenbao_core::messages::consortium::member_commitment(&m.name, &m.uscc);
             commitment(&mut doc, &def.commitment, self.answers, Some(&who));
@@ -268,6 +293,18 @@ impl Form<'_> {
                 doc.para(Para::new(Style::Cell, ""));
                 doc.table(opinion_box(block, filled));
             }
+        }
+        if !appendix.is_empty() {
+            doc.page_break();
+            doc.para(Para::new(
+                Style::Heading,
+                shenbao_core::messages::document::SYSTEM_APPENDIX,
+            ));
+            let mut table = SectionTable::default();
+            for (i, f) in appendix.iter().enumerate() {
+                self.field(&mut doc, &mut table, f, appendix.get(i + 1).copied());
+            }
+            table.flush(&mut doc);
         }
         doc
     }
@@ -283,6 +320,10 @@ impl Form<'_> {
         let Some(kind) = f.kind else { return };
         let answers = self.answers;
         let value = answers.get(&f.id);
+        if f.print == Print::Inline {
+            table.append(&shown(f, kind, value, answers));
+            return;
+        }
         match kind {
             FieldKind::Heading if f.tick_direction => {
                 // 申报方向（请√选一项）: the call's directions, the application's ticked.
@@ -327,21 +368,35 @@ impl Form<'_> {
             }
             FieldKind::SingleChoice | FieldKind::MultiChoice => {
                 let chosen = selected(value);
+                // Options that the form explains (山东 产品所属种类: 基础大模型：参数量大…) get a
+                // line each, with their explanation; others share one line.
+                let explained = f.options.iter().any(|o| o.help().is_some());
+                let mut paras = Vec::new();
                 let mut p = Para::new(Style::Cell, "");
                 for (i, option) in f.options.iter().enumerate() {
                     let v = option.value();
-                    let text = if chosen.iter().any(|c| c == v) {
+                    let mut text = if chosen.iter().any(|c| c == v) {
                         let shown = display(f, kind, Some(&Json::String(v.to_string())), answers);
                         format!("{CHECKED}{shown}")
                     } else {
                         format!("{UNCHECKED}{v}")
                     };
+                    if let Some(help) = option.help() {
+                        text = format!("{text}：{help}");
+                    }
+                    if explained {
+                        paras.push(Para::new(Style::Cell, "").kept(&text));
+                        continue;
+                    }
                     if i > 0 {
                         p = p.span("  ", false);
                     }
                     p = p.kept(&text);
                 }
-                table.field(f.group.as_deref(), &label_text(f), Cell::of(vec![p]));
+                if !explained {
+                    paras.push(p);
+                }
+                table.field(f.group.as_deref(), &label_text(f), Cell::of(paras));
             }
             FieldKind::Computed => table.field(
                 f.group.as_deref(),

@@ -257,6 +257,19 @@ impl SectionTable {
         self.rows.push(row);
     }
 
+    /// Adds `text` after the value of the last row (a field printed `inline`).
+    pub fn append(&mut self, text: &str) {
+        let value = self
+            .rows
+            .last_mut()
+            .and_then(|r| r.last_mut())
+            .and_then(|c| c.paras.last_mut());
+        if let (Some(p), false) = (value, text.is_empty()) {
+            let sep = if p.spans.is_empty() { "" } else { " " };
+            *p = std::mem::replace(p, Para::new(p.style, "")).span(&format!("{sep}{text}"), false);
+        }
+    }
+
     /// A row with one cell over the whole width.
     pub fn full_width(&mut self, cell: Cell) {
         self.group = None;

@@ -23,7 +23,9 @@ mod form;
 mod header_rows;
 mod layout;
 mod letters;
+mod outline;
 mod package;
+mod recommendation;
 mod render_docx;
 mod render_pdf;
 mod summary_docx;
@@ -31,12 +33,15 @@ mod summary_docx;
 pub use fonts::{FONT_DIR_ENV, FontFiles, Fonts};
 pub use form::{
     ConsortiumMember, FilledOpinion, FormExtras, application_docx, application_pdf,
-    blank_application_docx, blank_application_pdf,
+    blank_application_docx, blank_application_pdf, blank_outline,
 };
 pub use letters::{Letter, letter_docx, letter_pdf};
 pub use package::{
     FormFormat, FormRenderer, PackageApplication, PackageAttachment, PackageWriter, RenderedForm,
     attachment_names, safe_name,
+};
+pub use recommendation::{
+    LetterInput, LetterLine, letter_text, recommendation_docx, recommendation_pdf,
 };
 pub use summary_docx::summary_docx;
 

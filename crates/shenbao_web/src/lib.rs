@@ -200,6 +200,8 @@ routes! {
     "/owner/{call}/ranking" [GET] => get(pages::owner::ranking_page),
     "/owner/{call}/ranking/select" [POST] => post(pages::owner::select),
     "/owner/{call}/ranking/unselect" [POST] => post(pages::owner::unselect),
+    "/owner/{call}/received" [GET] => get(pages::owner::received_page),
+    "/owner/{call}/summary/{table}" [GET] => get(pages::owner::owner_summary),
     "/owner/{call}/publish" [GET, POST] => get(pages::owner::publish_form).post(pages::owner::publish),
     "/expert" [GET] => get(pages::expert::list_assignments),
     "/expert/assignments/{id}" [GET, POST] => get(pages::expert::show_assignment).post(pages::expert::save_assignment),

@@ -391,6 +391,11 @@ pub const OWNER_SELECTED_N: &str = "已设为入选：";
 pub const OWNER_UNSELECTED: &str = "已取消入选";
 /// Owner: nothing changes after publication.
 pub const OWNER_PUBLISHED_LOCKED: &str = "结果已公布，入选名单和评审分配不能再更改";
+/// Owner: experts, selection and results asked of a collection call.
+pub const OWNER_COLLECTION: &str =
+    "本征集为摸底调查，只收集、审核和汇总，不设专家评审、入选和结果公示";
+/// Owner: the file name's ending of a summary table over every unit.
+pub const OWNER_SUMMARY_SUFFIX: &str = "全部报送单位";
 /// Owner: confirmation missing.
 pub const OWNER_PUBLISH_CONFIRM_NEEDED: &str = "请勾选确认后再公布";
 /// Owner: published.

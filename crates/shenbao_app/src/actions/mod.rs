@@ -148,6 +148,8 @@ pub enum Refusal {
     NoNextLevel,
     /// The call's results are published: selection, scores and assignments are frozen.
     Published,
+    /// Experts, selection or publication asked of a collection call (摸底), which has none.
+    Collection,
     /// A selection changed meanwhile (another owner's tab): nothing was selected.
     SelectionStale,
     /// The expert's scores are submitted: the sheet is frozen.

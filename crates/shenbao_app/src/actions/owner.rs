@@ -7,7 +7,7 @@
 
 use serde_json::json;
 use shenbao_core::call::Call;
-use shenbao_core::call::definition::LevelScope;
+use shenbao_core::call::definition::{CallKind, LevelScope};
 use shenbao_store::{
     ASSIGNMENT_CONFLICT, ASSIGNMENT_SUBMITTED, ASSIGNMENT_TAKEN, ApplicationStatus, AssignmentRow,
     AutoAssign, AutoAssignOutcome, NewAssignment, NewConflict, PUBLISHED, Role, Store, StoreError,
@@ -46,6 +46,20 @@ pub fn owned_call<'c>(
             shenbao_core::routing::owns_call(user.role, user.scope_region.as_deref(), e.call)
         })
         .ok_or(ActionError::NotFound)
+}
+
+/// Call `call_id` as [`owned_call`] finds it, refused with [`Refusal::Collection`] when it
+/// is a collection (摸底): experts, selection and publication belong to contests.
+pub fn owned_contest<'c>(
+    calls: &'c CallRegistry,
+    user: &UserRow,
+    call_id: &str,
+) -> Result<&'c CallEntry, ActionError> {
+    let entry = owned_call(calls, user, call_id)?;
+    if entry.call.def().kind == CallKind::Collection {
+        return Err(ActionError::Refused(Refusal::Collection));
+    }
+    Ok(entry)
 }
 
 /// Refused when the call's results are published (read before writing, for a clear answer;
@@ -91,7 +105,7 @@ pub async fn add_to_pool(
     call_id: &str,
     username: &str,
 ) -> Result<bool, ActionError> {
-    owned_call(calls, actor.user, call_id)?;
+    owned_contest(calls, actor.user, call_id)?;
     let expert = expert_named(store, username).await?;
     let mut tx = store.begin().await?;
     let added = tx.add_pool_expert(call_id, expert.id, actor.now).await?;
@@ -114,7 +128,7 @@ pub async fn remove_from_pool(
     call_id: &str,
     user_id: i64,
 ) -> Result<(), ActionError> {
-    owned_call(calls, actor.user, call_id)?;
+    owned_contest(calls, actor.user, call_id)?;
     let mut tx = store.begin().await?;
     tx.remove_pool_expert(call_id, user_id).await?;
     tx.audit(&actor.audit(
@@ -149,7 +163,7 @@ pub async fn declare_conflict(
     organisation: &OrganisationRef,
     reason: &str,
 ) -> Result<(), ActionError> {
-    owned_call(calls, actor.user, call_id)?;
+    owned_contest(calls, actor.user, call_id)?;
     let expert = expert_named(store, username).await?;
     let organisation = match organisation {
         OrganisationRef::Id(id) => store.organisation(*id).await?,
@@ -195,7 +209,7 @@ pub async fn remove_conflict(
     user_id: i64,
     organisation_id: i64,
 ) -> Result<(), ActionError> {
-    owned_call(calls, actor.user, call_id)?;
+    owned_contest(calls, actor.user, call_id)?;
     let mut tx = store.begin().await?;
     tx.remove_conflict(call_id, user_id, organisation_id)
         .await?;
@@ -221,7 +235,7 @@ pub async fn assign(
     application_id: Option<i64>,
     username: &str,
 ) -> Result<Done<AssignmentRow>, ActionError> {
-    let entry = owned_call(calls, actor.user, call_id)?;
+    let entry = owned_contest(calls, actor.user, call_id)?;
     not_published(store, call_id).await?;
     let app = match application_id {
         Some(id) => store.application(id).await?,
@@ -288,7 +302,7 @@ pub async fn unassign(
     call_id: &str,
     id: i64,
 ) -> Result<(), ActionError> {
-    owned_call(calls, actor.user, call_id)?;
+    owned_contest(calls, actor.user, call_id)?;
     not_published(store, call_id).await?;
     if store
         .assignment(id)
@@ -327,7 +341,7 @@ pub async fn auto_assign(
     per_application: usize,
     direction: Option<&str>,
 ) -> Result<Done<AutoAssignOutcome>, ActionError> {
-    let entry = owned_call(calls, actor.user, call_id)?;
+    let entry = owned_contest(calls, actor.user, call_id)?;
     not_published(store, call_id).await?;
     if !(1..=MAX_PER_APPLICATION).contains(&per_application) {
         return Err(ActionError::Incomplete(vec![
@@ -386,7 +400,7 @@ pub async fn select(
     call_id: &str,
     ids: &[i64],
 ) -> Result<Vec<i64>, ActionError> {
-    owned_call(calls, actor.user, call_id)?;
+    owned_contest(calls, actor.user, call_id)?;
     not_published(store, call_id).await?;
     if ids.is_empty() {
         return Err(ActionError::Incomplete(vec![Problem::NothingSelected]));
@@ -427,7 +441,7 @@ pub async fn unselect(
     call_id: &str,
     id: i64,
 ) -> Result<(), ActionError> {
-    owned_call(calls, actor.user, call_id)?;
+    owned_contest(calls, actor.user, call_id)?;
     not_published(store, call_id).await?;
     if store
         .application(id)
@@ -463,7 +477,7 @@ pub async fn publish(
     call_id: &str,
     confirmed: bool,
 ) -> Result<Done<()>, ActionError> {
-    owned_call(calls, actor.user, call_id)?;
+    owned_contest(calls, actor.user, call_id)?;
     not_published(store, call_id).await?;
     if !confirmed {
         return Err(ActionError::Incomplete(vec![Problem::ConfirmationNeeded]));

@@ -26,15 +26,25 @@ const CALL: &str = "sd-2024-llm-survey";
 /// (every file attached), and the bureau of the applicant's city (青岛, 370200).
 struct World {
     calls: CallRegistry,
+    /// The call of the application.
+    call: &'static str,
     applicant: UserRow,
     bureau: UserRow,
     id: i64,
 }
 
+/// A contest among the seeds, for what a collection has not (experts, selection, results):
+/// 山东's 典型应用案例, its fixture, and the bureau of the fixture's city (济南).
+const CONTEST: (&str, &str, &str) = ("sd-2024-llm-cases", "case.valid.json", "370100");
+
 fn fixture() -> Json {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shenbao_core/tests/fixtures/sd-2024-llm-survey/enterprise.valid.json"
+    fixture_of(CALL, "enterprise.valid.json")
+}
+
+fn fixture_of(call: &str, file: &str) -> Json {
+    let path = format!(
+        "{}/../shenbao_core/tests/fixtures/{call}/{file}",
+        env!("CARGO_MANIFEST_DIR")
     );
     serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json")
 }
@@ -44,8 +54,17 @@ fn user(name: &str, role: Role, region: Option<&str>) -> NewUser {
 }
 
 async fn world(store: &Store) -> World {
+    world_of(store, CALL, fixture(), "370200").await
+}
+
+/// The world of [`CONTEST`].
+async fn contest_world(store: &Store) -> World {
+    let (call, file, bureau) = CONTEST;
+    world_of(store, call, fixture_of(call, file), bureau).await
+}
+
+async fn world_of(store: &Store, call: &'static str, fx: Json, bureau_region: &str) -> World {
     let calls = CallRegistry::load(store, true, NOW).await.expect("calls");
-    let fx = fixture();
     let profile = &fx["profile"];
     let (_, applicant) = store
         .register_applicant(
@@ -60,13 +79,13 @@ async fn world(store: &Store) -> World {
         .await
         .expect("register");
     let bureau = store
-        .create_user(&user("qingdao", Role::Bureau, Some("370200")))
+        .create_user(&user("qingdao", Role::Bureau, Some(bureau_region)))
         .await
         .expect("bureau");
     let app = store
         .create_application(
             &NewApplication {
-                call_id: CALL.to_string(),
+                call_id: call.to_string(),
                 call_version: 1,
                 direction: fx["direction"].as_str().expect("test step").to_string(),
                 subdirection: None,
@@ -107,6 +126,7 @@ async fn world(store: &Store) -> World {
     }
     World {
         calls,
+        call,
         applicant,
         bureau,
         id: app.id,
@@ -239,7 +259,7 @@ async fn at_owner_level(store: &Store, w: &World) -> OwnerSide {
         .await
         .expect("expert");
     store
-        .add_pool_expert(CALL, expert.id, NOW)
+        .add_pool_expert(w.call, expert.id, NOW)
         .await
         .expect("pool");
     OwnerSide { owner, expert }

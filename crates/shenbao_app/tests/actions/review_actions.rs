@@ -203,7 +203,7 @@ async fn an_outbox_row_is_delivered_exactly_once(db: TestDb) {
 
 async fn assigning_scoring_and_publishing_are_each_all_or_nothing(db: TestDb) {
     let store = &db.store;
-    let w = world(store).await;
+    let w = contest_world(store).await;
     let o = at_owner_level(store, &w).await;
     let owner = actor(&o.owner);
     // Rights and input: a bureau account sees nothing; a wrong name is named.
@@ -211,18 +211,18 @@ async fn assigning_scoring_and_publishing_are_each_all_or_nothing(db: TestDb) {
         store,
         &w.calls,
         actor(&w.bureau),
-        CALL,
+        w.call,
         Some(w.id),
         "expert",
     )
     .await;
     assert!(matches!(err, Err(ActionError::NotFound)), "{err:?}");
-    let err = owner::assign(store, &w.calls, owner, CALL, Some(w.id), "nobody").await;
+    let err = owner::assign(store, &w.calls, owner, w.call, Some(w.id), "nobody").await;
     assert!(
         matches!(&err, Err(ActionError::Incomplete(p)) if p == &[Problem::UserUnknown]),
         "{err:?}"
     );
-    let err = owner::assign(store, &w.calls, owner, CALL, Some(w.id), "applicant").await;
+    let err = owner::assign(store, &w.calls, owner, w.call, Some(w.id), "applicant").await;
     assert!(
         matches!(&err, Err(ActionError::Incomplete(p)) if p == &[Problem::NotAnExpert]),
         "{err:?}"
@@ -230,12 +230,12 @@ async fn assigning_scoring_and_publishing_are_each_all_or_nothing(db: TestDb) {
     // A failure after the assignment is written keeps nothing of it.
     let before = trace(store, w.id).await;
     fail_inserts_into(store, "audit_log").await;
-    let err = owner::assign(store, &w.calls, owner, CALL, Some(w.id), "expert").await;
+    let err = owner::assign(store, &w.calls, owner, w.call, Some(w.id), "expert").await;
     assert!(matches!(err, Err(ActionError::Store(_))), "{err:?}");
     heal(store, "audit_log").await;
     assert!(sheets(store, w.id).await.is_empty());
     assert_eq!(trace(store, w.id).await, before);
-    let done = owner::assign(store, &w.calls, owner, CALL, Some(w.id), "expert")
+    let done = owner::assign(store, &w.calls, owner, w.call, Some(w.id), "expert")
         .await
         .expect("assign");
     let row = store
@@ -246,18 +246,18 @@ async fn assigning_scoring_and_publishing_are_each_all_or_nothing(db: TestDb) {
     assert_eq!(
         News::from_row(&row).expect("news"),
         News::Assigned {
-            call_id: CALL.to_string(),
+            call_id: w.call.to_string(),
             experts: vec![o.expert.id],
         }
     );
-    let err = owner::assign(store, &w.calls, owner, CALL, Some(w.id), "expert").await;
+    let err = owner::assign(store, &w.calls, owner, w.call, Some(w.id), "expert").await;
     assert!(
         matches!(&err, Err(ActionError::Incomplete(p)) if p == &[Problem::ExpertAlreadyAssigned]),
         "{err:?}"
     );
     // The expert's submission: an audit failure leaves the sheet unsubmitted.
     let criteria =
-        shenbao_core::review::criteria_for(w.calls.get(CALL).expect("call").call, "enterprise");
+        shenbao_core::review::criteria_for(w.calls.get(w.call).expect("call").call, "enterprise");
     let sheet = expert::Sheet {
         scores: criteria.iter().map(|c| (c.id.clone(), 0.0)).collect(),
         comments: Default::default(),
@@ -275,42 +275,48 @@ async fn assigning_scoring_and_publishing_are_each_all_or_nothing(db: TestDb) {
         .await
         .expect("submit scores");
     assert_eq!(sheets(store, w.id).await, [(o.expert.id, true)]);
-    let err = owner::unassign(store, &w.calls, owner, CALL, assignment).await;
+    let err = owner::unassign(store, &w.calls, owner, w.call, assignment).await;
     assert!(
         matches!(&err, Err(ActionError::Incomplete(p)) if p == &[Problem::AssignmentSubmitted]),
         "{err:?}"
     );
     // Selection, then publication: an outbox failure leaves the call unpublished.
     assert_eq!(
-        owner::select(store, &w.calls, owner, CALL, &[w.id])
+        owner::select(store, &w.calls, owner, w.call, &[w.id])
             .await
             .expect("select"),
         [w.id]
     );
-    let err = owner::publish(store, &w.calls, owner, CALL, false).await;
+    let err = owner::publish(store, &w.calls, owner, w.call, false).await;
     assert!(
         matches!(&err, Err(ActionError::Incomplete(p)) if p == &[Problem::ConfirmationNeeded]),
         "{err:?}"
     );
     let selected = trace(store, w.id).await;
     fail_inserts_into(store, "outbox").await;
-    let err = owner::publish(store, &w.calls, owner, CALL, true).await;
+    let err = owner::publish(store, &w.calls, owner, w.call, true).await;
     assert!(matches!(err, Err(ActionError::Store(_))), "{err:?}");
     heal(store, "outbox").await;
-    assert!(store.publication(CALL).await.expect("test step").is_none());
+    assert!(
+        store
+            .publication(w.call)
+            .await
+            .expect("test step")
+            .is_none()
+    );
     assert_eq!(trace(store, w.id).await, selected);
-    let done = owner::publish(store, &w.calls, owner, CALL, true)
+    let done = owner::publish(store, &w.calls, owner, w.call, true)
         .await
         .expect("publish");
     assert_eq!(done.outbox.len(), 1);
     // Published: everything it rests on is frozen.
     let published = trace(store, w.id).await;
-    let err = owner::unselect(store, &w.calls, owner, CALL, w.id).await;
+    let err = owner::unselect(store, &w.calls, owner, w.call, w.id).await;
     assert!(
         matches!(err, Err(ActionError::Refused(Refusal::Published))),
         "{err:?}"
     );
-    let err = owner::publish(store, &w.calls, owner, CALL, true).await;
+    let err = owner::publish(store, &w.calls, owner, w.call, true).await;
     assert!(
         matches!(err, Err(ActionError::Refused(Refusal::Published))),
         "{err:?}"
@@ -320,15 +326,15 @@ async fn assigning_scoring_and_publishing_are_each_all_or_nothing(db: TestDb) {
 
 async fn automatic_assignment_announces_the_experts_it_gave_work(db: TestDb) {
     let store = &db.store;
-    let w = world(store).await;
+    let w = contest_world(store).await;
     let o = at_owner_level(store, &w).await;
     let owner = actor(&o.owner);
-    let err = owner::auto_assign(store, &w.calls, owner, CALL, 0, None).await;
+    let err = owner::auto_assign(store, &w.calls, owner, w.call, 0, None).await;
     assert!(
         matches!(&err, Err(ActionError::Incomplete(p)) if p == &[Problem::PerApplicationOutOfRange]),
         "{err:?}"
     );
-    let done = owner::auto_assign(store, &w.calls, owner, CALL, 1, Some("enterprise"))
+    let done = owner::auto_assign(store, &w.calls, owner, w.call, 1, Some("case"))
         .await
         .expect("auto");
     assert_eq!(done.value.assigned, 1);
@@ -344,12 +350,12 @@ async fn automatic_assignment_announces_the_experts_it_gave_work(db: TestDb) {
     assert_eq!(
         News::from_row(&row).expect("news"),
         News::Assigned {
-            call_id: CALL.to_string(),
+            call_id: w.call.to_string(),
             experts: vec![o.expert.id],
         }
     );
     // Nothing more to give: no news.
-    let again = owner::auto_assign(store, &w.calls, owner, CALL, 1, None)
+    let again = owner::auto_assign(store, &w.calls, owner, w.call, 1, None)
         .await
         .expect("auto again");
     assert_eq!(again.value.assigned, 0);
@@ -372,10 +378,36 @@ async fn automatic_assignment_announces_the_experts_it_gave_work(db: TestDb) {
         .await
         .expect("recuse");
     assert!(sheets(store, w.id).await.is_empty());
-    assert_eq!(store.conflicts(CALL).await.expect("test step").len(), 1);
+    assert_eq!(store.conflicts(w.call).await.expect("test step").len(), 1);
+}
+
+/// A collection (the 摸底 survey) at its owner: no expert, assignment, selection or
+/// publication, each refused with the reason and nothing written.
+async fn a_collection_has_no_experts_selection_or_results(db: TestDb) {
+    let store = &db.store;
+    let w = world(store).await;
+    let o = at_owner_level(store, &w).await;
+    let owner = actor(&o.owner);
+    let before = trace(store, w.id).await;
+    let collection =
+        |r: &Result<_, ActionError>| matches!(r, Err(ActionError::Refused(Refusal::Collection)));
+    let r = owner::assign(store, &w.calls, owner, w.call, Some(w.id), "expert").await;
+    assert!(collection(&r.map(|_| ())), "assign");
+    let r = owner::auto_assign(store, &w.calls, owner, w.call, 2, None).await;
+    assert!(collection(&r.map(|_| ())), "auto assign");
+    let r = owner::add_to_pool(store, &w.calls, owner, w.call, "expert").await;
+    assert!(collection(&r.map(|_| ())), "pool");
+    let r = owner::select(store, &w.calls, owner, w.call, &[w.id]).await;
+    assert!(collection(&r.map(|_| ())), "select");
+    let r = owner::publish(store, &w.calls, owner, w.call, true).await;
+    assert!(collection(&r.map(|_| ())), "publish");
+    assert_eq!(trace(store, w.id).await, before, "nothing written");
+    assert!(sheets(store, w.id).await.is_empty());
+    assert!(store.publication(w.call).await.expect("read").is_none());
 }
 
 shenbao_store::on_both_databases!(
+    a_collection_has_no_experts_selection_or_results,
     deciding_writes_together_and_a_failure_writes_nothing,
     forwarding_moves_the_list_once_and_all_or_nothing,
     an_outbox_row_is_delivered_exactly_once,

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::{Map, Value as Json};
-use shenbao_core::call::definition::{FieldDef, FieldKind};
+use shenbao_core::call::definition::{FieldDef, FieldKind, Print};
 use shenbao_core::call::{Call, Target};
 use shenbao_core::form::{Application, FileMeta, validate};
 use shenbao_core::output::{cover_lines, text_of};
@@ -161,15 +161,18 @@ pub fn expected_texts(call: &Call, fx: &Fixture) -> (Vec<String>, Vec<String>) {
         call.direction(&fx.direction)
             .and_then(|d| d.form_title.clone())
             .unwrap_or_else(|| call.def().form_title.clone()),
-        call.def().commitment.title.clone(),
     ];
-    texts.extend(
-        call.def()
-            .commitment
-            .signatures
-            .iter()
-            .map(|s| s.trim().to_string()),
-    );
+    // A commitment the form does not print (山东 摸底) is accepted online only.
+    if call.def().commitment.printed {
+        texts.push(call.def().commitment.title.clone());
+        texts.extend(
+            call.def()
+                .commitment
+                .signatures
+                .iter()
+                .map(|s| s.trim().to_string()),
+        );
+    }
     for line in cover_lines(call, &report.answers, Some(&fx.profile)) {
         texts.push(line.label);
         texts.push(line.text);
@@ -195,7 +198,7 @@ pub fn answer_texts(call: &Call, fx: &Fixture) -> (Vec<String>, Vec<String>) {
     let mut unchosen = Vec::new();
     for section in call.sections_for(&target) {
         for f in &section.fields {
-            if !report.hidden.contains(&f.id) {
+            if !report.hidden.contains(&f.id) && f.print != Print::None {
                 expected(f, &report.answers, &mut answers, &mut unchosen);
             }
         }

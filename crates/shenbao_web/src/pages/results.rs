@@ -12,6 +12,7 @@ use super::public::render;
 use crate::ServerState;
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::strings as s;
 
 /// A selected case.
 pub struct ResultLine {
@@ -48,6 +49,9 @@ pub async fn show_results(
 ) -> Result<Html<String>, AppError> {
     let entry = state.calls.get(&call_id).ok_or(AppError::NotFound)?;
     let call = entry.call;
+    if !call.def().kind.is_contest() {
+        return Err(AppError::Refused(s::OWNER_COLLECTION.to_string()));
+    }
     let publication = state.store.publication(&call_id).await?;
     let (rows, next) = match &publication {
         None => (Vec::new(), None),

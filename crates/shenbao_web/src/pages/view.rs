@@ -106,6 +106,7 @@ pub(crate) fn refusal_text(entry: Option<&CallEntry>, refusal: &Refusal) -> Stri
         Refusal::ConfirmationNeeded => s::REVIEW_CONFIRM_NEEDED.to_string(),
         Refusal::NoNextLevel => s::REVIEW_NO_NEXT.to_string(),
         Refusal::Published => s::OWNER_PUBLISHED_LOCKED.to_string(),
+        Refusal::Collection => s::OWNER_COLLECTION.to_string(),
         Refusal::SelectionStale => s::OWNER_SELECT_STALE.to_string(),
         Refusal::ScoresSubmitted => s::EXPERT_READONLY.to_string(),
         Refusal::StateMove { from, to } => s::call_state_move(from.label(), to.label()),

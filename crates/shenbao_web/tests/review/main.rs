@@ -149,6 +149,87 @@ async fn post(
 /// assigns them automatically, both score every criterion and submit, the owner selects the
 /// best of each direction by cut-off and publishes. Checks the results page, each applicant's
 /// outcome, and that everyone was told along the way.
+/// A collection call (摸底) at its owner once the bureaus forwarded `applications`: the owner
+/// sees each one received and the summary tables over all of them, and no expert, ranking,
+/// selection or results page exists for it.
+async fn owner_collects(
+    app: &App,
+    call: &str,
+    applications: &[(i64, &reqwest::Client)],
+    tag: &str,
+) {
+    let owner = reviewer(app, &format!("ting_{tag}"), Role::Owner, None, None).await;
+    let entry = app.calls.get(call).unwrap().call;
+    let (status, html) = app.get(&owner, &format!("/owner/{call}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("收到的申报与汇总表"), "{call}: the tab");
+    for tab in ["专家库与回避", "分配评审专家", "评分排名与入选", "公布结果"]
+    {
+        assert!(!html.contains(tab), "{call}: no {tab} tab on a collection");
+    }
+    let (status, html) = app.get(&owner, &format!("/owner/{call}/received")).await;
+    assert_eq!(status, StatusCode::OK);
+    for (id, _) in applications {
+        assert!(
+            html.contains(&format!("/review/{call}/applications/{id}")),
+            "{call}: application {id} received"
+        );
+        let (status, _) = app
+            .get(&owner, &format!("/review/{call}/applications/{id}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{call}: the owner reads {id}");
+    }
+    // Every summary table of the call over what was received, with the notice's title.
+    let mut rows = 0;
+    for t in &entry.def().summaries {
+        let cells = summary_cells(
+            app,
+            &owner,
+            &format!("/owner/{call}/summary/{}?format=xlsx", t.id),
+        )
+        .await;
+        assert_eq!(cells[0][0], t.title, "{call}");
+        let first = 2 + t.header_lines.len() + usize::from(t.group_by.is_some());
+        rows += cells
+            .iter()
+            .skip(first)
+            .filter(|r| r.first().is_some_and(|c| c.parse::<u32>().is_ok()))
+            .count();
+        let r = owner
+            .get(app.url(&format!("/owner/{call}/summary/{}?format=docx", t.id)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{call}: the DOCX summary");
+    }
+    assert_eq!(rows, applications.len(), "{call}: one summary row each");
+    // No experts, ranking, selection or results.
+    for path in ["experts", "assignments", "ranking", "publish"] {
+        let (status, html) = app.get(&owner, &format!("/owner/{call}/{path}")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{call}: {path}");
+        assert!(html.contains("本征集为摸底调查"), "{call}: {path}: {html}");
+    }
+    let anyone = app.browser();
+    let (status, _) = app.get(&anyone, &format!("/calls/{call}/results")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{call}: no results page");
+    let r = post(
+        app,
+        &owner,
+        &format!("/owner/{call}/assignments/auto"),
+        &[("per_application", "2"), ("direction", "")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "{call}: no experts");
+    // Applications stay where they arrived: submitted, at the province.
+    for (id, b) in applications {
+        let (_, html) = app.get(b, &format!("/applications/{id}")).await;
+        assert!(
+            html.contains("已提交"),
+            "{call}: {id} as the applicant sees it"
+        );
+    }
+}
+
 async fn owner_to_publication(
     app: &App,
     call: &str,

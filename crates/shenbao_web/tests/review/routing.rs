@@ -237,7 +237,11 @@ async fn single_city_calls_go_from_the_city_to_the_owner(db: TestDb) {
         );
     }
     for (i, (call, id, b)) in done.iter().enumerate() {
-        owner_to_publication(&app, call, &[(*id, b)], &i.to_string()).await;
+        if app.calls.get(call).unwrap().call.def().kind.is_contest() {
+            owner_to_publication(&app, call, &[(*id, b)], &i.to_string()).await;
+        } else {
+            owner_collects(&app, call, &[(*id, b)], &i.to_string()).await;
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::checker::Checker;
 use super::{COMPUTED_VARS, FieldIndex, applies};
-use crate::call::definition::{CallDef, Condition, FieldDef, FieldKind};
+use crate::call::definition::{CallDef, Condition, FieldDef, FieldKind, Print};
 use crate::expr::Expr;
 use crate::messages::definition as msg;
 
@@ -96,6 +96,27 @@ pub(super) fn check_fields(
         for (fi, f) in s.fields.iter().enumerate() {
             let path = format!("section[{si}].field[{fi}]");
             check_field(c, &path, f, true, def, field_index, None);
+            // `inline` continues the previous field's row: there must be one, printed as a
+            // plain row.
+            if f.print == Print::Inline {
+                let before = fi.checked_sub(1).and_then(|i| s.fields.get(i));
+                let plain = before.is_some_and(|b| {
+                    b.print == Print::Form
+                        && !matches!(
+                            b.kind,
+                            Some(
+                                FieldKind::Heading
+                                    | FieldKind::Textarea
+                                    | FieldKind::Rows
+                                    | FieldKind::Matrix
+                                    | FieldKind::YearTable
+                            )
+                        )
+                });
+                if !plain {
+                    c.err(format!("{path}.print"), msg::other(msg::INLINE_AFTER_ROW));
+                }
+            }
             if f.kind == Some(FieldKind::Computed)
                 && let Some(src) = &f.expr
             {

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use super::applies;
 use super::checker::Checker;
-use crate::call::definition::{CallDef, FORMAT_VERSION, LevelScope, Routing};
+use crate::call::definition::{CallDef, FORMAT_VERSION, LevelScope, Routing, ScanKind};
 use crate::messages::definition as msg;
 
 /// Checks the format version, the call id, the area and the notice's own dates.
@@ -110,9 +110,61 @@ pub(super) fn check_review_levels<'d>(
         if let Some(q) = &l.quota {
             check_quota(c, i, q, i + 1 == def.review_levels.len());
         }
+        if let Some(sending) = &l.sending {
+            check_sending(c, i, sending, i + 1 == def.review_levels.len());
+        }
     }
     levels
 }
+
+/// Checks what a level sends upward: not from the last level (it sends nothing), a letter
+/// wherever its scan is asked for, the letter's blanks among those shenbao fills, each scan
+/// once.
+fn check_sending(
+    c: &mut Checker<'_>,
+    i: usize,
+    sending: &crate::call::definition::Sending,
+    last: bool,
+) {
+    let path = format!("review_level[{i}].sending");
+    if last {
+        c.err(path.clone(), msg::other(msg::SENDING_FROM_LAST));
+    }
+    let mut seen = HashSet::new();
+    for (j, k) in sending.scans.iter().enumerate() {
+        if !seen.insert(*k) {
+            c.err(
+                format!("{path}.scans[{j}]"),
+                msg::duplicate("扫描件", k.as_str()),
+            );
+        }
+    }
+    if sending.scans.contains(&ScanKind::Letter) && sending.letter.is_none() {
+        c.err(
+            format!("{path}.scans"),
+            msg::other(msg::LETTER_SCAN_WITHOUT_LETTER),
+        );
+    }
+    if let Some(letter) = &sending.letter {
+        for blank in super::placeholders(&letter.text) {
+            if !LETTER_BLANKS.contains(&blank) {
+                c.err(
+                    format!("{path}.letter.text"),
+                    msg::unknown_ref("推荐函占位符", blank),
+                );
+            }
+        }
+        if letter.title.trim().is_empty() {
+            c.err(
+                format!("{path}.letter.title"),
+                msg::other("请写明推荐函标题"),
+            );
+        }
+    }
+}
+
+/// The blanks of a recommendation letter that shenbao fills.
+pub const LETTER_BLANKS: [&str; 4] = ["unit", "to", "count", "call"];
 
 /// Checks a level's quota: numbers of at least one, each unit once, and units apart from the
 /// levels above only where there is a level above.

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use super::checker::Checker;
 use super::{SUMMARY_VARS, applies};
-use crate::call::definition::CallDef;
+use crate::call::definition::{CallDef, CallKind};
 use crate::expr::Expr;
 use crate::messages::definition as msg;
 
@@ -32,6 +32,14 @@ pub(super) fn check_criteria(c: &mut Checker<'_>, def: &CallDef, directions: &Ha
                 format!("criterion[{i}].weight"),
                 msg::other("权重和满分须大于 0"),
             );
+        }
+    }
+    if def.kind == CallKind::Collection {
+        if !def.criteria.is_empty() {
+            c.err("criterion", msg::collection("criterion"));
+        }
+        if def.publication.is_some() {
+            c.err("publication", msg::collection("publication"));
         }
     }
     if !def.criteria.is_empty() {

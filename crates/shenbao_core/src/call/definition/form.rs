@@ -183,6 +183,36 @@ pub struct FieldDef {
     /// Nothing to type; the web form shows the heading only.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub tick_direction: bool,
+    /// Where the printed form shows the field: `form` (default, a row of the official form),
+    /// `appendix` (data the system collects for its own checks, printed after the form under
+    /// a heading that says it is not part of the form), `none` (never printed) or `inline`
+    /// (after the previous field's value, in its row). The official
+    /// form keeps only the template's rows.
+    #[serde(default, skip_serializing_if = "Print::is_form")]
+    pub print: Print,
+}
+
+/// Where a field is printed (see [`FieldDef::print`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Print {
+    /// A row of the official form.
+    #[default]
+    Form,
+    /// In the appendix of system data (附：系统核验信息), after the form.
+    Appendix,
+    /// Not printed; the web form and the review page still show it.
+    None,
+    /// In the previous field's row, after its value: one template row that the web form
+    /// asks as two fields (山东 单位注册地: the division, then the street address).
+    Inline,
+}
+
+impl Print {
+    /// Whether this is the default, `form`.
+    pub fn is_form(&self) -> bool {
+        *self == Print::Form
+    }
 }
 
 /// How deep a region answer must go.

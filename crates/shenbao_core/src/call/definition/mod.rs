@@ -20,10 +20,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use directions::{Direction, Routing, Scenario, Subdirection};
-pub use form::{ChoiceOption, Condition, FieldDef, FieldKind, FileSlot, RegionLevel, Section};
+pub use form::{
+    ChoiceOption, Condition, FieldDef, FieldKind, FileSlot, Print, RegionLevel, Section,
+};
 pub use review::{
-    Criterion, GroupBy, LevelScope, OpinionBlock, Quota, ReviewLevel, SummaryColumn, SummaryTable,
-    UnitDef, UnitQuota,
+    Criterion, GroupBy, LetterDef, LevelScope, OpinionBlock, Quota, ReviewLevel, ScanKind, Sending,
+    SummaryColumn, SummaryTable, UnitDef, UnitQuota,
 };
 pub use rules::{Consortium, Exclusions, Limits, Rule, RuleSeverity};
 
@@ -47,6 +49,11 @@ pub struct CallDef {
     pub document_number: Option<String>,
     /// The year the call belongs to.
     pub year: i32,
+    /// What the call is for: `contest` (default: review, expert scoring, selection and a
+    /// published results list) or `collection` (摸底 / 调查: applicants report, bureaus check
+    /// and forward, the owner collects the summary; no experts, no selection, no results).
+    #[serde(default, skip_serializing_if = "CallKind::is_contest")]
+    pub kind: CallKind,
     /// Date the notice was issued, `YYYY-MM-DD`.
     #[serde(default)]
     pub published: Option<String>,
@@ -123,6 +130,24 @@ pub struct CallDef {
     /// Summary tables (汇总表) in the notice's exact layout.
     #[serde(default, rename = "summary")]
     pub summaries: Vec<SummaryTable>,
+}
+
+/// What a call is for (see [`CallDef::kind`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CallKind {
+    /// Applications compete: review, expert scoring, selection, published results.
+    #[default]
+    Contest,
+    /// Data is collected (摸底): submit, bureaus check and forward, the owner's summary.
+    Collection,
+}
+
+impl CallKind {
+    /// Whether this is the default, `contest`.
+    pub fn is_contest(&self) -> bool {
+        *self == CallKind::Contest
+    }
 }
 
 /// A line on the form's cover page: a label and the answer it shows.
@@ -206,4 +231,17 @@ pub struct Commitment {
     /// File slot that holds the signed, stamped scan.
     #[serde(default)]
     pub scan_file: Option<String>,
+    /// Whether the form prints the commitment (default true). A notice whose forms carry no
+    /// commitment (山东 摸底调研表) still has the applicant accept its words online; `false`
+    /// keeps them off the printed form.
+    #[serde(default = "printed_by_default", skip_serializing_if = "is_true")]
+    pub printed: bool,
+}
+
+fn printed_by_default() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }

@@ -51,6 +51,77 @@ pub struct ReviewLevel {
     /// How many applications each unit of the level may recommend (推荐名额).
     #[serde(default)]
     pub quota: Option<Quota>,
+    /// What each unit of the level sends upward with its list: the recommendation letter
+    /// (推荐函) shenbao writes from the data, and the stamped scans that must be uploaded
+    /// before forwarding.
+    #[serde(default)]
+    pub sending: Option<Sending>,
+}
+
+/// What a unit sends upward with its list (正式行文推荐…随函报送; 汇总表加盖推荐单位公章).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Sending {
+    /// The recommendation letter, in the notice's words; shenbao fills in the unit, the
+    /// addressee, the count and the ranked list, and leaves the seal area.
+    #[serde(default)]
+    pub letter: Option<LetterDef>,
+    /// The stamped scans (PDF) the unit must upload before it may forward: `summary` (the
+    /// summary table with the unit's seal), `letter` (the signed and sealed letter).
+    #[serde(default)]
+    pub scans: Vec<ScanKind>,
+    /// Where the notice asks for them, e.g. 三、申报程序（3）.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// A recommendation letter (推荐函).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LetterDef {
+    /// Its title, e.g. 关于推荐2024年省级人工智能产业发展项目的函.
+    pub title: String,
+    /// Its body, one paragraph per line; `{unit}` is the recommending unit, `{to}` the unit
+    /// it goes to, `{count}` how many applications it recommends, `{call}` the notice's title.
+    pub text: String,
+}
+
+/// A stamped scan a unit uploads before forwarding.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ScanKind {
+    /// The summary table (汇总表) with the unit's seal.
+    Summary,
+    /// The recommendation letter (推荐函), signed and sealed.
+    Letter,
+}
+
+impl ScanKind {
+    /// Both kinds, in the order pages list them.
+    pub const ALL: [ScanKind; 2] = [ScanKind::Letter, ScanKind::Summary];
+
+    /// The stored name: `summary`, `letter`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScanKind::Summary => "summary",
+            ScanKind::Letter => "letter",
+        }
+    }
+
+    /// The kind stored as `s`.
+    pub fn parse(s: &str) -> Option<ScanKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// What pages call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ScanKind::Summary => crate::messages::sending::SCAN_SUMMARY,
+            ScanKind::Letter => crate::messages::sending::SCAN_LETTER,
+        }
+    }
 }
 
 /// How many applications each unit of a level may recommend upward (推荐名额, 指标): per

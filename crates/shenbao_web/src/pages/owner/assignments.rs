@@ -41,6 +41,8 @@ pub struct AssignInput {
 pub(super) struct AssignmentsPage {
     nav: Nav,
     call_id: String,
+    /// Whether the call is a contest: a collection (摸底) has no expert, ranking or results tabs.
+    contest: bool,
     title: String,
     notice: Option<Notice>,
     directions: Vec<(String, String)>,
@@ -112,6 +114,7 @@ pub(super) async fn assignments_page_html(
         nav: Nav::of(viewer),
         call_id: call.id().to_string(),
         title: call.def().title.clone(),
+        contest: call.def().kind.is_contest(),
         notice,
         directions: call
             .def()
@@ -135,7 +138,7 @@ pub async fn assignments_page(
     Path(call_id): Path<String>,
     Query(q): Query<AssignmentsQuery>,
 ) -> Result<Html<String>, AppError> {
-    let entry = owned_call(&state, &user, &call_id)?;
+    let entry = owned_contest(&state, &user, &call_id)?;
     let notice = message_for(&MsgQuery {
         msg: q.msg.clone(),
         n: None,
@@ -175,7 +178,7 @@ pub async fn assign(
     }: Posted<Fields, Owners>,
 ) -> Result<Response, AppError> {
     let here = format!("/owner/{call_id}/assignments");
-    let entry = owned_call(&state, &user, &call_id)?;
+    let entry = owned_contest(&state, &user, &call_id)?;
     let input = AssignInput {
         application: field(&pairs, "application")
             .unwrap_or("")
@@ -231,7 +234,7 @@ pub async fn unassign(
     }: Posted<Fields, Owners>,
 ) -> Result<Response, AppError> {
     let here = format!("/owner/{call_id}/assignments");
-    let entry = owned_call(&state, &user, &call_id)?;
+    let entry = owned_contest(&state, &user, &call_id)?;
     let id: i64 = field(&pairs, "assignment")
         .and_then(|v| v.parse().ok())
         .ok_or(AppError::NotFound)?;
@@ -277,7 +280,7 @@ pub async fn auto_assign(
         ..
     }: Posted<Fields, Owners>,
 ) -> Result<Response, AppError> {
-    let entry = owned_call(&state, &user, &call_id)?;
+    let entry = owned_contest(&state, &user, &call_id)?;
     let input = AssignInput {
         per_application: field(&pairs, "per_application")
             .unwrap_or("")

@@ -26,6 +26,8 @@ pub struct ExclusionQuery {
 pub(super) struct ExclusionsPage {
     nav: Nav,
     call_id: String,
+    /// Whether the call is a contest: a collection (摸底) has no expert, ranking or results tabs.
+    contest: bool,
     title: String,
     notice: Option<Notice>,
     reason: String,
@@ -58,6 +60,7 @@ async fn page(
         nav: Nav::of(viewer),
         call_id: call_id.to_string(),
         title: entry.call.def().title.clone(),
+        contest: entry.call.def().kind.is_contest(),
         notice,
         reason: def
             .reason

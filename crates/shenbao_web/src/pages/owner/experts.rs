@@ -36,6 +36,8 @@ pub struct ExpertsInput {
 pub(super) struct ExpertsPage {
     nav: Nav,
     call_id: String,
+    /// Whether the call is a contest: a collection (摸底) has no expert, ranking or results tabs.
+    contest: bool,
     title: String,
     notice: Option<Notice>,
     pool: Vec<PoolLine>,
@@ -83,6 +85,7 @@ pub(super) async fn experts_page_html(
         nav: Nav::of(viewer),
         call_id: call_id.to_string(),
         title: entry.call.def().title.clone(),
+        contest: entry.call.def().kind.is_contest(),
         notice,
         pool,
         conflicts,
@@ -97,7 +100,7 @@ pub async fn experts_page(
     Path(call_id): Path<String>,
     Query(q): Query<MsgQuery>,
 ) -> Result<Html<String>, AppError> {
-    let entry = owned_call(&state, &user, &call_id)?;
+    let entry = owned_contest(&state, &user, &call_id)?;
     experts_page_html(
         &state,
         &viewer,
@@ -121,7 +124,7 @@ pub async fn experts_action(
     }: Posted<Fields, Owners>,
 ) -> Result<Response, AppError> {
     let here = format!("/owner/{call_id}/experts");
-    let entry = owned_call(&state, &user, &call_id)?;
+    let entry = owned_contest(&state, &user, &call_id)?;
     let get = |name: &str| field(&pairs, name).unwrap_or("").trim().to_string();
     let input = ExpertsInput {
         username: get("username"),

@@ -106,6 +106,8 @@ pub(super) fn count_lines(
 pub(super) struct DashboardPage {
     nav: Nav,
     call_id: String,
+    /// Whether the call is a contest: a collection (摸底) has no expert, ranking or results tabs.
+    contest: bool,
     title: String,
     notice: Option<Notice>,
     published: bool,
@@ -162,6 +164,7 @@ pub async fn dashboard(
     render(DashboardPage {
         nav: Nav::of(&viewer),
         title: call.def().title.clone(),
+        contest: call.def().kind.is_contest(),
         notice: message_for(&q),
         published: state.store.publication(&call_id).await?.is_some(),
         drafts: counts

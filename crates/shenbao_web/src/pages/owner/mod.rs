@@ -40,6 +40,7 @@ mod experts;
 mod index;
 mod publish;
 mod ranking;
+mod received;
 
 pub use assignments::*;
 pub use definition::*;
@@ -48,6 +49,7 @@ pub use experts::*;
 pub use index::*;
 pub use publish::*;
 pub use ranking::*;
+pub use received::*;
 
 /// Rows per page of the owner's lists.
 pub const PAGE: i64 = 20;
@@ -99,6 +101,20 @@ fn owned_call<'s>(
         .get(call_id)
         .filter(|e| owns(user, e.call))
         .ok_or(AppError::NotFound)
+}
+
+/// [`owned_call`], refused for a collection call (摸底): its owner has no experts, no
+/// selection and no results to publish.
+fn owned_contest<'s>(
+    state: &'s ServerState,
+    user: &UserRow,
+    call_id: &str,
+) -> Result<&'s CallEntry, AppError> {
+    let entry = owned_call(state, user, call_id)?;
+    if !entry.call.def().kind.is_contest() {
+        return Err(AppError::Refused(s::OWNER_COLLECTION.to_string()));
+    }
+    Ok(entry)
 }
 
 /// Refuses a page of changes once the call's results are published (the actions refuse the

@@ -56,7 +56,7 @@ pub async fn publish_form(
     SignedIn { viewer, user }: SignedIn<Owners>,
     Path(call_id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    let entry = owned_call(&state, &user, &call_id)?;
+    let entry = owned_contest(&state, &user, &call_id)?;
     refuse_if_published(&state, &call_id).await?;
     publish_page_html(&state, &viewer, entry, None).await
 }
@@ -72,7 +72,7 @@ pub async fn publish(
         ..
     }: Posted<Fields, Owners>,
 ) -> Result<Response, AppError> {
-    let entry = owned_call(&state, &user, &call_id)?;
+    let entry = owned_contest(&state, &user, &call_id)?;
     let confirmed = field(&pairs, "confirm") == Some("1");
     let actor = actor(&state, &viewer, &user);
     match owner::publish(&state.store, &state.calls, actor, &call_id, confirmed).await {

@@ -77,6 +77,8 @@ pub struct RankLine {
 pub(super) struct RankingPage {
     nav: Nav,
     call_id: String,
+    /// Whether the call is a contest: a collection (摸底) has no expert, ranking or results tabs.
+    contest: bool,
     title: String,
     notice: Option<Notice>,
     directions: Vec<(String, String)>,
@@ -188,6 +190,7 @@ pub(super) async fn ranking_page_html(
         nav: Nav::of(viewer),
         call_id: call.id().to_string(),
         title: call.def().title.clone(),
+        contest: call.def().kind.is_contest(),
         notice,
         directions: call
             .def()
@@ -221,7 +224,7 @@ pub async fn ranking_page(
     Path(call_id): Path<String>,
     Query(q): Query<RankingQuery>,
 ) -> Result<Html<String>, AppError> {
-    let entry = owned_call(&state, &user, &call_id)?;
+    let entry = owned_contest(&state, &user, &call_id)?;
     let notice = message_for(&MsgQuery {
         msg: q.msg.clone(),
         n: q.n,
@@ -242,7 +245,7 @@ pub async fn select(
     }: Posted<Fields, Owners>,
 ) -> Result<Response, AppError> {
     let here = format!("/owner/{call_id}/ranking");
-    let entry = owned_call(&state, &user, &call_id)?;
+    let entry = owned_contest(&state, &user, &call_id)?;
     refuse_if_published(&state, &call_id).await?;
     let q = RankingQuery::from_pairs(&pairs);
     let direction = q
@@ -319,7 +322,7 @@ pub async fn unselect(
     }: Posted<Fields, Owners>,
 ) -> Result<Response, AppError> {
     let here = format!("/owner/{call_id}/ranking");
-    let entry = owned_call(&state, &user, &call_id)?;
+    let entry = owned_contest(&state, &user, &call_id)?;
     let q = RankingQuery::from_pairs(&pairs);
     let direction = q
         .direction(entry.call)
