@@ -8,16 +8,22 @@
 //   the first bureau   returns it with a comment; the applicant reads the comment, changes one
 //                      field and resubmits; the bureau sees the change highlighted;
 //   every bureau       recommends (opinion, signatures), downloads the XLSX summary (the
-//                      first level), forwards its list (county → city → province for 泉州);
+//                      first level), downloads the recommendation letter where the call has
+//                      one (it lists the application), uploads the stamped scans the level
+//                      asks for, forwards its list (county → city → province for 泉州);
 //   demo_ting          auto-assigns two experts;
 //   the experts        score every criterion and submit;
 //   demo_ting          selects it and publishes; an anonymous visitor reads the results;
 //   the applicant      sees 入选 on its application page.
+// A collection (摸底, `collection: true`) ends at the owner instead: 收到的申报与汇总表 lists
+// the application and the scans, the summary table holds it, and no expert or results tab
+// exists; the applicant sees 已报送汇总.
 // Run by `bash scripts/e2e` (see journey.mjs for the environment).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  BASE, Journey, STEP, clickAndWait, download, fillForm, fixture, ooxmlText, register, save, submit, uploadFiles, uscc,
+  BASE, Journey, STEP, clickAndWait, content, download, fillForm, fixture, ooxmlText, register, save, submit, uploadFiles,
+  uscc,
 } from "./journey.mjs";
 
 const EXPERTS = { "评审专家甲": "demo_zhuanjia", "评审专家乙": "demo_zhuanjia2", "评审专家丙": "demo_zhuanjia3" };
@@ -34,6 +40,7 @@ const EXPERTS = { "评审专家甲": "demo_zhuanjia", "评审专家乙": "demo_z
  *   docx              answer keys whose values the DOCX form must contain
  *   files             the evidence uploaded, when the fixture has none
  *   counter           false for a call whose form states no 字数 limit (no counter shown)
+ *   collection        true for a call that collects only (no experts, selection or results)
  */
 export function callJourney(c) {
   const ORG = { uscc: uscc(c.org.region, c.org.serial), name: c.org.name, region: c.org.region };
@@ -96,12 +103,32 @@ export function callJourney(c) {
     await clickAndWait(p, p.locator(`a[href="/review/${CALL}/ranking?direction=${FX.direction}"]`), /\/ranking\?direction=/);
     const row = p.locator("table.ranking tbody tr", { has: p.locator(`a[href$="/applications/${appId}"]`) });
     assert.equal(await row.count(), 1, "in the list to forward");
+    // The recommendation letter (推荐函), where the level writes one: the list names the case.
+    const letter = p.locator(`a[href="/review/${CALL}/letter?format=docx"]`);
+    if ((await letter.count()) > 0) {
+      const { name, bytes } = await download(p, letter);
+      assert.match(name, /\.docx$/);
+      const text = await ooxmlText(bytes, /^word\/document\.xml$/);
+      assert.ok(text.includes(ORG.name), `the letter lists ${ORG.name}`);
+    }
+    // The stamped scans the level asks for (PDF), each slot uploaded.
+    const slots = await p.locator("form.scan-slot").all();
+    for (const [k, slot] of slots.entries()) {
+      await slot.locator("input[type=file]").setInputFiles({
+        name: `盖章扫描件${k + 1}.pdf`, mimeType: "application/pdf", buffer: content("pdf", 8192),
+      });
+      await clickAndWait(p, slot.getByRole("button", { name: "上传" }), /msg=scan_uploaded/);
+    }
+    for (const slot of await p.locator("form.scan-slot").all()) {
+      assert.match(await slot.textContent(), /已上传/, "every scan is uploaded");
+    }
     await p.getByLabel("我已确认推荐名单和排序无误，报送后不能再修改").check();
     await clickAndWait(p, p.getByRole("button", { name: "确认报送" }));
     assert.match(await p.locator(".notice.ok").first().textContent(), /已于以下时间报送/);
   }
 
-  describe(`${CALL}: registration → ${c.levels.join(" → ")} → owner → experts → results`, () => {
+  const end = c.collection ? "owner's summary" : "owner → experts → results";
+  describe(`${CALL}: registration → ${c.levels.join(" → ")} → ${end}`, () => {
     before(() => j.start());
     after(() => j.close());
 
@@ -219,6 +246,28 @@ export function callJourney(c) {
       });
     });
 
+    if (c.collection) {
+    step("the owner finds it with the scans and the summary; no experts or results", async () => {
+      const p = await j.as("demo_ting");
+      await p.goto(`${BASE}/`);
+      await clickAndWait(p, p.locator(".nav").getByRole("link", { name: "征集管理" }), /\/owner$/);
+      await clickAndWait(p, p.locator(`a[href="/owner/${CALL}"]`), new RegExp(`/owner/${CALL}$`));
+      const tabs = await p.locator("nav.tabs").textContent();
+      for (const tab of ["分配评审专家", "评分排名与入选", "公布结果"]) assert.ok(!tabs.includes(tab), `no ${tab} tab`);
+      await clickAndWait(p, p.locator("nav.tabs").getByRole("link", { name: "收到的申报与汇总表" }), /\/received$/);
+      assert.equal(await p.locator(`table.received a[href="/review/${CALL}/applications/${appId}"]`).count(), 1, "received");
+      assert.ok((await p.locator("table.sent-scans tbody tr").count()) > 0, "the city's stamped scans");
+      const { name, bytes } = await download(p, p.locator(`a[href="/owner/${CALL}/summary/${c.summary}?format=xlsx"]`));
+      assert.match(name, /\.xlsx$/);
+      const text = await ooxmlText(bytes, /^xl\/(sharedStrings\.xml|worksheets\/sheet\d+\.xml)$/);
+      assert.ok(text.includes(ORG.name), `the owner's summary names ${ORG.name}`);
+      await j.shoot(p, "4-owner-received");
+      const a = await j.page(USER);
+      await a.goto(`${BASE}/applications/${appId}`);
+      assert.equal((await a.locator("h1 .badge").textContent()).trim(), "已报送汇总");
+    });
+
+    } else {
     step("the owner auto-assigns two experts", async () => {
       const p = await j.as("demo_ting");
       await p.goto(`${BASE}/`);
@@ -299,6 +348,8 @@ export function callJourney(c) {
       await a.goto(`${BASE}/applications/${appId}`);
       assert.equal((await a.locator("h1 .badge").textContent()).trim(), "入选");
     });
+
+    }
 
     it("no script errors and no request off the loopback server", (t) => {
       t.diagnostic(`screenshots: ${j.shots.join(", ")}`);

@@ -1,6 +1,7 @@
 // sd-2024-llm-survey end to end in the browser: a 济南 company registers, fills in the 产品
-// survey (multiple choice, 行业 opening its detail), the city bureau returns, recommends and
-// forwards, the province assigns experts and publishes (see call-journey.mjs).
+// survey (multiple choice, 行业 opening its detail), the city bureau returns, recommends,
+// uploads its stamped summary and forwards; the province collects: a 摸底 has no experts or
+// results (see call-journey.mjs).
 import { callJourney } from "./call-journey.mjs";
 
 callJourney({
@@ -15,4 +16,5 @@ callJourney({
   revise: ["prod_contact_name", "王小强"],
   summary: "products",
   docx: ["prod_name", "prod_contact_name"],
+  collection: true,
 });

@@ -293,13 +293,19 @@ pub async fn backup(args: BackupArgs) -> Result<()> {
         }
     }
     // A missing file whose attachment was deleted after the copy was taken is no loss.
-    let live: Vec<i64> = if missing.is_empty() {
+    let live: Vec<(bool, i64)> = if missing.is_empty() {
         Vec::new()
     } else {
-        store.stored_files().await?.iter().map(|f| f.id).collect()
+        store
+            .stored_files()
+            .await?
+            .iter()
+            .map(|f| (f.scan, f.id))
+            .collect()
     };
-    let (lost, deleted): (Vec<&StoredFile>, Vec<&StoredFile>) =
-        missing.into_iter().partition(|f| live.contains(&f.id));
+    let (lost, deleted): (Vec<&StoredFile>, Vec<&StoredFile>) = missing
+        .into_iter()
+        .partition(|f| live.contains(&(f.scan, f.id)));
     let total: u64 = copied.iter().map(|f| f.size).sum();
     let file_count = copied.len();
     manifest.files.extend(copied);
@@ -341,7 +347,10 @@ pub async fn backup(args: BackupArgs) -> Result<()> {
         let names: Vec<String> = lost
             .iter()
             .chain(&different)
-            .map(|f| format!("{}（附件 #{}）", f.storage_key, f.id))
+            .map(|f| {
+                let what = if f.scan { "报送扫描件" } else { "附件" };
+                format!("{}（{what} #{}）", f.storage_key, f.id)
+            })
             .collect();
         bail!(
             "数据目录中有 {} 个附件文件缺失或与数据库记载的 SHA-256 不符，备份不完整：{}",

@@ -58,6 +58,17 @@ pub fn city_of(region: &str) -> String {
     format!("{prefix}00")
 }
 
+/// A unit's name as pages and letters print it: a sector department or zone bureau by its
+/// name, the owner by its level's name, a division's bureau by the division's full name
+/// (福建省泉州市丰泽区), or the code when unknown.
+pub fn unit_name(level: &ReviewLevel, unit: &str) -> String {
+    match level.scope {
+        LevelScope::Sector => unit.to_string(),
+        LevelScope::Province => level.name.clone(),
+        _ => crate::region::full_name(unit).unwrap_or_else(|| unit.to_string()),
+    }
+}
+
 /// The units of the call that are not divisions' bureaus (development and pilot zones) that
 /// an applicant of `region` may choose for `direction`: those reviewing at the direction's
 /// first level, for every region or for one the applicant's lies within.

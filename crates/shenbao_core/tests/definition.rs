@@ -727,3 +727,52 @@ fn a_field_is_printed_on_the_form_unless_marked() {
     assert_eq!(p.len(), 1, "{p:?}");
     assert!(p[0].2.contains("print"), "{p:?}");
 }
+
+#[test]
+fn what_a_level_sends_upward_is_checked() {
+    let levels = |sending: &str| {
+        GOOD.replacen(
+            "[[direction]]",
+            &format!(
+                "[[review_level]]\nid = \"city\"\nname = \"市\"\nscope = \"city\"\n{sending}\n\n\
+                 [[review_level]]\nid = \"province\"\nname = \"厅\"\nscope = \"province\"\n\n\
+                 [[direction]]"
+            ),
+            1,
+        )
+    };
+    let good = levels(
+        "[review_level.sending]\nscans = [\"letter\", \"summary\"]\nsource = \"三\"\n\
+         [review_level.sending.letter]\ntitle = \"关于推荐的函\"\n\
+         text = \"{unit}推荐{count}个，报送{to}（{call}）。\"",
+    );
+    let c = load_str("x.toml", &good).unwrap_or_else(|e| panic!("{e}"));
+    let sending = c.def().review_levels[0].sending.as_ref().expect("sending");
+    assert_eq!(sending.scans.len(), 2);
+    // A letter's scan without a letter, and a blank shenbao does not fill.
+    for (sending, path, word) in [
+        (
+            "[review_level.sending]\nscans = [\"letter\"]",
+            "review_level[0].sending.scans",
+            "letter",
+        ),
+        (
+            "[review_level.sending.letter]\ntitle = \"函\"\ntext = \"{units}推荐\"",
+            "review_level[0].sending.letter.text",
+            "units",
+        ),
+    ] {
+        let err = load_str("x.toml", &levels(sending)).expect_err("rejected");
+        assert_eq!(err.problems.len(), 1, "{err}");
+        assert_eq!(err.problems[0].path, path, "{err}");
+        assert!(err.problems[0].message.contains(word), "{err}");
+    }
+    // The last level sends nothing.
+    let last = levels("").replacen(
+        "scope = \"province\"\n",
+        "scope = \"province\"\n[review_level.sending]\nscans = [\"summary\"]\n",
+        1,
+    );
+    let err = load_str("x.toml", &last).expect_err("rejected");
+    assert_eq!(err.problems[0].path, "review_level[1].sending", "{err}");
+}

@@ -132,6 +132,20 @@ fn blank_layout(call: &Call, target: Target<'_>) -> Document {
     form.layout(None, None, &FormExtras::default())
 }
 
+/// The words a form's title ends with, never split across lines (申/报书).
+const TITLE_ENDINGS: [&str; 6] = ["申报书", "申报表", "调研表", "承诺书", "推荐表", "汇总表"];
+
+/// A title paragraph whose ending (申报书, 申报表…) stays on one line.
+fn title_para(title: &str) -> Para {
+    match TITLE_ENDINGS.iter().find(|e| title.ends_with(*e)) {
+        Some(ending) => {
+            let head = &title[..title.len() - ending.len()];
+            Para::new(Style::Title, head).whole(ending)
+        }
+        None => Para::new(Style::Title, title),
+    }
+}
+
 /// Empty numbered rows of a repeating table in a blank form (more when the table needs more).
 const BLANK_ROWS: usize = 3;
 /// The value of an empty cover line: room to write on.
@@ -165,22 +179,27 @@ impl Form<'_> {
             title: title.clone(),
             blocks: Vec::new(),
         };
-        doc.para(Para::new(Style::Title, &title));
+        doc.para(title_para(&title));
 
         let cover = cover_lines(call, self.answers, profile);
         if !cover.is_empty() {
             doc.para(Para::new(Style::Cover, ""));
-            for line in &cover {
-                let value = if line.text.is_empty() {
-                    BLANK_COVER
-                } else {
-                    line.text.as_str()
-                };
-                doc.para(
-                    Para::new(Style::Cover, &format!("{}：", line.label))
-                        .span(value, true)
-                        .span(line.suffix.as_deref().unwrap_or(""), false),
-                );
+            for (line, def) in cover.iter().zip(&def.cover) {
+                let suffix = line.suffix.as_deref().unwrap_or("");
+                // A line filled by hand whose suffix is its blank (_____年____月____日) is
+                // printed as the notice has it, without a second blank before it.
+                let blank_in_suffix =
+                    def.field.is_none() && def.value.is_none() && !suffix.is_empty();
+                let mut p = Para::new(Style::Cover, &format!("{}：", line.label));
+                if !blank_in_suffix {
+                    let value = if line.text.is_empty() {
+                        BLANK_COVER
+                    } else {
+                        line.text.as_str()
+                    };
+                    p = p.span(value, true);
+                }
+                doc.para(p.span(suffix, false));
             }
             doc.page_break();
         }
@@ -462,8 +481,14 @@ pub(crate) fn grid(f: &FieldDef, kind: FieldKind, value: Option<&Json>) -> Table
             let cell = value
                 .and_then(|v| v.get(&r.id))
                 .and_then(|row| row.get(cid));
+            // The unit is in the row's label or the column's title: a cell prints the number
+            // alone (12850.36, not 12850.36 万元 under 营业收入（万元）).
             let text = match cdef {
-                None => shown(r, r.kind.unwrap_or(FieldKind::Text), cell, &empty),
+                None => {
+                    let mut def = r.clone();
+                    def.unit = None;
+                    shown(&def, r.kind.unwrap_or(FieldKind::Text), cell, &empty)
+                }
                 Some(c) => match c.kind.or(r.kind) {
                     None => String::new(),
                     Some(k) => {
@@ -472,7 +497,7 @@ pub(crate) fn grid(f: &FieldDef, kind: FieldKind, value: Option<&Json>) -> Table
                         } else {
                             r.clone()
                         };
-                        def.unit = c.unit.clone().or_else(|| r.unit.clone());
+                        def.unit = None;
                         shown(&def, k, cell, &empty)
                     }
                 },
@@ -507,7 +532,12 @@ pub(crate) fn rows_table(f: &FieldDef, value: Option<&Json>, blank: bool) -> Tab
             .columns
             .iter()
             .map(|c| match c.kind {
-                Some(k) if column_shown(c, entry) => shown(c, k, entry.get(&c.id), entry),
+                // The column's title carries the unit.
+                Some(k) if column_shown(c, entry) => {
+                    let mut def = c.clone();
+                    def.unit = None;
+                    shown(&def, k, entry.get(&c.id), entry)
+                }
                 _ => String::new(),
             })
             .collect();
@@ -554,9 +584,18 @@ pub(crate) fn commitment(
     let mut text = c.text.clone();
     for (id, v) in answers {
         let key = format!("{{{id}}}");
-        if text.contains(&key) {
-            text = text.replace(&key, &text_of(v));
+        if !text.contains(&key) {
+            continue;
         }
+        // One pass over the blanks: an answer that holds `{id}` itself is not filled again.
+        let answer = text_of(v);
+        let parts: Vec<&str> = text.split(key.as_str()).collect();
+        let mut filled = parts[0].to_string();
+        for after in &parts[1..] {
+            filled.push_str(without_repeated_ending(&answer, after));
+            filled.push_str(after);
+        }
+        text = filled;
     }
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         doc.para(Para::new(Style::Letter, line));
@@ -565,6 +604,23 @@ pub(crate) fn commitment(
     for line in &c.signatures {
         doc.para(Para::new(Style::Signature, line));
     }
+}
+
+/// `value` without the ending that the text after its blank repeats: 本单位提交了“{scene_name}”
+/// 应用场景参评 with the name 智能质检应用场景 reads “智能质检”应用场景参评, not “智能质检应用场景”
+/// 应用场景参评. A closing quote or bracket after the blank is looked past; endings of two
+/// characters or more only. Hand-written: a text rule no crate has.
+fn without_repeated_ending<'v>(value: &'v str, after: &str) -> &'v str {
+    let after = after.trim_start_matches(['”', '"', '」', '》', '）', ')']);
+    let chars: Vec<(usize, char)> = value.char_indices().collect();
+    for start in 0..chars.len().saturating_sub(1) {
+        let ending = &value[chars[start].0..];
+        // Never the whole value: something must be left in the quotes.
+        if start > 0 && ending.chars().count() >= 2 && after.starts_with(ending) {
+            return &value[..chars[start].0];
+        }
+    }
+    value
 }
 
 /// A review level's recommendation-opinion box: the title, the opinion (or room for it), the
@@ -636,7 +692,13 @@ fn column_shown(col: &FieldDef, entry: &Map<String, Json>) -> bool {
 /// A label with its unit in parentheses when it has one.
 fn label_text(f: &FieldDef) -> String {
     match &f.unit {
-        Some(u) if !f.label.contains(u.as_str()) => format!("{}（{u}）", f.label),
+        // Already in the label as a unit (营业收入（万元）); a unit that is only a character of
+        // the label (人 in 在职人员) is still added.
+        Some(u)
+            if !f.label.contains(&format!("（{u}）")) && !f.label.contains(&format!("({u})")) =>
+        {
+            format!("{}（{u}）", f.label)
+        }
         _ => f.label.clone(),
     }
 }
@@ -686,8 +748,12 @@ mod tests {
             xml.contains(r#"<w:gridSpan w:val="2""#),
             "项目 over group and label"
         );
-        for text in ["2023年", "2024年", "总数（人）", "10人", "12人", "5人"] {
+        for text in ["2023年", "2024年", "总数（人）", ">10<", ">12<", ">5<"] {
             assert!(xml.contains(text), "{text}");
+        }
+        // The unit is in the row's label: the cells print the numbers alone.
+        for text in ["10人", "12人", "5人"] {
+            assert!(!xml.contains(text), "{text} repeats the unit");
         }
     }
 

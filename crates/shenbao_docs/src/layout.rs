@@ -62,6 +62,8 @@ pub(crate) struct Span {
     pub underline: bool,
     /// No line break between its first two characters (a checkbox and its option).
     pub keep: bool,
+    /// No line break inside it at all (申报书 at the end of a title).
+    pub whole: bool,
 }
 
 /// A paragraph: runs of text in one style.
@@ -83,6 +85,7 @@ impl Para {
                 text: xml_safe(text).into_owned(),
                 underline: false,
                 keep: false,
+                whole: false,
             }]
         };
         Self { style, spans }
@@ -95,6 +98,7 @@ impl Para {
                 text: xml_safe(text).into_owned(),
                 underline,
                 keep: false,
+                whole: false,
             });
         }
         self
@@ -107,6 +111,20 @@ impl Para {
                 text: xml_safe(text).into_owned(),
                 underline: false,
                 keep: true,
+                whole: false,
+            });
+        }
+        self
+    }
+
+    /// Adds a run that no line break splits.
+    pub fn whole(mut self, text: &str) -> Self {
+        if !text.is_empty() {
+            self.spans.push(Span {
+                text: xml_safe(text).into_owned(),
+                underline: false,
+                keep: false,
+                whole: true,
             });
         }
         self

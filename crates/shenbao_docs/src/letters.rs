@@ -59,7 +59,7 @@ fn letter_layout(call: &Call, app: &Application<'_>, letter: Letter) -> Option<D
     match letter {
         Letter::Commitment => {
             let c = &call.def().commitment;
-            if c.text.trim().is_empty() {
+            if !c.printed || c.text.trim().is_empty() {
                 return None;
             }
             let mut doc = Document {

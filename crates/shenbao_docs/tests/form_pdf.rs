@@ -158,8 +158,14 @@ fn gd_commitment_letter_holds_the_scene_name() {
         "the same PDF every time: no clock, no random ids"
     );
     let pdf = pdf_text(&pdf);
+    // The name ends with 应用场景, which the notice's sentence repeats after the quotes: it is
+    // printed once (“…智能排产”应用场景参评, not “…智能排产应用场景”应用场景参评).
+    let short = scene
+        .strip_suffix("应用场景")
+        .expect("the fixture's name ends so");
     for text in [squeeze(&text), pdf] {
-        assert!(text.contains(&format!("“{scene}”应用场景参评")), "{text}");
+        assert!(text.contains(&format!("“{short}”应用场景参评")), "{text}");
+        assert!(!text.contains("应用场景”应用场景"), "{text}");
         assert!(text.contains("申报单位承诺书"));
         assert!(!text.contains("{scene_name}"));
     }
@@ -377,4 +383,39 @@ fn missing_fonts_name_the_file_and_the_package() {
         .to_string();
     assert!(message.contains("DejaVuSans.ttf"), "{message}");
     assert!(message.contains("fonts-dejavu-core"), "{message}");
+}
+
+/// The cover as an official form has it: the title's 申报书 on one line, the date line as the
+/// notice prints it (申报日期：_____年____月____日 on one line, no second blank before it), and
+/// in the tables numbers without the unit their heading already gives.
+#[test]
+fn the_cover_keeps_its_words_and_lines_together() {
+    let call = call("gd-2023-ai-scenarios");
+    let fonts = fonts();
+    let target = shenbao_core::call::Target {
+        direction: "manufacturing",
+        subdirection: None,
+    };
+    let pdf = shenbao_docs::blank_application_pdf(call, target, &fonts).expect("a PDF");
+    let lines = common::pdf_lines(&pdf);
+    assert!(
+        lines.iter().any(|l| l.ends_with("申报书")),
+        "申报书 unbroken: {lines:?}"
+    );
+    assert!(!lines.iter().any(|l| l == "报书"), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l == "申报日期：_____年____月____日"),
+        "the date line whole: {lines:?}"
+    );
+    // A filled form: 总营收（万元） holds the number alone.
+    let fx = fixture(call, "manufacturing.valid.json");
+    let pdf = application_pdf(call, &fx.app(false), &FormExtras::default(), &fonts).expect("a PDF");
+    let text = pdf_text(&pdf);
+    assert!(!text.contains("万元万元"), "{text}");
+    let revenue = fx.answers["operations"]["total_revenue"]["2020"].to_string();
+    assert!(text.contains(&revenue), "{revenue} in {text}");
+    assert!(
+        !text.contains(&format!("{revenue}万元")),
+        "{revenue} printed with its unit again: {text}"
+    );
 }

@@ -12,11 +12,14 @@ use sqlx::{ConnectOptions, Connection};
 
 use crate::{Backend, Store, StoreError};
 
-/// A file an attachment row names: where it lives in the files folder and what it must be.
+/// A file an attachment row (or a unit's stamped scan) names: where it lives in the files
+/// folder and what it must be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredFile {
-    /// The attachment's id.
+    /// The row's id (of `attachments`, or of `unit_scans` when `scan`).
     pub id: i64,
+    /// Whether the row is a unit's stamped scan (`unit_scans`) rather than an attachment.
+    pub scan: bool,
     /// Relative path in the files folder.
     pub storage_key: String,
     /// Size in bytes.
@@ -25,12 +28,18 @@ pub struct StoredFile {
     pub sha256: String,
 }
 
-const STORED_FILES: &str = "SELECT id, storage_key, size, sha256 FROM attachments ORDER BY id";
+const STORED_FILES: &str = "SELECT CAST(0 AS BIGINT), id, storage_key, size, sha256 \
+                              FROM attachments \
+                            UNION ALL \
+                            SELECT CAST(1 AS BIGINT), id, storage_key, size, sha256 \
+                              FROM unit_scans \
+                            ORDER BY 1, 2";
 
-impl From<(i64, String, i64, String)> for StoredFile {
-    fn from((id, storage_key, size, sha256): (i64, String, i64, String)) -> StoredFile {
+impl From<(i64, i64, String, i64, String)> for StoredFile {
+    fn from((scan, id, storage_key, size, sha256): (i64, i64, String, i64, String)) -> StoredFile {
         StoredFile {
             id,
+            scan: scan == 1,
             storage_key,
             size,
             sha256,
@@ -63,9 +72,10 @@ impl Store {
         Ok(())
     }
 
-    /// Every file the attachments of this database name, by attachment id.
+    /// Every file the attachments and the units' stamped scans of this database name,
+    /// attachments first, each by id.
     pub async fn stored_files(&self) -> Result<Vec<StoredFile>, StoreError> {
-        let rows: Vec<(i64, String, i64, String)> =
+        let rows: Vec<(i64, i64, String, i64, String)> =
             sqlx::query_as(STORED_FILES).fetch_all(&self.pool).await?;
         Ok(rows.into_iter().map(StoredFile::from).collect())
     }
@@ -90,7 +100,7 @@ pub async fn sqlite_copy_files(path: &Path) -> Result<Vec<StoredFile>, StoreErro
             "the database copy is damaged: {check}"
         ))));
     }
-    let rows: Vec<(i64, String, i64, String)> =
+    let rows: Vec<(i64, i64, String, i64, String)> =
         sqlx::query_as(STORED_FILES).fetch_all(&mut conn).await?;
     conn.close().await?;
     Ok(rows.into_iter().map(StoredFile::from).collect())

@@ -79,6 +79,7 @@ mod session;
 mod sql;
 pub mod testing;
 mod tx;
+mod unit_scan;
 
 pub use audit::{AuditActor, AuditListRow, AuditQuery};
 pub use backup::{StoredFile, sqlite_copy_files, sqlite_path};
@@ -107,6 +108,7 @@ pub use review::{
 pub use second_factor::TotpRow;
 pub use selection::{CountRow, OwnerApplicationRow, PUBLISHED, PublicationRow, SelectedRow};
 pub use tx::{NewOutbox, Tx};
+pub use unit_scan::{NewUnitScan, UnitScanRow};
 
 use sqlx::AnyPool;
 

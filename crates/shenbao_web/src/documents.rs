@@ -164,7 +164,7 @@ pub fn form_format(format: Format) -> Result<&'static FormFormat, AppError> {
 
 /// A document that could not be made: missing PDF fonts are the installation's to fix, and the
 /// user is told so (the Word version still works); anything else is a bug, logged.
-fn render_error(e: shenbao_docs::DocError) -> AppError {
+pub(crate) fn render_error(e: shenbao_docs::DocError) -> AppError {
     if let shenbao_docs::DocError::FontsMissing(m) = &e {
         tracing::error!("{m}");
         return AppError::Refused(crate::strings::DOC_PDF_NO_FONTS.to_string());
@@ -215,7 +215,8 @@ pub fn letter_kind(name: &str) -> Result<Letter, AppError> {
 /// The letters `call` offers for an application: (URL name, title).
 pub fn letters(call: &Call) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
-    if !call.def().commitment.text.trim().is_empty() {
+    let commitment = &call.def().commitment;
+    if commitment.printed && !commitment.text.trim().is_empty() {
         out.push(("commitment", call.def().commitment.title.clone()));
     }
     if call.field("consortium_name").is_some() {

@@ -173,6 +173,9 @@ routes! {
     "/review/{call}/forward" [POST] => post(pages::review::forward),
     "/review/{call}/summary/{table}" [GET] => get(pages::review::summary),
     "/review/{call}/package" [GET] => get(pages::review::package),
+    "/review/{call}/letter" [GET] => get(pages::review::letter),
+    "/review/{call}/scans" [POST] => post(pages::review::upload_scan).layer(axum::extract::DefaultBodyLimit::disable()),
+    "/review/{call}/scans/{id}" [GET] => get(pages::review::download_scan),
     "/review/{call}/timeline" [GET, POST] => get(pages::review::timeline_page).post(pages::review::save_timeline),
     // Notifications.
     "/inbox" [GET] => get(pages::inbox::show_inbox),

@@ -156,6 +156,13 @@ pub const UPLOAD_WRONG_TYPE: &str =
 pub const UPLOAD_TOO_MANY: &str = "该项附件已达到数量上限，请先删除再上传";
 /// Upload: refused, no file chosen.
 pub const UPLOAD_NO_FILE: &str = "请选择要上传的文件";
+/// Review: a stamped scan was stored.
+pub const SCAN_UPLOADED: &str = "盖章扫描件已上传";
+/// Review: a stamped scan that is not a PDF by its content.
+pub const SCAN_NOT_PDF: &str =
+    "盖章扫描件须为 PDF 文件（按文件内容识别，改扩展名无效），请上传扫描生成的 PDF";
+/// Review: a stamped scan over the server's limit.
+pub const SCAN_TOO_LARGE: &str = "文件超过服务器允许的大小，请压缩扫描件后重新上传";
 /// Upload: done.
 pub const UPLOAD_DONE: &str = "文件已上传";
 /// Upload: interrupted.
@@ -225,6 +232,8 @@ pub const FORM_REGION_PICK: &str = "请依次选择省、市、区县";
 
 /// Status shown to the applicant at the owner before publication.
 pub const STATUS_IN_EXPERT_REVIEW: &str = "评审中";
+/// Status shown to the applicant of a collection (摸底) once the owner has it.
+pub const STATUS_COLLECTED: &str = "已报送汇总";
 /// Outcome shown to the applicant after publication: selected.
 pub const STATUS_OUTCOME_SELECTED: &str = "入选";
 /// Outcome shown to the applicant after publication: not selected.

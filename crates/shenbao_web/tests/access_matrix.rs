@@ -55,6 +55,8 @@ fn by_design(role: &str, path: &str) -> bool {
                 | "/review/{call}/summary/{table}"
                 | "/review/{call}/package"
                 | "/review/{call}/timeline"
+                | "/review/{call}/letter"
+                | "/review/{call}/scans"
         ),
         _ => false,
     }
@@ -420,10 +422,11 @@ async fn every_route_refuses_every_role_on_objects_not_theirs(db: TestDb) {
             for method in *methods {
                 let r = match *method {
                     "GET" => b.get(&url).send().await.expect("get"),
-                    "POST" if path.ends_with("/files") => {
+                    "POST" if path.ends_with("/files") || path.ends_with("/scans") => {
                         let form = reqwest::multipart::Form::new()
                             .text("csrf", csrf.clone())
                             .text("slot", "license")
+                            .text("kind", "summary")
                             .part(
                                 "file",
                                 reqwest::multipart::Part::bytes(b"%PDF-1.4 x".to_vec())
@@ -527,10 +530,11 @@ async fn every_form_refuses_a_foreign_csrf_token(db: TestDb) {
                 continue;
             }
             let url = app.url(&fill(path, &o));
-            let r = if path.ends_with("/files") {
+            let r = if path.ends_with("/files") || path.ends_with("/scans") {
                 let form = reqwest::multipart::Form::new()
                     .text("csrf", forged.clone())
                     .text("slot", "license")
+                    .text("kind", "summary")
                     .part(
                         "file",
                         reqwest::multipart::Part::bytes(b"%PDF-1.4 x".to_vec()).file_name("x.pdf"),
@@ -553,10 +557,12 @@ async fn every_form_refuses_a_foreign_csrf_token(db: TestDb) {
                     .expect("post")
             };
             checked += 1;
-            // The uploads (files, exclusion lists) ask who is there before they read the
+            // The uploads (files, exclusion lists, stamped scans) ask who is there before they read the
             // stream: a visitor who is not logged in is sent to the login page first.
             let to_login = who == "anonymous"
-                && (path.ends_with("/files") || path.ends_with("/exclusions"))
+                && (path.ends_with("/files")
+                    || path.ends_with("/exclusions")
+                    || path.ends_with("/scans"))
                 && r.status() == StatusCode::SEE_OTHER
                 && common::location(&r).starts_with("/login?next=");
             if r.status() != StatusCode::FORBIDDEN && !to_login {

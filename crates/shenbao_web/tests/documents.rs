@@ -393,10 +393,18 @@ async fn blank_forms_of_every_direction_download_without_login(db: TestDb) {
                 direction: &d.id,
                 subdirection: None,
             };
-            // Sections shown only for some answers (联合体协议书) are left to the form's layout.
+            // Sections shown only for some answers (联合体协议书) are left to the form's layout,
+            // and so are those whose fields the form does not print (湖南's 封面 fields, which
+            // the cover lines print).
             let sections: Vec<_> = call
                 .sections_for(&target)
                 .filter(|s| s.show_if.is_none())
+                .filter(|s| {
+                    s.fields.is_empty()
+                        || s.fields
+                            .iter()
+                            .any(|f| f.print == shenbao_core::call::definition::Print::Form)
+                })
                 .collect();
             assert!(!sections.is_empty(), "{at}: sections");
             for s in sections {
@@ -537,11 +545,16 @@ async fn applicants_download_their_letters_filled_in(db: TestDb) {
     assert_eq!(d.status, StatusCode::OK);
     assert_eq!(d.content_type, DOCX);
     assert!(d.name.starts_with("申报单位承诺书-"), "{}", d.name);
-    assert!(d.text.contains(scene), "the commitment names the scene");
+    // The name, without the 应用场景 the sentence repeats after it (“…”应用场景参评).
+    let short = scene.strip_suffix("应用场景").unwrap_or(scene);
+    assert!(
+        d.text.contains(&format!("“{short}”应用场景参评")),
+        "the commitment names the scene"
+    );
     assert!(
         pdf_download(&app, &b, &format!("{path}/pdf"))
             .await
-            .contains(scene)
+            .contains(&format!("“{short}”应用场景参评"))
     );
     assert_eq!(
         download(

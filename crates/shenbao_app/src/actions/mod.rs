@@ -42,6 +42,7 @@ pub mod expert;
 pub mod owner;
 pub mod publishing;
 pub mod review;
+pub mod sending;
 
 use shenbao_store::{ApplicationEvent, NewAuditEntry, StoreError, UserRow};
 
@@ -150,6 +151,8 @@ pub enum Refusal {
     Published,
     /// Experts, selection or publication asked of a collection call (摸底), which has none.
     Collection,
+    /// A forward before the stamped scans the level requires are uploaded: the core's words.
+    ScansMissing(String),
     /// A selection changed meanwhile (another owner's tab): nothing was selected.
     SelectionStale,
     /// The expert's scores are submitted: the sheet is frozen.

@@ -590,6 +590,8 @@ pub async fn forward(
         .ok_or(ActionError::Refused(Refusal::NoNextLevel))?;
     let event = actor.event(Some(note(&desk, next)));
     let mut tx = store.begin().await?;
+    // The stamped scans the call asks for go with the list (正式行文…随函报送).
+    super::sending::check_scans(&mut tx, &desk).await?;
     // A quota lowered after the recommendations (a new call version) stops the list.
     check_quota(&mut tx, &desk, 0, direction, |q, u| q.within(u)).await?;
     let moved = tx

@@ -276,6 +276,32 @@ async fn sheets(store: &Store, id: i64) -> Vec<(i64, bool)> {
         .collect()
 }
 
+/// Uploads every stamped scan the level of `user`'s unit asks for before it forwards (the
+/// rows only: these tests do not read the files).
+pub(crate) async fn scanned(store: &Store, calls: &CallRegistry, user: &UserRow, call: &str) {
+    let desk = review::Desk::of(calls, user, call).expect("a desk");
+    let kinds = shenbao_app::actions::sending::sending(&desk)
+        .map(|s| s.scans.clone())
+        .unwrap_or_default();
+    for kind in kinds {
+        shenbao_app::actions::sending::upload_scan(
+            store,
+            calls,
+            actor(user),
+            call,
+            kind,
+            &shenbao_app::actions::sending::ScanFile {
+                original_name: format!("{}.pdf", kind.as_str()),
+                storage_key: format!("scans/{}", kind.as_str()),
+                size: 1024,
+                sha256: format!("{:064}", 0),
+            },
+        )
+        .await
+        .expect("scan");
+    }
+}
+
 pub(crate) fn seed_source(id: &str) -> &'static str {
     builtin::SOURCES.iter().find(|s| s.0 == id).expect("seed").2
 }
@@ -297,4 +323,5 @@ mod caps;
 mod national;
 mod quotas;
 mod review_actions;
+mod sending;
 mod versions;

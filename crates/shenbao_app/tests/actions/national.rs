@@ -43,6 +43,7 @@ async fn cities_forward_to_their_province_which_forwards_to_the_ministry(db: Tes
             .await
             .expect("the city recommends");
     }
+    scanned(store, &calls, &guangzhou, NATIONAL).await;
     review::forward(
         store,
         &calls,
@@ -92,6 +93,7 @@ async fn cities_forward_to_their_province_which_forwards_to_the_ministry(db: Tes
     review::decide(store, &calls, actor(&guangdong), NATIONAL, two, &no)
         .await
         .expect("not recommended");
+    scanned(store, &calls, &guangdong, NATIONAL).await;
     review::forward(
         store,
         &calls,

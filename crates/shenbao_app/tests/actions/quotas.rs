@@ -245,6 +245,7 @@ async fn a_quota_lowered_by_a_new_version_stops_the_forward(db: TestDb) {
         .await
         .expect("calls");
     assert_eq!(lowered.get(QUOTA).expect("call").version, 2);
+    scanned(store, &lowered, &bureau, QUOTA).await;
     let r = review::forward(
         store,
         &lowered,
@@ -332,6 +333,7 @@ async fn a_unit_apart_is_not_counted_above(db: TestDb) {
             .expect("鲤城区 within the level's five");
     }
     for bureau in [&fengze, &licheng] {
+        scanned(store, &calls, bureau, QZ).await;
         review::forward(store, &calls, actor(bureau), QZ, d, true, |_, _| {
             String::new()
         })

@@ -84,6 +84,7 @@ async fn forwarding_moves_the_list_once_and_all_or_nothing(db: TestDb) {
         "青岛市 → 省".to_string()
     };
     submitted(store, &w).await;
+    scanned(store, &w.calls, &w.bureau, CALL).await;
     // Unconfirmed, or with the application still waiting for a decision: refused.
     let err = review::forward(store, &w.calls, bureau, CALL, "enterprise", false, note).await;
     assert!(

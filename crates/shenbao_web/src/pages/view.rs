@@ -1,7 +1,7 @@
 //! What several pages show the same way: times, statuses, history lines and unit names.
 
 use shenbao_app::actions::{ActionError, Problem, Refusal};
-use shenbao_core::call::definition::{LevelScope, ReviewLevel};
+use shenbao_core::call::definition::ReviewLevel;
 use shenbao_core::region;
 use shenbao_store::ApplicationStatus;
 
@@ -46,11 +46,7 @@ pub(crate) fn event_label(from: Option<ApplicationStatus>, to: ApplicationStatus
 
 /// How a unit is named on pages: a division's full name, or the sector department's name.
 pub(crate) fn unit_label(level: &ReviewLevel, unit: &str) -> String {
-    match level.scope {
-        LevelScope::Sector => unit.to_string(),
-        LevelScope::Province => level.name.clone(),
-        _ => shenbao_core::region::full_name(unit).unwrap_or_else(|| unit.to_string()),
-    }
+    shenbao_core::routing::unit_name(level, unit)
 }
 
 /// A refused action in the user's words. `entry` is the call it happened in, for naming a
@@ -111,7 +107,9 @@ pub(crate) fn refusal_text(entry: Option<&CallEntry>, refusal: &Refusal) -> Stri
         Refusal::ScoresSubmitted => s::EXPERT_READONLY.to_string(),
         Refusal::StateMove { from, to } => s::call_state_move(from.label(), to.label()),
         Refusal::DeadlineNeeded => s::CALL_DEADLINE_NEEDED.to_string(),
-        Refusal::Excluded(text) | Refusal::Consortium(text) => text.clone(),
+        Refusal::Excluded(text) | Refusal::Consortium(text) | Refusal::ScansMissing(text) => {
+            text.clone()
+        }
         Refusal::QuotaFull {
             breach,
             level,

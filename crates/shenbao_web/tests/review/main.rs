@@ -125,7 +125,40 @@ async fn recommend(app: &App, b: &reqwest::Client, call: &str, id: i64, signatur
     );
 }
 
+/// Forwards the unit's list of `direction`, after uploading (again) every stamped scan its
+/// level asks for (the slots its ranking page shows), as a clerk does.
 async fn forward(app: &App, b: &reqwest::Client, call: &str, direction: &str) -> reqwest::Response {
+    let (_, html) = app
+        .get(b, &format!("/review/{call}/ranking?direction={direction}"))
+        .await;
+    let key = "name=\"kind\" value=\"";
+    let kinds: Vec<String> = html
+        .match_indices(key)
+        .filter_map(|(i, _)| html[i + key.len()..].split('"').next())
+        .map(str::to_string)
+        .collect();
+    for kind in kinds {
+        let to = upload_scan(
+            app,
+            b,
+            call,
+            &kind,
+            &format!("{kind}.pdf"),
+            content("pdf", 4096),
+        )
+        .await;
+        assert!(to.contains("msg=scan_uploaded"), "{call}: {to}");
+    }
+    forward_as_is(app, b, call, direction).await
+}
+
+/// Forwards the unit's list of `direction` with whatever scans it has.
+async fn forward_as_is(
+    app: &App,
+    b: &reqwest::Client,
+    call: &str,
+    direction: &str,
+) -> reqwest::Response {
     app.submit(
         b,
         &format!("/review/{call}/ranking?direction={direction}"),
@@ -133,6 +166,32 @@ async fn forward(app: &App, b: &reqwest::Client, call: &str, direction: &str) ->
         &[("direction", direction), ("confirm", "1")],
     )
     .await
+}
+
+/// Uploads `bytes` as `name` for the unit's stamped scan `kind`; returns where the server
+/// sent the browser (the ranking page with a notice code).
+async fn upload_scan(
+    app: &App,
+    b: &reqwest::Client,
+    call: &str,
+    kind: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> String {
+    use reqwest::multipart::{Form, Part};
+    let (_, html) = app.get(b, &format!("/review/{call}/ranking")).await;
+    let form = Form::new()
+        .text("csrf", csrf_of(&html))
+        .text("kind", kind.to_string())
+        .part("file", Part::bytes(bytes).file_name(name.to_string()));
+    let r = b
+        .post(app.url(&format!("/review/{call}/scans")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{kind} scan");
+    location(&r)
 }
 
 /// A POST with the CSRF token of the account page (owner and expert forms).
@@ -179,6 +238,25 @@ async fn owner_collects(
             .await;
         assert_eq!(status, StatusCode::OK, "{call}: the owner reads {id}");
     }
+    // The stamped scans the cities sent with their lists, readable by the owner.
+    let key = format!("/review/{call}/scans/");
+    let scans: Vec<String> = html
+        .match_indices(&key)
+        .filter_map(|(i, _)| html[i..].split('"').next())
+        .map(str::to_string)
+        .collect();
+    let asks = entry
+        .def()
+        .review_levels
+        .iter()
+        .any(|l| l.sending.as_ref().is_some_and(|s| !s.scans.is_empty()));
+    assert_eq!(!scans.is_empty(), asks, "{call}: the scans sent up: {html}");
+    for path in &scans {
+        let r = owner.get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        assert!(r.bytes().await.unwrap().starts_with(b"%PDF-"));
+    }
     // Every summary table of the call over what was received, with the notice's title.
     let mut rows = 0;
     for t in &entry.def().summaries {
@@ -220,13 +298,14 @@ async fn owner_collects(
     )
     .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "{call}: no experts");
-    // Applications stay where they arrived: submitted, at the province.
+    // Applications stay where they arrived, collected: no 评审中, no outcome to wait for.
     for (id, b) in applications {
         let (_, html) = app.get(b, &format!("/applications/{id}")).await;
         assert!(
-            html.contains("已提交"),
+            html.contains("已报送汇总"),
             "{call}: {id} as the applicant sees it"
         );
+        assert!(!html.contains("评审中"), "{call}: {id}");
     }
 }
 

@@ -219,6 +219,33 @@ async fn single_city_calls_go_from_the_city_to_the_owner(db: TestDb) {
             let first = 2 + t.header_lines.len() + usize::from(t.group_by.is_some());
             assert_eq!(cells[first][0], "1", "{call} {}: {cells:?}", t.id);
         }
+        // Where the notice asks for stamped scans, the list does not go up without them.
+        let asks = entry
+            .def()
+            .review_levels
+            .iter()
+            .find(|l| l.id == "city")
+            .and_then(|l| l.sending.as_ref())
+            .is_some_and(|s| !s.scans.is_empty());
+        if asks {
+            let r = forward_as_is(&app, &city, call, &direction).await;
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{call}: no scans yet");
+            let body = r.text().await.unwrap();
+            assert!(body.contains("报送前请先上传"), "{call}: {body}");
+            let to = upload_scan(
+                &app,
+                &city,
+                call,
+                "summary",
+                "汇总表.jpg",
+                content("jpg", 4096),
+            )
+            .await;
+            assert!(
+                to.contains("msg=scan_not_pdf"),
+                "{call}: a JPEG is no PDF: {to}"
+            );
+        }
         let r = forward(&app, &city, call, &direction).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{call} forwarded");
         assert_eq!(

@@ -48,13 +48,13 @@ pub async fn upload_file(
 
 /// Longest value of a part other than the file: the page's hidden fields (the CSRF token,
 /// the slot id) are tens of bytes.
-pub(super) const MAX_PART_BYTES: usize = 4 * 1024;
+pub(crate) const MAX_PART_BYTES: usize = 4 * 1024;
 /// Most parts other than the file that one upload may carry (the page sends two).
-pub(super) const MAX_SMALL_PARTS: usize = 16;
+pub(crate) const MAX_SMALL_PARTS: usize = 16;
 
 /// Why an upload was answered without keeping a file, when not by a redirect to the form.
 #[derive(Debug)]
-pub(super) enum Refusal {
+pub(crate) enum Refusal {
     /// An answer to the user; what is left of the body is drained first (see [`drain`]).
     App(AppError),
     /// A part other than the file passed [`MAX_PART_BYTES`] (or there were more than
@@ -83,7 +83,7 @@ impl From<StoreError> for Refusal {
 
 /// The answer to [`Refusal::PartTooLarge`]: 413 with the Chinese page, and the connection
 /// closed after it.
-pub(super) fn part_too_large() -> Response {
+pub(crate) fn part_too_large() -> Response {
     let mut response = AppError::Refused(s::UPLOAD_PART_TOO_LARGE.to_string()).into_response();
     *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
     response.headers_mut().insert(
@@ -95,7 +95,7 @@ pub(super) fn part_too_large() -> Response {
 
 /// Why the multipart stream failed: the guard tripped (`tripped`, see
 /// [`crate::files::guard_multipart`]), or the upload was interrupted.
-pub(super) fn broken_stream(tripped: &std::sync::atomic::AtomicBool) -> Refusal {
+pub(crate) fn broken_stream(tripped: &std::sync::atomic::AtomicBool) -> Refusal {
     if tripped.load(std::sync::atomic::Ordering::SeqCst) {
         Refusal::PartTooLarge
     } else {
@@ -105,7 +105,7 @@ pub(super) fn broken_stream(tripped: &std::sync::atomic::AtomicBool) -> Refusal 
 
 /// The text of a part other than the file, read chunk by chunk and refused as soon as it
 /// passes [`MAX_PART_BYTES`], so that nothing longer is ever held in memory.
-pub(super) async fn small_part(
+pub(crate) async fn small_part(
     mut field: axum::extract::multipart::Field<'_>,
     tripped: &std::sync::atomic::AtomicBool,
 ) -> Result<String, Refusal> {
@@ -125,7 +125,7 @@ pub(super) async fn small_part(
 /// still sending its file then sees a broken pipe or a reset instead of the refusal (a browser
 /// shows a network error page; a flaky test showed it). Past `DRAIN_BYTES` or `DRAIN_TIME`
 /// the connection is closed after all. Chunks are dropped as they come: nothing is buffered.
-pub(super) async fn drain(multipart: &mut Multipart) {
+pub(crate) async fn drain(multipart: &mut Multipart) {
     const DRAIN_BYTES: u64 = 256 * 1024 * 1024;
     const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(60);
     let rest = async {

@@ -161,6 +161,14 @@ async fn applicant_status(
     {
         return Ok(app.status.label());
     }
+    // A collection (摸底) decides nothing: what reached the owner is collected.
+    if state
+        .calls
+        .of(app)
+        .is_some_and(|e| !e.call.def().kind.is_contest())
+    {
+        return Ok(s::STATUS_COLLECTED);
+    }
     Ok(match state.store.publication(&app.call_id).await? {
         Some(_) if app.status == ApplicationStatus::Selected => s::STATUS_OUTCOME_SELECTED,
         Some(_) => s::STATUS_OUTCOME_NOT_SELECTED,

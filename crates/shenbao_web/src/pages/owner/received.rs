@@ -30,6 +30,8 @@ pub(super) struct ReceivedPage {
     lines: Vec<ReceivedLine>,
     /// The key of the next page, `at.id`.
     next: Option<String>,
+    /// The stamped scans the units sent with their lists (推荐函, 汇总表).
+    sent: Vec<crate::pages::review::SentScan>,
 }
 
 /// The query of the received list: the key after which the page starts.
@@ -83,6 +85,13 @@ pub async fn received_page(
             })
             .collect(),
         next,
+        sent: crate::pages::review::sent_scans(
+            &state,
+            call,
+            owner_level(call),
+            shenbao_core::routing::OWNER,
+        )
+        .await?,
     })
 }
 

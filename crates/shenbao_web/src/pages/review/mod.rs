@@ -44,6 +44,7 @@ mod exports;
 mod index;
 mod queue;
 mod ranking;
+mod sending;
 mod show;
 mod timeline;
 
@@ -51,6 +52,7 @@ pub use exports::*;
 pub use index::*;
 pub use queue::*;
 pub use ranking::*;
+pub use sending::*;
 pub use show::*;
 pub use timeline::*;
 

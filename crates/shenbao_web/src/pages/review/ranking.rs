@@ -7,6 +7,9 @@ use super::*;
 pub struct RankingParams {
     #[serde(default)]
     direction: String,
+    /// A notice code after a scan upload (`scan_uploaded`, `scan_not_pdf`…).
+    #[serde(default)]
+    msg: Option<String>,
 }
 
 /// A ranked application.
@@ -43,6 +46,12 @@ pub(super) struct RankingPage {
     summaries: Vec<(String, String)>,
     /// The direction's quota (推荐名额), if the level has one.
     quota: Option<QuotaView>,
+    /// What the level sends upward (推荐函, 盖章扫描件), if the call says.
+    sending: Option<SendingView>,
+    /// The scans units below sent here.
+    sent: Vec<SentScan>,
+    /// A notice after an upload: (text, class).
+    notice: Option<(String, &'static str)>,
 }
 
 /// An application the lower level sent up, with its rank there.
@@ -158,7 +167,23 @@ pub async fn ranking(
         received,
         summaries: desk.summaries(),
         quota,
+        sending: sending_view(&state, &desk).await?,
+        sent: sent_scans(&state, desk.entry.call, &desk.level.id, &desk.unit).await?,
+        notice: params.msg.as_deref().and_then(scan_notice),
     })
+}
+
+/// The notice after a scan upload, by its code.
+fn scan_notice(code: &str) -> Option<(String, &'static str)> {
+    let (text, class) = match code {
+        "scan_uploaded" => (s::SCAN_UPLOADED, "ok"),
+        "scan_not_pdf" => (s::SCAN_NOT_PDF, "error"),
+        "scan_no_file" => (s::UPLOAD_NO_FILE, "error"),
+        "scan_too_large" => (s::SCAN_TOO_LARGE, "error"),
+        "scan_interrupted" => (s::UPLOAD_INTERRUPTED, "error"),
+        _ => return None,
+    };
+    Some((text.to_string(), class))
 }
 
 /// The move form.
