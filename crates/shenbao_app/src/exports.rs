@@ -89,7 +89,11 @@ pub async fn form_extras(store: &Store, id: i64) -> anyhow::Result<FormExtras> {
             uscc: m.uscc,
         })
         .collect();
-    Ok(FormExtras { opinions, members })
+    Ok(FormExtras {
+        opinions,
+        members,
+        stamp: None,
+    })
 }
 
 /// Summary table `table` of `call` for `unit` at `level` as XLSX: the unit's recommended
@@ -415,6 +419,8 @@ pub struct FormSource {
     pub files: Vec<FileMeta>,
     /// The opinion blocks.
     pub extras: FormExtras,
+    /// The submitted version printed: its snapshot's id and content hash (`None` for a draft).
+    pub snapshot: Option<(i64, String)>,
 }
 
 impl FormSource {
@@ -425,10 +431,11 @@ impl FormSource {
         app: &ApplicationRow,
         version: Version,
     ) -> anyhow::Result<Option<FormSource>> {
-        let (answers, files) = match version {
+        let (answers, files, snapshot) = match version {
             Version::Draft => (
                 app.answers.clone(),
                 attachment_metas(&store.attachments(app.id).await?),
+                None,
             ),
             Version::Submitted => {
                 let Some(snapshot) = store.latest_snapshot(app.id).await? else {
@@ -441,6 +448,7 @@ impl FormSource {
                         .iter()
                         .map(crate::snapshot::SnapshotFile::meta)
                         .collect(),
+                    Some((snapshot.id, snapshot.content_hash)),
                 )
             }
         };
@@ -449,7 +457,30 @@ impl FormSource {
             profile: profile_of(store, app.organisation_id).await?,
             files,
             extras: form_extras(store, app.id).await?,
+            snapshot,
         }))
+    }
+
+    /// Has every page of a submitted version's PDF carry its 受理编号 and the QR code of its
+    /// verification page under `base_url` (`https://shenbao.example.cn`). Nothing for a draft.
+    pub fn stamp(&mut self, call: &Call, app: &ApplicationRow, base_url: &str) {
+        let Some((id, hash)) = &self.snapshot else {
+            return;
+        };
+        let region = self
+            .profile
+            .get("region")
+            .and_then(Json::as_str)
+            .unwrap_or("000000");
+        let key = shenbao_core::acceptance::key(*id, hash);
+        self.extras.stamp = Some(shenbao_docs::PageStamp {
+            number: shenbao_core::acceptance::number(&app.call_id, call.def().year, region, *id),
+            url: format!(
+                "{}{}",
+                base_url.trim_end_matches('/'),
+                shenbao_core::acceptance::verify_path(&key)
+            ),
+        });
     }
 
     /// The form as the engine reads it.

@@ -178,10 +178,17 @@ impl Settings {
             }
             None => Vec::new(),
         };
+        // Printed forms' QR codes point here: the public URL, else the listening address
+        // (right on one machine; set --public-url for phones elsewhere).
+        let public_url = self
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen));
         Ok(WebConfig {
             trusted_proxies,
             secure_cookies: self.secure_cookies || https,
             second_factor_roles,
+            public_url: Some(public_url),
         })
     }
 

@@ -4,6 +4,7 @@
 //! database), must not be async and must not read the clock: callers pass in everything,
 //! including "now", so every rule here is testable in microseconds.
 
+pub mod acceptance;
 pub mod call;
 pub mod consortium;
 pub mod diff;

@@ -26,7 +26,7 @@ use shenbao_core::output::{cover_lines, text_of};
 use crate::DocError;
 use crate::fonts::Fonts;
 use crate::layout::{
-    CHECKED, Cell, Document, Para, SectionTable, Style, TEXT_WIDTH, Table, UNCHECKED,
+    CHECKED, Cell, Document, Para, SectionTable, Stamp, Style, TEXT_WIDTH, Table, UNCHECKED,
 };
 
 /// What a form carries besides the application itself.
@@ -38,6 +38,18 @@ pub struct FormExtras {
     /// The members of a joint application (联合申报), in order: each is listed and gives a
     /// commitment of its own after the lead's.
     pub members: Vec<ConsortiumMember>,
+    /// A submitted version's 受理编号 and the URL of its verification page: every page of the
+    /// PDF carries both at its foot, the URL as a QR code. `None` for drafts and blank forms.
+    pub stamp: Option<PageStamp>,
+}
+
+/// What the foot of every page of a submitted form carries.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageStamp {
+    /// The 受理编号 (`shenbao_core::acceptance::number`).
+    pub number: String,
+    /// The absolute URL of the verification page (`…/verify/<key>`).
+    pub url: String,
 }
 
 /// A member of a joint application, as the form prints it.
@@ -116,7 +128,25 @@ fn application_layout(call: &Call, app: &Application<'_>, extras: &FormExtras) -
         hidden: &report.hidden,
         blank: false,
     };
-    form.layout(app.profile, app.files, extras)
+    let mut doc = form.layout(app.profile, app.files, extras);
+    doc.stamp = extras.stamp.as_ref().map(|s| Stamp {
+        number: s.number.clone(),
+        qr_svg: qr_svg(&s.url),
+    });
+    doc
+}
+
+/// The QR code of `url` as SVG (black modules on white, with the quiet zone).
+fn qr_svg(url: &str) -> String {
+    match qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M) {
+        Ok(code) => code
+            .render::<qrcode::render::svg::Color<'_>>()
+            .min_dimensions(120, 120)
+            .quiet_zone(true)
+            .build(),
+        // Only a URL longer than a QR code holds: the number is still printed.
+        Err(_) => String::new(),
+    }
 }
 
 /// The blank form's layout.
@@ -178,6 +208,7 @@ impl Form<'_> {
         let mut doc = Document {
             title: title.clone(),
             blocks: Vec::new(),
+            stamp: None,
         };
         doc.para(title_para(&title));
 

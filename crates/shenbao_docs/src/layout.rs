@@ -215,6 +215,18 @@ pub(crate) struct Document {
     pub title: String,
     /// Its blocks, in order.
     pub blocks: Vec<Block>,
+    /// What every page's foot carries besides its number: a submitted version's 受理编号 and
+    /// the QR code of its verification page (PDF only).
+    pub stamp: Option<Stamp>,
+}
+
+/// The 受理编号 and verification QR code at the foot of every page of a submitted form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct Stamp {
+    /// The 受理编号.
+    pub number: String,
+    /// The QR code of the verification URL, as SVG.
+    pub qr_svg: String,
 }
 
 impl Document {

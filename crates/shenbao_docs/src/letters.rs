@@ -65,6 +65,7 @@ fn letter_layout(call: &Call, app: &Application<'_>, letter: Letter) -> Option<D
             let mut doc = Document {
                 title: c.title.clone(),
                 blocks: Vec::new(),
+                stamp: None,
             };
             commitment(&mut doc, c, &report.answers, None);
             Some(doc)
@@ -125,6 +126,7 @@ fn consortium(section: &Section, answers: &Map<String, Json>) -> Document {
     let mut doc = Document {
         title: section.title.clone(),
         blocks: Vec::new(),
+        stamp: None,
     };
     doc.para(Para::new(Style::LetterTitle, &section.title));
     let help = section.help.as_deref().unwrap_or_default();

@@ -32,7 +32,7 @@ mod summary_docx;
 
 pub use fonts::{FONT_DIR_ENV, FontFiles, Fonts};
 pub use form::{
-    ConsortiumMember, FilledOpinion, FormExtras, application_docx, application_pdf,
+    ConsortiumMember, FilledOpinion, FormExtras, PageStamp, application_docx, application_pdf,
     blank_application_docx, blank_application_pdf, blank_outline,
 };
 pub use letters::{Letter, letter_docx, letter_pdf};

@@ -67,6 +67,7 @@ fn layout(call: &Call, letter: &LetterDef, input: &LetterInput<'_>) -> Document 
     let mut doc = Document {
         title: letter.title.clone(),
         blocks: Vec::new(),
+        stamp: None,
     };
     doc.para(Para::new(Style::LetterTitle, &letter.title));
     doc.para(Para::new(Style::Line, &words::addressee(input.to)));

@@ -174,6 +174,7 @@ proptest! {
             let files: Vec<FileMeta> = attachments.iter().map(|a| a.meta.clone()).collect();
             let extras = FormExtras {
         members: Vec::new(),
+        stamp: None,
                 opinions: call
                     .def()
                     .review_levels

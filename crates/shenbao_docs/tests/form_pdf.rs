@@ -323,6 +323,7 @@ fn qz_opinion_box_holds_the_opinion_and_names() {
         .expect("a county-level direction");
     let extras = FormExtras {
         members: Vec::new(),
+        stamp: None,
         opinions: vec![FilledOpinion {
             level: "county".to_string(),
             text: "该项目技术先进，材料真实，同意推荐。".to_string(),

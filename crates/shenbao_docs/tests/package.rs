@@ -99,6 +99,7 @@ fn app<'a>(
 static NO_EXTRAS: FormExtras = FormExtras {
     opinions: Vec::new(),
     members: Vec::new(),
+    stamp: None,
 };
 
 /// The entries of a ZIP in order: name, compression method and content.

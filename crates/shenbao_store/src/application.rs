@@ -289,6 +289,34 @@ impl Store {
         .await?)
     }
 
+    /// The snapshot with this id (a submitted version), if any.
+    pub async fn snapshot(&self, id: i64) -> Result<Option<SnapshotRow>, StoreError> {
+        Ok(sqlx::query_as(concat!(
+            "SELECT ",
+            snapshot_columns!(),
+            " FROM application_snapshots WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// How many times application `application_id` was submitted up to and including
+    /// snapshot `id` (the version's ordinal: 第N次提交).
+    pub async fn submission_ordinal(
+        &self,
+        application_id: i64,
+        id: i64,
+    ) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM application_snapshots WHERE application_id = $1 AND id <= $2",
+        )
+        .bind(application_id)
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
     /// How many applications the database holds (benchmarks, admin statistics).
     pub async fn count_applications(&self) -> Result<i64, StoreError> {
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applications")

@@ -183,7 +183,13 @@ pub async fn application_download(
     format: Format,
 ) -> Result<Response, AppError> {
     let renderer = form_format(format)?;
-    let source = form_source(state, app, version).await?;
+    let mut source = form_source(state, app, version).await?;
+    // A submitted version's pages carry its 受理编号 and the QR code of its verification page.
+    source.stamp(
+        call,
+        app,
+        state.config.public_url.as_deref().unwrap_or_default(),
+    );
     // Rendering a PDF takes tens of milliseconds: off the async workers.
     let row = app.clone();
     let bytes = tokio::task::spawn_blocking(move || {

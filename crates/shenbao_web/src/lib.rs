@@ -45,6 +45,9 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Roles whose accounts must have a second factor (`--require-second-factor`).
     pub second_factor_roles: Vec<shenbao_store::Role>,
+    /// The site's address as users reach it (`--public-url`, else the listening address):
+    /// the QR codes on printed forms point at its verification pages.
+    pub public_url: Option<String>,
 }
 
 /// A source of "now" in Unix milliseconds.
@@ -212,6 +215,7 @@ routes! {
     "/expert/assignments/{id}/files/{file}" [GET] => get(pages::expert::download_file),
     "/expert/assignments/{id}/recuse" [POST] => post(pages::expert::recuse),
     "/calls/{id}/results" [GET] => get(pages::results::show_results),
+    "/verify/{key}" [GET] => get(pages::verify::verify_page),
 }
 
 /// Every route, and the layers every request goes through.

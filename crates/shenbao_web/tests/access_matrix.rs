@@ -77,7 +77,8 @@ fn access(path: &str) -> Option<Access> {
         | "/register"
         | "/login"
         | "/login/second-factor"
-        | "/calls/{id}/results" => Public,
+        | "/calls/{id}/results"
+        | "/verify/{key}" => Public,
         "/logout"
         | "/account"
         | "/account/password"

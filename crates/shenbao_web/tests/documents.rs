@@ -15,7 +15,7 @@ mod common;
 use std::io::{Cursor, Read};
 
 use common::applicant::{apply, fixture};
-use common::{App, location};
+use common::{App, csrf_of, location};
 use reqwest::StatusCode;
 use serde_json::Value as Json;
 use shenbao_core::call::builtin;
@@ -29,6 +29,7 @@ shenbao_store::on_both_databases!(
     pdf_forms_print_the_answers_and_the_bureau_opinion_box,
     applicants_download_their_letters_filled_in,
     a_consortium_names_its_members_and_each_gives_a_commitment,
+    every_printed_page_proves_which_version_it_belongs_to,
 );
 
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -769,4 +770,161 @@ async fn a_consortium_names_its_members_and_each_gives_a_commitment(db: TestDb) 
             );
         }
     }
+}
+
+/// Runs a command on the files of a temporary folder; fails with the Debian package to
+/// install when it is missing.
+fn run(program: &str, args: &[&str], package: &str) -> String {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} ({e}): bash scripts/test installs {package}"));
+    assert!(
+        out.status.success(),
+        "{program}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The URL the QR code of page `page` of `pdf` holds: the page rendered by pdftoppm, the
+/// code read by zbarimg.
+fn qr_of_page(pdf: &[u8], page: u32) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("form.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let png = dir.path().join("page");
+    let n = page.to_string();
+    run(
+        "pdftoppm",
+        &[
+            "-f",
+            &n,
+            "-l",
+            &n,
+            "-r",
+            "150",
+            "-png",
+            "-singlefile",
+            file.to_str().unwrap(),
+            png.to_str().unwrap(),
+        ],
+        "poppler-utils",
+    );
+    let image = dir.path().join("page.png");
+    run(
+        "zbarimg",
+        &["--raw", "-q", image.to_str().unwrap()],
+        "zbar-tools",
+    )
+    .trim()
+    .to_string()
+}
+
+/// 受理编号 on every page, with 第N页 共M页 and a QR code that opens the public verification
+/// page: 当前有效 for the version on the paper; once the applicant withdraws and submits
+/// again, the old paper's code reports 已被新版本替代 with the new number, and the new paper's
+/// reports 当前有效. A code altered by a digit is refused. The page shows no content.
+async fn every_printed_page_proves_which_version_it_belongs_to(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let fx = fixture(CALL, "compute_service.valid.json");
+    let (b, id) = apply(&app, &fx, "qiye_a").await;
+    submit(&app, &b, id).await;
+    let (_, status_page) = app.get(&b, &format!("/applications/{id}")).await;
+    let number_at = status_page
+        .find("QZ-2024-AI-INDUSTRY-")
+        .expect("the 受理编号 is shown");
+    let first_number: String = status_page[number_at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    assert!(!status_page.contains("SHA-256"), "the number, not a hash");
+
+    let fetch = |path: String| {
+        let b = b.clone();
+        let url = app.url(&path);
+        async move {
+            let r = b.get(url).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            r.bytes().await.unwrap().to_vec()
+        }
+    };
+    let pdf = fetch(format!("/applications/{id}/form/pdf")).await;
+    let text = pdf_text(&pdf);
+    // Every page: the number and 第N页 共M页.
+    let total_at = text.find("页共").expect("第1页共M页");
+    let total: usize = text[total_at + "页共".len()..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap();
+    assert!(total >= 2, "a form of several pages: {total}");
+    assert_eq!(
+        text.matches(&format!("受理编号：{first_number}")).count(),
+        total,
+        "the number on each of the {total} pages"
+    );
+    for page in 1..=total {
+        assert!(
+            text.contains(&format!("第{page}页共{total}页")),
+            "page {page}"
+        );
+    }
+    // The QR code of a later page: this version, current.
+    let url = qr_of_page(&pdf, 2);
+    assert!(url.starts_with(&app.url("/verify/")), "{url}");
+    let anyone = app.browser();
+    let page = anyone.get(&url).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("当前有效"), "{html}");
+    assert!(html.contains(&first_number) && html.contains("第1次提交"));
+    let org = fx.profile["name"].as_str().unwrap();
+    assert!(!html.contains(org), "no content on the verification page");
+    for t in chinese_answers(&fx.answers)
+        .iter()
+        .filter(|t| t.chars().count() > 6)
+    {
+        assert!(!html.contains(t.as_str()), "answer {t} shown");
+    }
+
+    // Withdrawn and submitted again: the old paper is superseded, the new one current.
+    let (_, html) = app.get(&b, &format!("/applications/{id}")).await;
+    let r = b
+        .post(app.url(&format!("/applications/{id}/withdraw")))
+        .form(&[("csrf", csrf_of(&html))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    submit(&app, &b, id).await;
+    let new_pdf = fetch(format!("/applications/{id}/form/pdf")).await;
+    let new_url = qr_of_page(&new_pdf, 1);
+    assert_ne!(new_url, url, "a new version, a new code");
+    let html = anyone.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("已被新版本替代"), "{html}");
+    let html = anyone
+        .get(&new_url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("当前有效") && html.contains("第2次提交"),
+        "{html}"
+    );
+    assert!(!html.contains(&first_number) || html.contains("当前有效"));
+    // One digit changed: no such version.
+    let mut forged = url.clone();
+    let last = forged.pop().unwrap();
+    forged.push(if last == '0' { '1' } else { '0' });
+    let r = anyone.get(&forged).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(r.text().await.unwrap().contains("无法核验"));
+    // A draft prints no number.
+    let (_, html) = app.get(&b, &format!("/applications/{id}")).await;
+    assert!(html.contains("受理编号"));
 }

@@ -11,6 +11,7 @@ pub mod public;
 pub mod results;
 pub mod review;
 pub mod second_factor;
+pub mod verify;
 pub mod view;
 
 use crate::auth::Viewer;

@@ -39,7 +39,7 @@ async fn every_seed_call_takes_a_complete_application(db: TestDb) {
         );
         let (_, html) = app.get(&b, &format!("/applications/{id}")).await;
         assert!(
-            html.contains("已提交") && html.contains("提交内容校验码"),
+            html.contains("已提交") && html.contains("受理编号"),
             "{}",
             fx.call
         );

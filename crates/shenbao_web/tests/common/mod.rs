@@ -77,6 +77,15 @@ impl App {
         let c = Arc::clone(&clock);
         let files_dir = tempfile::tempdir().expect("files dir");
         let files = FileStore::new(files_dir.path(), 120 * 1024 * 1024);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr: SocketAddr = listener.local_addr().expect("addr");
+        // The printed forms' QR codes point at this server.
+        let config = WebConfig {
+            public_url: config.public_url.or(Some(format!("http://{addr}"))),
+            ..config
+        };
         let state = ServerState::with_clock(
             store.clone(),
             calls,
@@ -85,10 +94,6 @@ impl App {
         )
         .with_config(config);
         let calls = Arc::clone(&state.calls);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr: SocketAddr = listener.local_addr().expect("addr");
         tokio::spawn(shenbao_web::serve_with(state, listener, options));
         App {
             base: format!("http://{addr}"),

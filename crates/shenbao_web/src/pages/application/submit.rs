@@ -193,7 +193,8 @@ pub(super) struct ShowPage {
     submitted: bool,
     open: bool,
     updated: String,
-    hash: Option<String>,
+    /// The 受理编号 of the submitted version, once it is no longer editable.
+    number: Option<String>,
     events: Vec<EventView>,
     files: Vec<(i64, String, String, String)>,
     returned_comment: Option<String>,
@@ -224,14 +225,23 @@ pub async fn show_application(
         .then(|| events.iter().rev().find(|e| e.what == s::EVENT_RETURNED))
         .flatten()
         .map(|e| e.note.clone());
-    let hash = if !o.editable() {
-        state
-            .store
-            .latest_snapshot(id)
-            .await?
-            .map(|s| s.content_hash)
-    } else {
-        None
+    // The 受理编号 of the version under review, printed on every page of its form.
+    let number = match (o.editable(), state.store.latest_snapshot(id).await?) {
+        (false, Some(snap)) => {
+            let region = state
+                .store
+                .organisation(o.app.organisation_id)
+                .await?
+                .map(|org| org.region)
+                .unwrap_or_default();
+            Some(shenbao_core::acceptance::number(
+                &o.app.call_id,
+                o.entry.call.def().year,
+                &region,
+                snap.id,
+            ))
+        }
+        _ => None,
     };
     let files = state
         .store
@@ -264,7 +274,7 @@ pub async fn show_application(
         deadline: deadline.text,
         contact: deadline.contact,
         updated: fmt_time(o.app.updated_at),
-        hash,
+        number,
         events,
         files,
         returned_comment,

@@ -62,7 +62,8 @@ pub(super) struct ShowPage {
     status: &'static str,
     at_level: String,
     submitted: String,
-    hash: String,
+    /// The 受理编号 of the submitted version shown.
+    number: String,
     justification: String,
     errors: Vec<String>,
     warnings: Vec<String>,
@@ -356,7 +357,12 @@ pub(super) async fn show_page(
             .map(|l| level_name(entry, l))
             .unwrap_or_default(),
         submitted: app.submitted_at.map(fmt_time).unwrap_or_default(),
-        hash: snapshot.content_hash.clone(),
+        number: shenbao_core::acceptance::number(
+            &app.call_id,
+            call.def().year,
+            &org.region,
+            snapshot.id,
+        ),
         justification: app.justification.clone().unwrap_or_default(),
         errors: report
             .of(Severity::Error)
