@@ -6,6 +6,10 @@
 
 /// Messages about answers (the form engine).
 pub mod answer {
+    /// A rule's message whose threshold the owner set (the notice gives none).
+    pub fn owner_choice(message: &str) -> String {
+        format!("{message}（此标准由征集单位设定，通知原文未规定具体数值）")
+    }
     /// A required answer is missing.
     pub fn required(label: &str) -> String {
         format!("请填写“{label}”")

@@ -776,3 +776,34 @@ fn what_a_level_sends_upward_is_checked() {
     let err = load_str("x.toml", &last).expect_err("rejected");
     assert_eq!(err.problems[0].path, "review_level[1].sending", "{err}");
 }
+
+#[test]
+fn an_owners_threshold_says_so_in_its_message() {
+    use shenbao_core::call::Target;
+    let with_rule = |owner: bool| {
+        GOOD.replacen(
+            "[commitment]",
+            &format!(
+                "[[rule]]\nid = \"r\"\nexpr = \"answers.name == '甲'\"\nseverity = \"warning\"\n\
+                 message = \"名称一般应为甲\"\nowner_choice = {owner}\n\n[commitment]"
+            ),
+            1,
+        )
+    };
+    let answers = serde_json::json!({ "name": "乙", "nature": "甲" });
+    for (owner, marked) in [(true, true), (false, false)] {
+        let c = load_str("x.toml", &with_rule(owner)).unwrap_or_else(|e| panic!("{e}"));
+        let target = Target {
+            direction: "a",
+            subdirection: None,
+        };
+        let report = shenbao_core::form::validate(&c, target, &answers);
+        let p = report
+            .problems
+            .iter()
+            .find(|p| p.rule.as_deref() == Some("r"))
+            .expect("the rule failed");
+        assert!(p.message.starts_with("名称一般应为甲"), "{}", p.message);
+        assert_eq!(p.message.contains("征集单位设定"), marked, "{}", p.message);
+    }
+}

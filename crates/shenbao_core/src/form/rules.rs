@@ -55,7 +55,11 @@ pub fn check_rules(
                 rule.field.clone().unwrap_or_default(),
                 Code::RuleFailed,
                 severity,
-                rule.message.clone(),
+                if rule.owner_choice {
+                    crate::messages::answer::owner_choice(&rule.message)
+                } else {
+                    rule.message.clone()
+                },
             );
             p.rule = Some(rule.id.clone());
             out.push(p);

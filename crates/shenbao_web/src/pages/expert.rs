@@ -177,6 +177,8 @@ struct AssignmentPage {
     form_html: String,
     files: Vec<FileLine>,
     criteria: Vec<CriterionLine>,
+    /// The weights are the owner's (no criterion cites the notice): the sheet says so.
+    owner_weights: bool,
     overall: String,
     total: Option<String>,
 }
@@ -291,6 +293,9 @@ async fn assignment_page(
         form_html,
         files,
         criteria: lines,
+        owner_weights: scoring::criteria_for(call, &m.app.direction)
+            .iter()
+            .any(|c| c.source.is_none()),
         overall: input.comments.get("").cloned().unwrap_or_default(),
         total,
     })

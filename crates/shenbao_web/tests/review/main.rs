@@ -369,6 +369,11 @@ async fn owner_to_publication(
             let mut fields: Vec<(&str, &str)> = vec![("action", "submit"), ("confirm", "1")];
             fields.extend(scores.iter().map(|(k, v)| (k.as_str(), v.as_str())));
             let page = format!("/expert/assignments/{}", a.id);
+            let (_, sheet) = app.get(b, &page).await;
+            assert!(
+                sheet.contains(shenbao_web::strings::CRITERIA_OWNER_CHOICE),
+                "{call}: the expert is told the weights are the owner's"
+            );
             let r = app.submit(b, &page, &page, &fields).await;
             assert_eq!(
                 r.status(),
@@ -391,6 +396,11 @@ async fn owner_to_publication(
             .get(&owner, &format!("/owner/{call}/ranking?direction={d}"))
             .await;
         assert_eq!(status, StatusCode::OK);
+        // No seed notice states criterion weights: the page says they are the owner's.
+        assert!(
+            html.contains(shenbao_web::strings::CRITERIA_OWNER_CHOICE),
+            "{call}: weights marked as the owner's"
+        );
         for (id, _) in applications {
             let row = app.store.application(*id).await.unwrap().unwrap();
             if row.direction == *d {

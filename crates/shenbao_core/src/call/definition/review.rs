@@ -198,6 +198,10 @@ pub struct Criterion {
     /// Directions it applies to; empty means all.
     #[serde(default)]
     pub directions: Vec<String>,
+    /// Where the notice states the criterion and its weight. Without it the weight is the
+    /// owner's choice, and the scoring and ranking pages say so (征集单位自定).
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 /// A summary table (汇总表) in the notice's layout.

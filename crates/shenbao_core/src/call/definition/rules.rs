@@ -42,6 +42,11 @@ pub struct Rule {
     /// Where the rule comes from in the notice, e.g. 附件1 申报条件第4条.
     #[serde(default)]
     pub source: Option<String>,
+    /// The threshold is the owner's, not the notice's (the notice says 主要营收, the call asks
+    /// for 50%): every message of the rule says so, so that no applicant takes it for the
+    /// notice's own words.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub owner_choice: bool,
 }
 
 /// Per-applicant limits, checked against the applicant's other applications in the call.

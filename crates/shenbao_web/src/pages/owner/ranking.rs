@@ -86,6 +86,8 @@ pub(super) struct RankingPage {
     trimmed: bool,
     normalise: bool,
     criteria: Vec<(String, String, String)>,
+    /// The weights are the owner's (no criterion cites the notice).
+    owner_weights: bool,
     lines: Vec<RankLine>,
     published: bool,
     cutoff: String,
@@ -200,6 +202,9 @@ pub(super) async fn ranking_page_html(
             .collect(),
         trimmed: options.method == Method::TrimmedMean,
         normalise: options.normalise,
+        owner_weights: scoring::criteria_for(call, &direction)
+            .iter()
+            .any(|c| c.source.is_none()),
         criteria: scoring::criteria_for(call, &direction)
             .into_iter()
             .map(|c| {
