@@ -144,46 +144,83 @@ async fn unit_summary_rows(
             continue;
         }
         for row in store.ranking(&at, &direction.id).await? {
-            let app = row.application;
-            let answers: Map<String, Json> = store
-                .latest_snapshot(app.id)
-                .await?
-                .and_then(|s| serde_json::from_str(&s.answers).ok())
-                .unwrap_or_default();
-            let opinion = store
-                .reviews_of(app.id)
-                .await?
-                .into_iter()
-                .find(|r| r.level == level.id)
-                .map(|r| r.opinion)
-                .unwrap_or_default();
-            let profile = json!({
-                "name": row.organisation_name,
-                "region": row.organisation_region,
-            });
-            loaded.push((
-                app,
-                row.rank,
-                row.organisation_region,
-                opinion,
-                answers,
-                profile,
-            ));
+            let rank = row.rank.and_then(|r| u32::try_from(r).ok()).unwrap_or(0);
+            loaded.push(
+                SummaryLoad::of(
+                    store,
+                    row.application,
+                    rank,
+                    &row.organisation_name,
+                    &row.organisation_region,
+                    &level.id,
+                )
+                .await?,
+            );
         }
     }
+    summary_rows_of(call, table, &loaded)
+}
+
+/// An application's row of a summary table, loaded: its submitted answers, its rank, the
+/// opinion given at the table's level.
+struct SummaryLoad {
+    app: ApplicationRow,
+    rank: u32,
+    region: String,
+    opinion: String,
+    answers: Map<String, Json>,
+    profile: Json,
+}
+
+impl SummaryLoad {
+    async fn of(
+        store: &Store,
+        app: ApplicationRow,
+        rank: u32,
+        name: &str,
+        region: &str,
+        level: &str,
+    ) -> anyhow::Result<SummaryLoad> {
+        let answers: Map<String, Json> = store
+            .latest_snapshot(app.id)
+            .await?
+            .and_then(|s| serde_json::from_str(&s.answers).ok())
+            .unwrap_or_default();
+        let opinion = store
+            .reviews_of(app.id)
+            .await?
+            .into_iter()
+            .find(|r| r.level == level)
+            .map(|r| r.opinion)
+            .unwrap_or_default();
+        Ok(SummaryLoad {
+            app,
+            rank,
+            region: region.to_string(),
+            opinion,
+            answers,
+            profile: json!({ "name": name, "region": region }),
+        })
+    }
+}
+
+/// The rows of summary table `table` of `call` for `loaded`, in order.
+fn summary_rows_of(
+    call: &Call,
+    table: usize,
+    loaded: &[SummaryLoad],
+) -> anyhow::Result<Vec<SummaryRow>> {
     let inputs: Vec<shenbao_docs::SummaryInput<'_>> = loaded
         .iter()
-        .map(
-            |(app, rank, region, opinion, answers, profile)| shenbao_docs::SummaryInput {
-                direction: &app.direction,
-                subdirection: app.subdirection.as_deref(),
-                rank: rank.and_then(|r| u32::try_from(r).ok()).unwrap_or(0),
-                region,
-                opinion,
-                answers,
-                profile,
-            },
-        )
+        .map(|l| shenbao_docs::SummaryInput {
+            direction: &l.app.direction,
+            subdirection: l.app.subdirection.as_deref(),
+            rank: l.rank,
+            region: &l.region,
+            opinion: &l.opinion,
+            answers: &l.answers,
+            profile: &l.profile,
+        })
         .collect();
     Ok(shenbao_docs::summary_rows(call, table, &inputs)?)
 }
@@ -247,45 +284,23 @@ async fn owner_summary_rows(
             after = Some((last.submitted_at, last.id));
             let full = page.len() as i64 == OWNER_SUMMARY_PAGE;
             for row in page {
-                let snapshot = store.latest_snapshot(row.id).await?;
-                let answers: Map<String, Json> = snapshot
-                    .and_then(|s| serde_json::from_str(&s.answers).ok())
-                    .unwrap_or_default();
-                let opinion = store
-                    .reviews_of(row.id)
-                    .await?
-                    .into_iter()
-                    .find(|r| def.level.as_deref() == Some(r.level.as_str()))
-                    .map(|r| r.opinion)
-                    .unwrap_or_default();
                 let app = store
                     .application(row.id)
                     .await?
                     .ok_or_else(|| anyhow::anyhow!("application {} vanished", row.id))?;
-                let profile = json!({ "name": row.organisation_name, "region": row.region });
-                loaded.push((app, row.region, opinion, answers, profile));
+                let rank = u32::try_from(loaded.len() + 1).unwrap_or(0);
+                let level = def.level.as_deref().unwrap_or_default();
+                loaded.push(
+                    SummaryLoad::of(store, app, rank, &row.organisation_name, &row.region, level)
+                        .await?,
+                );
             }
             if !full {
                 break;
             }
         }
     }
-    let inputs: Vec<shenbao_docs::SummaryInput<'_>> = loaded
-        .iter()
-        .enumerate()
-        .map(
-            |(i, (app, region, opinion, answers, profile))| shenbao_docs::SummaryInput {
-                direction: &app.direction,
-                subdirection: app.subdirection.as_deref(),
-                rank: u32::try_from(i + 1).unwrap_or(0),
-                region,
-                opinion,
-                answers,
-                profile,
-            },
-        )
-        .collect();
-    Ok(shenbao_docs::summary_rows(call, table, &inputs)?)
+    summary_rows_of(call, table, &loaded)
 }
 
 fn unit_ref(call: &Call, level: &ReviewLevel, unit: &str) -> UnitRef {

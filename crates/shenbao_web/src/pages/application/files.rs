@@ -11,6 +11,20 @@ pub async fn upload_file(
     Path(id): Path<i64>,
     request: axum::extract::Request,
 ) -> Result<Response, AppError> {
+    let (mut multipart, tripped) = match guarded_multipart(&state, request).await {
+        Ok(m) => m,
+        Err(rejection) => return Ok(rejection),
+    };
+    let result = receive_upload(&state, &viewer, id, &mut multipart, &tripped).await;
+    answer_upload(&mut multipart, result).await
+}
+
+/// The multipart body of an upload behind [`crate::files::guard_multipart`], with the flag the
+/// guard trips; or, when it is no multipart body, the extractor's answer.
+pub(crate) async fn guarded_multipart(
+    state: &ServerState,
+    request: axum::extract::Request,
+) -> Result<(Multipart, std::sync::Arc<std::sync::atomic::AtomicBool>), Response> {
     use axum::extract::FromRequest;
     let tripped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let (parts, body) = request.into_parts();
@@ -23,24 +37,27 @@ pub async fn upload_file(
         Some(b) => crate::files::guard_multipart(body, b, std::sync::Arc::clone(&tripped)),
         None => body,
     };
-    let mut multipart = match Multipart::from_request(
-        axum::extract::Request::from_parts(parts, body),
-        &state,
-    )
-    .await
-    {
-        Ok(m) => m,
-        Err(rejection) => return Ok(rejection.into_response()),
-    };
-    match receive_upload(&state, &viewer, id, &mut multipart, &tripped).await {
+    match Multipart::from_request(axum::extract::Request::from_parts(parts, body), state).await {
+        Ok(m) => Ok((m, tripped)),
+        Err(rejection) => Err(rejection.into_response()),
+    }
+}
+
+/// The answer to an upload once its parts were read: what is left of the body is drained
+/// first (see [`drain`]), except after [`Refusal::PartTooLarge`].
+pub(crate) async fn answer_upload(
+    multipart: &mut Multipart,
+    result: Result<Response, Refusal>,
+) -> Result<Response, AppError> {
+    match result {
         // Not drained: see `Refusal::PartTooLarge`.
         Err(Refusal::PartTooLarge) => Ok(part_too_large()),
         Ok(answer) => {
-            drain(&mut multipart).await;
+            drain(multipart).await;
             Ok(answer)
         }
         Err(Refusal::App(e)) => {
-            drain(&mut multipart).await;
+            drain(multipart).await;
             Err(e)
         }
     }

@@ -9,7 +9,9 @@ use shenbao_core::call::definition::ScanKind;
 use shenbao_store::UnitScanRow;
 
 use super::*;
-use crate::pages::application::{Refusal, broken_stream, drain, part_too_large, small_part};
+use crate::pages::application::{
+    Refusal, answer_upload, broken_stream, guarded_multipart, small_part,
+};
 
 /// A scan slot on the ranking page: what is asked for and the current upload, if any.
 pub struct ScanSlot {
@@ -160,38 +162,12 @@ pub async fn upload_scan(
     Path(call_id): Path<String>,
     request: axum::extract::Request,
 ) -> Result<Response, AppError> {
-    use axum::extract::FromRequest;
-    let tripped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let (parts, body) = request.into_parts();
-    let boundary = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(crate::files::multipart_boundary);
-    let body = match &boundary {
-        Some(b) => crate::files::guard_multipart(body, b, std::sync::Arc::clone(&tripped)),
-        None => body,
-    };
-    let mut multipart = match Multipart::from_request(
-        axum::extract::Request::from_parts(parts, body),
-        &state,
-    )
-    .await
-    {
+    let (mut multipart, tripped) = match guarded_multipart(&state, request).await {
         Ok(m) => m,
-        Err(rejection) => return Ok(rejection.into_response()),
+        Err(rejection) => return Ok(rejection),
     };
-    match receive_scan(&state, &viewer, &call_id, &mut multipart, &tripped).await {
-        Err(Refusal::PartTooLarge) => Ok(part_too_large()),
-        Ok(answer) => {
-            drain(&mut multipart).await;
-            Ok(answer)
-        }
-        Err(Refusal::App(e)) => {
-            drain(&mut multipart).await;
-            Err(e)
-        }
-    }
+    let result = receive_scan(&state, &viewer, &call_id, &mut multipart, &tripped).await;
+    answer_upload(&mut multipart, result).await
 }
 
 async fn receive_scan(
