@@ -21,6 +21,7 @@ pub mod quota;
 pub mod region;
 pub mod review;
 pub mod routing;
+pub mod sending;
 pub mod text;
 pub mod time;
 pub mod workflow;

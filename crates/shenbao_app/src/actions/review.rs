@@ -591,7 +591,7 @@ pub async fn forward(
     let event = actor.event(Some(note(&desk, next)));
     let mut tx = store.begin().await?;
     // The stamped scans the call asks for go with the list (正式行文…随函报送).
-    super::sending::check_scans(&mut tx, &desk).await?;
+    check_scans(&mut tx, &desk).await?;
     // A quota lowered after the recommendations (a new call version) stops the list.
     check_quota(&mut tx, &desk, 0, direction, |q, u| q.within(u)).await?;
     let moved = tx
@@ -619,4 +619,23 @@ pub async fn forward(
         value: moved,
         outbox: vec![outbox],
     })
+}
+
+/// Refuses a forward while stamped scans the level requires are missing (read inside the
+/// forwarding transaction).
+async fn check_scans(tx: &mut Tx, desk: &Desk<'_>) -> Result<(), ActionError> {
+    let Some(sending) = desk.level.sending.as_ref().filter(|s| !s.scans.is_empty()) else {
+        return Ok(());
+    };
+    let current = tx
+        .unit_scans(desk.entry.call.id(), &desk.level.id, &desk.unit)
+        .await?;
+    let uploaded: Vec<&str> = current.iter().map(|r| r.kind.as_str()).collect();
+    let lacking = shenbao_core::sending::missing(sending, &uploaded);
+    if lacking.is_empty() {
+        return Ok(());
+    }
+    Err(ActionError::Refused(Refusal::ScansMissing(
+        shenbao_core::sending::refusal(sending, &lacking),
+    )))
 }

@@ -1,7 +1,8 @@
 //! What a reviewing unit sends upward with its list, where the call asks for it
 //! (`[review_level.sending]`): the recommendation letter (推荐函) written from the unit's
 //! ranking, and the stamped scans (盖章推荐函, 加盖公章的汇总表) uploaded before forwarding.
-//! [`super::review::forward`] refuses a list whose required scans are missing; the unit the
+//! [`super::review::forward`] refuses a list whose required scans are missing
+//! (`shenbao_core::sending`); the unit the
 //! list goes to and the call's owner read the scans.
 //!
 //! Must not: read files or check their content (the web layer streams, sniffs and stores
@@ -11,7 +12,7 @@ use serde_json::json;
 use shenbao_core::call::definition::{LetterDef, ReviewLevel, ScanKind, Sending};
 use shenbao_core::routing;
 use shenbao_docs::LetterLine;
-use shenbao_store::{NewUnitScan, NextUnit, Store, StoreError, Tx, UnitScanRow, UserRow};
+use shenbao_store::{NewUnitScan, NextUnit, Store, StoreError, UnitScanRow, UserRow};
 
 use super::review::Desk;
 use super::{ActionError, Actor, Refusal};
@@ -38,34 +39,10 @@ pub fn sending<'a>(desk: &Desk<'a>) -> Option<&'a Sending> {
 
 /// The scans the level requires that `current` (the unit's current scans) lacks.
 pub fn missing(desk: &Desk<'_>, current: &[UnitScanRow]) -> Vec<ScanKind> {
+    let uploaded: Vec<&str> = current.iter().map(|r| r.kind.as_str()).collect();
     sending(desk)
-        .map(|s| {
-            s.scans
-                .iter()
-                .copied()
-                .filter(|k| !current.iter().any(|r| r.kind == k.as_str()))
-                .collect()
-        })
+        .map(|s| shenbao_core::sending::missing(s, &uploaded))
         .unwrap_or_default()
-}
-
-/// Refuses a forward while required scans are missing (read inside the forwarding
-/// transaction).
-pub(super) async fn check_scans(tx: &mut Tx, desk: &Desk<'_>) -> Result<(), ActionError> {
-    let Some(sending) = sending(desk).filter(|s| !s.scans.is_empty()) else {
-        return Ok(());
-    };
-    let current = tx
-        .unit_scans(desk.entry.call.id(), &desk.level.id, &desk.unit)
-        .await?;
-    let lacking = missing(desk, &current);
-    if lacking.is_empty() {
-        return Ok(());
-    }
-    let labels: Vec<&str> = lacking.iter().map(|k| k.label()).collect();
-    Err(ActionError::Refused(Refusal::ScansMissing(
-        shenbao_core::messages::sending::missing(&labels, sending.source.as_deref()),
-    )))
 }
 
 /// The unit's letter: the call's words for the level, and its recommended applications in
