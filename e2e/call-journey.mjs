@@ -22,8 +22,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  BASE, Journey, STEP, clickAndWait, content, download, fillForm, fixture, ooxmlText, register, save, submit, uploadFiles,
-  uscc,
+  BASE, Journey, STEP, clickAndWait, download, fillForm, fixture, ooxmlText, register, save, submit, uploadFiles,
+  uploadScans, uscc,
 } from "./journey.mjs";
 
 const EXPERTS = { "评审专家甲": "demo_zhuanjia", "评审专家乙": "demo_zhuanjia2", "评审专家丙": "demo_zhuanjia3" };
@@ -112,16 +112,7 @@ export function callJourney(c) {
       assert.ok(text.includes(ORG.name), `the letter lists ${ORG.name}`);
     }
     // The stamped scans the level asks for (PDF), each slot uploaded.
-    const slots = await p.locator("form.scan-slot").all();
-    for (const [k, slot] of slots.entries()) {
-      await slot.locator("input[type=file]").setInputFiles({
-        name: `盖章扫描件${k + 1}.pdf`, mimeType: "application/pdf", buffer: content("pdf", 8192),
-      });
-      await clickAndWait(p, slot.getByRole("button", { name: "上传" }), /msg=scan_uploaded/);
-    }
-    for (const slot of await p.locator("form.scan-slot").all()) {
-      assert.match(await slot.textContent(), /已上传/, "every scan is uploaded");
-    }
+    await uploadScans(p);
     await p.getByLabel("我已确认推荐名单和排序无误，报送后不能再修改").check();
     await clickAndWait(p, p.getByRole("button", { name: "确认报送" }));
     assert.match(await p.locator(".notice.ok").first().textContent(), /已于以下时间报送/);

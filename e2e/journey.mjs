@@ -415,6 +415,23 @@ export async function register(j, { username, password, org, contact }) {
   return p;
 }
 
+/**
+ * On a bureau's ranking page: uploads every stamped scan its level asks for (each
+ * `form.scan-slot`, a PDF) and checks that each is then listed as uploaded.
+ */
+export async function uploadScans(p) {
+  const slots = await p.locator("form.scan-slot").all();
+  for (const [k, slot] of slots.entries()) {
+    await slot.locator("input[type=file]").setInputFiles({
+      name: `盖章扫描件${k + 1}.pdf`, mimeType: "application/pdf", buffer: content("pdf", 8192),
+    });
+    await clickAndWait(p, slot.getByRole("button", { name: "上传" }), /msg=scan_uploaded/);
+  }
+  for (const slot of await p.locator("form.scan-slot").all()) {
+    assert.match(await slot.textContent(), /已上传/, "every scan is uploaded");
+  }
+}
+
 /** Clicks `link` and returns the downloaded file's name and bytes. */
 export async function download(p, link) {
   const [file] = await Promise.all([p.waitForEvent("download"), link.click()]);

@@ -9,7 +9,7 @@
 // Run by `bash scripts/e2e` (see journey.mjs for the environment).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ACCOUNTS, BASE, Journey, STEP, content, fixture } from "./journey.mjs";
+import { ACCOUNTS, BASE, Journey, STEP, content, fixture, uploadScans } from "./journey.mjs";
 
 const CALL = "qz-2024-ai-industry";
 const ORG = { uscc: "91350502MA3DEM0351", name: "泉州演示智能有限公司", region: "350502" };
@@ -171,6 +171,9 @@ describe(`${CALL}: the form with JavaScript disabled`, () => {
     await clickAndWait(b, form.getByRole("button", { name: "推荐", exact: true }));
     assert.match(await b.locator("h1 .badge").textContent(), /已推荐/);
     await b.goto(`${BASE}/review/${CALL}/ranking?direction=${FX.direction}`);
+    // The letter and the stamped summary go with the list (正式行文…随函报送), uploaded
+    // without JavaScript too.
+    await uploadScans(b);
     await b.getByLabel("我已确认推荐名单和排序无误，报送后不能再修改").check();
     await clickAndWait(b, b.getByRole("button", { name: "确认报送" }));
     assert.match(await b.locator(".notice.ok").first().textContent(), /已于以下时间报送/);

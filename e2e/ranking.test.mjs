@@ -7,7 +7,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  ACCOUNTS, BASE, Journey, STEP, clickAndWait, download, fillForm, fixture, register, submit, uploadFiles, uscc,
+  ACCOUNTS, BASE, Journey, STEP, clickAndWait, download, fillForm, fixture, register, submit, uploadFiles, uploadScans, uscc,
 } from "./journey.mjs";
 
 const CALL = "qz-2024-ai-industry";
@@ -85,6 +85,13 @@ describe(`${CALL}: the county ranks two applications, packages and forwards them
 
   it("forwards the list: frozen afterwards", STEP, async () => {
     const p = await j.page("demo_xian_licheng");
+    // 正式行文推荐…随函报送: not without the sealed letter and summary.
+    await p.getByLabel("我已确认推荐名单和排序无误，报送后不能再修改").check();
+    await clickAndWait(p, p.getByRole("button", { name: "确认报送" }));
+    assert.match(await p.locator("body").textContent(), /报送前请先上传/);
+    await p.goBack();
+    await p.reload();
+    await uploadScans(p);
     await p.getByLabel("我已确认推荐名单和排序无误，报送后不能再修改").check();
     await clickAndWait(p, p.getByRole("button", { name: "确认报送" }));
     assert.match(await p.locator(".notice.ok").first().textContent(), /已于以下时间报送/);
