@@ -145,8 +145,8 @@ fn every_seed_form_prints_its_template_row_for_row() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The known differences are few against the rows that match: a list that grew to cover a
-/// form would hide it.
+/// Every known difference is one row, of the template (`- `) or printed (`+ `): a list of
+/// anything else would hide what it stands for.
 #[test]
 fn the_known_differences_stay_listed_row_by_row() {
     for (path, lines) in printed() {
