@@ -130,11 +130,7 @@ async fn unit_summary_rows(
     unit: &str,
     table: usize,
 ) -> anyhow::Result<Vec<SummaryRow>> {
-    let def = call
-        .def()
-        .summaries
-        .get(table)
-        .ok_or_else(|| anyhow::anyhow!("no summary table {table}"))?;
+    let def = summary_def(call, table)?;
     let at = unit_ref(call, level, unit);
     let mut loaded = Vec::new();
     for direction in &call.def().directions {
@@ -159,6 +155,17 @@ async fn unit_summary_rows(
         }
     }
     summary_rows_of(call, table, &loaded)
+}
+
+/// Summary table `table` of `call`.
+fn summary_def(
+    call: &Call,
+    table: usize,
+) -> anyhow::Result<&shenbao_core::call::definition::SummaryTable> {
+    call.def()
+        .summaries
+        .get(table)
+        .ok_or_else(|| anyhow::anyhow!("no summary table {table}"))
 }
 
 /// An application's row of a summary table, loaded: its submitted answers, its rank, the
@@ -259,11 +266,7 @@ async fn owner_summary_rows(
     owner_level: &str,
     table: usize,
 ) -> anyhow::Result<Vec<SummaryRow>> {
-    let def = call
-        .def()
-        .summaries
-        .get(table)
-        .ok_or_else(|| anyhow::anyhow!("no summary table {table}"))?;
+    let def = summary_def(call, table)?;
     let mut loaded = Vec::new();
     for direction in &call.def().directions {
         if !shenbao_core::call::applies(&def.directions, &direction.id) {
