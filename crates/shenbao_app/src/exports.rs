@@ -69,6 +69,9 @@ pub async fn form_extras(store: &Store, id: i64) -> anyhow::Result<FormExtras> {
                 .unwrap_or_default();
             FilledOpinion {
                 level: r.level,
+                // A division's bureau by the division (福建省泉州市丰泽区), a sector department
+                // or zone by its name.
+                unit: shenbao_core::region::full_name(&r.unit).unwrap_or(r.unit),
                 text: r.opinion,
                 signatures: signatures.into_iter().collect(),
                 date: chrono::DateTime::from_timestamp_millis(r.decided_at).map(|t| {

@@ -437,6 +437,8 @@ pub mod document {
     /// The heading of the appendix that holds the fields a call marks `print = "appendix"`:
     /// data the system collects for its own checks, printed after the official form.
     pub const SYSTEM_APPENDIX: &str = "附：系统核验信息（非申报表内容，供审核参考）";
+    /// Before the name of the unit that filled a recommendation-opinion box.
+    pub const OPINION_UNIT: &str = "推荐单位：";
 }
 
 pub mod publication {
@@ -556,6 +558,17 @@ pub mod definition {
         "scans 要求上传推荐函扫描件，但没有写 [review_level.sending.letter]（推荐函的标题和正文）";
     /// A field printed `inline` without a plain row before it.
     pub const INLINE_AFTER_ROW: &str = "print = \"inline\" 的字段接在上一个字段的同一行打印，上一个字段须是同一章节中按行打印的普通字段";
+    /// `ranks_source` on a level that does not rank.
+    pub const RANKS_SOURCE_WITHOUT_RANKS: &str =
+        "ranks_source 写明通知要求本级排序的条款，只能与 ranks = true 一起使用";
+    /// A field printed `beside` without a plain row before it, or not plain itself.
+    pub const BESIDE_AFTER_ROW: &str = "print = \"beside\" 的字段作为第二组“名称 | 内容”打印在上一个字段的同一行，两者都须是按行打印的普通字段（非标题、长文本或表格），上一个字段不能已与别的字段同行";
+    /// A field printed `in_option` without a choice to go into.
+    pub const IN_OPTION_AFTER_CHOICE: &str = "print = \"in_option\" 的字段打印在其 show_if 所指选项之内，须有 show_if，且所指的单选或多选字段在同一章节中位于它之前；字段本身须是普通字段";
+    /// A print format without its blank.
+    pub fn missing_blank(attr: &str, blank: &str) -> String {
+        format!("{attr} 须含有 {blank}，表示填写内容的位置")
+    }
     /// A collection (摸底) call with a part only a contest has.
     pub fn collection(part: &str) -> String {
         format!(

@@ -160,18 +160,21 @@ pub struct Publication {
 /// block the title is the profile's name and the introduction is empty.
 pub fn publication(call: &Call, app: &Application<'_>) -> Publication {
     let profile = app.profile.cloned().unwrap_or_else(|| json!({}));
-    let (title, introduction) = match call.publication() {
-        Some(p) => {
+    let (title, introduction) = match (call.listed_as(), call.publication()) {
+        (None, None) => (String::new(), String::new()),
+        (title, publication) => {
+            let introduction = publication.map(|p| &p.introduction);
             let answers = crate::form::validate(call, app.target, app.answers).answers;
-            let answers_v = crate::expr::answers_for(&answers, [&p.title, &p.introduction]);
+            let answers_v =
+                crate::expr::answers_for(&answers, title.into_iter().chain(introduction));
             let profile_v = to_cel(&profile);
             let scope = Scope::new(&[("answers", &answers_v), ("profile", &profile_v)]);
-            (
-                eval_text(&p.title, &scope).unwrap_or_default(),
-                eval_text(&p.introduction, &scope).unwrap_or_default(),
-            )
+            let text = |e: Option<&Expr>| {
+                e.and_then(|e| eval_text(e, &scope).ok())
+                    .unwrap_or_default()
+            };
+            (text(title), text(introduction))
         }
-        None => (String::new(), String::new()),
     };
     let title = match title.trim() {
         "" => profile

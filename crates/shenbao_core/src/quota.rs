@@ -160,6 +160,7 @@ mod tests {
             directions: Vec::new(),
             deadline: None,
             ranks: true,
+            ranks_source: None,
             opinion: None,
             instructions: None,
             quota: Some(quota),

@@ -729,6 +729,100 @@ fn a_field_is_printed_on_the_form_unless_marked() {
 }
 
 #[test]
+fn fields_that_share_a_printed_row_are_checked() {
+    // 性质 beside 名称, and a follow-up of 乙 printed inside the option, worded as a template.
+    let shared = GOOD.replacen(
+        "options = [\"甲\", \"乙\"]",
+        "options = [\"甲\", \"乙\", \"其他\"]\nprint = \"beside\"\nother = \"其他\"\n\
+         other_blank = \"（____）\"\n\n\
+         [[section.field]]\nid = \"code\"\nlabel = \"代码\"\nkind = \"text\"\n\
+         print = \"in_option\"\nprint_as = \"，代码：____\"\n\
+         show_if = { field = \"nature\", any_of = [\"乙\"] }",
+        1,
+    );
+    let c = load_str("x.toml", &shared).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        c.def().sections[0].fields[1].print,
+        call::definition::Print::Beside
+    );
+    for (from, to, path, word) in [
+        // `beside` on the section's first field: no row to share.
+        (
+            "kind = \"text\"",
+            "kind = \"text\"\nprint = \"beside\"",
+            "section[0].field[0].print",
+            "beside",
+        ),
+        // `in_option` without a show_if: no option to go into.
+        (
+            "kind = \"text\"",
+            "kind = \"text\"\nprint = \"in_option\"",
+            "section[0].field[0].print",
+            "in_option",
+        ),
+        // A blank format without its blank.
+        (
+            "options = [\"甲\", \"乙\"]",
+            "options = [\"甲\", \"乙\"]\nother = \"乙\"\nother_blank = \"（请注明）\"",
+            "section[0].field[1].other_blank",
+            "____",
+        ),
+        // `print_as` is only for a field printed inside an option.
+        (
+            "kind = \"text\"",
+            "kind = \"text\"\nprint_as = \"：____\"",
+            "section[0].field[0].print_as",
+            "print_as",
+        ),
+    ] {
+        let p = broken(from, to);
+        assert_eq!(p.len(), 1, "{to}: {p:?}");
+        assert_eq!(p[0].2, path, "{p:?}");
+        assert!(p[0].3.contains(word), "{p:?}");
+    }
+    // `beside` after a field printed in the appendix shares the row of the field before that.
+    let after_appendix = GOOD.replacen(
+        "kind = \"single_choice\"",
+        "kind = \"single_choice\"\nprint = \"beside\"",
+        1,
+    );
+    let after_appendix = after_appendix.replacen(
+        "kind = \"text\"\n",
+        "kind = \"text\"\n\n[[section.field]]\nid = \"sys\"\nlabel = \"系统\"\n\
+         kind = \"text\"\nprint = \"appendix\"\n",
+        1,
+    );
+    load_str("x.toml", &after_appendix).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn a_ranking_source_needs_a_level_that_ranks() {
+    let level = |keys: &str| {
+        GOOD.replacen(
+            "[[direction]]",
+            &format!(
+                "[[review_level]]\nid = \"city\"\nname = \"市\"\nscope = \"city\"\n{keys}\n\n\
+                 [[direction]]"
+            ),
+            1,
+        )
+    };
+    let c = load_str(
+        "x.toml",
+        &level("ranks = true\nranks_source = \"三（3）：择优排序\""),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        c.def().review_levels[0].ranks_source.as_deref(),
+        Some("三（3）：择优排序")
+    );
+    let err = load_str("x.toml", &level("ranks_source = \"三（3）\"")).expect_err("rejected");
+    assert_eq!(err.problems.len(), 1, "{err}");
+    assert_eq!(err.problems[0].path, "review_level[0].ranks_source");
+    assert!(err.problems[0].message.contains("ranks = true"), "{err}");
+}
+
+#[test]
 fn what_a_level_sends_upward_is_checked() {
     let levels = |sending: &str| {
         GOOD.replacen(

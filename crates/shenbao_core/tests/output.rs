@@ -214,6 +214,33 @@ fn every_valid_fixture_has_a_publication_title_and_introduction() {
     assert!(checked >= 20, "{checked} fixtures checked");
 }
 
+#[test]
+fn a_collection_lists_each_application_under_its_own_name() {
+    let survey = builtin::get("sd-2024-llm-survey")
+        .expect("the survey")
+        .expect("compiles");
+    for (direction, field) in [("enterprise", "ent_name"), ("product", "prod_name")] {
+        let fx = fixture("sd-2024-llm-survey", direction);
+        let app = Application {
+            target: Target {
+                direction,
+                subdirection: None,
+            },
+            answers: &fx.answers,
+            profile: fx.profile.as_ref(),
+            files: None,
+        };
+        let p = publication(survey, &app);
+        // A product by its name and version, not by the unit that sends it.
+        assert_eq!(
+            p.title,
+            fx.answers[field].as_str().expect("name"),
+            "{direction}"
+        );
+        assert!(p.introduction.is_empty(), "a collection publishes nothing");
+    }
+}
+
 fn fixture(call_id: &str, direction: &str) -> Valid {
     valid_fixtures(call_id)
         .into_iter()

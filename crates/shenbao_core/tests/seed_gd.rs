@@ -271,3 +271,37 @@ fn every_seed_label_is_in_the_definition() {
 fn answer_fixtures_give_exactly_the_expected_problems() {
     common::check_fixtures("gd-2023-ai-scenarios");
 }
+
+/// 四（一）lists the evidence without marking any item 如有: every slot is required but the
+/// ones the notice lets a unit leave out (用户清单 涉及商业秘密的可不提供) and what shenbao
+/// generates or the form calls optional itself (the editable Word, pictures, video).
+#[test]
+fn evidence_the_notice_does_not_mark_optional_is_required() {
+    let call = shenbao_core::call::builtin::get("gd-2023-ai-scenarios")
+        .expect("seed")
+        .expect("compiles");
+    let optional: Vec<&str> = call
+        .def()
+        .files
+        .iter()
+        .filter(|s| s.required == Some(false))
+        .map(|s| s.id.as_str())
+        .collect();
+    assert_eq!(
+        optional,
+        ["customer_list", "images", "video", "application_word"],
+        "optional slots"
+    );
+    for slot in [
+        "rd_capability",
+        "appraisal_proof",
+        "novelty_report",
+        "ip_proof",
+        "scene_awards",
+    ] {
+        assert!(
+            call.def().files.iter().any(|s| s.id == slot),
+            "{slot} is a slot"
+        );
+    }
+}

@@ -68,6 +68,10 @@ pub struct ConsortiumMember {
 pub struct FilledOpinion {
     /// The review level's id (`county`).
     pub level: String,
+    /// The unit that gave it, as printed (福建省泉州市丰泽区): the box's title is the
+    /// template's (设区市工信局…推荐意见) whichever level fills it, so the box names who did
+    /// (泉州: 推荐意见一栏需县（市、区）加盖单位公章). Empty prints no line.
+    pub unit: String,
     /// The opinion's text; lines become paragraphs.
     pub text: String,
     /// Signature line label (as in the call's `opinion.signatures`, e.g. 经办人（签字）：) →
@@ -251,7 +255,7 @@ impl Form<'_> {
                 .fields
                 .iter()
                 .filter(visible)
-                .filter(|f| matches!(f.print, Print::Form | Print::Inline))
+                .filter(|f| matches!(f.print, Print::Form | Print::Inline | Print::Beside))
                 .collect();
             // A section hidden by a choice (联合体协议书 of a single applicant) is left out,
             // and so is one whose fields are all system data.
@@ -268,9 +272,16 @@ impl Form<'_> {
                     doc.para(Para::new(Style::Help, line));
                 }
             }
+            // Follow-ups printed inside the options of their choice (hidden ones too, blank:
+            // the paper form has the blank whatever is ticked).
+            let inside: Vec<&FieldDef> = section
+                .fields
+                .iter()
+                .filter(|f| f.print == Print::InOption)
+                .collect();
             let mut table = SectionTable::default();
             for (i, f) in shown.iter().enumerate() {
-                self.field(&mut doc, &mut table, f, shown.get(i + 1).copied());
+                self.field(&mut doc, &mut table, f, shown.get(i + 1).copied(), &inside);
             }
             table.flush(&mut doc);
         }
@@ -352,26 +363,47 @@ impl Form<'_> {
             ));
             let mut table = SectionTable::default();
             for (i, f) in appendix.iter().enumerate() {
-                self.field(&mut doc, &mut table, f, appendix.get(i + 1).copied());
+                self.field(&mut doc, &mut table, f, appendix.get(i + 1).copied(), &[]);
             }
             table.flush(&mut doc);
         }
         doc
     }
 
-    /// One field into the current section table (or, for tables, a table of its own).
+    /// One field into the current section table (or, for tables, a table of its own);
+    /// `inside` holds the section's fields printed inside the options of a choice.
     fn field(
         &self,
         doc: &mut Document,
         table: &mut SectionTable,
         f: &FieldDef,
         next: Option<&FieldDef>,
+        inside: &[&FieldDef],
     ) {
         let Some(kind) = f.kind else { return };
         let answers = self.answers;
         let value = answers.get(&f.id);
         if f.print == Print::Inline {
-            table.append(&shown(f, kind, value, answers));
+            match kind {
+                // A choice: its label and options on a line of their own in that cell.
+                FieldKind::SingleChoice | FieldKind::MultiChoice => {
+                    let options = self.options_para(f, inside);
+                    let mut line = Para::new(Style::Cell, &format!("{}：", label_text(f)));
+                    line.spans.extend(options.spans);
+                    table.append_line(line);
+                }
+                _ => table.append(&shown(f, kind, value, answers)),
+            }
+            return;
+        }
+        if f.print == Print::Beside {
+            let cell = match kind {
+                FieldKind::SingleChoice | FieldKind::MultiChoice => {
+                    Cell::of(vec![self.options_para(f, inside)])
+                }
+                _ => Cell::plain(&value_text(f, kind, value, answers)),
+            };
+            table.beside(&label_text(f), cell);
             return;
         }
         match kind {
@@ -385,6 +417,29 @@ impl Form<'_> {
                         p = p.span("  ", false);
                     }
                     p = p.kept(&format!("{mark}{}", d.name));
+                }
+                table.field(f.group.as_deref(), &label_text(f), Cell::of(vec![p]));
+            }
+            FieldKind::Heading if f.tick_subdirection => {
+                // 大模型类型: the direction's sub-directions, the application's ticked.
+                let chosen = self
+                    .target
+                    .subdirection
+                    .and_then(|id| self.call.choice(self.target.direction, id))
+                    .map(|c| c.subdirection.id.clone());
+                let mut p = Para::new(Style::Cell, "");
+                let subs = self
+                    .call
+                    .direction(self.target.direction)
+                    .map(|d| d.subdirections.as_slice())
+                    .unwrap_or_default();
+                for (i, sub) in subs.iter().enumerate() {
+                    let on = !self.blank && chosen.as_deref() == Some(sub.id.as_str());
+                    let mark = if on { CHECKED } else { UNCHECKED };
+                    if i > 0 {
+                        p = p.span("  ", false);
+                    }
+                    p = p.kept(&format!("{mark}{}", sub.name));
                 }
                 table.field(f.group.as_deref(), &label_text(f), Cell::of(vec![p]));
             }
@@ -408,7 +463,10 @@ impl Form<'_> {
             }
             FieldKind::YearTable | FieldKind::Matrix => {
                 table.flush(doc);
-                doc.para(Para::new(Style::Caption, &f.label));
+                // A table whose corner names it (联系方式 | 姓名 | 职务) has no caption.
+                if f.corner.as_deref() != Some(f.label.as_str()) {
+                    doc.para(Para::new(Style::Caption, &f.label));
+                }
                 doc.table(grid(f, kind, value));
             }
             FieldKind::Rows => {
@@ -417,50 +475,145 @@ impl Form<'_> {
                 doc.table(rows_table(f, value, self.blank));
             }
             FieldKind::SingleChoice | FieldKind::MultiChoice => {
-                let chosen = selected(value);
                 // Options that the form explains (山东 产品所属种类: 基础大模型：参数量大…) get a
                 // line each, with their explanation; others share one line.
-                let explained = f.options.iter().any(|o| o.help().is_some());
-                let mut paras = Vec::new();
-                let mut p = Para::new(Style::Cell, "");
-                for (i, option) in f.options.iter().enumerate() {
-                    let v = option.value();
-                    let mut text = if chosen.iter().any(|c| c == v) {
-                        let shown = display(f, kind, Some(&Json::String(v.to_string())), answers);
-                        format!("{CHECKED}{shown}")
-                    } else {
-                        format!("{UNCHECKED}{v}")
-                    };
-                    if let Some(help) = option.help() {
-                        text = format!("{text}：{help}");
-                    }
-                    if explained {
-                        paras.push(Para::new(Style::Cell, "").kept(&text));
-                        continue;
-                    }
-                    if i > 0 {
-                        p = p.span("  ", false);
-                    }
-                    p = p.kept(&text);
+                let paras = if f.options.iter().any(|o| o.help().is_some()) {
+                    f.options
+                        .iter()
+                        .map(|o| {
+                            let text = self.option_text(f, o.value(), inside);
+                            let text = match o.help() {
+                                Some(help) => format!("{text}：{help}"),
+                                None => text,
+                            };
+                            Para::new(Style::Cell, "").kept(&text)
+                        })
+                        .collect()
+                } else {
+                    vec![self.options_para(f, inside)]
+                };
+                if f.options_below {
+                    table.full_width(Cell::plain(&label_text(f)));
+                    table.full_width(Cell::of(paras));
+                } else {
+                    table.field(f.group.as_deref(), &label_text(f), Cell::of(paras));
                 }
-                if !explained {
-                    paras.push(p);
-                }
-                table.field(f.group.as_deref(), &label_text(f), Cell::of(paras));
             }
-            FieldKind::Computed => table.field(
+
+            // A blank form leaves the template's blanks of a period to fill by hand.
+            FieldKind::DateRange if self.blank => table.field(
                 f.group.as_deref(),
                 &label_text(f),
-                Cell::plain(&computed_text(f, value)),
+                Cell::plain(BLANK_PERIOD),
             ),
             _ => table.field(
                 f.group.as_deref(),
                 &label_text(f),
-                Cell::plain(&shown(f, kind, value, answers)),
+                Cell::plain(&value_text(f, kind, value, answers)),
             ),
         }
     }
+
+    /// A choice's options on one line, ☑ the chosen, with the follow-ups printed inside them.
+    fn options_para(&self, f: &FieldDef, inside: &[&FieldDef]) -> Para {
+        let mut p = Para::new(Style::Cell, "");
+        for (i, option) in f.options.iter().enumerate() {
+            if i > 0 {
+                p = p.span("  ", false);
+            }
+            p = p.kept(&self.option_text(f, option.value(), inside));
+        }
+        p
+    }
+
+    /// One option as printed: ☑ or ☐, its value, the blank of 其他 (`other_blank`), and the
+    /// fields printed inside it: （label：value） when it is the one option they follow, after
+    /// it when it is the last of several.
+    fn option_text(&self, f: &FieldDef, v: &str, inside: &[&FieldDef]) -> String {
+        let answers = self.answers;
+        let on = selected(answers.get(&f.id)).iter().any(|c| c == v);
+        let mut text = format!("{}{v}", if on { CHECKED } else { UNCHECKED });
+        if f.other.as_deref() == Some(v) {
+            let typed = answers
+                .get(&format!("{}_other", f.id))
+                .and_then(Json::as_str)
+                .map(str::trim)
+                .filter(|t| on && !t.is_empty());
+            let blank = f.other_blank.as_deref().unwrap_or(DEFAULT_OTHER_BLANK);
+            match typed {
+                // A bare ☐其他 on the template: the text still prints, in brackets.
+                Some(t) if !blank.contains(BLANK) => text.push_str(&format!("（{t}）")),
+                _ => text.push_str(&blank.replace(BLANK, typed.unwrap_or(BLANK))),
+            }
+        }
+        let follows = |g: &&&FieldDef| {
+            g.show_if
+                .as_ref()
+                .is_some_and(|c| c.field == f.id && c.any_of.iter().any(|o| o == v))
+        };
+        let mut within = Vec::new();
+        for g in inside.iter().filter(follows) {
+            let Some(any_of) = g.show_if.as_ref().map(|c| &c.any_of) else {
+                continue;
+            };
+            let piece = self.inside_text(g);
+            if let Some(words) = &g.print_as {
+                text.push_str(&words.replace(BLANK, &piece));
+            } else if any_of.len() == 1 {
+                within.push(piece);
+            } else if f
+                .options
+                .iter()
+                .rev()
+                .find(|o| any_of.iter().any(|a| a == o.value()))
+                .is_some_and(|o| o.value() == v)
+            {
+                text.push_str(&format!("  {piece}"));
+            }
+        }
+        if !within.is_empty() {
+            text.push_str(&format!("（{}）", within.join("  ")));
+        }
+        text
+    }
+
+    /// A follow-up printed inside an option: label：value (____ when empty), or a choice's
+    /// options alone.
+    fn inside_text(&self, g: &FieldDef) -> String {
+        let Some(kind) = g.kind else {
+            return String::new();
+        };
+        match kind {
+            FieldKind::SingleChoice | FieldKind::MultiChoice => g
+                .options
+                .iter()
+                .map(|o| self.option_text(g, o.value(), &[]))
+                .collect::<Vec<_>>()
+                .join("  "),
+            _ => {
+                let value = value_text(g, kind, self.answers.get(&g.id), self.answers);
+                let value = if value.is_empty() {
+                    BLANK.to_string()
+                } else {
+                    value
+                };
+                // `print_as` words it itself: the value alone.
+                if g.print_as.is_some() {
+                    value
+                } else {
+                    format!("{}：{value}", label_text(g))
+                }
+            }
+        }
+    }
 }
+
+/// The blank printed for a value to write in by hand.
+const BLANK: &str = "____";
+/// A period to fill in by hand on a blank form.
+const BLANK_PERIOD: &str = "____年____月____日至____年____月____日";
+/// The blank after a choice's 其他 when the call gives no `other_blank`.
+const DEFAULT_OTHER_BLANK: &str = "：____";
 
 /// A year table or matrix: a header row of years or column labels, a row per definition row,
 /// with a merged group column when rows are grouped.
@@ -470,7 +623,10 @@ pub(crate) fn grid(f: &FieldDef, kind: FieldKind, value: Option<&Json>) -> Table
     let cols: Vec<(String, String, Option<&FieldDef>)> = if kind == FieldKind::YearTable {
         f.years
             .iter()
-            .map(|y| (y.to_string(), format!("{y}年"), None))
+            .map(|y| {
+                let title = f.year_title.as_deref().unwrap_or("{}年");
+                (y.to_string(), title.replace("{}", &y.to_string()), None)
+            })
             .collect()
     } else {
         f.columns
@@ -487,7 +643,8 @@ pub(crate) fn grid(f: &FieldDef, kind: FieldKind, value: Option<&Json>) -> Table
     };
     widths.extend(std::iter::repeat_n(col_width, cols.len()));
 
-    let mut header = vec![Cell::header("项目").colspan(if grouped { 2 } else { 1 })];
+    let corner = f.corner.as_deref().unwrap_or("项目");
+    let mut header = vec![Cell::header(corner).colspan(if grouped { 2 } else { 1 })];
     header.extend(cols.iter().map(|(_, l, _)| Cell::header(l)));
     let mut rows = vec![header];
     // The open group: its name and the row of its cell.
@@ -658,6 +815,16 @@ fn without_repeated_ending<'v>(value: &'v str, after: &str) -> &'v str {
 /// signature lines with the names, the stamp and the date.
 fn opinion_box(block: &OpinionBlock, filled: Option<&FilledOpinion>) -> Table {
     let mut paras = vec![Para::new(Style::CellBold, &block.title)];
+    if let Some(o) = filled.filter(|o| !o.unit.is_empty()) {
+        paras.push(Para::new(
+            Style::Cell,
+            &format!(
+                "{}{}",
+                shenbao_core::messages::document::OPINION_UNIT,
+                o.unit
+            ),
+        ));
+    }
     let lines: Vec<&str> = filled
         .map(|o| {
             o.text
@@ -709,6 +876,22 @@ fn shown(f: &FieldDef, kind: FieldKind, v: Option<&Json>, scope: &Map<String, Js
             display(f, kind, Some(&Json::String(text_of(n))), scope)
         }
         _ => display(f, kind, v, scope),
+    }
+}
+
+/// The value of a field printed after its label: the label carries the unit (参数量（亿）), so
+/// a number prints alone (130, not 130亿).
+fn value_text(
+    f: &FieldDef,
+    kind: FieldKind,
+    v: Option<&Json>,
+    scope: &Map<String, Json>,
+) -> String {
+    let mut def = f.clone();
+    def.unit = None;
+    match kind {
+        FieldKind::Computed => computed_text(&def, v),
+        _ => shown(&def, kind, v, scope),
     }
 }
 
@@ -786,6 +969,78 @@ mod tests {
         for text in ["10人", "12人", "5人"] {
             assert!(!xml.contains(text), "{text} repeats the unit");
         }
+    }
+
+    // What the templates test checks on blank forms, filled: a pair of fields in one row, the
+    // follow-ups inside their options with the answers, and the text typed after 其他.
+    #[test]
+    fn a_filled_form_prints_shared_rows_with_their_answers() {
+        let call = shenbao_core::call::builtin::get("sd-2024-llm-cases")
+            .expect("seed")
+            .expect("compiles");
+        let answers = json!({
+            "unit_nature": "其他", "unit_nature_other": "行业协会",
+            "srdi": "是", "srdi_level": "国家级",
+            "model_params": 130, "training_data": 2.5,
+            "base_model_source": "自研", "base_model_own_name": "泉灵",
+            "base_model_filing_date": "2024-03-01",
+        });
+        let app = Application {
+            target: Target {
+                direction: "case",
+                subdirection: None,
+            },
+            answers: &answers,
+            profile: None,
+            files: None,
+        };
+        let lines =
+            crate::outline::outline(&application_layout(call, &app, &FormExtras::default()));
+        let has = |want: &str| {
+            assert!(
+                lines.iter().any(|l| l == want),
+                "no row {want} in\n{}",
+                lines.join("\n")
+            );
+        };
+        has(
+            "单位性质 | ☐事业单位  ☐社会团体  ☐国有企业  ☐国有控股企业  ☐私营企业  ☐外资企业  ☐合资企业  ☑其他（行业协会）",
+        );
+        has("是否为“专精特新”企业 | ☐否  ☑是（☐省级  ☑国家级  ☐重点小巨人）");
+        has("参数量（亿） | 130 | 训练数据量（TB） | 2.5");
+        has(
+            "基础大模型来源 | ☐开源（模型名称：____）  ☐商业（模型名称：____）  ☑自研（模型名称：泉灵  通过备案时间：2024-03-01）",
+        );
+        assert!(
+            !lines.iter().any(|l| l.starts_with("模型名称")),
+            "a follow-up printed inside its option has no row of its own"
+        );
+    }
+
+    #[test]
+    fn the_sub_direction_is_ticked_where_the_form_asks_for_it() {
+        let call = shenbao_core::call::builtin::get("hn-2025-ai")
+            .expect("seed")
+            .expect("compiles");
+        let answers = json!({});
+        let app = Application {
+            target: Target {
+                direction: "llm",
+                subdirection: Some("vertical"),
+            },
+            answers: &answers,
+            profile: None,
+            files: None,
+        };
+        let lines =
+            crate::outline::outline(&application_layout(call, &app, &FormExtras::default()));
+        assert!(
+            lines
+                .iter()
+                .any(|l| l == "大模型类型 | ☐基础通用大模型  ☑垂直领域大模型"),
+            "{}",
+            lines.join("\n")
+        );
     }
 
     #[test]

@@ -256,15 +256,21 @@ pub(crate) struct SectionTable {
     group: Option<(String, usize)>,
 }
 
-/// Section table columns: group, label, value.
+/// Section table columns: group, label, value; a row that holds two fields splits the value
+/// column into value | second label | second value.
 const GROUP_WIDTH: usize = 1300;
 const LABEL_WIDTH: usize = 2500;
-const VALUE_WIDTH: usize = TEXT_WIDTH - GROUP_WIDTH - LABEL_WIDTH;
+const VALUE_A_WIDTH: usize = 1700;
+const LABEL_B_WIDTH: usize = 1700;
+const VALUE_B_WIDTH: usize = TEXT_WIDTH - GROUP_WIDTH - LABEL_WIDTH - VALUE_A_WIDTH - LABEL_B_WIDTH;
+/// The columns a field's value spans when it is alone in its row.
+const VALUE_SPAN: usize = 3;
 
 impl SectionTable {
     /// A label | value row, grouped under `group` when given.
     pub fn field(&mut self, group: Option<&str>, label: &str, value: Cell) {
         let label = Cell::plain(label);
+        let value = value.colspan(VALUE_SPAN);
         let row = match group {
             Some(g) => match &self.group {
                 Some((open, at)) if open == g => {
@@ -287,6 +293,25 @@ impl SectionTable {
         self.rows.push(row);
     }
 
+    /// A second label | value pair in the last row (a field printed `beside`): the last row's
+    /// value keeps the first of its three columns. Without a row to share, a row of its own.
+    pub fn beside(&mut self, label: &str, value: Cell) {
+        match self
+            .rows
+            .last_mut()
+            .filter(|r| r.last().is_some_and(|c| c.colspan == VALUE_SPAN))
+        {
+            Some(row) => {
+                if let Some(last) = row.last_mut() {
+                    last.colspan = 1;
+                }
+                row.push(Cell::plain(label));
+                row.push(value);
+            }
+            None => self.field(None, label, value),
+        }
+    }
+
     /// Adds `text` after the value of the last row (a field printed `inline`).
     pub fn append(&mut self, text: &str) {
         let value = self
@@ -300,10 +325,18 @@ impl SectionTable {
         }
     }
 
+    /// Adds `para` as a line of its own in the value of the last row (a choice printed
+    /// `inline`: 是否通过大模型备案：☐是  ☐否 under 基础大模型来源's options).
+    pub fn append_line(&mut self, para: Para) {
+        if let Some(cell) = self.rows.last_mut().and_then(|r| r.last_mut()) {
+            cell.paras.push(para);
+        }
+    }
+
     /// A row with one cell over the whole width.
     pub fn full_width(&mut self, cell: Cell) {
         self.group = None;
-        self.rows.push(vec![cell.colspan(3)]);
+        self.rows.push(vec![cell.colspan(2 + VALUE_SPAN)]);
     }
 
     /// Adds the rows so far to `doc` as one table.
@@ -313,7 +346,13 @@ impl SectionTable {
             return;
         }
         doc.table(Table {
-            widths: vec![GROUP_WIDTH, LABEL_WIDTH, VALUE_WIDTH],
+            widths: vec![
+                GROUP_WIDTH,
+                LABEL_WIDTH,
+                VALUE_A_WIDTH,
+                LABEL_B_WIDTH,
+                VALUE_B_WIDTH,
+            ],
             header_rows: 0,
             rows: std::mem::take(&mut self.rows),
         });

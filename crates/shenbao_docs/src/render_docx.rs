@@ -154,7 +154,15 @@ pub(crate) fn table(t: &Table) -> docx_rs::Table {
             col += c.colspan;
         }
         let mut r = TableRow::new(cells);
-        if i < t.header_rows {
+        // A row stays on one page (a file name is not cut by a page break and the repeated
+        // header); only a long narrative may run on to the next page.
+        let chars: usize = row
+            .iter()
+            .flat_map(|c| &c.paras)
+            .flat_map(|p| &p.spans)
+            .map(|s| s.text.chars().count())
+            .sum();
+        if i < t.header_rows || chars <= UNSPLIT_ROW_CHARS {
             r = r.cant_split();
         }
         rows.push(r);
@@ -164,6 +172,10 @@ pub(crate) fn table(t: &Table) -> docx_rs::Table {
         .width(TEXT_WIDTH, WidthType::Dxa)
         .layout(TableLayoutType::Fixed)
 }
+
+/// The most text a table row may hold and still be kept whole on one page: about a third of
+/// a page of 五号 text in the value column.
+const UNSPLIT_ROW_CHARS: usize = 400;
 
 /// A cell's paragraphs.
 fn cell(c: &Cell) -> TableCell {

@@ -181,6 +181,7 @@ proptest! {
                     .iter()
                     .map(|l| FilledOpinion {
                         level: l.id.clone(),
+                        unit: texts[0].clone(),
                         text: texts[1].clone(),
                         signatures: l
                             .opinion

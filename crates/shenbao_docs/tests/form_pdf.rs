@@ -326,6 +326,7 @@ fn qz_opinion_box_holds_the_opinion_and_names() {
         stamp: None,
         opinions: vec![FilledOpinion {
             level: "county".to_string(),
+            unit: "福建省泉州市丰泽区".to_string(),
             text: "该项目技术先进，材料真实，同意推荐。".to_string(),
             signatures: vec![
                 ("经办人（签字）：".to_string(), "王小明".to_string()),
@@ -339,6 +340,8 @@ fn qz_opinion_box_holds_the_opinion_and_names() {
     for (format, text) in [("DOCX", squeeze(&docx)), ("PDF", pdf)] {
         for t in [
             "设区市工信局、平潭综合实验区经发局推荐意见",
+            // The county fills the box the template titles for the city: it says who did.
+            "推荐单位：福建省泉州市丰泽区",
             "该项目技术先进，材料真实，同意推荐。",
             "经办人（签字）：王小明",
             "审批人（签字）：李建华",

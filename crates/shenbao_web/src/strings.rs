@@ -405,6 +405,8 @@ pub const OWNER_COLLECTION: &str =
     "本征集为摸底调查，只收集、审核和汇总，不设专家评审、入选和结果公示";
 /// Owner: the file name's ending of a summary table over every unit.
 pub const OWNER_SUMMARY_SUFFIX: &str = "全部报送单位";
+/// A level that ranks though the notice does not ask it to (泉州's city bureau).
+pub const RANKS_OWNER_CHOICE: &str = "本级排序由征集单位设定，通知原文未要求本级排序";
 /// Scoring and ranking: criteria whose weights no clause of the notice states.
 pub const CRITERIA_OWNER_CHOICE: &str = "评分指标及权重由征集单位自定，通知原文未规定评审权重";
 /// Owner: confirmation missing.

@@ -66,6 +66,12 @@ async fn quanzhou_goes_county_or_sector_then_city_then_province(db: TestDb) {
         )
         .await;
     assert!(html.contains("泉州智算科技有限公司"));
+    // The county ranks because the notice says so, and the page names the clause.
+    assert!(
+        html.contains("依据：三、有关要求（3）：项目推荐应按优先顺序择优排序"),
+        "{html}"
+    );
+    assert!(!html.contains(shenbao_web::strings::RANKS_OWNER_CHOICE));
     // The county's summary table: the recommended application under its direction.
     let cells = summary_cells(
         &app,
@@ -109,6 +115,11 @@ async fn quanzhou_goes_county_or_sector_then_city_then_province(db: TestDb) {
         .await;
     assert!(html.contains("第1位"), "the county's rank: {html}");
     assert!(html.contains("丰泽区"));
+    // The city ranks too, which the notice does not ask: the page says it is the owner's choice.
+    assert!(
+        html.contains(shenbao_web::strings::RANKS_OWNER_CHOICE),
+        "{html}"
+    );
     assert_eq!(
         forward(&app, &city, call, "compute_service").await.status(),
         StatusCode::SEE_OTHER

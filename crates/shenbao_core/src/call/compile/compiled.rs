@@ -45,6 +45,8 @@ pub struct Call {
     pub(super) summary_columns: Vec<Vec<Expr>>,
     pub(super) cover: Vec<Option<Expr>>,
     pub(super) publication: Option<CompiledPublication>,
+    /// The compiled `listed_as`.
+    pub(super) listed_as: Option<Expr>,
     pub(super) slot_limits: Vec<SlotLimits>,
     /// The stated applicants' deadline (`[deadlines] applicant`), parsed when compiled.
     pub(super) applicant_deadline: Option<NaiveDate>,
@@ -207,6 +209,14 @@ impl Call {
     /// The compiled `[publication]` block, if the call has one.
     pub fn publication(&self) -> Option<&CompiledPublication> {
         self.publication.as_ref()
+    }
+
+    /// The expression giving the name an application is listed under: `listed_as`, else the
+    /// publication's title.
+    pub fn listed_as(&self) -> Option<&Expr> {
+        self.listed_as
+            .as_ref()
+            .or(self.publication.as_ref().map(|p| &p.title))
     }
 
     /// The applicants' deadline as the call states it (`[deadlines] applicant`), if it does.

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::checker::Checker;
 use super::{COMPUTED_VARS, FieldIndex, applies};
-use crate::call::definition::{CallDef, Condition, FieldDef, FieldKind, Print};
+use crate::call::definition::{CallDef, Condition, FieldDef, FieldKind, Print, Section};
 use crate::expr::Expr;
 use crate::messages::definition as msg;
 
@@ -96,27 +96,7 @@ pub(super) fn check_fields(
         for (fi, f) in s.fields.iter().enumerate() {
             let path = format!("section[{si}].field[{fi}]");
             check_field(c, &path, f, true, def, field_index, None);
-            // `inline` continues the previous field's row: there must be one, printed as a
-            // plain row.
-            if f.print == Print::Inline {
-                let before = fi.checked_sub(1).and_then(|i| s.fields.get(i));
-                let plain = before.is_some_and(|b| {
-                    b.print == Print::Form
-                        && !matches!(
-                            b.kind,
-                            Some(
-                                FieldKind::Heading
-                                    | FieldKind::Textarea
-                                    | FieldKind::Rows
-                                    | FieldKind::Matrix
-                                    | FieldKind::YearTable
-                            )
-                        )
-                });
-                if !plain {
-                    c.err(format!("{path}.print"), msg::other(msg::INLINE_AFTER_ROW));
-                }
-            }
+            check_print(c, &path, s, fi);
             if f.kind == Some(FieldKind::Computed)
                 && let Some(src) = &f.expr
             {
@@ -297,6 +277,19 @@ fn check_attributes(c: &mut Checker<'_>, path: &str, f: &FieldDef, kind: FieldKi
             f.other_label.is_some(),
             choice && f.other.is_some(),
         ),
+        (
+            "other_blank",
+            f.other_blank.is_some(),
+            choice && f.other.is_some(),
+        ),
+        ("options_below", f.options_below, choice),
+        (
+            "corner",
+            f.corner.is_some(),
+            matches!(kind, K::YearTable | K::Matrix),
+        ),
+        ("year_title", f.year_title.is_some(), kind == K::YearTable),
+        ("print_as", f.print_as.is_some(), f.print == Print::InOption),
         ("min_select", f.min_select.is_some(), kind == K::MultiChoice),
         ("max_select", f.max_select.is_some(), kind == K::MultiChoice),
         ("years", !f.years.is_empty(), kind == K::YearTable),
@@ -316,10 +309,25 @@ fn check_attributes(c: &mut Checker<'_>, path: &str, f: &FieldDef, kind: FieldKi
         ("region_level", f.region_level.is_some(), kind == K::Region),
         ("within", f.within.is_some(), kind == K::Region),
         ("tick_direction", f.tick_direction, kind == K::Heading),
+        ("tick_subdirection", f.tick_subdirection, kind == K::Heading),
     ];
     for (attr, written, applies) in attributes {
         if written && !applies {
             c.err(format!("{path}.{attr}"), msg::not_applicable(attr, kname));
+        }
+    }
+    let blanks = [
+        ("other_blank", f.other_blank.as_deref(), "____"),
+        ("year_title", f.year_title.as_deref(), "{}"),
+        ("print_as", f.print_as.as_deref(), "____"),
+    ];
+    for (attr, written, blank) in blanks {
+        // An empty `other_blank` is the template's bare ☐其他.
+        if written.is_some_and(|w| !w.is_empty() && !w.contains(blank)) {
+            c.err(
+                format!("{path}.{attr}"),
+                msg::other(&msg::missing_blank(attr, blank)),
+            );
         }
     }
 }
@@ -502,5 +510,59 @@ pub(super) fn check_rows(
             index,
             Some(&f.columns),
         );
+    }
+}
+
+/// Whether `f` prints as a plain label | value row that another field may share.
+fn plain_row(f: &FieldDef) -> bool {
+    !matches!(
+        f.kind,
+        None | Some(
+            FieldKind::Heading
+                | FieldKind::Textarea
+                | FieldKind::Rows
+                | FieldKind::Matrix
+                | FieldKind::YearTable
+        )
+    )
+}
+
+/// Checks where field `fi` of section `s` prints, when it shares another field's row:
+/// `inline` and `beside` need a plain row before them (a `beside` one the row's first pair),
+/// `in_option` a `show_if` on an earlier choice of the same section.
+fn check_print(c: &mut Checker<'_>, path: &str, s: &Section, fi: usize) {
+    let f = &s.fields[fi];
+    // The field whose row it shares: the last one before it printed as a row of the form
+    // (fields in the appendix, never printed or inside an option are not in the table).
+    let before = s.fields[..fi]
+        .iter()
+        .rev()
+        .find(|b| !matches!(b.print, Print::Appendix | Print::None | Print::InOption));
+    let ok = match f.print {
+        Print::Inline => before.is_some_and(|b| b.print == Print::Form && plain_row(b)),
+        Print::Beside => {
+            plain_row(f) && before.is_some_and(|b| b.print == Print::Form && plain_row(b))
+        }
+        Print::InOption => {
+            plain_row(f)
+                && f.show_if.as_ref().is_some_and(|cond| {
+                    s.fields[..fi].iter().any(|b| {
+                        b.id == cond.field
+                            && matches!(
+                                b.kind,
+                                Some(FieldKind::SingleChoice | FieldKind::MultiChoice)
+                            )
+                    })
+                })
+        }
+        Print::Form | Print::Appendix | Print::None => true,
+    };
+    if !ok {
+        let rule = match f.print {
+            Print::InOption => msg::IN_OPTION_AFTER_CHOICE,
+            Print::Beside => msg::BESIDE_AFTER_ROW,
+            _ => msg::INLINE_AFTER_ROW,
+        };
+        c.err(format!("{path}.print"), msg::other(rule));
     }
 }

@@ -100,6 +100,7 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
 
     let cover = printed::compile_cover(&mut c, &def, &field_index, &answer_ids);
     let publication = printed::compile_publication(&mut c, &def, &field_index, &answer_ids);
+    let listed_as = printed::compile_listed_as(&mut c, &def, &field_index, &answer_ids);
 
     // Section conditions, now that every field is known.
     fields::check_section_conditions(&mut c, &def, &field_index);
@@ -132,6 +133,7 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
         summary_columns,
         cover,
         publication,
+        listed_as,
         slot_limits,
         applicant_deadline,
         level_deadlines,

@@ -107,6 +107,12 @@ pub(super) fn check_review_levels<'d>(
             &format!("review_level[{i}].deadline"),
             l.deadline.as_deref(),
         );
+        if l.ranks_source.is_some() && !l.ranks {
+            c.err(
+                format!("review_level[{i}].ranks_source"),
+                msg::other(msg::RANKS_SOURCE_WITHOUT_RANKS),
+            );
+        }
         if let Some(q) = &l.quota {
             check_quota(c, i, q, i + 1 == def.review_levels.len());
         }

@@ -73,3 +73,16 @@ pub(super) fn compile_publication(
         })
     })
 }
+
+/// Compiles `listed_as`, if the call has it.
+pub(super) fn compile_listed_as(
+    c: &mut Checker<'_>,
+    def: &CallDef,
+    field_index: &FieldIndex,
+    answer_ids: &HashSet<String>,
+) -> Option<Expr> {
+    def.listed_as.as_ref().and_then(|src| {
+        super::members::check_reads(c, "listed_as", src, def, field_index);
+        c.expr("listed_as", src, PUBLICATION_VARS, answer_ids)
+    })
+}

@@ -151,10 +151,27 @@ pub struct FieldDef {
     /// Label of the free-text box of `other`, e.g. 请说明.
     #[serde(default)]
     pub other_label: Option<String>,
+    /// How the printed form shows the blank of `other` after its option, `____` standing for
+    /// the text: `：____` when not given, `（请注明）：____`, `（____）`, `____` as the template
+    /// has it; empty for a bare ☐其他.
+    #[serde(default)]
+    pub other_blank: Option<String>,
+    /// single_choice/multi_choice: the printed form puts the label in a row of its own and the
+    /// options in the row under it (广东 主要人工智能技术方向（最多选3项）).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub options_below: bool,
 
     /// year_table: the year columns, e.g. [2023, 2024].
     #[serde(default)]
     pub years: Vec<i32>,
+    /// year_table/matrix: the printed title of the rows' label column (`项目` when not given;
+    /// 广东 `年度`, 湖南 `申报单位经营指标`).
+    #[serde(default)]
+    pub corner: Option<String>,
+    /// year_table: the printed title of a year's column, `{}` standing for the year (`{}年`
+    /// when not given; 广东 `{}年度`).
+    #[serde(default)]
+    pub year_title: Option<String>,
     /// year_table/matrix: the rows; each row is a field whose kind is the cells' kind.
     #[serde(default, rename = "row")]
     pub rows: Vec<FieldDef>,
@@ -183,13 +200,22 @@ pub struct FieldDef {
     /// Nothing to type; the web form shows the heading only.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub tick_direction: bool,
+    /// heading: the same for the application's sub-direction (湖南 大模型类型: ☐基础通用大模型
+    /// ☐垂直领域大模型, ticked from the sub-direction chosen when applying).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tick_subdirection: bool,
     /// Where the printed form shows the field: `form` (default, a row of the official form),
     /// `appendix` (data the system collects for its own checks, printed after the form under
-    /// a heading that says it is not part of the form), `none` (never printed) or `inline`
-    /// (after the previous field's value, in its row). The official
-    /// form keeps only the template's rows.
+    /// a heading that says it is not part of the form), `none` (never printed), `inline`
+    /// (after the previous field's value, in its row), `beside` (a second label | value pair
+    /// in the previous field's row) or `in_option` (inside the option its `show_if` names).
+    /// The official form keeps only the template's rows.
     #[serde(default, skip_serializing_if = "Print::is_form")]
     pub print: Print,
+    /// `in_option`: the text printed right after the option instead of （label：value）,
+    /// `____` standing for the value, as the template words it (泉州 ☐是，上市板块：____).
+    #[serde(default)]
+    pub print_as: Option<String>,
 }
 
 /// Where a field is printed (see [`FieldDef::print`]).
@@ -206,6 +232,13 @@ pub enum Print {
     /// In the previous field's row, after its value: one template row that the web form
     /// asks as two fields (山东 单位注册地: the division, then the street address).
     Inline,
+    /// In the previous field's row as a second label | value pair: 注册地址 | ____ |
+    /// 注册资金（万元） | ____.
+    Beside,
+    /// Inside the choice its `show_if` names: after the one option in （label：value）
+    /// (☐开源（模型名称：____）, a choice as its options: ☐是（☐省级  ☐国家级）), or after
+    /// the last of several options (☐新三板挂牌  股票代码：____  ☐尚未上市).
+    InOption,
 }
 
 impl Print {

@@ -82,9 +82,15 @@ pub struct CallDef {
     #[serde(default, rename = "cover")]
     pub cover: Vec<CoverLine>,
     /// What the public results page (公示名单) prints for a selected application. Optional in
-    /// the format; every seed call has it.
+    /// the format; every contest seed has it.
     #[serde(default)]
     pub publication: Option<Publication>,
+    /// The name an application is listed under in queues, rankings and summary tables, as a
+    /// CEL expression over `answers` and `profile` (a product's name: `answers.prod_name`).
+    /// Without it, `[publication].title`; the applicant's name when neither gives anything.
+    /// For a collection, which has no publication.
+    #[serde(default)]
+    pub listed_as: Option<String>,
     /// Deadlines that are not tied to a review level.
     #[serde(default)]
     pub deadlines: Deadlines,

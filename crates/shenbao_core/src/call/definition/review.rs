@@ -42,6 +42,11 @@ pub struct ReviewLevel {
     /// Whether the level ranks what it recommends (择优排序).
     #[serde(default)]
     pub ranks: bool,
+    /// The notice's clause that asks this level to rank (三、有关要求（3）：项目推荐应按优先
+    /// 顺序择优排序). A level that ranks without one ranks because the owner chose so, and
+    /// its ranking page says so.
+    #[serde(default)]
+    pub ranks_source: Option<String>,
     /// The recommendation-opinion block printed on the form (推荐意见), if the form has one.
     #[serde(default)]
     pub opinion: Option<OpinionBlock>,

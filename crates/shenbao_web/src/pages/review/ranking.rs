@@ -31,6 +31,8 @@ pub(super) struct RankingPage {
     level: String,
     unit: String,
     ranks: bool,
+    /// Where the notice asks this level to rank; empty when the owner chose it.
+    ranks_source: String,
     directions: Vec<(String, String)>,
     direction: String,
     direction_name: String,
@@ -151,6 +153,7 @@ pub async fn ranking(
         level: desk.level.name.clone(),
         unit: desk_label(&desk),
         ranks: desk.level.ranks,
+        ranks_source: desk.level.ranks_source.clone().unwrap_or_default(),
         directions: directions.clone(),
         direction_name: direction.1.clone(),
         next_level: desk
