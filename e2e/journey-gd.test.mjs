@@ -17,12 +17,18 @@ callJourney({
   counter: false, // the form states no 字数 limit
   summary: "summary",
   docx: ["scene_name", "scene_type_other", "park"],
-  // other.valid.json has no files: the required slots, as manufacturing.valid.json fills them.
+  // other.valid.json has no files: the required slots (every evidence item the notice lists
+  // without 如有), as manufacturing.valid.json fills them.
   files: [
     { slot: "business_license", name: "营业执照.pdf", size: 845213, type: "pdf" },
     { slot: "revenue_proof", name: "2020-2022年度审计报告.pdf", size: 6543210, type: "pdf" },
     { slot: "benefit_proof", name: "经济效益证明.pdf", size: 987654, type: "pdf" },
     { slot: "user_proof", name: "用户应用证明.pdf", size: 456789, type: "pdf" },
+    { slot: "rd_capability", name: "研发平台认定文件.pdf", size: 734512, type: "pdf" },
+    { slot: "appraisal_proof", name: "科技成果评价报告.pdf", size: 1534210, type: "pdf" },
+    { slot: "novelty_report", name: "科技成果查新报告.pdf", size: 856220, type: "pdf" },
+    { slot: "ip_proof", name: "软件著作权证书.pdf", size: 486540, type: "pdf" },
+    { slot: "scene_awards", name: "应用场景获奖证书.pdf", size: 344210, type: "pdf" },
     { slot: "application_pdf", name: "申报书盖章版.pdf", size: 5234567, type: "pdf" },
     { slot: "commitment_scan", name: "申报单位承诺书.pdf", size: 612345, type: "pdf" },
   ],

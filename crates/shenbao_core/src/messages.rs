@@ -437,6 +437,8 @@ pub mod document {
     /// The heading of the appendix that holds the fields a call marks `print = "appendix"`:
     /// data the system collects for its own checks, printed after the official form.
     pub const SYSTEM_APPENDIX: &str = "附：系统核验信息（非申报表内容，供审核参考）";
+    /// The heading of a printed form's 目录.
+    pub const CONTENTS: &str = "目录";
     /// Before the name of the unit that filled a recommendation-opinion box.
     pub const OPINION_UNIT: &str = "推荐单位：";
 }
@@ -558,6 +560,18 @@ pub mod definition {
         "scans 要求上传推荐函扫描件，但没有写 [review_level.sending.letter]（推荐函的标题和正文）";
     /// A field printed `inline` without a plain row before it.
     pub const INLINE_AFTER_ROW: &str = "print = \"inline\" 的字段接在上一个字段的同一行打印，上一个字段须是同一章节中按行打印的普通字段";
+    /// A 目录 without parts.
+    pub const CONTENTS_WITHOUT_PARTS: &str =
+        "[printed] contents = true 的目录列出各部分及页码，须写 [[printed.part]]";
+    /// Two parts that hold the same thing.
+    pub const PART_HOLDS_TWICE: &str =
+        "每个部分（commitment、sections、files）只能由一个 [[printed.part]] 承载";
+    /// A part for a commitment the form does not print.
+    pub const PART_COMMITMENT_NOT_PRINTED: &str =
+        "[commitment] printed = false 时申报书不打印承诺，不能有 holds = \"commitment\" 的部分";
+    /// Parts that leave out the sections.
+    pub const PARTS_WITHOUT_SECTIONS: &str =
+        "写了 [[printed.part]] 时，须有一个部分 holds = \"sections\"（申报表本身）";
     /// `ranks_source` on a level that does not rank.
     pub const RANKS_SOURCE_WITHOUT_RANKS: &str =
         "ranks_source 写明通知要求本级排序的条款，只能与 ranks = true 一起使用";

@@ -823,6 +823,40 @@ fn a_ranking_source_needs_a_level_that_ranks() {
 }
 
 #[test]
+fn printed_parts_are_checked() {
+    let parts = |extra: &str| GOOD.replacen("[commitment]", &format!("{extra}\n\n[commitment]"), 1);
+    let good = parts(
+        "[printed]\ncontents = true\n\
+         [[printed.part]]\ntitle = \"一、真实性承诺\"\nholds = \"commitment\"\n\
+         [[printed.part]]\ntitle = \"二、申报信息表\"\nholds = \"sections\"",
+    );
+    let c = load_str("x.toml", &good).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.def().printed.parts.len(), 2);
+    for (extra, path, word) in [
+        // A 目录 with nothing to list.
+        ("[printed]\ncontents = true", "printed.contents", "part"),
+        // The sections held nowhere.
+        (
+            "[[printed.part]]\ntitle = \"一\"\nholds = \"files\"",
+            "printed.part",
+            "sections",
+        ),
+        // Two parts holding the sections.
+        (
+            "[[printed.part]]\ntitle = \"一\"\nholds = \"sections\"\n\
+             [[printed.part]]\ntitle = \"二\"\nholds = \"sections\"",
+            "printed.part[1].holds",
+            "sections",
+        ),
+    ] {
+        let err = load_str("x.toml", &parts(extra)).expect_err("rejected");
+        assert_eq!(err.problems.len(), 1, "{extra}: {err}");
+        assert_eq!(err.problems[0].path, path, "{err}");
+        assert!(err.problems[0].message.contains(word), "{err}");
+    }
+}
+
+#[test]
 fn what_a_level_sends_upward_is_checked() {
     let levels = |sending: &str| {
         GOOD.replacen(

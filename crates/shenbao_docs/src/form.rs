@@ -17,7 +17,9 @@
 
 use serde_json::{Map, Value as Json};
 use shenbao_core::call::Target;
-use shenbao_core::call::definition::{FieldDef, FieldKind, OpinionBlock, Print};
+use shenbao_core::call::definition::{
+    FieldDef, FieldKind, OpinionBlock, PartHolds, Print, SectionRow, SectionTitle,
+};
 use shenbao_core::call::{Call, definition::Commitment};
 use shenbao_core::diff::{computed_text, display};
 use shenbao_core::form::{Application, selected, validate};
@@ -26,7 +28,8 @@ use shenbao_core::output::{cover_lines, text_of};
 use crate::DocError;
 use crate::fonts::Fonts;
 use crate::layout::{
-    CHECKED, Cell, Document, Para, SectionTable, Stamp, Style, TEXT_WIDTH, Table, UNCHECKED,
+    CHECKED, Cell, Contents, ContentsLine, Document, Para, SectionTable, Stamp, Style, TEXT_WIDTH,
+    Table, UNCHECKED,
 };
 
 /// What a form carries besides the application itself.
@@ -196,7 +199,7 @@ struct Form<'a> {
     blank: bool,
 }
 
-impl Form<'_> {
+impl<'a> Form<'a> {
     fn layout(
         &self,
         profile: Option<&Json>,
@@ -242,7 +245,71 @@ impl Form<'_> {
         // Fields the call marks `print = "appendix"`: after the form, under a heading of
         // their own.
         let mut appendix: Vec<&FieldDef> = Vec::new();
-        for section in call.sections_for(&self.target) {
+        let printed = &def.printed;
+        if printed.parts.is_empty() {
+            self.sections(&mut doc, &title, &mut appendix);
+            self.files_and_members(&mut doc, files, extras);
+            if def.commitment.printed {
+                self.commitments(&mut doc, extras, true);
+            }
+            self.opinions(&mut doc, extras);
+        } else {
+            // 目录 · 一、… 二、… 三、…: each part on a new page under its title, which the
+            // 目录 lists with the page it begins on.
+            let anchor = |i: usize| format!("part-{}", i + 1);
+            if printed.contents {
+                doc.para(Para::new(
+                    Style::Heading,
+                    shenbao_core::messages::document::CONTENTS,
+                ));
+                doc.contents(Contents {
+                    lines: printed
+                        .parts
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| ContentsLine {
+                            text: p.contents_title.clone().unwrap_or_else(|| p.title.clone()),
+                            anchor: anchor(i),
+                        })
+                        .collect(),
+                });
+            }
+            for (i, part) in printed.parts.iter().enumerate() {
+                doc.page_break();
+                doc.para(Para::new(Style::Heading, &part.title).anchored(&anchor(i)));
+                match part.holds {
+                    PartHolds::Commitment => self.commitments(&mut doc, extras, false),
+                    PartHolds::Sections => {
+                        self.sections(&mut doc, &title, &mut appendix);
+                        self.opinions(&mut doc, extras);
+                    }
+                    PartHolds::Files => self.files_and_members(&mut doc, files, extras),
+                }
+            }
+        }
+        if !appendix.is_empty() {
+            doc.page_break();
+            doc.para(Para::new(
+                Style::Heading,
+                shenbao_core::messages::document::SYSTEM_APPENDIX,
+            ));
+            let mut table = SectionTable::default();
+            for (i, f) in appendix.iter().enumerate() {
+                self.field(&mut doc, &mut table, f, appendix.get(i + 1).copied(), &[]);
+            }
+            table.flush(&mut doc);
+        }
+        doc
+    }
+
+    /// The sections of the application's direction, each its title (a heading, its table's
+    /// first row or nothing, `[printed] section_titles`) and a table, or one row
+    /// (`as_row`); the fields printed in the appendix are added to `appendix`.
+    fn sections(&self, doc: &mut Document, title: &str, appendix: &mut Vec<&'a FieldDef>) {
+        let titles = self.call.def().printed.section_titles;
+        for section in self.call.sections_for(&self.target) {
+            let how = section.printed_title.unwrap_or(titles);
+            let in_table = how == SectionTitle::Row;
             let visible = |f: &&FieldDef| !self.hidden.contains(&f.id);
             appendix.extend(
                 section
@@ -264,7 +331,8 @@ impl Form<'_> {
             }
             // A form that is one table (山东 调研表) has a section named as the form: the title
             // is printed once.
-            if section.title != title {
+            let heading = section.title != title && how != SectionTitle::None;
+            if heading && how == SectionTitle::Heading {
                 doc.para(Para::new(Style::Heading, &section.title));
             }
             if let Some(help) = &section.help {
@@ -280,12 +348,99 @@ impl Form<'_> {
                 .filter(|f| f.print == Print::InOption)
                 .collect();
             let mut table = SectionTable::default();
-            for (i, f) in shown.iter().enumerate() {
-                self.field(&mut doc, &mut table, f, shown.get(i + 1).copied(), &inside);
+            if let Some(row) = &section.as_row {
+                table.field(None, &row.label, self.section_cell(row, &shown));
+                table.flush(doc);
+                continue;
             }
-            table.flush(&mut doc);
+            if heading && in_table {
+                table.full_width(Cell::text(Style::CellBold, &section.title));
+            }
+            for (i, f) in shown.iter().enumerate() {
+                // A narrative that the section's title row names (（三）大模型简介 over 大模型
+                // 简介) has no label row of its own.
+                if in_table
+                    && heading
+                    && f.kind == Some(FieldKind::Textarea)
+                    && section.title.ends_with(&f.label)
+                {
+                    table.full_width(self.narrative(f));
+                    continue;
+                }
+                self.field(doc, &mut table, f, shown.get(i + 1).copied(), &inside);
+            }
+            table.flush(doc);
         }
+    }
 
+    /// The cell of a section printed as one row: its lead line, then each field numbered
+    /// (1、企业经营情况) with its answer under it, then the `more` items numbered on.
+    fn section_cell(&self, row: &SectionRow, shown: &[&FieldDef]) -> Cell {
+        let mut paras = Vec::new();
+        if let Some(lead) = &row.lead {
+            paras.push(Para::new(Style::Cell, lead));
+        }
+        // 一、 to 十、 as the templates number their items; 11、 on in digits. Hand-written: a
+        // table of ten numerals needs no crate.
+        let number = |n: usize| match (row.chinese_numbers, n) {
+            (true, 1..=10) => {
+                ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"][n - 1].to_string()
+            }
+            _ => n.to_string(),
+        };
+        let mut n = 0;
+        for f in shown {
+            let Some(kind) = f.kind else { continue };
+            n += 1;
+            let n = number(n);
+            if kind == FieldKind::Textarea {
+                paras.push(Para::new(Style::Cell, &format!("{n}、{}", f.label)));
+                paras.extend(
+                    self.narrative(f)
+                        .paras
+                        .into_iter()
+                        .filter(|p| !p.spans.is_empty()),
+                );
+            } else {
+                let value = value_text(f, kind, self.answers.get(&f.id), self.answers);
+                paras.push(Para::new(
+                    Style::Cell,
+                    &format!("{n}、{}：{value}", label_text(f)),
+                ));
+            }
+        }
+        for item in &row.more {
+            n += 1;
+            paras.push(Para::new(Style::Cell, &format!("{}、{item}", number(n))));
+        }
+        Cell::of(paras)
+    }
+
+    /// A narrative's text, a paragraph per line, in one cell.
+    fn narrative(&self, f: &FieldDef) -> Cell {
+        let text = shown(
+            f,
+            FieldKind::Textarea,
+            self.answers.get(&f.id),
+            self.answers,
+        );
+        let paras = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| Para::new(Style::CellIndented, l))
+            .collect();
+        Cell::of(paras)
+    }
+
+    /// The list of attached files (when given) and the members of a joint application.
+    fn files_and_members(
+        &self,
+        doc: &mut Document,
+        files: Option<&[shenbao_core::form::FileMeta]>,
+        extras: &FormExtras,
+    ) {
+        let def = self.call.def();
         if let Some(files) = files {
             doc.para(Para::new(Style::Heading, "附件材料清单"));
             let mut rows = vec![vec![
@@ -334,40 +489,45 @@ impl Form<'_> {
                 rows,
             });
         }
+    }
 
-        if def.commitment.printed {
-            doc.page_break();
-            commitment(&mut doc, &def.commitment, self.answers, None);
+    /// The commitment on a new page, then one per member of a joint application, naming it
+    /// (联合申报的，所有申报单位均需提供真实性承诺书). `titled`: the lead's under the
+    /// commitment's title (a part's title stands for it otherwise).
+    fn commitments(&self, doc: &mut Document, extras: &FormExtras, titled: bool) {
+        let c = &self.call.def().commitment;
+        if self.call.def().printed.commitment_and_opinions_as_rows {
+            doc.table(commitment_row(c, self.answers, None));
+            for m in &extras.members {
+                let who = shenbao_core::messages::consortium::member_commitment(&m.name, &m.uscc);
+                doc.para(Para::new(Style::Cell, ""));
+                doc.table(commitment_row(c, self.answers, Some(&who)));
+            }
+            return;
         }
-        // 联合申报的，所有申报单位均需提供真实性承诺书: one more per member, naming it.
-        for m in extras.members.iter().filter(|_| def.commitment.printed) {
+        if titled {
+            doc.page_break();
+        }
+        commitment(doc, c, self.answers, None, titled);
+        for m in &extras.members {
             doc.page_break();
             let who = shenbao_core::messages::consortium::member_commitment(&m.name, &m.uscc);
-            commitment(&mut doc, &def.commitment, self.answers, Some(&who));
+            commitment(doc, c, self.answers, Some(&who), true);
         }
+    }
 
-        for level in &def.review_levels {
+    /// The recommendation-opinion boxes of the levels the direction passes that have one.
+    fn opinions(&self, doc: &mut Document, extras: &FormExtras) {
+        for level in &self.call.def().review_levels {
             let applies = level.directions.is_empty()
                 || level.directions.iter().any(|d| d == self.target.direction);
             if let (true, Some(block)) = (applies, &level.opinion) {
                 let filled = extras.opinions.iter().find(|o| o.level == level.id);
                 doc.para(Para::new(Style::Cell, ""));
-                doc.table(opinion_box(block, filled));
+                let as_row = self.call.def().printed.commitment_and_opinions_as_rows;
+                doc.table(opinion_box(block, filled, as_row));
             }
         }
-        if !appendix.is_empty() {
-            doc.page_break();
-            doc.para(Para::new(
-                Style::Heading,
-                shenbao_core::messages::document::SYSTEM_APPENDIX,
-            ));
-            let mut table = SectionTable::default();
-            for (i, f) in appendix.iter().enumerate() {
-                self.field(&mut doc, &mut table, f, appendix.get(i + 1).copied(), &[]);
-            }
-            table.flush(&mut doc);
-        }
-        doc
     }
 
     /// One field into the current section table (or, for tables, a table of its own);
@@ -452,14 +612,7 @@ impl Form<'_> {
             }
             FieldKind::Textarea => {
                 table.full_width(Cell::text(Style::CellBold, &label_text(f)));
-                let text = shown(f, kind, value, answers);
-                let paras = text
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                    .map(|l| Para::new(Style::CellIndented, l))
-                    .collect();
-                table.full_width(Cell::of(paras));
+                table.full_width(self.narrative(f));
             }
             FieldKind::YearTable | FieldKind::Matrix => {
                 table.flush(doc);
@@ -610,6 +763,11 @@ impl Form<'_> {
 
 /// The blank printed for a value to write in by hand.
 const BLANK: &str = "____";
+/// Between two signature lines printed on one line.
+const SIGNATURE_GAP: &str = "　　　　　　　　　　";
+/// The label cell of a row that is the commitment or an opinion box: the section tables'
+/// group and label columns.
+const LABEL_CELL_WIDTH: usize = 3800;
 /// A period to fill in by hand on a blank form.
 const BLANK_PERIOD: &str = "____年____月____日至____年____月____日";
 /// The blank after a choice's 其他 when the call gives no `other_blank`.
@@ -764,11 +922,60 @@ pub(crate) fn commitment(
     c: &Commitment,
     answers: &Map<String, Json>,
     who: Option<&str>,
+    titled: bool,
 ) {
-    doc.para(Para::new(Style::LetterTitle, &c.title));
+    if titled {
+        doc.para(Para::new(Style::LetterTitle, &c.title));
+    }
     if let Some(who) = who {
         doc.para(Para::new(Style::Letter, who));
     }
+    let text = commitment_text(c, answers);
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        doc.para(Para::new(Style::Letter, line));
+    }
+    doc.para(Para::new(Style::Letter, ""));
+    for line in &c.signatures {
+        doc.para(Para::new(Style::Signature, line));
+    }
+}
+
+/// The commitment as a row of the form (福建 申报表): its title in the label cell, then its
+/// text, the signature lines that end in ： on one line, and the others (the date) each on its
+/// own.
+fn commitment_row(c: &Commitment, answers: &Map<String, Json>, who: Option<&str>) -> Table {
+    let mut paras = Vec::new();
+    if let Some(who) = who {
+        paras.push(Para::new(Style::Cell, who));
+    }
+    let text = commitment_text(c, answers);
+    paras.extend(
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| Para::new(Style::Cell, l)),
+    );
+    let (signed, dated): (Vec<&String>, Vec<&String>) = c
+        .signatures
+        .iter()
+        .partition(|l| l.trim_end().ends_with('：'));
+    let joined: Vec<&str> = signed.iter().map(|l| l.as_str()).collect();
+    paras.push(Para::new(Style::Cell, &joined.join(SIGNATURE_GAP)));
+    paras.extend(dated.iter().map(|l| Para::new(Style::CellRight, l)));
+    labelled_row(&c.title, paras)
+}
+
+/// A two-cell row of the form: a label cell and a cell of paragraphs.
+fn labelled_row(label: &str, paras: Vec<Para>) -> Table {
+    Table {
+        widths: vec![LABEL_CELL_WIDTH, TEXT_WIDTH - LABEL_CELL_WIDTH],
+        header_rows: 0,
+        rows: vec![vec![Cell::plain(label), Cell::of(paras)]],
+    }
+}
+
+/// The commitment's text with `{field}` answers filled in.
+fn commitment_text(c: &Commitment, answers: &Map<String, Json>) -> String {
     let mut text = c.text.clone();
     for (id, v) in answers {
         let key = format!("{{{id}}}");
@@ -785,13 +992,7 @@ pub(crate) fn commitment(
         }
         text = filled;
     }
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        doc.para(Para::new(Style::Letter, line));
-    }
-    doc.para(Para::new(Style::Letter, ""));
-    for line in &c.signatures {
-        doc.para(Para::new(Style::Signature, line));
-    }
+    text
 }
 
 /// `value` without the ending that the text after its blank repeats: 本单位提交了“{scene_name}”
@@ -813,8 +1014,13 @@ fn without_repeated_ending<'v>(value: &'v str, after: &str) -> &'v str {
 
 /// A review level's recommendation-opinion box: the title, the opinion (or room for it), the
 /// signature lines with the names, the stamp and the date.
-fn opinion_box(block: &OpinionBlock, filled: Option<&FilledOpinion>) -> Table {
-    let mut paras = vec![Para::new(Style::CellBold, &block.title)];
+fn opinion_box(block: &OpinionBlock, filled: Option<&FilledOpinion>, as_row: bool) -> Table {
+    // As a row of the form, the title is the label cell's.
+    let mut paras = if as_row {
+        Vec::new()
+    } else {
+        vec![Para::new(Style::CellBold, &block.title)]
+    };
     if let Some(o) = filled.filter(|o| !o.unit.is_empty()) {
         paras.push(Para::new(
             Style::Cell,
@@ -861,6 +1067,9 @@ fn opinion_box(block: &OpinionBlock, filled: Option<&FilledOpinion>) -> Table {
     }
     let date = filled.and_then(|o| o.date.as_deref()).unwrap_or(BLANK_DATE);
     paras.push(Para::new(Style::CellRight, date));
+    if as_row {
+        return labelled_row(&block.title, paras);
+    }
     Table {
         widths: vec![TEXT_WIDTH],
         header_rows: 0,

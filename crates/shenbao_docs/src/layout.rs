@@ -73,6 +73,9 @@ pub(crate) struct Para {
     pub style: Style,
     /// Its runs; none for an empty paragraph.
     pub spans: Vec<Span>,
+    /// A name the 目录 refers to, to print the page the paragraph is on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<String>,
 }
 
 impl Para {
@@ -88,7 +91,17 @@ impl Para {
                 whole: false,
             }]
         };
-        Self { style, spans }
+        Self {
+            style,
+            spans,
+            anchor: None,
+        }
+    }
+
+    /// The paragraph with `name`, for a 目录 line to print its page.
+    pub fn anchored(mut self, name: &str) -> Self {
+        self.anchor = Some(name.to_string());
+        self
     }
 
     /// Adds a run.
@@ -206,6 +219,24 @@ pub(crate) enum Block {
     Table(Table),
     /// A page break.
     PageBreak,
+    /// A 目录: a line per entry with the page its anchored paragraph is on.
+    Contents(Contents),
+}
+
+/// The lines of a 目录.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct Contents {
+    /// Each line's text and the anchor of the paragraph whose page it prints.
+    pub lines: Vec<ContentsLine>,
+}
+
+/// A line of a 目录.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct ContentsLine {
+    /// What the line says (一、真实性承诺（…）).
+    pub text: String,
+    /// The [`Para::anchor`] it points to.
+    pub anchor: String,
 }
 
 /// A whole document: its title (PDF metadata) and blocks.
@@ -240,9 +271,16 @@ impl Document {
         self.blocks.push(Block::Table(t));
     }
 
-    /// Adds a page break.
+    /// Adds a page break; never two in a row (a page left empty).
     pub fn page_break(&mut self) {
-        self.blocks.push(Block::PageBreak);
+        if !matches!(self.blocks.last(), Some(Block::PageBreak)) {
+            self.blocks.push(Block::PageBreak);
+        }
+    }
+
+    /// Adds a 目录.
+    pub fn contents(&mut self, c: Contents) {
+        self.blocks.push(Block::Contents(c));
     }
 }
 

@@ -67,7 +67,7 @@ fn letter_layout(call: &Call, app: &Application<'_>, letter: Letter) -> Option<D
                 blocks: Vec::new(),
                 stamp: None,
             };
-            commitment(&mut doc, c, &report.answers, None);
+            commitment(&mut doc, c, &report.answers, None, true);
             Some(doc)
         }
         Letter::Consortium => {

@@ -65,6 +65,8 @@ pub(crate) fn outline(doc: &Document) -> Vec<String> {
                     lines.push(cells.join(" | "));
                 }
             }
+            // A 目录 line: its text, without the page number (which the renderer fills in).
+            Block::Contents(c) => lines.extend(c.lines.iter().map(|l| l.text.clone())),
             Block::PageBreak => {}
         }
     }

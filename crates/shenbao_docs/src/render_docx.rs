@@ -3,12 +3,13 @@
 //! Tables repeat their header rows on every page (`header_rows`, since docx-rs cannot).
 
 use docx_rs::{
-    AlignmentType, BreakType, Docx, PageMargin, Paragraph, Run, RunFonts, SpecialIndentType,
-    TableCell, TableLayoutType, TableRow, VMergeType, WidthType,
+    AlignmentType, BreakType, Docx, FieldCharType, InstrPAGEREF, InstrText, PageMargin, Paragraph,
+    Run, RunFonts, SpecialIndentType, Tab, TabLeaderType, TabValueType, TableCell, TableLayoutType,
+    TableRow, VMergeType, WidthType,
 };
 
 use crate::DocError;
-use crate::layout::{Block, Cell, Document, Para, Style, TEXT_WIDTH, Table};
+use crate::layout::{Block, Cell, ContentsLine, Document, Para, Style, TEXT_WIDTH, Table};
 
 /// A4 in twentieths of a point.
 const PAGE_WIDTH: u32 = 11906;
@@ -51,11 +52,15 @@ pub(crate) fn docx(doc: &Document) -> Result<Vec<u8>, DocError> {
         }
         after_table = matches!(block, Block::Table(_));
         out = match block {
-            Block::Para(p) => out.add_paragraph(paragraph(p)),
+            Block::Para(p) => out.add_paragraph(anchored_paragraph(doc, p)),
             Block::Table(t) => out.add_table(table(t)),
             Block::PageBreak => {
                 out.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
             }
+            Block::Contents(c) => c
+                .lines
+                .iter()
+                .fold(out, |out, l| out.add_paragraph(contents_line(doc, l))),
         };
     }
     // Word repeats the header rows of every table on each page it runs onto.
@@ -68,6 +73,60 @@ pub(crate) fn docx(doc: &Document) -> Result<Vec<u8>, DocError> {
         })
         .collect();
     crate::header_rows::pack(out, &header_rows)
+}
+
+/// A 目录 line: its text, dot leaders to the right margin, and a PAGEREF field to its
+/// anchor's bookmark, which Word and LibreOffice fill with the page when they lay the document
+/// out (the field is marked dirty; `?` shows until then).
+fn contents_line(doc: &Document, l: &ContentsLine) -> Paragraph {
+    let id = bookmark_id(doc, &l.anchor);
+    let run = || Run::new().fonts(fonts(BODY_FONT)).size(SIZE_HEADING);
+    Paragraph::new()
+        .add_tab(
+            Tab::new()
+                .val(TabValueType::Right)
+                .leader(TabLeaderType::Dot)
+                .pos(TEXT_WIDTH),
+        )
+        .add_run(run().add_text(&l.text).add_tab())
+        .add_run(run().add_field_char(FieldCharType::Begin, true))
+        .add_run(run().add_instr_text(InstrText::PAGEREF(
+            InstrPAGEREF::new(bookmark_name(id)).hyperlink(),
+        )))
+        .add_run(run().add_field_char(FieldCharType::Separate, false))
+        .add_run(run().add_text("?"))
+        .add_run(run().add_field_char(FieldCharType::End, false))
+}
+
+/// The bookmark number of `anchor`: the place of its paragraph among the document's
+/// anchored paragraphs.
+fn bookmark_id(doc: &Document, anchor: &str) -> usize {
+    doc.blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Para(p) => p.anchor.as_deref(),
+            _ => None,
+        })
+        .position(|a| a == anchor)
+        .unwrap_or(usize::MAX)
+}
+
+/// A bookmark's name (Word's hidden `_Toc` names are left to Word).
+fn bookmark_name(id: usize) -> String {
+    format!("shenbao_part_{id}")
+}
+
+/// A paragraph in its style, with a bookmark around it when a 目录 line points to it.
+fn anchored_paragraph(doc: &Document, p: &Para) -> Paragraph {
+    match &p.anchor {
+        Some(anchor) => {
+            let id = bookmark_id(doc, anchor);
+            paragraph(p)
+                .add_bookmark_start(id, bookmark_name(id))
+                .add_bookmark_end(id)
+        }
+        None => paragraph(p),
+    }
 }
 
 /// A paragraph in its style.

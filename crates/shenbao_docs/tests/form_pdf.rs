@@ -14,7 +14,8 @@ use shenbao_docs::{
 
 mod common;
 use common::{
-    answer_texts, expected_texts, fixture, fixtures, pdf_fonts, pdf_lines, pdf_text, squeeze, unzip,
+    answer_texts, contents_numbers, expected_texts, fixture, fixtures, pages_beginning_with,
+    pdf_fonts, pdf_lines, pdf_pages, pdf_text, squeeze, unzip,
 };
 
 fn call(id: &str) -> &'static Call {
@@ -422,4 +423,39 @@ fn the_cover_keeps_its_words_and_lines_together() {
         !text.contains(&format!("{revenue}万元")),
         "{revenue} printed with its unit again: {text}"
     );
+}
+
+/// 湖南's 申报书 opens with a 目录 of its three parts (请列明具体目录及页码): each line prints the
+/// page its part begins on, in the filled and the blank form of both directions.
+#[test]
+fn hn_contents_print_the_page_each_part_begins_on() {
+    let call = call("hn-2025-ai");
+    let lines = [
+        "一、真实性承诺（联合申报的，所有申报单位均需提供真实性承诺书）",
+        "二、申报信息表",
+        "三、相关附件",
+    ];
+    let titles = ["一、真实性承诺", "二、申报信息表", "三、相关附件"];
+    let mut checked = 0;
+    for fx in fixtures(call) {
+        let pdf =
+            application_pdf(call, &fx.app(true), &FormExtras::default(), &fonts()).expect("PDF");
+        let pages = pdf_pages(&pdf);
+        let at = pages
+            .iter()
+            .position(|p| p.starts_with("目录"))
+            .unwrap_or_else(|| panic!("{}: a 目录 page", fx.name));
+        let printed = contents_numbers(&pages[at], &lines);
+        let begins = pages_beginning_with(&pages, at, &titles);
+        assert!(
+            begins.iter().all(Option::is_some),
+            "{}: {begins:?}",
+            fx.name
+        );
+        assert_eq!(printed, begins, "{}: {}", fx.name, pages[at]);
+        // The parts follow the 目录 in their order, the commitment first.
+        assert!(begins.windows(2).all(|w| w[0] < w[1]), "{begins:?}");
+        checked += 1;
+    }
+    assert!(checked >= 2, "both directions");
 }

@@ -180,6 +180,36 @@ fn libreoffice_converts_every_seed_form_and_the_pdf_holds_the_answers() {
         }
     }
 
+    // 湖南's 目录: LibreOffice fills each line's PAGEREF with the page its part begins on.
+    let pdfinfo = tool("pdfinfo", "poppler-utils");
+    let mut contents_checked = 0;
+    for (stem, call, _) in forms.iter().filter(|(_, c, _)| c.def().printed.contents) {
+        let pdf = pdf_dir.join(format!("{stem}.pdf"));
+        let pages: Vec<String> = (1..=page_count(&pdfinfo, &pdf))
+            .map(|p| squeeze(&page_text(&pdftotext, &pdf, Some(p), false)))
+            .collect();
+        let at = pages
+            .iter()
+            .position(|p| p.starts_with("目录"))
+            .unwrap_or_else(|| panic!("{stem}: a 目录 page"));
+        let parts = &call.def().printed.parts;
+        let lines: Vec<&str> = parts
+            .iter()
+            .map(|p| p.contents_title.as_deref().unwrap_or(&p.title))
+            .collect();
+        let titles: Vec<&str> = parts.iter().map(|p| p.title.as_str()).collect();
+        let begins = common::pages_beginning_with(&pages, at, &titles);
+        assert!(begins.iter().all(Option::is_some), "{stem}: {begins:?}");
+        assert_eq!(
+            common::contents_numbers(&pages[at], &lines),
+            begins,
+            "{stem}: {}",
+            pages[at]
+        );
+        contents_checked += 1;
+    }
+    assert!(contents_checked >= 2, "湖南's two directions have a 目录");
+
     // Every page of the long summary table starts with the column titles; a title no body
     // cell holds shows they are the repeated header row, not data.
     let pdf = pdf_dir.join(format!("{summary_stem}.pdf"));

@@ -246,6 +246,52 @@ pub fn pdf_lines(pdf: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// The text of each page of a PDF (pdftotext, pages split at its form feeds), white space
+/// removed.
+pub fn pdf_pages(pdf: &[u8]) -> Vec<String> {
+    let text = poppler("pdftotext", &["-enc", "UTF-8"], pdf);
+    let mut pages: Vec<String> = text.split('\u{c}').map(squeeze).collect();
+    // pdftotext ends the last page with a form feed too.
+    if pages.last().is_some_and(String::is_empty) {
+        pages.pop();
+    }
+    pages
+}
+
+/// The page numbers a 目录 page prints after each of `lines` (dot leaders between), in order;
+/// `None` for a line not found or without a number.
+pub fn contents_numbers(contents_page: &str, lines: &[&str]) -> Vec<Option<usize>> {
+    lines
+        .iter()
+        .map(|line| {
+            let line = squeeze(line);
+            let at = contents_page.find(&line)? + line.len();
+            let digits: String = contents_page[at..]
+                .chars()
+                .skip_while(|c| matches!(c, '·' | '.' | '…'))
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse().ok()
+        })
+        .collect()
+}
+
+/// The 1-based page each of `titles` begins a page with, after page `from` (0-based).
+pub fn pages_beginning_with(pages: &[String], from: usize, titles: &[&str]) -> Vec<Option<usize>> {
+    titles
+        .iter()
+        .map(|t| {
+            let t = squeeze(t);
+            pages
+                .iter()
+                .enumerate()
+                .skip(from + 1)
+                .find(|(_, p)| p.starts_with(&t))
+                .map(|(i, _)| i + 1)
+        })
+        .collect()
+}
+
 /// `text` without white space, to compare with [`pdf_text`].
 pub fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()

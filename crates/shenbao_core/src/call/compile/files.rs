@@ -124,3 +124,32 @@ pub(super) fn check_commitment(
         }
     }
 }
+
+/// Checks `[printed]`: a 目录 needs parts to list; each part holds something else, and the
+/// sections are in one of them; the commitment only when the form prints one.
+pub(super) fn check_printed(c: &mut Checker<'_>, def: &CallDef) {
+    use crate::call::definition::PartHolds;
+    let printed = &def.printed;
+    if printed.contents && printed.parts.is_empty() {
+        c.err("printed.contents", msg::other(msg::CONTENTS_WITHOUT_PARTS));
+    }
+    let mut seen = Vec::new();
+    for (i, part) in printed.parts.iter().enumerate() {
+        if seen.contains(&part.holds) {
+            c.err(
+                format!("printed.part[{i}].holds"),
+                msg::other(msg::PART_HOLDS_TWICE),
+            );
+        }
+        seen.push(part.holds);
+        if part.holds == PartHolds::Commitment && !def.commitment.printed {
+            c.err(
+                format!("printed.part[{i}].holds"),
+                msg::other(msg::PART_COMMITMENT_NOT_PRINTED),
+            );
+        }
+    }
+    if !printed.parts.is_empty() && !seen.contains(&PartHolds::Sections) {
+        c.err("printed.part", msg::other(msg::PARTS_WITHOUT_SECTIONS));
+    }
+}

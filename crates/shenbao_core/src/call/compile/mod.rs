@@ -111,6 +111,7 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
     rules::check_exclusions(&mut c, &def);
     rules::check_consortium(&mut c, &def, &directions);
     files::check_commitment(&mut c, &def, &slot_ids, &field_index);
+    files::check_printed(&mut c, &def);
     review::check_criteria(&mut c, &def, &directions);
     let summary_columns = review::compile_summaries(
         &mut c,

@@ -9,6 +9,23 @@ use serde::{Deserialize, Serialize};
 
 use crate::text::ZiCount;
 
+/// A section printed as one row (see [`Section::as_row`]).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SectionRow {
+    /// The label cell, e.g. 项目介绍.
+    pub label: String,
+    /// The cell's first line, e.g. 算力服务补助方向：.
+    #[serde(default)]
+    pub lead: Option<String>,
+    /// Numbered items after the fields' that are not fields, e.g. 附件及相关佐证材料.
+    #[serde(default)]
+    pub more: Vec<String>,
+    /// Numbers the items 一、二、… instead of 1、2、….
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub chinese_numbers: bool,
+}
+
 /// A form section: a titled block of fields.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -30,6 +47,15 @@ pub struct Section {
     /// consortium); its fields are then neither required nor kept.
     #[serde(default)]
     pub show_if: Option<Condition>,
+    /// How the printed form shows the title (`heading`, `row` or `none`); `[printed]
+    /// section_titles` when not given (湖南's 联合体协议书 is a heading among sections whose
+    /// titles are rows).
+    #[serde(default)]
+    pub printed_title: Option<super::SectionTitle>,
+    /// The whole section printed as one row of the form (福建 项目介绍 | 算力服务补助方向： /
+    /// 1、企业经营情况 / …): a label cell and a cell listing its fields, numbered.
+    #[serde(default)]
+    pub as_row: Option<SectionRow>,
     /// Fields in order.
     #[serde(default, rename = "field")]
     pub fields: Vec<FieldDef>,

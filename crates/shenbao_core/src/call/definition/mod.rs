@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 pub use directions::{Direction, Routing, Scenario, Subdirection};
 pub use form::{
-    ChoiceOption, Condition, FieldDef, FieldKind, FileSlot, Print, RegionLevel, Section,
+    ChoiceOption, Condition, FieldDef, FieldKind, FileSlot, Print, RegionLevel, Section, SectionRow,
 };
 pub use review::{
     Criterion, GroupBy, LetterDef, LevelScope, OpinionBlock, Quota, ReviewLevel, ScanKind, Sending,
@@ -130,6 +130,10 @@ pub struct CallDef {
     pub exclusions: Exclusions,
     /// The commitment (真实性承诺 / 承诺书) the applicant accepts.
     pub commitment: Commitment,
+    /// How the printed form is put together when its template is more than a title, a table
+    /// and a commitment: numbered parts and a 目录 with page numbers (湖南).
+    #[serde(default)]
+    pub printed: Printed,
     /// Expert review criteria.
     #[serde(default, rename = "criterion")]
     pub criteria: Vec<Criterion>,
@@ -242,6 +246,68 @@ pub struct Commitment {
     /// keeps them off the printed form.
     #[serde(default = "printed_by_default", skip_serializing_if = "is_true")]
     pub printed: bool,
+}
+
+/// The printed form's parts and 目录 (`[printed]`). Without parts the form prints its
+/// sections, the list of attachments and then the commitment.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Printed {
+    /// A 目录 after the cover listing the parts with the page each begins on.
+    #[serde(default)]
+    pub contents: bool,
+    /// The parts, in the template's order (一、真实性承诺 二、申报信息表 三、相关附件), each on a
+    /// new page under its title.
+    #[serde(default, rename = "part")]
+    pub parts: Vec<Part>,
+    /// How sections' titles print: `heading` (default, over the section's table), `row` (the
+    /// first row of its table: 湖南 （一）单位基本信息) or `none` (福建 申报表, one table without
+    /// headings). A section's own `printed_title` overrides it.
+    #[serde(default)]
+    pub section_titles: SectionTitle,
+    /// The commitment and the 推荐意见 boxes are rows of the form's table, each with its title
+    /// in a label cell (福建 申报表: 材料真实性承诺 | 本单位承诺：…).
+    #[serde(default)]
+    pub commitment_and_opinions_as_rows: bool,
+}
+
+/// How a section's title is printed (see [`Printed::section_titles`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionTitle {
+    /// A heading over the section's table.
+    #[default]
+    Heading,
+    /// The first row of the section's table.
+    Row,
+    /// Not printed.
+    None,
+}
+
+/// A numbered part of the printed form.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Part {
+    /// Its title over the part, e.g. 一、真实性承诺.
+    pub title: String,
+    /// Its line in the 目录 when it differs from the title, e.g. 一、真实性承诺（联合申报的，
+    /// 所有申报单位均需提供真实性承诺书）.
+    #[serde(default)]
+    pub contents_title: Option<String>,
+    /// What the part holds.
+    pub holds: PartHolds,
+}
+
+/// What a part of the printed form holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PartHolds {
+    /// The commitment (and each consortium member's), under the part's title.
+    Commitment,
+    /// The form's sections, with the recommendation-opinion boxes.
+    Sections,
+    /// The list of attached files and the consortium's members.
+    Files,
 }
 
 fn printed_by_default() -> bool {
