@@ -317,24 +317,88 @@ fn unit_ref(call: &Call, level: &ReviewLevel, unit: &str) -> UnitRef {
     }
 }
 
+/// Whose package: a unit at a level of a call.
+#[derive(Debug, Clone, Copy)]
+pub struct UnitPackage<'a> {
+    /// The call.
+    pub call: &'a Call,
+    /// The unit's level.
+    pub level: &'a ReviewLevel,
+    /// The unit (a division code, a sector or zone id).
+    pub unit: &'a str,
+}
+
+/// What a unit's package holds besides its summary tables and applications: what the notice
+/// has the unit send with its list.
+#[derive(Debug, Clone, Default)]
+pub struct PackageExtras {
+    /// Documents at the root: the recommendation letter (推荐函) as Word and PDF.
+    pub documents: Vec<(String, Vec<u8>)>,
+    /// Stored files at the root, by name: the unit's current stamped scans (盖章扫描件).
+    pub files: Vec<(String, std::path::PathBuf)>,
+    /// The site's public URL: the forms' pages carry each submitted version's 受理编号 and the
+    /// QR code of its verification page there. `None` leaves them unstamped.
+    pub public_url: Option<String>,
+}
+
+/// The current stamped scans of `unit` at `level` (the latest upload of each kind), named for
+/// the package: 汇总表（盖章扫描件）.pdf, 推荐函（盖章扫描件）.pdf.
+pub async fn package_scans(
+    store: &Store,
+    files_dir: &Path,
+    call_id: &str,
+    level: &str,
+    unit: &str,
+) -> anyhow::Result<Vec<(String, std::path::PathBuf)>> {
+    let mut latest: BTreeMap<String, shenbao_store::UnitScanRow> = BTreeMap::new();
+    for scan in store.unit_scans(call_id, level, unit).await? {
+        match latest.entry(scan.kind.clone()) {
+            std::collections::btree_map::Entry::Occupied(mut e) if e.get().id < scan.id => {
+                e.insert(scan);
+            }
+            std::collections::btree_map::Entry::Occupied(_) => {}
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(scan);
+            }
+        }
+    }
+    Ok(latest
+        .into_values()
+        .map(|scan| {
+            let label = shenbao_core::call::definition::ScanKind::parse(&scan.kind)
+                .map_or_else(|| scan.kind.clone(), |k| k.label().to_string());
+            (
+                shenbao_core::messages::sending::package_scan_name(&label),
+                files_dir.join(&scan.storage_key),
+            )
+        })
+        .collect())
+}
+
 /// The bureau package of `unit` at `level` written into `writer` as a ZIP (see
 /// `shenbao_docs::PackageWriter`): the level's summary tables as XLSX and DOCX, then each
 /// recommended application in ranking order (directions in the call's order) with its forms
-/// rendered by `renderer` (normally [`FORM_FORMATS`]) and the files of its submitted snapshot,
-/// read from `files_dir`. Applications are loaded one at a time. Returns how many applications
-/// the package holds.
+/// rendered by `renderer` (normally [`FORM_FORMATS`], stamped with each version's 受理编号 when
+/// `extras.public_url` is given) and the files of its submitted snapshot, read from
+/// `files_dir`; the letter and the scans of `extras` at the root. Applications are loaded one
+/// at a time. Returns how many applications the package holds.
 ///
 /// The ZIP is written with blocking I/O on the calling thread.
 pub async fn write_unit_package<W: Write, R: FormRenderer + ?Sized>(
     store: &Store,
     files_dir: &Path,
-    call: &Call,
-    level: &ReviewLevel,
-    unit: &str,
+    UnitPackage { call, level, unit }: UnitPackage<'_>,
     writer: W,
     renderer: &R,
+    extras: &PackageExtras,
 ) -> anyhow::Result<usize> {
     let mut package = PackageWriter::new(call, renderer, writer);
+    for (name, bytes) in &extras.documents {
+        package.add_document(name, bytes)?;
+    }
+    for (name, path) in &extras.files {
+        package.add_file(name, path)?;
+    }
     for (index, table) in call.def().summaries.iter().enumerate() {
         if table.level.as_deref() != Some(level.id.as_str()) {
             continue;
@@ -363,7 +427,20 @@ pub async fn write_unit_package<W: Write, R: FormRenderer + ?Sized>(
                 serde_json::from_str(&snapshot.answers).unwrap_or_else(|_| json!({}));
             let profile = profile_of(store, app.organisation_id).await?;
             let attachments = snapshot_attachments(store, files_dir, &snapshot.files).await?;
-            let extras = form_extras(store, app.id).await?;
+            let mut form = form_extras(store, app.id).await?;
+            if let Some(base) = &extras.public_url {
+                let region = profile
+                    .get("region")
+                    .and_then(Json::as_str)
+                    .unwrap_or("000000");
+                form.stamp = Some(page_stamp(
+                    call,
+                    &app.call_id,
+                    region,
+                    (snapshot.id, &snapshot.content_hash),
+                    base,
+                ));
+            }
             if let Entry::Vacant(slot) = versions.entry(app.call_version) {
                 let stored = crate::calls::stored_call(store, &app.call_id, Some(app.call_version))
                     .await
@@ -383,13 +460,33 @@ pub async fn write_unit_package<W: Write, R: FormRenderer + ?Sized>(
                 answers: &answers,
                 profile: Some(&profile),
                 attachments: &attachments,
-                extras: &extras,
+                extras: &form,
             })?;
             count += 1;
         }
     }
     package.finish()?;
     Ok(count)
+}
+
+/// What every page of a submitted version's PDF carries: its 受理编号 and the URL of its
+/// verification page under `base_url`.
+fn page_stamp(
+    call: &Call,
+    call_id: &str,
+    region: &str,
+    (snapshot_id, hash): (i64, &str),
+    base_url: &str,
+) -> shenbao_docs::PageStamp {
+    let key = shenbao_core::acceptance::key(snapshot_id, hash);
+    shenbao_docs::PageStamp {
+        number: shenbao_core::acceptance::number(call_id, call.def().year, region, snapshot_id),
+        url: format!(
+            "{}{}",
+            base_url.trim_end_matches('/'),
+            shenbao_core::acceptance::verify_path(&key)
+        ),
+    }
 }
 
 /// The profile of an organisation as the form engine reads it (`uscc`, `name`, `region`).
@@ -493,15 +590,13 @@ impl FormSource {
             .get("region")
             .and_then(Json::as_str)
             .unwrap_or("000000");
-        let key = shenbao_core::acceptance::key(*id, hash);
-        self.extras.stamp = Some(shenbao_docs::PageStamp {
-            number: shenbao_core::acceptance::number(&app.call_id, call.def().year, region, *id),
-            url: format!(
-                "{}{}",
-                base_url.trim_end_matches('/'),
-                shenbao_core::acceptance::verify_path(&key)
-            ),
-        });
+        self.extras.stamp = Some(page_stamp(
+            call,
+            &app.call_id,
+            region,
+            (*id, hash),
+            base_url,
+        ));
     }
 
     /// The form as the engine reads it.

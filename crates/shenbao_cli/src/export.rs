@@ -156,14 +156,31 @@ pub async fn run(cmd: ExportCommand) -> Result<()> {
             let unit = &at.unit;
             let file = File::create(&out).with_context(|| format!("写入 {}", out.display()))?;
             let mut writer = BufWriter::new(file);
+            let files = settings.data_dir.join("files");
+            // The unit's stamped scans go in; the letter is the web page's (it names the
+            // units as the pages do), and forms are stamped only where the site's URL is known.
+            let extras = shenbao_app::exports::PackageExtras {
+                files: shenbao_app::exports::package_scans(
+                    &store,
+                    &files,
+                    call.id(),
+                    &level_def.id,
+                    unit,
+                )
+                .await?,
+                ..Default::default()
+            };
             let count = shenbao_app::exports::write_unit_package(
                 &store,
-                &settings.data_dir.join("files"),
-                &call,
-                level_def,
-                unit,
+                &files,
+                shenbao_app::exports::UnitPackage {
+                    call: &call,
+                    level: level_def,
+                    unit,
+                },
                 &mut writer,
                 shenbao_app::exports::FORM_FORMATS,
+                &extras,
             )
             .await?;
             writer

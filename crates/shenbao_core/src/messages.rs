@@ -409,6 +409,14 @@ pub mod sending {
     pub const SCAN_SUMMARY: &str = "加盖公章的汇总表扫描件";
     /// A sealed letter's scan.
     pub const SCAN_LETTER: &str = "盖章推荐函扫描件";
+    /// A stamped scan's file in the unit's package (加盖公章的汇总表扫描件.pdf).
+    pub fn package_scan_name(label: &str) -> String {
+        format!("{label}.pdf")
+    }
+    /// The recommendation letter's files in the unit's package, by extension.
+    pub fn package_letter_name(title: &str, extension: &str) -> String {
+        format!("{title}（推荐函）.{extension}")
+    }
     /// Forwarding before the scans are uploaded.
     pub fn missing(labels: &[&str], source: Option<&str>) -> String {
         let source = source.map(|s| format!("（{s}）")).unwrap_or_default();

@@ -1,8 +1,9 @@
 //! The bureau package (材料包): one ZIP per reviewing unit and call, streamed into any
 //! [`Write`] while it is built, so memory stays the same whatever the attachments weigh.
 //!
-//! Layout: the summary tables at the root (added by the caller with
-//! [`PackageWriter::add_document`]), then one folder per application in ranking order, named
+//! Layout: the summary tables, the recommendation letter and the stamped scans at the root
+//! (added by the caller with [`PackageWriter::add_document`] and [`PackageWriter::add_file`]),
+//! then one folder per application in ranking order, named
 //! `01-单位名称-案例名称/`, holding the application form in every format the caller's
 //! [`FormRenderer`] produces (`单位名称-案例名称.docx`, `.pdf`) and the attachments renamed by
 //! the call's naming rules: a file slot's `naming` template (`{scene_name}-{n}`, `图{n}`) with
@@ -168,6 +169,13 @@ impl<'r, W: Write, R: FormRenderer + ?Sized> PackageWriter<'r, W, R> {
     pub fn add_document(&mut self, name: &str, bytes: &[u8]) -> Result<(), DocError> {
         let name = unique(&mut self.root, &safe_name(name, "汇总表"));
         self.write_bytes(&name, bytes)
+    }
+
+    /// Adds a stored file at the root (a stamped scan), copied from disk; `name` is made safe
+    /// and unique.
+    pub fn add_file(&mut self, name: &str, path: &Path) -> Result<(), DocError> {
+        let name = unique(&mut self.root, &safe_name(name, "扫描件"));
+        self.copy_file(&name, path)
     }
 
     /// Adds the next application: its folder, forms and renamed attachments.

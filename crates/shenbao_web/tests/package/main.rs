@@ -80,11 +80,10 @@ async fn package(app: &App, call: &str, level: &str, unit: &str) -> Vec<(String,
     shenbao_app::exports::write_unit_package(
         &app.store,
         app.files.path(),
-        call,
-        level,
-        unit,
+        shenbao_app::exports::UnitPackage { call, level, unit },
         &mut out,
         shenbao_app::exports::FORM_FORMATS,
+        &shenbao_app::exports::PackageExtras::default(),
     )
     .await
     .unwrap();

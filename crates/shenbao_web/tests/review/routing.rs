@@ -93,6 +93,7 @@ async fn quanzhou_goes_county_or_sector_then_city_then_province(db: TestDb) {
     let r = forward(&app, &fengze, call, "compute_service").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "forwarded");
     assert_eq!(where_is(&app, a).await, at("submitted", "city", "350500"));
+    county_package_holds_what_it_sends(&app, &fengze, call).await;
 
     // The sector department.
     let (_, html) = app.get(&jiaotong, &format!("/review/{call}")).await;
@@ -355,3 +356,63 @@ shenbao_store::on_both_databases!(
     single_city_calls_go_from_the_city_to_the_owner,
     a_returned_application_comes_back_with_its_changes,
 );
+
+/// The county's package holds what 三、有关要求（3） has it send with its list: the letter as
+/// Word and PDF, the stamped scans it uploaded, and each form, whose PDF pages carry the
+/// 受理编号 of the submitted version.
+async fn county_package_holds_what_it_sends(app: &App, county: &reqwest::Client, call: &str) {
+    use std::io::Read;
+    let r = county
+        .get(app.url(&format!("/review/{call}/package")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut entries = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        entries.push((f.name().to_string(), data));
+    }
+    let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+    for want in [
+        "关于推荐2024年省级人工智能产业发展项目的函（推荐函）.docx",
+        "关于推荐2024年省级人工智能产业发展项目的函（推荐函）.pdf",
+        "加盖公章的汇总表扫描件.pdf",
+        "盖章推荐函扫描件.pdf",
+    ] {
+        assert!(names.contains(&want), "{want} in {names:?}");
+    }
+    let scan = entries
+        .iter()
+        .find(|(n, _)| n == "加盖公章的汇总表扫描件.pdf")
+        .unwrap();
+    assert_eq!(scan.1, content("pdf", 4096), "the uploaded scan, as it was");
+    let (_, form) = entries
+        .iter()
+        .find(|(n, _)| {
+            // 01-单位-标题/单位-标题.pdf: the form, named as its folder.
+            n.split_once('/').is_some_and(|(folder, file)| {
+                folder
+                    .strip_prefix("01-")
+                    .is_some_and(|base| file == format!("{base}.pdf"))
+            })
+        })
+        .expect("the first application's PDF form");
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    std::io::Write::write_all(&mut file, form).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(file.path())
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils, installed by scripts/test)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("受理编号：QZ-2024-AI-INDUSTRY-350503-"),
+        "the form's pages carry the 受理编号: {text}"
+    );
+}

@@ -73,6 +73,20 @@ pub async fn package(
         .ok_or(AppError::NotFound)?;
     let unit = desk.unit.clone();
     let name = format!("{}-{}", desk_label(&desk), s::REVIEW_PACKAGE_NAME);
+    // What the notice has the unit send with its list: the letter, the stamped scans; and
+    // forms stamped with their 受理编号 like the applicant's download.
+    let extras = shenbao_app::exports::PackageExtras {
+        documents: super::sending::letter_documents(&state, &desk, &user).await?,
+        files: shenbao_app::exports::package_scans(
+            &state.store,
+            state.files.root(),
+            call.id(),
+            &level.id,
+            &unit,
+        )
+        .await?,
+        public_url: Some(state.config.public_url.clone().unwrap_or_default()),
+    };
     let (reader, writer) = std::io::pipe().map_err(|e| AppError::Internal(e.into()))?;
     let body = tokio::net::unix::pipe::Receiver::from_owned_fd(reader.into())
         .map_err(|e| AppError::Internal(e.into()))?;
@@ -82,11 +96,14 @@ pub async fn package(
         let written = runtime.block_on(shenbao_app::exports::write_unit_package(
             &store,
             &dir,
-            call,
-            level,
-            &unit,
+            shenbao_app::exports::UnitPackage {
+                call,
+                level,
+                unit: &unit,
+            },
             std::io::BufWriter::with_capacity(64 * 1024, writer),
             shenbao_app::exports::FORM_FORMATS,
+            &extras,
         ));
         if let Err(e) = written {
             tracing::warn!(call = call.id(), unit, "package cut short: {e:#}");

@@ -101,6 +101,39 @@ pub(crate) async fn sent_scans(
         .collect())
 }
 
+/// The unit's recommendation letter as Word and PDF, named for its package; nothing when the
+/// level sends none.
+pub(super) async fn letter_documents(
+    state: &ServerState,
+    desk: &Desk<'_>,
+    user: &UserRow,
+) -> Result<Vec<(String, Vec<u8>)>, AppError> {
+    let Some((def, lines)) = sending::letter(&state.store, desk).await? else {
+        return Ok(Vec::new());
+    };
+    let call = desk.entry.call;
+    let unit = desk_label(desk);
+    let to = sending::destination(desk, user)
+        .map(|(l, u)| unit_label(l, &u))
+        .unwrap_or_default();
+    let def = def.clone();
+    tokio::task::spawn_blocking(move || {
+        let input = shenbao_docs::LetterInput {
+            unit: &unit,
+            to: &to,
+            lines: &lines,
+        };
+        let name = |ext| shenbao_core::messages::sending::package_letter_name(&def.title, ext);
+        let docx = shenbao_docs::recommendation_docx(call, &def, &input)?;
+        let pdf =
+            shenbao_docs::recommendation_pdf(call, &def, &input, &shenbao_docs::Fonts::shared()?)?;
+        Ok(vec![(name("docx"), docx), (name("pdf"), pdf)])
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?
+    .map_err(crate::documents::render_error)
+}
+
 /// `GET /review/{call}/letter?format=docx|pdf`: the unit's recommendation letter (推荐函),
 /// its ranked list as it stands; Word unless asked otherwise.
 pub async fn letter(
