@@ -767,11 +767,11 @@ fn fields_that_share_a_printed_row_are_checked() {
             "section[0].field[1].other_blank",
             "____",
         ),
-        // `print_as` is only for a field printed inside an option.
+        // `print_as` words a value, not a choice's options.
         (
-            "kind = \"text\"",
-            "kind = \"text\"\nprint_as = \"：____\"",
-            "section[0].field[0].print_as",
+            "kind = \"single_choice\"",
+            "kind = \"single_choice\"\nprint_as = \"性质（____）\"",
+            "section[0].field[1].print_as",
             "print_as",
         ),
     ] {

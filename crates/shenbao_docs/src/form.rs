@@ -356,7 +356,25 @@ impl<'a> Form<'a> {
             if heading && in_table {
                 table.full_width(Cell::text(Style::CellBold, &section.title));
             }
+            // Fields a heading makes a table of (联系方式 | 姓名 | 职务 | 手机): printed there.
+            let mut tabled: Vec<&str> = Vec::new();
             for (i, f) in shown.iter().enumerate() {
+                if tabled.contains(&f.id.as_str()) {
+                    continue;
+                }
+                if f.heads_table {
+                    let group: Vec<&FieldDef> = shown[i + 1..]
+                        .iter()
+                        .take_while(|g| g.group.is_some() && g.group == shown[i + 1].group)
+                        .copied()
+                        .collect();
+                    if !group.is_empty() {
+                        table.flush(doc);
+                        doc.table(self.small_table(f, &group));
+                        tabled.extend(group.iter().map(|g| g.id.as_str()));
+                        continue;
+                    }
+                }
                 // A narrative that the section's title row names (（三）大模型简介 over 大模型
                 // 简介) has no label row of its own.
                 if in_table
@@ -414,6 +432,30 @@ impl<'a> Form<'a> {
             paras.push(Para::new(Style::Cell, &format!("{}、{item}", number(n))));
         }
         Cell::of(paras)
+    }
+
+    /// A heading and the grouped fields after it as a table of two rows: the heading and
+    /// their labels, then their group and their values.
+    fn small_table(&self, heading: &FieldDef, fields: &[&FieldDef]) -> Table {
+        let group = fields[0].group.as_deref().unwrap_or_default();
+        let mut head = vec![Cell::plain(&heading.label)];
+        let mut values = vec![Cell::plain(group)];
+        for f in fields {
+            head.push(Cell::plain(&label_text(f)));
+            let text = f
+                .kind
+                .map(|k| value_text(f, k, self.answers.get(&f.id), self.answers))
+                .unwrap_or_default();
+            values.push(Cell::plain(&text));
+        }
+        let width = (TEXT_WIDTH - LABEL_CELL_WIDTH) / fields.len();
+        let mut widths = vec![LABEL_CELL_WIDTH];
+        widths.extend(std::iter::repeat_n(width, fields.len()));
+        Table {
+            widths,
+            header_rows: 0,
+            rows: vec![head, values],
+        }
     }
 
     /// A narrative's text, a paragraph per line, in one cell.
@@ -543,6 +585,23 @@ impl<'a> Form<'a> {
         let Some(kind) = f.kind else { return };
         let answers = self.answers;
         let value = answers.get(&f.id);
+        // A field the template words itself (有效专利总数（____）): the words, the answer in
+        // the blank.
+        if let (Some(words), false) = (&f.print_as, f.print == Print::InOption) {
+            let value = value_text(f, kind, value, answers);
+            let value = if value.is_empty() {
+                BLANK
+            } else {
+                value.as_str()
+            };
+            let text = words.replace(BLANK, value);
+            match f.print {
+                Print::Inline => table.append_after(PRINT_AS_GAP, &text),
+                Print::Beside => table.beside_text(Cell::plain(&text)),
+                _ => table.field_text(f.group.as_deref(), Cell::plain(&text)),
+            }
+            return;
+        }
         if f.print == Print::Inline {
             match kind {
                 // A choice: its label and options on a line of their own in that cell.
@@ -613,6 +672,27 @@ impl<'a> Form<'a> {
             FieldKind::Textarea => {
                 table.full_width(Cell::text(Style::CellBold, &label_text(f)));
                 table.full_width(self.narrative(f));
+            }
+            FieldKind::YearTable if f.as_fields => {
+                // Each row and year a field, two to a row: 2023年营业收入（万元） | … | 2023年利润….
+                let mut n = 0;
+                for r in &f.rows {
+                    for y in &f.years {
+                        let label = format!("{y}年{}", label_text(r));
+                        let cell = value
+                            .and_then(|v| v.get(&r.id))
+                            .and_then(|row| row.get(y.to_string()));
+                        let mut def = r.clone();
+                        def.unit = None;
+                        let text = shown(&def, r.kind.unwrap_or(FieldKind::Text), cell, answers);
+                        if n % 2 == 0 {
+                            table.field(None, &label, Cell::plain(&text));
+                        } else {
+                            table.beside(&label, Cell::plain(&text));
+                        }
+                        n += 1;
+                    }
+                }
             }
             FieldKind::YearTable | FieldKind::Matrix => {
                 table.flush(doc);
@@ -763,6 +843,8 @@ impl<'a> Form<'a> {
 
 /// The blank printed for a value to write in by hand.
 const BLANK: &str = "____";
+/// Between fields worded by `print_as` in one cell (有效专利总数（____）  其中：…).
+const PRINT_AS_GAP: &str = "  ";
 /// Between two signature lines printed on one line.
 const SIGNATURE_GAP: &str = "　　　　　　　　　　";
 /// The label cell of a row that is the commitment or an opinion box: the section tables'
@@ -1114,6 +1196,9 @@ fn column_shown(col: &FieldDef, entry: &Map<String, Json>) -> bool {
 
 /// A label with its unit in parentheses when it has one.
 fn label_text(f: &FieldDef) -> String {
+    if f.unit_printed == Some(false) {
+        return f.label.clone();
+    }
     match &f.unit {
         // Already in the label as a unit (营业收入（万元）); a unit that is only a character of
         // the label (人 in 在职人员) is still added.
@@ -1193,6 +1278,10 @@ mod tests {
             "model_params": 130, "training_data": 2.5,
             "base_model_source": "自研", "base_model_own_name": "泉灵",
             "base_model_filing_date": "2024-03-01",
+            "contact_name": "张伟", "contact_title": "研发总监", "contact_mobile": "13805311234",
+            "operations": { "revenue": { "2023": 12500.5 }, "profit": { "2023": 1830.25 } },
+            "patents_total": 46, "ai_invention_patents": 18,
+            "awards_national": 1, "awards_provincial": 3,
         });
         let app = Application {
             target: Target {
@@ -1224,6 +1313,13 @@ mod tests {
             !lines.iter().any(|l| l.starts_with("模型名称")),
             "a follow-up printed inside its option has no row of its own"
         );
+        // The small table a heading makes of its grouped fields, a one-year table printed as
+        // fields, and counts worded by the template with the answers in their brackets.
+        has("联系方式 | 姓名 | 职务 | 手机");
+        has("申报联系人 | 张伟 | 研发总监 | 13805311234");
+        has("2023年营业收入（万元） | 12500.5 | 2023年利润（万元） | 1830.25");
+        has("技术水平 | 有效专利总数（46）  其中：AI相关发明专利数（18）");
+        has("奖励荣誉 | 获得国家（部）级奖励数（1） | 获得省级奖励数（3）");
     }
 
     #[test]

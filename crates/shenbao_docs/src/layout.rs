@@ -309,26 +309,64 @@ impl SectionTable {
     pub fn field(&mut self, group: Option<&str>, label: &str, value: Cell) {
         let label = Cell::plain(label);
         let value = value.colspan(VALUE_SPAN);
-        let row = match group {
-            Some(g) => match &self.group {
-                Some((open, at)) if open == g => {
-                    let at = *at;
-                    if let Some(cell) = self.rows.get_mut(at).and_then(|r| r.first_mut()) {
-                        cell.rowspan += 1;
-                    }
-                    vec![label, value]
-                }
-                _ => {
-                    self.group = Some((g.to_string(), self.rows.len()));
-                    vec![Cell::plain(g), label, value]
-                }
-            },
-            None => {
-                self.group = None;
-                vec![label.colspan(2), value]
-            }
+        let row = match self.group_cell(group) {
+            Some(Some(g)) => vec![g, label, value],
+            Some(None) => vec![label, value],
+            None => vec![label.colspan(2), value],
         };
         self.rows.push(row);
+    }
+
+    /// A row whose label and value are one cell (技术水平 | 有效专利总数（____）), grouped under
+    /// `group` when given.
+    pub fn field_text(&mut self, group: Option<&str>, cell: Cell) {
+        let row = match self.group_cell(group) {
+            Some(Some(g)) => vec![g, cell.colspan(1 + VALUE_SPAN)],
+            Some(None) => vec![cell.colspan(1 + VALUE_SPAN)],
+            None => vec![cell.colspan(2 + VALUE_SPAN)],
+        };
+        self.rows.push(row);
+    }
+
+    /// The group cell a new row under `group` starts with: `Some(Some(cell))` when the group
+    /// opens here, `Some(None)` when it continues (its cell spans one row more), `None` for a
+    /// row without a group.
+    fn group_cell(&mut self, group: Option<&str>) -> Option<Option<Cell>> {
+        let Some(g) = group else {
+            self.group = None;
+            return None;
+        };
+        match &self.group {
+            Some((open, at)) if open == g => {
+                let at = *at;
+                if let Some(cell) = self.rows.get_mut(at).and_then(|r| r.first_mut()) {
+                    cell.rowspan += 1;
+                }
+                Some(None)
+            }
+            _ => {
+                self.group = Some((g.to_string(), self.rows.len()));
+                Some(Some(Cell::plain(g)))
+            }
+        }
+    }
+
+    /// A second cell in the last row, for a field printed `beside` in its own words
+    /// (奖励荣誉 | 获得国家（部）级奖励数（____） | 获得省级奖励数（____）).
+    pub fn beside_text(&mut self, cell: Cell) {
+        match self
+            .rows
+            .last_mut()
+            .filter(|r| r.last().is_some_and(|c| c.colspan >= 3))
+        {
+            Some(row) => {
+                if let Some(last) = row.last_mut() {
+                    last.colspan -= 2;
+                }
+                row.push(cell.colspan(2));
+            }
+            None => self.field_text(None, cell),
+        }
     }
 
     /// A second label | value pair in the last row (a field printed `beside`): the last row's
@@ -337,11 +375,11 @@ impl SectionTable {
         match self
             .rows
             .last_mut()
-            .filter(|r| r.last().is_some_and(|c| c.colspan == VALUE_SPAN))
+            .filter(|r| r.last().is_some_and(|c| c.colspan >= 3))
         {
             Some(row) => {
                 if let Some(last) = row.last_mut() {
-                    last.colspan = 1;
+                    last.colspan -= 2;
                 }
                 row.push(Cell::plain(label));
                 row.push(value);
@@ -350,15 +388,20 @@ impl SectionTable {
         }
     }
 
-    /// Adds `text` after the value of the last row (a field printed `inline`).
+    /// Adds `text` after the value of the last row (a field printed `inline`), after a space.
     pub fn append(&mut self, text: &str) {
+        self.append_after(" ", text);
+    }
+
+    /// Adds `text` after the value of the last row, after `sep` unless the value is empty.
+    pub fn append_after(&mut self, sep: &str, text: &str) {
         let value = self
             .rows
             .last_mut()
             .and_then(|r| r.last_mut())
             .and_then(|c| c.paras.last_mut());
         if let (Some(p), false) = (value, text.is_empty()) {
-            let sep = if p.spans.is_empty() { "" } else { " " };
+            let sep = if p.spans.is_empty() { "" } else { sep };
             *p = std::mem::replace(p, Para::new(p.style, "")).span(&format!("{sep}{text}"), false);
         }
     }

@@ -270,6 +270,7 @@ fn check_attributes(c: &mut Checker<'_>, path: &str, f: &FieldDef, kind: FieldKi
             f.unit.is_some(),
             numeric || matches!(kind, K::Computed | K::Text),
         ),
+        ("unit_printed", f.unit_printed.is_some(), f.unit.is_some()),
         ("options", !f.options.is_empty(), choice),
         ("other", f.other.is_some(), choice),
         (
@@ -289,7 +290,12 @@ fn check_attributes(c: &mut Checker<'_>, path: &str, f: &FieldDef, kind: FieldKi
             matches!(kind, K::YearTable | K::Matrix),
         ),
         ("year_title", f.year_title.is_some(), kind == K::YearTable),
-        ("print_as", f.print_as.is_some(), f.print == Print::InOption),
+        ("as_fields", f.as_fields, kind == K::YearTable),
+        (
+            "print_as",
+            f.print_as.is_some(),
+            plain_row(f) && !choice && !matches!(f.print, Print::Appendix | Print::None),
+        ),
         ("min_select", f.min_select.is_some(), kind == K::MultiChoice),
         ("max_select", f.max_select.is_some(), kind == K::MultiChoice),
         ("years", !f.years.is_empty(), kind == K::YearTable),
@@ -310,6 +316,7 @@ fn check_attributes(c: &mut Checker<'_>, path: &str, f: &FieldDef, kind: FieldKi
         ("within", f.within.is_some(), kind == K::Region),
         ("tick_direction", f.tick_direction, kind == K::Heading),
         ("tick_subdirection", f.tick_subdirection, kind == K::Heading),
+        ("heads_table", f.heads_table, kind == K::Heading),
     ];
     for (attr, written, applies) in attributes {
         if written && !applies {
@@ -534,10 +541,12 @@ fn check_print(c: &mut Checker<'_>, path: &str, s: &Section, fi: usize) {
     let f = &s.fields[fi];
     // The field whose row it shares: the last one before it printed as a row of the form
     // (fields in the appendix, never printed or inside an option are not in the table).
-    let before = s.fields[..fi]
-        .iter()
-        .rev()
-        .find(|b| !matches!(b.print, Print::Appendix | Print::None | Print::InOption));
+    // Several `inline` fields may follow one another in a row: they share the first's.
+    let before = s.fields[..fi].iter().rev().find(|b| {
+        let elsewhere = matches!(b.print, Print::Appendix | Print::None | Print::InOption);
+        let same_row = f.print == Print::Inline && b.print == Print::Inline;
+        !elsewhere && !same_row
+    });
     let ok = match f.print {
         Print::Inline => before.is_some_and(|b| b.print == Print::Form && plain_row(b)),
         Print::Beside => {

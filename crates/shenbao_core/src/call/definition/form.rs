@@ -134,6 +134,11 @@ pub struct FieldDef {
     /// Unit shown after the input, e.g. 万元, 亿, TB, TFlops, 人, 家, 人次, %.
     #[serde(default)]
     pub unit: Option<String>,
+    /// `false`: the printed label leaves the unit out, where the template states it once for
+    /// several rows (广东 总营收（万元） over 其中：AI硬件收入, AI软件收入…). The web form still
+    /// shows it.
+    #[serde(default)]
+    pub unit_printed: Option<bool>,
     /// Show the field only when another field's answer matches.
     #[serde(default)]
     pub show_if: Option<Condition>,
@@ -194,6 +199,10 @@ pub struct FieldDef {
     /// 广东 `年度`, 湖南 `申报单位经营指标`).
     #[serde(default)]
     pub corner: Option<String>,
+    /// year_table: printed as fields, two to a row (2023年营业收入（万元） | ____ | 2023年利润
+    /// （万元） | ____), not as a table: 山东 cases' 企业经营状况.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub as_fields: bool,
     /// year_table: the printed title of a year's column, `{}` standing for the year (`{}年`
     /// when not given; 广东 `{}年度`).
     #[serde(default)]
@@ -230,6 +239,11 @@ pub struct FieldDef {
     /// ☐垂直领域大模型, ticked from the sub-direction chosen when applying).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub tick_subdirection: bool,
+    /// heading: the printed form makes it a small table with the grouped fields after it, as
+    /// the template does (山东 联系方式 | 姓名 | 职务 | 手机 over 申报联系人 | … | … | …): the
+    /// heading and their labels in the first row, their group and values in the second.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub heads_table: bool,
     /// Where the printed form shows the field: `form` (default, a row of the official form),
     /// `appendix` (data the system collects for its own checks, printed after the form under
     /// a heading that says it is not part of the form), `none` (never printed), `inline`
@@ -238,8 +252,10 @@ pub struct FieldDef {
     /// The official form keeps only the template's rows.
     #[serde(default, skip_serializing_if = "Print::is_form")]
     pub print: Print,
-    /// `in_option`: the text printed right after the option instead of （label：value）,
-    /// `____` standing for the value, as the template words it (泉州 ☐是，上市板块：____).
+    /// The words printed instead of the label and the value, `____` standing for the value,
+    /// as the template words it: a row of its own (技术水平 | 有效专利总数（____）), after the
+    /// previous field's (`inline`: 其中：AI相关发明专利数（____）), the row's second cell
+    /// (`beside`), or right after the option (`in_option`: 泉州 ☐是，上市板块：____).
     #[serde(default)]
     pub print_as: Option<String>,
 }
