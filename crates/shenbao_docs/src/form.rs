@@ -438,8 +438,15 @@ impl<'a> Form<'a> {
     /// their labels, then their group and their values.
     fn small_table(&self, heading: &FieldDef, fields: &[&FieldDef]) -> Table {
         let group = fields[0].group.as_deref().unwrap_or_default();
+        // A group named as the heading (湖南 单位联系人): one cell over both rows.
+        let merged = group == heading.label;
         let mut head = vec![Cell::plain(&heading.label)];
-        let mut values = vec![Cell::plain(group)];
+        let mut values = Vec::new();
+        if merged {
+            head[0].rowspan = 2;
+        } else {
+            values.push(Cell::plain(group));
+        }
         for f in fields {
             head.push(Cell::plain(&label_text(f)));
             let text = f
@@ -704,8 +711,12 @@ impl<'a> Form<'a> {
             }
             FieldKind::Rows => {
                 table.flush(doc);
-                doc.para(Para::new(Style::Caption, &f.label));
-                doc.table(rows_table(f, value, self.blank));
+                if f.label_cell {
+                    doc.table(labelled_rows_table(f, value, self.blank));
+                } else {
+                    doc.para(Para::new(Style::Caption, &f.label));
+                    doc.table(rows_table(f, value, self.blank));
+                }
             }
             FieldKind::SingleChoice | FieldKind::MultiChoice => {
                 // Options that the form explains (山东 产品所属种类: 基础大模型：参数量大…) get a
@@ -995,6 +1006,30 @@ pub(crate) fn rows_table(f: &FieldDef, value: Option<&Json>, blank: bool) -> Tab
         header_rows: 1,
         rows,
     }
+}
+
+/// A rows table with its label as the first column, one cell over the header and all rows.
+fn labelled_rows_table(f: &FieldDef, value: Option<&Json>, blank: bool) -> Table {
+    let mut t = rows_table(f, value, blank);
+    let n = t.rows.len();
+    let scale = |w: usize| w * (TEXT_WIDTH - LABEL_CELL_WIDTH) / TEXT_WIDTH;
+    t.widths = std::iter::once(LABEL_CELL_WIDTH)
+        .chain(t.widths.iter().map(|w| scale(*w)))
+        .collect();
+    if let Some(first) = t.rows.first_mut() {
+        let mut label = Cell::plain(&label_text(f));
+        label.rowspan = n;
+        first.insert(0, label);
+    }
+    // The header row is not repeated on a new page: the label cell spans every row.
+    t.header_rows = 0;
+    // （无） spans the row's columns after the label.
+    for row in t.rows.iter_mut().skip(1) {
+        if let [only] = row.as_mut_slice() {
+            only.colspan = t.widths.len() - 1;
+        }
+    }
+    t
 }
 
 /// The commitment: its title, who gives it (a consortium member), its text with `{field}`

@@ -49,13 +49,15 @@ pub(crate) fn outline(doc: &Document) -> Vec<String> {
                             }
                         }
                     }
-                    cells.extend(row.iter().map(cell_text));
-                    // A row left for writing: empty, or only its number.
-                    let written = cells
+                    let own: Vec<String> = row.iter().map(cell_text).collect();
+                    // A row left for writing: its own cells empty, or only its number (a
+                    // cell carried from a row above is not its text).
+                    let written = own
                         .iter()
                         .enumerate()
                         .filter(|(i, c)| !(*i == 0 && c.chars().all(|ch| ch.is_ascii_digit())))
                         .any(|(_, c)| !c.is_empty());
+                    cells.extend(own);
                     if !written {
                         continue;
                     }

@@ -310,6 +310,7 @@ fn check_attributes(c: &mut Checker<'_>, path: &str, f: &FieldDef, kind: FieldKi
             matches!(kind, K::Matrix | K::Rows),
         ),
         ("min_rows", f.min_rows.is_some(), kind == K::Rows),
+        ("label_cell", f.label_cell, kind == K::Rows),
         ("max_rows", f.max_rows.is_some(), kind == K::Rows),
         ("expr", f.expr.is_some(), kind == K::Computed),
         ("region_level", f.region_level.is_some(), kind == K::Region),

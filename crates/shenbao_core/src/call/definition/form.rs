@@ -213,6 +213,10 @@ pub struct FieldDef {
     /// matrix: the columns; rows: the sub-fields of each row.
     #[serde(default, rename = "column")]
     pub columns: Vec<FieldDef>,
+    /// rows: the label is the table's first column, one cell beside the header and every row
+    /// (湖南 单位所获荣誉（省级及以上） | 序号 | 荣誉名称 | 获得时间), not a caption above it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub label_cell: bool,
     /// rows: fewest rows.
     #[serde(default)]
     pub min_rows: Option<u32>,
