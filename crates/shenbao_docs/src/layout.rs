@@ -354,17 +354,8 @@ impl SectionTable {
     /// A second cell in the last row, for a field printed `beside` in its own words
     /// (奖励荣誉 | 获得国家（部）级奖励数（____） | 获得省级奖励数（____）).
     pub fn beside_text(&mut self, cell: Cell) {
-        match self
-            .rows
-            .last_mut()
-            .filter(|r| r.last().is_some_and(|c| c.colspan >= 3))
-        {
-            Some(row) => {
-                if let Some(last) = row.last_mut() {
-                    last.colspan -= 2;
-                }
-                row.push(cell.colspan(2));
-            }
+        match self.room_beside() {
+            Some(row) => row.push(cell.colspan(2)),
             None => self.field_text(None, cell),
         }
     }
@@ -372,20 +363,23 @@ impl SectionTable {
     /// A second label | value pair in the last row (a field printed `beside`): the last row's
     /// value keeps the first of its three columns. Without a row to share, a row of its own.
     pub fn beside(&mut self, label: &str, value: Cell) {
-        match self
-            .rows
-            .last_mut()
-            .filter(|r| r.last().is_some_and(|c| c.colspan >= 3))
-        {
-            Some(row) => {
-                if let Some(last) = row.last_mut() {
-                    last.colspan -= 2;
-                }
-                row.push(Cell::plain(label));
-                row.push(value);
-            }
+        match self.room_beside() {
+            Some(row) => row.extend([Cell::plain(label), value]),
             None => self.field(None, label, value),
         }
+    }
+
+    /// The last row with two columns freed at its end for a field beside its own, when its
+    /// last cell spans three or more.
+    fn room_beside(&mut self) -> Option<&mut Vec<Cell>> {
+        let row = self
+            .rows
+            .last_mut()
+            .filter(|r| r.last().is_some_and(|c| c.colspan >= 3))?;
+        if let Some(last) = row.last_mut() {
+            last.colspan -= 2;
+        }
+        Some(row)
     }
 
     /// Adds `text` after the value of the last row (a field printed `inline`), after a space.
