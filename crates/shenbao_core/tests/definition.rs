@@ -48,6 +48,15 @@ fn broken(from: &str, to: &str) -> Vec<(usize, usize, String, String)> {
         .collect()
 }
 
+/// Asserts that `src` is refused with exactly one problem, at `path`, whose message names
+/// `word`.
+fn refused_once(src: &str, path: &str, word: &str) {
+    let err = load_str("x.toml", src).expect_err("rejected");
+    assert_eq!(err.problems.len(), 1, "{err}");
+    assert_eq!(err.problems[0].path, path, "{err}");
+    assert!(err.problems[0].message.contains(word), "{err}");
+}
+
 #[test]
 fn the_good_definition_loads() {
     let c = load_str("x.toml", GOOD).unwrap_or_else(|e| panic!("{e}"));
@@ -816,10 +825,11 @@ fn a_ranking_source_needs_a_level_that_ranks() {
         c.def().review_levels[0].ranks_source.as_deref(),
         Some("三（3）：择优排序")
     );
-    let err = load_str("x.toml", &level("ranks_source = \"三（3）\"")).expect_err("rejected");
-    assert_eq!(err.problems.len(), 1, "{err}");
-    assert_eq!(err.problems[0].path, "review_level[0].ranks_source");
-    assert!(err.problems[0].message.contains("ranks = true"), "{err}");
+    refused_once(
+        &level("ranks_source = \"三（3）\""),
+        "review_level[0].ranks_source",
+        "ranks = true",
+    );
 }
 
 #[test]
@@ -849,10 +859,7 @@ fn printed_parts_are_checked() {
             "sections",
         ),
     ] {
-        let err = load_str("x.toml", &parts(extra)).expect_err("rejected");
-        assert_eq!(err.problems.len(), 1, "{extra}: {err}");
-        assert_eq!(err.problems[0].path, path, "{err}");
-        assert!(err.problems[0].message.contains(word), "{err}");
+        refused_once(&parts(extra), path, word);
     }
 }
 
@@ -890,10 +897,7 @@ fn what_a_level_sends_upward_is_checked() {
             "units",
         ),
     ] {
-        let err = load_str("x.toml", &levels(sending)).expect_err("rejected");
-        assert_eq!(err.problems.len(), 1, "{err}");
-        assert_eq!(err.problems[0].path, path, "{err}");
-        assert!(err.problems[0].message.contains(word), "{err}");
+        refused_once(&levels(sending), path, word);
     }
     // The last level sends nothing.
     let last = levels("").replacen(

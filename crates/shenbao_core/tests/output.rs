@@ -221,16 +221,7 @@ fn a_collection_lists_each_application_under_its_own_name() {
         .expect("compiles");
     for (direction, field) in [("enterprise", "ent_name"), ("product", "prod_name")] {
         let fx = fixture("sd-2024-llm-survey", direction);
-        let app = Application {
-            target: Target {
-                direction,
-                subdirection: None,
-            },
-            answers: &fx.answers,
-            profile: fx.profile.as_ref(),
-            files: None,
-        };
-        let p = publication(survey, &app);
+        let p = publication(survey, &fx.app(direction));
         // A product by its name and version, not by the unit that sends it.
         assert_eq!(
             p.title,
@@ -248,6 +239,25 @@ fn fixture(call_id: &str, direction: &str) -> Valid {
         .expect("fixture")
 }
 
+/// The fixture as the engine reads an application of `direction`, without files.
+trait AsApplication {
+    fn app<'a>(&'a self, direction: &'a str) -> Application<'a>;
+}
+
+impl AsApplication for Valid {
+    fn app<'a>(&'a self, direction: &'a str) -> Application<'a> {
+        Application {
+            target: Target {
+                direction,
+                subdirection: None,
+            },
+            answers: &self.answers,
+            profile: self.profile.as_ref(),
+            files: None,
+        }
+    }
+}
+
 #[test]
 fn the_publication_picks_the_fields_of_the_direction() {
     let call = builtin::get("qz-2024-ai-industry")
@@ -261,16 +271,7 @@ fn the_publication_picks_the_fields_of_the_direction() {
         ("lingyan_software", "company_name", "company_intro"),
     ] {
         let fx = fixture("qz-2024-ai-industry", direction);
-        let app = Application {
-            target: Target {
-                direction,
-                subdirection: None,
-            },
-            answers: &fx.answers,
-            profile: fx.profile.as_ref(),
-            files: None,
-        };
-        let p = publication(call, &app);
+        let p = publication(call, &fx.app(direction));
         assert_eq!(p.title, fx.answers[title_field].as_str().expect("title"));
         let intro: String = fx.answers[intro_field]
             .as_str()
