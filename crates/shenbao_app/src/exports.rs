@@ -579,8 +579,8 @@ impl FormSource {
         }))
     }
 
-    /// Has every page of a submitted version's PDF carry its 受理编号 and the QR code of its
-    /// verification page under `base_url` (`https://shenbao.example.cn`). Nothing for a draft.
+    /// Has every page of a submitted version's PDF and Word file carry its 受理编号 and the QR
+    /// code of its verification page under `base_url` (`https://shenbao.example.cn`). Nothing for a draft.
     pub fn stamp(&mut self, call: &Call, app: &ApplicationRow, base_url: &str) {
         let Some((id, hash)) = &self.snapshot else {
             return;

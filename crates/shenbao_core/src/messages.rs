@@ -449,6 +449,11 @@ pub mod document {
     pub const CONTENTS: &str = "目录";
     /// Before the name of the unit that filled a recommendation-opinion box.
     pub const OPINION_UNIT: &str = "推荐单位：";
+    /// Before the 受理编号 at the foot of a submitted form's pages.
+    pub const ACCEPTANCE_NUMBER: &str = "受理编号：";
+    /// The words around the page number and the page count at the foot of a submitted form's
+    /// Word pages (第 N 页 共 M 页), whose numbers are fields Word fills in.
+    pub const PAGE_OF: [&str; 3] = ["第 ", " 页 共 ", " 页"];
 }
 
 pub mod publication {
@@ -567,7 +572,7 @@ pub mod definition {
     pub const LETTER_SCAN_WITHOUT_LETTER: &str =
         "scans 要求上传推荐函扫描件，但没有写 [review_level.sending.letter]（推荐函的标题和正文）";
     /// A field printed `inline` without a plain row before it.
-    pub const INLINE_AFTER_ROW: &str = "print = \"inline\" 的字段接在上一个字段的同一行打印，上一个字段须是同一章节中按行打印的普通字段";
+    pub const INLINE_AFTER_ROW: &str = "print = \"inline\" 或 \"below\" 的字段接在上一个字段的同一格内打印，上一个字段须是同一章节中按行打印的普通字段";
     /// A 目录 without parts.
     pub const CONTENTS_WITHOUT_PARTS: &str =
         "[printed] contents = true 的目录列出各部分及页码，须写 [[printed.part]]";
@@ -584,7 +589,24 @@ pub mod definition {
     pub const RANKS_SOURCE_WITHOUT_RANKS: &str =
         "ranks_source 写明通知要求本级排序的条款，只能与 ranks = true 一起使用";
     /// A field printed `beside` without a plain row before it, or not plain itself.
-    pub const BESIDE_AFTER_ROW: &str = "print = \"beside\" 的字段作为第二组“名称 | 内容”打印在上一个字段的同一行，两者都须是按行打印的普通字段（非标题、长文本或表格），上一个字段不能已与别的字段同行";
+    pub const BESIDE_AFTER_ROW: &str = "print = \"beside\" 的字段作为又一组“名称 | 内容”打印在上一个字段的同一行，两者都须是按行打印的普通字段（非标题、长文本或表格）";
+    /// `contents_help` without a 目录.
+    pub const CONTENTS_HELP_WITHOUT_CONTENTS: &str =
+        "contents_help 是目录下的填写说明，只能与 contents = true 一起使用";
+    /// A part naming a section twice, or one another part names.
+    pub fn part_section_twice(id: &str) -> String {
+        format!("章节 `{id}` 已由另一个 [[printed.part]] 打印，一个章节只能在一个部分中打印")
+    }
+    /// A field of a section printed as text that the text does not place.
+    pub fn text_leaves_out(field: &str) -> String {
+        format!(
+            "章节的 text 按模板原文打印，须用 {{{field}}} 写明字段 `{field}` 的位置（或将该字段设为 print = \"none\" / \"appendix\"）"
+        )
+    }
+    /// A field of a section printed as text that the text places twice.
+    pub fn text_places_twice(field: &str) -> String {
+        format!("章节的 text 中字段 `{field}` 出现了不止一次")
+    }
     /// A field printed `in_option` without a choice to go into.
     pub const IN_OPTION_AFTER_CHOICE: &str = "print = \"in_option\" 的字段打印在其 show_if 所指选项之内，须有 show_if，且所指的单选或多选字段在同一章节中位于它之前；字段本身须是普通字段";
     /// A print format without its blank.

@@ -762,6 +762,13 @@ fn fields_that_share_a_printed_row_are_checked() {
             "section[0].field[0].print",
             "beside",
         ),
+        // `below` on the section's first field: no cell to go into.
+        (
+            "kind = \"text\"",
+            "kind = \"text\"\nprint = \"below\"",
+            "section[0].field[0].print",
+            "below",
+        ),
         // `in_option` without a show_if: no option to go into.
         (
             "kind = \"text\"",
@@ -858,9 +865,94 @@ fn printed_parts_are_checked() {
             "printed.part[1].holds",
             "sections",
         ),
+        // The 目录's instruction without a 目录.
+        (
+            "[printed]\ncontents_help = \"（请列明具体目录及页码）\"\n\
+             [[printed.part]]\ntitle = \"一\"\nholds = \"sections\"",
+            "printed.contents_help",
+            "contents = true",
+        ),
+        // A part printing a section the call does not have.
+        (
+            "[[printed.part]]\ntitle = \"一\"\nholds = \"sections\"\n\
+             [[printed.part]]\ntitle = \"二\"\nholds = \"files\"\nsections = [\"agreement\"]",
+            "printed.part[1].sections[0]",
+            "agreement",
+        ),
+        // Two parts printing one section.
+        (
+            "[[printed.part]]\ntitle = \"一\"\nholds = \"sections\"\nsections = [\"s\"]\n\
+             [[printed.part]]\ntitle = \"二\"\nholds = \"files\"\nsections = [\"s\"]",
+            "printed.part[1].sections[0]",
+            "一个部分",
+        ),
     ] {
         refused_once(&parts(extra), path, word);
     }
+}
+
+#[test]
+fn a_section_printed_as_text_places_each_field_once() {
+    let text = |t: &str| {
+        GOOD.replacen(
+            "title = \"一、情况\"",
+            &format!("title = \"一、情况\"\ntext = \"\"\"{t}\"\"\"\nsignatures = [\"甲方：____\"]"),
+            1,
+        )
+    };
+    let c = load_str("x.toml", &text("本单位{name}，性质为{nature}。"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.def().sections[0].signatures, ["甲方：____"]);
+    refused_once(&text("本单位{name}。"), "section[0].text", "nature");
+    refused_once(
+        &text("本单位{name}，{name}，{nature}。"),
+        "section[0].text",
+        "不止一次",
+    );
+    refused_once(
+        &text("本单位{name}，{nature}，{nobody}。"),
+        "section[0].text",
+        "nobody",
+    );
+}
+
+#[test]
+fn table_print_attributes_apply_to_their_kinds() {
+    let with =
+        |attrs: &str| GOOD.replacen("kind = \"text\"", &format!("kind = \"text\"\n{attrs}"), 1);
+    for attr in [
+        "unit_in_cells = true",
+        "labels_per_column = true",
+        "column_titles = false",
+        "numbered = false",
+        "blank_rows = [\"牵头单位\"]",
+        "in_cell = true",
+        "label_cell = true",
+    ] {
+        let name = attr.split(' ').next().unwrap_or_default();
+        refused_once(&with(attr), &format!("section[0].field[0].{name}"), name);
+    }
+    // A list in one cell has one column.
+    let rows = |columns: &str| {
+        GOOD.replacen(
+            "kind = \"text\"",
+            &format!("kind = \"rows\"\nin_cell = true\ncolumn = [{columns}]"),
+            1,
+        )
+    };
+    load_str(
+        "x.toml",
+        &rows("{ id = \"a\", label = \"场景\", kind = \"text\" }"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    refused_once(
+        &rows(
+            "{ id = \"a\", label = \"场景\", kind = \"text\" }, \
+             { id = \"b\", label = \"说明\", kind = \"text\" }",
+        ),
+        "section[0].field[0].in_cell",
+        "in_cell",
+    );
 }
 
 #[test]

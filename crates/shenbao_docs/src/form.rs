@@ -18,7 +18,7 @@
 use serde_json::{Map, Value as Json};
 use shenbao_core::call::Target;
 use shenbao_core::call::definition::{
-    FieldDef, FieldKind, OpinionBlock, PartHolds, Print, SectionRow, SectionTitle,
+    FieldDef, FieldKind, OpinionBlock, PartHolds, Print, Section, SectionRow, SectionTitle,
 };
 use shenbao_core::call::{Call, definition::Commitment};
 use shenbao_core::diff::{computed_text, display};
@@ -28,9 +28,10 @@ use shenbao_core::output::{cover_lines, text_of};
 use crate::DocError;
 use crate::fonts::Fonts;
 use crate::layout::{
-    CHECKED, Cell, Contents, ContentsLine, Document, Para, SectionTable, Stamp, Style, TEXT_WIDTH,
-    Table, UNCHECKED,
+    CHECKED, Cell, Contents, ContentsLine, Document, Para, Stamp, Style, TEXT_WIDTH, Table,
+    UNCHECKED,
 };
+use crate::section_table::SectionTable;
 
 /// What a form carries besides the application itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -42,7 +43,7 @@ pub struct FormExtras {
     /// commitment of its own after the lead's.
     pub members: Vec<ConsortiumMember>,
     /// A submitted version's 受理编号 and the URL of its verification page: every page of the
-    /// PDF carries both at its foot, the URL as a QR code. `None` for drafts and blank forms.
+    /// PDF and of the Word file carries both at its foot, the URL as a QR code. `None` for drafts and blank forms.
     pub stamp: Option<PageStamp>,
 }
 
@@ -139,8 +140,49 @@ fn application_layout(call: &Call, app: &Application<'_>, extras: &FormExtras) -
     doc.stamp = extras.stamp.as_ref().map(|s| Stamp {
         number: s.number.clone(),
         qr_svg: qr_svg(&s.url),
+        qr_png: qr_png(&s.url),
     });
     doc
+}
+
+/// Pixels per QR module in the PNG: 300 dpi at the printed size of about 20 mm.
+const QR_MODULE_PX: u32 = 6;
+
+/// The QR code of `url` as a greyscale PNG with the quiet zone; empty for a URL longer than a
+/// code holds. Hand-written: qrcode's image rendering pulls in the `image` crate for what is a
+/// loop over the modules.
+fn qr_png(url: &str) -> Vec<u8> {
+    let Ok(code) = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
+    else {
+        return Vec::new();
+    };
+    let modules = code.width() as u32;
+    let quiet = 4;
+    let side = (modules + 2 * quiet) * QR_MODULE_PX;
+    let colors = code.to_colors();
+    let mut pixels = vec![255u8; (side * side) as usize];
+    for (i, c) in colors.iter().enumerate() {
+        if *c != qrcode::Color::Dark {
+            continue;
+        }
+        let (mx, my) = (i as u32 % modules + quiet, i as u32 / modules + quiet);
+        for y in my * QR_MODULE_PX..(my + 1) * QR_MODULE_PX {
+            let row = (y * side) as usize;
+            pixels[row + (mx * QR_MODULE_PX) as usize..row + ((mx + 1) * QR_MODULE_PX) as usize]
+                .fill(0);
+        }
+    }
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, side, side);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    let written = encoder
+        .write_header()
+        .and_then(|mut w| w.write_image_data(&pixels));
+    match written {
+        Ok(()) => out,
+        Err(_) => Vec::new(),
+    }
 }
 
 /// The QR code of `url` as SVG (black modules on white, with the quiet zone).
@@ -247,7 +289,7 @@ impl<'a> Form<'a> {
         let mut appendix: Vec<&FieldDef> = Vec::new();
         let printed = &def.printed;
         if printed.parts.is_empty() {
-            self.sections(&mut doc, &title, &mut appendix);
+            self.sections(&mut doc, &title, &mut appendix, None);
             self.files_and_members(&mut doc, files, extras);
             if def.commitment.printed {
                 self.commitments(&mut doc, extras, true);
@@ -273,6 +315,11 @@ impl<'a> Form<'a> {
                         })
                         .collect(),
                 });
+                // A blank form, to be filled in by hand, keeps the template's instruction
+                // (（请列明具体目录及页码）): its page numbers will change.
+                if let (true, Some(help)) = (self.blank, &printed.contents_help) {
+                    doc.para(Para::new(Style::Caption, help));
+                }
             }
             for (i, part) in printed.parts.iter().enumerate() {
                 doc.page_break();
@@ -280,10 +327,13 @@ impl<'a> Form<'a> {
                 match part.holds {
                     PartHolds::Commitment => self.commitments(&mut doc, extras, false),
                     PartHolds::Sections => {
-                        self.sections(&mut doc, &title, &mut appendix);
+                        self.sections(&mut doc, &title, &mut appendix, None);
                         self.opinions(&mut doc, extras);
                     }
                     PartHolds::Files => self.files_and_members(&mut doc, files, extras),
+                }
+                if !part.sections.is_empty() {
+                    self.sections(&mut doc, &title, &mut appendix, Some(&part.sections));
                 }
             }
         }
@@ -303,11 +353,27 @@ impl<'a> Form<'a> {
     }
 
     /// The sections of the application's direction, each its title (a heading, its table's
-    /// first row or nothing, `[printed] section_titles`) and a table, or one row
-    /// (`as_row`); the fields printed in the appendix are added to `appendix`.
-    fn sections(&self, doc: &mut Document, title: &str, appendix: &mut Vec<&'a FieldDef>) {
-        let titles = self.call.def().printed.section_titles;
-        for section in self.call.sections_for(&self.target) {
+    /// first row or nothing, `[printed] section_titles`) and a table, one row (`as_row`) or
+    /// prose (`text`); the fields printed in the appendix are added to `appendix`. `only`:
+    /// the sections a part names; otherwise every section no part names.
+    fn sections(
+        &self,
+        doc: &mut Document,
+        title: &str,
+        appendix: &mut Vec<&'a FieldDef>,
+        only: Option<&[String]>,
+    ) {
+        let printed = &self.call.def().printed;
+        let titles = printed.section_titles;
+        let wanted = |id: &String| match only {
+            Some(ids) => ids.contains(id),
+            None => !printed.parts.iter().any(|p| p.sections.contains(id)),
+        };
+        for section in self
+            .call
+            .sections_for(&self.target)
+            .filter(|s| wanted(&s.id))
+        {
             let how = section.printed_title.unwrap_or(titles);
             let in_table = how == SectionTitle::Row;
             let visible = |f: &&FieldDef| !self.hidden.contains(&f.id);
@@ -322,7 +388,12 @@ impl<'a> Form<'a> {
                 .fields
                 .iter()
                 .filter(visible)
-                .filter(|f| matches!(f.print, Print::Form | Print::Inline | Print::Beside))
+                .filter(|f| {
+                    matches!(
+                        f.print,
+                        Print::Form | Print::Inline | Print::Below | Print::Beside
+                    )
+                })
                 .collect();
             // A section hidden by a choice (联合体协议书 of a single applicant) is left out,
             // and so is one whose fields are all system data.
@@ -334,6 +405,10 @@ impl<'a> Form<'a> {
             let heading = section.title != title && how != SectionTitle::None;
             if heading && how == SectionTitle::Heading {
                 doc.para(Para::new(Style::Heading, &section.title));
+            }
+            if let Some(text) = &section.text {
+                self.section_text(doc, text, section);
+                continue;
             }
             if let Some(help) = &section.help {
                 for line in help.lines().filter(|l| !l.trim().is_empty()) {
@@ -388,6 +463,52 @@ impl<'a> Form<'a> {
                 self.field(doc, &mut table, f, shown.get(i + 1).copied(), &inside);
             }
             table.flush(doc);
+        }
+    }
+
+    /// A section printed as the template's prose: each line a paragraph with the answers in
+    /// its `{field}` blanks, a line that is one table field that table, then the signature
+    /// lines.
+    fn section_text(&self, doc: &mut Document, text: &str, section: &Section) {
+        let fields = &section.fields;
+        let filled = |line: &str| {
+            let mut out = line.to_string();
+            for name in shenbao_core::call::compile::placeholders(line) {
+                let value = self
+                    .call
+                    .field(name)
+                    .and_then(|(_, f)| Some((f, f.kind?)))
+                    .map(|(f, k)| value_text(f, k, self.answers.get(name), self.answers))
+                    .unwrap_or_default();
+                let value = if value.is_empty() { BLANK } else { &value };
+                out = out.replace(&format!("{{{name}}}"), value);
+            }
+            out
+        };
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let table_field = line
+                .strip_prefix('{')
+                .and_then(|l| l.strip_suffix('}'))
+                .and_then(|id| fields.iter().find(|f| f.id == id));
+            match table_field {
+                // The text introduces it: a rows table without its caption.
+                Some(f) if f.kind == Some(FieldKind::Rows) && !f.label_cell => {
+                    doc.table(rows_table(f, self.answers.get(&f.id), self.blank));
+                }
+                Some(f) => {
+                    let mut table = SectionTable::default();
+                    self.field(doc, &mut table, f, None, &[]);
+                    table.flush(doc);
+                }
+                None => doc.para(Para::new(Style::Letter, &filled(line))),
+            }
+        }
+        for line in &section.signatures {
+            doc.para(Para::new(Style::Signature, &filled(line)));
+        }
+        let notes = section.notes.iter().flat_map(|n| n.lines());
+        for line in notes.map(str::trim).filter(|l| !l.is_empty()) {
+            doc.para(Para::new(Style::Help, line));
         }
     }
 
@@ -594,7 +715,8 @@ impl<'a> Form<'a> {
         let value = answers.get(&f.id);
         // A field the template words itself (有效专利总数（____）): the words, the answer in
         // the blank.
-        if let (Some(words), false) = (&f.print_as, f.print == Print::InOption) {
+        // (A list in one cell words its blank form only: `numbered_list`.)
+        if let (Some(words), false) = (&f.print_as, f.print == Print::InOption || f.in_cell) {
             let value = value_text(f, kind, value, answers);
             let value = if value.is_empty() {
                 BLANK
@@ -603,7 +725,12 @@ impl<'a> Form<'a> {
             };
             let text = words.replace(BLANK, value);
             match f.print {
+                // Words that go on with the sentence (，其中……____人) take no gap.
+                Print::Inline if text.starts_with(SENTENCE_GOES_ON) => {
+                    table.append_after("", &text)
+                }
                 Print::Inline => table.append_after(PRINT_AS_GAP, &text),
+                Print::Below => table.append_line(Para::new(Style::Cell, &text)),
                 Print::Beside => table.beside_text(Cell::plain(&text)),
                 _ => table.field_text(f.group.as_deref(), Cell::plain(&text)),
             }
@@ -622,6 +749,11 @@ impl<'a> Form<'a> {
             }
             return;
         }
+        if f.print == Print::Below {
+            let line = format!("{}：{}", label_text(f), shown(f, kind, value, answers));
+            table.append_line(Para::new(Style::Cell, &line));
+            return;
+        }
         if f.print == Print::Beside {
             let cell = match kind {
                 FieldKind::SingleChoice | FieldKind::MultiChoice => {
@@ -629,7 +761,10 @@ impl<'a> Form<'a> {
                 }
                 _ => Cell::plain(&value_text(f, kind, value, answers)),
             };
-            table.beside(&label_text(f), cell);
+            match &f.group {
+                Some(group) => table.beside_grouped(group, &label_text(f), cell),
+                None => table.beside(&label_text(f), cell),
+            }
             return;
         }
         match kind {
@@ -704,10 +839,18 @@ impl<'a> Form<'a> {
             FieldKind::YearTable | FieldKind::Matrix => {
                 table.flush(doc);
                 // A table whose corner names it (联系方式 | 姓名 | 职务) has no caption.
+                if f.label_cell {
+                    doc.table(with_label_cell(grid(f, kind, value), &label_text(f)));
+                    return;
+                }
                 if f.corner.as_deref() != Some(f.label.as_str()) {
                     doc.para(Para::new(Style::Caption, &f.label));
                 }
                 doc.table(grid(f, kind, value));
+            }
+            FieldKind::Rows if f.in_cell => {
+                let text = self.numbered_list(f, value);
+                table.field(f.group.as_deref(), &label_text(f), Cell::plain(&text));
             }
             FieldKind::Rows => {
                 table.flush(doc);
@@ -756,6 +899,39 @@ impl<'a> Form<'a> {
                 Cell::plain(&value_text(f, kind, value, answers)),
             ),
         }
+    }
+
+    /// A one-column rows table as one cell's numbered list (1.智能排产；2.质量检测); a blank form
+    /// the template's words (`print_as`) or three numbered blanks.
+    fn numbered_list(&self, f: &FieldDef, value: Option<&Json>) -> String {
+        let Some(col) = f.columns.first() else {
+            return String::new();
+        };
+        let entries: Vec<String> = value
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Json::as_object)
+            .filter_map(|e| {
+                let text = shown(col, col.kind?, e.get(&col.id), e);
+                (!text.trim().is_empty()).then_some(text)
+            })
+            .collect();
+        if entries.is_empty() && self.blank {
+            if let Some(words) = &f.print_as {
+                return words.clone();
+            }
+            return (1..=BLANK_ROWS)
+                .map(|n| format!("{n}.{BLANK}"))
+                .collect::<Vec<_>>()
+                .join(LIST_SEPARATOR);
+        }
+        entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| format!("{}.{e}", i + 1))
+            .collect::<Vec<_>>()
+            .join(LIST_SEPARATOR)
     }
 
     /// A choice's options on one line, ☑ the chosen, with the follow-ups printed inside them.
@@ -856,6 +1032,11 @@ impl<'a> Form<'a> {
 const BLANK: &str = "____";
 /// Between fields worded by `print_as` in one cell (有效专利总数（____）  其中：…).
 const PRINT_AS_GAP: &str = "  ";
+/// What words printed `inline` begin with when they go on with the previous field's sentence
+/// (总共____人，其中……____人，占____%): no gap before them.
+const SENTENCE_GOES_ON: [char; 5] = ['，', '、', '；', '：', '）'];
+/// Between the items of a numbered list in one cell (1.____；2.____).
+const LIST_SEPARATOR: &str = "；";
 /// Between two signature lines printed on one line.
 const SIGNATURE_GAP: &str = "　　　　　　　　　　";
 /// The label cell of a row that is the commitment or an opinion box: the section tables'
@@ -869,7 +1050,9 @@ const DEFAULT_OTHER_BLANK: &str = "：____";
 /// A year table or matrix: a header row of years or column labels, a row per definition row,
 /// with a merged group column when rows are grouped.
 pub(crate) fn grid(f: &FieldDef, kind: FieldKind, value: Option<&Json>) -> Table {
-    let empty = Map::new();
+    if kind == FieldKind::Matrix && f.labels_per_column {
+        return grid_labels_per_column(f, value);
+    }
     let grouped = f.rows.iter().any(|r| r.group.is_some());
     let cols: Vec<(String, String, Option<&FieldDef>)> = if kind == FieldKind::YearTable {
         f.years
@@ -902,44 +1085,53 @@ pub(crate) fn grid(f: &FieldDef, kind: FieldKind, value: Option<&Json>) -> Table
     let mut group: Option<(&str, usize)> = None;
     for r in &f.rows {
         let mut cells = Vec::new();
+        let label = if f.unit_in_cells {
+            r.label.clone()
+        } else {
+            label_text(r)
+        };
         if grouped {
             match (r.group.as_deref(), group) {
                 (Some(g), Some((open, at))) if g == open => {
                     if let Some(cell) = rows.get_mut(at).and_then(|row| row.first_mut()) {
                         cell.rowspan += 1;
                     }
+                    cells.push(Cell::plain(&label));
                 }
-                (g, _) => {
-                    group = g.map(|g| (g, rows.len()));
-                    cells.push(Cell::plain(g.unwrap_or("")));
+                (Some(g), _) => {
+                    group = Some((g, rows.len()));
+                    cells.push(Cell::plain(g));
+                    cells.push(Cell::plain(&label));
+                }
+                // An ungrouped row's label spans the group column.
+                (None, _) => {
+                    group = None;
+                    cells.push(Cell::plain(&label).colspan(2));
                 }
             }
+        } else {
+            cells.push(Cell::plain(&label));
         }
-        cells.push(Cell::plain(&label_text(r)));
         for (cid, _, cdef) in &cols {
             let cell = value
                 .and_then(|v| v.get(&r.id))
                 .and_then(|row| row.get(cid));
-            // The unit is in the row's label or the column's title: a cell prints the number
-            // alone (12850.36, not 12850.36 万元 under 营业收入（万元）).
             let text = match cdef {
-                None => {
+                None if f.unit_in_cells => {
+                    // The unit after the number, a blank to write on when there is none
+                    // (____家).
                     let mut def = r.clone();
-                    def.unit = None;
-                    shown(&def, r.kind.unwrap_or(FieldKind::Text), cell, &empty)
+                    let unit = def.unit.take().unwrap_or_default();
+                    let number = shown(&def, r.kind.unwrap_or(FieldKind::Text), cell, &Map::new());
+                    let number = if number.is_empty() {
+                        BLANK.to_string()
+                    } else {
+                        number
+                    };
+                    format!("{number}{unit}")
                 }
-                Some(c) => match c.kind.or(r.kind) {
-                    None => String::new(),
-                    Some(k) => {
-                        let mut def = if c.kind.is_some() {
-                            (*c).clone()
-                        } else {
-                            r.clone()
-                        };
-                        def.unit = None;
-                        shown(&def, k, cell, &empty)
-                    }
-                },
+                None => cell_text(r, None, cell),
+                Some(c) => cell_text(r, Some(c), cell),
             };
             cells.push(Cell::plain(&text));
         }
@@ -952,19 +1144,104 @@ pub(crate) fn grid(f: &FieldDef, kind: FieldKind, value: Option<&Json>) -> Table
     }
 }
 
-/// Repeating rows: 序号 and the columns' labels, then one row per non-blank entry; （无） when
-/// there is none, or empty numbered rows in a blank form.
+/// A year table's or matrix's cell: the number alone, as the unit is in the row's label or
+/// the column's title (12850.36, not 12850.36 万元 under 营业收入（万元）).
+fn cell_text(row: &FieldDef, col: Option<&FieldDef>, cell: Option<&Json>) -> String {
+    let def = match col {
+        Some(c) if c.kind.is_some() => c,
+        _ => row,
+    };
+    let Some(kind) = col.and_then(|c| c.kind).or(row.kind) else {
+        return String::new();
+    };
+    let mut def = def.clone();
+    def.unit = None;
+    shown(&def, kind, cell, &Map::new())
+}
+
+/// A matrix whose grouped rows print their label in every column before the value (湖南
+/// 算力资源情况: 分类 | 训练算力 | 推理算力, then 自建算力情况 with its explanation under it,
+/// then 租用第三方云平台或算力服务情况 | 第三方名称 | ____ | 第三方名称 | ____).
+fn grid_labels_per_column(f: &FieldDef, value: Option<&Json>) -> Table {
+    const HEAD: usize = 2600;
+    let n = f.columns.len().max(1);
+    let col = (TEXT_WIDTH - HEAD) / n;
+    let mut widths = vec![HEAD];
+    for _ in 0..n {
+        widths.extend([col * 2 / 5, col - col * 2 / 5]);
+    }
+    let corner = f.corner.as_deref().unwrap_or("项目");
+    let mut header = vec![Cell::header(corner)];
+    header.extend(
+        f.columns
+            .iter()
+            .map(|c| Cell::header(&label_text(c)).colspan(2)),
+    );
+    let mut rows = vec![header];
+    let mut group: Option<(&str, usize)> = None;
+    for r in &f.rows {
+        let values = f.columns.iter().map(|c| {
+            let cell = value
+                .and_then(|v| v.get(&r.id))
+                .and_then(|row| row.get(&c.id));
+            Cell::plain(&cell_text(r, Some(c), cell))
+        });
+        let mut cells = Vec::new();
+        match (r.group.as_deref(), group) {
+            (Some(g), Some((open, at))) if g == open => {
+                if let Some(cell) = rows.get_mut(at).and_then(|row| row.first_mut()) {
+                    cell.rowspan += 1;
+                }
+            }
+            (Some(g), _) => {
+                group = Some((g, rows.len()));
+                cells.push(Cell::plain(g));
+            }
+            (None, _) => group = None,
+        }
+        if r.group.is_some() {
+            for v in values {
+                cells.extend([Cell::plain(&label_text(r)), v]);
+            }
+        } else {
+            let mut label = vec![Para::new(Style::Cell, &label_text(r))];
+            label.extend(r.help.iter().map(|h| Para::new(Style::Cell, h)));
+            cells.push(Cell::of(label));
+            cells.extend(values.map(|v| v.colspan(2)));
+        }
+        rows.push(cells);
+    }
+    Table {
+        widths,
+        header_rows: 1,
+        rows,
+    }
+}
+
+/// Repeating rows: 序号 (unless `numbered = false`) and the columns' labels (unless
+/// `column_titles = false`), then one row per non-blank entry; （无） when there is none, or
+/// empty rows to write in in a blank form (numbered, or named by `blank_rows`).
 pub(crate) fn rows_table(f: &FieldDef, value: Option<&Json>, blank: bool) -> Table {
     let entries: Vec<&Map<String, Json>> = value
         .and_then(Json::as_array)
         .map(|a| a.iter().filter_map(Json::as_object).collect())
         .unwrap_or_default();
-    let col_width = (TEXT_WIDTH - 700) / f.columns.len().max(1);
-    let mut widths = vec![700];
+    let numbered = f.numbered != Some(false);
+    let number_width = if numbered { 700 } else { 0 };
+    let col_width = (TEXT_WIDTH - number_width) / f.columns.len().max(1);
+    let mut widths = if numbered { vec![700] } else { Vec::new() };
     widths.extend(std::iter::repeat_n(col_width, f.columns.len()));
-    let mut header = vec![Cell::header("序号")];
-    header.extend(f.columns.iter().map(|c| Cell::header(&label_text(c))));
-    let mut rows = vec![header];
+    let mut rows = Vec::new();
+    if f.column_titles != Some(false) {
+        let mut header = if numbered {
+            vec![Cell::header("序号")]
+        } else {
+            Vec::new()
+        };
+        header.extend(f.columns.iter().map(|c| Cell::header(&label_text(c))));
+        rows.push(header);
+    }
+    let header_rows = rows.len();
     let mut n = 0;
     for entry in entries {
         let texts: Vec<String> = f
@@ -984,11 +1261,27 @@ pub(crate) fn rows_table(f: &FieldDef, value: Option<&Json>, blank: bool) -> Tab
             continue;
         }
         n += 1;
-        let mut cells = vec![Cell::plain(&n.to_string())];
+        let mut cells = if numbered {
+            vec![Cell::plain(&n.to_string())]
+        } else {
+            Vec::new()
+        };
         cells.extend(texts.iter().map(|t| Cell::plain(t)));
         rows.push(cells);
     }
-    if blank {
+    if blank && !f.blank_rows.is_empty() {
+        // Rows named as the template names them (牵头单位, 成员1, ……), their 序号 empty.
+        for words in &f.blank_rows {
+            let mut cells = if numbered {
+                vec![Cell::plain("")]
+            } else {
+                Vec::new()
+            };
+            cells.push(Cell::plain(words));
+            cells.extend(f.columns.iter().skip(1).map(|_| Cell::plain("")));
+            rows.push(cells);
+        }
+    } else if blank {
         let count = f
             .min_rows
             .map_or(BLANK_ROWS, |m| (m as usize).max(BLANK_ROWS));
@@ -1003,32 +1296,38 @@ pub(crate) fn rows_table(f: &FieldDef, value: Option<&Json>, blank: bool) -> Tab
     }
     Table {
         widths,
-        header_rows: 1,
+        header_rows,
         rows,
     }
 }
 
 /// A rows table with its label as the first column, one cell over the header and all rows.
 fn labelled_rows_table(f: &FieldDef, value: Option<&Json>, blank: bool) -> Table {
-    let mut t = rows_table(f, value, blank);
-    let n = t.rows.len();
-    let scale = |w: usize| w * (TEXT_WIDTH - LABEL_CELL_WIDTH) / TEXT_WIDTH;
-    t.widths = std::iter::once(LABEL_CELL_WIDTH)
-        .chain(t.widths.iter().map(|w| scale(*w)))
-        .collect();
-    if let Some(first) = t.rows.first_mut() {
-        let mut label = Cell::plain(&label_text(f));
-        label.rowspan = n;
-        first.insert(0, label);
-    }
-    // The header row is not repeated on a new page: the label cell spans every row.
-    t.header_rows = 0;
+    let mut t = with_label_cell(rows_table(f, value, blank), &label_text(f));
     // （无） spans the row's columns after the label.
     for row in t.rows.iter_mut().skip(1) {
         if let [only] = row.as_mut_slice() {
             only.colspan = t.widths.len() - 1;
         }
     }
+    t
+}
+
+/// `t` with `label` as its first column, one cell over every row (湖南 服务能力 | 年度 | 2023年
+/// | 2024年 over the rows).
+fn with_label_cell(mut t: Table, label: &str) -> Table {
+    let n = t.rows.len();
+    let scale = |w: usize| w * (TEXT_WIDTH - LABEL_CELL_WIDTH) / TEXT_WIDTH;
+    t.widths = std::iter::once(LABEL_CELL_WIDTH)
+        .chain(t.widths.iter().map(|w| scale(*w)))
+        .collect();
+    if let Some(first) = t.rows.first_mut() {
+        let mut cell = Cell::plain(label);
+        cell.rowspan = n;
+        first.insert(0, cell);
+    }
+    // The header row is not repeated on a new page: the label cell spans every row.
+    t.header_rows = 0;
     t
 }
 
@@ -1380,6 +1679,236 @@ mod tests {
                 .any(|l| l == "大模型类型 | ☐基础通用大模型  ☑垂直领域大模型"),
             "{}",
             lines.join("\n")
+        );
+    }
+
+    /// The outline of `call`'s form of `direction` filled with `answers`.
+    fn filled_outline(
+        call: &str,
+        direction: &str,
+        sub: Option<&str>,
+        answers: Json,
+    ) -> Vec<String> {
+        let call = shenbao_core::call::builtin::get(call)
+            .expect("seed")
+            .expect("compiles");
+        let app = Application {
+            target: Target {
+                direction,
+                subdirection: sub,
+            },
+            answers: &answers,
+            profile: None,
+            files: None,
+        };
+        crate::outline::outline(&application_layout(call, &app, &FormExtras::default()))
+    }
+
+    fn has_row(lines: &[String], want: &str) {
+        assert!(
+            lines.iter().any(|l| l == want),
+            "no row {want} in\n{}",
+            lines.join("\n")
+        );
+    }
+
+    // The 湖南 促进中心 form's shapes, filled: three pairs in a row, sentences with the answers
+    // in their blanks, year tables with the units in the cells, and the 联合体协议书 as prose
+    // with its two tables after 三、相关附件.
+    #[test]
+    fn a_filled_center_form_prints_the_template_shapes_with_answers() {
+        let lines = filled_outline(
+            "hn-2025-ai",
+            "center",
+            None,
+            json!({
+                "project_leader": "李明", "project_leader_title": "总工程师",
+                "project_leader_phone": "13907311234",
+                "investment_planned": 1200, "investment_actual": 800.5,
+                "team_total": 50, "team_talent": 20,
+                "service_capacity": {
+                    "served_enterprises": { "2023": 12, "2024": 30 },
+                    "contract_amount": { "2023": 560.5 },
+                },
+                "is_consortium": "是",
+                "lead_name": "湖南智造促进有限公司",
+                "project_name": "长沙数字化转型促进中心",
+                "consortium_name": "长沙智造", "consortium_lead": "湖南智造促进有限公司",
+                "consortium_members": [{ "name": "湘江服务商", "type": "服务商" }],
+                "consortium_division": [
+                    { "role": "牵头单位", "unit_name": "湖南智造促进有限公司", "share": 70, "task": "总体建设" },
+                    { "role": "成员1", "unit_name": "湘江服务商", "share": 30, "task": "方案开发" },
+                ],
+                "fund_allocation": "七三分配",
+                "fund_shares": [{ "unit_name": "湘江服务商", "gov_share": 30, "self_share": 30 }],
+                "agreement_copies": 3,
+            }),
+        );
+        has_row(
+            &lines,
+            "项目负责人 | 李明 | 职务职称 | 总工程师 | 联系电话 | 13907311234",
+        );
+        has_row(
+            &lines,
+            "建设总投资额（万元） | 计划投入：1200（万元） / 实际已完成投入：800.5（万元）",
+        );
+        has_row(
+            &lines,
+            "技术团队人员情况 | 总共50人，其中行业技术人才与数字化专业人才20人，占40.0%",
+        );
+        has_row(&lines, "服务能力 | 年度 | 2023年 | 2024年");
+        has_row(
+            &lines,
+            "服务能力 | 服务数字化转型改造实施企业数量 | 12家 | 30家",
+        );
+        has_row(
+            &lines,
+            "服务能力 | 开展的数字化改造实施服务项目合同金额 | 560.5万元 | ____万元",
+        );
+        has_row(
+            &lines,
+            "联合体其他成员单位名称与类型 | 1 | 湘江服务商 | 服务商",
+        );
+        has_row(&lines, "联合体成员 | 成员1 | 湘江服务商 | 30 | 方案开发");
+        has_row(&lines, "1 | 湘江服务商 | 30 | 30");
+        let attachments = lines.iter().position(|l| l == "## 三、相关附件");
+        let agreement = lines.iter().position(|l| l == "## 联合体协议书");
+        assert!(
+            attachments.is_some() && attachments < agreement,
+            "the agreement follows 三、相关附件:\n{}",
+            lines.join("\n")
+        );
+        // The prose is not rows: its blanks are filled in the document's paragraphs.
+        let call = shenbao_core::call::builtin::get("hn-2025-ai")
+            .expect("seed")
+            .expect("compiles");
+        let answers = json!({
+            "is_consortium": "是", "lead_name": "湖南智造促进有限公司",
+            "consortium_name": "长沙智造", "agreement_copies": 4,
+        });
+        let app = Application {
+            target: Target {
+                direction: "center",
+                subdirection: None,
+            },
+            answers: &answers,
+            profile: None,
+            files: None,
+        };
+        let doc = application_layout(call, &app, &FormExtras::default());
+        let text: Vec<String> = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                crate::layout::Block::Para(p) => Some(p.text()),
+                _ => None,
+            })
+            .collect();
+        let text = text.join("\n");
+        for want in [
+            "湖南智造促进有限公司及联合体其他成员单位（所有成员单位名单）自愿组成：长沙智造（联合体名称）联合体",
+            "8．本协议书一式4份，联合体成员和申报人各执一份。",
+            "牵头人名称：____（盖单位公章）",
+            "说明：联合体牵头人与联合体各成员方共同签订",
+        ] {
+            assert!(text.contains(want), "{want} not in\n{text}");
+        }
+        assert!(!text.contains('{'), "every blank is filled:\n{text}");
+    }
+
+    // 泉州's contact: the name and its value span the two rows of the group 联系方式 beside
+    // them; in the DOCX the three cells are merged down.
+    #[test]
+    fn a_group_beside_a_value_spans_its_rows() {
+        let answers = json!({
+            "contact_name": "王芳", "contact_phone": "0595-22881234",
+            "contact_email": "wangfang@example.com",
+        });
+        let lines = filled_outline(
+            "qz-2024-ai-industry",
+            "compute_service",
+            None,
+            answers.clone(),
+        );
+        has_row(
+            &lines,
+            "申报联系人 | 王芳 | 联系方式 | 电话 | 0595-22881234",
+        );
+        has_row(
+            &lines,
+            "申报联系人 | 王芳 | 联系方式 | 电子邮箱 | wangfang@example.com",
+        );
+        let call = shenbao_core::call::builtin::get("qz-2024-ai-industry")
+            .expect("seed")
+            .expect("compiles");
+        let app = Application {
+            target: Target {
+                direction: "compute_service",
+                subdirection: None,
+            },
+            answers: &answers,
+            profile: None,
+            files: None,
+        };
+        let doc = application_layout(call, &app, &FormExtras::default());
+        let table = doc
+            .blocks
+            .iter()
+            .find_map(|b| match b {
+                crate::layout::Block::Table(t)
+                    if t.rows
+                        .iter()
+                        .flatten()
+                        .any(|c| c.paras.iter().any(|p| p.text() == "王芳")) =>
+                {
+                    Some(t)
+                }
+                _ => None,
+            })
+            .expect("the contact's table");
+        let xml = String::from_utf8(crate::render_docx::table(table).build()).expect("utf-8");
+        let row = xml
+            .split("</w:tr>")
+            .find(|r| r.contains("wangfang@example.com"))
+            .expect("the e-mail's row");
+        assert_eq!(
+            row.matches(r#"<w:vMerge w:val="continue""#).count(),
+            3,
+            "申报联系人, its value and 联系方式 go on in the e-mail's row"
+        );
+        assert!(!row.contains("王芳"), "the name is printed once");
+    }
+
+    // 湖南 大模型: the scenarios numbered in one cell; the compute table with each column's
+    // label before its value.
+    #[test]
+    fn lists_in_one_cell_and_labels_in_each_column() {
+        let lines = filled_outline(
+            "hn-2025-ai",
+            "llm",
+            Some("vertical"),
+            json!({
+                "scenarios": [{ "scenario": "智能排产" }, { "scenario": "" }, { "scenario": "质量检测" }],
+                "compute_resources": {
+                    "self_built": { "training": "8台A800", "inference": "无" },
+                    "rent_provider": { "training": "天翼云", "inference": "华为云" },
+                    "rent_scale": { "training": 320.5 },
+                },
+            }),
+        );
+        has_row(&lines, "具体应用场景 | 1.智能排产；2.质量检测");
+        has_row(&lines, "分类 | 训练算力 | 推理算力");
+        has_row(
+            &lines,
+            "自建算力情况 / 服务器数量、GPU厂商、型号及算力规模（TFlops） | 8台A800 | 无",
+        );
+        has_row(
+            &lines,
+            "租用第三方云平台或算力服务情况 | 第三方名称 | 天翼云 | 第三方名称 | 华为云",
+        );
+        has_row(
+            &lines,
+            "租用第三方云平台或算力服务情况 | 租用算力规模（TFlops） | 320.5 | 租用算力规模（TFlops）",
         );
     }
 

@@ -247,7 +247,7 @@ pub(crate) struct Document {
     /// Its blocks, in order.
     pub blocks: Vec<Block>,
     /// What every page's foot carries besides its number: a submitted version's 受理编号 and
-    /// the QR code of its verification page (PDF only).
+    /// the QR code of its verification page.
     pub stamp: Option<Stamp>,
 }
 
@@ -256,8 +256,11 @@ pub(crate) struct Document {
 pub(crate) struct Stamp {
     /// The 受理编号.
     pub number: String,
-    /// The QR code of the verification URL, as SVG.
+    /// The QR code of the verification URL, as SVG (the PDF's).
     pub qr_svg: String,
+    /// The same code as a PNG (the Word file's), empty when the URL is too long for one.
+    #[serde(skip)]
+    pub qr_png: Vec<u8>,
 }
 
 impl Document {
@@ -281,155 +284,5 @@ impl Document {
     /// Adds a 目录.
     pub fn contents(&mut self, c: Contents) {
         self.blocks.push(Block::Contents(c));
-    }
-}
-
-/// Builds a label | value table (group | label | value columns) row by row: fields that share
-/// a group get one group cell spanning their rows, ungrouped labels span the group column,
-/// and full-width rows span all three.
-#[derive(Debug, Default)]
-pub(crate) struct SectionTable {
-    rows: Vec<Vec<Cell>>,
-    /// The open group: its name and the row of its cell.
-    group: Option<(String, usize)>,
-}
-
-/// Section table columns: group, label, value; a row that holds two fields splits the value
-/// column into value | second label | second value.
-const GROUP_WIDTH: usize = 1300;
-const LABEL_WIDTH: usize = 2500;
-const VALUE_A_WIDTH: usize = 1700;
-const LABEL_B_WIDTH: usize = 1700;
-const VALUE_B_WIDTH: usize = TEXT_WIDTH - GROUP_WIDTH - LABEL_WIDTH - VALUE_A_WIDTH - LABEL_B_WIDTH;
-/// The columns a field's value spans when it is alone in its row.
-const VALUE_SPAN: usize = 3;
-
-impl SectionTable {
-    /// A label | value row, grouped under `group` when given.
-    pub fn field(&mut self, group: Option<&str>, label: &str, value: Cell) {
-        let label = Cell::plain(label);
-        let value = value.colspan(VALUE_SPAN);
-        let row = match self.group_cell(group) {
-            Some(Some(g)) => vec![g, label, value],
-            Some(None) => vec![label, value],
-            None => vec![label.colspan(2), value],
-        };
-        self.rows.push(row);
-    }
-
-    /// A row whose label and value are one cell (技术水平 | 有效专利总数（____）), grouped under
-    /// `group` when given.
-    pub fn field_text(&mut self, group: Option<&str>, cell: Cell) {
-        let row = match self.group_cell(group) {
-            Some(Some(g)) => vec![g, cell.colspan(1 + VALUE_SPAN)],
-            Some(None) => vec![cell.colspan(1 + VALUE_SPAN)],
-            None => vec![cell.colspan(2 + VALUE_SPAN)],
-        };
-        self.rows.push(row);
-    }
-
-    /// The group cell a new row under `group` starts with: `Some(Some(cell))` when the group
-    /// opens here, `Some(None)` when it continues (its cell spans one row more), `None` for a
-    /// row without a group.
-    fn group_cell(&mut self, group: Option<&str>) -> Option<Option<Cell>> {
-        let Some(g) = group else {
-            self.group = None;
-            return None;
-        };
-        match &self.group {
-            Some((open, at)) if open == g => {
-                let at = *at;
-                if let Some(cell) = self.rows.get_mut(at).and_then(|r| r.first_mut()) {
-                    cell.rowspan += 1;
-                }
-                Some(None)
-            }
-            _ => {
-                self.group = Some((g.to_string(), self.rows.len()));
-                Some(Some(Cell::plain(g)))
-            }
-        }
-    }
-
-    /// A second cell in the last row, for a field printed `beside` in its own words
-    /// (奖励荣誉 | 获得国家（部）级奖励数（____） | 获得省级奖励数（____）).
-    pub fn beside_text(&mut self, cell: Cell) {
-        match self.room_beside() {
-            Some(row) => row.push(cell.colspan(2)),
-            None => self.field_text(None, cell),
-        }
-    }
-
-    /// A second label | value pair in the last row (a field printed `beside`): the last row's
-    /// value keeps the first of its three columns. Without a row to share, a row of its own.
-    pub fn beside(&mut self, label: &str, value: Cell) {
-        match self.room_beside() {
-            Some(row) => row.extend([Cell::plain(label), value]),
-            None => self.field(None, label, value),
-        }
-    }
-
-    /// The last row with two columns freed at its end for a field beside its own, when its
-    /// last cell spans three or more.
-    fn room_beside(&mut self) -> Option<&mut Vec<Cell>> {
-        let row = self
-            .rows
-            .last_mut()
-            .filter(|r| r.last().is_some_and(|c| c.colspan >= 3))?;
-        if let Some(last) = row.last_mut() {
-            last.colspan -= 2;
-        }
-        Some(row)
-    }
-
-    /// Adds `text` after the value of the last row (a field printed `inline`), after a space.
-    pub fn append(&mut self, text: &str) {
-        self.append_after(" ", text);
-    }
-
-    /// Adds `text` after the value of the last row, after `sep` unless the value is empty.
-    pub fn append_after(&mut self, sep: &str, text: &str) {
-        let value = self
-            .rows
-            .last_mut()
-            .and_then(|r| r.last_mut())
-            .and_then(|c| c.paras.last_mut());
-        if let (Some(p), false) = (value, text.is_empty()) {
-            let sep = if p.spans.is_empty() { "" } else { sep };
-            *p = std::mem::replace(p, Para::new(p.style, "")).span(&format!("{sep}{text}"), false);
-        }
-    }
-
-    /// Adds `para` as a line of its own in the value of the last row (a choice printed
-    /// `inline`: 是否通过大模型备案：☐是  ☐否 under 基础大模型来源's options).
-    pub fn append_line(&mut self, para: Para) {
-        if let Some(cell) = self.rows.last_mut().and_then(|r| r.last_mut()) {
-            cell.paras.push(para);
-        }
-    }
-
-    /// A row with one cell over the whole width.
-    pub fn full_width(&mut self, cell: Cell) {
-        self.group = None;
-        self.rows.push(vec![cell.colspan(2 + VALUE_SPAN)]);
-    }
-
-    /// Adds the rows so far to `doc` as one table.
-    pub fn flush(&mut self, doc: &mut Document) {
-        self.group = None;
-        if self.rows.is_empty() {
-            return;
-        }
-        doc.table(Table {
-            widths: vec![
-                GROUP_WIDTH,
-                LABEL_WIDTH,
-                VALUE_A_WIDTH,
-                LABEL_B_WIDTH,
-                VALUE_B_WIDTH,
-            ],
-            header_rows: 0,
-            rows: std::mem::take(&mut self.rows),
-        });
     }
 }

@@ -28,6 +28,7 @@ mod package;
 mod recommendation;
 mod render_docx;
 mod render_pdf;
+mod section_table;
 mod summary_docx;
 
 pub use fonts::{FONT_DIR_ENV, FontFiles, Fonts};

@@ -33,33 +33,57 @@ pub(crate) fn outline(doc: &Document) -> Vec<String> {
                 }
             }
             Block::Table(t) => {
-                // A first-column cell spanning rows (a group: 申报联系人 over 姓名, 职务, 手机)
-                // is repeated at the head of each row it spans.
-                let mut carry: Option<(String, usize)> = None;
+                // A cell spanning rows (a group: 申报联系人 over 姓名, 职务, 手机; 联系方式 over
+                // 电话 and 电子邮箱) is repeated in each row it spans, at its column.
+                let mut carried: Vec<Option<(String, usize, usize)>> = vec![None; t.widths.len()];
                 for row in &t.rows {
                     let mut cells: Vec<String> = Vec::new();
-                    match carry.take() {
-                        Some((text, left)) if left > 0 => {
+                    let mut own_cells = row.iter();
+                    // Whether a cell of the row's own, not a number, has text; and whether the
+                    // row has text only in cells that span rows.
+                    let (mut written, mut spanning) = (false, false);
+                    // Which of `cells` are the row's own cells that span no rows.
+                    let mut plain: Vec<bool> = Vec::new();
+                    let mut col = 0;
+                    while col < t.widths.len() {
+                        if let Some((text, left, span)) = carried[col].as_mut() {
                             cells.push(text.clone());
-                            carry = Some((text, left - 1));
+                            plain.push(false);
+                            let span = *span;
+                            *left -= 1;
+                            if *left == 0 {
+                                carried[col] = None;
+                            }
+                            col += span;
+                            continue;
                         }
-                        _ => {
-                            if let Some(first) = row.first().filter(|c| c.rowspan > 1) {
-                                carry = Some((cell_text(first), first.rowspan - 1));
+                        let Some(c) = own_cells.next() else { break };
+                        let text = cell_text(c);
+                        // The row's number: its first own cell that spans no rows, digits only.
+                        let number =
+                            !plain.contains(&true) && text.chars().all(|ch| ch.is_ascii_digit());
+                        if c.rowspan > 1 {
+                            carried[col] = Some((text.clone(), c.rowspan - 1, c.colspan));
+                            spanning |= !text.is_empty();
+                        } else if !number && !text.is_empty() {
+                            written = true;
+                        }
+                        plain.push(c.rowspan == 1);
+                        cells.push(text);
+                        col += c.colspan;
+                    }
+                    // A row left for writing: nothing of its own but its number. Its label
+                    // spanning the rows to write in (联合体其他成员单位名称与类型 over 1–6) is a
+                    // line of its own.
+                    if !written {
+                        if !spanning {
+                            continue;
+                        }
+                        for (cell, plain) in cells.iter_mut().zip(&plain) {
+                            if *plain {
+                                cell.clear();
                             }
                         }
-                    }
-                    let own: Vec<String> = row.iter().map(cell_text).collect();
-                    // A row left for writing: its own cells empty, or only its number (a
-                    // cell carried from a row above is not its text).
-                    let written = own
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, c)| !(*i == 0 && c.chars().all(|ch| ch.is_ascii_digit())))
-                        .any(|(_, c)| !c.is_empty());
-                    cells.extend(own);
-                    if !written {
-                        continue;
                     }
                     while cells.last().is_some_and(String::is_empty) {
                         cells.pop();

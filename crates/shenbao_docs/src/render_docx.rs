@@ -3,9 +3,9 @@
 //! Tables repeat their header rows on every page (`header_rows`, since docx-rs cannot).
 
 use docx_rs::{
-    AlignmentType, BreakType, Docx, FieldCharType, InstrPAGEREF, InstrText, PageMargin, Paragraph,
-    Run, RunFonts, SpecialIndentType, Tab, TabLeaderType, TabValueType, TableCell, TableLayoutType,
-    TableRow, VMergeType, WidthType,
+    AlignmentType, BreakType, Docx, FieldCharType, Footer, InstrNUMPAGES, InstrPAGE, InstrPAGEREF,
+    InstrText, PageMargin, Paragraph, Pic, Run, RunFonts, SpecialIndentType, Tab, TabLeaderType,
+    TabValueType, TableCell, TableLayoutType, TableRow, VMergeType, WidthType,
 };
 
 use crate::DocError;
@@ -42,6 +42,9 @@ pub(crate) fn docx(doc: &Document) -> Result<Vec<u8>, DocError> {
         )
         .default_fonts(fonts(BODY_FONT))
         .default_size(SIZE_BODY);
+    if let Some(stamp) = &doc.stamp {
+        out = out.footer(stamp_footer(stamp));
+    }
     let mut after_table = false;
     for block in &doc.blocks {
         // Two tables with nothing between them are read as one by Word and LibreOffice, and
@@ -73,6 +76,46 @@ pub(crate) fn docx(doc: &Document) -> Result<Vec<u8>, DocError> {
         })
         .collect();
     crate::header_rows::pack(out, &header_rows)
+}
+
+/// The printed size of the footer's QR code: 20 mm in EMU, as in the PDF.
+const QR_EMU: u32 = 20 * 36_000;
+
+/// The foot of every page of a submitted form, as in the PDF: 受理编号, 第 N 页 共 M 页 (PAGE and
+/// NUMPAGES fields, which Word and LibreOffice fill in) and, at the right margin, the QR code
+/// of the verification page.
+fn stamp_footer(stamp: &crate::layout::Stamp) -> Footer {
+    let run = || Run::new().fonts(fonts(BODY_FONT)).size(SIZE_TABLE);
+    let field = |p: Paragraph, instr: InstrText| {
+        p.add_run(run().add_field_char(FieldCharType::Begin, true))
+            .add_run(run().add_instr_text(instr))
+            .add_run(run().add_field_char(FieldCharType::Separate, false))
+            .add_run(run().add_text("1"))
+            .add_run(run().add_field_char(FieldCharType::End, false))
+    };
+    use shenbao_core::messages::document::{ACCEPTANCE_NUMBER, PAGE_OF};
+    let number =
+        Paragraph::new().add_run(run().add_text(format!("{ACCEPTANCE_NUMBER}{}", stamp.number)));
+    let mut pages = Paragraph::new()
+        .add_tab(Tab::new().val(TabValueType::Right).pos(TEXT_WIDTH))
+        .add_run(run().add_text(PAGE_OF[0]));
+    pages = field(pages, InstrText::PAGE(InstrPAGE::new()));
+    pages = pages.add_run(run().add_text(PAGE_OF[1]));
+    pages = field(pages, InstrText::NUMPAGES(InstrNUMPAGES::new()));
+    pages = pages.add_run(run().add_text(PAGE_OF[2]));
+    if !stamp.qr_png.is_empty() {
+        let side = png_side(&stamp.qr_png);
+        let pic = Pic::new_with_dimensions(stamp.qr_png.clone(), side, side).size(QR_EMU, QR_EMU);
+        pages = pages.add_run(run().add_tab().add_image(pic));
+    }
+    Footer::new().add_paragraph(number).add_paragraph(pages)
+}
+
+/// The width of a PNG, from its header (the code is square).
+fn png_side(png: &[u8]) -> u32 {
+    png.get(16..20)
+        .and_then(|b| <[u8; 4]>::try_from(b).ok())
+        .map_or(0, u32::from_be_bytes)
 }
 
 /// A 目录 line: its text, dot leaders to the right margin, and a PAGEREF field to its

@@ -3,8 +3,10 @@
 //! which must succeed and give one PDF per DOCX, and the PDF's text (`pdftotext`) holds every
 //! answer (the CJK texts included). A summary table long enough for several pages goes
 //! through the same run, and every page of its PDF starts with the column titles: LibreOffice
-//! repeats the header row Word would (`w:tblHeader`). Needs Debian's `libreoffice-writer-nogui`
-//! and `poppler-utils`, which `bash scripts/test` installs when missing.
+//! repeats the header row Word would (`w:tblHeader`). A submitted form's Word file carries its
+//! 受理编号, 第 N 页 共 M 页 and the QR code of its verification page at the foot of every page,
+//! as its PDF does. Needs Debian's `libreoffice-writer-nogui`, `poppler-utils` and `zbar-tools`,
+//! which `bash scripts/test` installs when missing.
 
 mod common;
 
@@ -14,7 +16,9 @@ use std::time::Instant;
 
 use common::{expected_texts, fixtures, squeeze};
 use shenbao_core::call::builtin;
-use shenbao_docs::{FormExtras, SummaryRow, application_docx, summary_docx, summary_rows};
+use shenbao_docs::{
+    FormExtras, PageStamp, SummaryRow, application_docx, summary_docx, summary_rows,
+};
 
 /// The program `name` on the PATH; fails the test with what to install otherwise.
 fn tool(name: &str, package: &str) -> PathBuf {
@@ -90,6 +94,25 @@ fn libreoffice_converts_every_seed_form_and_the_pdf_holds_the_answers() {
     }
     assert!(forms.len() >= 5, "fixtures of every seed call");
 
+    // A submitted version's form, stamped as the web server stamps it.
+    let stamp = PageStamp {
+        number: "HN-2025-AI-430103-000042".to_string(),
+        url: "http://127.0.0.1:8080/verify/42-3f2a9c0d11e4b7a8".to_string(),
+    };
+    let stamped_stem = "stamped";
+    {
+        let (_, call, fx) = forms
+            .iter()
+            .find(|(_, c, _)| c.id() == "hn-2025-ai")
+            .expect("a 湖南 fixture");
+        let extras = FormExtras {
+            stamp: Some(stamp.clone()),
+            ..FormExtras::default()
+        };
+        let bytes = application_docx(call, &fx.app(true), &extras).expect("a stamped DOCX");
+        std::fs::write(docx_dir.join(format!("{stamped_stem}.docx")), bytes).expect("write");
+    }
+
     // 泉州's county table with 60 applications: several landscape pages.
     let (qz, table) = common::summary::quanzhou_county_table();
     let f = common::summary::fixture(qz, "compute_service.valid.json");
@@ -110,7 +133,7 @@ fn libreoffice_converts_every_seed_form_and_the_pdf_holds_the_answers() {
     let docs: Vec<PathBuf> = forms
         .iter()
         .map(|(stem, _, _)| stem.as_str())
-        .chain([summary_stem])
+        .chain([summary_stem, stamped_stem])
         .map(|stem| docx_dir.join(format!("{stem}.docx")))
         .collect();
     let started = Instant::now();
@@ -210,6 +233,30 @@ fn libreoffice_converts_every_seed_form_and_the_pdf_holds_the_answers() {
     }
     assert!(contents_checked >= 2, "湖南's two directions have a 目录");
 
+    // Every page of the stamped form carries the 受理编号 and its page of the count; the QR code
+    // at its foot opens the verification page.
+    let pdf = pdf_dir.join(format!("{stamped_stem}.pdf"));
+    let pages = page_count(&pdfinfo, &pdf);
+    assert!(pages >= 3, "the 湖南 form runs over {pages} pages");
+    for page in 1..=pages {
+        let text = squeeze(&page_text(&pdftotext, &pdf, Some(page), false));
+        assert!(
+            text.contains(&format!("受理编号：{}", stamp.number)),
+            "page {page}: {text}"
+        );
+        assert!(
+            text.contains(&format!("第{page}页共{pages}页")),
+            "page {page} of {pages}: {text}"
+        );
+    }
+    for page in [1, pages] {
+        assert_eq!(
+            qr_of_page(&pdf, page),
+            stamp.url,
+            "the QR code of page {page}"
+        );
+    }
+
     // Every page of the long summary table starts with the column titles; a title no body
     // cell holds shows they are the repeated header row, not data.
     let pdf = pdf_dir.join(format!("{summary_stem}.pdf"));
@@ -257,4 +304,28 @@ fn page_count(pdfinfo: &Path, pdf: &Path) -> usize {
         .find_map(|l| l.strip_prefix("Pages:"))
         .and_then(|n| n.trim().parse().ok())
         .expect("a page count")
+}
+
+/// The text the QR code of page `page` of `pdf` holds: the page rendered by pdftoppm, the code
+/// read by zbarimg.
+fn qr_of_page(pdf: &Path, page: usize) -> String {
+    let pdftoppm = tool("pdftoppm", "poppler-utils");
+    let zbarimg = tool("zbarimg", "zbar-tools");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let png = dir.path().join("page");
+    let n = page.to_string();
+    let out = Command::new(pdftoppm)
+        .args(["-f", &n, "-l", &n, "-r", "150", "-png", "-singlefile"])
+        .arg(pdf)
+        .arg(&png)
+        .output()
+        .expect("pdftoppm runs");
+    assert!(out.status.success(), "pdftoppm page {page}");
+    let out = Command::new(zbarimg)
+        .args(["--raw", "-q"])
+        .arg(dir.path().join("page.png"))
+        .output()
+        .expect("zbarimg runs");
+    assert!(out.status.success(), "zbarimg finds a code on page {page}");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }

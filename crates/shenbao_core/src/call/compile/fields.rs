@@ -139,6 +139,31 @@ pub(super) fn check_section_conditions(
     }
 }
 
+/// Checks the sections printed as the template's prose (`text`): every `{field}` is a field
+/// of the call, and each printed field of the section is placed once.
+pub(super) fn check_section_texts(c: &mut Checker<'_>, def: &CallDef, field_index: &FieldIndex) {
+    for (si, s) in def.sections.iter().enumerate() {
+        let Some(text) = &s.text else { continue };
+        let path = format!("section[{si}].text");
+        let names = super::placeholders(text);
+        for name in &names {
+            if !field_index.contains_key(*name) {
+                c.err(path.clone(), msg::unknown_ref("字段", name));
+            }
+        }
+        for f in &s.fields {
+            let printed = !matches!(f.print, Print::Appendix | Print::None | Print::InOption)
+                && f.kind != Some(FieldKind::Heading);
+            let times = names.iter().filter(|n| **n == f.id).count();
+            if printed && times == 0 {
+                c.err(path.clone(), msg::other(&msg::text_leaves_out(&f.id)));
+            } else if times > 1 {
+                c.err(path.clone(), msg::other(&msg::text_places_twice(&f.id)));
+            }
+        }
+    }
+}
+
 /// Checks a `show_if` condition: it names a choice field (a top-level one, or a sibling
 /// column when `siblings` is given) and options that field has.
 pub(super) fn check_condition(
@@ -291,10 +316,21 @@ fn check_attributes(c: &mut Checker<'_>, path: &str, f: &FieldDef, kind: FieldKi
         ),
         ("year_title", f.year_title.is_some(), kind == K::YearTable),
         ("as_fields", f.as_fields, kind == K::YearTable),
+        ("unit_in_cells", f.unit_in_cells, kind == K::YearTable),
+        ("labels_per_column", f.labels_per_column, kind == K::Matrix),
+        ("column_titles", f.column_titles.is_some(), kind == K::Rows),
+        ("numbered", f.numbered.is_some(), kind == K::Rows),
+        ("blank_rows", !f.blank_rows.is_empty(), kind == K::Rows),
+        (
+            "in_cell",
+            f.in_cell,
+            kind == K::Rows && f.columns.len() == 1,
+        ),
         (
             "print_as",
             f.print_as.is_some(),
-            plain_row(f) && !choice && !matches!(f.print, Print::Appendix | Print::None),
+            (plain_row(f) && !choice || f.in_cell)
+                && !matches!(f.print, Print::Appendix | Print::None),
         ),
         ("min_select", f.min_select.is_some(), kind == K::MultiChoice),
         ("max_select", f.max_select.is_some(), kind == K::MultiChoice),
@@ -310,7 +346,11 @@ fn check_attributes(c: &mut Checker<'_>, path: &str, f: &FieldDef, kind: FieldKi
             matches!(kind, K::Matrix | K::Rows),
         ),
         ("min_rows", f.min_rows.is_some(), kind == K::Rows),
-        ("label_cell", f.label_cell, kind == K::Rows),
+        (
+            "label_cell",
+            f.label_cell,
+            matches!(kind, K::Rows | K::YearTable),
+        ),
         ("max_rows", f.max_rows.is_some(), kind == K::Rows),
         ("expr", f.expr.is_some(), kind == K::Computed),
         ("region_level", f.region_level.is_some(), kind == K::Region),
@@ -545,13 +585,19 @@ fn check_print(c: &mut Checker<'_>, path: &str, s: &Section, fi: usize) {
     // Several `inline` fields may follow one another in a row: they share the first's.
     let before = s.fields[..fi].iter().rev().find(|b| {
         let elsewhere = matches!(b.print, Print::Appendix | Print::None | Print::InOption);
-        let same_row = f.print == Print::Inline && b.print == Print::Inline;
+        let in_cell = |p: Print| matches!(p, Print::Inline | Print::Below);
+        let same_row = in_cell(f.print) && in_cell(b.print);
         !elsewhere && !same_row
     });
     let ok = match f.print {
-        Print::Inline => before.is_some_and(|b| b.print == Print::Form && plain_row(b)),
+        Print::Inline | Print::Below => {
+            before.is_some_and(|b| b.print == Print::Form && plain_row(b))
+        }
+        // Several `beside` fields share the first's row (项目负责人 | 职务职称 | 联系电话).
         Print::Beside => {
-            plain_row(f) && before.is_some_and(|b| b.print == Print::Form && plain_row(b))
+            plain_row(f)
+                && before
+                    .is_some_and(|b| matches!(b.print, Print::Form | Print::Beside) && plain_row(b))
         }
         Print::InOption => {
             plain_row(f)

@@ -133,8 +133,25 @@ pub(super) fn check_printed(c: &mut Checker<'_>, def: &CallDef) {
     if printed.contents && printed.parts.is_empty() {
         c.err("printed.contents", msg::other(msg::CONTENTS_WITHOUT_PARTS));
     }
+    if printed.contents_help.is_some() && !printed.contents {
+        c.err(
+            "printed.contents_help",
+            msg::other(msg::CONTENTS_HELP_WITHOUT_CONTENTS),
+        );
+    }
     let mut seen = Vec::new();
+    let mut placed: Vec<&str> = Vec::new();
     for (i, part) in printed.parts.iter().enumerate() {
+        for (j, id) in part.sections.iter().enumerate() {
+            let path = format!("printed.part[{i}].sections[{j}]");
+            if !def.sections.iter().any(|s| &s.id == id) {
+                c.err(path, msg::unknown_ref("章节", id));
+            } else if placed.contains(&id.as_str()) {
+                c.err(path, msg::other(&msg::part_section_twice(id)));
+            } else {
+                placed.push(id);
+            }
+        }
         if seen.contains(&part.holds) {
             c.err(
                 format!("printed.part[{i}].holds"),

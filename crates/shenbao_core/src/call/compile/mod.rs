@@ -104,6 +104,7 @@ pub fn compile(file: &str, src: &str, def: CallDef) -> Result<Call, DefinitionEr
 
     // Section conditions, now that every field is known.
     fields::check_section_conditions(&mut c, &def, &field_index);
+    fields::check_section_texts(&mut c, &def, &field_index);
 
     let (slot_ids, slot_limits) = files::compile_files(&mut c, &def, &directions, &field_index);
     let rules = rules::compile_rules(&mut c, &def, &directions, &answer_ids, &field_index);

@@ -56,6 +56,18 @@ pub struct Section {
     /// 1、企业经营情况 / …): a label cell and a cell listing its fields, numbered.
     #[serde(default)]
     pub as_row: Option<SectionRow>,
+    /// The section printed as the template's prose (湖南 联合体协议书): its lines as paragraphs,
+    /// `{field_id}` standing for an answer (____ when blank), and a line that is only
+    /// `{field_id}` of a table field placing that table. Every printed field of the section
+    /// is placed in it; the web form still asks them one by one.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// The signature lines printed after `text` (牵头人名称：____（盖单位公章）, the date).
+    #[serde(default)]
+    pub signatures: Vec<String>,
+    /// Text printed after the signatures (注：…, 说明：…).
+    #[serde(default)]
+    pub notes: Option<String>,
     /// Fields in order.
     #[serde(default, rename = "field")]
     pub fields: Vec<FieldDef>,
@@ -199,6 +211,15 @@ pub struct FieldDef {
     /// 广东 `年度`, 湖南 `申报单位经营指标`).
     #[serde(default)]
     pub corner: Option<String>,
+    /// year_table: the unit is printed in each cell after the number (湖南 服务能力 ____家 |
+    /// ____家), not after the row's label.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unit_in_cells: bool,
+    /// matrix: a grouped row prints its label in every column before the value (湖南 租用第三方
+    /// 云平台或算力服务情况 | 第三方名称 | ____ | 第三方名称 | ____); the group takes the label
+    /// column, an ungrouped row's label spans it with its `help` under it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub labels_per_column: bool,
     /// year_table: printed as fields, two to a row (2023年营业收入（万元） | ____ | 2023年利润
     /// （万元） | ____), not as a table: 山东 cases' 企业经营状况.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -213,10 +234,26 @@ pub struct FieldDef {
     /// matrix: the columns; rows: the sub-fields of each row.
     #[serde(default, rename = "column")]
     pub columns: Vec<FieldDef>,
-    /// rows: the label is the table's first column, one cell beside the header and every row
-    /// (湖南 单位所获荣誉（省级及以上） | 序号 | 荣誉名称 | 获得时间), not a caption above it.
+    /// rows/year_table: the label is the table's first column, one cell beside the header and
+    /// every row (湖南 单位所获荣誉（省级及以上） | 序号 | 荣誉名称 | 获得时间), not a caption above
+    /// it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub label_cell: bool,
+    /// rows: `false` prints no row of column titles (湖南 联合体其他成员单位名称与类型 | 1 | ____).
+    #[serde(default)]
+    pub column_titles: Option<bool>,
+    /// rows: `false` prints no 序号 column (湖南 联合体成员 | 分工 | 单位名称 | …).
+    #[serde(default)]
+    pub numbered: Option<bool>,
+    /// rows: the rows a blank form leaves to write in, named by their first column's words as
+    /// the template names them (牵头单位, 成员1, ……); their 序号 stays empty.
+    #[serde(default)]
+    pub blank_rows: Vec<String>,
+    /// rows of one column: printed in one cell after the label as a numbered list
+    /// (具体应用场景 | 1.智能排产；2.质量检测); a blank form prints `print_as` when given
+    /// (1.____；2.____；3.____... ...).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub in_cell: bool,
     /// rows: fewest rows.
     #[serde(default)]
     pub min_rows: Option<u32>,
@@ -251,8 +288,10 @@ pub struct FieldDef {
     /// Where the printed form shows the field: `form` (default, a row of the official form),
     /// `appendix` (data the system collects for its own checks, printed after the form under
     /// a heading that says it is not part of the form), `none` (never printed), `inline`
-    /// (after the previous field's value, in its row), `beside` (a second label | value pair
-    /// in the previous field's row) or `in_option` (inside the option its `show_if` names).
+    /// (after the previous field's value, in its row), `below` (on a line of its own under
+    /// the previous field's value, in its cell), `beside` (one more label | value pair in the
+    /// previous field's row; with a `group`, the group's cell beside it, the next field of the
+    /// group under it) or `in_option` (inside the option its `show_if` names).
     /// The official form keeps only the template's rows.
     #[serde(default, skip_serializing_if = "Print::is_form")]
     pub print: Print,
@@ -278,6 +317,9 @@ pub enum Print {
     /// In the previous field's row, after its value: one template row that the web form
     /// asks as two fields (山东 单位注册地: the division, then the street address).
     Inline,
+    /// In the previous field's value cell, on a line of its own: 建设总投资额（万元） |
+    /// 计划投入：____（万元） / 实际已完成投入：____（万元）.
+    Below,
     /// In the previous field's row as a second label | value pair: 注册地址 | ____ |
     /// 注册资金（万元） | ____.
     Beside,

@@ -256,6 +256,10 @@ pub struct Printed {
     /// A 目录 after the cover listing the parts with the page each begins on.
     #[serde(default)]
     pub contents: bool,
+    /// The instruction a blank form prints under its 目录 (湖南 （请列明具体目录及页码）); a
+    /// filled form prints the page numbers instead.
+    #[serde(default)]
+    pub contents_help: Option<String>,
     /// The parts, in the template's order (一、真实性承诺 二、申报信息表 三、相关附件), each on a
     /// new page under its title.
     #[serde(default, rename = "part")]
@@ -296,6 +300,10 @@ pub struct Part {
     pub contents_title: Option<String>,
     /// What the part holds.
     pub holds: PartHolds,
+    /// Sections printed in this part after what it holds, not with the others (湖南 联合体
+    /// 协议书 after the list of 三、相关附件).
+    #[serde(default)]
+    pub sections: Vec<String>,
 }
 
 /// What a part of the printed form holds.
