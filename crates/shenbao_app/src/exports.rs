@@ -220,7 +220,16 @@ fn summary_rows_of(
     table: usize,
     loaded: &[SummaryLoad],
 ) -> anyhow::Result<Vec<SummaryRow>> {
-    let inputs: Vec<shenbao_docs::SummaryInput<'_>> = loaded
+    Ok(shenbao_docs::summary_rows(
+        call,
+        table,
+        &summary_inputs(loaded),
+    )?)
+}
+
+/// `loaded` as the summary table reads it.
+fn summary_inputs(loaded: &[SummaryLoad]) -> Vec<shenbao_docs::SummaryInput<'_>> {
+    loaded
         .iter()
         .map(|l| shenbao_docs::SummaryInput {
             direction: &l.app.direction,
@@ -231,46 +240,57 @@ fn summary_rows_of(
             answers: &l.answers,
             profile: &l.profile,
         })
-        .collect();
-    Ok(shenbao_docs::summary_rows(call, table, &inputs)?)
+        .collect()
 }
 
 /// Summary table `table` of `call` over every application at the owner level (forwarded by
 /// all units; of the table's directions, in the call's direction order, then in the order
 /// they arrived) as XLSX: the owner's own summary, the whole of a collection (摸底) in one
-/// sheet. The opinion column holds the opinion given at the table's level.
+/// sheet. The opinion column holds the opinion given at the table's level. Written a page of
+/// applications at a time: the memory it takes does not grow with the call.
 pub async fn owner_summary_xlsx(
     store: &Store,
     call: &Call,
     owner_level: &str,
     table: usize,
 ) -> anyhow::Result<Vec<u8>> {
-    let rows = owner_summary_rows(store, call, owner_level, table).await?;
-    Ok(shenbao_docs::summary_xlsx(call, table, &rows)?)
+    let mut xlsx = shenbao_docs::SummaryXlsx::new(call, table)?;
+    owner_summary_pages(store, call, owner_level, table, |rows| Ok(xlsx.push(rows)?)).await?;
+    Ok(xlsx.finish()?)
 }
 
-/// The same table as [`owner_summary_xlsx`], as DOCX.
+/// The same table as [`owner_summary_xlsx`], as DOCX (which is built whole: a Word table of a
+/// province is for printing a list, the workbook for the data).
 pub async fn owner_summary_docx(
     store: &Store,
     call: &Call,
     owner_level: &str,
     table: usize,
 ) -> anyhow::Result<Vec<u8>> {
-    let rows = owner_summary_rows(store, call, owner_level, table).await?;
-    Ok(shenbao_docs::summary_docx(call, table, &rows)?)
+    let mut all = Vec::new();
+    owner_summary_pages(store, call, owner_level, table, |rows| {
+        all.extend_from_slice(rows);
+        Ok(())
+    })
+    .await?;
+    Ok(shenbao_docs::summary_docx(call, table, &all)?)
 }
 
 /// Applications read per query while an owner's summary is built.
 const OWNER_SUMMARY_PAGE: i64 = 500;
 
-async fn owner_summary_rows(
+/// The rows of the owner's summary table `table`, handed to `sink` a page of applications at
+/// a time; each page's answers are dropped before the next is read.
+async fn owner_summary_pages(
     store: &Store,
     call: &Call,
     owner_level: &str,
     table: usize,
-) -> anyhow::Result<Vec<SummaryRow>> {
+    mut sink: impl FnMut(&[SummaryRow]) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let def = summary_def(call, table)?;
-    let mut loaded = Vec::new();
+    let mut rows = shenbao_docs::SummaryRows::new(call, table)?;
+    let mut count = 0usize;
     for direction in &call.def().directions {
         if !shenbao_core::call::applies(&def.directions, &direction.id) {
             continue;
@@ -289,24 +309,27 @@ async fn owner_summary_rows(
             let Some(last) = page.last() else { break };
             after = Some((last.submitted_at, last.id));
             let full = page.len() as i64 == OWNER_SUMMARY_PAGE;
+            let mut loaded = Vec::with_capacity(page.len());
             for row in page {
                 let app = store
                     .application(row.id)
                     .await?
                     .ok_or_else(|| anyhow::anyhow!("application {} vanished", row.id))?;
-                let rank = u32::try_from(loaded.len() + 1).unwrap_or(0);
+                count += 1;
+                let rank = u32::try_from(count).unwrap_or(0);
                 let level = def.level.as_deref().unwrap_or_default();
                 loaded.push(
                     SummaryLoad::of(store, app, rank, &row.organisation_name, &row.region, level)
                         .await?,
                 );
             }
+            sink(&rows.rows(&summary_inputs(&loaded))?)?;
             if !full {
                 break;
             }
         }
     }
-    summary_rows_of(call, table, &loaded)
+    Ok(())
 }
 
 fn unit_ref(call: &Call, level: &ReviewLevel, unit: &str) -> UnitRef {

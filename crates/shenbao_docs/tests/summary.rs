@@ -8,7 +8,7 @@ use std::io::Cursor;
 use calamine::{Data, Reader, Xlsx};
 use common::summary::{fixture, input, quanzhou_county_table};
 use shenbao_core::call::builtin;
-use shenbao_docs::{SummaryRow, summary_rows, summary_xlsx};
+use shenbao_docs::{SummaryRow, SummaryRows, SummaryXlsx, summary_rows, summary_xlsx};
 
 /// The sheet's cells as text, row by row.
 fn read_back(bytes: Vec<u8>) -> Vec<Vec<String>> {
@@ -85,6 +85,38 @@ fn quanzhou_groups_by_direction_with_numbers_restarting() {
         lingyan.answers["company_name"].as_str().unwrap()
     );
     assert_eq!(cells.len(), 8);
+}
+
+// The owner's table of a whole province is written a page of applications at a time: the
+// rows and the workbook are the same as the table's written at once, group rows only where a
+// direction begins and 序号 running on across pages.
+#[test]
+fn a_table_written_in_batches_is_the_table_written_at_once() {
+    let (call, table) = quanzhou_county_table();
+    let compute = fixture(call, "compute_service.valid.json");
+    let lingyan = fixture(call, "lingyan_software.valid.json");
+    let inputs: Vec<_> = (1..=9)
+        .map(|r| input(&compute, r))
+        .chain((1..=4).map(|r| input(&lingyan, r)))
+        .collect();
+    let whole = summary_rows(call, table, &inputs).unwrap();
+    let mut stream = SummaryRows::new(call, table).unwrap();
+    let mut xlsx = SummaryXlsx::new(call, table).unwrap();
+    let mut batched = Vec::new();
+    for batch in inputs.chunks(4) {
+        let rows = stream.rows(batch).unwrap();
+        xlsx.push(&rows).unwrap();
+        batched.extend(rows);
+    }
+    assert_eq!(batched, whole);
+    let groups = whole
+        .iter()
+        .filter(|r| matches!(r, SummaryRow::Group(_)))
+        .count();
+    assert_eq!(groups, 2, "one group row per direction: {whole:?}");
+    let cells = read_back(xlsx.finish().unwrap());
+    assert_eq!(cells, read_back(summary_xlsx(call, table, &whole).unwrap()));
+    assert_eq!(cells[3 + 9][0], "9", "序号 runs on across batches");
 }
 
 #[test]
