@@ -568,6 +568,13 @@ pub mod definition {
     /// `sending` on the last level.
     pub const SENDING_FROM_LAST: &str =
         "最后一个评审层级不再向上报送，不能写 sending（推荐函、盖章扫描件）";
+    /// A paper document of no copies.
+    pub const PAPER_NO_COPIES: &str = "copies 是纸质材料的份数（一式三份写 3），至少为 1";
+    /// A paper document without a name.
+    pub const PAPER_NO_DOCUMENT: &str = "请写明纸质材料的名称（document），如《申报书》（附件2）";
+    /// Where paper goes, without paper.
+    pub const PAPER_TO_WITHOUT_PAPER: &str =
+        "paper_to 是纸质材料的寄送单位，须与 [[review_level.sending.paper]] 一起使用";
     /// A letter scan asked for without a letter.
     pub const LETTER_SCAN_WITHOUT_LETTER: &str =
         "scans 要求上传推荐函扫描件，但没有写 [review_level.sending.letter]（推荐函的标题和正文）";

@@ -32,6 +32,7 @@ mod tests {
             letter: None,
             scans: vec![ScanKind::Letter, ScanKind::Summary],
             source: Some("三、有关要求（3）".into()),
+            ..Sending::default()
         };
         assert_eq!(missing(&s, &[]), vec![ScanKind::Letter, ScanKind::Summary]);
         assert_eq!(missing(&s, &["letter"]), vec![ScanKind::Summary]);

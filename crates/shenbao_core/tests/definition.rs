@@ -988,9 +988,29 @@ fn what_a_level_sends_upward_is_checked() {
             "review_level[0].sending.letter.text",
             "units",
         ),
+        // Paper: at least one copy; somewhere to send it only with something to send.
+        (
+            "[review_level.sending]\n[[review_level.sending.paper]]\ndocument = \"申报书\"\ncopies = 0",
+            "review_level[0].sending.paper[0].copies",
+            "一式三份",
+        ),
+        (
+            "[review_level.sending]\npaper_to = \"省厅\"",
+            "review_level[0].sending.paper_to",
+            "paper",
+        ),
     ] {
         refused_once(&levels(sending), path, word);
     }
+    let paper = levels(
+        "[review_level.sending]\npaper_to = \"省厅（数字产业处）\"\n\
+         [[review_level.sending.paper]]\ndocument = \"申报书\"\ncopies = 3\nstamp = \"申报单位盖章\"\n\
+         [[review_level.sending.paper]]\ndocument = \"汇总表\"\ncopies = 1\nper = \"list\"",
+    );
+    let c = load_str("x.toml", &paper).unwrap_or_else(|e| panic!("{e}"));
+    let sending = c.def().review_levels[0].sending.as_ref().expect("sending");
+    assert_eq!(sending.paper.len(), 2);
+    assert_eq!(sending.paper[1].per, call::definition::PaperPer::List);
     // The last level sends nothing.
     let last = levels("").replacen(
         "scope = \"province\"\n",

@@ -164,18 +164,27 @@ impl Store {
         call_id: &str,
         to_level: &str,
         to_unit: &str,
+        after: i64,
+        limit: i64,
     ) -> Result<Vec<UnitScanRow>, StoreError> {
-        let rows = sqlx::query_as(concat!(
+        // The current scan of each unit and kind (no later upload of the same sent to the
+        // same place), a page at a time by id; `unit_scans_unit_idx` answers the NOT EXISTS.
+        Ok(sqlx::query_as(concat!(
             "SELECT ",
             scan_columns!(),
-            " FROM unit_scans WHERE call_id = $1 AND to_level = $2 AND to_unit = $3 ORDER BY id"
+            " FROM unit_scans s WHERE call_id = $1 AND to_level = $2 AND to_unit = $3 AND id > $4 \
+             AND NOT EXISTS (SELECT 1 FROM unit_scans n WHERE n.call_id = s.call_id \
+               AND n.level = s.level AND n.unit = s.unit AND n.kind = s.kind \
+               AND n.to_level = s.to_level AND n.to_unit = s.to_unit AND n.id > s.id) \
+             ORDER BY id LIMIT $5"
         ))
         .bind(call_id)
         .bind(to_level)
         .bind(to_unit)
+        .bind(after)
+        .bind(limit)
         .fetch_all(&self.pool)
-        .await?;
-        Ok(latest(rows))
+        .await?)
     }
 
     /// The scan with this id.

@@ -158,6 +158,18 @@ pub const UPLOAD_TOO_MANY: &str = "该项附件已达到数量上限，请先删
 pub const UPLOAD_NO_FILE: &str = "请选择要上传的文件";
 /// Review: a stamped scan was stored.
 pub const SCAN_UPLOADED: &str = "盖章扫描件已上传";
+/// A paper document the list goes with, counted for the list being sent: 每件一式3份 for each
+/// recommended application, 一式1份 for the list; whose seal it bears.
+pub fn paper_line(document: &str, copies: u32, each: Option<usize>, stamp: Option<&str>) -> String {
+    let stamp = stamp.map(|s| format!("（{s}）")).unwrap_or_default();
+    match each {
+        Some(n) => format!(
+            "{document}：每件一式{copies}份，本方向推荐 {n} 件，共 {} 份{stamp}",
+            copies as usize * n
+        ),
+        None => format!("{document}：一式{copies}份{stamp}"),
+    }
+}
 /// Review: a stamped scan that is not a PDF by its content.
 pub const SCAN_NOT_PDF: &str =
     "盖章扫描件须为 PDF 文件（按文件内容识别，改扩展名无效），请上传扫描生成的 PDF";

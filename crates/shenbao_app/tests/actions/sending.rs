@@ -126,10 +126,34 @@ async fn a_list_goes_up_only_with_its_stamped_scans(db: TestDb) {
     assert_eq!(names, ["推荐函.pdf", "汇总表（重新盖章）.pdf"]);
     // Sent to the owner's unit: the owner finds them; another city does not.
     let to_owner = store
-        .scans_sent_to(SEND, "province", shenbao_core::routing::OWNER)
+        .scans_sent_to(SEND, "province", shenbao_core::routing::OWNER, 0, 50)
         .await
         .expect("read");
-    assert_eq!(to_owner.len(), 2);
+    let names: Vec<&str> = to_owner.iter().map(|r| r.original_name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["推荐函.pdf", "汇总表（重新盖章）.pdf"],
+        "the current ones"
+    );
+    // A page at a time: the second page begins after the first's last.
+    let first = store
+        .scans_sent_to(SEND, "province", shenbao_core::routing::OWNER, 0, 1)
+        .await
+        .expect("read");
+    let second = store
+        .scans_sent_to(
+            SEND,
+            "province",
+            shenbao_core::routing::OWNER,
+            first[0].id,
+            1,
+        )
+        .await
+        .expect("read");
+    assert_eq!(
+        [first[0].id, second[0].id],
+        [to_owner[0].id, to_owner[1].id]
+    );
     for (who, allowed) in [(&qingdao, true), (&owner, true), (&jinan, false)] {
         let r = sending::readable_scan(store, &calls, who, SEND, letter).await;
         assert_eq!(r.is_ok(), allowed, "{}: {r:?}", who.username);

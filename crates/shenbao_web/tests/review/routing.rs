@@ -72,6 +72,28 @@ async fn quanzhou_goes_county_or_sector_then_city_then_province(db: TestDb) {
         "{html}"
     );
     assert!(!html.contains(shenbao_web::strings::RANKS_OWNER_CHOICE));
+    // The paper that goes with the list (一式四份), counted for the one recommended.
+    assert!(
+        html.contains("纸质材料（寄送至市工信局软件业与信息化推进科）"),
+        "{html}"
+    );
+    for line in [
+        shenbao_web::strings::paper_line(
+            "《福建省省级人工智能产业发展项目申报表》（附件1）",
+            4,
+            Some(1),
+            Some("其中一份申报书推荐意见一栏加盖推荐单位公章"),
+        ),
+        shenbao_web::strings::paper_line(
+            "项目推荐汇总表（附件2）",
+            1,
+            None,
+            Some("加盖推荐单位公章"),
+        ),
+    ] {
+        assert!(html.contains(&line), "{line} in {html}");
+    }
+    assert!(html.contains("本方向推荐 1 件，共 4 份"), "{html}");
     // The county's summary table: the recommended application under its direction.
     let cells = summary_cells(
         &app,

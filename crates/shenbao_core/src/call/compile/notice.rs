@@ -151,6 +151,26 @@ fn check_sending(
             msg::other(msg::LETTER_SCAN_WITHOUT_LETTER),
         );
     }
+    for (j, paper) in sending.paper.iter().enumerate() {
+        if paper.copies == 0 {
+            c.err(
+                format!("{path}.paper[{j}].copies"),
+                msg::other(msg::PAPER_NO_COPIES),
+            );
+        }
+        if paper.document.trim().is_empty() {
+            c.err(
+                format!("{path}.paper[{j}].document"),
+                msg::other(msg::PAPER_NO_DOCUMENT),
+            );
+        }
+    }
+    if sending.paper_to.is_some() && sending.paper.is_empty() {
+        c.err(
+            format!("{path}.paper_to"),
+            msg::other(msg::PAPER_TO_WITHOUT_PAPER),
+        );
+    }
     if let Some(letter) = &sending.letter {
         for blank in super::placeholders(&letter.text) {
             if !LETTER_BLANKS.contains(&blank) {

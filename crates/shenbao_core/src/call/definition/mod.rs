@@ -24,8 +24,8 @@ pub use form::{
     ChoiceOption, Condition, FieldDef, FieldKind, FileSlot, Print, RegionLevel, Section, SectionRow,
 };
 pub use review::{
-    Criterion, GroupBy, LetterDef, LevelScope, OpinionBlock, Quota, ReviewLevel, ScanKind, Sending,
-    SummaryColumn, SummaryTable, UnitDef, UnitQuota,
+    Criterion, GroupBy, LetterDef, LevelScope, OpinionBlock, PaperCopy, PaperPer, Quota,
+    ReviewLevel, ScanKind, Sending, SummaryColumn, SummaryTable, UnitDef, UnitQuota,
 };
 pub use rules::{Consortium, Exclusions, Limits, Rule, RuleSeverity};
 

@@ -78,6 +78,41 @@ pub struct Sending {
     /// Where the notice asks for them, e.g. 三、申报程序（3）.
     #[serde(default)]
     pub source: Option<String>,
+    /// What goes on paper as well (纸质版: 申报书一式三份, 汇总表一份), each document with its
+    /// copies; the forwarding page counts them for the list being sent.
+    #[serde(default)]
+    pub paper: Vec<PaperCopy>,
+    /// Where the paper goes, in the notice's words (省工业和信息化厅（数字产业处）).
+    #[serde(default)]
+    pub paper_to: Option<String>,
+}
+
+/// A document sent on paper with the list.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaperCopy {
+    /// The document, as the notice names it (《申报书》（附件2）).
+    pub document: String,
+    /// Copies of it (一式三份 = 3).
+    pub copies: u32,
+    /// `application` (default): that many of each recommended application's; `list`: that
+    /// many for the whole list (the summary table).
+    #[serde(default)]
+    pub per: PaperPer,
+    /// Whose seal it bears, e.g. 申报单位盖章.
+    #[serde(default)]
+    pub stamp: Option<String>,
+}
+
+/// What a paper document's copies are counted for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PaperPer {
+    /// Each recommended application.
+    #[default]
+    Application,
+    /// The list as a whole.
+    List,
 }
 
 /// A recommendation letter (推荐函).

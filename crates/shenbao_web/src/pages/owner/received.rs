@@ -31,7 +31,7 @@ pub(super) struct ReceivedPage {
     /// The key of the next page, `at.id`.
     next: Option<String>,
     /// The stamped scans the units sent with their lists (推荐函, 汇总表).
-    sent: Vec<crate::pages::review::SentScan>,
+    sent: crate::pages::review::SentScans,
 }
 
 /// The query of the received list: the key after which the page starts.
@@ -39,6 +39,9 @@ pub(super) struct ReceivedPage {
 pub struct ReceivedQuery {
     #[serde(default)]
     after: Option<String>,
+    /// The page of the scans the units sent: after this scan id.
+    #[serde(default)]
+    scans_after: i64,
 }
 
 /// `GET /owner/{call}/received?after=`.
@@ -90,6 +93,7 @@ pub async fn received_page(
             call,
             owner_level(call),
             shenbao_core::routing::OWNER,
+            q.scans_after,
         )
         .await?,
     })

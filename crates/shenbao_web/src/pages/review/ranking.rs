@@ -10,6 +10,9 @@ pub struct RankingParams {
     /// A notice code after a scan upload (`scan_uploaded`, `scan_not_pdf`…).
     #[serde(default)]
     msg: Option<String>,
+    /// The page of the scans sent here: after this scan id.
+    #[serde(default)]
+    scans_after: i64,
 }
 
 /// A ranked application.
@@ -51,7 +54,7 @@ pub(super) struct RankingPage {
     /// What the level sends upward (推荐函, 盖章扫描件), if the call says.
     sending: Option<SendingView>,
     /// The scans units below sent here.
-    sent: Vec<SentScan>,
+    sent: SentScans,
     /// A notice after an upload: (text, class).
     notice: Option<(String, &'static str)>,
 }
@@ -109,7 +112,7 @@ pub async fn ranking(
         .iter()
         .map(|r| (r.id, format!("{} {}", r.unit, r.rank)))
         .collect();
-    let rows = state
+    let rows: Vec<RankLine> = state
         .store
         .ranking(&at, &direction.0)
         .await?
@@ -127,6 +130,7 @@ pub async fn ranking(
                 .unwrap_or_default(),
         })
         .collect();
+    let count = rows.len();
     let pending = state
         .store
         .queue_counts(&at)
@@ -170,8 +174,15 @@ pub async fn ranking(
         received,
         summaries: desk.summaries(),
         quota,
-        sending: sending_view(&state, &desk).await?,
-        sent: sent_scans(&state, desk.entry.call, &desk.level.id, &desk.unit).await?,
+        sending: sending_view(&state, &desk, count).await?,
+        sent: sent_scans(
+            &state,
+            desk.entry.call,
+            &desk.level.id,
+            &desk.unit,
+            params.scans_after,
+        )
+        .await?,
         notice: params.msg.as_deref().and_then(scan_notice),
     })
 }

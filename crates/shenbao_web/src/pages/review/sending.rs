@@ -5,7 +5,7 @@
 use axum::extract::Multipart;
 use axum::http::header;
 use shenbao_app::actions::sending::{self, ScanFile};
-use shenbao_core::call::definition::ScanKind;
+use shenbao_core::call::definition::{PaperPer, ScanKind};
 use shenbao_store::UnitScanRow;
 
 use super::*;
@@ -28,6 +28,10 @@ pub struct SendingView {
     pub(crate) scans: Vec<ScanSlot>,
     /// Scans still missing: forwarding is refused until they are uploaded.
     pub(crate) missing: bool,
+    /// What goes on paper as well, counted for this list (strings::paper_line).
+    pub(crate) paper: Vec<String>,
+    /// Where the paper goes, as the notice says; empty when it does not.
+    pub(crate) paper_to: String,
 }
 
 /// A scan a unit below sent here (or, for the owner, any unit).
@@ -39,10 +43,12 @@ pub struct SentScan {
     pub(crate) at: String,
 }
 
-/// The sending part of `desk`'s ranking page, if its level sends anything.
+/// The sending part of `desk`'s ranking page, if its level sends anything; `count`: how many
+/// applications the list being sent holds.
 pub(super) async fn sending_view(
     state: &ServerState,
     desk: &Desk<'_>,
+    count: usize,
 ) -> Result<Option<SendingView>, AppError> {
     let Some(def) = sending::sending(desk) else {
         return Ok(None);
@@ -68,22 +74,45 @@ pub(super) async fn sending_view(
         letter: def.letter.is_some(),
         scans,
         missing: !sending::missing(desk, &current).is_empty(),
+        paper: def
+            .paper
+            .iter()
+            .map(|p| {
+                let each = (p.per == PaperPer::Application).then_some(count);
+                crate::strings::paper_line(&p.document, p.copies, each, p.stamp.as_deref())
+            })
+            .collect(),
+        paper_to: def.paper_to.clone().unwrap_or_default(),
     }))
 }
 
-/// The scans sent to `to_unit` at `to_level` of `call`, for the page of the unit there (or
-/// the owner's).
+/// Scans listed on one page.
+const SCANS_PAGE: i64 = 50;
+
+/// The scans sent here, a page of them.
+pub struct SentScans {
+    pub(crate) scans: Vec<SentScan>,
+    /// The key of the next page (`scans_after=`), when there is one.
+    pub(crate) next: Option<i64>,
+}
+
+/// The scans sent to `to_unit` at `to_level` of `call` after scan `after`, a page of them,
+/// for the page of the unit there (or the owner's).
 pub(crate) async fn sent_scans(
     state: &ServerState,
     call: &shenbao_core::call::Call,
     to_level: &str,
     to_unit: &str,
-) -> Result<Vec<SentScan>, AppError> {
+    after: i64,
+) -> Result<SentScans, AppError> {
     let rows = state
         .store
-        .scans_sent_to(call.id(), to_level, to_unit)
+        .scans_sent_to(call.id(), to_level, to_unit, after, SCANS_PAGE)
         .await?;
-    Ok(rows
+    let next = (rows.len() as i64 == SCANS_PAGE)
+        .then(|| rows.last().map(|r| r.id))
+        .flatten();
+    let scans = rows
         .into_iter()
         .map(|r| SentScan {
             id: r.id,
@@ -98,7 +127,8 @@ pub(crate) async fn sent_scans(
             name: r.original_name,
             at: fmt_time(r.uploaded_at),
         })
-        .collect())
+        .collect();
+    Ok(SentScans { scans, next })
 }
 
 /// The unit's recommendation letter as Word and PDF, named for its package; nothing when the
