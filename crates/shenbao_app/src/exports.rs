@@ -456,10 +456,9 @@ pub async fn write_unit_package<W: Write, R: FormRenderer + ?Sized>(
                     .get("region")
                     .and_then(Json::as_str)
                     .unwrap_or("000000");
+                let number = snapshot.acceptance_number(&app.call_id, call.def().year, region);
                 form.stamp = Some(page_stamp(
-                    call,
-                    &app.call_id,
-                    region,
+                    number,
                     (snapshot.id, &snapshot.content_hash),
                     base,
                 ));
@@ -495,15 +494,13 @@ pub async fn write_unit_package<W: Write, R: FormRenderer + ?Sized>(
 /// What every page of a submitted version's PDF carries: its 受理编号 and the URL of its
 /// verification page under `base_url`.
 fn page_stamp(
-    call: &Call,
-    call_id: &str,
-    region: &str,
+    number: String,
     (snapshot_id, hash): (i64, &str),
     base_url: &str,
 ) -> shenbao_docs::PageStamp {
     let key = shenbao_core::acceptance::key(snapshot_id, hash);
     shenbao_docs::PageStamp {
-        number: shenbao_core::acceptance::number(call_id, call.def().year, region, snapshot_id),
+        number,
         url: format!(
             "{}{}",
             base_url.trim_end_matches('/'),
@@ -562,6 +559,8 @@ pub struct FormSource {
     pub extras: FormExtras,
     /// The submitted version printed: its snapshot's id and content hash (`None` for a draft).
     pub snapshot: Option<(i64, String)>,
+    /// The division and sequence of that version's 受理编号, when the store kept them.
+    pub acceptance: Option<(String, i64)>,
 }
 
 impl FormSource {
@@ -572,6 +571,7 @@ impl FormSource {
         app: &ApplicationRow,
         version: Version,
     ) -> anyhow::Result<Option<FormSource>> {
+        let mut acceptance = None;
         let (answers, files, snapshot) = match version {
             Version::Draft => (
                 app.answers.clone(),
@@ -583,6 +583,7 @@ impl FormSource {
                     return Ok(None);
                 };
                 let listed = crate::snapshot::files(&snapshot.files);
+                acceptance = snapshot.acceptance().map(|(r, seq)| (r.to_string(), seq));
                 (
                     snapshot.answers,
                     listed
@@ -599,6 +600,7 @@ impl FormSource {
             files,
             extras: form_extras(store, app.id).await?,
             snapshot,
+            acceptance,
         }))
     }
 
@@ -613,13 +615,10 @@ impl FormSource {
             .get("region")
             .and_then(Json::as_str)
             .unwrap_or("000000");
-        self.extras.stamp = Some(page_stamp(
-            call,
-            &app.call_id,
-            region,
-            (*id, hash),
-            base_url,
-        ));
+        let stored = self.acceptance.as_ref().map(|(r, seq)| (r.as_str(), *seq));
+        let number =
+            shenbao_core::acceptance::number_of(&app.call_id, call.def().year, stored, region, *id);
+        self.extras.stamp = Some(page_stamp(number, (*id, hash), base_url));
     }
 
     /// The form as the engine reads it.

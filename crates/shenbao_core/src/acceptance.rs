@@ -2,9 +2,10 @@
 //! clerk holding paper can confirm with a phone that it is the version in the system
 //! (纸质版材料内容应与系统填报内容一致).
 //!
-//! The number is made of the call (its id, with the year), the applicant's division (the
-//! unit it belongs to) and the submission's sequence (the snapshot's id, which only grows):
-//! `QZ-2024-AI-INDUSTRY-350503-000017`. The key is the snapshot id and the first 16 hex digits
+//! The number is made of the call (its id, with the year), the applicant's division when it
+//! submitted, and the submission's sequence among the versions submitted in that call from
+//! that division (the store counts them): `QZ-2024-AI-INDUSTRY-350503-000017` is the 17th
+//! from 丰泽区. Versions stored before the sequence was kept use the snapshot's id. The key is the snapshot id and the first 16 hex digits
 //! of the version's SHA-256, `17-3f2a…`: it names one version, and cannot be guessed from the
 //! number alone.
 //!
@@ -24,6 +25,21 @@ pub fn number(call_id: &str, year: i32, region: &str, snapshot_id: i64) -> Strin
         format!("{call}-{year}")
     };
     format!("{call}-{region}-{snapshot_id:06}")
+}
+
+/// The 受理编号 of a stored version: its own division and sequence when the store kept them
+/// (`stored`), else the applicant's division now and the snapshot's id.
+pub fn number_of(
+    call_id: &str,
+    year: i32,
+    stored: Option<(&str, i64)>,
+    region_now: &str,
+    snapshot_id: i64,
+) -> String {
+    match stored {
+        Some((region, seq)) => number(call_id, year, region, seq),
+        None => number(call_id, year, region_now, snapshot_id),
+    }
 }
 
 /// The verification key of a snapshot: its id and the start of its content hash.

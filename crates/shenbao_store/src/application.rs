@@ -54,7 +54,8 @@ macro_rules! event_columns {
 
 macro_rules! snapshot_columns {
     () => {
-        "id, application_id, version, answers, files, content_hash, created_at"
+        "id, application_id, version, answers, files, content_hash, created_at, \
+         acceptance_region, acceptance_seq"
     };
 }
 
@@ -441,10 +442,30 @@ impl Tx {
             }
             return Err(refusal_on(self, id).await);
         };
+        // The 受理编号's sequence: the next of the call and the applicant's division, taken in
+        // this transaction (the counter's row is locked until it commits, so no two versions
+        // share a number).
+        let region: String = sqlx::query_scalar(
+            "SELECT o.region FROM organisations o \
+             JOIN applications a ON a.organisation_id = o.id WHERE a.id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut **self)
+        .await?;
+        let seq: i64 = sqlx::query_scalar(
+            "INSERT INTO acceptance_counters (call_id, region, last) VALUES ($1, $2, 1) \
+             ON CONFLICT (call_id, region) DO UPDATE SET last = acceptance_counters.last + 1 \
+             RETURNING last",
+        )
+        .bind(&call_id)
+        .bind(&region)
+        .fetch_one(&mut **self)
+        .await?;
         sqlx::query(
             "INSERT INTO application_snapshots \
-                 (application_id, version, answers, files, content_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+                 (application_id, version, answers, files, content_hash, created_at, \
+                  acceptance_region, acceptance_seq) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(id)
         .bind(snapshot.version)
@@ -452,6 +473,8 @@ impl Tx {
         .bind(&snapshot.files)
         .bind(&snapshot.content_hash)
         .bind(event.at)
+        .bind(&region)
+        .bind(seq)
         .execute(&mut **self)
         .await?;
         insert_event(

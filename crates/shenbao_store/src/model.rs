@@ -433,6 +433,26 @@ pub struct SnapshotRow {
     pub content_hash: String,
     /// Unix milliseconds of the submission.
     pub created_at: i64,
+    /// The applicant's division when it was submitted (its 受理编号's unit); `None` for
+    /// versions stored before numbers had their own sequence.
+    pub acceptance_region: Option<String>,
+    /// Its place among the versions submitted in the call from that division (the 受理编号's
+    /// sequence); `None` as above.
+    pub acceptance_seq: Option<i64>,
+}
+
+impl SnapshotRow {
+    /// The 受理编号 of this version in call `call_id` of `year`: its own division and sequence,
+    /// or, for a version stored before those were kept, `region` (the applicant's division
+    /// now) and the snapshot id.
+    pub fn acceptance_number(&self, call_id: &str, year: i32, region: &str) -> String {
+        shenbao_core::acceptance::number_of(call_id, year, self.acceptance(), region, self.id)
+    }
+
+    /// The division and sequence of its 受理编号, when they were kept.
+    pub fn acceptance(&self) -> Option<(&str, i64)> {
+        Some((self.acceptance_region.as_deref()?, self.acceptance_seq?))
+    }
 }
 
 /// An uploaded file to record (see [`crate::Store::add_attachment`]).

@@ -850,6 +850,12 @@ async fn every_printed_page_proves_which_version_it_belongs_to(db: TestDb) {
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
         .collect();
     assert!(!status_page.contains("SHA-256"), "the number, not a hash");
+    // The first version submitted in the call from its division: sequence 1.
+    let region = fx.profile["region"].as_str().unwrap();
+    assert!(
+        first_number.ends_with(&format!("-{region}-000001")),
+        "{first_number}"
+    );
 
     let fetch = |path: String| {
         let b = b.clone();
@@ -882,6 +888,13 @@ async fn every_printed_page_proves_which_version_it_belongs_to(db: TestDb) {
             "page {page}"
         );
     }
+    // The Word form carries the same number at the foot of its pages.
+    let docx = fetch(format!("/applications/{id}/form/docx")).await;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut footer = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/footer1.xml").unwrap(), &mut footer)
+        .unwrap();
+    assert!(footer.contains(&first_number), "{footer}");
     // The QR code of a later page: this version, current.
     let url = qr_of_page(&pdf, 2);
     assert!(url.starts_with(&app.url("/verify/")), "{url}");
@@ -915,6 +928,9 @@ async fn every_printed_page_proves_which_version_it_belongs_to(db: TestDb) {
     assert_ne!(new_url, url, "a new version, a new code");
     let html = anyone.get(&url).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("已被新版本替代"), "{html}");
+    // The new version has the next number of the division.
+    let second_number = first_number.replace("-000001", "-000002");
+    assert!(html.contains(&second_number), "{second_number} in {html}");
     let html = anyone
         .get(&new_url)
         .send()

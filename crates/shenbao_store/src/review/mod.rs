@@ -557,7 +557,8 @@ impl Store {
         application_id: i64,
     ) -> Result<Vec<crate::SnapshotRow>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT id, application_id, version, answers, files, content_hash, created_at \
+            "SELECT id, application_id, version, answers, files, content_hash, created_at, \
+                    acceptance_region, acceptance_seq \
              FROM application_snapshots WHERE application_id = $1 ORDER BY id DESC LIMIT 2",
         )
         .bind(application_id)

@@ -550,7 +550,57 @@ async fn an_organisation_sees_only_its_own_applications_filtered_by_call(db: Tes
     assert_eq!(db.store.count_applications().await.unwrap(), 5);
 }
 
+/// Each submitted version gets the next 受理编号 sequence of its call and the applicant's
+/// division: two applicants of 历下区 are 1 and 2, one of 市南区 is 1, and the same applicant
+/// starts at 1 in another call.
+async fn acceptance_numbers_count_per_call_and_division(db: TestDb) {
+    let submit_new = |uscc: &'static str, region: &'static str, username: &'static str, call| {
+        let store = db.store.clone();
+        async move {
+            let mut o = org(uscc);
+            o.region = region.to_owned();
+            let (organisation, user) = store
+                .register_applicant(&o, &user(username, Role::Applicant))
+                .await
+                .unwrap();
+            let created = store
+                .create_application(
+                    &new_application(organisation.id, user.id, call),
+                    &event(2_000, Some(user.id), None),
+                )
+                .await
+                .unwrap();
+            store
+                .submit_application(
+                    created.id,
+                    created.version,
+                    &to_city(),
+                    &snapshot(created.version, "{}"),
+                    &event(3_000, Some(user.id), None),
+                )
+                .await
+                .unwrap();
+            let snap = store.latest_snapshot(created.id).await.unwrap().unwrap();
+            (
+                snap.acceptance_region.clone().unwrap_or_default(),
+                snap.acceptance_seq,
+                snap.acceptance_number(call, 2024, "000000"),
+            )
+        }
+    };
+    let a = submit_new(USCC, "370102", "a", CALL).await;
+    let b = submit_new(OTHER_USCC, "370102", "b", CALL).await;
+    let c = submit_new("91370202MA3C8XQX1C", "370202", "c", CALL).await;
+    let d = submit_new("91430100MA4L0X0X1D", "370102", "d", OTHER_CALL).await;
+    assert_eq!((a.0.as_str(), a.1), ("370102", Some(1)));
+    assert_eq!((b.0.as_str(), b.1), ("370102", Some(2)));
+    assert_eq!((c.0.as_str(), c.1), ("370202", Some(1)));
+    assert_eq!((d.0.as_str(), d.1), ("370102", Some(1)));
+    assert_eq!(b.2, "SD-2024-LLM-CASES-370102-000002");
+}
+
 shenbao_store::on_both_databases!(
+    acceptance_numbers_count_per_call_and_division,
     creating_an_application_stores_a_draft_and_its_first_event,
     saving_a_draft_increments_the_version_and_refuses_a_stale_one,
     submitting_stores_the_snapshot_and_the_event_and_refuses_a_stale_version,

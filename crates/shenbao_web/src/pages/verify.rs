@@ -78,11 +78,11 @@ pub async fn verify_page(
         .map(|o| o.region)
         .unwrap_or_default();
     let year = entry.call.def().year;
-    let number = |sid: i64| acceptance::number(&app.call_id, year, &region, sid);
+    let number = |s: &shenbao_store::SnapshotRow| s.acceptance_number(&app.call_id, year, &region);
     let latest = state.store.latest_snapshot(app.id).await?;
     let verdict = match latest {
         Some(l) if l.id != snapshot.id => Verdict::Superseded {
-            number: number(l.id),
+            number: number(&l),
             at: fmt_time(l.created_at),
         },
         _ => Verdict::Current,
@@ -91,7 +91,7 @@ pub async fn verify_page(
         nav: Nav::of(&viewer),
         verdict,
         call_title: entry.call.def().title.clone(),
-        number: number(snapshot.id),
+        number: number(&snapshot),
         ordinal: state.store.submission_ordinal(app.id, snapshot.id).await?,
         at: fmt_time(snapshot.created_at),
     })?;

@@ -234,12 +234,7 @@ pub async fn show_application(
                 .await?
                 .map(|org| org.region)
                 .unwrap_or_default();
-            Some(shenbao_core::acceptance::number(
-                &o.app.call_id,
-                o.entry.call.def().year,
-                &region,
-                snap.id,
-            ))
+            Some(snap.acceptance_number(&o.app.call_id, o.entry.call.def().year, &region))
         }
         _ => None,
     };

@@ -357,12 +357,7 @@ pub(super) async fn show_page(
             .map(|l| level_name(entry, l))
             .unwrap_or_default(),
         submitted: app.submitted_at.map(fmt_time).unwrap_or_default(),
-        number: shenbao_core::acceptance::number(
-            &app.call_id,
-            call.def().year,
-            &org.region,
-            snapshot.id,
-        ),
+        number: snapshot.acceptance_number(&app.call_id, call.def().year, &org.region),
         justification: app.justification.clone().unwrap_or_default(),
         errors: report
             .of(Severity::Error)
