@@ -449,6 +449,12 @@ pub mod document {
     pub const CONTENTS: &str = "目录";
     /// Before the name of the unit that filled a recommendation-opinion box.
     pub const OPINION_UNIT: &str = "推荐单位：";
+    /// Before the figures listed under a narrative.
+    pub const FIGURES: &str = "附图：";
+    /// A figure under a narrative: its number and file name.
+    pub fn figure(n: usize, name: &str) -> String {
+        format!("图{n}　{name}")
+    }
     /// Before the 受理编号 at the foot of a submitted form's pages.
     pub const ACCEPTANCE_NUMBER: &str = "受理编号：";
     /// The words around the page number and the page count at the foot of a submitted form's
@@ -568,6 +574,12 @@ pub mod definition {
     /// `sending` on the last level.
     pub const SENDING_FROM_LAST: &str =
         "最后一个评审层级不再向上报送，不能写 sending（推荐函、盖章扫描件）";
+    /// `figures_of` naming no narrative.
+    pub fn figures_of_narrative(id: &str) -> String {
+        format!("figures_of 须写明附图所说明的长文本字段（textarea），`{id}` 不是")
+    }
+    /// A slot of figures that takes more than images.
+    pub const FIGURE_TYPES: &str = "附图（figures_of）只能是图片：types 只能写 jpg、png";
     /// A paper document of no copies.
     pub const PAPER_NO_COPIES: &str = "copies 是纸质材料的份数（一式三份写 3），至少为 1";
     /// A paper document without a name.

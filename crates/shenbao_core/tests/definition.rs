@@ -917,6 +917,37 @@ fn a_section_printed_as_text_places_each_field_once() {
 }
 
 #[test]
+fn figures_illustrate_a_narrative_and_are_images() {
+    let with = |slot: &str| {
+        GOOD.replacen(
+            "[commitment]",
+            &format!(
+                "[[section.field]]\nid = \"intro\"\nlabel = \"简介\"\nkind = \"textarea\"\n\n\
+                 [[file]]\nid = \"figs\"\nlabel = \"简介附图\"\nrequired = false\n{slot}\n\n\
+                 [commitment]"
+            ),
+            1,
+        )
+    };
+    let c = load_str(
+        "x.toml",
+        &with("types = [\"jpg\", \"png\"]\nfigures_of = \"intro\""),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.def().files[0].figures_of.as_deref(), Some("intro"));
+    refused_once(
+        &with("types = [\"jpg\"]\nfigures_of = \"name\""),
+        "file[0].figures_of",
+        "textarea",
+    );
+    refused_once(
+        &with("types = [\"pdf\"]\nfigures_of = \"intro\""),
+        "file[0].types",
+        "jpg",
+    );
+}
+
+#[test]
 fn table_print_attributes_apply_to_their_kinds() {
     let with =
         |attrs: &str| GOOD.replacen("kind = \"text\"", &format!("kind = \"text\"\n{attrs}"), 1);

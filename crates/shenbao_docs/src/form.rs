@@ -135,6 +135,7 @@ fn application_layout(call: &Call, app: &Application<'_>, extras: &FormExtras) -
         answers: &report.answers,
         hidden: &report.hidden,
         blank: false,
+        files: app.files,
     };
     let mut doc = form.layout(app.profile, app.files, extras);
     doc.stamp = extras.stamp.as_ref().map(|s| Stamp {
@@ -207,6 +208,7 @@ fn blank_layout(call: &Call, target: Target<'_>) -> Document {
         answers: &answers,
         hidden: &[],
         blank: true,
+        files: None,
     };
     form.layout(None, None, &FormExtras::default())
 }
@@ -239,6 +241,8 @@ struct Form<'a> {
     answers: &'a Map<String, Json>,
     hidden: &'a [String],
     blank: bool,
+    /// The attached files, when the form lists them: a narrative names its figures.
+    files: Option<&'a [shenbao_core::form::FileMeta]>,
 }
 
 impl<'a> Form<'a> {
@@ -600,7 +604,35 @@ impl<'a> Form<'a> {
             .filter(|l| !l.is_empty())
             .map(|l| Para::new(Style::CellIndented, l))
             .collect();
-        Cell::of(paras)
+        let mut cell = Cell::of(paras);
+        // Its figures (可附图进行必要说明), numbered in the order uploaded: 附图：图1 流程.png.
+        let slots: Vec<&str> = self
+            .call
+            .def()
+            .files
+            .iter()
+            .filter(|s| s.figures_of.as_deref() == Some(f.id.as_str()))
+            .map(|s| s.id.as_str())
+            .collect();
+        let figures: Vec<String> = self
+            .files
+            .unwrap_or_default()
+            .iter()
+            .filter(|m| slots.contains(&m.slot.as_str()))
+            .enumerate()
+            .map(|(i, m)| shenbao_core::messages::document::figure(i + 1, &m.name))
+            .collect();
+        if !figures.is_empty() {
+            cell.paras.push(Para::new(
+                Style::Cell,
+                &format!(
+                    "{}{}",
+                    shenbao_core::messages::document::FIGURES,
+                    figures.join("；")
+                ),
+            ));
+        }
+        cell
     }
 
     /// The list of attached files (when given) and the members of a joint application.
@@ -1877,6 +1909,42 @@ mod tests {
             "申报联系人, its value and 联系方式 go on in the e-mail's row"
         );
         assert!(!row.contains("王芳"), "the name is printed once");
+    }
+
+    // A narrative names the figures uploaded for it, numbered in the order uploaded; other
+    // files are not figures.
+    #[test]
+    fn a_narrative_names_its_figures() {
+        let call = shenbao_core::call::builtin::get("hn-2025-ai")
+            .expect("seed")
+            .expect("compiles");
+        let answers = json!({ "model_intro": "泉灵大模型面向制造业质检。" });
+        let file = |slot: &str, name: &str| shenbao_core::form::FileMeta {
+            slot: slot.to_string(),
+            name: name.to_string(),
+            size: 1024,
+            kind: "png".to_string(),
+        };
+        let files = [
+            file("model_intro_figures", "架构.png"),
+            file("llm_license", "营业执照.pdf"),
+            file("model_intro_figures", "流程.png"),
+        ];
+        let app = Application {
+            target: Target {
+                direction: "llm",
+                subdirection: Some("vertical"),
+            },
+            answers: &answers,
+            profile: None,
+            files: Some(&files),
+        };
+        let lines =
+            crate::outline::outline(&application_layout(call, &app, &FormExtras::default()));
+        has_row(
+            &lines,
+            "泉灵大模型面向制造业质检。 / 附图：图1　架构.png；图2　流程.png",
+        );
     }
 
     // 湖南 大模型: the scenarios numbered in one cell; the compute table with each column's

@@ -588,6 +588,13 @@ async fn applicants_download_their_letters_filled_in(db: TestDb) {
     // 湖南: the consortium agreement from the consortium's rows, to its own applicant only.
     let fx = fixture("hn-2025-ai", "center.valid.json");
     let (b, id) = apply(&app, &fx, "qiye_hn").await;
+    // 可附图进行必要说明: the narrative points to the slot for its figures, which is there.
+    let (_, edit) = app.get(&b, &format!("/applications/{id}/edit")).await;
+    assert!(
+        edit.contains(r##"href="#slot-center_capability_figures""##)
+            && edit.contains(r#"id="slot-center_capability_figures""#),
+        "{edit}"
+    );
     let path = format!("/applications/{id}/letter/consortium");
     let (_, html) = app.get(&b, &format!("/applications/{id}")).await;
     assert!(

@@ -112,6 +112,22 @@ pub fn render(call: &Call, target: &Target<'_>, answers: &Json, view: &FormView<
         }
         for f in &section.fields {
             render_field(&mut out, f, answers, view);
+            // A narrative with figures (可附图进行必要说明): where to upload them.
+            for slot in call
+                .def()
+                .files
+                .iter()
+                .filter(|s| s.figures_of.as_deref() == Some(f.id.as_str()))
+                .filter(|s| shenbao_core::call::applies(&s.directions, target.direction))
+            {
+                let _ = write!(
+                    out,
+                    r##"<p class="figures-link"><a href="#slot-{}">{}{}</a></p>"##,
+                    attr(&slot.id),
+                    s::FORM_FIGURES,
+                    text(&slot.label)
+                );
+            }
         }
         out.push_str("</section>");
     }

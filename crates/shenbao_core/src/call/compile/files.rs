@@ -31,6 +31,9 @@ pub(super) fn compile_files<'d>(
     (slot_ids, slot_limits)
 }
 
+/// The types a slot of figures may take: images a form prints.
+const FIGURE_TYPES: [&str; 2] = ["jpg", "png"];
+
 /// Checks one file slot at `path` (all but its id) and returns its limits.
 fn compile_slot(
     c: &mut Checker<'_>,
@@ -55,6 +58,21 @@ fn compile_slot(
     c.directions(&format!("{path}.directions"), &f.directions, directions);
     if let Some(cond) = &f.show_if {
         check_condition(c, &format!("{path}.show_if"), cond, def, field_index, None);
+    }
+    if let Some(id) = &f.figures_of {
+        let narrative = field_index
+            .get(id)
+            .map(|&(s, i)| &def.sections[s].fields[i])
+            .is_some_and(|n| n.kind == Some(crate::call::definition::FieldKind::Textarea));
+        if !narrative {
+            c.err(
+                format!("{path}.figures_of"),
+                msg::other(&msg::figures_of_narrative(id)),
+            );
+        }
+        if f.types.iter().any(|t| !FIGURE_TYPES.contains(&t.as_str())) {
+            c.err(format!("{path}.types"), msg::other(msg::FIGURE_TYPES));
+        }
     }
     if let Some(naming) = &f.naming {
         for p in placeholders(naming) {

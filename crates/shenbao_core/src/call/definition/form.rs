@@ -432,4 +432,9 @@ pub struct FileSlot {
     /// Show (and require) the slot only when a choice matches.
     #[serde(default)]
     pub show_if: Option<Condition>,
+    /// The narrative (a `textarea`) these images illustrate, where the form says 可附图进行
+    /// 必要说明: the web form points to the slot from it, and the printed form names them
+    /// under its text (附图：图1 …, in the order uploaded).
+    #[serde(default)]
+    pub figures_of: Option<String>,
 }
