@@ -1635,9 +1635,6 @@ mod tests {
     // follow-ups inside their options with the answers, and the text typed after 其他.
     #[test]
     fn a_filled_form_prints_shared_rows_with_their_answers() {
-        let call = shenbao_core::call::builtin::get("sd-2024-llm-cases")
-            .expect("seed")
-            .expect("compiles");
         let answers = json!({
             "unit_nature": "其他", "unit_nature_other": "行业协会",
             "srdi": "是", "srdi_level": "国家级",
@@ -1649,17 +1646,13 @@ mod tests {
             "patents_total": 46, "ai_invention_patents": 18,
             "awards_national": 1, "awards_provincial": 3,
         });
-        let app = Application {
-            target: Target {
-                direction: "case",
-                subdirection: None,
-            },
-            answers: &answers,
-            profile: None,
-            files: None,
-        };
-        let lines =
-            crate::outline::outline(&application_layout(call, &app, &FormExtras::default()));
+        let lines = crate::outline::outline(&filled_layout(
+            "sd-2024-llm-cases",
+            "case",
+            None,
+            &answers,
+            None,
+        ));
         let has = |want: &str| {
             assert!(
                 lines.iter().any(|l| l == want),
@@ -1690,21 +1683,14 @@ mod tests {
 
     #[test]
     fn the_sub_direction_is_ticked_where_the_form_asks_for_it() {
-        let call = shenbao_core::call::builtin::get("hn-2025-ai")
-            .expect("seed")
-            .expect("compiles");
         let answers = json!({});
-        let app = Application {
-            target: Target {
-                direction: "llm",
-                subdirection: Some("vertical"),
-            },
-            answers: &answers,
-            profile: None,
-            files: None,
-        };
-        let lines =
-            crate::outline::outline(&application_layout(call, &app, &FormExtras::default()));
+        let lines = crate::outline::outline(&filled_layout(
+            "hn-2025-ai",
+            "llm",
+            Some("vertical"),
+            &answers,
+            None,
+        ));
         assert!(
             lines
                 .iter()
@@ -1714,13 +1700,15 @@ mod tests {
         );
     }
 
-    /// The outline of `call`'s form of `direction` filled with `answers`.
-    fn filled_outline(
+    /// The layout of `call`'s form of `direction` (and `sub`) filled with `answers`, listing
+    /// `files` when given.
+    fn filled_layout(
         call: &str,
         direction: &str,
         sub: Option<&str>,
-        answers: Json,
-    ) -> Vec<String> {
+        answers: &Json,
+        files: Option<&[shenbao_core::form::FileMeta]>,
+    ) -> Document {
         let call = shenbao_core::call::builtin::get(call)
             .expect("seed")
             .expect("compiles");
@@ -1729,11 +1717,21 @@ mod tests {
                 direction,
                 subdirection: sub,
             },
-            answers: &answers,
+            answers,
             profile: None,
-            files: None,
+            files,
         };
-        crate::outline::outline(&application_layout(call, &app, &FormExtras::default()))
+        application_layout(call, &app, &FormExtras::default())
+    }
+
+    /// The outline of `call`'s form of `direction` filled with `answers`.
+    fn filled_outline(
+        call: &str,
+        direction: &str,
+        sub: Option<&str>,
+        answers: Json,
+    ) -> Vec<String> {
+        crate::outline::outline(&filled_layout(call, direction, sub, &answers, None))
     }
 
     fn has_row(lines: &[String], want: &str) {
@@ -1811,23 +1809,11 @@ mod tests {
             lines.join("\n")
         );
         // The prose is not rows: its blanks are filled in the document's paragraphs.
-        let call = shenbao_core::call::builtin::get("hn-2025-ai")
-            .expect("seed")
-            .expect("compiles");
         let answers = json!({
             "is_consortium": "是", "lead_name": "湖南智造促进有限公司",
             "consortium_name": "长沙智造", "agreement_copies": 4,
         });
-        let app = Application {
-            target: Target {
-                direction: "center",
-                subdirection: None,
-            },
-            answers: &answers,
-            profile: None,
-            files: None,
-        };
-        let doc = application_layout(call, &app, &FormExtras::default());
+        let doc = filled_layout("hn-2025-ai", "center", None, &answers, None);
         let text: Vec<String> = doc
             .blocks
             .iter()
@@ -1870,19 +1856,13 @@ mod tests {
             &lines,
             "申报联系人 | 王芳 | 联系方式 | 电子邮箱 | wangfang@example.com",
         );
-        let call = shenbao_core::call::builtin::get("qz-2024-ai-industry")
-            .expect("seed")
-            .expect("compiles");
-        let app = Application {
-            target: Target {
-                direction: "compute_service",
-                subdirection: None,
-            },
-            answers: &answers,
-            profile: None,
-            files: None,
-        };
-        let doc = application_layout(call, &app, &FormExtras::default());
+        let doc = filled_layout(
+            "qz-2024-ai-industry",
+            "compute_service",
+            None,
+            &answers,
+            None,
+        );
         let table = doc
             .blocks
             .iter()
@@ -1915,9 +1895,6 @@ mod tests {
     // files are not figures.
     #[test]
     fn a_narrative_names_its_figures() {
-        let call = shenbao_core::call::builtin::get("hn-2025-ai")
-            .expect("seed")
-            .expect("compiles");
         let answers = json!({ "model_intro": "泉灵大模型面向制造业质检。" });
         let file = |slot: &str, name: &str| shenbao_core::form::FileMeta {
             slot: slot.to_string(),
@@ -1930,17 +1907,13 @@ mod tests {
             file("llm_license", "营业执照.pdf"),
             file("model_intro_figures", "流程.png"),
         ];
-        let app = Application {
-            target: Target {
-                direction: "llm",
-                subdirection: Some("vertical"),
-            },
-            answers: &answers,
-            profile: None,
-            files: Some(&files),
-        };
-        let lines =
-            crate::outline::outline(&application_layout(call, &app, &FormExtras::default()));
+        let lines = crate::outline::outline(&filled_layout(
+            "hn-2025-ai",
+            "llm",
+            Some("vertical"),
+            &answers,
+            Some(&files),
+        ));
         has_row(
             &lines,
             "泉灵大模型面向制造业质检。 / 附图：图1　架构.png；图2　流程.png",
