@@ -872,7 +872,18 @@ impl<'a> Form<'a> {
                 table.flush(doc);
                 // A table whose corner names it (联系方式 | 姓名 | 职务) has no caption.
                 if f.label_cell {
-                    doc.table(with_label_cell(grid(f, kind, value), &label_text(f)));
+                    let mut t = with_label_cell(grid(f, kind, value), &label_text(f));
+                    // Its label in the section table's group column and the rows' labels in
+                    // its label column (服务能力 | 服务数字化转型改造实施企业数量 | ____家).
+                    let n = t.widths.len();
+                    if n >= 3 && !f.rows.iter().any(|r| r.group.is_some()) {
+                        let rest = (TEXT_WIDTH - LABEL_CELL_WIDTH) / (n - 2);
+                        t.widths = [GROUP_CELL_WIDTH, LABEL_CELL_WIDTH - GROUP_CELL_WIDTH]
+                            .into_iter()
+                            .chain(std::iter::repeat_n(rest, n - 2))
+                            .collect();
+                    }
+                    doc.table(t);
                     return;
                 }
                 if f.corner.as_deref() != Some(f.label.as_str()) {
@@ -1074,6 +1085,8 @@ const SIGNATURE_GAP: &str = "　　　　　　　　　　";
 /// The label cell of a row that is the commitment or an opinion box: the section tables'
 /// group and label columns.
 const LABEL_CELL_WIDTH: usize = 3800;
+/// The group column of the section tables (the label of a year table printed in a cell).
+const GROUP_CELL_WIDTH: usize = 1300;
 /// A period to fill in by hand on a blank form.
 const BLANK_PERIOD: &str = "____年____月____日至____年____月____日";
 /// The blank after a choice's 其他 when the call gives no `other_blank`.

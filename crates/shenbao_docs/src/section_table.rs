@@ -25,6 +25,9 @@ struct Placed {
     /// a label 1, a label and value in one cell 2; 0 for the group and label cells, which
     /// keep their place.
     units: usize,
+    /// A label shared into the region: as wide as its text when the row has room, so that
+    /// 职务职称 does not break over two lines.
+    label: bool,
 }
 
 impl Placed {
@@ -34,6 +37,7 @@ impl Placed {
             from,
             to,
             units: 0,
+            label: false,
         }
     }
 }
@@ -77,6 +81,7 @@ impl SectionTable {
             from: LABEL_END,
             to: TEXT_WIDTH,
             units: 1,
+            label: false,
         });
         self.rows.push(row);
     }
@@ -94,6 +99,7 @@ impl SectionTable {
             from,
             to: TEXT_WIDTH,
             units: 2,
+            label: false,
         });
         self.rows.push(row);
     }
@@ -136,7 +142,7 @@ impl SectionTable {
     /// ____). Without a row to share, a row of its own.
     pub fn beside(&mut self, label: &str, value: Cell) {
         match self.room() {
-            Some(start) => self.share(start, vec![(Cell::plain(label), 1), (value, 1)]),
+            Some(start) => self.share(start, vec![(Cell::plain(label), 0), (value, 1)]),
             None => self.field(None, label, value),
         }
     }
@@ -172,7 +178,7 @@ impl SectionTable {
             self.field(Some(group), label, value);
             return;
         };
-        let cells = vec![(Cell::plain(group), 1), (Cell::plain(label), 1), (value, 1)];
+        let cells = vec![(Cell::plain(group), 0), (Cell::plain(label), 0), (value, 1)];
         self.share(start, cells);
         let row = self.rows.len() - 1;
         let last = &self.rows[row];
@@ -200,8 +206,10 @@ impl SectionTable {
             .then_some(start)
     }
 
-    /// Adds `cells` (each with its units) to the value region of the last row, which begins at
-    /// its cell `start` ([`Self::room`]), and shares the region out again evenly.
+    /// Adds `cells` to the value region of the last row, which begins at its cell `start`
+    /// ([`Self::room`]), and shares the region out again: a cell of 0 units is a label, as
+    /// wide as its text; the others share the rest by their units. When the labels would take
+    /// more than half the region, every cell gets an even share instead (labels count 1).
     fn share(&mut self, start: usize, cells: Vec<(Cell, usize)>) {
         let Some(row) = self.rows.last_mut() else {
             return;
@@ -211,15 +219,36 @@ impl SectionTable {
             cell: cell.colspan(1),
             from,
             to: from,
-            units,
+            units: units.max(1),
+            label: units == 0,
         }));
-        let total: usize = row[start..].iter().map(|p| p.units).sum();
+        let region = &mut row[start..];
         let width = TEXT_WIDTH - from;
-        let mut used = 0;
-        for p in row[start..].iter_mut() {
-            p.from = from + width * used / total;
-            used += p.units;
-            p.to = from + width * used / total;
+        let labels: usize = region
+            .iter()
+            .filter(|p| p.label)
+            .map(|p| text_width(&p.cell))
+            .sum();
+        let fitted = labels * 2 <= width;
+        let units: usize = region
+            .iter()
+            .filter(|p| !(fitted && p.label))
+            .map(|p| p.units)
+            .sum();
+        let spread = if fitted { width - labels } else { width };
+        let (mut at, mut used) = (from, 0);
+        let last = region.len() - 1;
+        for (i, p) in region.iter_mut().enumerate() {
+            p.from = at;
+            at = if i == last {
+                TEXT_WIDTH
+            } else if fitted && p.label {
+                at + text_width(&p.cell)
+            } else {
+                used += p.units;
+                at + spread * used / units - spread * (used - p.units) / units
+            };
+            p.to = at;
         }
     }
 
@@ -286,5 +315,84 @@ impl SectionTable {
             header_rows: 0,
             rows,
         });
+    }
+}
+
+/// The width a one-line label needs: 五号 characters (10.5 pt, 210 twips each; Latin ones
+/// half) and the cell's inset on both sides.
+fn text_width(cell: &Cell) -> usize {
+    const CJK: usize = 210;
+    const INSET: usize = 260;
+    let text: String = cell
+        .paras
+        .iter()
+        .flat_map(|p| &p.spans)
+        .map(|s| s.text.as_str())
+        .collect();
+    let half: usize = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    half * CJK / 2 + INSET
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::Block;
+
+    fn width(p: &Placed) -> usize {
+        p.to - p.from
+    }
+
+    #[test]
+    fn labels_shared_into_a_row_take_their_text_and_values_the_rest() {
+        let mut t = SectionTable::default();
+        t.field(None, "项目负责人", Cell::plain(""));
+        t.beside("职务职称", Cell::plain(""));
+        t.beside("联系电话", Cell::plain(""));
+        let row = &t.rows[0];
+        assert_eq!(row.len(), 6, "label and value three times");
+        for label in [&row[2], &row[4]] {
+            assert_eq!(width(label), text_width(&label.cell), "a label on one line");
+        }
+        let (a, b, c) = (width(&row[1]), width(&row[3]), width(&row[5]));
+        assert!(a.abs_diff(b) <= 1 && b.abs_diff(c) <= 1, "{a} {b} {c}");
+        assert_eq!(row[5].to, TEXT_WIDTH);
+        assert!(
+            row.windows(2).all(|w| w[0].to == w[1].from),
+            "cells follow one another"
+        );
+    }
+
+    #[test]
+    fn a_group_beside_a_value_spans_its_rows_and_lines_up() {
+        let mut t = SectionTable::default();
+        t.field(None, "申报联系人", Cell::plain("王芳"));
+        t.beside_grouped("联系方式", "电话", Cell::plain("0595-22881234"));
+        t.beside_grouped("联系方式", "电子邮箱", Cell::plain("w@example.com"));
+        let mut doc = Document {
+            title: String::new(),
+            blocks: Vec::new(),
+            stamp: None,
+        };
+        t.flush(&mut doc);
+        let Some(Block::Table(table)) = doc.blocks.first() else {
+            panic!("a table");
+        };
+        let spans: Vec<usize> = table.rows[0].iter().map(|c| c.rowspan).collect();
+        assert_eq!(
+            spans,
+            [2, 2, 2, 1, 1],
+            "name, its value and the group span both rows"
+        );
+        assert_eq!(table.rows[1].len(), 2, "电子邮箱 and its value only");
+        let cols = |row: &[Cell]| row.iter().map(|c| c.colspan).sum::<usize>();
+        assert_eq!(cols(&table.rows[0]), table.widths.len());
+        assert_eq!(
+            table.rows[1].iter().map(|c| c.colspan).collect::<Vec<_>>(),
+            table.rows[0][3..]
+                .iter()
+                .map(|c| c.colspan)
+                .collect::<Vec<_>>(),
+            "the second row's cells line up under 电话 and its value"
+        );
     }
 }
