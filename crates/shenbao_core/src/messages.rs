@@ -221,13 +221,24 @@ pub mod limit {
     pub fn per_call(max: u32) -> String {
         format!("本通知每个申报主体限申报{max}个项目，您已有申报")
     }
+    /// A direction's name in quotes, unless it holds quotes of its own (“领雁”软件企业 is not
+    /// quoted again).
+    fn quoted(name: &str) -> String {
+        if name.contains(['“', '”', '"']) {
+            name.to_string()
+        } else {
+            format!("“{name}”")
+        }
+    }
     /// Too many applications in the direction.
     pub fn per_direction(direction: &str, max: u32) -> String {
-        format!("“{direction}”方向每个单位只能申报{max}个项目，您已有申报")
+        let d = quoted(direction);
+        format!("{d}方向每个单位只能申报{max}个项目，您已有申报")
     }
     /// Exclusive directions.
     pub fn exclusive(direction: &str, other: &str) -> String {
-        format!("“{direction}”与“{other}”方向不能同时申报，您已申报“{other}”")
+        let (d, o) = (quoted(direction), quoted(other));
+        format!("{d}与{o}方向不能同时申报，您已申报{o}")
     }
 }
 

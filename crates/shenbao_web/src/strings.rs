@@ -158,6 +158,8 @@ pub const UPLOAD_TOO_MANY: &str = "该项附件已达到数量上限，请先删
 pub const UPLOAD_NO_FILE: &str = "请选择要上传的文件";
 /// Review: a stamped scan was stored.
 pub const SCAN_UPLOADED: &str = "盖章扫描件已上传";
+/// Starting a direction again where the applicant already has a draft: that draft is opened.
+pub const APP_EXISTING: &str = "您在该方向已有一份申报草稿，已为您打开，请继续填写";
 /// Under a narrative that may have figures: a link to the slot to upload them into.
 pub const FORM_FIGURES: &str = "可附图进行必要说明：在“附件材料”中上传 → ";
 /// A paper document the list goes with, counted for the list being sent: 每件一式3份 for each

@@ -847,6 +847,25 @@ async fn every_printed_page_proves_which_version_it_belongs_to(db: TestDb) {
     let app = App::start(db.store, true).await;
     let fx = fixture(CALL, "compute_service.valid.json");
     let (b, id) = apply(&app, &fx, "qiye_a").await;
+    // The submit page says where the application goes, and prints no paper signature lines.
+    let (_, html) = app.get(&b, &format!("/applications/{id}/submit")).await;
+    assert!(html.contains("提交后送达："), "{html}");
+    assert!(
+        html.contains("确认提交"),
+        "no errors: the commitment is shown"
+    );
+    let signatures = &app
+        .calls
+        .get(CALL)
+        .unwrap()
+        .call
+        .def()
+        .commitment
+        .signatures;
+    assert!(!signatures.is_empty());
+    for line in signatures {
+        assert!(!html.contains(line.as_str()), "{line} on the submit page");
+    }
     submit(&app, &b, id).await;
     let (_, status_page) = app.get(&b, &format!("/applications/{id}")).await;
     let number_at = status_page

@@ -195,6 +195,30 @@ fn limits_one_per_direction_and_exclusive_directions() {
     );
 }
 
+// A direction whose name holds quotes of its own is not quoted again (““领雁”软件企业”).
+#[test]
+fn limit_messages_quote_a_direction_once() {
+    let qz = shenbao_core::call::builtin::get("qz-2024-ai-industry")
+        .expect("seed")
+        .expect("compiles");
+    let other = OtherApplication {
+        direction: "lingyan_software".to_string(),
+    };
+    let problems = check_limits(qz, "lingyan_software", &[other]);
+    let message = &problems.first().expect("one per direction").message;
+    assert!(message.starts_with("“领雁”软件企业方向"), "{message}");
+    assert!(
+        !message.contains("““") && !message.contains("””"),
+        "{message}"
+    );
+    let gd = shenbao_core::call::builtin::get("gd-2023-ai-scenarios")
+        .expect("seed")
+        .expect("compiles");
+    let d = gd.def().directions[0].clone();
+    let plain = shenbao_core::messages::limit::per_direction(&d.name, 1);
+    assert!(plain.starts_with(&format!("“{}”方向", d.name)), "{plain}");
+}
+
 #[test]
 fn every_message_is_chinese() {
     let c = call();

@@ -433,7 +433,30 @@ async fn per_applicant_limits_are_enforced_when_starting(db: TestDb) {
     let app = App::start(db.store, true).await;
     let fx = fixture("gd-2023-ai-scenarios", "manufacturing.valid.json");
     let b = app.applicant(&fx.profile, "limit").await;
-    app.start_app(&b, fx.call, "manufacturing").await;
+    let id = app.start_app(&b, fx.call, "manufacturing").await;
+    // The same direction again: the draft there, to go on filling in, not a refusal.
+    let r = app
+        .submit(
+            &b,
+            "/calls/gd-2023-ai-scenarios",
+            "/calls/gd-2023-ai-scenarios/applications",
+            &[("direction", "manufacturing")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&r),
+        format!("/applications/{id}/edit?msg=existing")
+    );
+    let (_, html) = app.get(&b, &location(&r)).await;
+    assert!(html.contains(shenbao_web::strings::APP_EXISTING), "{html}");
+    // 我的申报 heads the status column 状态.
+    let (_, list) = app.get(&b, "/applications").await;
+    assert!(
+        list.contains("<th>状态</th>") && !list.contains("角色"),
+        "{list}"
+    );
+    // Another direction, where the call allows one application in all: refused.
     let r = app
         .submit(
             &b,

@@ -213,6 +213,7 @@ pub(super) async fn edit_page(
 pub(super) fn message_for(code: &str) -> Option<(String, &'static str)> {
     let (text, class) = match code {
         "saved" => (s::FORM_SAVED, "ok"),
+        "existing" => (s::APP_EXISTING, "ok"),
         "uploaded" => (s::UPLOAD_DONE, "ok"),
         "withdrawn" => (s::APP_WITHDRAWN, "ok"),
         "member_added" => (s::MEMBER_ADDED, "ok"),

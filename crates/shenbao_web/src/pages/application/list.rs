@@ -69,8 +69,31 @@ pub async fn start_application(
         None => (form.direction.as_str(), None),
     };
     let actor = viewer.actor(&user, state.now());
-    let app = applicant::start(&state.store, &state.calls, actor, &call_id, direction, sub)
+    let app = match applicant::start(&state.store, &state.calls, actor, &call_id, direction, sub)
         .await
-        .map_err(|e| action_error(state.calls.get(&call_id), e))?;
+    {
+        Ok(app) => app,
+        // Started again where the limits allow no more, with a draft there already: that
+        // draft, to go on filling in, instead of a refusal.
+        Err(e @ ActionError::Refused(ActionRefusal::Limits(_))) => {
+            let existing = match user.organisation_id {
+                Some(org) => state
+                    .store
+                    .applications_of_organisation(org, Some(&call_id))
+                    .await?
+                    .into_iter()
+                    .find(|a| a.direction == direction && a.status.is_editable()),
+                None => None,
+            };
+            return match existing {
+                Some(a) => Ok(
+                    Redirect::to(&format!("/applications/{}/edit?msg=existing", a.id))
+                        .into_response(),
+                ),
+                None => Err(action_error(state.calls.get(&call_id), e)),
+            };
+        }
+        Err(e) => return Err(action_error(state.calls.get(&call_id), e)),
+    };
     Ok(Redirect::to(&format!("/applications/{}/edit", app.id)).into_response())
 }

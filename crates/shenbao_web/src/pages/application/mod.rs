@@ -88,6 +88,8 @@ struct DeadlineView {
     text: String,
     /// The receiving unit's contact (name and phone), when it set one.
     contact: String,
+    /// The unit the application goes to when submitted, when it is known.
+    receiving: String,
 }
 
 impl Owned<'_> {
@@ -120,10 +122,16 @@ impl Owned<'_> {
                 .join(" ")
             })
             .unwrap_or_default();
+        let receiving = d
+            .receiving
+            .as_ref()
+            .map(|r| super::view::unit_label(r.level, &r.unit))
+            .unwrap_or_default();
         Ok(DeadlineView {
             open: d.open(state.now()),
             text,
             contact,
+            receiving,
         })
     }
 }

@@ -10,6 +10,8 @@ pub(super) struct SubmitPage {
     deadline: String,
     /// The receiving unit's contact, empty when it set none.
     contact: String,
+    /// Where the application goes when submitted, empty when not yet known.
+    receiving: String,
     id: i64,
     version: i64,
     call_title: String,
@@ -67,6 +69,7 @@ pub(super) async fn submit_page(
         open: o.app.status == ApplicationStatus::Returned || deadline.open,
         deadline: deadline.text,
         contact: deadline.contact,
+        receiving: deadline.receiving,
         sectors: applicant::sector_choices(&state.store, o.entry, &o.app)
             .await
             .map_err(|e| action_error(Some(o.entry), e))?,
