@@ -398,3 +398,77 @@ pub fn display(
     };
     shown.unwrap_or_else(|| compact(Some(v)))
 }
+
+/// One answered field as text, for a table with a column per field (the queue's export).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldText {
+    /// The top-level field's id.
+    pub field: String,
+    /// The answer as the applicant reads it: a value alone; for a table one line per filled
+    /// cell (`2023年 · 营业收入：1200万元`); for repeating rows one line per row
+    /// (`1. 名称：甲；职务：乙`).
+    pub text: String,
+}
+
+/// Every answered top-level field of `target`'s form, in form order, displayed as
+/// [`diff_answers`] displays values (choices by label, units, hidden fields left out, computed
+/// fields derived). Fields without an answer are not listed.
+pub fn field_texts(call: &Call, target: &Target<'_>, answers: &Json) -> Vec<FieldText> {
+    let empty = Map::new();
+    let object = answers.as_object().unwrap_or(&empty);
+    // Every cell that differs from an empty form is every cell that is answered.
+    let cells = diff_answers(call, target, &Json::Object(Map::new()), answers);
+    let form: Vec<&FieldDef> = call
+        .sections_for(target)
+        .flat_map(|s| s.fields.iter())
+        .collect();
+    let in_form: HashSet<&str> = form.iter().map(|f| f.id.as_str()).collect();
+    let mut out = Vec::new();
+    for f in form {
+        let text = if f.kind == Some(FieldKind::Rows)
+            && rows_shaped(shown_answer(call, &in_form, object, f))
+        {
+            // Rows are numbered as they stand, not as additions to an empty form.
+            rows_of(shown_answer(call, &in_form, object, f))
+                .into_iter()
+                .map(|row| row_cells(f, row))
+                .filter(|cells| cells.iter().any(|c| !c.is_empty()))
+                .enumerate()
+                .map(|(i, cells)| {
+                    let parts: Vec<String> = f
+                        .columns
+                        .iter()
+                        .zip(cells)
+                        .filter(|(_, v)| !v.is_empty())
+                        .map(|(col, v)| format!("{}：{v}", col.label))
+                        .collect();
+                    format!("{}. {}", i + 1, parts.join("；"))
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        } else {
+            let prefix = format!("{}{}", f.label, msg::LABEL_SEPARATOR);
+            cells
+                .iter()
+                .filter(|c| {
+                    c.path == f.id
+                        || c.path
+                            .strip_prefix(f.id.as_str())
+                            .is_some_and(|rest| rest.starts_with(['.', '[']))
+                })
+                .map(|c| match c.label.strip_prefix(&prefix) {
+                    Some(part) if c.path != f.id => format!("{part}：{}", c.after),
+                    _ => c.after.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        if !text.is_empty() {
+            out.push(FieldText {
+                field: f.id.clone(),
+                text,
+            });
+        }
+    }
+    out
+}

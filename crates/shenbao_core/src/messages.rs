@@ -452,6 +452,31 @@ pub mod sending {
 }
 
 /// Words of the printed documents that no call file gives.
+/// The queue's export (导出当前筛选结果).
+pub mod queue_export {
+    /// The columns before the form's fields.
+    pub const COLUMNS: [&str; 9] = [
+        "序号",
+        "受理编号",
+        "项目（案例）名称",
+        "申报单位",
+        "统一社会信用代码",
+        "所在地区",
+        "申报方向",
+        "状态",
+        "提交时间",
+    ];
+    /// The rank column, at a level that ranks.
+    pub const RANK: &str = "推荐排序";
+    /// The sheet's name.
+    pub const SHEET: &str = "申报列表";
+
+    /// The title line: the unit and when it was exported.
+    pub fn title(unit: &str, at: &str) -> String {
+        format!("{unit} 申报列表（导出时间：{at}）")
+    }
+}
+
 pub mod document {
     /// The heading of the appendix that holds the fields a call marks `print = "appendix"`:
     /// data the system collects for its own checks, printed after the official form.

@@ -29,6 +29,23 @@ pub fn date_after(now_ms: i64, days: i64) -> NaiveDate {
     (now.with_timezone(&beijing()) + Duration::days(days)).date_naive()
 }
 
+/// `ms` as pages print a moment: `2024-06-10 14:05`, Beijing time ("" when out of range).
+pub fn minutes(ms: i64) -> String {
+    DateTime::from_timestamp_millis(ms)
+        .map(|t| {
+            t.with_timezone(&beijing())
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// Whole days from `now_ms` until `deadline` ends in Beijing: 0 on the deadline's own day,
+/// negative once it has passed.
+pub fn days_left(now_ms: i64, deadline: NaiveDate) -> i64 {
+    (deadline - date_after(now_ms, 0)).num_days()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,5 +66,16 @@ mod tests {
                 .to_string(),
             "2026-11-24"
         );
+    }
+
+    #[test]
+    fn days_left_count_whole_beijing_days() {
+        // 2026-11-22T17:00:00Z is 2026-11-23 01:00 in Beijing.
+        let now = 1_795_366_800_000;
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(days_left(now, day("2026-11-23")), 0);
+        assert_eq!(days_left(now, day("2026-11-30")), 7);
+        assert_eq!(days_left(now, day("2026-11-22")), -1);
+        assert_eq!(minutes(now), "2026-11-23 01:00");
     }
 }

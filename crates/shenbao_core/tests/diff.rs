@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde_json::{Value as Json, json};
 use shenbao_core::call::{Call, Target, builtin};
-use shenbao_core::diff::{Change, diff_answers};
+use shenbao_core::diff::{Change, FieldText, diff_answers, field_texts};
 
 fn call(id: &str) -> &'static Call {
     builtin::get(id)
@@ -310,5 +310,66 @@ fn a_table_of_the_wrong_shape_is_shown_as_json() {
             r#"{"profit":{"2023":1830.25},"revenue":{"2023":12500.5}}"#,
             r#""见附件""#
         )]
+    );
+}
+
+#[test]
+fn every_answered_field_reads_as_one_text() {
+    let c = call("sd-2024-llm-cases");
+    let mut a = answers("sd-2024-llm-cases", "case.valid");
+    a["srdi"] = json!("否");
+    let texts = field_texts(c, &target("case"), &a);
+    let of = |id: &str| {
+        texts
+            .iter()
+            .find(|t| t.field == id)
+            .map(|t| t.text.as_str())
+    };
+    assert_eq!(of("unit_nature"), Some("私营企业"));
+    assert_eq!(of("service_modes"), Some("API接口、网页"));
+    // A table: one line per filled cell, labelled by row and column.
+    let ops = of("operations").expect("table");
+    assert!(
+        ops.lines().any(|l| l == "2023年 · 营业收入：12500.5万元"),
+        "{ops}"
+    );
+    // Hidden by a choice: not listed, though still stored.
+    assert_eq!(of("srdi_level"), None);
+    // In form order, one per field.
+    let ids: Vec<&str> = texts.iter().map(|t| t.field.as_str()).collect();
+    let mut dedup = ids.clone();
+    dedup.dedup();
+    assert_eq!(ids, dedup);
+    assert!(
+        ids.iter().position(|x| *x == "unit_nature")
+            < ids.iter().position(|x| *x == "product_name")
+    );
+    assert!(!texts.contains(&FieldText {
+        field: "srdi_level".into(),
+        text: String::new()
+    }));
+}
+
+#[test]
+fn repeating_rows_read_as_numbered_lines() {
+    let c = call("hn-2025-ai");
+    let t = Target {
+        direction: "llm",
+        subdirection: Some("general"),
+    };
+    let mut a = answers("hn-2025-ai", "llm-general.valid");
+    a["llm_honors"] = json!([
+        { "name": "湖南省制造业单项冠军", "date": "2024-12-01" },
+        { "name": "", "date": null },
+        { "name": "省级专精特新", "date": "" },
+    ]);
+    let texts = field_texts(c, &t, &a);
+    let honors = texts
+        .iter()
+        .find(|x| x.field == "llm_honors")
+        .expect("rows listed");
+    assert_eq!(
+        honors.text,
+        "1. 荣誉名称：湖南省制造业单项冠军；获得时间：2024-12-01\n2. 荣誉名称：省级专精特新"
     );
 }

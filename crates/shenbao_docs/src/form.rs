@@ -106,6 +106,12 @@ pub fn application_pdf(
     crate::render_pdf::pdf(fonts, &application_layout(call, app, extras))
 }
 
+/// The same form as [`application_docx`], as an HTML fragment for reading on screen: the
+/// paper form's rows, answers as text (module `render_html`).
+pub fn application_html(call: &Call, app: &Application<'_>, extras: &FormExtras) -> String {
+    crate::render_html::html(&application_layout(call, app, extras))
+}
+
 /// The blank form of `target` as DOCX, to print and fill in by hand.
 pub fn blank_application_docx(call: &Call, target: Target<'_>) -> Result<Vec<u8>, DocError> {
     crate::render_docx::docx(&blank_layout(call, target))

@@ -22,15 +22,17 @@ mod outline;
 mod package;
 mod recommendation;
 mod render_docx;
+mod render_html;
 mod render_pdf;
 mod section_table;
+mod sheet;
 mod summary;
 mod summary_docx;
 
 pub use fonts::{FONT_DIR_ENV, FontFiles, Fonts};
 pub use form::{
-    ConsortiumMember, FilledOpinion, FormExtras, PageStamp, application_docx, application_pdf,
-    blank_application_docx, blank_application_pdf, blank_outline,
+    ConsortiumMember, FilledOpinion, FormExtras, PageStamp, application_docx, application_html,
+    application_pdf, blank_application_docx, blank_application_pdf, blank_outline,
 };
 pub use letters::{Letter, letter_docx, letter_pdf};
 pub use package::{
@@ -40,6 +42,7 @@ pub use package::{
 pub use recommendation::{
     LetterInput, LetterLine, letter_text, recommendation_docx, recommendation_pdf,
 };
+pub use sheet::SheetXlsx;
 pub use summary::{SummaryRows, SummaryXlsx, summary_rows, summary_xlsx};
 pub use summary_docx::summary_docx;
 

@@ -165,3 +165,26 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   if (form.dataset.autosave && form.querySelector(".autosave-status")) initAutosave(form);
 });
+
+// ---- the queue: tick all the rows of a page, and count the ticks ----------------------------
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-check-all]").forEach((all) => {
+    const form = document.getElementById(all.dataset.checkAll);
+    if (!form) return;
+    const boxes = () => [...form.querySelectorAll('input[type="checkbox"][name="id"]')];
+    const count = form.querySelector(`[data-checked-count="${all.dataset.checkAll}"]`);
+    const update = () => {
+      const ticked = boxes().filter((b) => b.checked).length;
+      all.checked = ticked > 0 && ticked === boxes().length;
+      all.indeterminate = ticked > 0 && ticked < boxes().length;
+      if (count) count.textContent = ticked ? `（已选 ${ticked} 件）` : "";
+    };
+    all.hidden = false;
+    all.addEventListener("change", () => {
+      boxes().forEach((b) => { b.checked = all.checked; });
+      update();
+    });
+    form.addEventListener("change", (e) => { if (e.target.name === "id") update(); });
+    update();
+  });
+});

@@ -167,6 +167,8 @@ routes! {
     // Bureaus: queues, review, ranking and forwarding.
     "/review" [GET] => get(pages::review::index),
     "/review/{call}" [GET] => get(pages::review::queue),
+    "/review/{call}/batch" [POST] => post(pages::review::batch_decide),
+    "/review/{call}/export.xlsx" [GET] => get(pages::review::export_queue),
     "/review/{call}/applications/{id}" [GET] => get(pages::review::show),
     "/review/{call}/applications/{id}/decide" [POST] => post(pages::review::decide),
     "/review/{call}/applications/{id}/form/{format}" [GET] => get(pages::review::download_form),

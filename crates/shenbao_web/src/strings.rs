@@ -327,6 +327,44 @@ pub const REVIEW_PENDING: &str = "该方向还有待审核的申报，请全部�
 pub const REVIEW_MOVED_ON: &str = "该申报的状态已经变化，请刷新页面后再操作";
 /// Refused: the level's deadline has passed.
 pub const REVIEW_CLOSED: &str = "本级报送截止时间已过";
+/// The queue's name for an application waiting for the unit's decision.
+pub const QUEUE_PENDING: &str = "待审核";
+/// 保存并下一件 after the last application waiting under the queue's filters.
+pub const QUEUE_DONE: &str = "已处理完当前筛选条件下的全部待审核申报。";
+/// The file name of the queue's export (after the unit's name).
+pub const QUEUE_EXPORT_NAME: &str = "申报列表";
+/// A batch decision without a chosen action.
+pub const BATCH_ACTION_NEEDED: &str = "请选择批量处理的方式：推荐、退回修改或不予推荐";
+/// A batch decision on nothing.
+pub const BATCH_NONE: &str = "请先勾选要批量处理的申报";
+/// A batch decision over more than a page.
+pub const BATCH_TOO_LARGE: &str = "一次最多批量处理 100 件申报，请分批处理";
+/// An application of a batch that is no longer waiting at the unit.
+pub const BATCH_NOT_HERE: &str = "该申报已不在本单位待审核（可能已处理或已被申报单位撤回）";
+
+/// What a batch decision did: 已推荐 18 件.
+pub fn batch_done(action: &str, n: usize) -> String {
+    let verb = match action {
+        "recommend" => "推荐",
+        "return" => "退回修改",
+        _ => "不予推荐",
+    };
+    format!("已批量{verb} {n} 件申报")
+}
+
+/// An application a batch decision left, and why.
+pub fn batch_left(title: &str, why: &str) -> String {
+    format!("“{title}”未处理：{why}")
+}
+
+/// The days left before a level's deadline, as the queue shows them.
+pub fn days_left(days: i64) -> String {
+    match days {
+        d if d < 0 => "已截止".to_string(),
+        0 => "今天截止".to_string(),
+        d => format!("还有 {d} 天"),
+    }
+}
 /// Not actionable: it is at another unit now.
 pub const REVIEW_NOT_HERE: &str = "该申报已不在本单位审核环节，仅供查看";
 /// Not actionable: the applicant is revising it.

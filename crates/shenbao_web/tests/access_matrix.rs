@@ -51,6 +51,8 @@ fn by_design(role: &str, path: &str) -> bool {
         "other_bureau" => matches!(
             path,
             "/review/{call}"
+                | "/review/{call}/batch"
+                | "/review/{call}/export.xlsx"
                 | "/review/{call}/ranking"
                 | "/review/{call}/summary/{table}"
                 | "/review/{call}/package"

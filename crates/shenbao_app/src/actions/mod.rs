@@ -236,8 +236,10 @@ pub enum Problem {
     AssignmentSubmitted,
     /// Automatic assignment asked for fewer than one or too many experts per application.
     PerApplicationOutOfRange,
-    /// A selection of nothing.
+    /// A selection of nothing (an owner's selection, a bureau's batch decision).
     NothingSelected,
+    /// A batch decision over more applications than [`review::BATCH_MAX`].
+    BatchTooLarge,
     /// Publishing without ticking the confirmation.
     ConfirmationNeeded,
     /// A unit's applicants' deadline that is not a date.

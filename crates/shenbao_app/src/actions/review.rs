@@ -445,6 +445,64 @@ pub async fn decide(
     })
 }
 
+/// The most applications one batch decision takes (a queue page at its largest).
+pub const BATCH_MAX: usize = 100;
+
+/// What a batch decision did: the applications decided, in the order given, and those left
+/// with why (no longer at the unit, its list forwarded, the quota full…).
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// Decided.
+    pub done: Vec<ApplicationRow>,
+    /// Not decided: the id and the reason.
+    pub left: Vec<(i64, ActionError)>,
+    /// The outbox rows written, for the caller to deliver.
+    pub outbox: Vec<i64>,
+}
+
+/// Decides on each of `ids` with the same `verdict` (one shared opinion), in the order given,
+/// each in a transaction of its own as [`decide`] does: one that is refused (moved on, quota
+/// full) leaves the others decided. Recommended ones enter the ranking in that order. The
+/// verdict is checked once, before anything is written; an empty or oversized batch, or a
+/// closed level, refuses the whole batch.
+pub async fn decide_many(
+    store: &Store,
+    calls: &CallRegistry,
+    actor: Actor<'_>,
+    call_id: &str,
+    ids: &[i64],
+    verdict: &Verdict,
+) -> Result<Batch, ActionError> {
+    let desk = desk(calls, &actor, call_id)?;
+    if !desk.open(actor.now) {
+        return Err(ActionError::Refused(Refusal::LevelClosed));
+    }
+    if let Some(problem) = verdict.problem() {
+        return Err(ActionError::Incomplete(vec![problem]));
+    }
+    if ids.is_empty() {
+        return Err(ActionError::Incomplete(vec![Problem::NothingSelected]));
+    }
+    if ids.len() > BATCH_MAX {
+        return Err(ActionError::Incomplete(vec![Problem::BatchTooLarge]));
+    }
+    let mut batch = Batch::default();
+    let mut seen = std::collections::HashSet::new();
+    for &id in ids.iter().filter(|id| seen.insert(**id)) {
+        match decide(store, calls, actor, call_id, id, verdict).await {
+            Ok(done) => {
+                batch.done.push(done.value);
+                batch.outbox.extend(done.outbox);
+            }
+            Err(ActionError::Store(e)) if !matches!(e, StoreError::Conflict { .. }) => {
+                return Err(ActionError::Store(e));
+            }
+            Err(other) => batch.left.push((id, other)),
+        }
+    }
+    Ok(batch)
+}
+
 /// Moves application `id` one place up (`up`) or down in the actor's unit's ranking, before
 /// the level's deadline. [`ActionError::NotFound`] at a level that does not rank.
 pub async fn move_in_ranking(

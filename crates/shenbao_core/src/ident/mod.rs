@@ -31,7 +31,7 @@ pub use bank::parse_bank_account;
 pub use date::{parse_date, parse_month};
 pub use number::{decimal_places, parse_number};
 pub use phone::{parse_landline, parse_mobile, parse_phone};
-pub use uscc::{Uscc, UsccError, normalize_code, parse_uscc};
+pub use uscc::{Uscc, UsccError, enterprise_code, normalize_code, parse_uscc};
 pub use web::{is_email, is_web_url};
 
 /// Trim, NFKC-normalise (full-width forms become ASCII) and trim again.

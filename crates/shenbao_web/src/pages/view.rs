@@ -18,13 +18,7 @@ pub(crate) fn status_label(status: &str) -> &'static str {
 }
 
 pub(crate) fn fmt_time(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| {
-            t.with_timezone(&shenbao_core::time::beijing())
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
+    shenbao_core::time::minutes(ms)
 }
 
 /// What a history line says, from its two statuses.
@@ -159,6 +153,7 @@ pub(crate) fn problem_text(problem: Problem) -> Option<&'static str> {
         Problem::AssignmentSubmitted => s::OWNER_UNASSIGN_SUBMITTED,
         Problem::PerApplicationOutOfRange => s::OWNER_AUTO_BAD_N,
         Problem::NothingSelected => s::OWNER_SELECT_NONE,
+        Problem::BatchTooLarge => s::BATCH_TOO_LARGE,
         Problem::ConfirmationNeeded => s::OWNER_PUBLISH_CONFIRM_NEEDED,
         Problem::ScoresInvalid => s::EXPERT_SHEET_REFUSED,
         Problem::DeadlineInvalid => s::TIMELINE_DEADLINE_INVALID,

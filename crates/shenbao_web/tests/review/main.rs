@@ -507,6 +507,7 @@ async fn footprint(
     )
 }
 
+mod batch;
 mod city_call;
 mod duplicates;
 mod exclusions;

@@ -33,7 +33,6 @@ use crate::calls::CallEntry;
 use crate::documents::send_attachment;
 use crate::documents::{Format, FormatQuery, application_download};
 use crate::error::AppError;
-use crate::form::FormView;
 use crate::guard::{Bureaus, Fields, Posted, Reviewers, SignedIn};
 use crate::strings as s;
 use shenbao_app::actions::ActionError;

@@ -73,7 +73,15 @@ pub(super) struct ShowPage {
     resubmitted: bool,
     files: Vec<FileLine>,
     history: Vec<HistoryLine>,
+    /// The submitted form as the paper reads (`shenbao_docs::application_html`).
     form_html: String,
+    /// The queue's filters, carried from the queue to keep 上一件/下一件 in its order.
+    filters: String,
+    /// The previous and next application of the queue under those filters.
+    previous: Option<i64>,
+    next: Option<i64>,
+    /// This unit's own decision, once taken: shown instead of the forms.
+    own: Option<DecisionView>,
     can_act: bool,
     closed_reason: String,
     opinion_title: String,
@@ -150,6 +158,7 @@ pub(super) async fn show_page(
     app: &ApplicationRow,
     problem: &str,
     typed: Typed,
+    params: &QueueParams,
 ) -> Result<Html<String>, AppError> {
     let entry = state.calls.of(app).ok_or(AppError::NotFound)?;
     let call = entry.call;
@@ -231,23 +240,27 @@ pub(super) async fn show_page(
             files: Some(&metas),
         },
     );
-    let rows_wanted = BTreeMap::new();
-    let form_html = crate::form::render(
-        call,
-        &target,
-        &answers,
-        &FormView {
-            problems: &[],
-            hidden: &report.hidden,
-            computed: &report.answers,
-            editable: false,
-            rows_wanted: &rows_wanted,
-        },
-    );
-    let decisions = state
-        .store
-        .reviews_of(app.id)
-        .await?
+    let form_html = match shenbao_app::exports::FormSource::load(
+        &state.store,
+        app,
+        shenbao_app::exports::Version::Submitted,
+    )
+    .await
+    .map_err(AppError::Internal)?
+    {
+        Some(source) => {
+            shenbao_docs::application_html(call, &source.application(app), &source.extras)
+        }
+        None => String::new(),
+    };
+    let reviews = state.store.reviews_of(app.id).await?;
+    let own_review = match reader {
+        Reader::Bureau(desk) => reviews
+            .iter()
+            .position(|r| r.level == desk.level.id && r.unit == desk.unit),
+        Reader::Owner => None,
+    };
+    let mut decisions: Vec<DecisionView> = reviews
         .into_iter()
         .map(|r| {
             let level = call.def().review_levels.iter().find(|l| l.id == r.level);
@@ -269,6 +282,9 @@ pub(super) async fn show_page(
             }
         })
         .collect();
+    // The unit's own decision stands beside the form, not among the others'.
+    // A unit may change its decision until it forwards its list: the forms then stay, folded.
+    let own = own_review.map(|i| decisions.remove(i));
     let history: Vec<HistoryLine> = state
         .store
         .application_events(app.id)
@@ -321,6 +337,13 @@ pub(super) async fn show_page(
             };
             (reason.is_empty(), reason.to_string(), Some(desk.level))
         }
+    };
+    let (previous, next) = match reader {
+        Reader::Bureau(desk) => (
+            neighbour(state, desk, app, params, false).await?,
+            neighbour(state, desk, app, params, true).await?,
+        ),
+        Reader::Owner => (None, None),
     };
     let opinion = level.and_then(|l| l.opinion.as_ref());
     let signature_lines = opinion
@@ -382,6 +405,10 @@ pub(super) async fn show_page(
             .collect(),
         history,
         form_html,
+        filters: params.filter_query(),
+        previous,
+        next,
+        own,
         can_act,
         closed_reason,
         opinion_title: opinion.map(|o| o.title.clone()).unwrap_or_default(),
@@ -393,6 +420,68 @@ pub(super) async fn show_page(
             Reader::Bureau(_) => format!("/review/{}", app.call_id),
             Reader::Owner => "/".to_string(),
         },
+    })
+}
+
+/// The application before (`forward` false) or after `app` in the unit's queue under
+/// `params`' filters and order; `None` at either end, or when `app` is not in the queue.
+async fn neighbour(
+    state: &ServerState,
+    desk: &Desk<'_>,
+    app: &ApplicationRow,
+    params: &QueueParams,
+    forward: bool,
+) -> Result<Option<i64>, AppError> {
+    let mut q = params.query(1);
+    if !forward {
+        q.sort = match q.sort {
+            QueueSort::Newest => QueueSort::Oldest,
+            QueueSort::Oldest => QueueSort::Newest,
+        };
+    }
+    after(state, desk, app, q).await
+}
+
+/// The first application of the unit's queue after `app` in `q`'s order (`q.after` is set
+/// here); `None` when `app` was never submitted or is not at the unit.
+async fn after(
+    state: &ServerState,
+    desk: &Desk<'_>,
+    app: &ApplicationRow,
+    mut q: QueueQuery,
+) -> Result<Option<i64>, AppError> {
+    let at_unit = app.level.as_deref() == Some(desk.level.id.as_str())
+        && app.unit.as_deref() == Some(desk.unit.as_str());
+    let Some(t) = app.submitted_at.filter(|_| at_unit) else {
+        return Ok(None);
+    };
+    q.after = Some((t, app.id));
+    q.limit = 1;
+    Ok(state
+        .store
+        .review_queue(&desk.at(), &q)
+        .await?
+        .first()
+        .map(|r| r.application.id))
+}
+
+/// Where 保存并下一件 goes after deciding on `app`: the next application still waiting for the
+/// unit's decision in the queue's order (under its other filters), else the queue.
+async fn next_pending(
+    state: &ServerState,
+    desk: &Desk<'_>,
+    app: &ApplicationRow,
+    params: &QueueParams,
+) -> Result<String, AppError> {
+    let mut q = params.query(1);
+    if q.status.is_none() {
+        q.status = Some(ApplicationStatus::Submitted);
+    }
+    let call = desk.entry.call.id();
+    let filters = params.filter_query();
+    Ok(match after(state, desk, app, q).await? {
+        Some(id) => format!("/review/{call}/applications/{id}?{filters}"),
+        None => format!("/review/{call}?{filters}&msg=queue_done"),
     })
 }
 
@@ -424,9 +513,19 @@ pub async fn show(
     State(state): State<ServerState>,
     SignedIn { viewer, user }: SignedIn<Reviewers>,
     Path((call_id, id)): Path<(String, i64)>,
+    Query(params): Query<QueueParams>,
 ) -> Result<Html<String>, AppError> {
     let (reader, app) = readable(&state, &user, &call_id, id).await?;
-    show_page(&state, &viewer, &reader, &app, "", Typed::default()).await
+    show_page(
+        &state,
+        &viewer,
+        &reader,
+        &app,
+        "",
+        Typed::default(),
+        &params,
+    )
+    .await
 }
 
 /// `GET /review/{call}/applications/{id}/files/{file}`: a file of the submitted snapshot.
@@ -493,6 +592,8 @@ pub async fn decide(
             .map(|i| field(&pairs, &format!("sig.{i}")).to_string())
             .collect(),
     };
+    // The queue's filters ride along in one hidden field, as the page's query string.
+    let params = QueueParams::of_query(field(&pairs, "filters"));
     let action = field(&pairs, "action");
     let verdict = match action {
         "return" => Verdict::Return {
@@ -513,24 +614,33 @@ pub async fn decide(
                 &app,
                 s::REVIEW_UNKNOWN_ACTION,
                 typed,
+                &params,
             )
             .await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let here = format!("/review/{call_id}/applications/{id}");
+    let here = format!(
+        "/review/{call_id}/applications/{id}?{}",
+        params.filter_query()
+    );
     let actor = viewer.actor(&user, state.now());
     match review::decide(&state.store, &state.calls, actor, &call_id, id, &verdict).await {
         Ok(done) => {
             crate::notices::deliver(&state, &done.outbox).await;
-            Ok(Redirect::to(&here).into_response())
+            let to = if field(&pairs, "next") == "1" {
+                next_pending(&state, desk, &app, &params).await?
+            } else {
+                here
+            };
+            Ok(Redirect::to(&to).into_response())
         }
         Err(ActionError::Incomplete(problems)) => {
             let problem = problems
                 .into_iter()
                 .find_map(problem_text)
                 .unwrap_or(s::REVIEW_UNKNOWN_ACTION);
-            let page = show_page(&state, &viewer, &reader, &app, problem, typed).await?;
+            let page = show_page(&state, &viewer, &reader, &app, problem, typed, &params).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(error) => Err(action_error(Some(desk.entry), error)),
