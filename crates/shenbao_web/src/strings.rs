@@ -145,16 +145,41 @@ pub const UPLOAD_TYPES: &str = "格式";
 pub const UPLOAD_COUNT: &str = "数量";
 /// Upload: size.
 pub const UPLOAD_SIZE: &str = "大小";
-/// Upload: refused, too large.
-pub const UPLOAD_TOO_LARGE: &str = "文件超过了允许的大小，未保存";
-/// Upload: refused, too small.
-pub const UPLOAD_TOO_SMALL: &str = "文件小于要求的大小，未保存";
-/// Upload: refused, wrong type.
-pub const UPLOAD_WRONG_TYPE: &str =
-    "文件内容与允许的格式不符（按文件内容识别，而非扩展名），未保存";
-/// Upload: refused, too many.
-pub const UPLOAD_TOO_MANY: &str = "该项附件已达到数量上限，请先删除再上传";
-/// Upload: refused, no file chosen.
+/// Upload: a file kept in a slot (`file` as stored, `slot` its label).
+pub fn upload_done(file: &str, slot: &str) -> String {
+    format!("“{file}”已上传到“{slot}”")
+}
+/// Upload: a file refused by a slot, and why (one of the `upload_*` reasons below).
+pub fn upload_refused(file: &str, slot: &str, reason: &str) -> String {
+    format!("“{file}”未能上传到“{slot}”：{reason}")
+}
+/// Upload: nothing chosen for a slot.
+pub fn upload_nothing_chosen(slot: &str) -> String {
+    format!("请选择要上传到“{slot}”的文件")
+}
+/// Upload: files refused beyond those named in the message (the list is bounded).
+pub fn upload_more_refused(n: usize, slot: &str) -> String {
+    format!("另有{n}个文件未能上传到“{slot}”")
+}
+/// Upload, reason: the content is none of the slot's types (`types`: 'PDF、JPG').
+pub fn upload_wrong_type(types: &str) -> String {
+    format!("只接受 {types} 格式（按文件内容识别，改扩展名无效）")
+}
+/// Upload, reason: over the size limit.
+pub fn upload_too_large(max: &str) -> String {
+    format!("文件超过 {max} 的大小上限")
+}
+/// Upload, reason: under the slot's smallest size.
+pub fn upload_too_small(min: &str) -> String {
+    format!("文件小于要求的 {min}")
+}
+/// Upload, reason: the slot holds its most files already.
+pub fn upload_too_many(max: u32) -> String {
+    format!("该项最多 {max} 个文件，已达上限，请先删除再上传")
+}
+/// Upload, reason: the file is empty.
+pub const UPLOAD_EMPTY: &str = "文件是空的";
+/// Upload, reason: no file chosen (the review side's stamped scans).
 pub const UPLOAD_NO_FILE: &str = "请选择要上传的文件";
 /// Review: a stamped scan was stored.
 pub const SCAN_UPLOADED: &str = "盖章扫描件已上传";
@@ -179,8 +204,6 @@ pub const SCAN_NOT_PDF: &str =
     "盖章扫描件须为 PDF 文件（按文件内容识别，改扩展名无效），请上传扫描生成的 PDF";
 /// Review: a stamped scan over the server's limit.
 pub const SCAN_TOO_LARGE: &str = "文件超过服务器允许的大小，请压缩扫描件后重新上传";
-/// Upload: done.
-pub const UPLOAD_DONE: &str = "文件已上传";
 /// Upload: interrupted.
 pub const UPLOAD_INTERRUPTED: &str = "上传中断，请重试";
 /// Upload: refused at once, a form part other than the file (the page's hidden fields) was

@@ -47,3 +47,4 @@ async fn exchange(
 
 mod filling;
 mod refusals;
+mod uploads;

@@ -198,6 +198,36 @@ impl App {
         location(&r)
     }
 
+    /// Uploads several files into `slot` in one request, as a page's chooser with several
+    /// files chosen sends them (`json`: as the page's script asks, for JSON); returns the
+    /// answer, redirects not followed.
+    pub async fn upload_files(
+        &self,
+        b: &reqwest::Client,
+        id: i64,
+        slot: &str,
+        files: &[(&str, Vec<u8>)],
+        json: bool,
+    ) -> reqwest::Response {
+        let (_, html) = self.get(b, &format!("/applications/{id}/edit")).await;
+        let mut form = Form::new()
+            .text("csrf", csrf_of(&html))
+            .text("slot", slot.to_string());
+        for (name, bytes) in files {
+            form = form.part(
+                "file",
+                Part::bytes(bytes.clone()).file_name(name.to_string()),
+            );
+        }
+        let mut request = b
+            .post(self.url(&format!("/applications/{id}/files")))
+            .multipart(form);
+        if json {
+            request = request.header(reqwest::header::ACCEPT, "application/json");
+        }
+        request.send().await.expect("upload")
+    }
+
     pub async fn submit_application(
         &self,
         b: &reqwest::Client,

@@ -9,6 +9,24 @@ pub struct SlotView {
     files: Vec<(i64, String, String)>,
     problems: Vec<String>,
     full: bool,
+    /// After an upload into this slot: one message per file.
+    messages: Vec<SlotMessage>,
+    /// Whether several files may be chosen at once (the slot takes more than one).
+    multiple: bool,
+    /// For the page's script: what it says when a file could not be sent at all, with
+    /// `{file}` and `{reason}` to fill in, and the reason when the connection broke.
+    refused_template: String,
+}
+
+/// One slot alone, as the page shows it: the script puts it in place of the old after an
+/// upload.
+#[derive(Template)]
+#[template(path = "application/slot.html")]
+pub(super) struct SlotFragment<'a> {
+    nav: Nav,
+    id: i64,
+    editable: bool,
+    v: &'a SlotView,
 }
 
 #[derive(Template)]
@@ -27,7 +45,8 @@ pub(super) struct EditPage {
     errors: Vec<(String, String)>,
     editable: bool,
     slots: Vec<SlotView>,
-    upload_error: Option<String>,
+    /// The reason the script gives when a file could not be sent (the connection broke).
+    upload_interrupted: &'static str,
     /// The joint application's members, where the call takes consortia in the direction.
     consortium: Option<ConsortiumView>,
 }
@@ -42,12 +61,17 @@ pub(super) struct ConsortiumView {
     members: Vec<(i64, String, String, String)>,
 }
 
-/// Query of the edit page: a message to show after a redirect, and rows to show for a
-/// repeating-rows field after "add row" without JavaScript (`field:count`).
+/// Query of the edit page: a message to show after a redirect, rows to show for a
+/// repeating-rows field after "add row" without JavaScript (`field:count`), and after an
+/// upload what became of each file (see [`UploadOutcome`]).
 #[derive(Deserialize)]
 pub struct EditQuery {
     msg: Option<String>,
     rows: Option<String>,
+    slot: Option<String>,
+    done: Option<String>,
+    refused: Option<String>,
+    more: Option<usize>,
 }
 
 pub(crate) fn limits_text(slot: &FileSlot, l: &SlotLimits) -> String {
@@ -82,8 +106,8 @@ pub(super) struct EditExtras {
     notice: Option<(String, &'static str)>,
     /// Rows to show per repeating-rows field (after add/remove without JavaScript).
     rows_wanted: BTreeMap<String, usize>,
-    /// A refused upload, shown in the files section.
-    upload_error: Option<String>,
+    /// What an upload did, shown at its slot.
+    upload: Option<UploadOutcome>,
 }
 
 /// Builds the edit page for `answers` with the engine's report.
@@ -98,7 +122,7 @@ pub(super) async fn edit_page(
     let EditExtras {
         notice,
         rows_wanted,
-        upload_error,
+        upload,
     } = extras;
     let attachments = state.store.attachments(o.app.id).await?;
     let metas = attachment_metas(&attachments);
@@ -136,40 +160,7 @@ pub(super) async fn edit_page(
             )
         })
         .collect();
-    let slots = o
-        .entry
-        .call
-        .files_for(&o.app.direction)
-        .map(|(slot, limits)| {
-            let files: Vec<(i64, String, String)> = attachments
-                .iter()
-                .filter(|a| a.slot == slot.id)
-                .map(|a| {
-                    (
-                        a.id,
-                        shenbao_core::text::file_name(&a.original_name, &a.file_type),
-                        shenbao_core::form::human_size(u64::try_from(a.size).unwrap_or(0)),
-                    )
-                })
-                .collect();
-            let full = files.len() as u64 >= u64::from(limits.max_count);
-            SlotView {
-                limits_text: limits_text(slot, &limits),
-                problems: report
-                    .problems
-                    .iter()
-                    .filter(|p| {
-                        p.path == format!("files.{}", slot.id)
-                            || p.path.starts_with(&format!("files.{}[", slot.id))
-                    })
-                    .map(|p| p.message.clone())
-                    .collect(),
-                slot: slot.clone(),
-                files,
-                full,
-            }
-        })
-        .collect();
+    let slots = slot_views(state, o, &attachments, &report, upload.as_ref());
     let (notice, notice_class) = match notice {
         Some((n, c)) => (Some(n), c),
         None if !editable => (Some(s::FORM_READONLY.to_string()), "ok"),
@@ -206,24 +197,103 @@ pub(super) async fn edit_page(
         errors,
         editable,
         slots,
-        upload_error,
+        upload_interrupted: s::UPLOAD_INTERRUPTED,
     })
+}
+
+/// The slots of the application's direction with their files and problems, and the
+/// messages of `upload` at its slot.
+fn slot_views(
+    state: &ServerState,
+    o: &Owned<'_>,
+    attachments: &[shenbao_store::AttachmentRow],
+    report: &Report,
+    upload: Option<&UploadOutcome>,
+) -> Vec<SlotView> {
+    o.entry
+        .call
+        .files_for(&o.app.direction)
+        .map(|(slot, limits)| {
+            let files: Vec<(i64, String, String)> = attachments
+                .iter()
+                .filter(|a| a.slot == slot.id)
+                .map(|a| {
+                    (
+                        a.id,
+                        shenbao_core::text::file_name(&a.original_name, &a.file_type),
+                        shenbao_core::form::human_size(u64::try_from(a.size).unwrap_or(0)),
+                    )
+                })
+                .collect();
+            let full = files.len() as u64 >= u64::from(limits.max_count);
+            let messages = upload
+                .filter(|u| u.slot == slot.id)
+                .map(|u| u.messages(slot, &limits, state.files.max_bytes, attachments))
+                .unwrap_or_default();
+            SlotView {
+                limits_text: limits_text(slot, &limits),
+                problems: report
+                    .problems
+                    .iter()
+                    .filter(|p| {
+                        p.path == format!("files.{}", slot.id)
+                            || p.path.starts_with(&format!("files.{}[", slot.id))
+                    })
+                    .map(|p| p.message.clone())
+                    .collect(),
+                refused_template: s::upload_refused("{file}", &slot.label, "{reason}"),
+                multiple: limits.max_count > 1,
+                slot: slot.clone(),
+                files,
+                full,
+                messages,
+            }
+        })
+        .collect()
+}
+
+/// The HTML of slot `slot_id` alone, as the edit page shows it (without messages).
+pub(super) async fn slot_fragment(
+    state: &ServerState,
+    viewer: &Viewer,
+    o: &Owned<'_>,
+    attachments: &[shenbao_store::AttachmentRow],
+    slot_id: &str,
+) -> Result<String, AppError> {
+    let answers: Json = serde_json::from_str(&o.app.answers).unwrap_or_else(|_| json!({}));
+    let metas = attachment_metas(attachments);
+    let profile = profile_of(state, &o.user).await?;
+    let report = form::check(
+        o.entry.call,
+        &Application {
+            target: o.target(),
+            answers: &answers,
+            profile: Some(&profile),
+            files: Some(&metas),
+        },
+    );
+    let views = slot_views(state, o, attachments, &report, None);
+    let v = views
+        .iter()
+        .find(|v| v.slot.id == slot_id)
+        .ok_or(AppError::NotFound)?;
+    SlotFragment {
+        nav: Nav::of(viewer),
+        id: o.app.id,
+        editable: o.editable(),
+        v,
+    }
+    .render()
+    .map_err(|e| AppError::Internal(e.into()))
 }
 
 pub(super) fn message_for(code: &str) -> Option<(String, &'static str)> {
     let (text, class) = match code {
         "saved" => (s::FORM_SAVED, "ok"),
         "existing" => (s::APP_EXISTING, "ok"),
-        "uploaded" => (s::UPLOAD_DONE, "ok"),
         "withdrawn" => (s::APP_WITHDRAWN, "ok"),
         "member_added" => (s::MEMBER_ADDED, "ok"),
         "member_removed" => (s::MEMBER_REMOVED, "ok"),
-        "too_large" => (s::UPLOAD_TOO_LARGE, "error"),
-        "too_small" => (s::UPLOAD_TOO_SMALL, "error"),
-        "wrong_type" => (s::UPLOAD_WRONG_TYPE, "error"),
-        "too_many" => (s::UPLOAD_TOO_MANY, "error"),
-        "no_file" => (s::UPLOAD_NO_FILE, "error"),
-        "interrupted" => (s::UPLOAD_INTERRUPTED, "error"),
         _ => return None,
     };
     Some((text.to_string(), class))
@@ -239,10 +309,16 @@ pub async fn edit_application(
     let o = owned(&state, &user, id).await?;
     let answers: Json = serde_json::from_str(&o.app.answers).unwrap_or_else(|_| json!({}));
     let notice = q.msg.as_deref().and_then(message_for);
-    let (upload_error, notice) = match notice {
-        Some((t, "error")) => (Some(t), None),
-        other => (None, other),
-    };
+    // After an upload its messages are at the slot, not at the top of the page.
+    let upload = q.slot.as_deref().map(|slot| {
+        UploadOutcome::from_query(
+            q.msg.as_deref(),
+            slot,
+            q.done.as_deref(),
+            q.refused.as_deref(),
+            q.more,
+        )
+    });
     let rows_wanted = q
         .rows
         .as_deref()
@@ -258,7 +334,7 @@ pub async fn edit_application(
         o.app.version,
         EditExtras {
             notice,
-            upload_error,
+            upload,
             rows_wanted,
         },
     )
@@ -370,7 +446,7 @@ pub async fn save_application(
                 EditExtras {
                     notice: Some((s::FORM_CONFLICT.to_string(), "error")),
                     rows_wanted: rows_wanted.clone(),
-                    upload_error: None,
+                    upload: None,
                 },
             )
             .await?;
