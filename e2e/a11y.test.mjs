@@ -213,18 +213,25 @@ describe(`${CALL}: keyboard only, axe-core and screenshots`, () => {
       }
     }
 
-    // The files: Space on a file input opens the chooser; 上传 by Enter.
+    // The files: Space on a file input opens the chooser; 上传 by Enter. The page's script
+    // sends the file without a page load: the answer is in the slot, announced (role=status
+    // or alert), and the focus stays in the slot.
     for (const f of FX.files) {
-      const slot = `#files .slot:has(input[name=slot][value="${css(f.slot)}"])`;
-      // From the top of the page each time (every upload reloads it).
+      const slot = `#slot-${f.slot}`;
       await tabTo(p, `${slot} input[type=file]`);
       const chooser = await openChooser(p, `${slot} input[type=file]`);
       await chooser.setFiles({ name: f.name, mimeType: "application/octet-stream", buffer: content(f.type, f.size) });
       await tabTo(p, `${slot} button[type=submit]`);
-      await pressAndWait(p, "Enter", /msg=uploaded/);
+      await p.keyboard.press("Enter");
+      await p.locator(`${slot} .upload-progress li.done, ${slot} .upload-progress li.failed`).first().waitFor({ timeout: 30_000 });
       assert.equal(await p.locator("#files .notice.error").count(), 0, `upload ${f.name}: ${await p.locator("#files .notice.error").allTextContents()}`);
+      assert.equal(await p.locator(`${slot} .upload-progress .notice.ok[role=status]`).count(), 1, `${f.name}: its message`);
       assert.ok((await p.locator("#files ul.files").allTextContents()).join("\n").includes(f.name), `${f.name} listed`);
+      assert.ok(await p.evaluate((sel) => document.querySelector(sel)?.contains(document.activeElement) ?? false, slot), `${f.name}: the focus stays in the slot`);
     }
+    // The form with its slots after the uploads (progress bars and messages): axe.
+    await check(p, "applicant-uploads");
+    noProblems();
 
     await tabTo(p, "form#app-form button[name=action][value=submit]");
     await pressAndWait(p, "Enter", new RegExp(`/applications/${appId}/submit$`));

@@ -318,16 +318,22 @@ export async function save(p) {
   assert.equal((await p.locator("#notice").textContent()).trim(), "已保存");
 }
 
-/** Uploads the fixture's files into their slots on the edit page, one by one. */
+/**
+ * Uploads the fixture's files into their slots on the edit page, one by one. The page's
+ * script sends each file without a page load and replaces the slot when the server answers:
+ * waits for the answer of each (its transfer marked done or failed).
+ */
 export async function uploadFiles(p, files) {
   for (const f of files) {
-    const slot = p.locator(`#files .slot:has(input[name=slot][value="${css(f.slot)}"])`);
+    const slot = p.locator(`#slot-${f.slot}`);
     await slot.locator("input[type=file]").setInputFiles({
       name: f.name,
       mimeType: MIME[f.type] ?? "application/octet-stream",
       buffer: content(f.type, f.size),
     });
-    await clickAndWait(p, slot.getByRole("button", { name: "上传" }), /msg=uploaded/);
+    // 上传 clears the slot's earlier answers; then the transfer of this file gets its own.
+    await slot.getByRole("button", { name: "上传" }).click();
+    await slot.locator(".upload-progress li.done, .upload-progress li.failed").first().waitFor({ timeout: 30_000 });
     const error = p.locator("#files .notice.error");
     assert.equal(await error.count(), 0, `upload ${f.name}: ${await error.allTextContents()}`);
     const listed = await p.locator("#files ul.files").allTextContents();

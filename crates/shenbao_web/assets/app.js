@@ -188,3 +188,192 @@ document.addEventListener("DOMContentLoaded", () => {
     update();
   });
 });
+
+// ---- uploads ----------------------------------------------------------------------------
+// Each slot of the edit page takes files from its chooser (several at once where the slot
+// takes several) or dropped onto it. They are sent one after another, each with a progress
+// bar, and the server answers with a message per file (naming the file and the slot) and the
+// slot's fresh HTML, which replaces the old: the page does not reload, so nothing typed in
+// the form is lost. Without this script the upload form posts and the server comes back to
+// the slot with the same messages.
+function initUploads(section) {
+  const interrupted = section.dataset.interrupted || "";
+  const queue = [];
+  let running = false;
+
+  const slotOf = (id) => document.getElementById("slot-" + id);
+
+  // The slot's list of transfers, made once and moved along when the slot is replaced.
+  const transfers = (slot) => {
+    let list = slot.querySelector(".upload-progress");
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "upload-progress";
+      slot.appendChild(list);
+    }
+    return list;
+  };
+
+  const enhance = (slot) => {
+    slot.querySelectorAll(".drop-hint").forEach((hint) => { hint.hidden = false; });
+  };
+
+  const replaceSlot = (slot, html) => {
+    const t = document.createElement("template");
+    t.innerHTML = html.trim();
+    const fresh = t.content.firstElementChild;
+    if (!fresh || fresh.id !== slot.id) return slot;
+    const hadFocus = slot.contains(document.activeElement);
+    const list = slot.querySelector(".upload-progress");
+    slot.replaceWith(fresh);
+    if (list) fresh.appendChild(list);
+    enhance(fresh);
+    if (hadFocus) {
+      const target = fresh.querySelector("input[type=file]") || fresh.querySelector(".files a");
+      if (target) target.focus();
+    }
+    return fresh;
+  };
+
+  const send = (job) => new Promise((resolve) => {
+    const slot = slotOf(job.slot);
+    const csrf = document.querySelector("input[name=csrf]");
+    const body = new FormData();
+    body.append("csrf", csrf ? csrf.value : "");
+    body.append("slot", job.slot);
+    body.append("file", job.file, job.file.name);
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", slot.dataset.upload);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.upload.addEventListener("progress", (ev) => {
+      if (!ev.lengthComputable || ev.total === 0) return;
+      const percent = Math.min(99, Math.floor((ev.loaded * 100) / ev.total));
+      job.bar.value = percent;
+      job.percent.textContent = percent + "%";
+    });
+    const answer = () => {
+      let data = null;
+      try { data = JSON.parse(xhr.responseText); } catch (e) { data = null; }
+      resolve({ status: xhr.status, data });
+    };
+    xhr.addEventListener("load", answer);
+    xhr.addEventListener("error", () => resolve({ status: 0, data: null }));
+    xhr.addEventListener("abort", () => resolve({ status: 0, data: null }));
+    xhr.send(body);
+  });
+
+  const finish = (job, res) => {
+    let slot = slotOf(job.slot);
+    const data = res.data || {};
+    let messages = Array.isArray(data.messages) ? data.messages : null;
+    if (!messages) {
+      // Not sent, or refused as a whole (submitted in another tab, a stale page): the
+      // server's reason when it gave one.
+      const template = (slot && slot.dataset.refused) || "";
+      const reason = typeof data.message === "string" ? data.message : interrupted;
+      const text = template.replace("{file}", () => job.file.name).replace("{reason}", () => reason);
+      messages = [{ ok: false, text }];
+    }
+    if (slot && res.status === 200 && typeof data.html === "string") slot = replaceSlot(slot, data.html);
+    const ok = messages.length > 0 && messages.every((m) => m.ok);
+    job.bar.value = ok ? 100 : job.bar.value;
+    job.percent.textContent = ok ? "100%" : "";
+    for (const m of messages) {
+      const p = document.createElement("p");
+      p.className = "notice upload-message " + (m.ok ? "ok" : "error");
+      p.setAttribute("role", m.ok ? "status" : "alert");
+      p.textContent = m.text;
+      job.item.appendChild(p);
+    }
+    job.item.classList.remove("sending");
+    job.item.classList.add(ok ? "done" : "failed");
+  };
+
+  const next = async () => {
+    running = true;
+    while (queue.length > 0) {
+      const job = queue.shift();
+      job.item.classList.add("sending");
+      finish(job, await send(job));
+    }
+    running = false;
+  };
+
+  const enqueue = (slot, files) => {
+    // The messages of earlier uploads into this slot (after a redirect, or sent by this
+    // script and answered) make room for the new ones.
+    slot.querySelectorAll(".upload-message").forEach((m) => { if (!m.closest(".upload-progress")) m.remove(); });
+    slot.querySelectorAll(".upload-progress li.done, .upload-progress li.failed").forEach((li) => li.remove());
+    for (const file of files) {
+      const item = document.createElement("li");
+      item.className = "queued";
+      const name = document.createElement("span");
+      name.className = "name";
+      name.textContent = file.name;
+      const bar = document.createElement("progress");
+      bar.max = 100;
+      bar.value = 0;
+      bar.setAttribute("aria-label", file.name);
+      const percent = document.createElement("span");
+      percent.className = "percent";
+      percent.textContent = "0%";
+      item.append(name, bar, percent);
+      transfers(slot).appendChild(item);
+      queue.push({ slot: slot.dataset.slot, file, item, bar, percent });
+    }
+    if (!running) next();
+  };
+
+  section.querySelectorAll(".slot[data-upload]").forEach(enhance);
+
+  // 上传: the chosen files go through the queue instead of a page load.
+  section.addEventListener("submit", (ev) => {
+    const form = ev.target;
+    if (!(form instanceof HTMLFormElement) || !form.classList.contains("upload")) return;
+    const slot = form.closest(".slot[data-upload]");
+    const input = form.querySelector("input[type=file]");
+    if (!slot || !input || !input.files || input.files.length === 0) return;
+    ev.preventDefault();
+    const files = Array.from(input.files);
+    input.value = "";
+    enqueue(slot, files);
+  });
+
+  // Drag and drop onto a slot, highlighted while files are over it.
+  const zoneOf = (ev) => (ev.target instanceof Element ? ev.target.closest(".slot[data-upload]") : null);
+  const carriesFiles = (ev) => Boolean(ev.dataTransfer) && Array.from(ev.dataTransfer.types || []).includes("Files");
+  const over = (ev) => {
+    const zone = zoneOf(ev);
+    if (!zone || !carriesFiles(ev)) return;
+    ev.preventDefault();
+    ev.dataTransfer.dropEffect = "copy";
+    zone.classList.add("dragover");
+  };
+  section.addEventListener("dragenter", over);
+  section.addEventListener("dragover", over);
+  section.addEventListener("dragleave", (ev) => {
+    const zone = zoneOf(ev);
+    if (zone && !(ev.relatedTarget instanceof Node && zone.contains(ev.relatedTarget))) zone.classList.remove("dragover");
+  });
+  section.addEventListener("drop", (ev) => {
+    const zone = zoneOf(ev);
+    if (!zone) return;
+    ev.preventDefault();
+    zone.classList.remove("dragover");
+    const files = Array.from((ev.dataTransfer && ev.dataTransfer.files) || []);
+    if (files.length > 0) enqueue(zone, files);
+  });
+  // A file dropped beside a slot must not open in the tab (and take the page away).
+  for (const type of ["dragover", "drop"]) {
+    window.addEventListener(type, (ev) => {
+      if (ev.defaultPrevented || !carriesFiles(ev)) return;
+      ev.preventDefault();
+      if (ev.dataTransfer) ev.dataTransfer.dropEffect = "none";
+    });
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const section = document.querySelector("#files[data-interrupted]");
+  if (section && window.FormData && window.XMLHttpRequest) initUploads(section);
+});
