@@ -165,6 +165,7 @@ describe(`${CALL}: several files at once, drag and drop, and without JavaScript`
     await n.goto(`${BASE}/applications/${appId}/edit`);
     const slot = n.locator("#slot-appraisal_proof");
     assert.ok(await slot.locator(".drop-hint").isHidden(), "no drop hint without the script");
+    assert.match(await n.locator("#files .no-script-upload").textContent(), /请先点击“保存草稿”/, "told to save before an upload reloads the page");
     await slot.locator("input[type=file]").setInputFiles([
       { name: "科技成果评价报告.pdf", mimeType: "application/pdf", buffer: content("pdf", 40_000) },
       { name: "鉴定证书.exe", mimeType: "application/octet-stream", buffer: content("txt", 2_000) },

@@ -297,7 +297,49 @@ async fn choosers_take_several_files_where_the_slot_does(db: TestDb) {
     );
 }
 
+/// Many refused files in one request: the first twenty are named (names with `&`, `#`, `%`,
+/// `+` and spaces come back as sent), the rest are counted, and the address stays short.
+async fn many_refusals_are_named_up_to_a_bound_and_counted_after(db: TestDb) {
+    let app = App::start(db.store, true).await;
+    let fx = fixture("gd-2023-ai-scenarios", "manufacturing.valid.json");
+    let b = app.applicant(&fx.profile, "many").await;
+    let id = app.start_app(&b, fx.call, "manufacturing").await;
+    let names: Vec<String> = (1..=25).map(|n| format!("报价 {n}&#%+单.exe")).collect();
+    let files: Vec<(&str, Vec<u8>)> = names
+        .iter()
+        .map(|n| (n.as_str(), content("txt", 64)))
+        .collect();
+    let to = location(
+        &app.upload_files(&b, id, "rd_capability", &files, false)
+            .await,
+    );
+    assert!(to.len() < 4096, "{} bytes: {to}", to.len());
+    assert!(
+        to.contains("msg=wrong_type") && to.contains("&more=5"),
+        "{to}"
+    );
+    let (_, page) = app.get(&b, &to).await;
+    let slot = slot_html(&page, "rd_capability");
+    for n in 1..=20 {
+        let named = format!("“报价 {n}&#38;#%+单.exe”未能上传到“申报单位研发能力");
+        assert!(slot.contains(&named), "{named}: {slot}");
+    }
+    assert!(!slot.contains("“报价 21"), "{slot}");
+    assert!(
+        slot.contains("另有5个文件未能上传到“申报单位研发能力"),
+        "{slot}"
+    );
+    assert!(
+        app.store
+            .attachments(id)
+            .await
+            .expect("attachments")
+            .is_empty()
+    );
+}
+
 shenbao_store::on_both_databases!(
+    many_refusals_are_named_up_to_a_bound_and_counted_after,
     several_files_in_one_upload_are_kept_or_refused_each_by_name,
     the_maximum_count_holds_across_uploads_and_every_refusal_is_named,
     an_upload_asked_for_json_answers_with_messages_and_the_slot,
