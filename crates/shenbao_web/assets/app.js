@@ -237,6 +237,10 @@ function initUploads(section) {
 
   const send = (job) => new Promise((resolve) => {
     const slot = slotOf(job.slot);
+    if (!slot || !slot.dataset.upload) {
+      resolve({ status: 0, data: null });
+      return;
+    }
     const csrf = document.querySelector("input[name=csrf]");
     const body = new FormData();
     body.append("csrf", csrf ? csrf.value : "");

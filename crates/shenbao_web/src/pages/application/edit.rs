@@ -13,8 +13,9 @@ pub struct SlotView {
     messages: Vec<SlotMessage>,
     /// Whether several files may be chosen at once (the slot takes more than one).
     multiple: bool,
-    /// For the page's script: what it says when a file could not be sent at all, with
-    /// `{file}` and `{reason}` to fill in, and the reason when the connection broke.
+    /// For the page's script: what it says when a file's upload was refused as a whole or
+    /// broke off, with `{file}` and `{reason}` to fill in (the reason is the server's, or
+    /// the files section's `data-interrupted`).
     refused_template: String,
 }
 
