@@ -89,6 +89,20 @@ async fn public_pages_list_and_show_every_seed_call(db: TestDb) {
         html.contains("2024-06-16") && html.contains("不能同时申报"),
         "deadlines and limits"
     );
+    // 需提交的材料 by direction: each direction's own, not the 17 of all merged.
+    let materials = &html[html.find("<h2>需提交的材料</h2>").expect("materials")..];
+    let group = |name: &str| {
+        let start = materials
+            .find(&format!("<summary>{name}"))
+            .unwrap_or_else(|| panic!("{name} listed"));
+        let rest = &materials[start..];
+        rest[..rest.find("</details>").expect("group ends")].to_string()
+    };
+    let compute = group("算力服务补助");
+    assert!(compute.contains("与算力服务公司签订的合同以及付款凭证"));
+    assert!(!compute.contains("产品检验检测报告"), "{compute}");
+    assert!(!compute.contains("场景相关知识产权清单"));
+    assert!(group("典型应用场景").contains("场景相关知识产权清单"));
     let (status, html) = app.get(&b, "/calls/nope").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("没有找到您要的页面"));

@@ -225,6 +225,47 @@ struct CallPage<'a> {
     /// What an applicant starts: (value `direction[/choice]`, label), the scenarios of a
     /// three-level catalogue included.
     starts: Vec<(String, String)>,
+    /// 需提交的材料 by direction: (direction name, [(label, optional, when)]); one group with
+    /// an empty name when every direction asks for the same.
+    materials: Vec<(String, Vec<Material>)>,
+}
+
+/// One item of 需提交的材料.
+#[derive(Clone, PartialEq)]
+struct Material {
+    label: String,
+    /// Not required (如有).
+    optional: bool,
+    /// Asked only when an answer says so (e.g. 联合体申报的).
+    conditional: bool,
+}
+
+/// The materials of each direction of `def`, in the call's order: one group per direction,
+/// or one unnamed group when they are all alike.
+fn materials(def: &CallDef) -> Vec<(String, Vec<Material>)> {
+    let of = |direction: &str| -> Vec<Material> {
+        def.files
+            .iter()
+            .filter(|f| shenbao_core::call::applies(&f.directions, direction))
+            .map(|f| Material {
+                label: f.label.clone(),
+                optional: f.required == Some(false),
+                conditional: f.show_if.is_some(),
+            })
+            .collect()
+    };
+    let groups: Vec<(String, Vec<Material>)> = def
+        .directions
+        .iter()
+        .map(|d| (d.name.clone(), of(&d.id)))
+        .filter(|(_, items)| !items.is_empty())
+        .collect();
+    match groups.first() {
+        Some((_, first)) if groups.iter().all(|(_, items)| items == first) => {
+            vec![(String::new(), first.clone())]
+        }
+        _ => groups,
+    }
 }
 
 /// Call `id` as `viewer` may see it: a published one for anybody, a draft for its owners (who
@@ -314,6 +355,7 @@ pub async fn show_call(
         })
         .collect();
     render(CallPage {
+        materials: materials(def),
         starts,
         nav: Nav::of(&viewer),
         def,
