@@ -17,7 +17,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { ACCOUNTS, BASE, Journey, SHOTS, STEP, clickAndWait, content, fixture, uploadScans } from "./journey.mjs";
+import { ACCOUNTS, BASE, Journey, SHOTS, STEP, clickAndWait, content, fixture, uploadScans, decisionForm } from "./journey.mjs";
 
 const CALL = "sd-2024-llm-survey";
 const ORG = { uscc: "91370102MA3DEM0002", name: "济南演示科技有限公司", region: "370102" };
@@ -139,7 +139,9 @@ async function audit(p, page) {
     let inputs = 0;
     for (const el of document.querySelectorAll("input, select, textarea")) {
       // Rendered ones: a field hidden until a choice shows it is checked once it shows.
-      if (el.type === "hidden" || el.getClientRects().length === 0) continue;
+      // Not shown: hidden inputs, and those in a folded <details> (Chromium keeps boxes for
+      // them, but neither a user nor the accessibility tree sees them until it opens).
+      if (el.type === "hidden" || el.getClientRects().length === 0 || el.closest("details:not([open])")) continue;
       inputs++;
       const name = window.axe.commons.text.accessibleTextVirtual(window.axe.utils.getNodeFromTree(el)).trim();
       if (!name) unnamed.push(el.outerHTML.slice(0, 120));
@@ -285,7 +287,7 @@ describe(`${CALL}: keyboard only, axe-core and screenshots`, () => {
     await check(p, "bureau-queue");
     await p.goto(`${BASE}/review/${CALL}/applications/${appId}`);
     await check(p, "bureau-review");
-    const form = p.locator("form.card", { has: p.locator("input[name=action][value=recommend]") });
+    const form = await decisionForm(p, "recommend");
     await form.locator("textarea[name=opinion]").fill("经审核，材料齐全，同意推荐。");
     for (const sig of await form.locator('input[name^="sig."]').all()) await sig.fill("王审核");
     await clickAndWait(p, form.getByRole("button", { name: "推荐", exact: true }));

@@ -23,7 +23,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
   BASE, Journey, STEP, clickAndWait, download, fillForm, fixture, ooxmlText, register, save, submit, uploadFiles,
-  uploadScans, uscc,
+  uploadScans, uscc, decisionForm,
 } from "./journey.mjs";
 
 const EXPERTS = { "评审专家甲": "demo_zhuanjia", "评审专家乙": "demo_zhuanjia2", "评审专家丙": "demo_zhuanjia3" };
@@ -84,7 +84,7 @@ export function callJourney(c) {
   }
 
   async function recommendAndForward(p, who, first) {
-    const form = p.locator("form.card", { has: p.locator("input[name=action][value=recommend]") });
+    const form = await decisionForm(p, "recommend");
     await form.locator("textarea[name=opinion]").fill(`经审核，申报材料真实完整，同意推荐。（${who}）`);
     for (const sig of await form.locator('input[name^="sig."]').all()) await sig.fill("王审核");
     await clickAndWait(p, form.getByRole("button", { name: "推荐", exact: true }));
@@ -193,7 +193,7 @@ export function callJourney(c) {
       await openAtBureau(p);
       assert.equal(await p.locator(".notice.ok", { hasText: "系统核查未发现问题" }).count(), 1, "the system check finds nothing");
       assert.equal(await p.locator("ul.files li").count(), FX.files.length, "every file listed");
-      const form = p.locator("form.card", { has: p.locator("input[name=action][value=return]") });
+      const form = await decisionForm(p, "return");
       await form.locator("textarea[name=comment]").fill(RETURN_COMMENT);
       await clickAndWait(p, form.getByRole("button", { name: "退回修改" }));
       assert.match(await p.locator("h1 .badge").textContent(), /退回修改/);

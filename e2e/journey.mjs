@@ -461,3 +461,17 @@ export async function ooxmlText(bytes, re) {
   }
   return out;
 }
+
+/**
+ * The review page's decision form for `action` (recommend, return, reject), opened: the forms
+ * sit in folded sections of the decision panel (and under the decision once one is taken).
+ */
+export async function decisionForm(p, action) {
+  const form = p.locator("form", { has: p.locator(`input[name=action][value=${action}]`) }).first();
+  if (await form.isVisible()) return form;
+  await form.evaluate((f) => {
+    for (let d = f.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) d.open = true;
+  });
+  return form;
+}
+

@@ -9,7 +9,7 @@
 // Run by `bash scripts/e2e` (see journey.mjs for the environment).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ACCOUNTS, BASE, Journey, STEP, content, fixture, uploadScans } from "./journey.mjs";
+import { ACCOUNTS, BASE, Journey, STEP, content, fixture, uploadScans, decisionForm } from "./journey.mjs";
 
 const CALL = "qz-2024-ai-industry";
 const ORG = { uscc: "91350502MA3DEM0351", name: "泉州演示智能有限公司", region: "350502" };
@@ -165,7 +165,7 @@ describe(`${CALL}: the form with JavaScript disabled`, () => {
     const link = b.locator(`table.queue a[href="/review/${CALL}/applications/${appId}"]`);
     assert.equal(await link.count(), 1, "in the sector department's queue");
     await clickAndWait(b, link, new RegExp(`/applications/${appId}$`));
-    const form = b.locator("form.card", { has: b.locator("input[name=action][value=recommend]") });
+    const form = await decisionForm(b, "recommend");
     await form.locator("textarea[name=opinion]").fill("场景成效显著，同意推荐。");
     for (const sig of await form.locator('input[name^="sig."]').all()) await sig.fill("郑经办");
     await clickAndWait(b, form.getByRole("button", { name: "推荐", exact: true }));

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  ACCOUNTS, BASE, Journey, STEP, clickAndWait, download, fillForm, fixture, register, submit, uploadFiles, uploadScans, uscc,
+  ACCOUNTS, BASE, Journey, STEP, clickAndWait, download, fillForm, fixture, register, submit, uploadFiles, uploadScans, uscc, decisionForm,
 } from "./journey.mjs";
 
 const CALL = "qz-2024-ai-industry";
@@ -51,7 +51,7 @@ describe(`${CALL}: the county ranks two applications, packages and forwards them
     const p = await j.login("demo_xian_licheng");
     for (const id of [ids.a, ids.b]) {
       await p.goto(`${BASE}/review/${CALL}/applications/${id}`);
-      const form = p.locator("form.card", { has: p.locator("input[name=action][value=recommend]") });
+      const form = await decisionForm(p, "recommend");
       await form.locator("textarea[name=opinion]").fill("经审核，同意推荐。");
       for (const sig of await form.locator('input[name^="sig."]').all()) await sig.fill("林经办");
       await clickAndWait(p, form.getByRole("button", { name: "推荐", exact: true }));

@@ -614,6 +614,8 @@ pub mod definition {
     pub fn figures_of_narrative(id: &str) -> String {
         format!("figures_of 须写明附图所说明的长文本字段（textarea），`{id}` 不是")
     }
+    /// A level's `office` pattern outside a level of divisions, or without its blank.
+    pub const OFFICE_PATTERN: &str = "office 给出各单位的名称，只用于按行政区划设置的层级（county、city、provincial），须含 {name}（区划名称），如 \"{name}工业和信息化局\"";
     /// A slot of figures that takes more than images.
     pub const FIGURE_TYPES: &str = "附图（figures_of）只能是图片：types 只能写 jpg、png";
     /// A paper document of no copies.

@@ -156,6 +156,7 @@ mod tests {
         ReviewLevel {
             id: "city".into(),
             name: "各市工业和信息化局".into(),
+            office: None,
             scope: LevelScope::City,
             directions: Vec::new(),
             deadline: None,

@@ -59,15 +59,22 @@ pub fn city_of(region: &str) -> String {
 }
 
 /// A unit's name as pages and letters print it: a sector department or zone bureau by its
-/// name, the owner by its level's name, a division's bureau by the division's full name
-/// (福建省泉州市丰泽区), or the code when unknown.
+/// name, the owner by its level's name, a division's bureau by the level's `office` pattern
+/// (鲤城区工信局) or else the division's full name (福建省泉州市丰泽区), or the code when
+/// unknown.
 pub fn unit_name(level: &ReviewLevel, unit: &str) -> String {
     match level.scope {
         LevelScope::Sector => unit.to_string(),
         LevelScope::Province => level.name.clone(),
-        _ => crate::region::full_name(unit).unwrap_or_else(|| unit.to_string()),
+        _ => match (&level.office, crate::region::lookup(unit)) {
+            (Some(pattern), Some(d)) => pattern.replace(OFFICE_NAME, d.name),
+            _ => crate::region::full_name(unit).unwrap_or_else(|| unit.to_string()),
+        },
     }
 }
+
+/// The blank of a level's `office` pattern that takes the division's own name.
+pub const OFFICE_NAME: &str = "{name}";
 
 /// The units of the call that are not divisions' bureaus (development and pilot zones) that
 /// an applicant of `region` may choose for `direction`: those reviewing at the direction's

@@ -1082,3 +1082,43 @@ fn an_owners_threshold_says_so_in_its_message() {
         assert_eq!(p.message.contains("征集单位设定"), marked, "{}", p.message);
     }
 }
+
+#[test]
+fn a_level_names_its_units_by_its_office_pattern() {
+    let src = include_str!("../calls/qz-2024-ai-industry.toml");
+    let c = load_str("qz.toml", src).unwrap_or_else(|e| panic!("{e}"));
+    let level = |id: &str| {
+        c.def()
+            .review_levels
+            .iter()
+            .find(|l| l.id == id)
+            .expect("level")
+    };
+    use shenbao_core::routing::unit_name;
+    assert_eq!(unit_name(level("county"), "350502"), "鲤城区工信局");
+    assert_eq!(unit_name(level("city"), "350500"), "泉州市工业和信息化局");
+    // A zone's bureau and a sector department keep their own names.
+    assert_eq!(
+        unit_name(level("county"), "泉州开发区科经局"),
+        "泉州开发区科经局"
+    );
+    assert_eq!(
+        unit_name(level("sector"), "泉州市交通运输局"),
+        "泉州市交通运输局"
+    );
+    // Without the blank, or on a level that is not of divisions: refused.
+    refused_once(
+        &src.replacen("office = \"{name}工信局\"", "office = \"工信局\"", 1),
+        "review_level[0].office",
+        "{name}",
+    );
+    refused_once(
+        &src.replacen(
+            "scope = \"sector\"",
+            "scope = \"sector\"\noffice = \"{name}局\"",
+            1,
+        ),
+        "review_level[1].office",
+        "county",
+    );
+}

@@ -279,9 +279,9 @@ async fn decided(
         Action::NotRecommend => s::NOTICE_NOT_RECOMMENDED,
         _ => s::NOTICE_RECOMMENDED,
     };
-    // The level that decided: where the application still is (a return keeps it there).
+    // The unit that decided: where the application still is (a return keeps it there).
     let level = level_of(entry, app.level.as_deref())
-        .map(|l| l.name.clone())
+        .map(|l| crate::pages::view::unit_label(l, app.unit.as_deref().unwrap_or_default()))
         .unwrap_or_default();
     let recipients = applicant_accounts(state, app).await?;
     Ok(vec![(
@@ -310,15 +310,16 @@ async fn forwarded(
         let Some(level) = level_of(entry, app.level.as_deref()) else {
             continue;
         };
+        let unit = app.unit.clone().unwrap_or_default();
+        let unit_name = crate::pages::view::unit_label(level, &unit);
         out.push((
             applicant_accounts(state, &app).await?,
             Notice {
-                title: format!("{}{}", s::NOTICE_FORWARDED, level.name),
+                title: format!("{}{}", s::NOTICE_FORWARDED, unit_name),
                 body: format!("{}：{}", entry.call.def().title, name_of(&app)),
                 link: Some(format!("/applications/{}", app.id)),
             },
         ));
-        let unit = app.unit.clone().unwrap_or_default();
         if told_units.iter().any(|(l, u)| *l == level.id && *u == unit) {
             continue;
         }
@@ -327,7 +328,7 @@ async fn forwarded(
             unit_accounts(state, entry, level, &unit).await?,
             Notice {
                 title: format!("{}{}", s::NOTICE_LIST_ARRIVED, entry.call.def().title),
-                body: format!("{}：{}", s::NOTICE_LIST_ARRIVED_BODY, level.name),
+                body: format!("{}：{}", s::NOTICE_LIST_ARRIVED_BODY, unit_name),
                 link: Some(if level.scope == LevelScope::Province {
                     format!("/owner/{}", app.call_id)
                 } else {

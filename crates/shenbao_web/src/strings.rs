@@ -380,6 +380,15 @@ pub fn batch_left(title: &str, why: &str) -> String {
     format!("“{title}”未处理：{why}")
 }
 
+/// A unit with the contact it gave (联系人 and phone), if any.
+pub fn unit_with_contact(unit: &str, contact: &str) -> String {
+    if contact.trim().is_empty() {
+        unit.to_string()
+    } else {
+        format!("{unit}（联系人：{contact}）")
+    }
+}
+
 /// The days left before a level's deadline, as the queue shows them.
 pub fn days_left(days: i64) -> String {
     match days {

@@ -221,12 +221,12 @@ async fn a_submission_to_a_unit_that_forwarded_is_refused_and_changes_nothing(db
         (
             &draft_browser,
             draft,
-            "受理单位（福建省泉州市丰泽区）已向上级报送本申报方向的推荐名单，不再受理本方向的申报",
+            "受理单位（丰泽区工信局）已向上级报送本申报方向的推荐名单，不再受理本方向的申报",
         ),
         (
             &returned_browser,
             returned,
-            "退回修改的审核单位（福建省泉州市丰泽区）已向上级报送本申报方向的推荐名单，不再受理重新提交",
+            "退回修改的审核单位（丰泽区工信局）已向上级报送本申报方向的推荐名单，不再受理重新提交",
         ),
     ] {
         let before = footprint(&app, id).await;

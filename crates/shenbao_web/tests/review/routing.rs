@@ -24,9 +24,13 @@ async fn quanzhou_goes_county_or_sector_then_city_then_province(db: TestDb) {
     let (c_browser, c) = apply(&app, &scenario, "qiye_c").await;
     submit(&app, &c_browser, c, Some(SECTOR)).await;
     assert_eq!(where_is(&app, c).await, at("submitted", "sector", SECTOR));
-    // The applicant sees where it is.
+    // The applicant sees where it is: the unit by its name, not the level's address to all.
     let (_, html) = app.get(&a_browser, &format!("/applications/{a}")).await;
-    assert!(html.contains("各县（市、区）工信"), "{html}");
+    assert!(
+        html.contains("<th>当前审核单位</th><td>丰泽区工信局</td>"),
+        "{html}"
+    );
+    assert!(!html.contains("各县（市、区）工信"), "{html}");
 
     // The county: its queue has the application, with the opinion block of the form.
     let (status, html) = app.get(&fengze, "/review").await;

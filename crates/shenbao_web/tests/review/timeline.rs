@@ -118,7 +118,7 @@ async fn a_county_deadline_closes_its_own_applicants_only(db: TestDb) {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let body = r.text().await.unwrap();
     assert!(
-        body.contains(&format!("泉州市丰泽区规定的申报截止日期（{own}）已过")),
+        body.contains(&format!("丰泽区工信局规定的申报截止日期（{own}）已过")),
         "{body}"
     );
     assert_eq!(

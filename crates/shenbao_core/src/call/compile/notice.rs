@@ -107,6 +107,15 @@ pub(super) fn check_review_levels<'d>(
             &format!("review_level[{i}].deadline"),
             l.deadline.as_deref(),
         );
+        if let Some(office) = &l.office {
+            let divisions = !matches!(l.scope, LevelScope::Sector | LevelScope::Province);
+            if !divisions || !office.contains(crate::routing::OFFICE_NAME) {
+                c.err(
+                    format!("review_level[{i}].office"),
+                    msg::other(msg::OFFICE_PATTERN),
+                );
+            }
+        }
         if l.ranks_source.is_some() && !l.ranks {
             c.err(
                 format!("review_level[{i}].ranks_source"),

@@ -31,6 +31,11 @@ pub struct ReviewLevel {
     pub id: String,
     /// Name shown to users, e.g. 各市工业和信息化局.
     pub name: String,
+    /// How one unit of a level of divisions (county, city, provincial) is named, with
+    /// `{name}` for the division's own name: `{name}工业和信息化局` names 泉州's unit
+    /// 泉州市工业和信息化局. Without it a unit is named by its division (福建省泉州市).
+    #[serde(default)]
+    pub office: Option<String>,
     /// Jurisdiction kind of the reviewers at this level.
     pub scope: LevelScope,
     /// Directions routed through this level; empty means all.

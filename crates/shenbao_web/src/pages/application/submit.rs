@@ -260,6 +260,34 @@ pub async fn show_application(
         })
         .collect();
     let deadline = o.deadline(&state).await?;
+    // The unit that holds it now, by its name, with the contact it gave its applicants.
+    let mut now_at = None;
+    if let (Some(level_id), Some(unit)) = (o.app.level.as_deref(), o.app.unit.as_deref()) {
+        let level = (o.entry.call.def().review_levels.iter()).find(|x| x.id == level_id);
+        if let Some(level) = level {
+            let at = shenbao_store::UnitRef {
+                call_id: o.app.call_id.clone(),
+                level: level_id.to_string(),
+                unit: unit.to_string(),
+            };
+            let contact = state
+                .store
+                .unit_timeline(&at)
+                .await?
+                .map(|t| {
+                    [t.contact_name, t.contact_phone]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .unwrap_or_default();
+            now_at = Some(s::unit_with_contact(
+                &crate::pages::view::unit_label(level, unit),
+                &contact,
+            ));
+        }
+    }
     render(ShowPage {
         nav: Nav::of(&viewer),
         id,
@@ -284,15 +312,7 @@ pub async fn show_application(
                 .next()
                 .map(|l| &l.id)
                 == o.app.level.as_ref(),
-        now_at: o.app.level.as_ref().and_then(|l| {
-            o.entry
-                .call
-                .def()
-                .review_levels
-                .iter()
-                .find(|x| &x.id == l)
-                .map(|x| x.name.clone())
-        }),
+        now_at,
     })
 }
 

@@ -105,14 +105,3 @@ fn direction_name(entry: &CallEntry, id: &str) -> String {
         .map(|d| d.name.clone())
         .unwrap_or_else(|| id.to_string())
 }
-
-fn level_name(entry: &CallEntry, id: &str) -> String {
-    entry
-        .call
-        .def()
-        .review_levels
-        .iter()
-        .find(|l| l.id == id)
-        .map(|l| l.name.clone())
-        .unwrap_or_else(|| id.to_string())
-}

@@ -73,6 +73,25 @@ impl QueueParams {
             .finish()
     }
 
+    /// `?` and the filters, for links that keep them; nothing when no filter is set.
+    pub(super) fn keep(&self) -> String {
+        let set = [
+            &self.direction,
+            &self.status,
+            &self.region,
+            &self.q,
+            &self.sort,
+            &self.per,
+        ]
+        .iter()
+        .any(|v| !v.trim().is_empty());
+        if set {
+            format!("?{}", self.filter_query())
+        } else {
+            String::new()
+        }
+    }
+
     /// The store's query for these params: `limit` rows after the keyset.
     pub(super) fn query(&self, limit: i64) -> QueueQuery {
         let pick = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
@@ -163,6 +182,8 @@ pub(super) struct QueuePage {
     params: QueueParams,
     /// The filters as a query string, for links that keep them.
     filters: String,
+    /// `?` and the filters, or nothing when none is set (links to applications).
+    keep: String,
     rows: Vec<QueueLine>,
     next: Option<String>,
     totals: Vec<StatusTotal>,
@@ -249,7 +270,7 @@ async fn queue_page(
             region: shenbao_core::region::full_name(&r.organisation_region)
                 .unwrap_or(r.organisation_region),
             direction: direction_name(desk.entry, &r.application.direction),
-            status: r.application.status.label(),
+            status: queue_status_label(r.application.status),
             submitted: r.application.submitted_at.map(fmt_time).unwrap_or_default(),
             rank: r.rank.map(|x| x.to_string()).unwrap_or_default(),
             choosable: open
@@ -338,6 +359,7 @@ async fn queue_page(
             .collect(),
         regions,
         filters: params.filter_query(),
+        keep: params.keep(),
         params,
         batch: rows.iter().any(|r| r.choosable),
         rows,

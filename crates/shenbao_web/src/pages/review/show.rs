@@ -77,6 +77,8 @@ pub(super) struct ShowPage {
     form_html: String,
     /// The queue's filters, carried from the queue to keep 上一件/下一件 in its order.
     filters: String,
+    /// `?` and those filters, or nothing when none is set.
+    keep: String,
     /// The previous and next application of the queue under those filters.
     previous: Option<i64>,
     next: Option<i64>,
@@ -374,10 +376,12 @@ pub(super) async fn show_page(
         region: shenbao_core::region::full_name(&org.region).unwrap_or(org.region.clone()),
         direction: direction_name(entry, &app.direction),
         status: app.status.label(),
+        // The unit that holds it now, by its name (鲤城区工信局), not its level's.
         at_level: app
             .level
             .as_deref()
-            .map(|l| level_name(entry, l))
+            .and_then(|l| call.def().review_levels.iter().find(|x| x.id == l))
+            .map(|l| unit_label(l, app.unit.as_deref().unwrap_or_default()))
             .unwrap_or_default(),
         submitted: app.submitted_at.map(fmt_time).unwrap_or_default(),
         number: snapshot.acceptance_number(&app.call_id, call.def().year, &org.region),
@@ -406,6 +410,7 @@ pub(super) async fn show_page(
         history,
         form_html,
         filters: params.filter_query(),
+        keep: params.keep(),
         previous,
         next,
         own,
@@ -478,10 +483,13 @@ async fn next_pending(
         q.status = Some(ApplicationStatus::Submitted);
     }
     let call = desk.entry.call.id();
-    let filters = params.filter_query();
+    let keep = params.keep();
     Ok(match after(state, desk, app, q).await? {
-        Some(id) => format!("/review/{call}/applications/{id}?{filters}"),
-        None => format!("/review/{call}?{filters}&msg=queue_done"),
+        Some(id) => format!("/review/{call}/applications/{id}{keep}"),
+        None => format!(
+            "/review/{call}{keep}{}msg=queue_done",
+            if keep.is_empty() { "?" } else { "&" }
+        ),
     })
 }
 
@@ -620,10 +628,7 @@ pub async fn decide(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let here = format!(
-        "/review/{call_id}/applications/{id}?{}",
-        params.filter_query()
-    );
+    let here = format!("/review/{call_id}/applications/{id}{}", params.keep());
     let actor = viewer.actor(&user, state.now());
     match review::decide(&state.store, &state.calls, actor, &call_id, id, &verdict).await {
         Ok(done) => {
