@@ -77,6 +77,7 @@ mod second_factor;
 mod selection;
 mod session;
 mod sql;
+mod statistics;
 pub mod testing;
 mod tx;
 mod unit_scan;
@@ -107,6 +108,7 @@ pub use review::{
 };
 pub use second_factor::TotpRow;
 pub use selection::{CountRow, OwnerApplicationRow, PUBLISHED, PublicationRow, SelectedRow};
+pub use statistics::{Statistics, StatisticsScope};
 pub use tx::{NewOutbox, Tx};
 pub use unit_scan::{NewUnitScan, UnitScanRow};
 
