@@ -8,6 +8,8 @@
 //! where the call groups by direction (泉州), one row per recommended application in the
 //! unit's ranking order, and the footer lines (联系人：, 联系电话：…).
 //!
+//! The statistics page's figures go out as XLSX too (`statistics_xlsx`).
+//!
 //! Must not: read the database or the clock. The caller gives the applications in ranking
 //! order with their answers.
 
@@ -26,6 +28,7 @@ mod render_html;
 mod render_pdf;
 mod section_table;
 mod sheet;
+mod statistics;
 mod summary;
 mod summary_docx;
 
@@ -43,6 +46,7 @@ pub use recommendation::{
     LetterInput, LetterLine, letter_text, recommendation_docx, recommendation_pdf,
 };
 pub use sheet::SheetXlsx;
+pub use statistics::{StatisticsSheet, statistics_xlsx};
 pub use summary::{SummaryRows, SummaryXlsx, summary_rows, summary_xlsx};
 pub use summary_docx::summary_docx;
 
