@@ -143,6 +143,8 @@ routes! {
     "/assets/app.css" [GET] => get(pages::assets::css),
     "/assets/app.js" [GET] => get(pages::assets::js),
     "/assets/zi.js" [GET] => get(pages::assets::zi_js),
+    "/assets/echarts.min.js" [GET] => get(pages::assets::echarts_js),
+    "/assets/statistics.js" [GET] => get(pages::assets::statistics_js),
     // Accounts.
     "/register" [GET, POST] => get(pages::account::register_form).post(pages::account::register),
     "/login" [GET, POST] => get(pages::account::login_form).post(pages::account::login),
@@ -181,6 +183,8 @@ routes! {
     "/review/{call}/letter" [GET] => get(pages::review::letter),
     "/review/{call}/scans" [POST] => post(pages::review::upload_scan).layer(axum::extract::DefaultBodyLimit::disable()),
     "/review/{call}/scans/{id}" [GET] => get(pages::review::download_scan),
+    "/review/{call}/statistics" [GET] => get(pages::review::unit_statistics),
+    "/review/{call}/statistics.xlsx" [GET] => get(pages::review::unit_statistics_xlsx),
     "/review/{call}/timeline" [GET, POST] => get(pages::review::timeline_page).post(pages::review::save_timeline),
     // Notifications.
     "/inbox" [GET] => get(pages::inbox::show_inbox),
@@ -209,6 +213,8 @@ routes! {
     "/owner/{call}/ranking/select" [POST] => post(pages::owner::select),
     "/owner/{call}/ranking/unselect" [POST] => post(pages::owner::unselect),
     "/owner/{call}/received" [GET] => get(pages::owner::received_page),
+    "/owner/{call}/statistics" [GET] => get(pages::owner::owner_statistics),
+    "/owner/{call}/statistics.xlsx" [GET] => get(pages::owner::owner_statistics_xlsx),
     "/owner/{call}/summary/{table}" [GET] => get(pages::owner::owner_summary),
     "/owner/{call}/publish" [GET, POST] => get(pages::owner::publish_form).post(pages::owner::publish),
     "/expert" [GET] => get(pages::expert::list_assignments),

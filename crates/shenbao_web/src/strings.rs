@@ -711,3 +711,21 @@ pub fn apply_area_excluded(excluded: &str, region: &str) -> String {
 pub const MEMBER_ADDED: &str = "已添加联合体成员单位";
 /// After a consortium member was removed.
 pub const MEMBER_REMOVED: &str = "已移除联合体成员单位";
+
+// ---- the statistics page (统计分析) ---------------------------------------------------------
+
+/// The title of the region column (the divisions one level below the viewer's).
+pub const STATS_REGION: &str = "地区";
+/// After a division's name: applicants registered at the division itself, not below it
+/// (泉州市本级).
+pub const STATS_OWN_LEVEL: &str = "本级";
+/// Applicants registered outside the viewer's division (a call without an area restriction).
+pub const STATS_OUTSIDE: &str = "其他地区";
+/// Before the time the figures were read.
+pub const STATS_AS_OF: &str = "统计时间：";
+/// Which applications are counted.
+pub const STATS_WHICH: &str = "统计范围：已提交的申报（不含草稿），按最近一次提交日期计";
+/// Whose figures the owner sees.
+pub const STATS_WHOLE_CALL: &str = "全部申报";
+/// The name of the XLSX file, after the call's title.
+pub const STATS_FILE: &str = "统计分析";

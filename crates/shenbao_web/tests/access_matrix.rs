@@ -38,7 +38,7 @@ enum Access {
 /// administrator reads the audit log and acts as an owner of every call (documented in
 /// `pages/owner.rs`), and a
 /// bureau inside the call's area has its own desk for the call (queue, ranking, summary,
-/// package), which must show nothing of the victim's (checked on the pages).
+/// package, statistics), which must show nothing of the victim's (checked on the pages).
 fn by_design(role: &str, path: &str) -> bool {
     match role {
         "admin" => {
@@ -59,6 +59,8 @@ fn by_design(role: &str, path: &str) -> bool {
                 | "/review/{call}/timeline"
                 | "/review/{call}/letter"
                 | "/review/{call}/scans"
+                | "/review/{call}/statistics"
+                | "/review/{call}/statistics.xlsx"
         ),
         _ => false,
     }
@@ -76,6 +78,8 @@ fn access(path: &str) -> Option<Access> {
         | "/assets/app.css"
         | "/assets/app.js"
         | "/assets/zi.js"
+        | "/assets/echarts.min.js"
+        | "/assets/statistics.js"
         | "/register"
         | "/login"
         | "/login/second-factor"

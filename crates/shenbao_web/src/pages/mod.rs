@@ -11,6 +11,7 @@ pub mod public;
 pub mod results;
 pub mod review;
 pub mod second_factor;
+pub mod statistics;
 pub mod verify;
 pub mod view;
 

@@ -514,5 +514,6 @@ mod exclusions;
 mod lifecycle;
 mod limits;
 mod routing;
+mod statistics;
 mod timeline;
 mod zones;

@@ -41,6 +41,7 @@ mod index;
 mod publish;
 mod ranking;
 mod received;
+mod statistics;
 
 pub use assignments::*;
 pub use definition::*;
@@ -50,6 +51,7 @@ pub use index::*;
 pub use publish::*;
 pub use ranking::*;
 pub use received::*;
+pub use statistics::*;
 
 /// Rows per page of the owner's lists.
 pub const PAGE: i64 = 20;

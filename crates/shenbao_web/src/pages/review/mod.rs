@@ -45,6 +45,7 @@ mod queue;
 mod ranking;
 mod sending;
 mod show;
+mod statistics;
 mod timeline;
 
 pub use exports::*;
@@ -53,6 +54,7 @@ pub use queue::*;
 pub use ranking::*;
 pub use sending::*;
 pub use show::*;
+pub use statistics::*;
 pub use timeline::*;
 
 /// Rows per queue page.
