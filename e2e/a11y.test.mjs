@@ -5,7 +5,8 @@
 //                  control showing a visible focus indicator;
 //   axe-core       on the main pages of every role (home, call, login, register, the long form
 //                  of sd-2024-llm-cases, the status page, inbox, the bureau's queue, review page
-//                  and ranking, the owner's dashboard and received applications (the 摸底 is a
+//                  and ranking, the statistics pages of the bureau and the owner (with their
+//                  charts drawn), the owner's dashboard and received applications (the 摸底 is a
 //                  collection: no experts), the public results): no serious or critical violation, and every
 //                  input, select and text area has an accessible name;
 //   screenshots    of each of these pages at 1366×768 and at phone width (390×844) into
@@ -277,7 +278,7 @@ describe(`${CALL}: keyboard only, axe-core and screenshots`, () => {
     noProblems();
   });
 
-  it("axe: the bureau's pages (queue, review page, ranking), then it forwards the list", STEP, async () => {
+  it("axe: the bureau's pages (queue, review page, ranking, statistics), then it forwards the list", STEP, async () => {
     const p = await j.login("demo_shi_jinan");
     await p.goto(`${BASE}/review`);
     await check(p, "bureau-index");
@@ -294,6 +295,10 @@ describe(`${CALL}: keyboard only, axe-core and screenshots`, () => {
     assert.match(await p.locator("h1 .badge").textContent(), /已推荐/);
     await p.goto(`${BASE}/review/${CALL}/ranking?direction=${FX.direction}`);
     await check(p, "bureau-ranking");
+    await p.goto(`${BASE}/review/${CALL}/statistics`);
+    await p.locator(".stat-chart canvas").first().waitFor();
+    await check(p, "bureau-statistics");
+    await p.goto(`${BASE}/review/${CALL}/ranking?direction=${FX.direction}`);
     await uploadScans(p);
     await p.getByLabel("我已确认推荐名单和排序无误，报送后不能再修改").check();
     await clickAndWait(p, p.getByRole("button", { name: "确认报送" }));
@@ -301,7 +306,7 @@ describe(`${CALL}: keyboard only, axe-core and screenshots`, () => {
     noProblems();
   });
 
-  it("axe: the owner's pages (dashboard, received applications and summaries)", STEP, async () => {
+  it("axe: the owner's pages (dashboard, received applications and summaries, statistics)", STEP, async () => {
     // The 摸底 is a collection: the owner has no experts to assign, so the expert's pages
     // are checked by the journeys of the contests, not here.
     const p = await j.login("demo_ting");
@@ -312,6 +317,9 @@ describe(`${CALL}: keyboard only, axe-core and screenshots`, () => {
     await p.goto(`${BASE}/owner/${CALL}/received`);
     assert.equal(await p.locator(`table.received a[href="/review/${CALL}/applications/${appId}"]`).count(), 1, "received");
     await check(p, "owner-received");
+    await p.goto(`${BASE}/owner/${CALL}/statistics`);
+    await p.locator(".stat-chart canvas").first().waitFor();
+    await check(p, "owner-statistics");
     noProblems();
   });
 
