@@ -32,6 +32,13 @@
 //!    `?status=recommended&q=科技&sort=oldest`, and the ranking of `compute_service`. Every
 //!    response must be 200 and hold its page's first and last row, or it counts as an error.
 //!
+//! 7. **Statistics.** 100,000 submitted applications of sd-2024-llm-cases over 山东's
+//!    counties, written in one SQL statement; SQLite's plans of the owner's grouped queries
+//!    (each must read a covering index alone); `Store::statistics` timed for
+//!    the owner and for 济南's city bureau; then `GET /owner/sd-2024-llm-cases/statistics`,
+//!    its `.xlsx` and the city's `/review/…/statistics`, 20 times each one at a time, each
+//!    checked for the right total. `SHENBAO_BENCH_ONLY=statistics` runs this alone.
+//!
 //! Each phase prints requests per second, latencies, errors, and the CPU time the server
 //! and the load generator used, then a summary table closes the run.
 //!
@@ -63,6 +70,7 @@ mod queue;
 mod queue_plans;
 mod queue_seed;
 mod server;
+mod statistics;
 mod uploads;
 
 use std::path::{Path, PathBuf};
@@ -83,9 +91,14 @@ use crate::queue_seed::{
     DEEP_FROM, QUEUE_APPLICATIONS, QUEUE_CALL, QUEUE_ORGANISATIONS, QUEUE_PAGE, seed_queue,
 };
 use crate::server::{SERVE_ENV, Server, serve_child};
+use crate::statistics::{
+    STATS_APPLICATIONS, STATS_CALL, seed_statistics, statistics_plans, statistics_section,
+    statistics_store_timings,
+};
 use crate::uploads::{UPLOAD_BYTES, UPLOADS};
 
-/// Picks sections: `applicant`, `queue`, or both comma-separated (the default).
+/// Picks sections: `applicant`, `queue`, `statistics`, or several comma-separated (all by
+/// default).
 const ONLY_ENV: &str = "SHENBAO_BENCH_ONLY";
 
 fn main() -> Result<()> {
@@ -110,6 +123,7 @@ fn main() -> Result<()> {
 struct Sections {
     applicant: bool,
     queue: bool,
+    statistics: bool,
 }
 
 impl Sections {
@@ -118,20 +132,28 @@ impl Sections {
             return Ok(Sections {
                 applicant: true,
                 queue: true,
+                statistics: true,
             });
         };
         let mut s = Sections {
             applicant: false,
             queue: false,
+            statistics: false,
         };
         for name in only.split(',').map(str::trim).filter(|n| !n.is_empty()) {
             match name {
                 "applicant" => s.applicant = true,
                 "queue" => s.queue = true,
-                other => bail!("{ONLY_ENV}: unknown section {other:?} (applicant, queue)"),
+                "statistics" => s.statistics = true,
+                other => {
+                    bail!("{ONLY_ENV}: unknown section {other:?} (applicant, queue, statistics)")
+                }
             }
         }
-        ensure!(s.applicant || s.queue, "{ONLY_ENV}: no section picked");
+        ensure!(
+            s.applicant || s.queue || s.statistics,
+            "{ONLY_ENV}: no section picked"
+        );
         Ok(s)
     }
 }
@@ -191,6 +213,22 @@ async fn run() -> Result<()> {
         None
     };
 
+    let stats_seed = if sections.statistics {
+        let seeded = seed_statistics(&db, &store, now).await?;
+        println!(
+            "statistics seeding: {STATS_APPLICATIONS} submitted applications of {STATS_CALL} \
+             over 山东's counties in {:.2}s (one SQL statement); {} at 济南's city level; \
+             database {:.1} MiB",
+            seeded.took.as_secs_f64(),
+            seeded.at_city,
+            mib(db_size(data.path()))
+        );
+        statistics_plans(&db).await?;
+        Some((statistics_store_timings(&store).await?, seeded))
+    } else {
+        None
+    };
+
     // 2. The server.
     let server = tokio::task::spawn_blocking({
         let dir = data.path().to_path_buf();
@@ -216,6 +254,11 @@ async fn run() -> Result<()> {
     // 6. The bureau queue.
     let queue = match &queue_seed {
         Some(seeded) => Some(queue_section(&server, seeded).await?),
+        None => None,
+    };
+    // 7. The statistics pages.
+    let statistics = match &stats_seed {
+        Some((_, seeded)) => Some(statistics_section(&server, seeded).await?),
         None => None,
     };
     let rss_end = proc_status(pid, "VmRSS:").unwrap_or(0);
@@ -310,7 +353,13 @@ async fn run() -> Result<()> {
             mib(a.up.hwm.max(a.up.sampled_peak))
         );
     }
-    if queue.is_some() {
+    if let (Some((store_rows, _)), Some(pages)) = (&stats_seed, &statistics) {
+        println!("statistics at {STATS_APPLICATIONS} applications (one request at a time):");
+        for (name, p50, max) in store_rows.iter().chain(&pages.rows) {
+            println!("  {name:<48} p50 {:>9} max {:>9}", ms(*p50), ms(*max));
+        }
+    }
+    if queue.is_some() || statistics.is_some() {
         println!(
             "server RSS   {:.1} MiB at start, {:.1} MiB at the end",
             mib(rss_start),
