@@ -45,7 +45,8 @@ pub struct Breakdown {
     pub title: &'static str,
     /// The title of the label column.
     pub label: &'static str,
-    /// How the script draws it: `bar` (horizontal bars), `pie` or `line`.
+    /// How the script draws it: `bar` (horizontal bars), `pie`, or `line` (a date axis, drawn
+    /// as columns so that single days stand out).
     pub chart: &'static str,
     /// Its lines, in order.
     pub lines: Vec<StatLine>,
